@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { CliError } from '../errors.js';
+
+// Placeholder until the issue that owns `tcpstate explain` lands; it fails loudly, never silently.
+export function register(program: Command): void {
+  program
+    .command('explain')
+    .description('(not available yet)')
+    .allowUnknownOption()
+    .action(() => {
+      throw new CliError('`tcpstate explain` is not available in this build yet');
+    });
+}

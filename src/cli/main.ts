@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * The `tcpstate` command. Each subcommand lives in its own file under commands/ and exports
+ * `register(program)`; this file only wires them together and turns user errors into one line.
+ */
+import { Command, CommanderError } from 'commander';
+import { register as registerDoctor } from './commands/doctor.js';
+import { register as registerDrill } from './commands/drill.js';
+import { register as registerExplain } from './commands/explain.js';
+import { register as registerLs } from './commands/ls.js';
+import { register as registerMetrics } from './commands/metrics.js';
+import { register as registerSim } from './commands/sim.js';
+import { register as registerSummary } from './commands/summary.js';
+import { register as registerTun } from './commands/tun.js';
+import { register as registerWatch } from './commands/watch.js';
+import { CliError } from './errors.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('tcpstate')
+    .description(
+      'The TCP connection state machine made visible: this machine’s sockets explained, a TCP stack to play with.',
+    )
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  registerSummary(program);
+  registerLs(program);
+  registerWatch(program);
+  registerDoctor(program);
+  registerExplain(program);
+  registerMetrics(program);
+  registerSim(program);
+  registerDrill(program);
+  registerTun(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are "errors" to commander but success to the user
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`tcpstate: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `tcpstate: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,123 @@
+/**
+ * The public types of one TCP connection (tcp/connection.ts): its configuration, the events it
+ * reports, and the reasons a connection ends. Times are milliseconds on the caller's clock.
+ */
+import type { TcpState } from '../state/states.js';
+
+/** Why a connection ended. */
+export type CloseReason =
+  /** Both sides closed in order (or the 2MSL / FIN_WAIT2 timer ended it). */
+  | 'normal'
+  /** The peer sent an acceptable RST in a synchronized state. */
+  | 'reset'
+  /** The peer answered our SYN with RST. */
+  | 'refused'
+  /** Retransmission limit, keepalive probes unanswered, or the user timeout. */
+  | 'timeout'
+  /** The local application called abort() (an RST was sent). */
+  | 'aborted';
+
+export type ConnectionEvent =
+  | { type: 'state'; time: number; from: TcpState; to: TcpState; cause: string }
+  /** New in-order data can be read with read(). */
+  | { type: 'readable' }
+  /** The peer's FIN has been received: after the buffered data, read() returns no more. */
+  | { type: 'end' }
+  /** Send-buffer space was freed by an ACK (send() will accept more). */
+  | { type: 'writable' }
+  /** The connection reached CLOSED; no further events follow. */
+  | { type: 'closed'; reason: CloseReason };
+
+/** Which timer is armed, for netstat-style snapshots (`timer` column). */
+export type TimerKind =
+  | 'retransmit'
+  | 'persist'
+  | 'keepalive'
+  | 'delayed-ack'
+  | 'time-wait'
+  | 'fin-wait2'
+  | 'user-timeout';
+
+export interface KeepaliveConfig {
+  enabled: boolean;
+  /** Idle time before the first probe (Linux tcp_keepalive_time: 7200 s). */
+  idle: number;
+  /** Time between unanswered probes (Linux tcp_keepalive_intvl: 75 s). */
+  interval: number;
+  /** Unanswered probes before the connection is aborted (Linux tcp_keepalive_probes: 9). */
+  count: number;
+}
+
+export interface ConnectionConfig {
+  /** MSS we advertise (RFC 9293 3.7.1); 1460 for Ethernet-sized IPv4. */
+  mss: number;
+  sendBufferSize: number;
+  receiveBufferSize: number;
+  /** Offer window scaling (RFC 7323 2); the shift is derived from receiveBufferSize unless set. */
+  windowScale: boolean;
+  windowScaleShift?: number;
+  /** Offer timestamps (RFC 7323 3). */
+  timestamps: boolean;
+  /** Offer SACK-permitted and send SACK blocks (RFC 2018). */
+  sack: boolean;
+  /** Nagle's algorithm (RFC 9293 3.7.4, RFC 896); on by default. */
+  nagle: boolean;
+  /** Delayed ACKs (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2); on by default. */
+  delayedAck: boolean;
+  delayedAckTimeout: number;
+  /** RFC 6298 (2.1) initial RTO of 1 s. */
+  initialRto: number;
+  /** RFC 6298 (2.4) says 1 s; Linux uses 200 ms. */
+  minRto: number;
+  /** RFC 6298 (2.5) allows an upper bound of at least 60 s; Linux uses 120 s. */
+  maxRto: number;
+  /** SYN (and SYN,ACK) retransmissions before giving up (Linux tcp_syn_retries: 6). */
+  synRetries: number;
+  /** Data retransmissions before giving up (Linux tcp_retries2: 15). */
+  dataRetries: number;
+  /** Initial congestion window in segments (RFC 6928: 10). */
+  initialCwndSegments: number;
+  /** Maximum segment lifetime; TIME_WAIT lasts 2*MSL (Linux: 60 s in all). */
+  msl: number;
+  /** How long an orphaned (fully closed) connection waits in FIN_WAIT2 (Linux tcp_fin_timeout: 60 s). */
+  finWait2Timeout: number;
+  keepalive: KeepaliveConfig;
+  /** Abort when sent data stays unacknowledged this long (RFC 9293 3.8.4, RFC 5482); 0 = off. */
+  userTimeout: number;
+  /** RFC 5961 (7): at most this many challenge ACKs per second per connection. */
+  challengeAckLimit: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
+  mss: 1460,
+  sendBufferSize: 256 * 1024,
+  receiveBufferSize: 256 * 1024,
+  windowScale: true,
+  timestamps: true,
+  sack: true,
+  nagle: true,
+  delayedAck: true,
+  delayedAckTimeout: 40,
+  initialRto: 1000,
+  minRto: 200,
+  maxRto: 120_000,
+  synRetries: 6,
+  dataRetries: 15,
+  initialCwndSegments: 10,
+  msl: 30_000,
+  finWait2Timeout: 60_000,
+  keepalive: { enabled: false, idle: 7_200_000, interval: 75_000, count: 9 },
+  userTimeout: 0,
+  challengeAckLimit: 10,
+};
+
+/** A local misuse: a user call that is wrong in the connection's current state. */
+export class TcpUsageError extends Error {
+  constructor(
+    readonly code: 'ENOTCONN' | 'EPIPE' | 'EISCONN' | 'ECLOSED' | 'EINVAL',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TcpUsageError';
+  }
+}
