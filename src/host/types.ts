@@ -48,3 +48,44 @@ export interface Finding {
   /** Machine-readable details for --json. */
   data: Record<string, unknown>;
 }
+
+/** `/proc/net/sockstat` TCP line (counts of sockets; `mem` in pages). */
+export interface SockstatTcp {
+  inuse: number;
+  orphan: number;
+  tw: number;
+  alloc: number;
+  mem: number;
+}
+
+/**
+ * What `diagnose` may know about the host beyond its socket list. Every field is optional so that
+ * pasted `netstat`/`ss` output (which has sockets only) can be diagnosed too; a finding that
+ * needs a missing field is simply not made, or made with less evidence.
+ */
+export interface DiagnoseContext {
+  /** net.ipv4.ip_local_port_range: the ports the kernel picks for outgoing connections. */
+  ephemeralPorts?: { low: number; high: number };
+  /** net.ipv4.tcp_fin_timeout, seconds. */
+  finTimeoutSec?: number;
+  /** net.ipv4.tcp_tw_reuse: 0 off, 1 on, 2 loopback only (the default since Linux 4.19). */
+  twReuse?: number;
+  /** net.core.somaxconn: the cap on any listen() backlog. */
+  somaxconn?: number;
+  /** net.ipv4.tcp_max_syn_backlog. */
+  maxSynBacklog?: number;
+  /** net.ipv4.tcp_max_orphans. */
+  maxOrphans?: number;
+  /** net.ipv4.tcp_max_tw_buckets. */
+  maxTwBuckets?: number;
+  /** `TcpExt` counters of /proc/net/netstat (ListenOverflows, ListenDrops, …), since boot. */
+  tcpExt?: Record<string, number>;
+  /** `Tcp` counters of /proc/net/snmp (RetransSegs, OutSegs, …), since boot. */
+  snmpTcp?: Record<string, number>;
+  sockstat?: SockstatTcp;
+  /**
+   * Sockets whose owning process could not be read (other users' processes without root).
+   * Lets findings say "owner unknown" honestly instead of blaming nobody.
+   */
+  unreadableOwners?: boolean;
+}
