@@ -1,0 +1,279 @@
+/**
+ * A Linux TUN device (IFF_TUN | IFF_NO_PI): each read(2) gives one IP packet the kernel routed
+ * to the interface, each write(2) hands one IP packet to the kernel as if it had arrived on it.
+ *
+ * The fd is non-blocking. Reads never block the event loop: the device drains the fd on the
+ * main thread until EAGAIN (bounded per turn, so a flood cannot starve timers), then waits for
+ * readability with poll(2) running on koffi's worker thread. An eventfd in the same poll set
+ * wakes that wait when the device closes. Closing the fd removes the (non-persistent) device.
+ */
+import { existsSync } from 'node:fs';
+import { TunError } from './errors.js';
+import {
+  EACCES,
+  EAGAIN,
+  EBUSY,
+  EFD_CLOEXEC,
+  EFD_NONBLOCK,
+  EINTR,
+  EINVAL,
+  EPERM,
+  type Libc,
+  loadLibc,
+  O_CLOEXEC,
+  O_NONBLOCK,
+  O_RDWR,
+  POLLIN,
+} from './libc.js';
+
+// <linux/if_tun.h>
+const TUNSETIFF = 0x400454ca;
+const IFF_TUN = 0x0001;
+const IFF_NO_PI = 0x1000;
+// <net/if.h>: struct ifreq is 40 bytes on 64-bit Linux; the name is its first IFNAMSIZ bytes.
+const IFNAMSIZ = 16;
+const IFREQ_SIZE = 40;
+
+/** Packets read per event-loop turn before yielding to timers and other I/O. */
+const READ_BUDGET = 256;
+const SLAB_SIZE = 1 << 20;
+
+export interface TunOpenOptions {
+  /** Interface name (at most 15 bytes; `%d` lets the kernel pick a number). */
+  name: string;
+  /** Largest packet we accept from the device; the interface MTU should not exceed it. */
+  mtu?: number;
+  /** Where /dev/net/tun lives (tests point it elsewhere to check the error path). */
+  devicePath?: string;
+}
+
+export interface TunCounters {
+  packetsIn: number;
+  bytesIn: number;
+  packetsOut: number;
+  bytesOut: number;
+  /** Writes the kernel refused (its queue full): the packet is lost, TCP retransmits. */
+  writeDrops: number;
+  /** Times the reader woke from poll(2). */
+  wakeups: number;
+}
+
+export type PacketHandler = (packets: Uint8Array[]) => void;
+
+/** Checks an interface name as the kernel would (dev_valid_name), before any system call. */
+export function validateIfname(name: string): void {
+  const bytes = Buffer.byteLength(name);
+  if (bytes === 0 || bytes >= IFNAMSIZ) {
+    throw new TunError('EINVAL', `interface name must be 1 to ${IFNAMSIZ - 1} bytes: "${name}"`);
+  }
+  if (name === '.' || name === '..' || /[/:\s]/.test(name)) {
+    throw new TunError('EINVAL', `invalid interface name: "${name}"`);
+  }
+}
+
+export class TunDevice {
+  readonly counters: TunCounters = {
+    packetsIn: 0,
+    bytesIn: 0,
+    packetsOut: 0,
+    bytesOut: 0,
+    writeDrops: 0,
+    wakeups: 0,
+  };
+  private slab = new Uint8Array(SLAB_SIZE);
+  private slabOffset = 0;
+  private readonly pollFds = new Uint8Array(16);
+  private handler: PacketHandler | undefined;
+  private onError: ((err: TunError) => void) | undefined;
+  private polling = false;
+  private closed = false;
+  private immediate: NodeJS.Immediate | undefined;
+
+  private constructor(
+    private readonly libc: Libc,
+    private readonly fd: number,
+    private readonly wakeFd: number,
+    readonly name: string,
+    readonly mtu: number,
+  ) {
+    const view = new DataView(this.pollFds.buffer);
+    // struct pollfd { int fd; short events; short revents; } x 2, native (little) endian
+    view.setInt32(0, fd, true);
+    view.setInt16(4, POLLIN, true);
+    view.setInt32(8, wakeFd, true);
+    view.setInt16(12, POLLIN, true);
+  }
+
+  /** Creates (or attaches to) the TUN interface. Fails with one TunError saying why. */
+  static async open(opts: TunOpenOptions): Promise<TunDevice> {
+    if (process.platform !== 'linux') {
+      throw new TunError('ENOTSUP', `TUN devices need Linux (this is ${process.platform})`);
+    }
+    validateIfname(opts.name);
+    const mtu = opts.mtu ?? 1500;
+    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) {
+      throw new TunError('EINVAL', `MTU must be an integer from 68 to 65535: ${mtu}`);
+    }
+    const path = opts.devicePath ?? '/dev/net/tun';
+    if (!existsSync(path)) {
+      throw new TunError(
+        'ENOENT',
+        `${path} does not exist (load the tun module, or give the container the device)`,
+      );
+    }
+    const libc = await loadLibc();
+    const fd = libc.open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+      const errno = libc.errno();
+      if (errno === EACCES || errno === EPERM) {
+        throw new TunError('EPERM', `cannot open ${path}: run as root or with CAP_NET_ADMIN`);
+      }
+      throw new TunError('EIO', `cannot open ${path} (errno ${errno})`);
+    }
+    const ifr = new Uint8Array(IFREQ_SIZE);
+    new TextEncoder().encodeInto(opts.name, ifr.subarray(0, IFNAMSIZ - 1));
+    new DataView(ifr.buffer).setUint16(IFNAMSIZ, IFF_TUN | IFF_NO_PI, true);
+    if (libc.ioctl(fd, TUNSETIFF, ifr) < 0) {
+      const errno = libc.errno();
+      libc.close(fd);
+      if (errno === EPERM || errno === EACCES) {
+        throw new TunError('EPERM', `creating ${opts.name} needs root or CAP_NET_ADMIN`);
+      }
+      if (errno === EBUSY) {
+        throw new TunError('EBUSY', `interface ${opts.name} exists and is in use`);
+      }
+      if (errno === EINVAL) {
+        throw new TunError('EBUSY', `interface ${opts.name} exists and is not a TUN device`);
+      }
+      throw new TunError('EIO', `TUNSETIFF ${opts.name} failed (errno ${errno})`);
+    }
+    const end = ifr.indexOf(0);
+    const name = new TextDecoder().decode(ifr.subarray(0, end < 0 ? IFNAMSIZ : end));
+    const wakeFd = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wakeFd < 0) {
+      libc.close(fd);
+      throw new TunError('EIO', `eventfd failed (errno ${libc.errno()})`);
+    }
+    return new TunDevice(libc, fd, wakeFd, name, mtu);
+  }
+
+  /** Starts delivering packets, in batches, to `handler`. Call once. */
+  start(handler: PacketHandler, onError?: (err: TunError) => void): void {
+    if (this.handler) throw new TunError('EINVAL', 'TunDevice.start() called twice');
+    this.handler = handler;
+    this.onError = onError;
+    this.pump();
+  }
+
+  /** Hands one IP packet to the kernel. Returns false when the kernel dropped it. */
+  write(packet: Uint8Array): boolean {
+    if (this.closed) return false;
+    const n = this.libc.write(this.fd, packet, packet.byteLength);
+    if (n < 0) {
+      this.counters.writeDrops++;
+      return false;
+    }
+    this.counters.packetsOut++;
+    this.counters.bytesOut += n;
+    return true;
+  }
+
+  /** Closes the fd, which removes the interface (it is not persistent). Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.polling) {
+      // Wake the worker blocked in poll(2); its callback closes the fds once it has returned,
+      // so the kernel never sees a poll on a closed (and maybe reused) descriptor.
+      const one = new Uint8Array(8);
+      one[0] = 1;
+      this.libc.write(this.wakeFd, one, 8);
+    } else {
+      this.releaseFds();
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private releaseFds(): void {
+    this.libc.close(this.fd);
+    this.libc.close(this.wakeFd);
+  }
+
+  /** Drains the fd (bounded), delivers the batch, then waits or yields. */
+  private pump(): void {
+    this.immediate = undefined;
+    if (this.closed) return;
+    const batch: Uint8Array[] = [];
+    let drained = false;
+    while (batch.length < READ_BUDGET) {
+      if (SLAB_SIZE - this.slabOffset < this.mtu) {
+        // Packets handed out keep views into the old slab; it is freed when they are.
+        this.slab = new Uint8Array(SLAB_SIZE);
+        this.slabOffset = 0;
+      }
+      const room = this.slab.subarray(this.slabOffset, this.slabOffset + this.mtu);
+      const n = this.libc.read(this.fd, room, this.mtu);
+      if (n < 0) {
+        const errno = this.libc.errno();
+        if (errno === EINTR) continue;
+        if (errno === EAGAIN) {
+          drained = true;
+          break;
+        }
+        this.fail(new TunError('EIO', `read from ${this.name} failed (errno ${errno})`));
+        return;
+      }
+      if (n === 0) continue;
+      // 8-byte alignment keeps later views cheap; a packet's bytes are never reused.
+      batch.push(this.slab.subarray(this.slabOffset, this.slabOffset + n));
+      this.slabOffset += (n + 7) & ~7;
+      this.counters.packetsIn++;
+      this.counters.bytesIn += n;
+    }
+    if (batch.length > 0) {
+      try {
+        this.handler?.(batch);
+      } catch (err) {
+        this.fail(
+          new TunError('EIO', `packet handler threw: ${err instanceof Error ? err.message : err}`),
+        );
+        return;
+      }
+    }
+    if (this.closed) return;
+    if (drained) this.waitReadable();
+    else this.immediate = setImmediate(() => this.pump());
+  }
+
+  private waitReadable(): void {
+    this.polling = true;
+    this.libc.pollAsync(this.pollFds, 2, -1, (err, result) => {
+      this.polling = false;
+      if (this.closed) {
+        this.releaseFds();
+        return;
+      }
+      this.counters.wakeups++;
+      if (err || result < 0) {
+        const errno = this.libc.errno();
+        if (!err && errno === EINTR) {
+          this.waitReadable();
+          return;
+        }
+        this.fail(new TunError('EIO', `poll on ${this.name} failed (${err ?? `errno ${errno}`})`));
+        return;
+      }
+      this.pump();
+    });
+  }
+
+  private fail(err: TunError): void {
+    this.close();
+    if (this.onError) this.onError(err);
+    else throw err;
+  }
+}

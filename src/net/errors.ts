@@ -1,0 +1,65 @@
+/**
+ * Errors shaped like the ones Node's own `net` raises (uvException): an `Error` with `code`,
+ * a negative `errno`, `syscall`, and for connect errors `address` and `port`, so code written
+ * for `net.Socket` handles ours unchanged.
+ */
+import { constants } from 'node:os';
+import type { CloseReason } from '../tcp/types.js';
+
+export type NetErrorCode =
+  | 'ECONNREFUSED'
+  | 'ECONNRESET'
+  | 'ETIMEDOUT'
+  | 'EPIPE'
+  | 'EADDRINUSE'
+  | 'EADDRNOTAVAIL'
+  | 'EINVAL';
+
+export interface NetError extends Error {
+  code: NetErrorCode;
+  errno: number;
+  syscall: string;
+  address?: string;
+  port?: number;
+}
+
+export function netError(
+  code: NetErrorCode,
+  syscall: string,
+  where?: { address: string; port: number },
+): NetError {
+  const detail = where ? ` ${where.address}:${where.port}` : '';
+  const err = new Error(`${syscall} ${code}${detail}`) as NetError;
+  err.code = code;
+  // libuv reports errors as negated errno values; Node copies them into err.errno.
+  err.errno = -(constants.errno[code] ?? 0);
+  err.syscall = syscall;
+  if (where) {
+    err.address = where.address;
+    err.port = where.port;
+  }
+  return err;
+}
+
+/** The error a socket is destroyed with when its connection ends for `reason`, if any. */
+export function errorForClose(
+  reason: CloseReason,
+  wasConnecting: boolean,
+  remote: { address: string; port: number },
+): NetError | undefined {
+  switch (reason) {
+    case 'refused':
+      return netError('ECONNREFUSED', 'connect', remote);
+    case 'reset':
+      return wasConnecting
+        ? netError('ECONNREFUSED', 'connect', remote)
+        : netError('ECONNRESET', 'read');
+    case 'timeout':
+      return wasConnecting
+        ? netError('ETIMEDOUT', 'connect', remote)
+        : netError('ETIMEDOUT', 'read');
+    case 'aborted':
+    case 'normal':
+      return undefined;
+  }
+}

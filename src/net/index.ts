@@ -1,0 +1,17 @@
+/**
+ * net/: Node `net`-compatible sockets and servers over a Stack, driven by the real clock (the
+ * only layer with EventEmitter, Duplex and timers). Links: a TUN device (link/tun, Linux) or
+ * the in-memory pair below.
+ */
+export { type DriverOptions, type PacketSink, StackDriver } from './driver.js';
+export { errorForClose, type NetError, type NetErrorCode, netError } from './errors.js';
+export { createMemoryPair, type MemoryPairOptions } from './memory-link.js';
+export { NetStack } from './net-stack.js';
+export { type ListenOptions, Server, type ServerOptions } from './server.js';
+export {
+  isIPv4,
+  Socket,
+  type SocketConnectOptions,
+  type SocketOptions,
+  type SocketStateChange,
+} from './socket.js';

@@ -1,0 +1,184 @@
+/**
+ * The `net` module of one Stack: `createServer`, `connect`/`createConnection` and `Socket`,
+ * with Node's signatures, over a StackDriver (the stack on the real clock, joined to a link).
+ * Code written against `node:net` runs unchanged with `const net = new NetStack(driver)`.
+ *
+ * Also an EventEmitter of every transition of the stack's connections (`transition`, a
+ * TransitionEvent), accepted or not yet, for traces.
+ */
+import { EventEmitter } from 'node:events';
+import type { Listener, StackEvent } from '../stack/stack.js';
+import type { Endpoint, TransitionEvent } from '../state/states.js';
+import type { Connection } from '../tcp/connection.js';
+import type { StackDriver } from './driver.js';
+import { type ListenOptions, Server, type ServerOptions } from './server.js';
+import { Socket, type SocketConnectOptions, type SocketOptions } from './socket.js';
+
+function tupleKey(localPort: number, remote: Endpoint): string {
+  return `${localPort}|${remote.address}|${remote.port}`;
+}
+
+export class NetStack extends EventEmitter {
+  private readonly byTuple = new Map<string, Socket>();
+  private readonly socketConn = new Map<Socket, Connection>();
+  private readonly servers = new Map<number, Server>();
+  private readonly holders = new Set<object>();
+  private keepAlive: NodeJS.Timeout | undefined;
+  private readonly detach: Array<() => void> = [];
+
+  constructor(readonly driver: StackDriver) {
+    super();
+    this.detach.push(driver.onEvent((e, now) => this.onStackEvent(e, now)));
+    this.detach.push(driver.addHook(() => this.pumpAll()));
+  }
+
+  get address(): string {
+    return this.driver.stack.address;
+  }
+
+  createServer(connectionListener?: (socket: Socket) => void): Server;
+  createServer(options?: ServerOptions, connectionListener?: (socket: Socket) => void): Server;
+  createServer(
+    a?: ServerOptions | ((socket: Socket) => void),
+    b?: (socket: Socket) => void,
+  ): Server {
+    const opts = typeof a === 'object' ? a : {};
+    const listener = typeof a === 'function' ? a : b;
+    return new Server(this.serverHost(), opts, listener);
+  }
+
+  /** Like net.connect: a Socket already connecting. */
+  connect(options: SocketConnectOptions & SocketOptions, listener?: () => void): Socket;
+  connect(port: number, host?: string, listener?: () => void): Socket;
+  connect(port: number, listener?: () => void): Socket;
+  connect(
+    a: number | (SocketConnectOptions & SocketOptions),
+    b?: string | (() => void),
+    c?: () => void,
+  ): Socket {
+    const socket = this.socket(typeof a === 'object' ? { allowHalfOpen: a.allowHalfOpen } : {});
+    if (typeof a === 'object') return socket.connect(a, typeof b === 'function' ? b : c);
+    if (typeof b === 'function') return socket.connect(a, b);
+    return socket.connect(a, b, c);
+  }
+
+  createConnection(options: SocketConnectOptions & SocketOptions, listener?: () => void): Socket;
+  createConnection(port: number, host?: string, listener?: () => void): Socket;
+  createConnection(
+    a: number | (SocketConnectOptions & SocketOptions),
+    b?: string | (() => void),
+    c?: () => void,
+  ): Socket {
+    return typeof a === 'object'
+      ? this.connect(a, typeof b === 'function' ? b : c)
+      : this.connect(a, b as string | undefined, c);
+  }
+
+  /** A new, unconnected Socket of this stack (`new net.Socket()`). */
+  socket(opts: SocketOptions = {}): Socket {
+    return new Socket(this.socketHost(), opts);
+  }
+
+  /** Stops driving the stack (timers off); sockets and servers stop moving. */
+  close(): void {
+    for (const d of this.detach) d();
+    this.holders.clear();
+    this.updateKeepAlive();
+    this.driver.stop();
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private onStackEvent(event: StackEvent, now: number): void {
+    if (event.type === 'transition') {
+      const t: TransitionEvent = event.event;
+      this.emit('transition', t);
+      const socket = this.byTuple.get(tupleKey(t.connection.local.port, t.connection.remote));
+      socket?.onTransition({ from: t.from, to: t.to, cause: t.cause, time: t.time ?? now });
+    } else if (event.type === 'acceptable') {
+      this.servers.get(event.port)?.acceptAll();
+    } else {
+      this.emit('drop', event.reason);
+    }
+  }
+
+  private pumpAll(): void {
+    for (const socket of this.socketConn.keys()) socket.pump();
+  }
+
+  private holdOpen(holder: object, on: boolean): void {
+    if (on) this.holders.add(holder);
+    else this.holders.delete(holder);
+    this.updateKeepAlive();
+  }
+
+  /**
+   * The driver's timer never keeps the process alive; this idle interval does while a server
+   * listens or a ref'd socket is open, as libuv handles do for node:net.
+   */
+  private updateKeepAlive(): void {
+    if (this.holders.size > 0 && !this.keepAlive) {
+      this.keepAlive = setInterval(() => {}, 1 << 30);
+    } else if (this.holders.size === 0 && this.keepAlive) {
+      clearInterval(this.keepAlive);
+      this.keepAlive = undefined;
+    }
+  }
+
+  private socketHost() {
+    return {
+      now: () => this.driver.now(),
+      schedule: () => this.driver.schedule(),
+      connect: (socket: Socket, remote: Endpoint, localPort: number | undefined) => {
+        const conn = this.driver.stack.connect(
+          this.driver.now(),
+          remote,
+          localPort === undefined ? undefined : { localPort },
+        );
+        socket.attach(conn);
+        return conn;
+      },
+      register: (socket: Socket, conn: Connection) => {
+        this.byTuple.set(tupleKey(conn.local.port, conn.remote), socket);
+        this.socketConn.set(socket, conn);
+      },
+      unregister: (socket: Socket) => {
+        const conn = this.socketConn.get(socket);
+        if (!conn) return;
+        this.socketConn.delete(socket);
+        const key = tupleKey(conn.local.port, conn.remote);
+        if (this.byTuple.get(key) === socket) this.byTuple.delete(key);
+      },
+      ref: (socket: Socket) => this.holdOpen(socket, true),
+      unref: (socket: Socket) => this.holdOpen(socket, false),
+    };
+  }
+
+  private serverHost() {
+    return {
+      address: this.driver.stack.address,
+      listen: (server: Server, port: number, backlog: number): Listener => {
+        const chosen = port === 0 ? this.freePort() : port;
+        if (this.servers.has(chosen)) throw new Error(`port ${chosen} in use`);
+        const listener = this.driver.stack.listen(chosen, { backlog });
+        this.servers.set(listener.port, server);
+        return listener;
+      },
+      unlisten: (server: Server) => {
+        for (const [port, s] of this.servers) if (s === server) this.servers.delete(port);
+      },
+      newSocket: (opts: { allowHalfOpen: boolean }) => this.socket(opts),
+      now: () => this.driver.now(),
+      schedule: () => this.driver.schedule(),
+      holdOpen: (holder: object, on: boolean) => this.holdOpen(holder, on),
+    };
+  }
+
+  /** listen(0): a free port from the dynamic range (RFC 6335 8.1.2). */
+  private freePort(): number {
+    for (let port = 49152; port <= 65535; port++) if (!this.servers.has(port)) return port;
+    throw new Error('no free port');
+  }
+}
+
+export type { ListenOptions, ServerOptions, SocketConnectOptions, SocketOptions };

@@ -1,0 +1,177 @@
+/**
+ * A `net.Server` look-alike over a Listener of our Stack: `listen`, `address`, `close`,
+ * `getConnections`, and events `listening`, `connection`, `close`, `error`.
+ */
+import { EventEmitter } from 'node:events';
+import type { Listener } from '../stack/stack.js';
+import { netError } from './errors.js';
+import type { Socket } from './socket.js';
+
+export interface ServerOptions {
+  allowHalfOpen?: boolean;
+  /** setNoDelay(true) on every accepted socket. */
+  noDelay?: boolean;
+  keepAlive?: boolean;
+  keepAliveInitialDelay?: number;
+}
+
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+  backlog?: number;
+}
+
+/** What a server needs from the NetStack that owns it. */
+export interface ServerHost {
+  readonly address: string;
+  listen(server: Server, port: number, backlog: number): Listener;
+  unlisten(server: Server): void;
+  newSocket(opts: { allowHalfOpen: boolean }): Socket;
+  now(): number;
+  schedule(): void;
+  holdOpen(holder: object, on: boolean): void;
+}
+
+const DEFAULT_BACKLOG = 511;
+
+export class Server extends EventEmitter {
+  maxConnections: number | undefined;
+  private listener: Listener | undefined;
+  private readonly sockets = new Set<Socket>();
+  private closing = false;
+
+  constructor(
+    private readonly host: ServerHost,
+    private readonly opts: ServerOptions = {},
+    connectionListener?: (socket: Socket) => void,
+  ) {
+    super();
+    if (connectionListener) this.on('connection', connectionListener);
+  }
+
+  get listening(): boolean {
+    return this.listener !== undefined;
+  }
+
+  listen(port?: number, host?: string, backlog?: number, callback?: () => void): this;
+  listen(port?: number, host?: string, callback?: () => void): this;
+  listen(port?: number, callback?: () => void): this;
+  listen(options: ListenOptions, callback?: () => void): this;
+  listen(...args: unknown[]): this {
+    const callback = typeof args.at(-1) === 'function' ? (args.pop() as () => void) : undefined;
+    const first = args[0];
+    const opts: ListenOptions =
+      typeof first === 'object' && first !== null
+        ? (first as ListenOptions)
+        : {
+            port: first as number | undefined,
+            host: typeof args[1] === 'string' ? (args[1] as string) : undefined,
+            backlog: typeof args[2] === 'number' ? (args[2] as number) : undefined,
+          };
+    if (callback) this.once('listening', callback);
+    const port = opts.port ?? 0;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new RangeError(`port must be an integer from 0 to 65535: ${port}`);
+    }
+    if (this.listener) throw netError('EINVAL', 'listen');
+    if (opts.host && opts.host !== '0.0.0.0' && opts.host !== this.host.address) {
+      process.nextTick(() =>
+        this.emit('error', netError('EADDRNOTAVAIL', 'listen', { address: opts.host ?? '', port })),
+      );
+      return this;
+    }
+    try {
+      this.listener = this.host.listen(this, port, opts.backlog ?? DEFAULT_BACKLOG);
+    } catch {
+      process.nextTick(() =>
+        this.emit('error', netError('EADDRINUSE', 'listen', { address: this.host.address, port })),
+      );
+      return this;
+    }
+    this.closing = false;
+    this.host.holdOpen(this, true);
+    process.nextTick(() => this.emit('listening'));
+    return this;
+  }
+
+  address(): { address: string; family: string; port: number } | null {
+    if (!this.listener) return null;
+    return { address: this.host.address, family: 'IPv4', port: this.listener.port };
+  }
+
+  /** Stops accepting; 'close' follows once every accepted connection has closed. */
+  close(callback?: (err?: Error) => void): this {
+    if (callback) {
+      if (!this.listener) {
+        process.nextTick(() =>
+          callback(
+            Object.assign(new Error('Server is not running.'), { code: 'ERR_SERVER_NOT_RUNNING' }),
+          ),
+        );
+      } else {
+        this.once('close', () => callback());
+      }
+    }
+    if (!this.listener) return this;
+    this.listener.close(this.host.now());
+    this.listener = undefined;
+    this.closing = true;
+    this.host.unlisten(this);
+    this.host.holdOpen(this, false);
+    this.host.schedule();
+    this.maybeEmitClose();
+    return this;
+  }
+
+  getConnections(callback: (err: Error | null, count: number) => void): this {
+    const n = this.sockets.size;
+    process.nextTick(() => callback(null, n));
+    return this;
+  }
+
+  ref(): this {
+    if (this.listener) this.host.holdOpen(this, true);
+    return this;
+  }
+
+  unref(): this {
+    this.host.holdOpen(this, false);
+    return this;
+  }
+
+  /** Takes every connection waiting in the accept queue (called on the stack's `acceptable`). */
+  acceptAll(): void {
+    const listener = this.listener;
+    if (!listener) return;
+    for (let conn = listener.accept(); conn; conn = listener.accept()) {
+      const socket = this.host.newSocket({ allowHalfOpen: this.opts.allowHalfOpen ?? false });
+      socket.attach(conn);
+      if (this.maxConnections !== undefined && this.sockets.size >= this.maxConnections) {
+        socket.destroy();
+        this.emit('drop', {
+          localAddress: conn.local.address,
+          localPort: conn.local.port,
+          remoteAddress: conn.remote.address,
+          remotePort: conn.remote.port,
+          remoteFamily: 'IPv4',
+        });
+        continue;
+      }
+      if (this.opts.noDelay) socket.setNoDelay(true);
+      if (this.opts.keepAlive) socket.setKeepAlive(true, this.opts.keepAliveInitialDelay);
+      this.sockets.add(socket);
+      socket.once('close', () => {
+        this.sockets.delete(socket);
+        this.maybeEmitClose();
+      });
+      this.emit('connection', socket);
+    }
+  }
+
+  private maybeEmitClose(): void {
+    if (this.closing && this.sockets.size === 0) {
+      this.closing = false;
+      process.nextTick(() => this.emit('close'));
+    }
+  }
+}
