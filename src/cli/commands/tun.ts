@@ -1,13 +1,260 @@
+/**
+ * `tcpstate tun`: runs tcpstate's own TCP stack on a Linux TUN device against the real kernel.
+ * The kernel's end of the device gets --kernel-address; the stack answers at --address. It
+ * serves (Node's http over our sockets, or echo) or fetches one URL from the kernel's side,
+ * until Ctrl-C or --duration, and removes the device on exit.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { request } from 'node:http';
 import type { Command } from 'commander';
+import { TunError } from '../../link/tun/errors.js';
+import { serveEcho, serveHttp } from '../../net/demo-apps.js';
+import type { Server } from '../../net/server.js';
+import { isIPv4 } from '../../net/socket.js';
+import type { TunHost } from '../../net/tun-host.js';
+import type { TransitionEvent } from '../../state/states.js';
 import { CliError } from '../errors.js';
 
-// Placeholder until the issue that owns `tcpstate tun` lands; it fails loudly, never silently.
+interface TunCliOptions {
+  ifname: string;
+  address: string;
+  kernelAddress: string;
+  mtu: string;
+  serve: string[];
+  get?: string;
+  trace?: string;
+  pcap?: string;
+  duration?: string;
+  seed?: string;
+}
+
+type Service = { kind: 'http' | 'echo'; port: number };
+
+function parsePort(text: string, what: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
+    throw new CliError(`${what}: port must be 1 to 65535, got "${text}"`);
+  }
+  return port;
+}
+
+export function parseService(text: string): Service {
+  const m = /^(http|echo):(.+)$/.exec(text);
+  if (!m) throw new CliError(`--serve expects http:PORT or echo:PORT, got "${text}"`);
+  return { kind: m[1] as 'http' | 'echo', port: parsePort(m[2], '--serve') };
+}
+
+export function parseGetUrl(text: string): { host: string; port: number; path: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CliError(`--get expects a URL like http://10.77.0.1:8080/, got "${text}"`);
+  }
+  if (url.protocol !== 'http:')
+    throw new CliError(`--get supports http:// only, got ${url.protocol}`);
+  if (!isIPv4(url.hostname)) {
+    throw new CliError(
+      `--get needs an IPv4 address as host (the stack resolves no names): ${url.hostname}`,
+    );
+  }
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 80,
+    path: url.pathname + url.search,
+  };
+}
+
+function endpoint(e: { address: string; port: number }): string {
+  return `${e.address}:${e.port}`;
+}
+
+function traceLine(t: TransitionEvent): string {
+  return `${JSON.stringify({
+    t: Math.round((performance.timeOrigin + t.time) * 1000) / 1000,
+    local: endpoint(t.connection.local),
+    remote: endpoint(t.connection.remote),
+    from: t.from,
+    to: t.to,
+    cause: t.cause,
+  })}\n`;
+}
+
+function closeStream(stream: WriteStream | undefined): Promise<void> {
+  return new Promise((resolve) => (stream ? stream.end(resolve) : resolve()));
+}
+
+/** Fetches one URL over our stack; resolves when the body has been written to stdout. */
+function fetchOnce(host: TunHost, target: { host: string; port: number; path: string }) {
+  return new Promise<number>((resolve, reject) => {
+    const req = request(
+      {
+        host: target.host,
+        port: target.port,
+        path: target.path,
+        agent: false,
+        createConnection: () => host.net.connect(target.port, target.host),
+      },
+      (res) => {
+        res.pipe(process.stdout, { end: false });
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function run(opts: TunCliOptions): Promise<void> {
+  const services = opts.serve.map(parseService);
+  const target = opts.get ? parseGetUrl(opts.get) : undefined;
+  if (!target && services.length === 0)
+    throw new CliError('give --serve http:PORT, --serve echo:PORT or --get URL');
+  const mtu = Number(opts.mtu);
+  if (!Number.isInteger(mtu) || mtu < 576 || mtu > 65535)
+    throw new CliError(`--mtu must be 576 to 65535, got "${opts.mtu}"`);
+  const duration = opts.duration === undefined ? undefined : Number(opts.duration);
+  if (duration !== undefined && !(duration > 0))
+    throw new CliError(`--duration must be a positive number of seconds, got "${opts.duration}"`);
+  const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new CliError(`--seed must be an integer, got "${opts.seed}"`);
+  // Loaded here, not at the top: the CLI's other commands must not load the stack or link/tun.
+  const { checkTunAddresses, TunHost } = await import('../../net/tun-host.js');
+  try {
+    checkTunAddresses(opts.address, opts.kernelAddress);
+  } catch (err) {
+    if (err instanceof TunError) throw new CliError(err.message);
+    throw err;
+  }
+
+  const pcap = opts.pcap ? await openPcap(opts.pcap) : undefined;
+  let host: TunHost;
+  try {
+    host = await TunHost.start({
+      ifname: opts.ifname,
+      address: opts.address,
+      kernelAddress: opts.kernelAddress,
+      mtu,
+      seed,
+      tap: pcap ? (_dir, packet, epochMs) => pcap.add(epochMs, packet) : undefined,
+    });
+  } catch (err) {
+    if (err instanceof TunError) throw new CliError(err.message, 1);
+    throw err;
+  }
+
+  const trace = opts.trace ? createWriteStream(opts.trace) : undefined;
+  if (trace) host.net.on('transition', (t: TransitionEvent) => trace.write(traceLine(t)));
+  host.net.on('error', (err: Error) => process.stderr.write(`tcpstate: ${err.message}\n`));
+
+  const servers: Server[] = [];
+  for (const s of services) {
+    const server = s.kind === 'http' ? serveHttp(host.net, s.port) : serveEcho(host.net, s.port);
+    server.on('error', (err: Error) =>
+      process.stderr.write(`tcpstate: --serve ${s.kind}:${s.port}: ${err.message}\n`),
+    );
+    servers.push(server);
+  }
+  process.stderr.write(
+    `tcpstate tun: ${host.device.name} up, stack at ${opts.address}, kernel at ${opts.kernelAddress}` +
+      `${services.map((s) => `, ${s.kind} on :${s.port}`).join('')}\n`,
+  );
+
+  let finish: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const onSignal = () => finish();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const timer = duration ? setTimeout(finish, duration * 1000) : undefined;
+
+  let failure: CliError | undefined;
+  if (target) {
+    fetchOnce(host, target).then(
+      async (status) => {
+        if (status >= 400) process.stderr.write(`tcpstate tun: HTTP ${status}\n`);
+        if (!duration) {
+          await settle(host);
+          finish();
+        }
+      },
+      (err: Error & { code?: string }) => {
+        failure = new CliError(
+          `--get ${opts.get}: ${err.code ?? ''} ${err.message}`.replace(/ +/g, ' '),
+          1,
+        );
+        finish();
+      },
+    );
+  }
+  await stopped;
+  if (timer) clearTimeout(timer);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  for (const server of servers) server.close();
+  // Let the servers' closes (FIN or RST) leave before the device goes away.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  host.stop();
+  const c = host.device.counters;
+  const f = host.filtered;
+  process.stderr.write(
+    `tcpstate tun: stopped; ${c.packetsIn} packets in, ${c.packetsOut} out; ignored ${f.ipv6} IPv6, ${f.otherProtocol} other protocols, ${f.notForUs} not for us, ${f.malformed} malformed\n`,
+  );
+  await closeStream(trace);
+  if (pcap) await pcap.close();
+  if (failure) throw failure;
+}
+
+/** Waits (up to 3 s) until no connection is left but TIME_WAIT ones, so the trace shows the end. */
+async function settle(host: TunHost): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const rows = host.stack.snapshot(host.driver.now());
+    if (rows.every((r) => r.state === 'TIME_WAIT' || r.state === 'LISTEN')) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+interface PcapSink {
+  add(epochMs: number, packet: Uint8Array): void;
+  close(): Promise<void>;
+}
+
+async function openPcap(path: string): Promise<PcapSink> {
+  const { PcapFile } = await import('../../net/pcap-file.js');
+  return PcapFile.create(path);
+}
+
 export function register(program: Command): void {
   program
     .command('tun')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError('`tcpstate tun` is not available in this build yet');
+    .description(
+      'run tcpstate’s TCP stack on a Linux TUN device against the kernel (needs root or CAP_NET_ADMIN)',
+    )
+    .option('--ifname <name>', 'TUN interface to create', 'tcpstate0')
+    .requiredOption('--address <ip>', 'the stack’s IPv4 address, e.g. 10.77.0.2')
+    .requiredOption(
+      '--kernel-address <cidr>',
+      'the kernel’s address on the device, e.g. 10.77.0.1/24',
+    )
+    .option('--mtu <bytes>', 'MTU of the device (MSS = MTU - 40)', '1500')
+    .option(
+      '--serve <app:port>',
+      'serve http:PORT or echo:PORT (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--get <url>', 'fetch this http:// URL from the kernel’s side and print the body')
+    .option(
+      '--trace <file.jsonl>',
+      'write one JSON line per state change of the stack’s connections',
+    )
+    .option('--pcap <file>', 'write every packet the stack sends and receives (LINKTYPE_RAW)')
+    .option('--duration <seconds>', 'stop after this long (default: until Ctrl-C, or after --get)')
+    .option('--seed <n>', 'seed ISNs and ephemeral ports (default: random)')
+    .action(async (opts: TunCliOptions) => {
+      await run(opts);
     });
 }

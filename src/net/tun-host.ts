@@ -1,0 +1,130 @@
+/**
+ * A host on a TUN device: our Stack at one address of a point-to-point subnet, the kernel at
+ * another, joined by the device. Packets the kernel routes to the device that are not IPv4 TCP
+ * or ICMP for our address are ignored and counted (link/tun/filter.ts); the rest go to the
+ * stack in read batches, and the stack's output is written back in one batch per flush.
+ * Linux only: imports link/tun, which loads the FFI library on first use.
+ */
+import { randomBytes } from 'node:crypto';
+import { TunDevice } from '../link/tun/device.js';
+import { TunError } from '../link/tun/errors.js';
+import {
+  classifyPacket,
+  countPacket,
+  type FilterCounters,
+  ipv4ToUint32,
+  newFilterCounters,
+} from '../link/tun/filter.js';
+import { configureKernelSide, parseCidr } from '../link/tun/kernel-side.js';
+import { Stack } from '../stack/stack.js';
+import type { ConnectionConfig } from '../tcp/types.js';
+import { SeededRng } from '../util/rng.js';
+import { StackDriver } from './driver.js';
+import { NetStack } from './net-stack.js';
+import { isIPv4 } from './socket.js';
+
+export interface TunHostOptions {
+  ifname: string;
+  /** The stack's own address, e.g. "10.77.0.2". */
+  address: string;
+  /** The kernel's address on the device with prefix, e.g. "10.77.0.1/24". */
+  kernelAddress: string;
+  mtu?: number;
+  /** Seed for ISNs and ports (default: random, as a real host must be, RFC 6528). */
+  seed?: number;
+  /** Connection defaults (MSS defaults to MTU - 40). */
+  config?: Partial<ConnectionConfig>;
+  /** Sees every packet the stack receives ('in') or sends ('out'), with the wall-clock time. */
+  tap?: (direction: 'in' | 'out', packet: Uint8Array, epochMs: number) => void;
+}
+
+function sameSubnet(a: number, b: number, prefix: number): boolean {
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return (a & mask) >>> 0 === (b & mask) >>> 0;
+}
+
+/** Checks the addresses before anything touches the system. Throws TunError('EINVAL'). */
+export function checkTunAddresses(address: string, kernelAddress: string): void {
+  if (!isIPv4(address))
+    throw new TunError('EINVAL', `--address must be an IPv4 address: ${address}`);
+  const kernel = parseCidr(kernelAddress);
+  const ours = ipv4ToUint32(address);
+  const theirs = ipv4ToUint32(kernel.address);
+  if (ours === theirs) {
+    throw new TunError('EINVAL', `the stack and the kernel need different addresses (${address})`);
+  }
+  if (kernel.prefix > 30 || !sameSubnet(ours, theirs, kernel.prefix)) {
+    throw new TunError(
+      'EINVAL',
+      `${address} is not in the kernel's subnet ${kernel.address}/${kernel.prefix}, so the kernel would not route it to the device`,
+    );
+  }
+}
+
+export class TunHost {
+  readonly filtered: FilterCounters = newFilterCounters();
+  private stopped = false;
+
+  private constructor(
+    readonly device: TunDevice,
+    readonly driver: StackDriver,
+    readonly net: NetStack,
+  ) {}
+
+  get stack(): Stack {
+    return this.driver.stack;
+  }
+
+  static async start(opts: TunHostOptions): Promise<TunHost> {
+    checkTunAddresses(opts.address, opts.kernelAddress);
+    const mtu = opts.mtu ?? 1500;
+    const device = await TunDevice.open({ name: opts.ifname, mtu });
+    try {
+      await configureKernelSide(device.name, { address: opts.kernelAddress, mtu });
+    } catch (err) {
+      device.close();
+      throw err;
+    }
+    const seed = opts.seed ?? randomBytes(4).readUInt32LE(0);
+    const stack = new Stack({
+      address: opts.address,
+      rng: new SeededRng(seed),
+      config: { mss: mtu - 40, ...opts.config },
+    });
+    const tap = opts.tap;
+    const epoch = () => performance.timeOrigin + performance.now();
+    const driver = new StackDriver(stack, {
+      transmit: (packets) => {
+        for (const p of packets) {
+          device.write(p);
+          if (tap) tap('out', p, epoch());
+        }
+      },
+    });
+    const host = new TunHost(device, driver, new NetStack(driver));
+    const ours = ipv4ToUint32(opts.address);
+    device.start(
+      (batch) => {
+        const deliver: Uint8Array[] = [];
+        for (const p of batch) {
+          const cls = classifyPacket(p, ours);
+          if (cls === 'deliver') {
+            deliver.push(p);
+            if (tap) tap('in', p, epoch());
+          } else countPacket(host.filtered, cls);
+        }
+        if (deliver.length > 0) driver.receive(deliver);
+      },
+      (err) => host.net.emit('error', err),
+    );
+    return host;
+  }
+
+  /** Stops the stack and removes the device (closing its fd deletes it). Idempotent. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.net.close();
+    this.device.close();
+  }
+}
