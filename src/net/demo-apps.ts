@@ -4,6 +4,9 @@
  * - http: `GET /` a short page; `GET /bytes/N` N bytes of the pattern below; any request with a
  *   body (POST/PUT) is answered with `{"bytes":N,"sha256":"…"}` of what arrived.
  * - echo: every byte back; half-close aware (the reply goes out after the client's FIN, then ours).
+ * - close: reads and discards, and closes (FIN) each connection `closeAfterMs` after accepting it
+ *   (to watch who closes first, or, timed against the peer's close, a simultaneous close).
+ * - reset: answers the first byte received with an RST (resetAndDestroy), to watch an abort.
  */
 import { createHash } from 'node:crypto';
 import { createServer as httpServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -113,6 +116,24 @@ export function serveEcho(net: NetStack, port: number): Server {
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     socket.on('error', () => socket.destroy());
     socket.pipe(socket);
+  });
+  return server.listen(port);
+}
+
+export function serveClose(net: NetStack, port: number, closeAfterMs = 0): Server {
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.resume();
+    const timer = setTimeout(() => socket.end(), closeAfterMs);
+    socket.on('close', () => clearTimeout(timer));
+  });
+  return server.listen(port);
+}
+
+export function serveReset(net: NetStack, port: number): Server {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.once('data', () => socket.resetAndDestroy());
   });
   return server.listen(port);
 }

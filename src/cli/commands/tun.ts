@@ -8,7 +8,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { request } from 'node:http';
 import type { Command } from 'commander';
 import { TunError } from '../../link/tun/errors.js';
-import { serveEcho, serveHttp } from '../../net/demo-apps.js';
+import { serveClose, serveEcho, serveHttp, serveReset } from '../../net/demo-apps.js';
 import type { Server } from '../../net/server.js';
 import { isIPv4 } from '../../net/socket.js';
 import type { TunHost } from '../../net/tun-host.js';
@@ -26,9 +26,11 @@ interface TunCliOptions {
   pcap?: string;
   duration?: string;
   seed?: string;
+  closeAfter: string;
 }
 
-type Service = { kind: 'http' | 'echo'; port: number };
+type ServiceKind = 'http' | 'echo' | 'close' | 'reset';
+type Service = { kind: ServiceKind; port: number };
 
 function parsePort(text: string, what: string): number {
   const port = Number(text);
@@ -39,9 +41,13 @@ function parsePort(text: string, what: string): number {
 }
 
 export function parseService(text: string): Service {
-  const m = /^(http|echo):(.+)$/.exec(text);
-  if (!m) throw new CliError(`--serve expects http:PORT or echo:PORT, got "${text}"`);
-  return { kind: m[1] as 'http' | 'echo', port: parsePort(m[2], '--serve') };
+  const m = /^(http|echo|close|reset):(.+)$/.exec(text);
+  if (!m) {
+    throw new CliError(
+      `--serve expects http:PORT, echo:PORT, close:PORT or reset:PORT, got "${text}"`,
+    );
+  }
+  return { kind: m[1] as ServiceKind, port: parsePort(m[2], '--serve') };
 }
 
 export function parseGetUrl(text: string): { host: string; port: number; path: string } {
@@ -117,6 +123,10 @@ async function run(opts: TunCliOptions): Promise<void> {
   const duration = opts.duration === undefined ? undefined : Number(opts.duration);
   if (duration !== undefined && !(duration > 0))
     throw new CliError(`--duration must be a positive number of seconds, got "${opts.duration}"`);
+  const closeAfter = Number(opts.closeAfter);
+  if (!(closeAfter >= 0)) {
+    throw new CliError(`--close-after must be a number of milliseconds, got "${opts.closeAfter}"`);
+  }
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isInteger(seed))
     throw new CliError(`--seed must be an integer, got "${opts.seed}"`);
@@ -151,7 +161,14 @@ async function run(opts: TunCliOptions): Promise<void> {
 
   const servers: Server[] = [];
   for (const s of services) {
-    const server = s.kind === 'http' ? serveHttp(host.net, s.port) : serveEcho(host.net, s.port);
+    const server =
+      s.kind === 'http'
+        ? serveHttp(host.net, s.port)
+        : s.kind === 'echo'
+          ? serveEcho(host.net, s.port)
+          : s.kind === 'close'
+            ? serveClose(host.net, s.port, closeAfter)
+            : serveReset(host.net, s.port);
     server.on('error', (err: Error) =>
       process.stderr.write(`tcpstate: --serve ${s.kind}:${s.port}: ${err.message}\n`),
     );
@@ -242,7 +259,7 @@ export function register(program: Command): void {
     .option('--mtu <bytes>', 'MTU of the device (MSS = MTU - 40)', '1500')
     .option(
       '--serve <app:port>',
-      'serve http:PORT or echo:PORT (repeatable)',
+      'serve http:PORT (GET /bytes/N, POST hashes), echo:PORT, close:PORT (FIN after --close-after) or reset:PORT (RST on first byte); repeatable',
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
@@ -253,6 +270,7 @@ export function register(program: Command): void {
     )
     .option('--pcap <file>', 'write every packet the stack sends and receives (LINKTYPE_RAW)')
     .option('--duration <seconds>', 'stop after this long (default: until Ctrl-C, or after --get)')
+    .option('--close-after <ms>', 'how long close:PORT waits before closing', '0')
     .option('--seed <n>', 'seed ISNs and ephemeral ports (default: random)')
     .action(async (opts: TunCliOptions) => {
       await run(opts);
