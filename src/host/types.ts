@@ -20,6 +20,11 @@ export interface HostSocket {
   recvQ: number;
   /** Bytes not yet acknowledged by the peer; for LISTEN, the backlog. */
   sendQ: number;
+  /**
+   * True for a LISTEN socket read from /proc/net/tcp, which does not carry the backlog (sendQ is
+   * then 0 and means "unknown"); netlink sock_diag gives it.
+   */
+  backlogUnknown?: boolean;
   timer?: HostTimer;
   uid?: number;
   inode?: number;

@@ -1,13 +1,159 @@
 import type { Command } from 'commander';
+import {
+  FilterError,
+  filterSockets,
+  parsePid,
+  parsePort,
+  parseStateFilter,
+  type SocketFilter,
+  sortSockets,
+} from '../../host/filters.js';
+import type { HostSocket } from '../../host/types.js';
+import {
+  formatLocal,
+  formatOwner,
+  formatRemote,
+  formatSendQ,
+  formatTimer,
+  socketJson,
+} from '../../host/view.js';
+import { type Column, renderTable } from '../../render/table.js';
+import { type Colors, colors, terminalWidth, useColor } from '../../render/table-style.js';
+import { shortMeaning } from '../../state/meanings.js';
+import type { TcpState } from '../../state/states.js';
 import { CliError } from '../errors.js';
+import { printNotes, snapshotForCli } from './summary.js';
 
-// Placeholder until the issue that owns `tcpstate ls` lands; it fails loudly, never silently.
+interface LsOptions {
+  state: string[];
+  port: string[];
+  pid: string[];
+  process?: string;
+  listening?: boolean;
+  ipv4?: boolean;
+  ipv6?: boolean;
+  json?: boolean;
+  explain?: boolean;
+  netns?: string;
+  color: boolean;
+  source: 'auto' | 'netlink' | 'proc';
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 export function register(program: Command): void {
   program
     .command('ls')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError('`tcpstate ls` is not available in this build yet');
+    .description('list this machine’s TCP sockets: state, addresses, queues, timer, process')
+    .option(
+      '-s, --state <name>',
+      'only this state (any spelling: time-wait, TIME_WAIT, ESTAB…) or group: connected, synchronized, bucket, big, all; repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '-p, --port <n>',
+      'only sockets with this local or remote port; repeatable',
+      collect,
+      [],
+    )
+    .option('--pid <n>', 'only sockets of this process; repeatable', collect, [])
+    .option('--process <name>', 'only sockets of processes whose name contains this')
+    .option('-l, --listening', 'only listening sockets')
+    .option('-4, --ipv4', 'only IPv4 sockets')
+    .option('-6, --ipv6', 'only IPv6 sockets')
+    .option('--json', 'machine-readable output: one JSON array')
+    .option('-e, --explain', 'add what each state means')
+    .option(
+      '--netns <name|pid>',
+      'look into another network namespace (a name in /run/netns, or a pid)',
+    )
+    .option('--source <how>', 'where to read sockets: auto, netlink, proc', 'auto')
+    .option('--no-color', 'no colours')
+    .action(async (options: LsOptions) => {
+      const filter = buildFilter(options);
+      const snapshot = await snapshotForCli({
+        netns: options.netns,
+        source: options.source,
+        kernelInfo: false,
+      });
+      const rows = sortSockets(filterSockets(snapshot.sockets, filter));
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(rows.map(socketJson), null, 2)}\n`);
+      } else {
+        const c = colors(options.color && useColor());
+        const lines = renderTable(rows, socketColumns(c, options.explain ?? false), {
+          width: terminalWidth(),
+          headerStyle: c.bold,
+        });
+        process.stdout.write(`${lines.join('\n')}\n`);
+        if (rows.length === 0) process.stdout.write(`${c.dim('(no sockets match)')}\n`);
+      }
+      printNotes(snapshot.notes);
     });
+}
+
+function buildFilter(options: LsOptions): SocketFilter {
+  if (options.ipv4 && options.ipv6)
+    throw new CliError('-4 and -6 together match nothing; pick one');
+  if (!['auto', 'netlink', 'proc'].includes(options.source)) {
+    throw new CliError(`--source must be auto, netlink or proc, not "${options.source}"`);
+  }
+  try {
+    const names = [...options.state, ...(options.listening ? ['listen'] : [])];
+    return {
+      ...(names.length > 0 ? { states: parseStateFilter(names) } : {}),
+      ...(options.port.length > 0 ? { ports: options.port.map(parsePort) } : {}),
+      ...(options.pid.length > 0 ? { pids: options.pid.map(parsePid) } : {}),
+      ...(options.process !== undefined ? { process: options.process } : {}),
+      ...(options.ipv4 ? { family: 4 as const } : options.ipv6 ? { family: 6 as const } : {}),
+    };
+  } catch (err) {
+    if (err instanceof FilterError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+const STATE_COLOR: Partial<Record<TcpState, keyof Colors>> = {
+  LISTEN: 'cyan',
+  ESTABLISHED: 'green',
+  CLOSE_WAIT: 'red',
+  FIN_WAIT2: 'yellow',
+  SYN_SENT: 'yellow',
+  SYN_RECV: 'yellow',
+  TIME_WAIT: 'dim',
+};
+
+export function stateStyle(c: Colors, state: TcpState): (text: string) => string {
+  const name = STATE_COLOR[state];
+  const fn = name ? c[name] : undefined;
+  return typeof fn === 'function' ? (fn as (t: string) => string) : (t: string) => t;
+}
+
+export function socketColumns(c: Colors, explain: boolean): Column<HostSocket>[] {
+  const columns: Column<HostSocket>[] = [
+    {
+      header: 'STATE',
+      value: (s) => s.state,
+      style: (t, s) => stateStyle(c, s.state)(t),
+      minWidth: 11,
+    },
+    { header: 'RECV-Q', value: (s) => String(s.recvQ), align: 'right' },
+    { header: 'SEND-Q', value: formatSendQ, align: 'right' },
+    { header: 'LOCAL', value: formatLocal, shrink: 2, minWidth: 12, overflow: 'truncate-middle' },
+    { header: 'REMOTE', value: formatRemote, shrink: 2, minWidth: 12, overflow: 'truncate-middle' },
+    { header: 'TIMER', value: (s) => formatTimer(s.timer), shrink: 1, minWidth: 5 },
+    { header: 'PROCESS', value: formatOwner, shrink: 2, minWidth: 7 },
+  ];
+  if (explain) {
+    columns.push({
+      header: 'MEANING',
+      value: (s) => shortMeaning(s.state),
+      shrink: 6,
+      minWidth: 20,
+      overflow: 'wrap',
+      style: (t) => c.dim(t),
+    });
+  }
+  return columns;
 }

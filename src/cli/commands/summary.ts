@@ -1,13 +1,165 @@
 import type { Command } from 'commander';
+import { HostError } from '../../host/errors.js';
+import { type Snapshot, type SnapshotOptions, takeSnapshot } from '../../host/snapshot.js';
+import { type HostSummary, type ListeningPort, summarize } from '../../host/summary.js';
+import type { Finding } from '../../host/types.js';
+import { plural } from '../../host/view.js';
+import { renderTable } from '../../render/table.js';
+import { type Colors, colors, terminalWidth, useColor } from '../../render/table-style.js';
+import { shortMeaning } from '../../state/meanings.js';
 import { CliError } from '../errors.js';
+import { stateStyle } from './ls.js';
 
-// Placeholder until the issue that owns `tcpstate summary` lands; it fails loudly, never silently.
+interface SummaryOptions {
+  json?: boolean;
+  netns?: string;
+  color: boolean;
+}
+
 export function register(program: Command): void {
   program
-    .command('summary')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError('`tcpstate summary` is not available in this build yet');
+    .command('summary', { isDefault: true })
+    .description(
+      'this machine’s TCP sockets at a glance: how many in each state and what that means, who listens, what looks wrong',
+    )
+    .option('--json', 'machine-readable output')
+    .option(
+      '--netns <name|pid>',
+      'look into another network namespace (a name in /run/netns, or a pid)',
+    )
+    .option('--no-color', 'no colours')
+    .action(async (options: SummaryOptions) => {
+      const snapshot = await snapshotForCli({ netns: options.netns });
+      const summary = summarize(snapshot.sockets, snapshot.context);
+      if (options.json) {
+        process.stdout.write(
+          `${JSON.stringify({ ...summary, source: snapshot.source }, null, 2)}\n`,
+        );
+      } else {
+        const c = colors(options.color && useColor());
+        process.stdout.write(
+          `${renderSummary(summary, snapshot, c, terminalWidth()).join('\n')}\n`,
+        );
+      }
+      printNotes(snapshot.notes);
     });
+}
+
+/** takeSnapshot with host errors turned into one-line CLI errors. */
+export async function snapshotForCli(options: SnapshotOptions): Promise<Snapshot> {
+  try {
+    return await takeSnapshot(options);
+  } catch (err) {
+    if (err instanceof HostError) throw new CliError(err.message, 1);
+    throw err;
+  }
+}
+
+/** Notes go to stderr, once each, so that stdout stays clean for pipes and --json. */
+export function printNotes(notes: readonly string[]): void {
+  for (const note of new Set(notes)) process.stderr.write(`tcpstate: note: ${note}\n`);
+}
+
+export function findingMark(c: Colors, finding: Finding): string {
+  if (finding.severity === 'critical') return c.red(c.bold('!!'));
+  if (finding.severity === 'warning') return c.yellow(' !');
+  return c.dim(' i');
+}
+
+function listenAddresses(port: ListeningPort): string {
+  const all = port.addresses;
+  const wildcard4 = all.includes('0.0.0.0');
+  const wildcard6 = all.includes('::');
+  if (wildcard4 && wildcard6) return `* (all, IPv4+IPv6)`;
+  return all.map((a) => (a.includes(':') ? `[${a}]` : a)).join(', ');
+}
+
+export function renderSummary(
+  summary: HostSummary,
+  snapshot: Pick<Snapshot, 'netns' | 'source'>,
+  c: Colors,
+  width: number,
+): string[] {
+  const where = snapshot.netns ? ` in ${snapshot.netns}` : ' on this machine';
+  const lines: string[] = [c.bold(`${plural(summary.total, 'TCP socket')}${where}`), ''];
+  if (summary.states.length > 0) {
+    lines.push(
+      ...renderTable(
+        summary.states,
+        [
+          { header: 'STATE', value: (s) => s.state, style: (t, s) => stateStyle(c, s.state)(t) },
+          { header: 'COUNT', value: (s) => String(s.count), align: 'right' },
+          {
+            header: 'WHAT IT MEANS',
+            value: (s) => shortMeaning(s.state),
+            shrink: 1,
+            minWidth: 20,
+            overflow: 'wrap',
+          },
+        ],
+        { width, indent: 2, headerStyle: c.dim },
+      ),
+    );
+  }
+
+  lines.push('', c.bold('Listening ports'));
+  if (summary.listening.length === 0) {
+    lines.push('  none: no program here accepts TCP connections');
+  } else {
+    lines.push(
+      ...renderTable(
+        summary.listening,
+        [
+          { header: 'PORT', value: (p) => String(p.port), align: 'right' },
+          { header: 'ADDRESS', value: listenAddresses, shrink: 1, minWidth: 9 },
+          {
+            header: 'PROCESS',
+            value: (p) => (p.pid !== null ? `${p.pid}/${p.process ?? '?'}` : '?'),
+            shrink: 1,
+            minWidth: 8,
+          },
+          {
+            header: 'WAITING TO BE ACCEPTED',
+            value: (p) => `${p.acceptQueue} of ${p.backlog ?? '?'}`,
+            style: (t, p) =>
+              p.backlog !== null && p.backlog > 0 && p.acceptQueue >= p.backlog ? c.red(t) : t,
+          },
+        ],
+        { width, indent: 2, headerStyle: c.dim },
+      ),
+    );
+  }
+
+  lines.push('', c.bold('Problems'));
+  if (summary.findings.length === 0) {
+    lines.push(`  ${c.green('none found')}`);
+  } else {
+    for (const finding of summary.findings) {
+      lines.push(`${findingMark(c, finding)} ${finding.title}`);
+    }
+    lines.push(c.dim('   details, evidence and advice: tcpstate doctor'));
+  }
+
+  const hints: [string, string][] = [
+    ['tcpstate ls', 'every socket, with its process'],
+    [
+      `tcpstate ls --state ${summary.states.some((s) => s.state === 'CLOSE_WAIT') ? 'close-wait' : 'time-wait'}`,
+      'only the sockets in one state',
+    ],
+    ['tcpstate explain TIME_WAIT', 'a state in detail: how it starts, how it ends'],
+    ['tcpstate doctor', 'problems, with evidence and advice'],
+    ['tcpstate watch', 'state changes as they happen'],
+  ];
+  lines.push('', c.bold('Next'));
+  lines.push(
+    ...renderTable(
+      hints,
+      [
+        { header: '', value: (h) => h[0], style: (t) => c.cyan(t) },
+        { header: '', value: (h) => h[1], shrink: 1, overflow: 'wrap', minWidth: 20 },
+      ],
+      { width, indent: 2 },
+    ).slice(1),
+  );
+  return lines;
 }

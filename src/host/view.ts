@@ -1,0 +1,89 @@
+/** Text and JSON forms of host sockets, shared by ls, summary and doctor. */
+import { formatEndpoint } from './doctor.js';
+import type { HostSocket, HostTimer } from './types.js';
+
+/** "200ms", "12s", "2m05s", "1h59m": short, like ss's timer column. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+const TIMER_WORDS: Record<HostTimer['kind'], string> = {
+  off: '',
+  retransmit: 'retrans',
+  keepalive: 'keepalive',
+  'time-wait': 'timewait',
+  'zero-window-probe': 'probe',
+};
+
+export function formatTimer(timer: HostTimer | undefined): string {
+  if (!timer || timer.kind === 'off') return '';
+  const retries = timer.retries > 0 ? ` ×${timer.retries}` : '';
+  return `${TIMER_WORDS[timer.kind]} ${formatDuration(timer.remainingMs)}${retries}`;
+}
+
+function isWildcard(address: string): boolean {
+  return address === '0.0.0.0' || address === '::';
+}
+
+export function formatLocal(socket: HostSocket): string {
+  return formatEndpoint(socket.local);
+}
+
+export function formatRemote(socket: HostSocket): string {
+  if (
+    socket.state === 'LISTEN' ||
+    (isWildcard(socket.remote.address) && socket.remote.port === 0)
+  ) {
+    return '*';
+  }
+  return formatEndpoint(socket.remote);
+}
+
+/** "1234/nginx"; "-" for sockets no process holds (TIME_WAIT, orphans); "?" when not visible. */
+export function formatOwner(socket: HostSocket): string {
+  if (socket.pid !== undefined) return `${socket.pid}/${socket.process ?? '?'}`;
+  return socket.inode ? '?' : '-';
+}
+
+export function formatSendQ(socket: HostSocket): string {
+  return socket.backlogUnknown ? '?' : String(socket.sendQ);
+}
+
+/** The `ls --json` row: exactly these fields, null where unknown. */
+export interface SocketJson {
+  state: string;
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  recvQ: number;
+  /** For LISTEN: the backlog; null when unknown (read from /proc). */
+  sendQ: number | null;
+  timer: { kind: string; remainingMs: number; retries: number } | null;
+  uid: number | null;
+  inode: number | null;
+  pid: number | null;
+  process: string | null;
+}
+
+export function socketJson(socket: HostSocket): SocketJson {
+  return {
+    state: socket.state,
+    local: { address: socket.local.address, port: socket.local.port },
+    remote: { address: socket.remote.address, port: socket.remote.port },
+    recvQ: socket.recvQ,
+    sendQ: socket.backlogUnknown ? null : socket.sendQ,
+    timer: socket.timer && socket.timer.kind !== 'off' ? { ...socket.timer } : null,
+    uid: socket.uid ?? null,
+    inode: socket.inode ?? null,
+    pid: socket.pid ?? null,
+    process: socket.process ?? null,
+  };
+}
+
+/** "1 socket", "2 sockets". */
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
+}
