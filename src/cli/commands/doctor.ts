@@ -1,13 +1,88 @@
 import type { Command } from 'commander';
-import { CliError } from '../errors.js';
+import { diagnose, isProblem } from '../../host/doctor.js';
+import type { Finding } from '../../host/types.js';
+import { plural } from '../../host/view.js';
+import { wrap } from '../../render/table.js';
+import { type Colors, colors, terminalWidth, useColor } from '../../render/table-style.js';
+import { findingMark, printNotes, snapshotForCli } from './summary.js';
 
-// Placeholder until the issue that owns `tcpstate doctor` lands; it fails loudly, never silently.
+interface DoctorOptions {
+  json?: boolean;
+  netns?: string;
+  color: boolean;
+}
+
+const CHECKS = [
+  'CLOSE_WAIT leaks (connections a process never closes)',
+  'TIME_WAIT pile-ups against the ephemeral port range and tcp_max_tw_buckets',
+  'SYN floods and full accept queues (with ListenOverflows/ListenDrops)',
+  'FIN_WAIT2 connections whose peers never close',
+  'orphaned sockets against tcp_max_orphans',
+  'connections retransmitting without an answer',
+];
+
 export function register(program: Command): void {
   program
     .command('doctor')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError('`tcpstate doctor` is not available in this build yet');
+    .description(
+      'find the usual TCP problems on this machine, with evidence and advice (exit 1 when something is wrong)',
+    )
+    .option('--json', 'machine-readable output: { healthy, findings, notes }')
+    .option(
+      '--netns <name|pid>',
+      'look into another network namespace (a name in /run/netns, or a pid)',
+    )
+    .option('--no-color', 'no colours')
+    .action(async (options: DoctorOptions) => {
+      const snapshot = await snapshotForCli({ netns: options.netns });
+      const findings = diagnose(snapshot.sockets, snapshot.context);
+      const healthy = !findings.some(isProblem);
+      if (options.json) {
+        const notes = [...snapshot.notes, ...snapshot.kernelNotes];
+        process.stdout.write(
+          `${JSON.stringify({ healthy, sockets: snapshot.sockets.length, findings, notes }, null, 2)}\n`,
+        );
+      } else {
+        const c = colors(options.color && useColor());
+        const lines = renderFindings(findings, snapshot.sockets.length, c, terminalWidth());
+        process.stdout.write(`${lines.join('\n')}\n`);
+        printNotes([...snapshot.notes, ...snapshot.kernelNotes]);
+      }
+      // 1 = something to fix; info findings are notes, not problems.
+      process.exitCode = healthy ? 0 : 1;
     });
+}
+
+function bullets(items: readonly string[], width: number, indent: string): string[] {
+  const lines: string[] = [];
+  for (const item of items) {
+    const [first, ...rest] = wrap(item, width - indent.length - 2);
+    lines.push(`${indent}- ${first}`, ...rest.map((l) => `${indent}  ${l}`));
+  }
+  return lines;
+}
+
+export function renderFindings(
+  findings: readonly Finding[],
+  socketCount: number,
+  c: Colors,
+  width: number,
+): string[] {
+  const lines: string[] = [];
+  if (!findings.some(isProblem)) {
+    lines.push(c.green(`No problems found among ${plural(socketCount, 'TCP socket')}.`), '');
+    lines.push(c.dim('Checked:'), ...bullets(CHECKS, width, '  ').map((l) => c.dim(l)));
+    if (findings.length > 0) lines.push('');
+  }
+  for (const finding of findings) {
+    const [first, ...rest] = wrap(finding.title, width - 4);
+    lines.push(
+      `${findingMark(c, finding)} ${c.bold(first)}`,
+      ...rest.map((l) => `   ${c.bold(l)}`),
+    );
+    lines.push(c.dim(`   [${finding.kind}, ${finding.severity}]`));
+    lines.push('   What was seen:', ...bullets(finding.evidence, width, '     '));
+    lines.push('   What to do:', ...bullets(finding.advice, width, '     '), '');
+  }
+  return lines;
 }

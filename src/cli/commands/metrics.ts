@@ -1,13 +1,94 @@
+import { createServer } from 'node:http';
 import type { Command } from 'commander';
+import { renderMetrics } from '../../host/metrics.js';
 import { CliError } from '../errors.js';
+import { printNotes, snapshotForCli } from './summary.js';
 
-// Placeholder until the issue that owns `tcpstate metrics` lands; it fails loudly, never silently.
+interface MetricsOptions {
+  serve?: boolean;
+  port: string;
+  host: string;
+  netns?: string;
+}
+
+const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+async function scrape(netns: string | undefined): Promise<{ text: string; notes: string[] }> {
+  const started = process.hrtime.bigint();
+  const snapshot = await snapshotForCli({ netns });
+  const scrapeSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return {
+    text: renderMetrics({ sockets: snapshot.sockets, context: snapshot.context, scrapeSeconds }),
+    notes: snapshot.notes,
+  };
+}
+
 export function register(program: Command): void {
   program
     .command('metrics')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError('`tcpstate metrics` is not available in this build yet');
+    .description(
+      'Prometheus metrics: sockets per state, accept queues, doctor findings, kernel TCP counters (print once, or --serve)',
+    )
+    .option('--serve', 'serve them over HTTP at /metrics instead of printing once')
+    .option('--port <n>', 'port for --serve', '9469')
+    .option('--host <address>', 'address for --serve', '127.0.0.1')
+    .option(
+      '--netns <name|pid>',
+      'look into another network namespace (a name in /run/netns, or a pid)',
+    )
+    .action(async (options: MetricsOptions) => {
+      if (!options.serve) {
+        const { text, notes } = await scrape(options.netns);
+        process.stdout.write(text);
+        printNotes(notes);
+        return;
+      }
+      const port = Number(options.port);
+      if (!/^\d+$/.test(options.port) || port > 65535) {
+        throw new CliError(`--port must be a port number (0-65535), not "${options.port}"`);
+      }
+      // Fail now on a bad --netns rather than on the first scrape.
+      printNotes((await scrape(options.netns)).notes);
+      await serve(options.host, port, options.netns);
     });
+}
+
+function serve(host: string, port: number, netns: string | undefined): Promise<void> {
+  // One scrape at a time: concurrent scrapes share the one in progress.
+  let inFlight: Promise<string> | undefined;
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('see /metrics\n');
+      return;
+    }
+    inFlight ??= scrape(netns)
+      .then((r) => r.text)
+      .finally(() => {
+        inFlight = undefined;
+      });
+    inFlight.then(
+      (text) =>
+        res
+          .writeHead(200, { 'content-type': CONTENT_TYPE })
+          .end(req.method === 'HEAD' ? undefined : text),
+      (err: unknown) =>
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`${(err as Error).message}\n`),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new CliError(`cannot listen on ${host}:${port}: ${err.code ?? err.message}`)),
+    );
+    server.listen(port, host, () => {
+      const address = server.address();
+      const shown = typeof address === 'object' && address ? address.port : port;
+      process.stderr.write(`tcpstate: serving metrics at http://${host}:${shown}/metrics\n`);
+    });
+    server.once('close', () => resolve());
+  });
 }
