@@ -1,0 +1,79 @@
+/**
+ * The kernel's own TCP transitions, from the tracefs event sock/inet_sock_set_state, read from a
+ * tracing instance of our own (so the global buffer and other users are untouched), created
+ * per test and removed after. Lines are filtered to the addresses of the test's namespace.
+ */
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import type { TcpState } from '../../src/state/states.js';
+
+const TRACEFS = ['/sys/kernel/tracing', '/sys/kernel/debug/tracing'];
+
+export interface KernelTransition {
+  local: string;
+  remote: string;
+  from: TcpState;
+  to: TcpState;
+}
+
+function tracefsRoot(): string | undefined {
+  for (const root of TRACEFS)
+    if (existsSync(`${root}/events/sock/inet_sock_set_state`)) return root;
+  // tracefs may exist but not be mounted; mounting it changes nothing else.
+  spawnSync('mount', ['-t', 'tracefs', 'nodev', TRACEFS[0]]);
+  return existsSync(`${TRACEFS[0]}/events/sock/inet_sock_set_state`) ? TRACEFS[0] : undefined;
+}
+
+export function whyNoTracefs(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root for tracefs';
+  return tracefsRoot() ? undefined : 'tracefs with sock/inet_sock_set_state is not available';
+}
+
+/** Kernel names (TCP_NEW_SYN_RECV, TCP_CLOSE, …) to ours. */
+function stateName(kernel: string): TcpState {
+  const s = kernel.replace(/^TCP_/, '');
+  if (s === 'CLOSE') return 'CLOSED';
+  if (s === 'NEW_SYN_RECV') return 'SYN_RECV';
+  return s as TcpState;
+}
+
+const LINE =
+  /inet_sock_set_state: family=AF_INET protocol=IPPROTO_TCP sport=(\d+) dport=(\d+) saddr=([\d.]+) daddr=([\d.]+) .*oldstate=(\w+) newstate=(\w+)/;
+
+export function parseTraceLines(text: string, subnetPrefix: string): KernelTransition[] {
+  const out: KernelTransition[] = [];
+  for (const line of text.split('\n')) {
+    const m = LINE.exec(line);
+    if (!m) continue;
+    if (!m[3].startsWith(subnetPrefix) || !m[4].startsWith(subnetPrefix)) continue;
+    out.push({
+      local: `${m[3]}:${m[1]}`,
+      remote: `${m[4]}:${m[2]}`,
+      from: stateName(m[5]),
+      to: stateName(m[6]),
+    });
+  }
+  return out;
+}
+
+export class KernelTrace {
+  private constructor(private readonly dir: string) {}
+
+  static start(tag: string): KernelTrace {
+    const root = tracefsRoot();
+    if (!root) throw new Error('tracefs is not available');
+    const dir = `${root}/instances/ts-${tag}-${process.pid}`;
+    mkdirSync(dir);
+    writeFileSync(`${dir}/events/sock/inet_sock_set_state/enable`, '1');
+    return new KernelTrace(dir);
+  }
+
+  /** Stops tracing, removes the instance, and returns the transitions within `subnetPrefix`. */
+  stop(subnetPrefix: string): KernelTransition[] {
+    writeFileSync(`${this.dir}/events/sock/inet_sock_set_state/enable`, '0');
+    const text = readFileSync(`${this.dir}/trace`, 'utf8');
+    rmdirSync(this.dir);
+    return parseTraceLines(text, subnetPrefix);
+  }
+}
