@@ -1,0 +1,55 @@
+/**
+ * The kernel's side of bench/tun.ts: Node's own net (the kernel's TCP) as a sink or source.
+ * Receivers print one JSON line {bytes, ms} timed from the first byte to the peer's FIN.
+ *   serve-sink PORT | serve-source PORT BYTES | sink HOST PORT | source HOST PORT BYTES
+ */
+import { connect, createServer, type Socket } from 'node:net';
+
+const [mode, a, b, c] = process.argv.slice(2);
+const CHUNK = Buffer.alloc(256 * 1024, 0x61);
+
+function sink(socket: Socket): void {
+  let bytes = 0;
+  let first = 0;
+  socket.on('data', (d: Buffer) => {
+    if (bytes === 0) first = performance.now();
+    bytes += d.byteLength;
+  });
+  socket.on('end', () => {
+    process.stdout.write(`${JSON.stringify({ bytes, ms: performance.now() - first })}\n`);
+    socket.end();
+    process.exit(0);
+  });
+}
+
+function source(socket: Socket, total: number): void {
+  let sent = 0;
+  const pump = () => {
+    while (sent < total) {
+      const n = Math.min(CHUNK.byteLength, total - sent);
+      sent += n;
+      if (!socket.write(n === CHUNK.byteLength ? CHUNK : CHUNK.subarray(0, n))) {
+        socket.once('drain', pump);
+        return;
+      }
+    }
+    socket.end();
+  };
+  pump();
+  socket.resume();
+  socket.on('close', () => process.exit(0));
+}
+
+if (mode === 'serve-sink' || mode === 'serve-source') {
+  const server = createServer((s) => (mode === 'serve-sink' ? sink(s) : source(s, Number(b))));
+  server.listen(Number(a), '0.0.0.0', () => process.stderr.write('listening\n'));
+} else if (mode === 'sink') {
+  sink(connect(Number(b), a));
+} else if (mode === 'source') {
+  const s = connect(Number(b), a, () => source(s, Number(c)));
+} else {
+  process.stderr.write(
+    'usage: tun-peer.ts serve-sink PORT | serve-source PORT BYTES | sink HOST PORT | source HOST PORT BYTES\n',
+  );
+  process.exit(2);
+}

@@ -1,0 +1,222 @@
+/**
+ * Throughput of our stack against the Linux kernel over a TUN device, beside the kernel against
+ * itself over a veth pair, same byte count, same namespaces, same application code (Node's net
+ * on the kernel's side, our net/ on ours). Prints figures, asserts nothing.
+ * Run as root: npx tsx bench/tun.ts [MiB]
+ *
+ * Namespaces (made here, deleted at the end): K holds the TUN device (our stack at 10.91.0.2,
+ * the kernel at 10.91.0.1) and one end of a veth pair (10.92.0.1); P holds the other (10.92.0.2).
+ * This script re-runs itself inside K with --inside; the kernel's peers are bench/tun-peer.ts.
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const MIB = Number(process.argv.find((x) => /^\d+$/.test(x)) ?? 128);
+const BYTES = MIB * 1024 * 1024;
+const PEER = resolve(import.meta.dirname, 'tun-peer.ts');
+// The re-run inside K has another pid: it learns the names from its parent.
+const NS_K = process.env.TS_BENCH_NS_K ?? `ts-benchk-${process.pid}`;
+const NS_P = process.env.TS_BENCH_NS_P ?? `ts-benchp-${process.pid}`;
+
+interface Result {
+  bytes: number;
+  ms: number;
+}
+
+function gbps(r: Result): number {
+  return (r.bytes * 8) / (r.ms / 1000) / 1e9;
+}
+
+function peer(ns: string, args: string[]): ChildProcess {
+  return spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', PEER, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function peerResult(child: ChildProcess): Promise<Result> {
+  return new Promise((res, rej) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.on('exit', (code) => {
+      try {
+        res(JSON.parse(out.trim().split('\n').at(-1) ?? ''));
+      } catch {
+        rej(new Error(`peer ${child.spawnargs.join(' ')} exited ${code} without a result: ${out}`));
+      }
+    });
+  });
+}
+
+function listening(child: ChildProcess): Promise<void> {
+  return new Promise((res) =>
+    child.stderr?.on('data', (d: Buffer) => d.toString().includes('listening') && res()),
+  );
+}
+
+async function inside(): Promise<void> {
+  const { TunHost } = await import('../src/net/tun-host.js');
+  const host = await TunHost.start({
+    ifname: 'tsbench0',
+    address: '10.91.0.2',
+    kernelAddress: '10.91.0.1/24',
+  });
+  const net = host.net;
+  const chunk = Buffer.alloc(256 * 1024, 0x62);
+  const rows: Array<[string, Result]> = [];
+
+  // kernel <-> kernel over veth, both directions
+  {
+    const srv = peer(NS_P, ['serve-sink', '6001']);
+    await listening(srv);
+    const cli = peer(NS_K, ['source', '10.92.0.2', '6001', String(BYTES)]);
+    rows.push(['kernel -> kernel (veth)', await peerResult(srv)]);
+    await peerResult(cli).catch(() => undefined);
+  }
+
+  // our server <- kernel client (we read)
+  {
+    const got = new Promise<Result>((res) => {
+      const server = net.createServer((s) => {
+        let bytes = 0;
+        let first = 0;
+        s.on('data', (d: Buffer) => {
+          if (bytes === 0) first = performance.now();
+          bytes += d.byteLength;
+        });
+        s.on('end', () => {
+          res({ bytes, ms: performance.now() - first });
+          server.close();
+        });
+      });
+      server.listen(5001);
+    });
+    const cli = peer(NS_K, ['source', '10.91.0.2', '5001', String(BYTES)]);
+    rows.push(['our server <- kernel client (we read)', await got]);
+    cli.kill();
+  }
+
+  // our server -> kernel client (we write)
+  {
+    const server = net.createServer((s) => {
+      let sent = 0;
+      const pump = () => {
+        while (sent < BYTES) {
+          sent += chunk.byteLength;
+          if (!s.write(chunk)) return void s.once('drain', pump);
+        }
+        s.end();
+      };
+      pump();
+      s.resume();
+    });
+    server.listen(5002);
+    const cli = peer(NS_K, ['sink', '10.91.0.2', '5002']);
+    rows.push(['our server -> kernel client (we write)', await peerResult(cli)]);
+    server.close();
+  }
+
+  // our client <- kernel server (we read)
+  {
+    const srv = peer(NS_K, ['serve-source', '5003', String(BYTES)]);
+    await listening(srv);
+    const got = await new Promise<Result>((res) => {
+      const s = net.connect(5003, '10.91.0.1');
+      let bytes = 0;
+      let first = 0;
+      s.on('data', (d: Buffer) => {
+        if (bytes === 0) first = performance.now();
+        bytes += d.byteLength;
+      });
+      s.on('end', () => {
+        res({ bytes, ms: performance.now() - first });
+        s.end();
+      });
+    });
+    rows.push(['our client <- kernel server (we read)', got]);
+    srv.kill();
+  }
+
+  // our client -> kernel server (we write)
+  {
+    const srv = peer(NS_K, ['serve-sink', '5004']);
+    await listening(srv);
+    const s = net.connect(5004, '10.91.0.1');
+    let sent = 0;
+    const pump = () => {
+      while (sent < BYTES) {
+        sent += chunk.byteLength;
+        if (!s.write(chunk)) return void s.once('drain', pump);
+      }
+      s.end();
+    };
+    s.on('connect', pump);
+    s.resume();
+    rows.push(['our client -> kernel server (we write)', await peerResult(srv)]);
+  }
+
+  const base = gbps(rows[0][1]);
+  console.log(`${MIB} MiB per run, MTU 1500, Node ${process.version}, 2 shared cores`);
+  for (const [label, r] of rows) {
+    const ok = r.bytes === BYTES ? '' : ` (got ${r.bytes} of ${BYTES} bytes!)`;
+    console.log(
+      `${label.padEnd(42)} ${gbps(r).toFixed(3).padStart(7)} Gbit/s  ${(r.ms / 1000).toFixed(2).padStart(6)} s  ratio to kernel<->kernel ${(gbps(r) / base).toFixed(3)}${ok}`,
+    );
+  }
+  console.log(
+    `device: ${JSON.stringify(host.device.counters)}; ignored: ${JSON.stringify(host.filtered)}`,
+  );
+  host.stop();
+  process.exit(0);
+}
+
+if (process.argv.includes('--inside')) {
+  await inside();
+} else {
+  const sh = (args: string[]) => execFileSync('ip', args);
+  sh(['netns', 'add', NS_K]);
+  sh(['netns', 'add', NS_P]);
+  try {
+    for (const ns of [NS_K, NS_P]) sh(['-n', ns, 'link', 'set', 'lo', 'up']);
+    sh([
+      '-n',
+      NS_K,
+      'link',
+      'add',
+      'tsveth0',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'tsveth1',
+      'netns',
+      NS_P,
+    ]);
+    sh(['-n', NS_K, 'addr', 'add', '10.92.0.1/24', 'dev', 'tsveth0']);
+    sh(['-n', NS_P, 'addr', 'add', '10.92.0.2/24', 'dev', 'tsveth1']);
+    sh(['-n', NS_K, 'link', 'set', 'tsveth0', 'up']);
+    sh(['-n', NS_P, 'link', 'set', 'tsveth1', 'up']);
+    spawnSync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        NS_K,
+        process.execPath,
+        '--import',
+        'tsx',
+        import.meta.filename,
+        '--inside',
+        String(MIB),
+      ],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, TS_BENCH_NS_K: NS_K, TS_BENCH_NS_P: NS_P },
+      },
+    );
+  } finally {
+    spawnSync('ip', ['netns', 'del', NS_K]);
+    spawnSync('ip', ['netns', 'del', NS_P]);
+  }
+}
