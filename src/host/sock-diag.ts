@@ -55,29 +55,39 @@ export function dumpTcp(libc: HostLibc, fd: number, family: 4 | 6): HostSocket[]
     throw new HostError('ENETLINK', `netlink send failed (errno ${libc.errno()})`);
   }
   const buf = Buffer.allocUnsafe(RECV_BUFFER);
-  const sockets: HostSocket[] = [];
-  const v4Cache = new Map<number, string>();
-  const v6Cache = new Map<string, string>();
+  const batch = new SockDiagDecoder();
   for (;;) {
     const n = libc.recv(fd, buf, buf.length, 0);
     if (n < 0) throw new HostError('ENETLINK', `netlink recv failed (errno ${libc.errno()})`);
-    if (n === 0) return sockets;
+    if (n === 0 || batch.feed(buf, n) === 'done') return batch.sockets;
+  }
+}
+
+/** Decodes the answers of one dump, one recv() buffer at a time. */
+export class SockDiagDecoder {
+  readonly sockets: HostSocket[] = [];
+  private readonly v4Cache = new Map<number, string>();
+  private readonly v6Cache = new Map<string, string>();
+
+  /** Decodes `length` bytes of netlink messages; 'done' at NLMSG_DONE; throws on NLMSG_ERROR. */
+  feed(buf: Buffer, length: number): 'more' | 'done' {
     let off = 0;
-    while (off + NLMSG_HDRLEN <= n) {
+    while (off + NLMSG_HDRLEN <= length) {
       const len = buf.readUInt32LE(off);
       const type = buf.readUInt16LE(off + 4);
-      if (len < NLMSG_HDRLEN || off + len > n) break;
-      if (type === NLMSG_DONE) return sockets;
+      if (len < NLMSG_HDRLEN || off + len > length) break;
+      if (type === NLMSG_DONE) return 'done';
       if (type === NLMSG_ERROR) {
         const error = -buf.readInt32LE(off + NLMSG_HDRLEN);
         throw new HostError('ENETLINK', `sock_diag answered with errno ${error}`);
       }
       if (type === SOCK_DIAG_BY_FAMILY && len >= NLMSG_HDRLEN + MSG_LEN) {
-        const socket = decode(buf, off + NLMSG_HDRLEN, v4Cache, v6Cache);
-        if (socket) sockets.push(socket);
+        const socket = decode(buf, off + NLMSG_HDRLEN, this.v4Cache, this.v6Cache);
+        if (socket) this.sockets.push(socket);
       }
       off += (len + 3) & ~3;
     }
+    return 'more';
   }
 }
 

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CLOSE_WAIT_WARN,
+  diagnose,
+  FIN_WAIT2_WARN,
+  isProblem,
+  RETRIES_WARN,
+  SYN_RECV_WARN,
+} from '../../src/host/doctor.js';
+import type { DiagnoseContext } from '../../src/host/types.js';
+import { many, sock } from './fixtures/sockets.js';
+
+const context: DiagnoseContext = {
+  ephemeralPorts: { low: 32768, high: 60999 },
+  twReuse: 2,
+  finTimeoutSec: 60,
+  somaxconn: 4096,
+  maxSynBacklog: 1024,
+  maxOrphans: 1000,
+  maxTwBuckets: 262144,
+  tcpExt: { ListenOverflows: 0, ListenDrops: 0 },
+};
+
+describe('diagnose', () => {
+  it('a healthy host has no findings', () => {
+    const sockets = [
+      sock('LISTEN', '0.0.0.0:80', '0.0.0.0:0', { sendQ: 511, pid: 1, process: 'nginx' }),
+      sock('ESTABLISHED', '10.0.0.1:80', '10.0.0.2:50000', { pid: 1, process: 'nginx' }),
+      sock('CLOSE_WAIT', '10.0.0.1:80', '10.0.0.2:50001', { pid: 1, process: 'nginx' }),
+      sock('TIME_WAIT', '10.0.0.1:40000', '10.0.0.3:5432'),
+    ];
+    expect(diagnose(sockets, context)).toEqual([]);
+  });
+
+  it('close-wait-leak: groups by process and names the pid', () => {
+    const sockets = [
+      ...many(CLOSE_WAIT_WARN + 1, (i) =>
+        sock('CLOSE_WAIT', '10.0.0.1:8080', `10.0.0.2:${50000 + i}`, {
+          pid: 4321,
+          process: 'leaky',
+          recvQ: i === 0 ? 12 : 0,
+        }),
+      ),
+      ...many(2, (i) =>
+        sock('CLOSE_WAIT', '10.0.0.1:9090', `10.0.0.2:${51000 + i}`, { pid: 99, process: 'ok' }),
+      ),
+    ];
+    const findings = diagnose(sockets, context);
+    expect(findings).toHaveLength(1);
+    const [f] = findings;
+    expect(f.kind).toBe('close-wait-leak');
+    expect(f.severity).toBe('warning');
+    expect(f.data).toMatchObject({
+      pid: 4321,
+      process: 'leaky',
+      count: CLOSE_WAIT_WARN + 1,
+      withUnreadData: 1,
+    });
+    expect(f.title).toContain('pid 4321 (leaky)');
+    expect(f.advice.join(' ')).toMatch(/close\(\)/);
+    expect(isProblem(f)).toBe(true);
+  });
+
+  it('close-wait-leak without owners suggests root', () => {
+    const sockets = many(CLOSE_WAIT_WARN, (i) =>
+      sock('CLOSE_WAIT', '10.0.0.1:8080', `10.0.0.2:${i + 1}`, { uid: 33 }),
+    );
+    const [f] = diagnose(sockets, { unreadableOwners: true });
+    expect(f.title).toContain('uid 33');
+    expect(f.advice.join(' ')).toMatch(/root/);
+  });
+
+  it('time-wait-pileup: per destination against the ephemeral range, never tcp_tw_recycle as advice', () => {
+    const range = { low: 50000, high: 50999 };
+    const sockets = many(800, (i) => sock('TIME_WAIT', `10.0.0.1:${50000 + i}`, '10.0.0.9:5432'));
+    const [f] = diagnose(sockets, { ...context, ephemeralPorts: range });
+    expect(f.kind).toBe('time-wait-pileup');
+    expect(f.severity).toBe('critical');
+    expect(f.title).toContain('80%');
+    expect(f.title).toContain('10.0.0.9:5432');
+    const advice = f.advice.join(' ');
+    expect(advice).toMatch(/tcp_tw_reuse/);
+    expect(advice).toMatch(/do not .*tcp_tw_recycle/);
+    expect(advice).not.toMatch(/set .*tcp_tw_recycle/);
+  });
+
+  it('server-side TIME_WAIT is only a note', () => {
+    const sockets = many(10_000, (i) =>
+      sock('TIME_WAIT', '10.0.0.1:80', `10.0.${i >> 8}.${i & 255}:1234`),
+    );
+    const findings = diagnose(sockets, context);
+    expect(findings.map((f) => [f.kind, f.severity])).toEqual([['time-wait-pileup', 'info']]);
+    expect(findings.some(isProblem)).toBe(false);
+  });
+
+  it('syn-flood-or-backlog: a full accept queue (Recv-Q >= Send-Q), with the kernel counters', () => {
+    const sockets = [
+      sock('LISTEN', '127.0.0.1:7000', '0.0.0.0:0', {
+        recvQ: 2,
+        sendQ: 1,
+        pid: 77,
+        process: 'python3',
+      }),
+    ];
+    const [f] = diagnose(sockets, { ...context, tcpExt: { ListenOverflows: 7, ListenDrops: 9 } });
+    expect(f.kind).toBe('syn-flood-or-backlog');
+    expect(f.severity).toBe('critical');
+    expect(f.title).toContain('full');
+    expect(f.evidence.join(' ')).toContain('ListenOverflows = 7');
+    expect(f.data).toMatchObject({ acceptQueue: 2, backlog: 1, pid: 77 });
+  });
+
+  it('does not call a queue full when the backlog is unknown (/proc)', () => {
+    const sockets = [
+      sock('LISTEN', '127.0.0.1:7000', '0.0.0.0:0', { recvQ: 5, backlogUnknown: true }),
+    ];
+    expect(diagnose(sockets, {}).map((f) => f.kind)).toEqual([]);
+  });
+
+  it('syn-flood-or-backlog: many SYN_RECV on one port', () => {
+    const sockets = many(SYN_RECV_WARN, (i) =>
+      sock('SYN_RECV', '10.0.0.1:443', `198.51.100.${i % 200}:${1000 + i}`),
+    );
+    const [f] = diagnose(sockets, context);
+    expect(f.kind).toBe('syn-flood-or-backlog');
+    expect(f.data).toMatchObject({ localPort: 443, synRecv: SYN_RECV_WARN });
+  });
+
+  it('fin-wait2-stuck names the local peer in CLOSE_WAIT', () => {
+    const sockets = many(FIN_WAIT2_WARN, (i) => [
+      sock('FIN_WAIT2', `127.0.0.1:${40000 + i}`, '127.0.0.1:9000', { pid: 5, process: 'client' }),
+      sock('CLOSE_WAIT', '127.0.0.1:9000', `127.0.0.1:${40000 + i}`, { pid: 6, process: 'server' }),
+    ]).flat();
+    const kinds = diagnose(sockets, context).map((f) => f.kind);
+    expect(kinds).toEqual(['close-wait-leak', 'fin-wait2-stuck']);
+    const fin = diagnose(sockets, context)[1];
+    expect(fin.evidence.join('\n')).toContain('owned by pid 6 (server)');
+  });
+
+  it('past accept-queue overflows (counters since boot) are a note, not a problem', () => {
+    const findings = diagnose([], { tcpExt: { ListenOverflows: 3, ListenDrops: 3 } });
+    expect(findings.map((f) => [f.kind, f.severity])).toEqual([['syn-flood-or-backlog', 'info']]);
+  });
+
+  it('orphans against tcp_max_orphans', () => {
+    const [f] = diagnose([], {
+      ...context,
+      sockstat: { inuse: 0, orphan: 950, tw: 0, alloc: 0, mem: 0 },
+    });
+    expect(f).toMatchObject({ kind: 'orphans', severity: 'critical' });
+    expect(
+      diagnose([], { ...context, sockstat: { inuse: 0, orphan: 10, tw: 0, alloc: 0, mem: 0 } }),
+    ).toEqual([]);
+  });
+
+  it('retransmitting: connections with many retries, SYN_SENT called out', () => {
+    const sockets = [
+      sock('SYN_SENT', '10.0.0.1:40000', '192.0.2.1:443', {
+        timer: { kind: 'retransmit', remainingMs: 4000, retries: RETRIES_WARN },
+      }),
+      sock('ESTABLISHED', '10.0.0.1:40001', '192.0.2.2:443', {
+        timer: { kind: 'retransmit', remainingMs: 200, retries: 1 },
+      }),
+    ];
+    const [f] = diagnose(sockets, context);
+    expect(f.kind).toBe('retransmitting');
+    expect(f.data).toMatchObject({ count: 1, synSent: 1, maxRetries: RETRIES_WARN });
+  });
+
+  it('works on pasted output: sockets only, no context', () => {
+    const sockets = many(CLOSE_WAIT_WARN, (i) =>
+      sock('CLOSE_WAIT', '10.0.0.1:80', `10.0.0.2:${i + 1}`, { inode: undefined, uid: undefined }),
+    );
+    const [f] = diagnose(sockets);
+    expect(f.kind).toBe('close-wait-leak');
+  });
+});
