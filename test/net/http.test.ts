@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { patternSha256, serveHttp } from '../../src/net/demo-apps.js';
-import { makePair, once, type Pair, SERVER_ADDRESS, whyNoStack } from './pair.js';
+import { CLIENT_ADDRESS, makePair, once, type Pair, SERVER_ADDRESS, whyNoStack } from './pair.js';
 
 const title = `Node’s own http over our sockets${whyNoStack ? ` (skipped: ${whyNoStack})` : ''}`;
 
@@ -15,7 +15,7 @@ function get(pair: Pair, port: number, path: string, body?: Buffer) {
           port,
           path,
           method: body ? 'POST' : 'GET',
-          agent: false,
+          // No `agent`: with one, http would ignore createConnection and use the kernel.
           createConnection: () => pair.client.connect(port, SERVER_ADDRESS),
         },
         (res) => {
@@ -44,6 +44,7 @@ describe.skipIf(whyNoStack !== undefined)(title, () => {
     pair = makePair(11);
     const http = createHttpServer((req, res) => {
       res.setHeader('x-path', req.url ?? '');
+      res.setHeader('x-peer', `${req.socket.remoteAddress}`);
       res.end(`hello ${req.method} ${req.url}`);
     });
     const server = pair.server.createServer((s) => http.emit('connection', s));
@@ -51,6 +52,8 @@ describe.skipIf(whyNoStack !== undefined)(title, () => {
     const r = await get(pair, 8080, '/a?b=1');
     expect(r.status).toBe(200);
     expect(r.headers['x-path']).toBe('/a?b=1');
+    // It went through our two stacks, not the kernel.
+    expect(r.headers['x-peer']).toBe(CLIENT_ADDRESS);
     expect(r.body.toString()).toBe('hello GET /a?b=1');
   });
 

@@ -98,7 +98,8 @@ function fetchOnce(host: TunHost, target: { host: string; port: number; path: st
         host: target.host,
         port: target.port,
         path: target.path,
-        agent: false,
+        // No `agent` option: with any agent (even `agent: false`) http ignores createConnection
+        // and opens a kernel socket instead of ours.
         createConnection: () => host.net.connect(target.port, target.host),
       },
       (res) => {
