@@ -22,3 +22,20 @@ export function terminalWidth(stream: NodeJS.WriteStream = process.stdout): numb
   const env = Number(process.env.COLUMNS);
   return Number.isInteger(env) && env >= 20 ? env : 80;
 }
+
+let pipeGuard = false;
+
+/**
+ * Writes to stdout; when the reader goes away (`tcpstate ls | head`), stops quietly like other
+ * Unix tools instead of dying on EPIPE with a stack trace.
+ */
+export function writeOut(text: string): void {
+  if (!pipeGuard) {
+    pipeGuard = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+  process.stdout.write(text);
+}

@@ -127,7 +127,7 @@ describe('diagnose', () => {
   });
 
   it('fin-wait2-stuck names the local peer in CLOSE_WAIT', () => {
-    const sockets = many(FIN_WAIT2_WARN, (i) => [
+    const sockets = Array.from({ length: FIN_WAIT2_WARN }, (_, i) => [
       sock('FIN_WAIT2', `127.0.0.1:${40000 + i}`, '127.0.0.1:9000', { pid: 5, process: 'client' }),
       sock('CLOSE_WAIT', '127.0.0.1:9000', `127.0.0.1:${40000 + i}`, { pid: 6, process: 'server' }),
     ]).flat();

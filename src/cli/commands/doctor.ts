@@ -3,7 +3,13 @@ import { diagnose, isProblem } from '../../host/doctor.js';
 import type { Finding } from '../../host/types.js';
 import { plural } from '../../host/view.js';
 import { wrap } from '../../render/table.js';
-import { type Colors, colors, terminalWidth, useColor } from '../../render/table-style.js';
+import {
+  type Colors,
+  colors,
+  terminalWidth,
+  useColor,
+  writeOut,
+} from '../../render/table-style.js';
 import { findingMark, printNotes, snapshotForCli } from './summary.js';
 
 interface DoctorOptions {
@@ -39,13 +45,13 @@ export function register(program: Command): void {
       const healthy = !findings.some(isProblem);
       if (options.json) {
         const notes = [...snapshot.notes, ...snapshot.kernelNotes];
-        process.stdout.write(
+        writeOut(
           `${JSON.stringify({ healthy, sockets: snapshot.sockets.length, findings, notes }, null, 2)}\n`,
         );
       } else {
         const c = colors(options.color && useColor());
         const lines = renderFindings(findings, snapshot.sockets.length, c, terminalWidth());
-        process.stdout.write(`${lines.join('\n')}\n`);
+        writeOut(`${lines.join('\n')}\n`);
         printNotes([...snapshot.notes, ...snapshot.kernelNotes]);
       }
       // 1 = something to fix; info findings are notes, not problems.

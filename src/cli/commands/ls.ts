@@ -17,8 +17,14 @@ import {
   formatTimer,
   socketJson,
 } from '../../host/view.js';
-import { type Column, renderTable } from '../../render/table.js';
-import { type Colors, colors, terminalWidth, useColor } from '../../render/table-style.js';
+import { type Column, renderTable, wrap } from '../../render/table.js';
+import {
+  type Colors,
+  colors,
+  terminalWidth,
+  useColor,
+  writeOut,
+} from '../../render/table-style.js';
 import { shortMeaning } from '../../state/meanings.js';
 import type { TcpState } from '../../state/states.js';
 import { CliError } from '../errors.js';
@@ -79,15 +85,13 @@ export function register(program: Command): void {
       });
       const rows = sortSockets(filterSockets(snapshot.sockets, filter));
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(rows.map(socketJson), null, 2)}\n`);
+        writeOut(`${JSON.stringify(rows.map(socketJson), null, 2)}\n`);
       } else {
         const c = colors(options.color && useColor());
-        const lines = renderTable(rows, socketColumns(c, options.explain ?? false), {
-          width: terminalWidth(),
-          headerStyle: c.bold,
-        });
-        process.stdout.write(`${lines.join('\n')}\n`);
-        if (rows.length === 0) process.stdout.write(`${c.dim('(no sockets match)')}\n`);
+        writeOut(
+          `${renderSockets(rows, c, terminalWidth(), options.explain ?? false).join('\n')}\n`,
+        );
+        if (rows.length === 0) writeOut(`${c.dim('(no sockets match)')}\n`);
       }
       printNotes(snapshot.notes);
     });
@@ -130,7 +134,31 @@ export function stateStyle(c: Colors, state: TcpState): (text: string) => string
   return typeof fn === 'function' ? (fn as (t: string) => string) : (t: string) => t;
 }
 
-export function socketColumns(c: Colors, explain: boolean): Column<HostSocket>[] {
+/** Below this width the meaning goes on its own line under each row instead of a column. */
+const MEANING_COLUMN_MIN_WIDTH = 140;
+
+export function renderSockets(
+  rows: readonly HostSocket[],
+  c: Colors,
+  width: number,
+  explain: boolean,
+): string[] {
+  const inColumn = explain && width >= MEANING_COLUMN_MIN_WIDTH;
+  const lines = renderTable(rows, socketColumns(c, inColumn), { width, headerStyle: c.bold });
+  if (!explain || inColumn) return lines;
+  // No column wraps in this table, so line i + 1 is row i.
+  const out = [lines[0]];
+  rows.forEach((row, i) => {
+    out.push(lines[i + 1]);
+    wrap(shortMeaning(row.state), width - 4).forEach((part, k) => {
+      out.push(c.dim(`${k === 0 ? '  ↳ ' : '    '}${part}`));
+    });
+  });
+  return out;
+}
+
+export function socketColumns(c: Colors, meaningColumn: boolean): Column<HostSocket>[] {
+  // Shrinking order when narrow: the timer first, then the process, addresses last.
   const columns: Column<HostSocket>[] = [
     {
       header: 'STATE',
@@ -140,12 +168,12 @@ export function socketColumns(c: Colors, explain: boolean): Column<HostSocket>[]
     },
     { header: 'RECV-Q', value: (s) => String(s.recvQ), align: 'right' },
     { header: 'SEND-Q', value: formatSendQ, align: 'right' },
-    { header: 'LOCAL', value: formatLocal, shrink: 2, minWidth: 12, overflow: 'truncate-middle' },
-    { header: 'REMOTE', value: formatRemote, shrink: 2, minWidth: 12, overflow: 'truncate-middle' },
-    { header: 'TIMER', value: (s) => formatTimer(s.timer), shrink: 1, minWidth: 5 },
-    { header: 'PROCESS', value: formatOwner, shrink: 2, minWidth: 7 },
+    { header: 'LOCAL', value: formatLocal, shrink: 1, minWidth: 15, overflow: 'truncate-middle' },
+    { header: 'REMOTE', value: formatRemote, shrink: 1, minWidth: 15, overflow: 'truncate-middle' },
+    { header: 'TIMER', value: (s) => formatTimer(s.timer), shrink: 4, minWidth: 5 },
+    { header: 'PROCESS', value: formatOwner, shrink: 2, minWidth: 8 },
   ];
-  if (explain) {
+  if (meaningColumn) {
     columns.push({
       header: 'MEANING',
       value: (s) => shortMeaning(s.state),

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { Command } from 'commander';
 import { renderMetrics } from '../../host/metrics.js';
+import { writeOut } from '../../render/table-style.js';
 import { CliError } from '../errors.js';
 import { printNotes, snapshotForCli } from './summary.js';
 
@@ -39,7 +40,7 @@ export function register(program: Command): void {
     .action(async (options: MetricsOptions) => {
       if (!options.serve) {
         const { text, notes } = await scrape(options.netns);
-        process.stdout.write(text);
+        writeOut(text);
         printNotes(notes);
         return;
       }

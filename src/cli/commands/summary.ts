@@ -4,8 +4,14 @@ import { type Snapshot, type SnapshotOptions, takeSnapshot } from '../../host/sn
 import { type HostSummary, type ListeningPort, summarize } from '../../host/summary.js';
 import type { Finding } from '../../host/types.js';
 import { plural } from '../../host/view.js';
-import { renderTable } from '../../render/table.js';
-import { type Colors, colors, terminalWidth, useColor } from '../../render/table-style.js';
+import { renderTable, wrap } from '../../render/table.js';
+import {
+  type Colors,
+  colors,
+  terminalWidth,
+  useColor,
+  writeOut,
+} from '../../render/table-style.js';
 import { shortMeaning } from '../../state/meanings.js';
 import { CliError } from '../errors.js';
 import { stateStyle } from './ls.js';
@@ -32,14 +38,10 @@ export function register(program: Command): void {
       const snapshot = await snapshotForCli({ netns: options.netns });
       const summary = summarize(snapshot.sockets, snapshot.context);
       if (options.json) {
-        process.stdout.write(
-          `${JSON.stringify({ ...summary, source: snapshot.source }, null, 2)}\n`,
-        );
+        writeOut(`${JSON.stringify({ ...summary, source: snapshot.source }, null, 2)}\n`);
       } else {
         const c = colors(options.color && useColor());
-        process.stdout.write(
-          `${renderSummary(summary, snapshot, c, terminalWidth()).join('\n')}\n`,
-        );
+        writeOut(`${renderSummary(summary, snapshot, c, terminalWidth()).join('\n')}\n`);
       }
       printNotes(snapshot.notes);
     });
@@ -135,7 +137,8 @@ export function renderSummary(
     lines.push(`  ${c.green('none found')}`);
   } else {
     for (const finding of summary.findings) {
-      lines.push(`${findingMark(c, finding)} ${finding.title}`);
+      const [first, ...rest] = wrap(finding.title, width - 4);
+      lines.push(`${findingMark(c, finding)} ${first}`, ...rest.map((l) => `   ${l}`));
     }
     lines.push(c.dim('   details, evidence and advice: tcpstate doctor'));
   }
