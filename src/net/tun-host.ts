@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { TunDevice } from '../link/tun/device.js';
-import { TunError } from '../link/tun/errors.js';
 import {
   classifyPacket,
   countPacket,
@@ -15,13 +14,14 @@ import {
   ipv4ToUint32,
   newFilterCounters,
 } from '../link/tun/filter.js';
-import { configureKernelSide, parseCidr } from '../link/tun/kernel-side.js';
+import { checkTunAddresses, configureKernelSide } from '../link/tun/kernel-side.js';
 import { Stack } from '../stack/stack.js';
 import type { ConnectionConfig } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
 import { StackDriver } from './driver.js';
 import { NetStack } from './net-stack.js';
-import { isIPv4 } from './socket.js';
+
+export { checkTunAddresses };
 
 export interface TunHostOptions {
   ifname: string;
@@ -36,29 +36,6 @@ export interface TunHostOptions {
   config?: Partial<ConnectionConfig>;
   /** Sees every packet the stack receives ('in') or sends ('out'), with the wall-clock time. */
   tap?: (direction: 'in' | 'out', packet: Uint8Array, epochMs: number) => void;
-}
-
-function sameSubnet(a: number, b: number, prefix: number): boolean {
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return (a & mask) >>> 0 === (b & mask) >>> 0;
-}
-
-/** Checks the addresses before anything touches the system. Throws TunError('EINVAL'). */
-export function checkTunAddresses(address: string, kernelAddress: string): void {
-  if (!isIPv4(address))
-    throw new TunError('EINVAL', `--address must be an IPv4 address: ${address}`);
-  const kernel = parseCidr(kernelAddress);
-  const ours = ipv4ToUint32(address);
-  const theirs = ipv4ToUint32(kernel.address);
-  if (ours === theirs) {
-    throw new TunError('EINVAL', `the stack and the kernel need different addresses (${address})`);
-  }
-  if (kernel.prefix > 30 || !sameSubnet(ours, theirs, kernel.prefix)) {
-    throw new TunError(
-      'EINVAL',
-      `${address} is not in the kernel's subnet ${kernel.address}/${kernel.prefix}, so the kernel would not route it to the device`,
-    );
-  }
 }
 
 export class TunHost {

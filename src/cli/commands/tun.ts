@@ -8,6 +8,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { request } from 'node:http';
 import type { Command } from 'commander';
 import { TunError } from '../../link/tun/errors.js';
+import { checkTunAddresses } from '../../link/tun/kernel-side.js';
 import { serveClose, serveEcho, serveHttp, serveReset } from '../../net/demo-apps.js';
 import type { Server } from '../../net/server.js';
 import { isIPv4 } from '../../net/socket.js';
@@ -131,8 +132,6 @@ async function run(opts: TunCliOptions): Promise<void> {
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isInteger(seed))
     throw new CliError(`--seed must be an integer, got "${opts.seed}"`);
-  // Loaded here, not at the top: the CLI's other commands must not load the stack or link/tun.
-  const { checkTunAddresses, TunHost } = await import('../../net/tun-host.js');
   try {
     checkTunAddresses(opts.address, opts.kernelAddress);
   } catch (err) {
@@ -140,6 +139,8 @@ async function run(opts: TunCliOptions): Promise<void> {
     throw err;
   }
 
+  // Loaded here, not at the top: the CLI's other commands must not load the stack or link/tun.
+  const { TunHost } = await import('../../net/tun-host.js');
   const pcap = opts.pcap ? await openPcap(opts.pcap) : undefined;
   let host: TunHost;
   try {

@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { TunError } from './errors.js';
+import { ipv4ToUint32 } from './filter.js';
 
 const run = promisify(execFile);
 
@@ -42,4 +43,33 @@ export async function configureKernelSide(ifname: string, side: KernelSide): Pro
   const { address, prefix } = parseCidr(side.address);
   await ip(['addr', 'add', `${address}/${prefix}`, 'dev', ifname]);
   await ip(['link', 'set', 'dev', ifname, 'mtu', String(side.mtu), 'up']);
+}
+
+function sameSubnet(a: number, b: number, prefix: number): boolean {
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return (a & mask) >>> 0 === (b & mask) >>> 0;
+}
+
+/**
+ * Checks the stack's address against the kernel's "a.b.c.d/len" before anything touches the
+ * system: both valid, different, and in one subnet the kernel will route to the device.
+ */
+export function checkTunAddresses(address: string, kernelAddress: string): void {
+  let ours: number;
+  try {
+    ours = ipv4ToUint32(address);
+  } catch {
+    throw new TunError('EINVAL', `--address must be an IPv4 address: ${address}`);
+  }
+  const kernel = parseCidr(kernelAddress);
+  const theirs = ipv4ToUint32(kernel.address);
+  if (ours === theirs) {
+    throw new TunError('EINVAL', `the stack and the kernel need different addresses (${address})`);
+  }
+  if (kernel.prefix > 30 || !sameSubnet(ours, theirs, kernel.prefix)) {
+    throw new TunError(
+      'EINVAL',
+      `${address} is not in the kernel's subnet ${kernel.address}/${kernel.prefix}, so the kernel would not route it to the device`,
+    );
+  }
 }
