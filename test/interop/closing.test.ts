@@ -7,7 +7,8 @@
  *
  * The kernel's tracepoint reports the end of the full socket when TIME_WAIT starts (a timewait
  * socket replaces it), so the kernel's "FIN_WAIT2 -> CLOSED" and "CLOSING -> CLOSED" mean
- * TIME_WAIT; `kernelStates` writes them as such. Its CLOSED -> SYN_SENT event carries port 0
+ * TIME_WAIT; `kernelStates` writes them as such (as it does FIN_WAIT1 -> CLOSED outside the
+ * reset scenarios: FIN and ACK arrived together). Its CLOSED -> SYN_SENT event carries port 0
  * (before the port is bound) and so falls outside the connection's 4-tuple.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,14 @@ const why =
   whyNoTracefs() ??
   whyNoStack;
 
-function kernelStates(kernel: KernelTransition[], local: string, remote: string): TcpState[] {
+const TIME_WAIT_FROM = new Set<TcpState>(['FIN_WAIT1', 'FIN_WAIT2', 'CLOSING']);
+
+function kernelStates(
+  kernel: KernelTransition[],
+  local: string,
+  remote: string,
+  resets: boolean,
+): TcpState[] {
   return kernel
     .filter((k) => k.local === local && k.remote === remote)
     .map((k) =>
@@ -159,28 +167,41 @@ except ConnectionResetError:
           kernel: kernelStates(kernel, c.local, remote),
         };
       }
-      expect(got).toEqual({
+      // Where RFC 9293 allows two paths (FIN_WAIT1 -> TIME_WAIT when the FIN arrives with the
+      // ACK of ours, e.g. because the peer delayed its ACK and closed at once), both are listed.
+      const allowed: Record<string, { ours: string[][]; kernel: string[][] }> = {
         'kernel closes first': {
-          ours: ['SYN_RECV', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED'],
-          kernel: ['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT'],
+          ours: [['SYN_RECV', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']],
+          kernel: [
+            ['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT'],
+            ['ESTABLISHED', 'FIN_WAIT1', 'TIME_WAIT'],
+          ],
         },
         'we close first': {
-          ours: ['SYN_RECV', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT'],
-          kernel: ['ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED'],
+          ours: [
+            ['SYN_RECV', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT'],
+            ['SYN_RECV', 'ESTABLISHED', 'FIN_WAIT1', 'TIME_WAIT'],
+          ],
+          kernel: [['ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']],
         },
         'simultaneous close': {
-          ours: ['SYN_RECV', 'ESTABLISHED', 'FIN_WAIT1', 'CLOSING', 'TIME_WAIT'],
-          kernel: ['ESTABLISHED', 'FIN_WAIT1', 'CLOSING', 'TIME_WAIT'],
+          ours: [['SYN_RECV', 'ESTABLISHED', 'FIN_WAIT1', 'CLOSING', 'TIME_WAIT']],
+          kernel: [['ESTABLISHED', 'FIN_WAIT1', 'CLOSING', 'TIME_WAIT']],
         },
         'kernel resets': {
-          ours: ['SYN_RECV', 'ESTABLISHED', 'CLOSED'],
-          kernel: ['ESTABLISHED', 'CLOSED'],
+          ours: [['SYN_RECV', 'ESTABLISHED', 'CLOSED']],
+          kernel: [['ESTABLISHED', 'CLOSED']],
         },
         'we reset': {
-          ours: ['SYN_RECV', 'ESTABLISHED', 'CLOSED'],
-          kernel: ['ESTABLISHED', 'CLOSED'],
+          ours: [['SYN_RECV', 'ESTABLISHED', 'CLOSED']],
+          kernel: [['ESTABLISHED', 'CLOSED']],
         },
-      });
+      };
+      for (const [name, { ours: o, kernel: k }] of Object.entries(got)) {
+        console.log(`${name}: ours ${o.join(' > ')} | kernel ${k.join(' > ')}`);
+        expect(allowed[name].ours, `${name}: ours`).toContainEqual(o);
+        expect(allowed[name].kernel, `${name}: kernel`).toContainEqual(k);
+      }
       const causes = ours.filter((t) => t.to === 'CLOSED').map((t) => t.cause);
       expect(causes.length).toBeGreaterThanOrEqual(3);
     }, 30_000);
