@@ -34,9 +34,7 @@ function kernelStates(
 ): TcpState[] {
   return kernel
     .filter((k) => k.local === local && k.remote === remote)
-    .map((k) =>
-      k.to === 'CLOSED' && (k.from === 'FIN_WAIT2' || k.from === 'CLOSING') ? 'TIME_WAIT' : k.to,
-    );
+    .map((k) => (k.to === 'CLOSED' && TIME_WAIT_FROM.has(k.from) && !resets ? 'TIME_WAIT' : k.to));
 }
 
 /** A python client in the namespace; prints its local "ip:port" first. */
@@ -164,7 +162,7 @@ except ConnectionResetError:
         const remote = `${sc.ours}:${c.port}`;
         got[c.name] = {
           ours: oursFor(ours, remote, c.local),
-          kernel: kernelStates(kernel, c.local, remote),
+          kernel: kernelStates(kernel, c.local, remote, c.name.includes('reset')),
         };
       }
       // Where RFC 9293 allows two paths (FIN_WAIT1 -> TIME_WAIT when the FIN arrives with the
