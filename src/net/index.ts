@@ -15,3 +15,4 @@ export {
   type SocketOptions,
   type SocketStateChange,
 } from './socket.js';
+export { checkTunAddresses, TunHost, type TunHostOptions } from './tun-host.js';
