@@ -1,0 +1,16 @@
+/**
+ * Pasted `netstat`/`ss` output from Linux, macOS or Windows (any display language), read and
+ * explained. Used by `tcpstate explain -`:
+ *
+ *   const parse = parsePasted(text);          // never throws
+ *   process.stdout.write(renderPasted(parse, { lang: 'en', color: true }));
+ */
+export { parsePasted } from './parse.js';
+export { countByState, type RenderPastedOptions, renderPasted } from './render.js';
+export type {
+  PastedLine,
+  PastedOtherLine,
+  PastedParse,
+  PastedSocketLine,
+  PasteFormat,
+} from './types.js';
