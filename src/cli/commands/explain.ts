@@ -1,13 +1,127 @@
+/**
+ * `tcpstate explain [STATE…|-]`: what each TCP state means, how a connection gets there and
+ * leaves, how long it lasts, and what many sockets in it mean; with no state, the whole state
+ * diagram; with `-`, pasted netstat/ss output from stdin, annotated.
+ */
 import type { Command } from 'commander';
+import { renderExplanation } from '../../render/explain.js';
+import { detectLang, isLang, LANGS } from '../../render/lang.js';
+import { renderStateDiagram } from '../../render/state-diagram.js';
+import { colors, terminalWidth, useColor, writeOut } from '../../render/table-style.js';
+import { parseState } from '../../state/aliases.js';
+import { explainState } from '../../state/explanations.js';
+import type { Lang } from '../../state/meanings.js';
+import { TCP_STATES, type TcpState } from '../../state/states.js';
 import { CliError } from '../errors.js';
 
-// Placeholder until the issue that owns `tcpstate explain` lands; it fails loudly, never silently.
+interface ExplainOptions {
+  lang?: string;
+  color: boolean;
+  json?: boolean;
+}
+
 export function register(program: Command): void {
   program
     .command('explain')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError('`tcpstate explain` is not available in this build yet');
+    .description(
+      'explain TCP states (any spelling: netstat, RFC, ss, Windows, localized); no state: the whole state diagram; "-": annotate netstat/ss output pasted on stdin',
+    )
+    .argument('[states...]', 'state names, e.g. TIME_WAIT close-wait ESTAB; or - to read stdin')
+    .option('--lang <lang>', `language: ${LANGS.join(' or ')} (default: from LC_ALL/LANG)`)
+    .option('--json', 'the explanations as JSON')
+    .option('--no-color', 'no colours')
+    .action(async (names: string[], options: ExplainOptions) => {
+      const lang = chooseLang(options.lang);
+      const color = options.color && useColor() && !options.json;
+      if (names.includes('-')) {
+        if (names.length > 1)
+          throw new CliError('`-` (read stdin) cannot be mixed with state names');
+        writeOut(await explainPasted(await readStdin(), lang, color));
+        return;
+      }
+      writeOut(
+        explainText(names, { lang, color, json: options.json ?? false, width: terminalWidth() }),
+      );
     });
+}
+
+function chooseLang(given: string | undefined): Lang {
+  if (given === undefined) return detectLang(process.env);
+  const lang = given.toLowerCase();
+  if (!isLang(lang)) throw new CliError(`unknown language '${given}'; use ${LANGS.join(' or ')}`);
+  return lang;
+}
+
+/** Resolves every name first, so one bad name fails before anything is printed. */
+export function resolveStates(names: readonly string[]): TcpState[] {
+  return names.map((name) => {
+    const state = parseState(name);
+    if (!state) {
+      throw new CliError(
+        `unknown TCP state '${name}'; valid states: ${TCP_STATES.join(', ')} (RFC, ss, Windows and localized spellings also work)`,
+      );
+    }
+    return state;
+  });
+}
+
+export interface ExplainTextOptions {
+  lang: Lang;
+  color: boolean;
+  json: boolean;
+  width: number;
+}
+
+/** The whole output of `tcpstate explain NAMES…` (the diagram when there are none). */
+export function explainText(names: readonly string[], opts: ExplainTextOptions): string {
+  const states = resolveStates(names);
+  if (opts.json) {
+    const list = (states.length > 0 ? states : TCP_STATES).map((s) => explainState(s, opts.lang));
+    return `${JSON.stringify(list, null, 2)}\n`;
+  }
+  const c = colors(opts.color);
+  const width = Math.min(Math.max(opts.width, 60), 100);
+  if (states.length === 0) return `${renderStateDiagram(opts.lang, c, width).join('\n')}\n`;
+  const pages = [...new Set(states)].map((s) =>
+    renderExplanation(explainState(s, opts.lang), opts.lang, c, width).join('\n'),
+  );
+  return `${pages.join(`\n\n${'─'.repeat(Math.min(width, 80))}\n\n`)}\n`;
+}
+
+/** The pasted-output API of src/host/paste (another part of the project), as this command uses it. */
+interface PasteModule {
+  parsePasted(text: string): unknown;
+  renderPasted(parse: unknown, opts: { lang: Lang; color: boolean }): string;
+}
+
+function isPasteModule(m: unknown): m is PasteModule {
+  const r = m as Partial<Record<keyof PasteModule, unknown>> | null;
+  return typeof r?.parsePasted === 'function' && typeof r?.renderPasted === 'function';
+}
+
+async function explainPasted(text: string, lang: Lang, color: boolean): Promise<string> {
+  // Loaded lazily: the paste parsers are only needed for `-`.
+  const path = '../../host/paste/index.js';
+  let mod: unknown;
+  try {
+    mod = await import(path);
+  } catch {
+    mod = undefined;
+  }
+  if (!isPasteModule(mod)) {
+    throw new CliError(
+      'reading pasted netstat/ss output (`tcpstate explain -`) is not available in this build',
+    );
+  }
+  const out = mod.renderPasted(mod.parsePasted(text), { lang, color });
+  return out.endsWith('\n') ? out : `${out}\n`;
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    process.stderr.write('tcpstate: paste netstat or ss output, then Ctrl-D\n');
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

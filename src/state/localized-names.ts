@@ -1,0 +1,93 @@
+/**
+ * State names that localized netstat prints, as users paste them. Only names actually seen in
+ * published output or bug reports are listed, each with where it was seen; names we could not
+ * find a real sighting of (e.g. most Spanish and French closing states) are left out rather than
+ * guessed. Matching ignores case and accents (aliases.ts), so ABHOREN matches ABHÖREN.
+ */
+import type { TcpState } from './states.js';
+
+export interface LocalizedName {
+  name: string;
+  /** BCP 47 language tag. */
+  lang: string;
+  /** Which netstat prints it. */
+  tool: 'windows netstat' | 'linux netstat (net-tools)';
+  /** Where the spelling was seen. */
+  seen: string;
+}
+
+export const LOCALIZED_NAMES: readonly (LocalizedName & { state: TcpState })[] = [
+  // German Windows: "TCP 0.0.0.0:8080 0.0.0.0:0 ABHÖREN 42852" quoted in
+  // github.com/raycast/extensions pull 30682; ABHÖREN and HERGESTELLT (and the console code page
+  // mangling it to ABH?REN) in github.com/AGI-is-going-to-arrive/Antigravity-Context-Window-Monitor
+  // issue 64; ABHÖREN also in github.com/pranshuparmar/witr pull 231.
+  {
+    state: 'LISTEN',
+    name: 'ABHÖREN',
+    lang: 'de',
+    tool: 'windows netstat',
+    seen: 'raycast/extensions#30682, Antigravity-Context-Window-Monitor#64',
+  },
+  {
+    state: 'LISTEN',
+    name: 'ABH?REN',
+    lang: 'de',
+    tool: 'windows netstat',
+    seen: 'Antigravity-Context-Window-Monitor#64 (code page mangling)',
+  },
+  {
+    state: 'ESTABLISHED',
+    name: 'HERGESTELLT',
+    lang: 'de',
+    tool: 'windows netstat',
+    seen: 'Antigravity-Context-Window-Monitor#64',
+  },
+  // French and Spanish Windows listening states, named in a review of
+  // github.com/heygen-com/hyperframes pull 3307 ("ABHÖREN (de), À L'ÉCOUTE (fr), ESCUCHANDO (es)").
+  {
+    state: 'LISTEN',
+    name: 'À L’ÉCOUTE',
+    lang: 'fr',
+    tool: 'windows netstat',
+    seen: 'hyperframes#3307 review',
+  },
+  {
+    state: 'LISTEN',
+    name: "À L'ÉCOUTE",
+    lang: 'fr',
+    tool: 'windows netstat',
+    seen: 'hyperframes#3307 review',
+  },
+  {
+    state: 'LISTEN',
+    name: 'ESCUCHANDO',
+    lang: 'es',
+    tool: 'windows netstat',
+    seen: 'hyperframes#3307 review',
+  },
+  // Portuguese Windows: a row "TCP 127.0.0.1:PORT 0.0.0.0:0 ESCUTANDO 77" used as a localized
+  // netstat -ano fixture in a public test suite (found through the code search of this project).
+  {
+    state: 'LISTEN',
+    name: 'ESCUTANDO',
+    lang: 'pt',
+    tool: 'windows netstat',
+    seen: 'netstat -ano fixture in a public test suite',
+  },
+  // Portuguese Linux net-tools (pt_BR locale): "tcp 0 0 0.0.0.0:ssh 0.0.0.0:* OUÇA" and
+  // "… ESTABELECIDA" in the netstat tutorial at linuxteclab.com.br/conteudos/troubleshooting/4-netstat.html
+  {
+    state: 'LISTEN',
+    name: 'OUÇA',
+    lang: 'pt',
+    tool: 'linux netstat (net-tools)',
+    seen: 'linuxteclab.com.br netstat tutorial',
+  },
+  {
+    state: 'ESTABLISHED',
+    name: 'ESTABELECIDA',
+    lang: 'pt',
+    tool: 'linux netstat (net-tools)',
+    seen: 'linuxteclab.com.br netstat tutorial',
+  },
+];
