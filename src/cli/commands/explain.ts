@@ -4,6 +4,7 @@
  * diagram; with `-`, pasted netstat/ss output from stdin, annotated.
  */
 import type { Command } from 'commander';
+import { parsePasted, renderPasted } from '../../host/paste/index.js';
 import { renderExplanation } from '../../render/explain.js';
 import { detectLang, isLang, LANGS } from '../../render/lang.js';
 import { renderStateDiagram } from '../../render/state-diagram.js';
@@ -36,7 +37,7 @@ export function register(program: Command): void {
       if (names.includes('-')) {
         if (names.length > 1)
           throw new CliError('`-` (read stdin) cannot be mixed with state names');
-        writeOut(await explainPasted(await readStdin(), lang, color));
+        writeOut(explainPasted(await readStdin(), lang, color));
         return;
       }
       writeOut(
@@ -88,32 +89,8 @@ export function explainText(names: readonly string[], opts: ExplainTextOptions):
   return `${pages.join(`\n\n${'─'.repeat(Math.min(width, 80))}\n\n`)}\n`;
 }
 
-/** The pasted-output API of src/host/paste (another part of the project), as this command uses it. */
-interface PasteModule {
-  parsePasted(text: string): unknown;
-  renderPasted(parse: unknown, opts: { lang: Lang; color: boolean }): string;
-}
-
-function isPasteModule(m: unknown): m is PasteModule {
-  const r = m as Partial<Record<keyof PasteModule, unknown>> | null;
-  return typeof r?.parsePasted === 'function' && typeof r?.renderPasted === 'function';
-}
-
-async function explainPasted(text: string, lang: Lang, color: boolean): Promise<string> {
-  // Loaded lazily: the paste parsers are only needed for `-`.
-  const path = '../../host/paste/index.js';
-  let mod: unknown;
-  try {
-    mod = await import(path);
-  } catch {
-    mod = undefined;
-  }
-  if (!isPasteModule(mod)) {
-    throw new CliError(
-      'reading pasted netstat/ss output (`tcpstate explain -`) is not available in this build',
-    );
-  }
-  const out = mod.renderPasted(mod.parsePasted(text), { lang, color });
+function explainPasted(text: string, lang: Lang, color: boolean): string {
+  const out = renderPasted(parsePasted(text), { lang, color });
   return out.endsWith('\n') ? out : `${out}\n`;
 }
 
