@@ -90,4 +90,67 @@ export const LOCALIZED_NAMES: readonly (LocalizedName & { state: TcpState })[] =
     tool: 'linux netstat (net-tools)',
     seen: 'linuxteclab.com.br netstat tutorial',
   },
+  // German Windows closing states: the `systeminformation` npm package (network.js, Windows
+  // branch) maps HERGESTELLT, ABH…, SCHLIESSEN_WARTEN, WARTEND and SYN_GESENDET; the Checkmk
+  // Windows agent's tcp_conn_stats script adds FIN_WARTEN_2, and Checkmk's agent-output regex
+  // SCHLIESSEND. A pasted German `netstat -ano` in a public test fixture shows ABH™REN (the
+  // CP850 Ö read as Windows-1252) next to SCHLIESSEN_WARTEN.
+  {
+    state: 'TIME_WAIT',
+    name: 'WARTEND',
+    lang: 'de',
+    tool: 'windows netstat',
+    seen: 'systeminformation network.js; Checkmk',
+  },
+  {
+    state: 'CLOSE_WAIT',
+    name: 'SCHLIESSEN_WARTEN',
+    lang: 'de',
+    tool: 'windows netstat',
+    seen: 'systeminformation network.js; Checkmk; pasted netstat -ano fixture',
+  },
+  {
+    state: 'SYN_SENT',
+    name: 'SYN_GESENDET',
+    lang: 'de',
+    tool: 'windows netstat',
+    seen: 'systeminformation network.js',
+  },
+  {
+    state: 'FIN_WAIT2',
+    name: 'FIN_WARTEN_2',
+    lang: 'de',
+    tool: 'windows netstat',
+    seen: 'Checkmk tcp_conn_stats (Windows agent)',
+  },
+  {
+    state: 'CLOSING',
+    name: 'SCHLIESSEND',
+    lang: 'de',
+    tool: 'windows netstat',
+    seen: 'Checkmk agent output regex',
+  },
+  {
+    state: 'LISTEN',
+    name: 'ABH™REN',
+    lang: 'de',
+    tool: 'windows netstat',
+    seen: 'pasted netstat -ano fixture (code page mix-up)',
+  },
+  // Spanish and Portuguese ESTABLISHED under "Conexiones activas" / "Conexões ativas", as
+  // collected with their sources by the pasted-output parsers (src/host/paste/localized.ts).
+  {
+    state: 'ESTABLISHED',
+    name: 'ESTABLECIDO',
+    lang: 'es',
+    tool: 'windows netstat',
+    seen: 'netstat -ano samples (see host/paste/localized.ts)',
+  },
+  {
+    state: 'ESTABLISHED',
+    name: 'ESTABELECIDO',
+    lang: 'pt',
+    tool: 'windows netstat',
+    seen: 'netstat fixture (see host/paste/localized.ts)',
+  },
 ];
