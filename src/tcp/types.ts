@@ -86,6 +86,44 @@ export interface ConnectionConfig {
   userTimeout: number;
   /** RFC 5961 (7): at most this many challenge ACKs per second per connection. */
   challengeAckLimit: number;
+  /** Option order on our SYN and SYN,ACK: Linux's (default) or FreeBSD's (packetdrill scripts). */
+  synOptionLayout: 'linux' | 'freebsd';
+  /**
+   * Added to floor(now) to make our TSval (RFC 7323 5.4 suggests a random offset per
+   * connection; the default 0 keeps tests predictable).
+   */
+  tsOffset: number;
+}
+
+/**
+ * Per-connection counters (`conn.stats`); the stack sums them into netstat -s style totals.
+ * Every field only grows.
+ */
+export interface ConnectionStats {
+  segmentsIn: number;
+  segmentsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Segments sent again (RTO, fast retransmit, partial ACK, SYN/SYN,ACK retries). */
+  retransmits: number;
+  retransmittedBytes: number;
+  /** Retransmission timer expirations. */
+  timeouts: number;
+  fastRetransmits: number;
+  dupAcksIn: number;
+  /** Segments received out of order (queued for reassembly). */
+  outOfOrder: number;
+  /** Incoming segments dropped (bad sequence, bad ACK, PAWS, …); a subset of segmentsIn. */
+  dropped: number;
+  /** Dropped by the PAWS test (RFC 7323 5). */
+  pawsDropped: number;
+  challengeAcksSent: number;
+  /** Challenge ACKs not sent because of the rate limit (RFC 5961 7). */
+  challengeAcksSuppressed: number;
+  resetsSent: number;
+  resetsReceived: number;
+  zeroWindowProbes: number;
+  keepaliveProbes: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
@@ -109,6 +147,8 @@ export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
   keepalive: { enabled: false, idle: 7_200_000, interval: 75_000, count: 9 },
   userTimeout: 0,
   challengeAckLimit: 10,
+  synOptionLayout: 'linux',
+  tsOffset: 0,
 };
 
 /** A local misuse: a user call that is wrong in the connection's current state. */

@@ -1,0 +1,129 @@
+/**
+ * The TCP options a connection puts on its segments and reads from the peer's: MSS (RFC 9293
+ * 3.7.1), window scale and timestamps (RFC 7323), SACK (RFC 2018). Layouts are 4-byte aligned
+ * with NOPs the way real stacks lay them out, so captures look familiar.
+ */
+import type { TcpOption, TcpSegment } from '../wire/types.js';
+
+/** Which real stack's SYN option order to copy. */
+export type SynOptionLayout = 'linux' | 'freebsd';
+
+/** RFC 7323 (2.3): the shift count is at most 14. */
+export const MAX_WSCALE = 14;
+
+export interface SynOffer {
+  mss: number;
+  wscale: number | undefined;
+  sackPermitted: boolean;
+  ts: { value: number; echo: number } | undefined;
+}
+
+/** What the peer's SYN (or SYN,ACK) offered. */
+export interface PeerSynOptions {
+  mss: number | undefined;
+  wscale: number | undefined;
+  sackPermitted: boolean;
+  tsValue: number | undefined;
+}
+
+/**
+ * Options for a SYN or SYN,ACK. Linux: mss, sackOK, TS, nop, wscale (NOPs fill in where SACK or
+ * TS is absent). FreeBSD: mss, nop, wscale, sackOK, TS (with nop,nop before TS when sackOK is
+ * absent, as FreeBSD pads).
+ */
+export function synOptions(layout: SynOptionLayout, o: SynOffer): TcpOption[] {
+  const out: TcpOption[] = [{ kind: 'mss', value: o.mss }];
+  const ts: TcpOption | undefined = o.ts
+    ? { kind: 'timestamp', value: o.ts.value, echo: o.ts.echo }
+    : undefined;
+  const nop: TcpOption = { kind: 'nop' };
+  if (layout === 'freebsd') {
+    if (o.wscale !== undefined) out.push(nop, { kind: 'wscale', shift: o.wscale });
+    if (o.sackPermitted && ts) out.push({ kind: 'sack-permitted' }, ts);
+    else if (o.sackPermitted) out.push(nop, nop, { kind: 'sack-permitted' });
+    else if (ts) out.push(nop, nop, ts);
+    return out;
+  }
+  if (o.sackPermitted && ts) out.push({ kind: 'sack-permitted' }, ts);
+  else if (ts) out.push(nop, nop, ts);
+  else if (o.sackPermitted) out.push(nop, nop, { kind: 'sack-permitted' });
+  if (o.wscale !== undefined) out.push(nop, { kind: 'wscale', shift: o.wscale });
+  return out;
+}
+
+/** Options for a non-SYN segment: nop, nop, TS, then nop, nop, SACK blocks. */
+export function segmentOptions(
+  ts: { value: number; echo: number } | undefined,
+  sack: Array<[number, number]>,
+): TcpOption[] {
+  const out: TcpOption[] = [];
+  if (ts) out.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamp', ...ts });
+  if (sack.length > 0) out.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks: sack });
+  return out;
+}
+
+/** Bytes the options take on the wire. */
+export function optionsLength(options: readonly TcpOption[]): number {
+  let n = 0;
+  for (const o of options) {
+    switch (o.kind) {
+      case 'eol':
+      case 'nop':
+        n += 1;
+        break;
+      case 'mss':
+        n += 4;
+        break;
+      case 'wscale':
+        n += 3;
+        break;
+      case 'sack-permitted':
+        n += 2;
+        break;
+      case 'sack':
+        n += 2 + 8 * o.blocks.length;
+        break;
+      case 'timestamp':
+        n += 10;
+        break;
+      case 'unknown':
+        n += 2 + o.data.byteLength;
+        break;
+    }
+  }
+  return n;
+}
+
+/**
+ * SACK blocks that fit next to the other options (RFC 2018 3: 40 option bytes, so 4 blocks,
+ * or 3 with timestamps).
+ */
+export function maxSackBlocks(timestamps: boolean): number {
+  return timestamps ? 3 : 4;
+}
+
+export function readSynOptions(seg: TcpSegment): PeerSynOptions {
+  const r: PeerSynOptions = {
+    mss: undefined,
+    wscale: undefined,
+    sackPermitted: false,
+    tsValue: undefined,
+  };
+  for (const o of seg.options) {
+    if (o.kind === 'mss') r.mss = o.value;
+    else if (o.kind === 'wscale') r.wscale = Math.min(o.shift, MAX_WSCALE);
+    else if (o.kind === 'sack-permitted') r.sackPermitted = true;
+    else if (o.kind === 'timestamp') r.tsValue = o.value;
+  }
+  return r;
+}
+
+export function readTimestamp(seg: TcpSegment): { value: number; echo: number } | undefined {
+  for (const o of seg.options) if (o.kind === 'timestamp') return o;
+  return undefined;
+}
+
+export function readSackBlocks(seg: TcpSegment): Array<[number, number]> {
+  for (const o of seg.options) if (o.kind === 'sack') return o.blocks;
+  return [];
+}

@@ -1,0 +1,176 @@
+/**
+ * Helpers for driving one Connection by hand: build segments tcpdump-style, feed them at a
+ * time, and assert exactly what the connection sends back.
+ */
+import { expect } from 'vitest';
+import type { TcpState } from '../../src/state/states.js';
+import { Connection, type ConnectionOptions } from '../../src/tcp/connection.js';
+import type { ConnectionConfig, ConnectionEvent } from '../../src/tcp/types.js';
+import type { TcpFlags, TcpOption, TcpSegment } from '../../src/wire/types.js';
+
+export const LOCAL = { address: '10.0.0.1', port: 40000 };
+export const REMOTE = { address: '10.0.0.2', port: 80 };
+/** Our ISS and the peer's, chosen near 2^32 so tests cross the wrap. */
+export const ISS = 0xffff_ff00;
+export const IRS = 1000;
+
+/** tcpdump-style flags: S, F, R, P, then '.' for ACK; e.g. 'S.', 'F.', 'R', '.'. */
+export function flagsOf(seg: TcpSegment): string {
+  const f = seg.flags;
+  return `${f.syn ? 'S' : ''}${f.fin ? 'F' : ''}${f.rst ? 'R' : ''}${f.psh ? 'P' : ''}${f.ack ? '.' : ''}`;
+}
+
+function parseFlags(s: string): TcpFlags {
+  return {
+    syn: s.includes('S'),
+    fin: s.includes('F'),
+    rst: s.includes('R'),
+    psh: s.includes('P'),
+    ack: s.includes('.'),
+    urg: false,
+    ece: false,
+    cwr: false,
+  };
+}
+
+export interface SegSpec {
+  flags: string;
+  seq: number;
+  ack?: number;
+  window?: number;
+  options?: TcpOption[];
+  /** Payload bytes, or a length (filled with a pattern). */
+  data?: Uint8Array | number;
+}
+
+export function pattern(n: number, start = 0): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (start + i) % 251;
+  return out;
+}
+
+/** A segment from REMOTE to LOCAL. */
+export function seg(spec: SegSpec): TcpSegment {
+  const payload =
+    typeof spec.data === 'number' ? pattern(spec.data) : (spec.data ?? new Uint8Array(0));
+  return {
+    srcPort: REMOTE.port,
+    dstPort: LOCAL.port,
+    seq: spec.seq >>> 0,
+    ack: (spec.ack ?? 0) >>> 0,
+    flags: parseFlags(spec.flags),
+    window: spec.window ?? 65535,
+    urgentPointer: 0,
+    options: spec.options ?? [],
+    payload,
+  };
+}
+
+export function send(conn: Connection, segment: TcpSegment, at: number): void {
+  conn.handleSegment(at, segment);
+}
+
+/** What a test expects of a sent segment; fields left out are not checked. */
+export interface Expected {
+  flags: string;
+  seq?: number;
+  ack?: number;
+  window?: number;
+  len?: number;
+  options?: TcpOption[];
+}
+
+/** Drains pollTransmit and checks the exact list of segments sent. Returns them. */
+export function expectSegments(conn: Connection, at: number, expected: Expected[]): TcpSegment[] {
+  const sent = drain(conn, at);
+  const shown = sent.map((s) => describe(s));
+  expect(shown, `segments sent: ${shown.join(' | ')}`).toHaveLength(expected.length);
+  expected.forEach((e, i) => {
+    const s = sent[i] as TcpSegment;
+    const actual: Record<string, unknown> = { flags: flagsOf(s) };
+    if (e.seq !== undefined) actual.seq = s.seq;
+    if (e.ack !== undefined) actual.ack = s.ack;
+    if (e.window !== undefined) actual.window = s.window;
+    if (e.len !== undefined) actual.len = s.payload.byteLength;
+    if (e.options !== undefined) actual.options = s.options;
+    const want: Record<string, unknown> = { ...e };
+    if (e.seq !== undefined) want.seq = e.seq >>> 0;
+    if (e.ack !== undefined) want.ack = e.ack >>> 0;
+    expect(actual, `segment ${i}: ${shown[i]}`).toEqual(want);
+  });
+  return sent;
+}
+
+export function expectNothing(conn: Connection, at: number): void {
+  const sent = drain(conn, at);
+  expect(sent.map(describe)).toEqual([]);
+}
+
+export function drain(conn: Connection, at: number): TcpSegment[] {
+  const out: TcpSegment[] = [];
+  for (let s = conn.pollTransmit(at); s; s = conn.pollTransmit(at)) {
+    out.push(s);
+    if (out.length > 10_000) throw new Error('pollTransmit does not stop');
+  }
+  return out;
+}
+
+export function describe(s: TcpSegment): string {
+  return `${flagsOf(s)} seq ${s.seq} ack ${s.ack} win ${s.window} len ${s.payload.byteLength}`;
+}
+
+export function events(conn: Connection): ConnectionEvent[] {
+  const out: ConnectionEvent[] = [];
+  for (let e = conn.pollEvent(); e; e = conn.pollEvent()) out.push(e);
+  return out;
+}
+
+/** The state transitions among events, as "FROM->TO (cause)". */
+export function transitions(evs: ConnectionEvent[]): string[] {
+  return evs.flatMap((e) => (e.type === 'state' ? [`${e.from}->${e.to} (${e.cause})`] : []));
+}
+
+/** Plain config: no options, no delayed ACK, so segment lists are short and exact. */
+export const PLAIN: Partial<ConnectionConfig> = {
+  windowScale: false,
+  timestamps: false,
+  sack: false,
+  delayedAck: false,
+  receiveBufferSize: 65535,
+};
+
+export function opts(config: Partial<ConnectionConfig> = PLAIN, iss = ISS): ConnectionOptions {
+  return { local: LOCAL, remote: REMOTE, iss, config };
+}
+
+export const MSS_1460: TcpOption[] = [{ kind: 'mss', value: 1460 }];
+
+/** Active open completed: we sent SYN at t=0, the peer's SYN,ACK arrives at t=10. */
+export function established(config: Partial<ConnectionConfig> = PLAIN): Connection {
+  const conn = Connection.connect(0, opts(config));
+  expectSegments(conn, 0, [{ flags: 'S', seq: ISS }]);
+  send(conn, seg({ flags: 'S.', seq: IRS, ack: ISS + 1, options: MSS_1460 }), 10);
+  expectSegments(conn, 10, [{ flags: '.', seq: ISS + 1, ack: IRS + 1 }]);
+  events(conn);
+  expect(conn.state).toBe('ESTABLISHED');
+  return conn;
+}
+
+/** Passive open completed: the peer's SYN at t=0, its ACK of our SYN,ACK at t=10. */
+export function acceptedEstablished(config: Partial<ConnectionConfig> = PLAIN): Connection {
+  const conn = Connection.acceptSyn(
+    0,
+    seg({ flags: 'S', seq: IRS, options: MSS_1460 }),
+    opts(config),
+  );
+  expectSegments(conn, 0, [{ flags: 'S.', seq: ISS, ack: IRS + 1 }]);
+  send(conn, seg({ flags: '.', seq: IRS + 1, ack: ISS + 1 }), 10);
+  expectNothing(conn, 10);
+  events(conn);
+  expect(conn.state).toBe('ESTABLISHED');
+  return conn;
+}
+
+export function expectState(conn: Connection, state: TcpState): void {
+  expect(conn.state).toBe(state);
+}
