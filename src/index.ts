@@ -2,5 +2,6 @@
 export * from './state/states.js';
 export * from './tcp/types.js';
 export * from './util/rng.js';
+export * from './wire/index.js';
 export * from './wire/seq.js';
 export * from './wire/types.js';

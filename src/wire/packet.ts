@@ -1,0 +1,86 @@
+/**
+ * Whole IPv4+TCP packets: what the stack reads from and writes to a link for every segment.
+ * Parsing makes no copy (the payload is a view into the packet); emitting allocates the packet
+ * once and writes header, options and payload into it.
+ */
+import { ipv4ToU32, readU32 } from './address.js';
+import { type Ipv4EmitHeader, ipv4HeaderLength, parseIpv4, writeIpv4Header } from './ipv4.js';
+import { checkTcpFields, parseTcpU32, tcpHeaderLength, writeTcp } from './tcp.js';
+import { IPPROTO_TCP, type Ipv4Header, type ParseResult, type TcpSegment } from './types.js';
+
+export interface ParsedPacket {
+  ip: Ipv4Header;
+  tcp: TcpSegment;
+}
+
+export interface ParsePacketOptions {
+  /** Check the IPv4 header and TCP checksums (default true). */
+  verifyChecksum?: boolean;
+}
+
+/**
+ * Parses an IPv4 packet carrying TCP, checking both checksums. Other protocols are 'not-tcp';
+ * fragments are 'fragment' (nothing here reassembles them).
+ */
+export function parsePacket(
+  bytes: Uint8Array,
+  options: ParsePacketOptions = {},
+): ParseResult<ParsedPacket> {
+  const verifyChecksum = options.verifyChecksum !== false;
+  const ip = parseIpv4(bytes, { verifyChecksum });
+  if (!ip.ok) return ip;
+  const { header, payload } = ip.value;
+  if (header.protocol !== IPPROTO_TCP) {
+    return { ok: false, reason: 'not-tcp', detail: `IP protocol ${header.protocol}` };
+  }
+  const tcp = parseTcpU32(payload, readU32(bytes, 12), readU32(bytes, 16), verifyChecksum);
+  if (!tcp.ok) return tcp;
+  return { ok: true, value: { ip: header, tcp: tcp.value } };
+}
+
+/**
+ * The IPv4 fields a sender chooses; protocol is TCP, lengths and checksums are computed.
+ * Defaults: ttl 64, tos 0, identification 0, dontFragment true.
+ */
+export type PacketIpFields = Pick<
+  Ipv4EmitHeader,
+  'src' | 'dst' | 'ttl' | 'tos' | 'identification' | 'dontFragment'
+> & {
+  options?: Uint8Array;
+};
+
+/** The size `emitPacket` will produce for this segment. */
+export function packetLength(tcp: TcpSegment, ipOptions?: Uint8Array): number {
+  return ipv4HeaderLength(ipOptions) + tcpHeaderLength(tcp.options) + tcp.payload.length;
+}
+
+/**
+ * Emits an IPv4 packet carrying `tcp`, into one new buffer. Throws RangeError for fields that do
+ * not fit (a port above 65535, more than 40 bytes of options, a packet above 65535 bytes, an
+ * address that is not IPv4): those are bugs in the caller, not input from the network.
+ */
+export function emitPacket(ip: PacketIpFields, tcp: TcpSegment): Uint8Array {
+  checkTcpFields(tcp);
+  const src = ipv4ToU32(ip.src);
+  const dst = ipv4ToU32(ip.dst);
+  const ipHeaderLength = ipv4HeaderLength(ip.options);
+  const out = new Uint8Array(ipHeaderLength + tcpHeaderLength(tcp.options) + tcp.payload.length);
+  writeIpv4Header(
+    out,
+    0,
+    {
+      src,
+      dst,
+      protocol: IPPROTO_TCP,
+      ttl: ip.ttl,
+      tos: ip.tos,
+      identification: ip.identification,
+      // Linux sets DF on TCP for path MTU discovery (RFC 1191); so do we unless told otherwise.
+      dontFragment: ip.dontFragment ?? true,
+      options: ip.options,
+    },
+    out.length,
+  );
+  writeTcp(out, ipHeaderLength, tcp, src, dst);
+  return out;
+}
