@@ -91,12 +91,14 @@ export function parsePid(text: string): number {
 /** Order for display: the state's place in the lifecycle, then local port, then remote. */
 export function sortSockets(sockets: HostSocket[]): HostSocket[] {
   const rank = new Map<TcpState, number>(TCP_STATES.map((s, i) => [s, i]));
+  // Plain code-unit comparison: localeCompare is ~50x slower, and addresses have no locale.
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   return sockets.sort(
     (a, b) =>
       (rank.get(a.state) ?? 0) - (rank.get(b.state) ?? 0) ||
       a.local.port - b.local.port ||
-      a.local.address.localeCompare(b.local.address) ||
-      a.remote.address.localeCompare(b.remote.address) ||
+      text(a.local.address, b.local.address) ||
+      text(a.remote.address, b.remote.address) ||
       a.remote.port - b.remote.port,
   );
 }

@@ -22,8 +22,15 @@ export interface OwnerScan {
 
 const SOCKET_PREFIX = 'socket:[';
 
-export function scanSocketOwners(procRoot = '/proc'): OwnerScan {
+/**
+ * Reads every process's descriptors. With `wanted`, stops as soon as every wanted inode has an
+ * owner: /proc lists pids in ascending order, so the owner found first is the lowest pid anyway.
+ * Each descriptor costs one readlink (~5 µs in the kernel), so this is the price of process
+ * names on a host with 100k sockets, as it is for `ss -p` and `netstat -p`.
+ */
+export function scanSocketOwners(procRoot = '/proc', wanted?: ReadonlySet<number>): OwnerScan {
   const owners = new Map<number, SocketOwner>();
+  let missing = wanted?.size ?? Number.POSITIVE_INFINITY;
   let unreadableProcesses = 0;
   let entries: string[];
   try {
@@ -32,6 +39,7 @@ export function scanSocketOwners(procRoot = '/proc'): OwnerScan {
     return { owners, unreadableProcesses };
   }
   for (const entry of entries) {
+    if (missing === 0) break;
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid <= 0) continue;
     const fdDir = `${procRoot}/${entry}/fd`;
@@ -45,6 +53,7 @@ export function scanSocketOwners(procRoot = '/proc'): OwnerScan {
     }
     let comm: string | undefined;
     for (const fdName of fds) {
+      if (missing === 0) break;
       let target: string;
       try {
         target = readlinkSync(`${fdDir}/${fdName}`);
@@ -53,10 +62,10 @@ export function scanSocketOwners(procRoot = '/proc'): OwnerScan {
       }
       if (!target.startsWith(SOCKET_PREFIX)) continue;
       const inode = Number(target.slice(SOCKET_PREFIX.length, -1));
-      const known = owners.get(inode);
-      if (known !== undefined && known.pid < pid) continue;
+      if (owners.has(inode) || (wanted !== undefined && !wanted.has(inode))) continue;
       comm ??= readComm(procRoot, entry);
       owners.set(inode, { pid, process: comm, fd: Number(fdName) });
+      missing--;
     }
   }
   return { owners, unreadableProcesses };

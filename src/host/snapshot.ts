@@ -26,6 +26,11 @@ export interface SnapshotOptions {
   owners?: boolean;
   /** Read sysctls and counters (default true). */
   kernelInfo?: boolean;
+  /**
+   * Keep only these sockets, decided before process owners are looked up, so that a narrow
+   * `ls --state …` on a busy host reads only the descriptors it needs.
+   */
+  keep?: (socket: HostSocket) => boolean;
 }
 
 export interface Snapshot {
@@ -80,14 +85,18 @@ export async function takeSnapshot(options: SnapshotOptions = {}): Promise<Snaps
       // No setns: a resident process's /proc view; sysctls read here are this namespace's.
       result = read(target.procNetDir, false);
       notes.push(
-        `read ${target.label} through ${target.procNetDir}; sysctls shown are this namespace's`,
+        `read ${target.label} through ${target.procNetDir} (setns needs root); the settings shown are this namespace's, not its own`,
       );
     }
   }
 
+  if (options.keep) result.sockets = result.sockets.filter(options.keep);
   let unresolvedOwners = 0;
   if (options.owners ?? true) {
-    const scan = scanSocketOwners();
+    const wanted = options.keep
+      ? new Set(result.sockets.map((s) => s.inode ?? 0).filter((inode) => inode !== 0))
+      : undefined;
+    const scan = scanSocketOwners('/proc', wanted);
     unresolvedOwners = attachOwners(result.sockets, scan);
     if (unresolvedOwners > 0 && scan.unreadableProcesses > 0) {
       result.context.unreadableOwners = true;

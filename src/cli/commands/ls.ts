@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import {
   FilterError,
   filterSockets,
+  matches,
   parsePid,
   parsePort,
   parseStateFilter,
@@ -78,14 +79,17 @@ export function register(program: Command): void {
     .option('--no-color', 'no colours')
     .action(async (options: LsOptions) => {
       const filter = buildFilter(options);
+      // Filters that need no process are applied before the (costly) owner lookup.
+      const { pids, process: name, ...early } = filter;
       const snapshot = await snapshotForCli({
         netns: options.netns,
         source: options.source,
         kernelInfo: false,
+        ...(Object.keys(early).length > 0 ? { keep: (s: HostSocket) => matches(s, early) } : {}),
       });
       const rows = sortSockets(filterSockets(snapshot.sockets, filter));
       if (options.json) {
-        writeOut(`${JSON.stringify(rows.map(socketJson), null, 2)}\n`);
+        writeOut(jsonLines(rows));
       } else {
         const c = colors(options.color && useColor());
         writeOut(
@@ -95,6 +99,15 @@ export function register(program: Command): void {
       }
       printNotes(snapshot.notes);
     });
+}
+
+/**
+ * One JSON array, one socket per line: valid JSON for machines, greppable for people, and several
+ * times faster to produce and parse than indented JSON on 100k sockets.
+ */
+function jsonLines(rows: readonly HostSocket[]): string {
+  if (rows.length === 0) return '[]\n';
+  return `[\n${rows.map((s) => JSON.stringify(socketJson(s))).join(',\n')}\n]\n`;
 }
 
 function buildFilter(options: LsOptions): SocketFilter {

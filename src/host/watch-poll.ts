@@ -1,0 +1,113 @@
+/**
+ * The fallback when tracefs cannot be used (not root, no tracefs): read /proc/net/tcp and tcp6
+ * at an interval and report what changed. States that begin and end between two reads (a
+ * loopback handshake, a SYN_RECV that lasts one RTT) are never seen; the caller says so.
+ *
+ * Sockets are matched by local and remote endpoint; listeners (remote port 0) also by inode, as
+ * several can share one port (SO_REUSEPORT). A different non-zero inode on the same tuple is a
+ * new socket. TIME_WAIT sockets have inode 0, so a connection keeps its identity into TIME_WAIT.
+ */
+import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import type { TcpState } from '../state/states.js';
+import { scanSocketOwners } from './owners.js';
+import { parseProcNetTcp } from './proc-net-tcp.js';
+import type { HostSocket } from './types.js';
+import type { TransitionInput } from './watch-tracker.js';
+
+interface Seen {
+  socket: HostSocket;
+  pid?: number;
+  process?: string;
+}
+
+function key(s: HostSocket): string {
+  const base = `${s.family}|${s.local.address}|${s.local.port}|${s.remote.address}|${s.remote.port}`;
+  return s.remote.port === 0 ? `${base}|${s.inode ?? 0}` : base;
+}
+
+export class ProcPoller {
+  private seen = new Map<string, Seen>();
+  private started = false;
+
+  constructor(
+    private readonly procNet = '/proc/net',
+    private readonly procRoot = '/proc',
+  ) {}
+
+  private read(): HostSocket[] {
+    const le = endianness() === 'LE';
+    const out: HostSocket[] = [];
+    for (const [file, family] of [
+      ['tcp', 4],
+      ['tcp6', 6],
+    ] as const) {
+      try {
+        out.push(...parseProcNetTcp(readFileSync(`${this.procNet}/${file}`), family, le).sockets);
+      } catch {
+        // tcp6 is absent when IPv6 is disabled.
+      }
+    }
+    return out;
+  }
+
+  /** The changes since the previous call; the first call only takes the starting picture. */
+  poll(now: number): TransitionInput[] {
+    const current = new Map<string, Seen>();
+    for (const socket of this.read()) current.set(key(socket), { socket });
+    const changes: TransitionInput[] = [];
+    const fresh: Seen[] = [];
+    for (const [k, now_] of current) {
+      const before = this.seen.get(k);
+      const sameSocket =
+        before &&
+        !(before.socket.inode && now_.socket.inode && before.socket.inode !== now_.socket.inode);
+      if (before && sameSocket) {
+        now_.pid = before.pid;
+        now_.process = before.process;
+        if (before.socket.state !== now_.socket.state) {
+          changes.push(this.change(now, now_, before.socket.state, now_.socket.state));
+        }
+        continue;
+      }
+      if (before) changes.push(this.change(now, before, before.socket.state, 'CLOSED'));
+      fresh.push(now_);
+    }
+    for (const [k, before] of this.seen) {
+      if (!current.has(k)) changes.push(this.change(now, before, before.socket.state, 'CLOSED'));
+    }
+    this.attachOwners(fresh);
+    if (this.started) {
+      for (const s of fresh) changes.push(this.change(now, s, null, s.socket.state));
+    }
+    this.started = true;
+    this.seen = current;
+    return changes;
+  }
+
+  private attachOwners(fresh: Seen[]): void {
+    const wanted = new Set(fresh.flatMap((s) => (s.socket.inode ? [s.socket.inode] : [])));
+    if (wanted.size === 0) return;
+    const scan = scanSocketOwners(this.procRoot, wanted);
+    for (const s of fresh) {
+      const owner = s.socket.inode ? scan.owners.get(s.socket.inode) : undefined;
+      if (owner) {
+        s.pid = owner.pid;
+        s.process = owner.process;
+      }
+    }
+  }
+
+  private change(time: number, s: Seen, from: TcpState | null, to: TcpState): TransitionInput {
+    return {
+      time,
+      family: s.socket.family,
+      local: { ...s.socket.local },
+      remote: { ...s.socket.remote },
+      from,
+      to,
+      ...(s.pid !== undefined ? { pid: s.pid } : {}),
+      ...(s.process !== undefined ? { process: s.process } : {}),
+    };
+  }
+}

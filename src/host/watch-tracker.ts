@@ -1,0 +1,126 @@
+/**
+ * Turns a stream of per-socket state changes into watch events (with the time spent in the old
+ * state) and connection lifetimes (like bcc's tcplife). Pure bookkeeping: times come in as
+ * arguments.
+ *
+ * Sockets are identified by family and 4-tuple, as the event prints them. Two cases need care:
+ * - connect(): CLOSE -> SYN_SENT is reported before the local port is chosen (sport 0), so that
+ *   socket waits, keyed by its destination, for the SYN_SENT -> x change that carries the port
+ *   (oldest first when several connect to the same destination at once);
+ * - a tuple used again after CLOSED is a new connection.
+ */
+import type { Endpoint, TcpState } from '../state/states.js';
+
+export interface TransitionInput {
+  /** Unix epoch milliseconds. */
+  time: number;
+  family: 4 | 6;
+  local: Endpoint;
+  remote: Endpoint;
+  /** null: first seen by polling, state before unknown. */
+  from: TcpState | null;
+  to: TcpState;
+  pid?: number;
+  process?: string;
+}
+
+export interface WatchEvent extends TransitionInput {
+  /** Milliseconds spent in `from`, when this watch saw the socket enter it. */
+  ms: number | null;
+}
+
+export interface Lifetime {
+  family: 4 | 6;
+  local: Endpoint;
+  remote: Endpoint;
+  /** Epoch ms of the first change seen. */
+  start: number;
+  /** Epoch ms of the change to CLOSED; undefined while still open when the watch ended. */
+  end?: number;
+  /** States passed, in order, without the CLOSED before and after. */
+  states: TcpState[];
+  /** Already in its first state when the watch started (its start time is when it was seen). */
+  joinedMidway: boolean;
+}
+
+interface Track {
+  lifetime: Lifetime;
+  lastTime: number;
+  key: string;
+}
+
+function endpointKey(e: Endpoint): string {
+  return `${e.address}|${e.port}`;
+}
+
+function tupleKey(family: number, local: Endpoint, remote: Endpoint): string {
+  return `${family}|${endpointKey(local)}|${endpointKey(remote)}`;
+}
+
+export class TransitionTracker {
+  private readonly open = new Map<string, Track>();
+  /** Destination key -> connects still without a local port, oldest first. */
+  private readonly unbound = new Map<string, Track[]>();
+  private readonly done: Lifetime[] = [];
+
+  record(input: TransitionInput): WatchEvent {
+    const key = tupleKey(input.family, input.local, input.remote);
+    let track = this.open.get(key) ?? this.adoptUnbound(input, key);
+    let ms: number | null = null;
+    if (track) {
+      ms = Math.max(0, input.time - track.lastTime);
+    } else {
+      // A child socket starts as a copy of its listener (LISTEN -> SYN_RECV); a connect starts
+      // from CLOSED. Any other first change means the socket existed before the watch began.
+      const fresh = input.from === 'CLOSED' || (input.from === 'LISTEN' && input.to === 'SYN_RECV');
+      track = {
+        key,
+        lastTime: input.time,
+        lifetime: {
+          family: input.family,
+          local: { ...input.local },
+          remote: { ...input.remote },
+          start: input.time,
+          states: !fresh && input.from !== null ? [input.from] : [],
+          joinedMidway: !fresh,
+        },
+      };
+      if (input.from === 'CLOSED' && input.to === 'SYN_SENT' && input.local.port === 0) {
+        const dest = tupleKey(input.family, { address: '', port: 0 }, input.remote);
+        this.unbound.set(dest, [...(this.unbound.get(dest) ?? []), track]);
+      } else {
+        this.open.set(key, track);
+      }
+    }
+    track.lastTime = input.time;
+    if (input.to === 'CLOSED') {
+      track.lifetime.end = input.time;
+      this.open.delete(track.key);
+      this.done.push(track.lifetime);
+    } else {
+      track.lifetime.states.push(input.to);
+    }
+    return { ...input, ms };
+  }
+
+  private adoptUnbound(input: TransitionInput, key: string): Track | undefined {
+    if (input.from !== 'SYN_SENT') return undefined;
+    const dest = tupleKey(input.family, { address: '', port: 0 }, input.remote);
+    const waiting = this.unbound.get(dest);
+    const track = waiting?.shift();
+    if (!track) return undefined;
+    if (waiting && waiting.length === 0) this.unbound.delete(dest);
+    track.key = key;
+    track.lifetime.local = { ...input.local };
+    this.open.set(key, track);
+    return track;
+  }
+
+  /** Every connection seen: finished ones in the order they ended, then those still open. */
+  lifetimes(): Lifetime[] {
+    const stillOpen = [...this.open.values(), ...[...this.unbound.values()].flat()].map(
+      (t) => t.lifetime,
+    );
+    return [...this.done, ...stillOpen.sort((a, b) => a.start - b.start)];
+  }
+}

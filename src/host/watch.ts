@@ -1,0 +1,178 @@
+/**
+ * `tcpstate watch`: the kernel's TCP state changes as they happen, from the tracefs event
+ * sock/inet_sock_set_state read through a tracing instance of our own, or, where that is not
+ * possible, by polling /proc/net/tcp{,6}. Both feed one TransitionTracker, which adds the time
+ * spent in each state and the connections' lifetimes.
+ *
+ * trace_pipe is read by a `cat` child process: a read on it blocks in the kernel until an event
+ * comes, and a blocked read on Node's thread pool cannot be cancelled, so stopping would hang;
+ * killing the child ends the read at once, after which the instance can be removed.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { TcpState } from '../state/states.js';
+import { parseTraceLine } from './trace-line.js';
+import { type TraceFilter, TraceInstance, tracefsUnavailable } from './tracefs.js';
+import { ProcPoller } from './watch-poll.js';
+import { type TransitionInput, TransitionTracker, type WatchEvent } from './watch-tracker.js';
+
+export type WatchSource = 'tracefs' | 'poll';
+
+export interface WatchFilter {
+  /** An event matches when its old or new state is in the set. */
+  states?: ReadonlySet<TcpState>;
+  /** Local or remote port. */
+  ports?: readonly number[];
+  pids?: readonly number[];
+  /** Case-insensitive part of the process (or, from tracefs, task) name. */
+  process?: string;
+  family?: 4 | 6;
+}
+
+export interface WatchOptions {
+  /** 'auto' (default): tracefs when possible, else polling. */
+  source?: 'auto' | WatchSource;
+  /** Polling interval in ms (default 100). */
+  intervalMs?: number;
+  filter?: WatchFilter;
+  onEvent: (event: WatchEvent, source: WatchSource) => void;
+  /** Things the user should know once (fallbacks and their limits). */
+  onNote?: (note: string) => void;
+  /** For tests: where /proc/net lives in poll mode. */
+  procNet?: string;
+}
+
+export interface WatchSession {
+  readonly source: WatchSource;
+  readonly tracker: TransitionTracker;
+  /** The tracing instance directory (tracefs source), for tests and diagnostics. */
+  readonly instanceDir?: string;
+  /** Stops reading and undoes every tracing change; resolves when all is cleaned up. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_POLL_INTERVAL_MS = 100;
+
+export function eventMatches(event: TransitionInput, filter: WatchFilter): boolean {
+  if (
+    filter.states &&
+    !filter.states.has(event.to) &&
+    !(event.from && filter.states.has(event.from))
+  )
+    return false;
+  if (filter.family !== undefined && event.family !== filter.family) return false;
+  if (
+    filter.ports &&
+    !filter.ports.includes(event.local.port) &&
+    !filter.ports.includes(event.remote.port)
+  )
+    return false;
+  if (filter.pids && (event.pid === undefined || !filter.pids.includes(event.pid))) return false;
+  if (filter.process !== undefined) {
+    const name = event.process?.toLowerCase();
+    if (name === undefined || !name.includes(filter.process.toLowerCase())) return false;
+  }
+  return true;
+}
+
+export async function startWatch(options: WatchOptions): Promise<WatchSession> {
+  const source = options.source ?? 'auto';
+  const filter = options.filter ?? {};
+  if (source !== 'poll') {
+    const why = tracefsUnavailable();
+    if (!why) {
+      try {
+        return startTrace(options, filter);
+      } catch (err) {
+        if (source === 'tracefs') throw err;
+        options.onNote?.(`cannot trace with tracefs (${(err as Error).message})`);
+      }
+    } else if (source === 'tracefs') {
+      throw new TraceUnavailableError(why);
+    } else {
+      options.onNote?.(`${why}; polling /proc/net/tcp instead`);
+    }
+  }
+  return startPoll(options, filter);
+}
+
+export class TraceUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TraceUnavailableError';
+  }
+}
+
+function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
+  const traceFilter: TraceFilter = {
+    ...(filter.ports ? { ports: filter.ports } : {}),
+    ...(filter.family ? { family: filter.family } : {}),
+  };
+  const instance = TraceInstance.open(traceFilter);
+  const tracker = new TransitionTracker();
+  // Trace timestamps are CLOCK_MONOTONIC seconds (trace_clock mono); hrtime reads the same clock.
+  const epochOffsetMs = Date.now() - Number(process.hrtime.bigint()) / 1e6;
+  let child: ChildProcess;
+  try {
+    child = spawn('cat', [instance.pipePath], { stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch (err) {
+    instance.close();
+    throw err;
+  }
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  lines.on('line', (line) => {
+    const t = parseTraceLine(line);
+    if (!t) return;
+    const input: TransitionInput = {
+      time: Math.round(epochOffsetMs + t.timestamp * 1000),
+      family: t.family,
+      local: { address: t.saddr, port: t.sport },
+      remote: { address: t.daddr, port: t.dport },
+      from: t.from,
+      to: t.to,
+      pid: t.pid,
+      process: t.task,
+    };
+    const event = tracker.record(input);
+    if (eventMatches(event, filter)) options.onEvent(event, 'tracefs');
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    source: 'tracefs',
+    tracker,
+    instanceDir: instance.dir,
+    stop() {
+      stopping ??= (async () => {
+        child.kill('SIGTERM');
+        await exited;
+        instance.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function startPoll(options: WatchOptions, filter: WatchFilter): WatchSession {
+  const intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  options.onNote?.(
+    `polling /proc/net/tcp every ${intervalMs} ms: states shorter than that (a loopback handshake, SYN_RECV, FIN_WAIT1…) can be missed`,
+  );
+  const poller = new ProcPoller(options.procNet);
+  const tracker = new TransitionTracker();
+  const tick = (): void => {
+    for (const input of poller.poll(Date.now())) {
+      const event = tracker.record(input);
+      if (eventMatches(event, filter)) options.onEvent(event, 'poll');
+    }
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  return {
+    source: 'poll',
+    tracker,
+    async stop() {
+      clearInterval(timer);
+    },
+  };
+}
