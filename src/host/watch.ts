@@ -9,6 +9,7 @@
  * killing the child ends the read at once, after which the instance can be removed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { TcpState } from '../state/states.js';
 import { parseTraceLine } from './trace-line.js';
@@ -103,6 +104,19 @@ export class TraceUnavailableError extends Error {
   }
 }
 
+/**
+ * The trace prints `<...>` when the task's name is not in tracefs's saved_cmdlines cache (a
+ * global setting an instance does not change); /proc/PID/comm then usually still has it.
+ */
+function taskName(pid: number, task: string): string {
+  if (task !== '<...>' || pid === 0) return task;
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() || task;
+  } catch {
+    return task;
+  }
+}
+
 function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
   const traceFilter: TraceFilter = {
     ...(filter.ports ? { ports: filter.ports } : {}),
@@ -132,7 +146,7 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
       from: t.from,
       to: t.to,
       pid: t.pid,
-      process: t.task,
+      process: taskName(t.pid, t.task),
     };
     const event = tracker.record(input);
     if (eventMatches(event, filter)) options.onEvent(event, 'tracefs');

@@ -1,0 +1,61 @@
+/** Text and JSON forms of watch events and connection lifetimes. */
+import { formatEndpoint } from './doctor.js';
+import type { WatchSource } from './watch.js';
+import type { Lifetime, WatchEvent } from './watch-tracker.js';
+
+export interface WatchEventJson {
+  type: 'transition';
+  /** ISO 8601. */
+  time: string;
+  /** The task running when the state changed (tracefs), or the socket's owner (polling). */
+  pid: number | null;
+  process: string | null;
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  /** null when first seen by polling. */
+  from: string | null;
+  to: string;
+  /** Milliseconds in `from`; null when the watch did not see the socket enter it. */
+  ms: number | null;
+  /** Not printed by the event's format on the kernels tried, so not known here: always null. */
+  skaddr: null;
+  source: WatchSource;
+}
+
+export function watchEventJson(event: WatchEvent, source: WatchSource): WatchEventJson {
+  return {
+    type: 'transition',
+    time: new Date(event.time).toISOString(),
+    pid: event.pid ?? null,
+    process: event.process ?? null,
+    local: { ...event.local },
+    remote: { ...event.remote },
+    from: event.from,
+    to: event.to,
+    ms: event.ms,
+    skaddr: null,
+    source,
+  };
+}
+
+export function lifetimeJson(l: Lifetime) {
+  return {
+    local: { ...l.local },
+    remote: { ...l.remote },
+    start: new Date(l.start).toISOString(),
+    end: l.end !== undefined ? new Date(l.end).toISOString() : null,
+    durationMs: l.end !== undefined ? l.end - l.start : null,
+    states: l.states,
+    open: l.end === undefined,
+    joinedMidway: l.joinedMidway,
+  };
+}
+
+/** `10.0.0.1:5000 -> 10.0.0.2:80  1.23 s  SYN_SENT > ESTABLISHED > FIN_WAIT1 > FIN_WAIT2`. */
+export function formatLifetime(l: Lifetime): string {
+  const remote = l.remote.port === 0 ? '*' : formatEndpoint(l.remote);
+  const duration =
+    l.end !== undefined ? `${((l.end - l.start) / 1000).toFixed(2)} s` : 'still open';
+  const path = `${l.joinedMidway ? '… > ' : ''}${l.states.join(' > ')}${l.end !== undefined ? ' > CLOSED' : ''}`;
+  return `${formatEndpoint(l.local)} -> ${remote}  ${duration}  ${path}`;
+}
