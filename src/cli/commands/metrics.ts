@@ -10,18 +10,55 @@ interface MetricsOptions {
   port: string;
   host: string;
   netns?: string;
+  transitions: boolean;
 }
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-async function scrape(netns: string | undefined): Promise<{ text: string; notes: string[] }> {
+async function scrape(
+  netns: string | undefined,
+  transitions?: ReadonlyMap<string, number>,
+): Promise<{ text: string; notes: string[] }> {
   const started = process.hrtime.bigint();
   const snapshot = await snapshotForCli({ netns });
   const scrapeSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
-    text: renderMetrics({ sockets: snapshot.sockets, context: snapshot.context, scrapeSeconds }),
+    text: renderMetrics({
+      sockets: snapshot.sockets,
+      context: snapshot.context,
+      scrapeSeconds,
+      ...(transitions ? { transitions } : {}),
+    }),
     notes: snapshot.notes,
   };
+}
+
+/**
+ * Counts the kernel's state changes while serving, from the tracefs event (the watch module).
+ * Only tracefs: polling /proc every 100 ms would cost a busy host more than the metrics are
+ * worth. The tracepoint sees every namespace, so it is off with --netns.
+ */
+async function countTransitions(): Promise<
+  { counts: Map<string, number>; stop: () => Promise<void> } | undefined
+> {
+  const { startWatch } = await import('../../host/watch.js');
+  const counts = new Map<string, number>();
+  try {
+    const session = await startWatch({
+      source: 'tracefs',
+      onEvent: (event) => {
+        if (event.from === null) return;
+        const key = `${event.from}>${event.to}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      },
+    });
+    return { counts, stop: () => session.stop() };
+  } catch (err) {
+    printNotes([
+      `no transition counts: ${(err as Error).message} (tracefs needs root and a kernel with tracing)`,
+    ]);
+    return undefined;
+  }
 }
 
 export function register(program: Command): void {
@@ -37,6 +74,7 @@ export function register(program: Command): void {
       '--netns <name|pid>',
       'look into another network namespace (a name in /run/netns, or a pid)',
     )
+    .option('--no-transitions', 'with --serve: do not count state changes through tracefs')
     .action(async (options: MetricsOptions) => {
       if (!options.serve) {
         const { text, notes } = await scrape(options.netns);
@@ -50,11 +88,22 @@ export function register(program: Command): void {
       }
       // Fail now on a bad --netns rather than on the first scrape.
       printNotes((await scrape(options.netns)).notes);
-      await serve(options.host, port, options.netns);
+      const tracer =
+        options.transitions && options.netns === undefined ? await countTransitions() : undefined;
+      try {
+        await serve(options.host, port, options.netns, tracer?.counts);
+      } finally {
+        await tracer?.stop();
+      }
     });
 }
 
-function serve(host: string, port: number, netns: string | undefined): Promise<void> {
+function serve(
+  host: string,
+  port: number,
+  netns: string | undefined,
+  transitions: ReadonlyMap<string, number> | undefined,
+): Promise<void> {
   // One scrape at a time: concurrent scrapes share the one in progress.
   let inFlight: Promise<string> | undefined;
   const server = createServer((req, res) => {
@@ -67,7 +116,7 @@ function serve(host: string, port: number, netns: string | undefined): Promise<v
       res.writeHead(404, { 'content-type': 'text/plain' }).end('see /metrics\n');
       return;
     }
-    inFlight ??= scrape(netns)
+    inFlight ??= scrape(netns, transitions)
       .then((r) => r.text)
       .finally(() => {
         inFlight = undefined;
@@ -85,6 +134,10 @@ function serve(host: string, port: number, netns: string | undefined): Promise<v
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(new CliError(`cannot listen on ${host}:${port}: ${err.code ?? err.message}`)),
     );
+    // SIGINT/SIGTERM end the server cleanly, so the tracer's cleanup (tracefs instance) runs.
+    const shutdown = () => server.close();
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
     server.listen(port, host, () => {
       const address = server.address();
       const shown = typeof address === 'object' && address ? address.port : port;
