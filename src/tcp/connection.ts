@@ -260,6 +260,7 @@ export class Connection {
     this.sndNxt = this.iss;
     this.sndMax = this.iss;
     this.bufSeq = seqAdd(this.iss, 1);
+    this.sndSml = this.iss;
     this.sendBuf = new SendBuffer(this.config.sendBufferSize);
     this.rtt = new RttEstimator(this.config.initialRto, this.config.minRto, this.config.maxRto);
     this.cc = new NewReno(this.effSndMss(), this.config.initialCwndSegments, this.iss);
@@ -1082,8 +1083,9 @@ export class Connection {
     }
     if (len === unsent) {
       if (!this.config.nagle || this.finQueued) return true;
-      // Nagle: a small segment only when nothing is outstanding.
-      return this.sndNxt === this.sndUna;
+      // Nagle with Minshall's refinement (as Linux): a small segment may go when no earlier
+      // small segment is unacknowledged.
+      return seqLe(this.sndSml, this.sndUna);
     }
     // Limited by the window: only a sizeable fraction of the largest window seen (Fs = 1/2).
     return len >= this.maxSndWnd / 2 && this.sndNxt === this.sndUna;
@@ -1115,6 +1117,7 @@ export class Connection {
       payload,
     };
     const segEnd = seqAdd(end, fin ? 1 : 0);
+    if (payload.byteLength < this.effSndMss() && seqGt(end, this.sndSml)) this.sndSml = end;
     if (seqGt(segEnd, this.sndNxt)) this.sndNxt = segEnd;
     if (seqGt(segEnd, this.sndMax)) {
       if (this.sndMax === this.sndUna) this.unackedSince = now;
@@ -1416,6 +1419,8 @@ export class Connection {
   }
 
   private forceSmall = false;
+  /** End of the last small (sub-MSS) segment sent, for Nagle-Minshall. */
+  private sndSml = 0;
 
   private onKeepaliveTimeout(now: number): void {
     const ka = this.config.keepalive;
