@@ -119,11 +119,12 @@ describe('SYN_SENT', () => {
   it('SYN retransmitted with exponential backoff; synRetries then timeout', () => {
     const c = synSent({ ...PLAIN, synRetries: 3 });
     const times: number[] = [];
-    for (let i = 0; i < 10 && c.state !== 'CLOSED'; i++) {
+    const open = (): boolean => c.state !== 'CLOSED';
+    for (let i = 0; i < 10 && open(); i++) {
       const t = c.pollTimeout() as number;
       c.handleTimeout(t);
       times.push(t);
-      if (c.state !== 'CLOSED') expectSegments(c, t, [{ flags: 'S', seq: ISS }]);
+      if (open()) expectSegments(c, t, [{ flags: 'S', seq: ISS }]);
     }
     expect(times).toEqual([1000, 3000, 7000, 15000]);
     const evs = events(c);
