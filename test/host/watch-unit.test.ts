@@ -1,0 +1,216 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseTraceLine } from '../../src/host/trace-line.js';
+import { eventFilter } from '../../src/host/tracefs.js';
+import { eventMatches } from '../../src/host/watch.js';
+import { ProcPoller } from '../../src/host/watch-poll.js';
+import { type TransitionInput, TransitionTracker } from '../../src/host/watch-tracker.js';
+import { formatLifetime, watchEventJson } from '../../src/host/watch-view.js';
+
+// Lines as trace_pipe printed them on Linux 6.18 for a loopback connection (print format of
+// sock/inet_sock_set_state), with one `<...>` task and one record-tgid column variant.
+const LINES = {
+  listen:
+    '            node-17385   [000] .....  1836.848528: inet_sock_set_state: family=AF_INET protocol=IPPROTO_TCP sport=45123 dport=0 saddr=127.0.0.1 daddr=0.0.0.0 saddrv6=::ffff:127.0.0.1 daddrv6=:: oldstate=TCP_CLOSE newstate=TCP_LISTEN',
+  v6: '           <...>-26646   [001] .....  2304.850797: inet_sock_set_state: family=AF_INET6 protocol=IPPROTO_TCP sport=45319 dport=0 saddr=0.0.0.0 daddr=0.0.0.0 saddrv6=:: daddrv6=:: oldstate=TCP_CLOSE newstate=TCP_LISTEN',
+  tgid: '  kworker/u8:2-1234  (   1234) [003] ..s1.   12.500000: inet_sock_set_state: family=AF_INET protocol=IPPROTO_TCP sport=80 dport=5000 saddr=10.0.0.1 daddr=10.0.0.2 saddrv6=::ffff:10.0.0.1 daddrv6=::ffff:10.0.0.2 oldstate=TCP_LISTEN newstate=TCP_NEW_SYN_RECV',
+  sctp: '            node-1   [000] .....  1.000000: inet_sock_set_state: family=AF_INET protocol=IPPROTO_SCTP sport=1 dport=2 saddr=1.1.1.1 daddr=2.2.2.2 saddrv6=:: daddrv6=:: oldstate=TCP_CLOSE newstate=TCP_LISTEN',
+};
+
+describe('parseTraceLine', () => {
+  it('reads task, pid, cpu, time, addresses and states', () => {
+    expect(parseTraceLine(LINES.listen)).toEqual({
+      timestamp: 1836.848528,
+      cpu: 0,
+      pid: 17385,
+      task: 'node',
+      family: 4,
+      saddr: '127.0.0.1',
+      sport: 45123,
+      daddr: '0.0.0.0',
+      dport: 0,
+      from: 'CLOSED',
+      to: 'LISTEN',
+    });
+  });
+
+  it('takes IPv6 addresses for AF_INET6 and keeps <...> as the task', () => {
+    const t = parseTraceLine(LINES.v6);
+    expect([t?.task, t?.pid, t?.family, t?.saddr, t?.cpu]).toEqual(['<...>', 26646, 6, '::', 1]);
+  });
+
+  it('handles task names with dashes, the tgid column, and TCP_NEW_SYN_RECV as SYN_RECV', () => {
+    const t = parseTraceLine(LINES.tgid);
+    expect([t?.task, t?.pid, t?.cpu, t?.from, t?.to]).toEqual([
+      'kworker/u8:2',
+      1234,
+      3,
+      'LISTEN',
+      'SYN_RECV',
+    ]);
+  });
+
+  it('ignores other protocols, other events and garbage', () => {
+    expect(parseTraceLine(LINES.sctp)).toBeUndefined();
+    expect(parseTraceLine('# tracer: nop')).toBeUndefined();
+    expect(parseTraceLine(LINES.listen.replace('TCP_LISTEN', 'TCP_BOGUS'))).toBeUndefined();
+    expect(parseTraceLine(LINES.listen.replace('sport=45123', 'sport=99999'))).toBeUndefined();
+    expect(parseTraceLine('')).toBeUndefined();
+  });
+});
+
+describe('eventFilter', () => {
+  it('always keeps TCP only, and adds family and ports', () => {
+    expect(eventFilter({})).toBe('protocol == 6');
+    expect(eventFilter({ family: 6, ports: [80, 443] })).toBe(
+      'protocol == 6 && family == 10 && (sport == 80 || dport == 80 || sport == 443 || dport == 443)',
+    );
+  });
+});
+
+const ep = (address: string, port: number) => ({ address, port });
+
+function input(
+  time: number,
+  local: number,
+  remote: number,
+  from: TransitionInput['from'],
+  to: TransitionInput['to'],
+): TransitionInput {
+  return {
+    time,
+    family: 4,
+    local: ep('127.0.0.1', local),
+    remote: ep('127.0.0.1', remote),
+    from,
+    to,
+  };
+}
+
+describe('TransitionTracker', () => {
+  it('follows a connect whose first change has no local port yet, and times each state', () => {
+    const t = new TransitionTracker();
+    const events = [
+      t.record(input(1000, 0, 80, 'CLOSED', 'SYN_SENT')),
+      t.record(input(1003, 5000, 80, 'SYN_SENT', 'ESTABLISHED')),
+      t.record(input(2003, 5000, 80, 'ESTABLISHED', 'FIN_WAIT1')),
+      t.record(input(2004, 5000, 80, 'FIN_WAIT1', 'FIN_WAIT2')),
+      t.record(input(2010, 5000, 80, 'FIN_WAIT2', 'CLOSED')),
+    ];
+    expect(events.map((e) => e.ms)).toEqual([null, 3, 1000, 1, 6]);
+    const [life] = t.lifetimes();
+    expect(life.states).toEqual(['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2']);
+    expect([life.start, life.end, life.local.port, life.joinedMidway]).toEqual([
+      1000,
+      2010,
+      5000,
+      false,
+    ]);
+    expect(formatLifetime(life)).toBe(
+      '127.0.0.1:5000 -> 127.0.0.1:80  1.01 s  SYN_SENT > ESTABLISHED > FIN_WAIT1 > FIN_WAIT2 > CLOSED',
+    );
+  });
+
+  it('pairs simultaneous connects to one destination oldest first', () => {
+    const t = new TransitionTracker();
+    t.record(input(0, 0, 80, 'CLOSED', 'SYN_SENT'));
+    t.record(input(5, 0, 80, 'CLOSED', 'SYN_SENT'));
+    expect(t.record(input(10, 5001, 80, 'SYN_SENT', 'ESTABLISHED')).ms).toBe(10);
+    expect(t.record(input(12, 5002, 80, 'SYN_SENT', 'ESTABLISHED')).ms).toBe(7);
+  });
+
+  it('starts a child socket at SYN_RECV, marks sockets older than the watch, and keeps open ones', () => {
+    const t = new TransitionTracker();
+    t.record(input(0, 80, 5000, 'LISTEN', 'SYN_RECV'));
+    t.record(input(1, 80, 5000, 'SYN_RECV', 'ESTABLISHED'));
+    t.record(input(3, 22, 6000, 'ESTABLISHED', 'CLOSE_WAIT'));
+    const [child, old] = t.lifetimes();
+    expect([child.states, child.joinedMidway, child.end]).toEqual([
+      ['SYN_RECV', 'ESTABLISHED'],
+      false,
+      undefined,
+    ]);
+    expect([old.states, old.joinedMidway]).toEqual([['ESTABLISHED', 'CLOSE_WAIT'], true]);
+    expect(formatLifetime(old)).toBe(
+      '127.0.0.1:22 -> 127.0.0.1:6000  still open  … > ESTABLISHED > CLOSE_WAIT',
+    );
+  });
+
+  it('treats a tuple used again after CLOSED as a new connection', () => {
+    const t = new TransitionTracker();
+    t.record(input(0, 80, 5000, 'LISTEN', 'SYN_RECV'));
+    t.record(input(1, 80, 5000, 'SYN_RECV', 'CLOSED'));
+    expect(t.record(input(50, 80, 5000, 'LISTEN', 'SYN_RECV')).ms).toBeNull();
+    expect(t.lifetimes()).toHaveLength(2);
+  });
+});
+
+describe('eventMatches and JSON', () => {
+  const e = { ...input(0, 5000, 80, 'ESTABLISHED', 'FIN_WAIT1'), pid: 42, process: 'curl' };
+  it('filters on either state, either port, pid, process and family', () => {
+    expect(eventMatches(e, { states: new Set(['ESTABLISHED'] as const) })).toBe(true);
+    expect(eventMatches(e, { states: new Set(['LISTEN'] as const) })).toBe(false);
+    expect(eventMatches(e, { ports: [80] })).toBe(true);
+    expect(eventMatches(e, { ports: [81] })).toBe(false);
+    expect(eventMatches(e, { pids: [42], process: 'CUR' })).toBe(true);
+    expect(eventMatches(e, { pids: [43] })).toBe(false);
+    expect(eventMatches(e, { family: 6 })).toBe(false);
+  });
+  it('writes the documented JSON fields', () => {
+    const json = watchEventJson({ ...e, ms: 12 }, 'tracefs');
+    expect(Object.keys(json).sort()).toEqual(
+      [
+        'from',
+        'local',
+        'ms',
+        'pid',
+        'process',
+        'remote',
+        'skaddr',
+        'source',
+        'time',
+        'to',
+        'type',
+      ].sort(),
+    );
+    expect(json.time).toBe('1970-01-01T00:00:00.000Z');
+  });
+});
+
+describe('ProcPoller', () => {
+  const header =
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+  // 127.0.0.1:8080 (0100007F:1F90) <-> 127.0.0.1:40000 (0100007F:9C40); states in hex.
+  const row = (sl: number, local: string, remote: string, st: string, inode: number) =>
+    `   ${sl}: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
+  it('reports changes between reads, keeps identity into TIME_WAIT (inode 0), and sees the end', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tcpstate-poll-'));
+    const write = (rows: string) => writeFileSync(join(dir, 'tcp'), header + rows);
+    const poller = new ProcPoller(dir, join(dir, 'no-proc'));
+    write(row(0, '0100007F:1F90', '00000000:0000', '0A', 100));
+    expect(poller.poll(0)).toEqual([]); // the starting picture
+    write(
+      row(0, '0100007F:1F90', '00000000:0000', '0A', 100) +
+        row(1, '0100007F:9C40', '0100007F:1F90', '01', 200),
+    );
+    const appeared = poller.poll(100);
+    expect(appeared.map((c) => [c.from, c.to, c.local.port])).toEqual([
+      [null, 'ESTABLISHED', 40000],
+    ]);
+    write(
+      row(0, '0100007F:1F90', '00000000:0000', '0A', 100) +
+        row(1, '0100007F:9C40', '0100007F:1F90', '06', 0),
+    );
+    expect(poller.poll(200).map((c) => [c.from, c.to])).toEqual([['ESTABLISHED', 'TIME_WAIT']]);
+    write(row(0, '0100007F:1F90', '00000000:0000', '0A', 100));
+    expect(poller.poll(300).map((c) => [c.from, c.to])).toEqual([['TIME_WAIT', 'CLOSED']]);
+    write(row(0, '0100007F:1F90', '00000000:0000', '0A', 101));
+    // A new listener on the same port (other inode): the old one closed, a new one appeared.
+    expect(poller.poll(400).map((c) => [c.from, c.to])).toEqual([
+      ['LISTEN', 'CLOSED'],
+      [null, 'LISTEN'],
+    ]);
+  });
+});
