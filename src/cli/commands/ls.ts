@@ -26,10 +26,10 @@ import {
   useColor,
   writeOut,
 } from '../../render/table-style.js';
-import { shortMeaning } from '../../state/meanings.js';
+import { type Lang, shortMeaning } from '../../state/meanings.js';
 import type { TcpState } from '../../state/states.js';
 import { CliError } from '../errors.js';
-import { printNotes, snapshotForCli } from './summary.js';
+import { chooseLang, printNotes, snapshotForCli } from './summary.js';
 
 interface LsOptions {
   state: string[];
@@ -44,6 +44,7 @@ interface LsOptions {
   netns?: string;
   color: boolean;
   source: 'auto' | 'netlink' | 'proc';
+  lang?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -77,8 +78,10 @@ export function register(program: Command): void {
     )
     .option('--source <how>', 'where to read sockets: auto, netlink, proc', 'auto')
     .option('--no-color', 'no colours')
+    .option('--lang <lang>', 'language of --explain: en or pt (default: from LC_ALL/LANG)')
     .action(async (options: LsOptions) => {
       const filter = buildFilter(options);
+      const lang = chooseLang(options.lang);
       // Filters that need no process are applied before the (costly) owner lookup.
       const { pids, process: name, ...early } = filter;
       const snapshot = await snapshotForCli({
@@ -93,7 +96,7 @@ export function register(program: Command): void {
       } else {
         const c = colors(options.color && useColor());
         writeOut(
-          `${renderSockets(rows, c, terminalWidth(), options.explain ?? false).join('\n')}\n`,
+          `${renderSockets(rows, c, terminalWidth(), options.explain ?? false, lang).join('\n')}\n`,
         );
         if (rows.length === 0) writeOut(`${c.dim('(no sockets match)')}\n`);
       }
@@ -155,22 +158,27 @@ export function renderSockets(
   c: Colors,
   width: number,
   explain: boolean,
+  lang: Lang = 'en',
 ): string[] {
   const inColumn = explain && width >= MEANING_COLUMN_MIN_WIDTH;
-  const lines = renderTable(rows, socketColumns(c, inColumn), { width, headerStyle: c.bold });
+  const lines = renderTable(rows, socketColumns(c, inColumn, lang), { width, headerStyle: c.bold });
   if (!explain || inColumn) return lines;
   // No column wraps in this table, so line i + 1 is row i.
   const out = [lines[0]];
   rows.forEach((row, i) => {
     out.push(lines[i + 1]);
-    wrap(shortMeaning(row.state), width - 4).forEach((part, k) => {
+    wrap(shortMeaning(row.state, lang), width - 4).forEach((part, k) => {
       out.push(c.dim(`${k === 0 ? '  ↳ ' : '    '}${part}`));
     });
   });
   return out;
 }
 
-export function socketColumns(c: Colors, meaningColumn: boolean): Column<HostSocket>[] {
+export function socketColumns(
+  c: Colors,
+  meaningColumn: boolean,
+  lang: Lang = 'en',
+): Column<HostSocket>[] {
   // Shrinking order when narrow: the timer first, then the process, addresses last.
   const columns: Column<HostSocket>[] = [
     {
@@ -189,7 +197,7 @@ export function socketColumns(c: Colors, meaningColumn: boolean): Column<HostSoc
   if (meaningColumn) {
     columns.push({
       header: 'MEANING',
-      value: (s) => shortMeaning(s.state),
+      value: (s) => shortMeaning(s.state, lang),
       shrink: 6,
       minWidth: 20,
       overflow: 'wrap',

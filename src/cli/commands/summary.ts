@@ -4,6 +4,7 @@ import { type Snapshot, type SnapshotOptions, takeSnapshot } from '../../host/sn
 import { type HostSummary, type ListeningPort, summarize } from '../../host/summary.js';
 import type { Finding } from '../../host/types.js';
 import { plural } from '../../host/view.js';
+import { detectLang, isLang, LANGS } from '../../render/lang.js';
 import { renderTable, wrap } from '../../render/table.js';
 import {
   type Colors,
@@ -12,7 +13,7 @@ import {
   useColor,
   writeOut,
 } from '../../render/table-style.js';
-import { shortMeaning } from '../../state/meanings.js';
+import { type Lang, shortMeaning } from '../../state/meanings.js';
 import { CliError } from '../errors.js';
 import { stateStyle } from './ls.js';
 
@@ -20,6 +21,15 @@ interface SummaryOptions {
   json?: boolean;
   netns?: string;
   color: boolean;
+  lang?: string;
+}
+
+/** --lang, else the locale (as `tcpstate explain` does); for the states' meanings. */
+export function chooseLang(given: string | undefined): Lang {
+  if (given === undefined) return detectLang(process.env);
+  const lang = given.toLowerCase();
+  if (!isLang(lang)) throw new CliError(`unknown language "${given}"; use ${LANGS.join(' or ')}`);
+  return lang;
 }
 
 export function register(program: Command): void {
@@ -34,14 +44,19 @@ export function register(program: Command): void {
       'look into another network namespace (a name in /run/netns, or a pid)',
     )
     .option('--no-color', 'no colours')
+    .option(
+      '--lang <lang>',
+      `language of the meanings: ${LANGS.join(' or ')} (default: from LC_ALL/LANG)`,
+    )
     .action(async (options: SummaryOptions) => {
+      const lang = chooseLang(options.lang);
       const snapshot = await snapshotForCli({ netns: options.netns });
       const summary = summarize(snapshot.sockets, snapshot.context);
       if (options.json) {
         writeOut(`${JSON.stringify({ ...summary, source: snapshot.source }, null, 2)}\n`);
       } else {
         const c = colors(options.color && useColor());
-        writeOut(`${renderSummary(summary, snapshot, c, terminalWidth()).join('\n')}\n`);
+        writeOut(`${renderSummary(summary, snapshot, c, terminalWidth(), lang).join('\n')}\n`);
       }
       printNotes(snapshot.notes);
     });
@@ -81,6 +96,7 @@ export function renderSummary(
   snapshot: Pick<Snapshot, 'netns' | 'source'>,
   c: Colors,
   width: number,
+  lang: Lang = 'en',
 ): string[] {
   const where = snapshot.netns ? ` in ${snapshot.netns}` : ' on this machine';
   const lines: string[] = [c.bold(`${plural(summary.total, 'TCP socket')}${where}`), ''];
@@ -93,7 +109,7 @@ export function renderSummary(
           { header: 'COUNT', value: (s) => String(s.count), align: 'right' },
           {
             header: 'WHAT IT MEANS',
-            value: (s) => shortMeaning(s.state),
+            value: (s) => shortMeaning(s.state, lang),
             shrink: 1,
             minWidth: 20,
             overflow: 'wrap',
