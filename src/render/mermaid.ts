@@ -1,0 +1,47 @@
+/**
+ * A story as a Mermaid sequenceDiagram: participants a and b, one message per segment (a cross
+ * for lost and corrupted ones), and notes for state changes and scenario steps.
+ */
+import {
+  formatMs,
+  type SegmentEvent,
+  type Story,
+  segmentLabel,
+  sequenceBases,
+} from '../scenario/story.js';
+
+/**
+ * Mermaid message and note text ends at a newline, and ';' and '#' have meanings of their own;
+ * Mermaid's entity codes (#59; for ';') keep them as text.
+ */
+function escapeText(text: string): string {
+  return text
+    .replace(/#/g, '#35;')
+    .replace(/;/g, '#59;')
+    .replace(/[\r\n]+/g, ' ');
+}
+
+function message(e: SegmentEvent, label: string): string {
+  const dead = e.fate === 'lost' || e.fate === 'corrupted';
+  // ->> is a solid line with an arrowhead; -x a solid line ending in a cross.
+  const arrow = dead ? '-x' : '->>';
+  const fate = e.fate === 'delivered' ? '' : ` (${e.fate})`;
+  return `  ${e.from}${arrow}${e.to}: ${escapeText(`${label}${fate}`)}`;
+}
+
+export function renderMermaid(story: Story, opts: { absolute?: boolean } = {}): string {
+  const bases = sequenceBases(story);
+  const out = ['sequenceDiagram', '  participant a', '  participant b'];
+  for (const e of story.events) {
+    const at = `t=${formatMs(e.t)} ms`;
+    if (e.type === 'segment') {
+      out.push(message(e, `${segmentLabel(e, bases, opts.absolute)} @${at}`));
+    } else if (e.type === 'state') {
+      out.push(`  Note over ${e.side}: ${escapeText(`${e.from} → ${e.to} (${e.cause}) ${at}`)}`);
+    } else {
+      const where = e.side ? `over ${e.side}` : 'over a,b';
+      out.push(`  Note ${where}: ${escapeText(`${e.text} ${at}`)}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

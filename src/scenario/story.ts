@@ -1,0 +1,161 @@
+/**
+ * The story of one simulated exchange between two endpoints, `a` and `b`: the `json` output of
+ * `tcpstate sim`, and what every renderer (text, Mermaid, SVG) reads. Times are milliseconds of
+ * virtual time since the scenario started. States use the netstat names of state/states.ts.
+ */
+import type { TcpState } from '../state/states.js';
+
+export type Side = 'a' | 'b';
+
+/**
+ * What the simulated network did with a segment. `lost` covers every way it vanished
+ * (random loss, a partition, a full queue); `corrupted` ones arrived with a bad checksum and
+ * were dropped by the receiver; `duplicated` ones arrived twice.
+ */
+export type Fate = 'delivered' | 'lost' | 'duplicated' | 'corrupted';
+
+export interface StateEvent {
+  type: 'state';
+  t: number;
+  side: Side;
+  from: TcpState;
+  to: TcpState;
+  /** What caused it, in the engine's words: `rcv FIN`, `close()`, `2MSL timer`, … */
+  cause: string;
+}
+
+export interface SegmentEvent {
+  type: 'segment';
+  /** When it was sent. */
+  t: number;
+  from: Side;
+  to: Side;
+  /** Comma form, e.g. "SYN,ACK", "FIN,ACK", "PSH,ACK"; "" when no flag is set. */
+  flags: string;
+  /** Raw 32-bit sequence and acknowledgment numbers (renderers make them relative). */
+  seq: number;
+  ack: number;
+  /** Payload bytes. */
+  len: number;
+  /** The 16-bit window field as sent (not scaled). */
+  win: number;
+  fate: Fate;
+  /** When it arrived (the first copy), for delivered and duplicated segments. */
+  tArrive?: number;
+  /** The options in packetdrill notation, e.g. "mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7". */
+  options?: string;
+}
+
+/** A user call or a fault the scenario performed, shown as a note. */
+export interface NoteEvent {
+  type: 'note';
+  t: number;
+  /** The side it concerns, or absent for the network. */
+  side?: Side;
+  text: string;
+}
+
+export type StoryEvent = StateEvent | SegmentEvent | NoteEvent;
+
+export interface StreamSummary {
+  /** Bytes the application of the sending side handed to TCP. */
+  sent: number;
+  /** Bytes the application of the receiving side read. */
+  received: number;
+  sha256Sent: string;
+  sha256Received: string;
+}
+
+export interface Story {
+  scenario: string;
+  seed: number;
+  /** In time order; at equal times in the order they happened. */
+  events: StoryEvent[];
+  /** Each side's state when the scenario ended. */
+  final: Record<Side, TcpState>;
+  streams: { 'a->b': StreamSummary; 'b->a': StreamSummary };
+}
+
+export function isSegment(e: StoryEvent): e is SegmentEvent {
+  return e.type === 'segment';
+}
+
+export function isStateChange(e: StoryEvent): e is StateEvent {
+  return e.type === 'state';
+}
+
+/** The states each side went through, in order, starting with its first `from`. */
+export function stateSequence(story: Story, side: Side): TcpState[] {
+  const seq: TcpState[] = [];
+  for (const e of story.events) {
+    if (e.type !== 'state' || e.side !== side) continue;
+    if (seq.length === 0) seq.push(e.from);
+    seq.push(e.to);
+  }
+  return seq;
+}
+
+export function other(side: Side): Side {
+  return side === 'a' ? 'b' : 'a';
+}
+
+/**
+ * Each direction's base for relative sequence numbers, as Wireshark does: the sequence number
+ * of the first SYN that side sent (its ISS), or of its first segment when it sent no SYN.
+ */
+export function sequenceBases(story: Story): Partial<Record<Side, number>> {
+  const bases: Partial<Record<Side, number>> = {};
+  const firstAny: Partial<Record<Side, number>> = {};
+  for (const e of story.events) {
+    if (e.type !== 'segment') continue;
+    if (bases[e.from] === undefined && e.flags.split(',').includes('SYN')) bases[e.from] = e.seq;
+    if (firstAny[e.from] === undefined) firstAny[e.from] = e.seq;
+  }
+  return { a: bases.a ?? firstAny.a, b: bases.b ?? firstAny.b };
+}
+
+export interface SegmentNumbers {
+  seq: number;
+  ack: number;
+}
+
+/** seq relative to the sender's base, ack relative to the receiver's; raw when `absolute`. */
+export function segmentNumbers(
+  e: SegmentEvent,
+  bases: Partial<Record<Side, number>>,
+  absolute: boolean,
+): SegmentNumbers {
+  if (absolute) return { seq: e.seq, ack: e.ack };
+  const seqBase = bases[e.from];
+  const ackBase = bases[e.to];
+  return {
+    seq: seqBase === undefined ? e.seq : (e.seq - seqBase) >>> 0,
+    ack: ackBase === undefined ? e.ack : (e.ack - ackBase) >>> 0,
+  };
+}
+
+/** The label renderers put on a segment: "SYN,ACK seq=0 ack=1 len=0 win=65535". */
+export function segmentLabel(
+  e: SegmentEvent,
+  bases: Partial<Record<Side, number>>,
+  absolute = false,
+): string {
+  const n = segmentNumbers(e, bases, absolute);
+  const flags = e.flags === '' ? '<none>' : e.flags;
+  const ack = e.flags.split(',').includes('ACK') ? ` ack=${n.ack}` : '';
+  return `${flags} seq=${n.seq}${ack} len=${e.len} win=${e.win}`;
+}
+
+/** A time for people: whole milliseconds as is, fractions to the microsecond. */
+export function formatMs(t: number): string {
+  return Number.isInteger(t) ? String(t) : t.toFixed(3);
+}
+
+/**
+ * One IPv4 packet as it left its sender, kept beside the story by the scenario runner so the
+ * exchange can be written as a pcap file (the story itself only has the TCP summary).
+ */
+export interface CapturedPacket {
+  t: number;
+  bytes: Uint8Array;
+}
