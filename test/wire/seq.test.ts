@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt, seqMax, seqMin } from '../../src/wire/seq.js';
+import {
+  seqAdd,
+  seqDiff,
+  seqGe,
+  seqGt,
+  seqInWindow,
+  seqLe,
+  seqLt,
+  seqMax,
+  seqMin,
+} from '../../src/wire/seq.js';
 
 const MAX = 0xffff_ffff;
 
@@ -34,10 +44,14 @@ describe('sequence arithmetic modulo 2^32', () => {
 
   it('orders a + n after a for every a and 0 < n < 2^31', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: MAX }), fc.integer({ min: 1, max: 2 ** 31 - 1 }), (a, n) => {
-        const b = seqAdd(a, n);
-        return seqLt(a, b) && seqGt(b, a) && seqDiff(b, a) === n && seqInWindow(b, a, n + 1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: MAX }),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        (a, n) => {
+          const b = seqAdd(a, n);
+          return seqLt(a, b) && seqGt(b, a) && seqDiff(b, a) === n && seqInWindow(b, a, n + 1);
+        },
+      ),
     );
   });
 });
