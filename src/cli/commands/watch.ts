@@ -160,6 +160,11 @@ async function runWatch(options: WatchOptions): Promise<void> {
     }
     throw err;
   }
+  note(
+    session.source === 'tracefs'
+      ? `watching kernel TCP state changes through tracefs (instance ${session.instanceDir}); stop with Ctrl-C`
+      : 'watching by polling /proc/net/tcp; stop with Ctrl-C',
+  );
   if (!options.json && session.source === 'tracefs') {
     note(
       'TASK is the task running when the kernel changed the state: the caller of connect()/close(), or, for changes on packet arrival, whatever ran on that CPU (often swapper/N). The kernel reports a socket entering TIME_WAIT as a change to CLOSED (the socket is replaced by a small time-wait socket).',

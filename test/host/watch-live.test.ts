@@ -1,0 +1,197 @@
+/**
+ * `tcpstate watch` against the real kernel: the built CLI as a child, a scripted loopback
+ * connection on a port of its own, and the transitions the kernel reported for it.
+ *
+ * What Linux reports (checked on 6.x): the client goes CLOSED -> SYN_SENT (before its port is
+ * chosen, so the first event has local port 0) -> ESTABLISHED -> FIN_WAIT1 -> FIN_WAIT2, and
+ * then FIN_WAIT2 -> CLOSED, not -> TIME_WAIT: tcp_time_wait() replaces the socket with a small
+ * time-wait socket and closes the full one, and only the full socket's change is traced. The
+ * server's request socket (TCP_NEW_SYN_RECV) is never traced either; the child socket appears as
+ * LISTEN -> SYN_RECV (it starts as a copy of the listener) -> ESTABLISHED -> CLOSE_WAIT ->
+ * LAST_ACK -> CLOSED.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { tracefsUnavailable } from '../../src/host/tracefs.js';
+import { isLinux, isRoot } from './helpers/live.js';
+
+const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const noTrace = !isLinux || !isRoot || tracefsUnavailable() !== undefined;
+
+interface Transition {
+  type: 'transition';
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  from: string | null;
+  to: string;
+  ms: number | null;
+  pid: number | null;
+  process: string | null;
+}
+interface Summary {
+  type: 'summary';
+  connections: {
+    local: { port: number };
+    remote: { port: number };
+    states: string[];
+    open: boolean;
+  }[];
+}
+
+function uniquePort(): number {
+  return 20000 + ((process.pid * 7 + Date.now()) % 20000);
+}
+
+interface Watch {
+  child: ChildProcess;
+  stdout: string[];
+  exited: Promise<number | null>;
+}
+
+/** Starts the CLI and resolves once it says it is watching. */
+async function startWatchCli(args: string[]): Promise<Watch> {
+  const child = spawn(process.execPath, [CLI, 'watch', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) =>
+    stdout.push(l),
+  );
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => resolve(code)),
+  );
+  let stderr = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`watch did not start: ${stderr}`)), 10_000);
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('stop with Ctrl-C')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('close', (code) => reject(new Error(`watch exited with ${code}: ${stderr}`)));
+  });
+  return { child, stdout, exited };
+}
+
+/** Client connects, writes, closes first after `holdMs`; the server closes when it sees EOF. */
+async function scriptedConnection(port: number, holdMs: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = net.createServer((socket) => {
+      socket.resume();
+      socket.on('end', () => socket.end());
+    });
+    server.on('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const client = net.connect(port, '127.0.0.1', () => {
+        client.write('hello');
+        setTimeout(() => client.end(), holdMs);
+      });
+      client.resume();
+      client.on('error', reject);
+      client.on('close', () => setTimeout(() => server.close(() => resolve()), holdMs));
+    });
+  });
+}
+
+function parse(lines: string[]): { transitions: Transition[]; summary?: Summary } {
+  const objects = lines.map((l) => JSON.parse(l) as Transition | Summary);
+  return {
+    transitions: objects.filter((o): o is Transition => o.type === 'transition'),
+    summary: objects.find((o): o is Summary => o.type === 'summary'),
+  };
+}
+
+const path = (ts: Transition[]) => ts.map((t) => `${t.from ?? 'new'}>${t.to}`);
+
+describe.skipIf(noTrace)(
+  `watch via tracefs ${noTrace ? '(skipped: needs Linux, root and tracefs with sock/inet_sock_set_state)' : ''}`,
+  () => {
+    it('reports both sides of a loopback connection in order, then removes its tracing instance', async () => {
+      expect(existsSync(CLI)).toBe(true);
+      const port = uniquePort();
+      const watch = await startWatchCli(['--json', '--duration', '3', '--port', String(port)]);
+      await scriptedConnection(port, 50);
+      expect(await watch.exited).toBe(0);
+      const { transitions, summary } = parse(watch.stdout);
+
+      const client = transitions.filter((t) => t.remote.port === port);
+      const server = transitions.filter((t) => t.local.port === port && t.remote.port !== 0);
+      const listener = transitions.filter((t) => t.local.port === port && t.remote.port === 0);
+      expect(path(client)).toEqual([
+        'CLOSED>SYN_SENT',
+        'SYN_SENT>ESTABLISHED',
+        'ESTABLISHED>FIN_WAIT1',
+        'FIN_WAIT1>FIN_WAIT2',
+        'FIN_WAIT2>CLOSED',
+      ]);
+      expect(client[0].local.port).toBe(0);
+      expect(new Set(client.slice(1).map((t) => t.local.port)).size).toBe(1);
+      expect(path(server)).toEqual([
+        'LISTEN>SYN_RECV',
+        'SYN_RECV>ESTABLISHED',
+        'ESTABLISHED>CLOSE_WAIT',
+        'CLOSE_WAIT>LAST_ACK',
+        'LAST_ACK>CLOSED',
+      ]);
+      expect(path(listener)).toEqual(['CLOSED>LISTEN', 'LISTEN>CLOSED']);
+      // The client held ESTABLISHED for at least the 50 ms it waited before closing.
+      expect(client[2].ms).toBeGreaterThanOrEqual(45);
+      expect(client[0].ms).toBeNull();
+      // This test's own process made the calls that changed the client's states.
+      expect(client[0].pid).toBe(process.pid);
+
+      const clientLife = summary?.connections.find((c) => c.remote.port === port);
+      expect(clientLife?.states).toEqual(['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2']);
+      expect(clientLife?.open).toBe(false);
+      expect(existsSync(`/sys/kernel/tracing/instances/tcpstate-${watch.child.pid}`)).toBe(false);
+    }, 20_000);
+
+    it('stops on SIGINT, prints the summary and removes its instance', async () => {
+      const port = uniquePort() + 1;
+      const watch = await startWatchCli(['--port', String(port), '--no-color']);
+      expect(existsSync(`/sys/kernel/tracing/instances/tcpstate-${watch.child.pid}`)).toBe(true);
+      await scriptedConnection(port, 10);
+      await new Promise((r) => setTimeout(r, 200));
+      watch.child.kill('SIGINT');
+      expect(await watch.exited).toBe(0);
+      const text = watch.stdout.join('\n');
+      expect(text).toMatch(/SYN_SENT -> ESTABLISHED/);
+      expect(text).toMatch(/Connections seen \(3\):/);
+      expect(text).toMatch(/SYN_RECV > ESTABLISHED > CLOSE_WAIT > LAST_ACK > CLOSED/);
+      expect(existsSync(`/sys/kernel/tracing/instances/tcpstate-${watch.child.pid}`)).toBe(false);
+    }, 20_000);
+  },
+);
+
+describe.skipIf(!isLinux)(
+  `watch by polling /proc ${isLinux ? '' : '(skipped: needs Linux /proc/net/tcp)'}`,
+  () => {
+    it('sees a connection become ESTABLISHED and then move on', async () => {
+      const port = uniquePort() + 2;
+      const watch = await startWatchCli([
+        '--source',
+        'poll',
+        '--interval',
+        '20',
+        '--json',
+        '--duration',
+        '2.5',
+        '--port',
+        String(port),
+      ]);
+      await scriptedConnection(port, 300);
+      expect(await watch.exited).toBe(0);
+      const client = parse(watch.stdout).transitions.filter((t) => t.remote.port === port);
+      const established = client.findIndex((t) => t.to === 'ESTABLISHED');
+      expect(established).toBeGreaterThanOrEqual(0);
+      const later = client.slice(established + 1).map((t) => t.to);
+      expect(later.length).toBeGreaterThan(0);
+      expect(['FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSED']).toContain(later[0]);
+    }, 20_000);
+  },
+);
