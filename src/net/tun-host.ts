@@ -19,6 +19,7 @@ import { Stack } from '../stack/stack.js';
 import type { ConnectionConfig } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
 import { StackDriver } from './driver.js';
+import { type Impairment, type ImpairmentCounters, impair } from './impairment.js';
 import { NetStack } from './net-stack.js';
 
 export { checkTunAddresses };
@@ -34,12 +35,19 @@ export interface TunHostOptions {
   seed?: number;
   /** Connection defaults (MSS defaults to MTU - 40). */
   config?: Partial<ConnectionConfig>;
+  /** Loss and delay applied to each direction in software (for kernels without netem). */
+  impairment?: Impairment;
   /** Sees every packet the stack receives ('in') or sends ('out'), with the wall-clock time. */
   tap?: (direction: 'in' | 'out', packet: Uint8Array, epochMs: number) => void;
 }
 
 export class TunHost {
   readonly filtered: FilterCounters = newFilterCounters();
+  /** Packets dropped and passed by --loss, per direction. */
+  readonly impaired = {
+    in: { dropped: 0, passed: 0 } as ImpairmentCounters,
+    out: { dropped: 0, passed: 0 } as ImpairmentCounters,
+  };
   private stopped = false;
 
   private constructor(
@@ -70,27 +78,42 @@ export class TunHost {
     });
     const tap = opts.tap;
     const epoch = () => performance.timeOrigin + performance.now();
-    const driver = new StackDriver(stack, {
-      transmit: (packets) => {
+    const impairment = opts.impairment ?? { loss: 0, delayMs: 0 };
+    const impairRng = new SeededRng(seed ^ 0x5bd1e995);
+    const counters = { in: { dropped: 0, passed: 0 }, out: { dropped: 0, passed: 0 } };
+    const toDevice = impair(
+      (packets) => {
         for (const p of packets) {
           device.write(p);
           if (tap) tap('out', p, epoch());
         }
       },
-    });
+      impairment,
+      impairRng,
+      counters.out,
+    );
+    const driver = new StackDriver(stack, { transmit: toDevice });
     const host = new TunHost(device, driver, new NetStack(driver));
+    Object.assign(host.impaired, counters);
+    const toStack = impair(
+      (packets) => {
+        if (tap) for (const p of packets) tap('in', p, epoch());
+        driver.receive(packets);
+      },
+      impairment,
+      impairRng,
+      counters.in,
+    );
     const ours = ipv4ToUint32(opts.address);
     device.start(
       (batch) => {
         const deliver: Uint8Array[] = [];
         for (const p of batch) {
           const cls = classifyPacket(p, ours);
-          if (cls === 'deliver') {
-            deliver.push(p);
-            if (tap) tap('in', p, epoch());
-          } else countPacket(host.filtered, cls);
+          if (cls === 'deliver') deliver.push(p);
+          else countPacket(host.filtered, cls);
         }
-        if (deliver.length > 0) driver.receive(deliver);
+        if (deliver.length > 0) toStack(deliver);
       },
       (err) => host.net.emit('error', err),
     );

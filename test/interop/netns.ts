@@ -31,6 +31,28 @@ export function missingTools(...tools: string[]): string | undefined {
   return missing.length ? `needs ${missing.join(', ')}` : undefined;
 }
 
+/** Whether this kernel has netem (tried on the loopback of a throwaway namespace). */
+export function hasNetem(): boolean {
+  const probe = `tsnetem${process.pid}`;
+  if (spawnSync('ip', ['netns', 'add', probe]).status !== 0) return false;
+  const r = spawnSync('ip', [
+    'netns',
+    'exec',
+    probe,
+    'tc',
+    'qdisc',
+    'add',
+    'dev',
+    'lo',
+    'root',
+    'netem',
+    'delay',
+    '1ms',
+  ]);
+  spawnSync('ip', ['netns', 'del', probe]);
+  return r.status === 0;
+}
+
 let counter = 0;
 
 export class Netns {

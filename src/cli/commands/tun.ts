@@ -28,6 +28,8 @@ interface TunCliOptions {
   duration?: string;
   seed?: string;
   closeAfter: string;
+  loss: string;
+  delay: string;
 }
 
 type ServiceKind = 'http' | 'echo' | 'close' | 'reset';
@@ -70,6 +72,16 @@ export function parseGetUrl(text: string): { host: string; port: number; path: s
     port: url.port ? Number(url.port) : 80,
     path: url.pathname + url.search,
   };
+}
+
+/** "5%" or "0.05" -> 0.05. */
+export function parseLoss(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text);
+  const value = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
+  if (!(value >= 0 && value < 1)) {
+    throw new CliError(`--loss must be a probability below 1 (0.05 or 5%), got "${text}"`);
+  }
+  return value;
 }
 
 function endpoint(e: { address: string; port: number }): string {
@@ -129,6 +141,10 @@ async function run(opts: TunCliOptions): Promise<void> {
   if (!(closeAfter >= 0)) {
     throw new CliError(`--close-after must be a number of milliseconds, got "${opts.closeAfter}"`);
   }
+  const loss = parseLoss(opts.loss);
+  const delayMs = Number(opts.delay);
+  if (!(delayMs >= 0))
+    throw new CliError(`--delay must be a number of milliseconds, got "${opts.delay}"`);
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isInteger(seed))
     throw new CliError(`--seed must be an integer, got "${opts.seed}"`);
@@ -150,6 +166,7 @@ async function run(opts: TunCliOptions): Promise<void> {
       kernelAddress: opts.kernelAddress,
       mtu,
       seed,
+      impairment: { loss, delayMs },
       tap: pcap ? (_dir, packet, epochMs) => pcap.add(epochMs, packet) : undefined,
     });
   } catch (err) {
@@ -219,8 +236,9 @@ async function run(opts: TunCliOptions): Promise<void> {
   host.stop();
   const c = host.device.counters;
   const f = host.filtered;
+  const lost = host.impaired.in.dropped + host.impaired.out.dropped;
   process.stderr.write(
-    `tcpstate tun: stopped; ${c.packetsIn} packets in, ${c.packetsOut} out; ignored ${f.ipv6} IPv6, ${f.otherProtocol} other protocols, ${f.notForUs} not for us, ${f.malformed} malformed\n`,
+    `tcpstate tun: stopped; ${c.packetsIn} packets in, ${c.packetsOut} out; ignored ${f.ipv6} IPv6, ${f.otherProtocol} other protocols, ${f.notForUs} not for us, ${f.malformed} malformed${loss > 0 ? `; --loss dropped ${lost}` : ''}\n`,
   );
   await closeStream(trace);
   if (pcap) await pcap.close();
@@ -273,6 +291,12 @@ export function register(program: Command): void {
     .option('--pcap <file>', 'write every packet the stack sends and receives (LINKTYPE_RAW)')
     .option('--duration <seconds>', 'stop after this long (default: until Ctrl-C, or after --get)')
     .option('--close-after <ms>', 'how long close:PORT waits before closing', '0')
+    .option(
+      '--loss <p>',
+      'drop packets in both directions with this probability (5% or 0.05), for kernels without netem',
+      '0',
+    )
+    .option('--delay <ms>', 'delay packets in each direction by this long', '0')
     .option('--seed <n>', 'seed ISNs and ephemeral ports (default: random)')
     .action(async (opts: TunCliOptions) => {
       await run(opts);
