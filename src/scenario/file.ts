@@ -1,0 +1,241 @@
+/**
+ * Scenario files: users' own scripts in JSON or YAML (`tcpstate sim ./my.yaml`). The format is
+ * documented in README.md ("tcpstate sim"); this module turns a file's text into a Script, or
+ * throws a ScenarioFileError that says where and what is wrong, in one line.
+ *
+ *   name: reset-after-data
+ *   network: { latency: 20, loss: 0 }
+ *   steps:
+ *     - b: listen                  # or { listen: 8080 }
+ *     - a: connect                 # or { connect: 8080 }, { connect: { port: 8080, localPort: 40000 } }
+ *     - wait: { a: ESTABLISHED }   # or wait: 250 (ms)
+ *     - a: { send: 5000 }          # bytes, or a string to send as text
+ *     - b: abort                   # shutdown, close, abort
+ *     - faults: { direction: a->b, loss: 0.3 }
+ *     - partition: both            # heal: both
+ *     - drop: { from: a, flags: FIN, count: 1 }
+ */
+import { parse as parseYaml } from 'yaml';
+import { parseState } from '../state/aliases.js';
+import type { Direction, LinkFaults, Script, Step } from './script.js';
+import type { Side } from './story.js';
+
+export class ScenarioFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScenarioFileError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const FAULT_KEYS = ['latency', 'jitter', 'loss', 'dup', 'reorder', 'corrupt'] as const;
+const PROBABILITIES = new Set(['loss', 'dup', 'reorder', 'corrupt']);
+
+function fail(where: string, what: string): never {
+  throw new ScenarioFileError(`${where}: ${what}`);
+}
+
+function number(v: unknown, where: string, min: number, max: number, integer = false): number {
+  if (
+    typeof v !== 'number' ||
+    !Number.isFinite(v) ||
+    v < min ||
+    v > max ||
+    (integer && !Number.isInteger(v))
+  ) {
+    fail(
+      where,
+      `expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v;
+}
+
+function port(v: unknown, where: string): number {
+  return number(v, where, 1, 65535, true);
+}
+
+function faults(v: unknown, where: string, allowDirection: boolean): LinkFaults {
+  if (!isObj(v)) fail(where, 'expected a mapping like { latency: 10, loss: 0.1 }');
+  const out: LinkFaults = {};
+  for (const [key, value] of Object.entries(v)) {
+    if (allowDirection && key === 'direction') continue;
+    if (!(FAULT_KEYS as readonly string[]).includes(key)) {
+      fail(where, `unknown network setting '${key}' (use ${FAULT_KEYS.join(', ')})`);
+    }
+    const k = key as (typeof FAULT_KEYS)[number];
+    out[k] = PROBABILITIES.has(k)
+      ? number(value, `${where}.${k}`, 0, 1)
+      : number(value, `${where}.${k}`, 0, 600_000);
+  }
+  return out;
+}
+
+function direction(v: unknown, where: string): Direction {
+  if (v === 'a->b' || v === 'b->a' || v === 'both') return v;
+  fail(where, `expected a->b, b->a or both, got ${JSON.stringify(v)}`);
+}
+
+function side(v: unknown, where: string): Side {
+  if (v === 'a' || v === 'b') return v;
+  fail(where, `expected a or b, got ${JSON.stringify(v)}`);
+}
+
+const CALLS = ['listen', 'connect', 'send', 'shutdown', 'close', 'abort'];
+
+function call(who: Side, v: unknown, where: string): Step {
+  if (typeof v === 'string') {
+    if (v === 'send') fail(where, 'send needs a byte count or a text: { send: 1000 }');
+    if (!CALLS.includes(v)) fail(where, `unknown call '${v}' (use ${CALLS.join(', ')})`);
+    return { side: who, call: v } as Step;
+  }
+  if (!isObj(v) || Object.keys(v).length !== 1) {
+    fail(where, `expected one call, e.g. close or { send: 1000 }`);
+  }
+  const [name, arg] = Object.entries(v)[0] as [string, unknown];
+  switch (name) {
+    case 'listen':
+      return {
+        side: who,
+        call: 'listen',
+        port: arg == null ? undefined : port(arg, `${where}.listen`),
+      };
+    case 'connect': {
+      if (arg == null) return { side: who, call: 'connect' };
+      if (typeof arg === 'number')
+        return { side: who, call: 'connect', port: port(arg, `${where}.connect`) };
+      if (!isObj(arg)) fail(`${where}.connect`, 'expected a port or { port, localPort }');
+      return {
+        side: who,
+        call: 'connect',
+        port: arg.port === undefined ? undefined : port(arg.port, `${where}.connect.port`),
+        localPort:
+          arg.localPort === undefined
+            ? undefined
+            : port(arg.localPort, `${where}.connect.localPort`),
+      };
+    }
+    case 'send':
+      if (typeof arg === 'string')
+        return { side: who, call: 'send', bytes: new TextEncoder().encode(arg).length, text: arg };
+      return { side: who, call: 'send', bytes: number(arg, `${where}.send`, 1, 1 << 30, true) };
+    default:
+      if (CALLS.includes(name)) return call(who, name, where);
+      fail(where, `unknown call '${name}' (use ${CALLS.join(', ')})`);
+  }
+}
+
+function step(v: unknown, where: string): Step {
+  if (!isObj(v) || Object.keys(v).length !== 1) {
+    fail(where, 'each step is one of a:, b:, wait:, faults:, partition:, heal:, drop:');
+  }
+  const [key, arg] = Object.entries(v)[0] as [string, unknown];
+  switch (key) {
+    case 'a':
+    case 'b':
+      return call(key, arg, `${where}.${key}`);
+    case 'wait': {
+      if (typeof arg === 'number') return { wait: number(arg, `${where}.wait`, 0, 3_600_000) };
+      if (!isObj(arg) || Object.keys(arg).length !== 1) {
+        fail(`${where}.wait`, 'expected milliseconds or { a: STATE } / { b: STATE }');
+      }
+      const [who, name] = Object.entries(arg)[0] as [string, unknown];
+      const state = typeof name === 'string' ? parseState(name) : undefined;
+      if (!state) fail(`${where}.wait.${who}`, `unknown TCP state ${JSON.stringify(name)}`);
+      return { waitFor: { side: side(who, `${where}.wait`), state } };
+    }
+    case 'faults':
+    case 'fault':
+      if (!isObj(arg))
+        fail(`${where}.${key}`, 'expected { direction: a->b|b->a|both, latency:…, loss:… }');
+      return {
+        faults: faults(arg, `${where}.${key}`, true),
+        direction:
+          arg.direction === undefined
+            ? 'both'
+            : direction(arg.direction, `${where}.${key}.direction`),
+      };
+    case 'partition':
+      return { partition: direction(arg ?? 'both', `${where}.partition`) };
+    case 'heal':
+      return { heal: direction(arg ?? 'both', `${where}.heal`) };
+    case 'drop': {
+      if (!isObj(arg)) fail(`${where}.drop`, 'expected { from: a|b, flags: FIN, count: 1 }');
+      const flags = typeof arg.flags === 'string' ? arg.flags.toUpperCase() : '';
+      if (!/^(SYN|FIN|RST|PSH|ACK|URG)(,(SYN|FIN|RST|PSH|ACK|URG))*$/.test(flags)) {
+        fail(`${where}.drop.flags`, 'expected flag names like SYN or FIN,ACK');
+      }
+      return {
+        drop: {
+          from: side(arg.from, `${where}.drop.from`),
+          flags,
+          count:
+            arg.count === undefined ? 1 : number(arg.count, `${where}.drop.count`, 1, 1000, true),
+        },
+      };
+    }
+    default:
+      fail(where, `unknown step '${key}' (use a, b, wait, faults, partition, heal, drop)`);
+  }
+}
+
+/** Parses a scenario file's text; `name` (the file name) is used in messages and as default name. */
+export function parseScenarioFile(text: string, name: string): Script {
+  let doc: unknown;
+  try {
+    doc = /\.json$/i.test(name) ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    fail(name, `not valid ${/\.json$/i.test(name) ? 'JSON' : 'YAML'}: ${first}`);
+  }
+  if (!isObj(doc)) fail(name, 'expected a mapping with steps:');
+  const known = new Set([
+    'name',
+    'description',
+    'port',
+    'network',
+    'mss',
+    'settle',
+    'steps',
+    'keepalive',
+    'synRetries',
+  ]);
+  for (const key of Object.keys(doc)) if (!known.has(key)) fail(name, `unknown key '${key}'`);
+  if (!Array.isArray(doc.steps) || doc.steps.length === 0)
+    fail(name, 'steps: must be a non-empty list');
+  const ka = doc.keepalive;
+  return {
+    name:
+      typeof doc.name === 'string'
+        ? doc.name
+        : name.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, ''),
+    description: typeof doc.description === 'string' ? doc.description : '',
+    port: doc.port === undefined ? 80 : port(doc.port, `${name}: port`),
+    network: {
+      latency: 10,
+      ...(doc.network === undefined ? {} : faults(doc.network, `${name}: network`, false)),
+    },
+    mss: doc.mss === undefined ? undefined : number(doc.mss, `${name}: mss`, 64, 65495, true),
+    settle: doc.settle === undefined ? 1000 : number(doc.settle, `${name}: settle`, 0, 3_600_000),
+    synRetries:
+      doc.synRetries === undefined
+        ? undefined
+        : number(doc.synRetries, `${name}: synRetries`, 0, 20, true),
+    keepalive:
+      ka === undefined
+        ? undefined
+        : isObj(ka)
+          ? {
+              idle: number(ka.idle, `${name}: keepalive.idle`, 1, 86_400_000),
+              interval: number(ka.interval, `${name}: keepalive.interval`, 1, 86_400_000),
+              count: number(ka.count, `${name}: keepalive.count`, 1, 100, true),
+            }
+          : fail(`${name}: keepalive`, 'expected { idle, interval, count }'),
+    steps: doc.steps.map((s, i) => step(s, `${name}: step ${i + 1}`)),
+  };
+}

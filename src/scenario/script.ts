@@ -1,0 +1,97 @@
+/**
+ * A scenario script: what the applications on `a` and `b` do, and what the network does, step
+ * by step. Built-in scenarios (builtin.ts) and users' files (file.ts) are both scripts; the
+ * runner (runner.ts) plays one on the simulated network and tells the story.
+ *
+ * Steps run in order. A step happens when the previous one is done: `wait` steps let virtual
+ * time pass (a duration, or until a side reaches a state); the others take no time.
+ */
+import type { TcpState } from '../state/states.js';
+import type { Side } from './story.js';
+
+export type Direction = 'a->b' | 'b->a' | 'both';
+
+/** Per-direction network behaviour; any field left out keeps its current value. */
+export interface LinkFaults {
+  /** One-way delay in ms. */
+  latency?: number;
+  /** Extra random delay, uniform in [0, jitter] ms. */
+  jitter?: number;
+  /** Probabilities in [0, 1]. */
+  loss?: number;
+  dup?: number;
+  reorder?: number;
+  corrupt?: number;
+}
+
+export type Call =
+  /** Passive open on `port` (default: the script's port). The application accepts every connection. */
+  | { call: 'listen'; port?: number }
+  /** Active open to the other side's `port`, from `localPort` if given. */
+  | { call: 'connect'; port?: number; localPort?: number }
+  /** Queues `bytes` bytes of a deterministic pattern, or the given text. */
+  | { call: 'send'; bytes: number; text?: string }
+  | { call: 'shutdown' }
+  | { call: 'close' }
+  | { call: 'abort' };
+
+export type Step =
+  | ({ side: Side } & Call)
+  /** Lets `ms` of virtual time pass. */
+  | { wait: number }
+  /** Waits until `side` reaches `state` (or the scenario's time limit). */
+  | { waitFor: { side: Side; state: TcpState } }
+  /** Changes the network from now on. */
+  | { faults: LinkFaults; direction: Direction }
+  /** Cuts the link (everything sent is lost) or heals it. */
+  | { partition: Direction }
+  | { heal: Direction }
+  /** Drops the next `count` segments `from` sends whose flags include all of `flags`. */
+  | { drop: { from: Side; flags: string; count: number } };
+
+export interface Script {
+  name: string;
+  description: string;
+  /** The port b listens on and a connects to unless a step says otherwise. */
+  port: number;
+  /** Initial network behaviour, both directions. */
+  network: LinkFaults;
+  /** Maximum segment size both sides advertise. */
+  mss?: number;
+  /** Keepalive on side a (idle, interval in ms, probe count), for the dead-peer story. */
+  keepalive?: { idle: number; interval: number; count: number };
+  /** SYN retransmissions before giving up (Linux tcp_syn_retries). */
+  synRetries?: number;
+  /** Virtual-time limit in ms after the last step; the scenario always ends by itself. */
+  settle: number;
+  steps: Step[];
+}
+
+/** What the command line may change in any scenario. */
+export interface ScriptOverrides {
+  latency?: number;
+  jitter?: number;
+  loss?: number;
+  dup?: number;
+  reorder?: number;
+  mss?: number;
+  bytes?: number;
+}
+
+/** The script with the command line's network options and byte count applied. */
+export function applyOverrides(script: Script, o: ScriptOverrides): Script {
+  const network: LinkFaults = { ...script.network };
+  for (const key of ['latency', 'jitter', 'loss', 'dup', 'reorder'] as const) {
+    const v = o[key];
+    if (v !== undefined) network[key] = v;
+  }
+  const steps =
+    o.bytes === undefined
+      ? script.steps
+      : script.steps.map((s) =>
+          'call' in s && s.call === 'send' && s.text === undefined
+            ? { ...s, bytes: o.bytes ?? s.bytes }
+            : s,
+        );
+  return { ...script, network, mss: o.mss ?? script.mss, steps };
+}
