@@ -1077,6 +1077,8 @@ export class Connection {
   /** Sender SWS avoidance (RFC 9293 3.8.6.2.1) and Nagle (RFC 896, RFC 9293 3.7.4). */
   private mayTransmit(len: number, unsent: number, mss: number): boolean {
     if (len >= mss) return true;
+    // Go-back-N after a timeout resends what was already sent: no reason to hold it.
+    if (seqLt(this.sndNxt, this.sndMax)) return true;
     if (this.forceSmall) {
       this.forceSmall = false;
       return true;

@@ -19,7 +19,9 @@ export class SackScoreboard {
   /** Adds reported blocks that lie in (sndUna, sndMax] and forgets what sndUna passed. */
   update(reported: ReadonlyArray<readonly [number, number]>, sndUna: number, sndMax: number): void {
     let next = this.ranges.filter(([, r]) => seqGt(r, sndUna));
-    for (const [l, r] of reported) {
+    for (const [rawL, rawR] of reported) {
+      const l = rawL >>> 0;
+      const r = rawR >>> 0;
       // RFC 2018 (and RFC 5961-style sanity): ignore blocks that are empty, below SND.UNA or
       // beyond what we sent (a D-SACK or a bogus block).
       if (!seqLt(l, r) || seqLe(l, sndUna) || seqGt(r, sndMax)) continue;

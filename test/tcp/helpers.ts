@@ -145,11 +145,18 @@ export function opts(config: Partial<ConnectionConfig> = PLAIN, iss = ISS): Conn
 
 export const MSS_1460: TcpOption[] = [{ kind: 'mss', value: 1460 }];
 
-/** Active open completed: we sent SYN at t=0, the peer's SYN,ACK arrives at t=10. */
-export function established(config: Partial<ConnectionConfig> = PLAIN): Connection {
+/**
+ * Active open completed: we sent SYN at t=0, the peer's SYN,ACK (with `synAckOptions`, window
+ * `window`) arrives at t=10 and we ACK it.
+ */
+export function established(
+  config: Partial<ConnectionConfig> = PLAIN,
+  synAckOptions: TcpOption[] = MSS_1460,
+  window = 65535,
+): Connection {
   const conn = Connection.connect(0, opts(config));
   expectSegments(conn, 0, [{ flags: 'S', seq: ISS }]);
-  send(conn, seg({ flags: 'S.', seq: IRS, ack: ISS + 1, options: MSS_1460 }), 10);
+  send(conn, seg({ flags: 'S.', seq: IRS, ack: ISS + 1, options: synAckOptions, window }), 10);
   expectSegments(conn, 10, [{ flags: '.', seq: ISS + 1, ack: IRS + 1 }]);
   events(conn);
   expect(conn.state).toBe('ESTABLISHED');

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { Connection } from '../../src/tcp/connection.js';
+import {
+  established,
+  events,
+  expectSegments,
+  IRS,
+  ISS,
+  MSS_1460,
+  opts,
+  PLAIN,
+  seg,
+  send,
+  transitions,
+} from './helpers.js';
+
+const FINE = { ...PLAIN, minRto: 1, maxRto: 60_000 };
+
+describe('retransmission timer (RFC 6298)', () => {
+  it('first sample from the handshake, then SRTT/RTTVAR per 2.2 and 2.3', () => {
+    const c = established(FINE);
+    // SYN at 0, SYN,ACK at 10: R = 10, SRTT = 10, RTTVAR = 5, RTO = 10 + 4*5.
+    expect(c.info()).toMatchObject({ srtt: 10, rttvar: 5, rto: 30 });
+    c.send(new Uint8Array(100));
+    expectSegments(c, 20, [{ flags: 'P.', len: 100 }]);
+    send(c, seg({ flags: '.', seq: IRS + 1, ack: ISS + 101 }), 120);
+    const i = c.info();
+    expect(i.rttvar).toBeCloseTo(0.75 * 5 + 0.25 * 90);
+    expect(i.srtt).toBeCloseTo(0.875 * 10 + 0.125 * 100);
+    expect(i.rto).toBeCloseTo(21.25 + 4 * 26.25);
+  });
+
+  it('RTO is clamped below by minRto (2.4)', () => {
+    const c = established({ ...PLAIN, minRto: 200 });
+    expect(c.info().rto).toBe(200);
+  });
+
+  it('backs off exponentially up to maxRto, then gives up after dataRetries', () => {
+    const c = established({ ...PLAIN, minRto: 200, maxRto: 1000, dataRetries: 4 });
+    c.send(new Uint8Array(10));
+    expectSegments(c, 20, [{ flags: 'P.', seq: ISS + 1 }]);
+    const fired: number[] = [];
+    const open = (): boolean => c.state !== 'CLOSED';
+    while (open()) {
+      const t = c.pollTimeout() as number;
+      fired.push(t);
+      c.handleTimeout(t);
+      if (open()) expectSegments(c, t, [{ flags: 'P.', seq: ISS + 1, len: 10 }]);
+    }
+    // 200, 400, 800, then capped at 1000 (2.5), then the limit.
+    expect(fired).toEqual([220, 620, 1420, 2420, 3420]);
+    const evs = events(c);
+    expect(transitions(evs).at(-1)).toBe('ESTABLISHED->CLOSED (retransmission limit)');
+    expect(evs.at(-1)).toEqual({ type: 'closed', reason: 'timeout' });
+    expect(c.stats.timeouts).toBe(5);
+    expect(c.stats.retransmits).toBe(4);
+  });
+
+  it("Karn's rule: the ACK of a retransmitted segment gives no sample", () => {
+    const c = established(FINE);
+    c.send(new Uint8Array(10));
+    expectSegments(c, 20, [{ flags: 'P.' }]);
+    c.handleTimeout(50);
+    expectSegments(c, 50, [{ flags: 'P.', seq: ISS + 1 }]);
+    const before = c.info();
+    expect(before.rto).toBe(60);
+    send(c, seg({ flags: '.', seq: IRS + 1, ack: ISS + 11 }), 500);
+    expect(c.info().srtt).toBe(before.srtt);
+    // The backed-off RTO stays until a valid sample (5.5 with Karn).
+    expect(c.info().rto).toBe(60);
+    c.send(new Uint8Array(10));
+    expectSegments(c, 510, [{ flags: 'P.' }]);
+    send(c, seg({ flags: '.', seq: IRS + 1, ack: ISS + 21 }), 530);
+    expect(c.info().srtt).toBeCloseTo(0.875 * 10 + 0.125 * 20);
+  });
+
+  it('with timestamps a retransmission is still measured from TSecr', () => {
+    const ts = [...MSS_1460, { kind: 'timestamp' as const, value: 50, echo: 0 }];
+    const c = established({ ...FINE, timestamps: true }, ts);
+    c.send(new Uint8Array(10));
+    expectSegments(c, 20, [{ flags: 'P.' }]);
+    c.handleTimeout(50);
+    expectSegments(c, 50, [{ flags: 'P.' }]);
+    // The ACK echoes the retransmission's TSval (50): R = 70 - 50.
+    send(
+      c,
+      seg({
+        flags: '.',
+        seq: IRS + 1,
+        ack: ISS + 11,
+        options: [{ kind: 'timestamp', value: 51, echo: 50 }],
+      }),
+      70,
+    );
+    expect(c.info().srtt).toBeCloseTo(0.875 * 10 + 0.125 * 20);
+  });
+
+  it('after a SYN timeout and no sample, RTO becomes 3 s once established (5.7)', () => {
+    const c = Connection.connect(0, opts(PLAIN));
+    expectSegments(c, 0, [{ flags: 'S' }]);
+    c.handleTimeout(1000);
+    expectSegments(c, 1000, [{ flags: 'S' }]);
+    send(c, seg({ flags: 'S.', seq: IRS, ack: ISS + 1, options: MSS_1460 }), 1010);
+    expect(c.state).toBe('ESTABLISHED');
+    expect(c.info().srtt).toBeUndefined();
+    expect(c.info().rto).toBe(3000);
+    // RFC 5681 3.1: the initial window is one segment after a lost SYN.
+    expect(c.info().cwnd).toBe(1460);
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { TcpOption } from '../../src/wire/types.js';
+import { established, expectSegments, IRS, ISS, PLAIN, seg, send } from './helpers.js';
+
+const SACK_OK: TcpOption[] = [{ kind: 'mss', value: 1460 }, { kind: 'sack-permitted' }];
+const SACK_CFG = { ...PLAIN, sack: true };
+
+function sackOpt(blocks: Array<[number, number]>): TcpOption[] {
+  return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks }];
+}
+
+describe('SACK (RFC 2018)', () => {
+  it('is negotiated only when both SYNs carry SACK-permitted', () => {
+    expect(established(SACK_CFG, SACK_OK).info().sackPermitted).toBe(true);
+    expect(established(SACK_CFG).info().sackPermitted).toBe(false);
+    expect(established(PLAIN, SACK_OK).info().sackPermitted).toBe(false);
+  });
+
+  it('ACKs for out-of-order data carry blocks, the most recent first, at most 4', () => {
+    const c = established(SACK_CFG, SACK_OK);
+    const base = IRS + 1;
+    const blocks: Array<[number, number]> = [];
+    for (let i = 0; i < 5; i++) {
+      const left = base + 100 + i * 200;
+      send(c, seg({ flags: '.', seq: left, ack: ISS + 1, data: 100 }), 20 + i);
+      blocks.unshift([left, left + 100]);
+      expectSegments(c, 20 + i, [{ flags: '.', ack: base, options: sackOpt(blocks.slice(0, 4)) }]);
+    }
+    // A segment joining two blocks reports the merged block first.
+    send(c, seg({ flags: '.', seq: base + 200, ack: ISS + 1, data: 100 }), 30);
+    expectSegments(c, 30, [
+      {
+        flags: '.',
+        ack: base,
+        options: sackOpt([
+          [base + 100, base + 400],
+          [base + 900, base + 1000],
+          [base + 700, base + 800],
+          [base + 500, base + 600],
+        ]),
+      },
+    ]);
+    // Filling the first gap delivers everything up to the next hole; fewer blocks remain.
+    send(c, seg({ flags: '.', seq: base, ack: ISS + 1, data: 100 }), 31);
+    expectSegments(c, 31, [
+      {
+        flags: '.',
+        ack: base + 400,
+        options: sackOpt([
+          [base + 900, base + 1000],
+          [base + 700, base + 800],
+          [base + 500, base + 600],
+        ]),
+      },
+    ]);
+    expect(c.recvQueue).toBe(400);
+  });
+
+  it('3 blocks at most next to timestamps', () => {
+    const opts: TcpOption[] = [...SACK_OK, { kind: 'timestamp', value: 1, echo: 0 }];
+    const c = established({ ...SACK_CFG, timestamps: true }, opts);
+    const counts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      send(
+        c,
+        seg({
+          flags: '.',
+          seq: IRS + 101 + i * 200,
+          ack: ISS + 1,
+          data: 100,
+          options: [{ kind: 'timestamp', value: 2, echo: 0 }],
+        }),
+        20,
+      );
+      const [ack] = expectSegments(c, 20, [{ flags: '.' }]);
+      const sack = ack?.options.find((o) => o.kind === 'sack');
+      counts.push(sack?.kind === 'sack' ? sack.blocks.length : 0);
+    }
+    expect(counts).toEqual([1, 2, 3, 3]);
+  });
+
+  it('in recovery the sender retransmits holes and skips SACKed data', () => {
+    const c = established({ ...SACK_CFG, minRto: 1000 }, SACK_OK);
+    const MSS = 1460;
+    c.send(new Uint8Array(10 * MSS));
+    expectSegments(
+      c,
+      20,
+      Array.from({ length: 10 }, () => ({ flags: '.' }))
+        .slice(0, 9)
+        .concat([{ flags: 'P.' }]),
+    );
+    const s = (n: number) => (ISS + 1 + n * MSS) >>> 0;
+    // Segments 0 and 2 are lost; 1, 3, 4, 5 arrive.
+    const dup = (blocks: Array<[number, number]>) =>
+      seg({ flags: '.', seq: IRS + 1, ack: s(0), options: sackOpt(blocks) });
+    send(c, dup([[s(1), s(2)]]), 30);
+    send(
+      c,
+      dup([
+        [s(3), s(4)],
+        [s(1), s(2)],
+      ]),
+      31,
+    );
+    send(
+      c,
+      dup([
+        [s(3), s(5)],
+        [s(1), s(2)],
+      ]),
+      32,
+    );
+    expectSegments(c, 32, [{ flags: '.', seq: s(0), len: MSS }]);
+    send(
+      c,
+      dup([
+        [s(3), s(6)],
+        [s(1), s(2)],
+      ]),
+      33,
+    );
+    // The next hole is segment 2, not the SACKed segment 1.
+    expectSegments(c, 33, [{ flags: '.', seq: s(2), len: MSS }]);
+  });
+});
