@@ -24,6 +24,7 @@ export type Cause =
   | 'rcv FIN'
   | 'rcv FIN,ACK'
   | 'rcv RST'
+  | 'rcv data after close()'
   | '2MSL timer'
   | 'FIN_WAIT2 timer'
   | 'retransmission limit'
@@ -90,8 +91,11 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'SYN_SENT', to: 'CLOSED', cause: 'retransmission limit', sends: '', rfc: '3.8.3' },
   { from: 'SYN_SENT', to: 'CLOSED', cause: 'user timeout', sends: '', rfc: '3.10.8' },
   { from: 'SYN_RECV', to: 'ESTABLISHED', cause: 'rcv ACK', sends: '', rfc: '3.10.7.4' },
-  // The ACK that completes the handshake may carry the peer's FIN (3.10.7.4, fifth and eighth).
-  { from: 'SYN_RECV', to: 'CLOSE_WAIT', cause: 'rcv FIN,ACK', sends: 'ACK', rfc: '3.10.7.4' },
+  // Simultaneous open: each side, in SYN-RECEIVED, gets the other's SYN,ACK (Figure 8).
+  { from: 'SYN_RECV', to: 'ESTABLISHED', cause: 'rcv SYN,ACK', sends: '', rfc: '3.10.7.4' },
+  // A FIN arriving in SYN-RECEIVED (3.10.7.4, eighth check: "SYN-RECEIVED STATE, ESTABLISHED
+  // STATE: Enter the CLOSE-WAIT state").
+  { from: 'SYN_RECV', to: 'CLOSE_WAIT', cause: 'rcv FIN', sends: 'ACK', rfc: '3.10.7.4' },
   { from: 'SYN_RECV', to: 'FIN_WAIT1', cause: 'close()', sends: 'FIN', rfc: '3.10.4' },
   // RFC 9293 returns a passively opened connection to LISTEN on RST; a stack with a listener
   // and one connection per SYN (Linux, this one) simply drops the embryonic connection.
@@ -104,6 +108,8 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'ESTABLISHED', to: 'CLOSE_WAIT', cause: 'rcv FIN', sends: 'ACK', rfc: '3.10.7.4' },
   { from: 'ESTABLISHED', to: 'CLOSED', cause: 'rcv RST', sends: '', rfc: '3.10.7.4' },
   { from: 'ESTABLISHED', to: 'CLOSED', cause: 'abort()', sends: 'RST', rfc: '3.10.5' },
+  // close() with received data still unread resets instead of closing (RFC 2525 2.17; Linux).
+  { from: 'ESTABLISHED', to: 'CLOSED', cause: 'close()', sends: 'RST', rfc: 'RFC 2525 2.17' },
   { from: 'ESTABLISHED', to: 'CLOSED', cause: 'retransmission limit', sends: '', rfc: '3.8.3' },
   { from: 'ESTABLISHED', to: 'CLOSED', cause: 'keepalive timeout', sends: '', rfc: '3.8.4' },
   { from: 'ESTABLISHED', to: 'CLOSED', cause: 'user timeout', sends: '', rfc: '3.10.8' },
@@ -114,6 +120,15 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'FIN_WAIT1', to: 'TIME_WAIT', cause: 'rcv FIN,ACK', sends: 'ACK', rfc: '3.10.7.4' },
   { from: 'FIN_WAIT1', to: 'CLOSED', cause: 'rcv RST', sends: '', rfc: '3.10.7.4' },
   { from: 'FIN_WAIT1', to: 'CLOSED', cause: 'abort()', sends: 'RST', rfc: '3.10.5' },
+  // Data for an application that has called close() cannot be delivered: answer RST (RFC 2525
+  // 2.17, Linux's "data after close").
+  {
+    from: 'FIN_WAIT1',
+    to: 'CLOSED',
+    cause: 'rcv data after close()',
+    sends: 'RST',
+    rfc: 'RFC 2525 2.17',
+  },
   { from: 'FIN_WAIT1', to: 'CLOSED', cause: 'retransmission limit', sends: '', rfc: '3.8.3' },
   { from: 'FIN_WAIT1', to: 'CLOSED', cause: 'user timeout', sends: '', rfc: '3.10.8' },
   { from: 'FIN_WAIT2', to: 'TIME_WAIT', cause: 'rcv FIN', sends: 'ACK', rfc: '3.10.7.4' },
@@ -128,11 +143,19 @@ export const TRANSITIONS: readonly Transition[] = [
   },
   { from: 'FIN_WAIT2', to: 'CLOSED', cause: 'rcv RST', sends: '', rfc: '3.10.7.4' },
   { from: 'FIN_WAIT2', to: 'CLOSED', cause: 'abort()', sends: 'RST', rfc: '3.10.5' },
+  {
+    from: 'FIN_WAIT2',
+    to: 'CLOSED',
+    cause: 'rcv data after close()',
+    sends: 'RST',
+    rfc: 'RFC 2525 2.17',
+  },
   { from: 'FIN_WAIT2', to: 'CLOSED', cause: 'keepalive timeout', sends: '', rfc: '3.8.4' },
   { from: 'CLOSE_WAIT', to: 'LAST_ACK', cause: 'close()', sends: 'FIN', rfc: '3.10.4' },
   { from: 'CLOSE_WAIT', to: 'LAST_ACK', cause: 'shutdown()', sends: 'FIN', rfc: '3.10.4' },
   { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'rcv RST', sends: '', rfc: '3.10.7.4' },
   { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'abort()', sends: 'RST', rfc: '3.10.5' },
+  { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'close()', sends: 'RST', rfc: 'RFC 2525 2.17' },
   { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'retransmission limit', sends: '', rfc: '3.8.3' },
   { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'keepalive timeout', sends: '', rfc: '3.8.4' },
   { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'user timeout', sends: '', rfc: '3.10.8' },
