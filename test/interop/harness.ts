@@ -137,9 +137,14 @@ export interface ExpertVerdict {
   warnings: string[];
 }
 
-/** `tshark -r FILE -q -z expert`: sorts its table into error-level TCP items and warnings. */
+/**
+ * `tshark -r FILE -q -z expert`: sorts its table into error-level TCP items and warnings. HTTP
+ * is not dissected: captures keep headers only (snaplen), and HTTP over cut payloads is noise.
+ */
 export function expertVerdict(pcap: string): ExpertVerdict {
-  const r = spawnSync('tshark', ['-r', pcap, '-q', '-z', 'expert'], { encoding: 'utf8' });
+  const r = spawnSync('tshark', ['-r', pcap, '--disable-protocol', 'http', '-q', '-z', 'expert'], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`tshark failed: ${r.stderr}`);
   const verdict: ExpertVerdict = { tcpErrors: [], warnings: [] };
   let section = '';
