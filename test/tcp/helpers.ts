@@ -181,3 +181,13 @@ export function acceptedEstablished(config: Partial<ConnectionConfig> = PLAIN): 
 export function expectState(conn: Connection, state: TcpState): void {
   expect(conn.state).toBe(state);
 }
+
+/**
+ * Index of the first difference between two byte arrays, or -1 when equal (vitest's deep
+ * equality is slow on large typed arrays).
+ */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.byteLength, b.byteLength);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.byteLength === b.byteLength ? -1 : n;
+}

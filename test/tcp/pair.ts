@@ -38,8 +38,9 @@ export class Pair {
   readonly eventsOf: Record<Side, ConnectionEvent[]> = { a: [], b: [] };
   /** Return false to drop a segment on its way. */
   filter: (from: Side, seg: TcpSegment) => boolean = () => true;
-  /** Data read so far by each side (read after every step). */
-  readonly received: Record<Side, number[]> = { a: [], b: [] };
+  /** Data read so far by each side (read after every step), as chunks; see `bytes()`. */
+  readonly chunks: Record<Side, Uint8Array[]> = { a: [], b: [] };
+  readonly receivedLength: Record<Side, number> = { a: 0, b: 0 };
   autoRead: Record<Side, boolean> = { a: true, b: true };
 
   constructor(readonly opts: PairOptions = {}) {
@@ -104,7 +105,10 @@ export class Pair {
       for (let e = c.pollEvent(); e; e = c.pollEvent()) this.eventsOf[side].push(e);
       if (this.autoRead[side]) {
         const d = c.read();
-        for (const byte of d) this.received[side].push(byte);
+        if (d.byteLength > 0) {
+          this.chunks[side].push(d);
+          this.receivedLength[side] += d.byteLength;
+        }
       }
     }
   }
@@ -134,9 +138,23 @@ export class Pair {
     throw new Error('pair did not settle');
   }
 
+  /** All bytes `side` has read so far. */
+  bytes(side: Side): Uint8Array {
+    const out = new Uint8Array(this.receivedLength[side]);
+    let off = 0;
+    for (const c of this.chunks[side]) {
+      out.set(c, off);
+      off += c.byteLength;
+    }
+    return out;
+  }
+
   private step(): void {
-    const due = this.flight.filter((f) => f.at <= this.now);
-    for (const f of due) this.flight.splice(this.flight.indexOf(f), 1);
+    const due: InFlight[] = [];
+    const later: InFlight[] = [];
+    for (const f of this.flight) (f.at <= this.now ? due : later).push(f);
+    this.flight.length = 0;
+    this.flight.push(...later);
     for (const f of due) {
       if (f.to === 'b' && !this.b) {
         if (f.seg.flags.syn && !f.seg.flags.ack) {
