@@ -102,3 +102,28 @@ export function sortSockets(sockets: HostSocket[]): HostSocket[] {
       a.remote.port - b.remote.port,
   );
 }
+
+/** The filter options as a command line gives them (strings, repeatable lists). */
+export interface FilterArgs {
+  state?: readonly string[];
+  port?: readonly string[];
+  pid?: readonly string[];
+  process?: string;
+  ipv4?: boolean;
+  ipv6?: boolean;
+}
+
+/** A SocketFilter from command-line text; throws FilterError naming what is wrong. */
+export function buildSocketFilter(args: FilterArgs): SocketFilter {
+  if (args.ipv4 && args.ipv6) throw new FilterError('-4 and -6 together match nothing; pick one');
+  const states = args.state ?? [];
+  const ports = args.port ?? [];
+  const pids = args.pid ?? [];
+  return {
+    ...(states.length > 0 ? { states: parseStateFilter(states) } : {}),
+    ...(ports.length > 0 ? { ports: ports.map(parsePort) } : {}),
+    ...(pids.length > 0 ? { pids: pids.map(parsePid) } : {}),
+    ...(args.process !== undefined ? { process: args.process } : {}),
+    ...(args.ipv4 ? { family: 4 as const } : args.ipv6 ? { family: 6 as const } : {}),
+  };
+}

@@ -149,7 +149,7 @@ function readSockets(
       );
     }
   }
-  sockets ??= readProc(netDir);
+  sockets ??= readProcSockets(netDir);
   const info = withKernelInfo ? readKernelInfo(netDir) : { context: {}, notes: [] };
   return { sockets, context: info.context, source: used, notes: info.notes };
 }
@@ -163,7 +163,11 @@ function readNetlink(libc: HostLibc): HostSocket[] {
   }
 }
 
-function readProc(netDir: string): HostSocket[] {
+/**
+ * Every socket in `netDir`/tcp and tcp6 (/proc/net, /proc/PID/net, …). A missing tcp6 means IPv6
+ * is off; a missing tcp is a HostError (not Linux, or /proc not mounted).
+ */
+export function readProcSockets(netDir = '/proc/net'): HostSocket[] {
   const littleEndian = endianness() === 'LE';
   const sockets: HostSocket[] = [];
   for (const [file, family] of [

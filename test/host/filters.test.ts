@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  buildSocketFilter,
   FilterError,
   filterSockets,
   parsePort,
@@ -88,5 +89,31 @@ describe('other filters', () => {
       'CLOSE_WAIT',
       'TIME_WAIT',
     ]);
+  });
+});
+
+describe('buildSocketFilter (command-line text)', () => {
+  it('turns option strings into a filter', () => {
+    const filter = buildSocketFilter({
+      state: ['estab', 'time-wait'],
+      port: ['80'],
+      pid: ['11'],
+      process: 'ng',
+      ipv4: true,
+    });
+    expect([...(filter.states ?? [])].sort()).toEqual(['ESTABLISHED', 'TIME_WAIT']);
+    expect(filter).toMatchObject({ ports: [80], pids: [11], process: 'ng', family: 4 });
+    expect(filterSockets(sockets, filter).map((s) => s.state)).toEqual(['ESTABLISHED']);
+  });
+
+  it('an empty set of options filters nothing', () => {
+    expect(buildSocketFilter({})).toEqual({});
+    expect(filterSockets(sockets, buildSocketFilter({}))).toHaveLength(sockets.length);
+  });
+
+  it('rejects contradictions and bad values', () => {
+    expect(() => buildSocketFilter({ ipv4: true, ipv6: true })).toThrow(FilterError);
+    expect(() => buildSocketFilter({ pid: ['0'] })).toThrow(/not a pid/);
+    expect(() => buildSocketFilter({ port: ['http'] })).toThrow(/not a port/);
   });
 });

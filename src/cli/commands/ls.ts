@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import {
+  buildSocketFilter,
   FilterError,
   filterSockets,
   matches,
-  parsePid,
-  parsePort,
-  parseStateFilter,
   type SocketFilter,
   sortSockets,
 } from '../../host/filters.js';
@@ -114,20 +112,14 @@ function jsonLines(rows: readonly HostSocket[]): string {
 }
 
 function buildFilter(options: LsOptions): SocketFilter {
-  if (options.ipv4 && options.ipv6)
-    throw new CliError('-4 and -6 together match nothing; pick one');
   if (!['auto', 'netlink', 'proc'].includes(options.source)) {
     throw new CliError(`--source must be auto, netlink or proc, not "${options.source}"`);
   }
   try {
-    const names = [...options.state, ...(options.listening ? ['listen'] : [])];
-    return {
-      ...(names.length > 0 ? { states: parseStateFilter(names) } : {}),
-      ...(options.port.length > 0 ? { ports: options.port.map(parsePort) } : {}),
-      ...(options.pid.length > 0 ? { pids: options.pid.map(parsePid) } : {}),
-      ...(options.process !== undefined ? { process: options.process } : {}),
-      ...(options.ipv4 ? { family: 4 as const } : options.ipv6 ? { family: 6 as const } : {}),
-    };
+    return buildSocketFilter({
+      ...options,
+      state: [...options.state, ...(options.listening ? ['listen'] : [])],
+    });
   } catch (err) {
     if (err instanceof FilterError) throw new CliError(err.message);
     throw err;
