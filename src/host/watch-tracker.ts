@@ -22,6 +22,11 @@ export interface TransitionInput {
   to: TcpState;
   pid?: number;
   process?: string;
+  /**
+   * What the kernel's event said when `to` was corrected (CLOSED, for a socket that /proc shows
+   * went to TIME_WAIT); absent when `to` is exactly what was reported.
+   */
+  reported?: TcpState;
 }
 
 export interface WatchEvent extends TransitionInput {
@@ -37,7 +42,10 @@ export interface Lifetime {
   start: number;
   /** Epoch ms of the change to CLOSED; undefined while still open when the watch ended. */
   end?: number;
-  /** States passed, in order, without the CLOSED before and after. */
+  /**
+   * States passed, in order, without the CLOSED before and after. A lifetime traced by tracefs
+   * ends at TIME_WAIT: the kernel reports nothing about the time-wait socket after that.
+   */
   states: TcpState[];
   /** Already in its first state when the watch started (its start time is when it was seen). */
   joinedMidway: boolean;
@@ -57,7 +65,14 @@ function tupleKey(family: number, local: Endpoint, remote: Endpoint): string {
   return `${family}|${endpointKey(local)}|${endpointKey(remote)}`;
 }
 
+export interface TrackerOptions {
+  /** End a lifetime when it enters TIME_WAIT (tracefs: its end is never reported). */
+  endAtTimeWait?: boolean;
+}
+
 export class TransitionTracker {
+  constructor(private readonly options: TrackerOptions = {}) {}
+
   private readonly open = new Map<string, Track>();
   /** Destination key -> connects still without a local port, oldest first. */
   private readonly unbound = new Map<string, Track[]>();
@@ -93,12 +108,11 @@ export class TransitionTracker {
       }
     }
     track.lastTime = input.time;
-    if (input.to === 'CLOSED') {
+    if (input.to !== 'CLOSED') track.lifetime.states.push(input.to);
+    if (input.to === 'CLOSED' || (input.to === 'TIME_WAIT' && this.options.endAtTimeWait)) {
       track.lifetime.end = input.time;
       this.open.delete(track.key);
       this.done.push(track.lifetime);
-    } else {
-      track.lifetime.states.push(input.to);
     }
     return { ...input, ms };
   }

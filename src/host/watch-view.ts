@@ -17,6 +17,8 @@ export interface WatchEventJson {
   to: string;
   /** Milliseconds in `from`; null when the watch did not see the socket enter it. */
   ms: number | null;
+  /** The kernel's own report when `to` was corrected from /proc (CLOSED -> TIME_WAIT). */
+  reported: string | null;
   /** Not printed by the event's format on the kernels tried, so not known here: always null. */
   skaddr: null;
   source: WatchSource;
@@ -33,6 +35,7 @@ export function watchEventJson(event: WatchEvent, source: WatchSource): WatchEve
     from: event.from,
     to: event.to,
     ms: event.ms,
+    reported: event.reported ?? null,
     skaddr: null,
     source,
   };
@@ -56,6 +59,8 @@ export function formatLifetime(l: Lifetime): string {
   const remote = l.remote.port === 0 ? '*' : formatEndpoint(l.remote);
   const duration =
     l.end !== undefined ? `${((l.end - l.start) / 1000).toFixed(2)} s` : 'still open';
-  const path = `${l.joinedMidway ? '… > ' : ''}${l.states.join(' > ')}${l.end !== undefined ? ' > CLOSED' : ''}`;
+  const last = l.states[l.states.length - 1];
+  const closed = l.end !== undefined && last !== 'TIME_WAIT' ? ' > CLOSED' : '';
+  const path = `${l.joinedMidway ? '… > ' : ''}${l.states.join(' > ')}${closed}`;
   return `${formatEndpoint(l.local)} -> ${remote}  ${duration}  ${path}`;
 }

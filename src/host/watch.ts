@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { TcpState } from '../state/states.js';
 import { parseTraceLine } from './trace-line.js';
+import { correctTimeWait, mayBeTimeWait, readTimeWaitSockets } from './trace-timewait.js';
 import { type TraceFilter, TraceInstance, tracefsUnavailable } from './tracefs.js';
 import { ProcPoller } from './watch-poll.js';
 import { type TransitionInput, TransitionTracker, type WatchEvent } from './watch-tracker.js';
@@ -39,7 +40,12 @@ export interface WatchOptions {
   onEvent: (event: WatchEvent, source: WatchSource) => void;
   /** Things the user should know once (fallbacks and their limits). */
   onNote?: (note: string) => void;
-  /** For tests: where /proc/net lives in poll mode. */
+  /**
+   * tracefs: look changes to CLOSED from FIN_WAIT1/FIN_WAIT2/CLOSING up in /proc/net/tcp and
+   * report TIME_WAIT when that is where the connection went (default true; see trace-timewait.ts).
+   */
+  checkTimeWait?: boolean;
+  /** For tests: where /proc/net lives. */
   procNet?: string;
 }
 
@@ -53,6 +59,8 @@ export interface WatchSession {
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 100;
+/** How long a change to CLOSED waits before its TIME_WAIT lookup (batching a burst of them). */
+const TIME_WAIT_LOOKUP_DELAY_MS = 10;
 
 export function eventMatches(event: TransitionInput, filter: WatchFilter): boolean {
   if (
@@ -123,7 +131,7 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
     ...(filter.family ? { family: filter.family } : {}),
   };
   const instance = TraceInstance.open(traceFilter);
-  const tracker = new TransitionTracker();
+  const tracker = new TransitionTracker({ endAtTimeWait: true });
   // Trace timestamps are CLOCK_MONOTONIC seconds (trace_clock mono); hrtime reads the same clock.
   const epochOffsetMs = Date.now() - Number(process.hrtime.bigint()) / 1e6;
   let child: ChildProcess;
@@ -134,6 +142,22 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
     throw err;
   }
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const checkTimeWait = options.checkTimeWait ?? true;
+  // Changes wait here, in order, while a possible TIME_WAIT among them is being looked up.
+  const queue: TransitionInput[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  let lookupCostMs = 0;
+  const emit = (input: TransitionInput): void => {
+    const event = tracker.record(input);
+    if (eventMatches(event, filter)) options.onEvent(event, 'tracefs');
+  };
+  const flush = (): void => {
+    flushTimer = undefined;
+    const started = performance.now();
+    const timeWait = readTimeWaitSockets(options.procNet);
+    lookupCostMs = performance.now() - started;
+    for (const input of queue.splice(0)) emit(correctTimeWait(input, timeWait));
+  };
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   lines.on('line', (line) => {
     const t = parseTraceLine(line);
@@ -148,8 +172,14 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
       pid: t.pid,
       process: taskName(t.pid, t.task),
     };
-    const event = tracker.record(input);
-    if (eventMatches(event, filter)) options.onEvent(event, 'tracefs');
+    if (!checkTimeWait || (queue.length === 0 && !mayBeTimeWait(input))) {
+      emit(input);
+      return;
+    }
+    queue.push(input);
+    // A short wait batches the lookups of a burst of closes into one read of /proc; on a host
+    // where that read is slow, wait longer so that reading stays a small share of the time.
+    flushTimer ??= setTimeout(flush, Math.max(TIME_WAIT_LOOKUP_DELAY_MS, lookupCostMs * 10));
   });
   let stopping: Promise<void> | undefined;
   return {
@@ -160,6 +190,10 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
       stopping ??= (async () => {
         child.kill('SIGTERM');
         await exited;
+        if (flushTimer) {
+          clearTimeout(flushTimer);
+          flush();
+        }
         instance.close();
       })();
       return stopping;

@@ -8,7 +8,8 @@
  * time-wait socket and closes the full one, and only the full socket's change is traced. The
  * server's request socket (TCP_NEW_SYN_RECV) is never traced either; the child socket appears as
  * LISTEN -> SYN_RECV (it starts as a copy of the listener) -> ESTABLISHED -> CLOSE_WAIT ->
- * LAST_ACK -> CLOSED.
+ * LAST_ACK -> CLOSED. Unless --raw, watch looks such a CLOSED up in /proc/net/tcp, finds the
+ * time-wait socket, and reports FIN_WAIT2 -> TIME_WAIT (with `reported: "CLOSED"`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,6 +29,7 @@ interface Transition {
   from: string | null;
   to: string;
   ms: number | null;
+  reported: string | null;
   pid: number | null;
   process: string | null;
 }
@@ -127,8 +129,9 @@ describe.skipIf(noTrace)(
         'SYN_SENT>ESTABLISHED',
         'ESTABLISHED>FIN_WAIT1',
         'FIN_WAIT1>FIN_WAIT2',
-        'FIN_WAIT2>CLOSED',
+        'FIN_WAIT2>TIME_WAIT',
       ]);
+      expect(client.map((t) => t.reported)).toEqual([null, null, null, null, 'CLOSED']);
       expect(client[0].local.port).toBe(0);
       expect(new Set(client.slice(1).map((t) => t.local.port)).size).toBe(1);
       expect(path(server)).toEqual([
@@ -146,9 +149,32 @@ describe.skipIf(noTrace)(
       expect(client[0].pid).toBe(process.pid);
 
       const clientLife = summary?.connections.find((c) => c.remote.port === port);
-      expect(clientLife?.states).toEqual(['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2']);
+      expect(clientLife?.states).toEqual([
+        'SYN_SENT',
+        'ESTABLISHED',
+        'FIN_WAIT1',
+        'FIN_WAIT2',
+        'TIME_WAIT',
+      ]);
       expect(clientLife?.open).toBe(false);
       expect(existsSync(`/sys/kernel/tracing/instances/tcpstate-${watch.child.pid}`)).toBe(false);
+    }, 20_000);
+
+    it('with --raw, reports the client entering TIME_WAIT as the kernel does: FIN_WAIT2 -> CLOSED', async () => {
+      const port = uniquePort() + 3;
+      const watch = await startWatchCli([
+        '--json',
+        '--raw',
+        '--duration',
+        '2',
+        '--port',
+        String(port),
+      ]);
+      await scriptedConnection(port, 10);
+      expect(await watch.exited).toBe(0);
+      const client = parse(watch.stdout).transitions.filter((t) => t.remote.port === port);
+      expect(path(client).slice(-2)).toEqual(['FIN_WAIT1>FIN_WAIT2', 'FIN_WAIT2>CLOSED']);
+      expect(client.every((t) => t.reported === null)).toBe(true);
     }, 20_000);
 
     it('stops on SIGINT, prints the summary and removes its instance', async () => {
@@ -161,6 +187,8 @@ describe.skipIf(noTrace)(
       expect(await watch.exited).toBe(0);
       const text = watch.stdout.join('\n');
       expect(text).toMatch(/SYN_SENT -> ESTABLISHED/);
+      expect(text).toMatch(/FIN_WAIT2 -> TIME_WAIT\*/);
+      expect(text).toMatch(/SYN_SENT > ESTABLISHED > FIN_WAIT1 > FIN_WAIT2 > TIME_WAIT\n/);
       expect(text).toMatch(/Connections seen \(3\):/);
       expect(text).toMatch(/SYN_RECV > ESTABLISHED > CLOSE_WAIT > LAST_ACK > CLOSED/);
       expect(existsSync(`/sys/kernel/tracing/instances/tcpstate-${watch.child.pid}`)).toBe(false);

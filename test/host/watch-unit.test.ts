@@ -3,6 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTraceLine } from '../../src/host/trace-line.js';
+import {
+  correctTimeWait,
+  mayBeTimeWait,
+  readTimeWaitSockets,
+} from '../../src/host/trace-timewait.js';
 import { eventFilter } from '../../src/host/tracefs.js';
 import { eventMatches } from '../../src/host/watch.js';
 import { ProcPoller } from '../../src/host/watch-poll.js';
@@ -168,6 +173,7 @@ describe('eventMatches and JSON', () => {
         'pid',
         'process',
         'remote',
+        'reported',
         'skaddr',
         'source',
         'time',
@@ -212,5 +218,42 @@ describe('ProcPoller', () => {
       ['LISTEN', 'CLOSED'],
       [null, 'LISTEN'],
     ]);
+  });
+});
+
+describe('TIME_WAIT correction from /proc', () => {
+  it('turns FIN_WAIT2 -> CLOSED into -> TIME_WAIT when /proc lists the time-wait socket', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tcpstate-tw-'));
+    const header =
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+    // 127.0.0.1:40000 -> 127.0.0.1:8080 in TIME_WAIT (06), timer 3 (time-wait), inode 0.
+    writeFileSync(
+      join(dir, 'tcp'),
+      `${header}   0: 0100007F:9C40 0100007F:1F90 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000\n`,
+    );
+    const timeWait = readTimeWaitSockets(dir);
+    const closing = input(5, 40000, 8080, 'FIN_WAIT2', 'CLOSED');
+    expect(mayBeTimeWait(closing)).toBe(true);
+    expect(correctTimeWait(closing, timeWait)).toMatchObject({
+      to: 'TIME_WAIT',
+      reported: 'CLOSED',
+    });
+    // Not in /proc (another namespace, or a reset): left as reported.
+    const other = input(5, 40001, 8080, 'FIN_WAIT2', 'CLOSED');
+    expect(correctTimeWait(other, timeWait)).toBe(other);
+    // Only closes from the closing states are candidates.
+    expect(mayBeTimeWait(input(5, 40000, 8080, 'LAST_ACK', 'CLOSED'))).toBe(false);
+  });
+
+  it('ends a traced lifetime at TIME_WAIT', () => {
+    const t = new TransitionTracker({ endAtTimeWait: true });
+    t.record(input(0, 80, 5000, 'LISTEN', 'SYN_RECV'));
+    t.record(input(1, 80, 5000, 'SYN_RECV', 'ESTABLISHED'));
+    t.record({ ...input(9, 80, 5000, 'FIN_WAIT2', 'TIME_WAIT'), reported: 'CLOSED' });
+    const [life] = t.lifetimes();
+    expect([life.end, life.states.at(-1)]).toEqual([9, 'TIME_WAIT']);
+    expect(formatLifetime(life)).toBe(
+      '127.0.0.1:80 -> 127.0.0.1:5000  0.01 s  SYN_RECV > ESTABLISHED > TIME_WAIT',
+    );
   });
 });

@@ -27,6 +27,7 @@ interface WatchOptions {
   interval?: string;
   source: string;
   summary: boolean;
+  raw?: boolean;
   color: boolean;
 }
 
@@ -67,6 +68,10 @@ export function register(program: Command): void {
     )
     .option('--source <how>', 'auto, tracefs or poll', 'auto')
     .option('--no-summary', 'no lifetime summary at the end')
+    .option(
+      '--raw',
+      'print the kernel’s events as they are: no /proc lookup turning "FIN_WAIT2 -> CLOSED" into "-> TIME_WAIT"',
+    )
     .option('--no-color', 'no colours')
     .action(async (options: WatchOptions) => {
       await runWatch(options);
@@ -126,6 +131,7 @@ async function runWatch(options: WatchOptions): Promise<void> {
     process.stderr.write(`${c.dim(`note: ${text}`)}\n`);
   };
   let headerDone = false;
+  let correctedNoted = false;
   const onEvent = (event: WatchEvent, source: WatchSource): void => {
     if (options.json) {
       writeOut(`${JSON.stringify(watchEventJson(event, source))}\n`);
@@ -138,7 +144,13 @@ async function runWatch(options: WatchOptions): Promise<void> {
       );
     }
     const who = event.pid !== undefined ? `${event.pid}/${event.process ?? '?'}` : '-';
-    const change = `${event.from ?? '(new)'} -> ${event.to}`;
+    const change = `${event.from ?? '(new)'} -> ${event.to}${event.reported ? '*' : ''}`;
+    if (event.reported && !correctedNoted) {
+      correctedNoted = true;
+      note(
+        `* the kernel reported ${event.reported}; /proc/net/tcp shows the connection's time-wait socket in ${event.to} (--raw shows the kernel's own words)`,
+      );
+    }
     const ms = event.ms === null ? '' : formatDuration(event.ms);
     writeOut(
       `${clock(event.time)}  ${who.padEnd(20)} ${endpoint(event.local).padEnd(22)} ${endpoint(event.remote).padEnd(22)} ${change.padEnd(26)} ${ms}\n`,
@@ -153,6 +165,7 @@ async function runWatch(options: WatchOptions): Promise<void> {
       filter,
       onEvent,
       onNote: note,
+      checkTimeWait: !options.raw,
     });
   } catch (err) {
     if (err instanceof TraceUnavailableError || err instanceof HostError) {
@@ -167,7 +180,7 @@ async function runWatch(options: WatchOptions): Promise<void> {
   );
   if (!options.json && session.source === 'tracefs') {
     note(
-      'TASK is the task running when the kernel changed the state: the caller of connect()/close(), or, for changes on packet arrival, whatever ran on that CPU (often swapper/N). The kernel reports a socket entering TIME_WAIT as a change to CLOSED (the socket is replaced by a small time-wait socket).',
+      'TASK is the task running when the kernel changed the state: the caller of connect()/close(), or, for changes on packet arrival, whatever ran on that CPU (often swapper/N).',
     );
   }
 

@@ -1,0 +1,68 @@
+/**
+ * The kernel's event never shows a socket entering TIME_WAIT: tcp_time_wait() hands the
+ * connection to a small time-wait socket and sets the full socket to CLOSE, so the trace says
+ * FIN_WAIT2 -> CLOSE (or CLOSING -> CLOSE, or FIN_WAIT1 -> CLOSE). /proc/net/tcp lists the
+ * time-wait socket (inode 0, state TIME_WAIT, or FIN_WAIT2 for an orphan whose FIN_WAIT2 is
+ * being timed out by a time-wait socket), so looking the 4-tuple up there right after tells
+ * which it was. A connection in another network namespace is not in our /proc and stays CLOSED.
+ */
+import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import type { TcpState } from '../state/states.js';
+import { parseProcNetTcp } from './proc-net-tcp.js';
+import type { TransitionInput } from './watch-tracker.js';
+
+const CLOSING_STATES: ReadonlySet<TcpState> = new Set(['FIN_WAIT1', 'FIN_WAIT2', 'CLOSING']);
+const TIME_WAIT_SOCKET_STATES: ReadonlySet<TcpState> = new Set(['TIME_WAIT', 'FIN_WAIT2']);
+
+/** A change to CLOSED that may really be the start of TIME_WAIT. */
+export function mayBeTimeWait(input: TransitionInput): boolean {
+  return input.to === 'CLOSED' && input.from !== null && CLOSING_STATES.has(input.from);
+}
+
+function tupleKey(family: number, la: string, lp: number, ra: string, rp: number): string {
+  return `${family}|${la}|${lp}|${ra}|${rp}`;
+}
+
+/** 4-tuple -> state of every time-wait socket (inode 0) in /proc/net/tcp and tcp6. */
+export function readTimeWaitSockets(procNet = '/proc/net'): Map<string, TcpState> {
+  const out = new Map<string, TcpState>();
+  const le = endianness() === 'LE';
+  for (const [file, family] of [
+    ['tcp', 4],
+    ['tcp6', 6],
+  ] as const) {
+    let data: Buffer;
+    try {
+      data = readFileSync(`${procNet}/${file}`);
+    } catch {
+      continue;
+    }
+    for (const s of parseProcNetTcp(data, family, le).sockets) {
+      if (s.inode !== 0 || !TIME_WAIT_SOCKET_STATES.has(s.state)) continue;
+      out.set(
+        tupleKey(family, s.local.address, s.local.port, s.remote.address, s.remote.port),
+        s.state,
+      );
+    }
+  }
+  return out;
+}
+
+/** The change with `to` corrected from the time-wait sockets found, or unchanged. */
+export function correctTimeWait(
+  input: TransitionInput,
+  timeWait: ReadonlyMap<string, TcpState>,
+): TransitionInput {
+  if (!mayBeTimeWait(input)) return input;
+  const found = timeWait.get(
+    tupleKey(
+      input.family,
+      input.local.address,
+      input.local.port,
+      input.remote.address,
+      input.remote.port,
+    ),
+  );
+  return found ? { ...input, to: found, reported: input.to } : input;
+}
