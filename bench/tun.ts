@@ -71,8 +71,38 @@ async function inside(): Promise<void> {
     const srv = peer(NS_P, ['serve-sink', '6001']);
     await listening(srv);
     const cli = peer(NS_K, ['source', '10.92.0.2', '6001', String(BYTES)]);
-    rows.push(['kernel -> kernel (veth)', await peerResult(srv)]);
+    rows.push(['kernel -> kernel (veth), Node net', await peerResult(srv)]);
     await peerResult(cli).catch(() => undefined);
+  }
+
+  // The kernel's own ceiling on this machine: python with 1 MiB reads and writes (far fewer
+  // system calls per byte than Node's 64 KiB 'data' events).
+  {
+    const py = (role: string) => `
+import socket, sys, time, json
+if '${role}' == 'sink':
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(('0.0.0.0', 6002)); s.listen(); sys.stderr.write('listening\\n'); sys.stderr.flush()
+    c, _ = s.accept(); n = 0; first = None
+    while True:
+        b = c.recv(1 << 20)
+        if not b: break
+        if first is None: first = time.perf_counter()
+        n += len(b)
+    print(json.dumps({'bytes': n, 'ms': (time.perf_counter() - first) * 1000}))
+else:
+    c = socket.create_connection(('10.92.0.2', 6002)); buf = b'x' * (1 << 20)
+    for i in range(${MIB}): c.sendall(buf)
+    c.close()
+`;
+    const spawnPy = (ns: string, role: string) =>
+      spawn('ip', ['netns', 'exec', ns, 'python3', '-c', py(role)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    const srv = spawnPy(NS_P, 'sink');
+    await listening(srv);
+    spawnPy(NS_K, 'source');
+    rows.push(['kernel -> kernel (veth), python 1 MiB I/O', await peerResult(srv)]);
   }
 
   // our server <- kernel client (we read)
@@ -156,6 +186,7 @@ async function inside(): Promise<void> {
     rows.push(['our client -> kernel server (we write)', await peerResult(srv)]);
   }
 
+  // Ratios are to the kernel with the same application code (Node's net on both ends).
   const base = gbps(rows[0][1]);
   console.log(`${MIB} MiB per run, MTU 1500, Node ${process.version}, 2 shared cores`);
   for (const [label, r] of rows) {
