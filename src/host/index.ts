@@ -1,0 +1,40 @@
+/**
+ * `tcpstate/host`: this machine's TCP sockets as data, for Node programs (Linux only; kept out of
+ * the main entry so browser bundles never load node: modules).
+ *
+ *   const { sockets, context } = await takeSnapshot();
+ *   const findings = diagnose(sockets, context);
+ */
+export { diagnose, isProblem } from './doctor.js';
+export { HostError, type HostErrorCode } from './errors.js';
+export {
+  buildSocketFilter,
+  FilterError,
+  filterSockets,
+  matches,
+  parseStateFilter,
+  type SocketFilter,
+  STATE_GROUPS,
+  sortSockets,
+} from './filters.js';
+export { readKernelInfo } from './kernel-info.js';
+export { renderMetrics } from './metrics.js';
+export { parseProcNetTcp } from './proc-net-tcp.js';
+export {
+  readProcSockets,
+  type Snapshot,
+  type SnapshotOptions,
+  type SocketSource,
+  takeSnapshot,
+} from './snapshot.js';
+export { type HostSummary, summarize } from './summary.js';
+export type {
+  DiagnoseContext,
+  Finding,
+  FindingKind,
+  HostSocket,
+  HostTimer,
+  HostTimerKind,
+  SockstatTcp,
+} from './types.js';
+export { type SocketJson, socketJson } from './view.js';
