@@ -1,13 +1,207 @@
+/**
+ * `tcpstate sim SCENARIO`: two endpoints, a and b, on the simulated network, in virtual time;
+ * prints what happened as a sequence diagram (text, Mermaid, SVG), JSON, or a pcap file.
+ * SCENARIO is a built-in name (`--list`) or a JSON/YAML file of the user's own.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { renderMermaid } from '../../render/mermaid.js';
+import { renderPcap } from '../../render/pcap.js';
+import { renderSvg } from '../../render/sequence-svg.js';
+import { renderTextDiagram } from '../../render/sequence-text.js';
+import { colors, terminalWidth, useColor, writeOut } from '../../render/table-style.js';
+import { BUILTIN_SCRIPTS, findBuiltin } from '../../scenario/builtin.js';
+import { parseScenarioFile, ScenarioFileError } from '../../scenario/file.js';
+import { type RunResult, runScenario } from '../../scenario/runner.js';
+import type { Script, ScriptOverrides } from '../../scenario/script.js';
+import * as stackModule from '../../stack/stack.js';
 import { CliError } from '../errors.js';
 
-// Placeholder until the issue that owns `tcpstate sim` lands; it fails loudly, never silently.
+const FORMATS = ['text', 'json', 'mermaid', 'svg', 'pcap'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface SimOptions {
+  seed?: string;
+  latency?: string;
+  jitter?: string;
+  loss?: string;
+  dup?: string;
+  reorder?: string;
+  bytes?: string;
+  mss?: string;
+  format?: string;
+  out?: string;
+  list?: boolean;
+  absolute?: boolean;
+  color: boolean;
+}
+
 export function register(program: Command): void {
   program
     .command('sim')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError('`tcpstate sim` is not available in this build yet');
+    .description(
+      'simulate two endpoints, a and b, on a network with faults, and show what happened (states, segments) as a sequence diagram, JSON or pcap',
+    )
+    .argument('[scenario]', 'a built-in scenario (see --list) or a .yaml/.json scenario file')
+    .option('--list', 'list the built-in scenarios')
+    .option('--seed <n>', 'random seed: the same seed gives the same output (default 1)')
+    .option('--latency <ms>', 'one-way delay in ms (default 10)')
+    .option('--jitter <ms>', 'extra random delay up to this many ms')
+    .option('--loss <p>', 'probability that a segment is lost (0-1)')
+    .option('--dup <p>', 'probability that a segment is duplicated (0-1)')
+    .option('--reorder <p>', 'probability that a segment is held back and overtaken (0-1)')
+    .option('--bytes <n>', 'bytes to send where the scenario sends data (bulk: default 100000)')
+    .option('--mss <n>', 'maximum segment size both sides advertise')
+    .option('--format <format>', `output: ${FORMATS.join(', ')} (default text)`)
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--absolute', 'raw sequence numbers instead of relative to each side’s ISN')
+    .option('--no-color', 'no colours')
+    .action((scenario: string | undefined, options: SimOptions) => {
+      if (options.list) {
+        writeOut(listScenarios());
+        return;
+      }
+      if (!scenario) {
+        throw new CliError('name a scenario (tcpstate sim --list shows them) or a scenario file');
+      }
+      const format = parseFormat(options.format);
+      const output = simulate(loadScript(scenario), {
+        seed: parseNumber('--seed', options.seed, 0, 0xffffffff, true) ?? 1,
+        overrides: parseOverrides(options),
+      });
+      emit(output, format, options);
     });
+}
+
+export function listScenarios(): string {
+  const width = Math.max(...BUILTIN_SCRIPTS.map((s) => s.name.length));
+  return `${BUILTIN_SCRIPTS.map((s) => `${s.name.padEnd(width)}  ${s.description}`).join('\n')}\n`;
+}
+
+function parseFormat(value: string | undefined): Format {
+  if (value === undefined) return 'text';
+  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
+  throw new CliError(`unknown format '${value}'; use ${FORMATS.join(', ')}`);
+}
+
+/** A number option in [min, max], or undefined when not given; anything else is a CliError. */
+export function parseNumber(
+  name: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+  integer = false,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new CliError(
+      `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not '${value}'`,
+    );
+  }
+  return n;
+}
+
+function parseOverrides(o: SimOptions): ScriptOverrides {
+  const out: ScriptOverrides = {};
+  const set = (key: keyof ScriptOverrides, v: number | undefined) => {
+    if (v !== undefined) out[key] = v;
+  };
+  set('latency', parseNumber('--latency', o.latency, 0, 600_000));
+  set('jitter', parseNumber('--jitter', o.jitter, 0, 600_000));
+  set('loss', parseNumber('--loss', o.loss, 0, 1));
+  set('dup', parseNumber('--dup', o.dup, 0, 1));
+  set('reorder', parseNumber('--reorder', o.reorder, 0, 1));
+  set('bytes', parseNumber('--bytes', o.bytes, 1, 1 << 30, true));
+  set('mss', parseNumber('--mss', o.mss, 64, 65495, true));
+  return out;
+}
+
+export function loadScript(name: string): Script {
+  const builtin = findBuiltin(name);
+  if (builtin) return builtin;
+  const looksLikeFile = /[\\/]|\.(ya?ml|json)$/i.test(name);
+  if (!looksLikeFile || !existsSync(name)) {
+    throw new CliError(
+      looksLikeFile
+        ? `no such scenario file: ${name}`
+        : `unknown scenario '${name}'; built-in: ${BUILTIN_SCRIPTS.map((s) => s.name).join(', ')} (or give a .yaml/.json file)`,
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(name, 'utf8');
+  } catch (err) {
+    throw new CliError(
+      `cannot read ${name}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
+  }
+  try {
+    return parseScenarioFile(text, name);
+  } catch (err) {
+    if (err instanceof ScenarioFileError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+export function simulate(
+  script: Script,
+  opts: { seed: number; overrides: ScriptOverrides },
+): RunResult {
+  const Stack = (stackModule as { Stack?: typeof stackModule.Stack }).Stack;
+  if (typeof Stack !== 'function') {
+    throw new CliError('`tcpstate sim` needs the TCP stack, which is not in this build yet', 1);
+  }
+  return runScenario(script, { ...opts, makeStack: (o) => new Stack(o) });
+}
+
+export function formatResult(
+  result: RunResult,
+  format: Format,
+  opts: { absolute: boolean; color: boolean; width: number },
+): string | Uint8Array {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(result.story, null, 2)}\n`;
+    case 'mermaid':
+      return renderMermaid(result.story, { absolute: opts.absolute });
+    case 'svg':
+      return renderSvg(result.story, { absolute: opts.absolute });
+    case 'pcap':
+      return renderPcap(result.packets);
+    default:
+      return renderTextDiagram(result.story, {
+        absolute: opts.absolute,
+        colors: colors(opts.color),
+        width: opts.width,
+      });
+  }
+}
+
+function emit(result: RunResult, format: Format, options: SimOptions): void {
+  const toFile = options.out !== undefined;
+  if (format === 'pcap' && !toFile && process.stdout.isTTY) {
+    throw new CliError('a pcap file is binary: use --out FILE (or redirect stdout)');
+  }
+  const body = formatResult(result, format, {
+    absolute: options.absolute ?? false,
+    color: options.color && !toFile && useColor(),
+    width: toFile ? 80 : Math.min(terminalWidth(), 120),
+  });
+  if (toFile) {
+    try {
+      writeFileSync(options.out as string, body);
+    } catch (err) {
+      throw new CliError(
+        `cannot write ${options.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
+    }
+  } else if (typeof body === 'string') {
+    writeOut(body);
+  } else {
+    process.stdout.write(body);
+  }
+  if (result.ended !== 'settled') {
+    process.stderr.write(`tcpstate: note: the simulation stopped at its ${result.ended}\n`);
+  }
 }
