@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_SCRIPTS, findBuiltin } from '../../src/scenario/builtin.js';
+import { parseScenarioFile, ScenarioFileError } from '../../src/scenario/file.js';
+import { applyOverrides } from '../../src/scenario/script.js';
+
+const fixture = (name: string) => readFileSync(`test/fixtures/scenario/${name}`, 'utf8');
+
+describe('scenario files', () => {
+  it('reads a YAML scenario', () => {
+    const s = parseScenarioFile(fixture('reset-after-data.yaml'), 'reset-after-data.yaml');
+    expect(s.name).toBe('reset-after-data');
+    expect(s.network).toEqual({ latency: 20 });
+    expect(s.steps).toEqual([
+      { side: 'b', call: 'listen', port: undefined },
+      { side: 'a', call: 'connect' },
+      { waitFor: { side: 'a', state: 'ESTABLISHED' } },
+      { side: 'a', call: 'send', bytes: 5000 },
+      { wait: 25 },
+      { side: 'b', call: 'abort' },
+      { waitFor: { side: 'a', state: 'CLOSED' } },
+    ]);
+  });
+
+  it('reads a JSON scenario with every kind of step, names from the file name', () => {
+    const s = parseScenarioFile(fixture('hello.json'), 'dir/hello.json');
+    expect(s.name).toBe('hello');
+    expect(s.port).toBe(8080);
+    expect(s.steps).toEqual([
+      { side: 'b', call: 'listen', port: 8080 },
+      { side: 'a', call: 'connect', port: 8080, localPort: 40000 },
+      { waitFor: { side: 'b', state: 'ESTABLISHED' } },
+      { side: 'a', call: 'send', bytes: 5, text: 'hello' },
+      { wait: 100 },
+      { side: 'a', call: 'close' },
+      { waitFor: { side: 'b', state: 'CLOSE_WAIT' } },
+      { side: 'b', call: 'close' },
+      { drop: { from: 'a', flags: 'ACK', count: 1 } },
+      { faults: { loss: 0.5, latency: 7 }, direction: 'a->b' },
+      { partition: 'b->a' },
+      { heal: 'both' },
+    ]);
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    ['x.yaml', 'steps: [', /x\.yaml: not valid YAML/],
+    ['x.json', '{"steps": ', /x\.json: not valid JSON/],
+    ['x.yaml', 'name: x', /steps: must be a non-empty list/],
+    ['x.yaml', 'steps:\n  - a: jump', /step 1\.a: unknown call 'jump'/],
+    ['x.yaml', 'steps:\n  - a: send', /send needs a byte count/],
+    ['x.yaml', 'steps:\n  - wait: { a: SOMETIMES }', /step 1\.wait\.a: unknown TCP state/],
+    ['x.yaml', 'steps:\n  - wait: -5', /step 1\.wait: expected a number from 0/],
+    ['x.yaml', 'steps:\n  - c: close', /step 1: unknown step 'c'/],
+    [
+      'x.yaml',
+      'network: { loss: 2 }\nsteps:\n  - a: close',
+      /network\.loss: expected a number from 0 to 1/,
+    ],
+    ['x.yaml', 'network: { speed: 2 }\nsteps:\n  - a: close', /unknown network setting 'speed'/],
+    ['x.yaml', 'steps:\n  - b: { listen: 70000 }', /listen: expected an integer from 1 to 65535/],
+    ['x.yaml', 'steps:\n  - drop: { from: c, flags: FIN }', /drop\.from: expected a or b/],
+    ['x.yaml', 'steps:\n  - drop: { from: a, flags: XYZ }', /drop\.flags/],
+    ['x.yaml', 'steps:\n  - partition: sideways', /partition: expected a->b, b->a or both/],
+    ['x.yaml', 'colour: red\nsteps:\n  - a: close', /unknown key 'colour'/],
+    ['x.yaml', '42', /expected a mapping/],
+  ];
+  for (const [name, text, message] of bad) {
+    it(`rejects ${JSON.stringify(text).slice(0, 40)} with one clear line`, () => {
+      expect(() => parseScenarioFile(text, name)).toThrow(ScenarioFileError);
+      try {
+        parseScenarioFile(text, name);
+      } catch (err) {
+        expect((err as Error).message).toMatch(message);
+        expect((err as Error).message).not.toContain('\n');
+      }
+    });
+  }
+});
+
+describe('built-in scenarios', () => {
+  it('has the scenarios the issue asks for, each described', () => {
+    const names = BUILTIN_SCRIPTS.map((s) => s.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'handshake',
+        'normal-close',
+        'simultaneous-close',
+        'simultaneous-open',
+        'refused',
+        'reset',
+        'half-close',
+        'lost-syn',
+        'lost-fin',
+        'lost-last-ack',
+        'syn-timeout',
+        'close-wait-leak',
+        'keepalive-dead-peer',
+        'time-wait-reuse',
+        'bulk',
+      ]),
+    );
+    for (const s of BUILTIN_SCRIPTS) expect(s.description.length).toBeGreaterThan(20);
+  });
+
+  it('applies command-line overrides to the network and to sends', () => {
+    const bulk = findBuiltin('bulk');
+    if (!bulk) throw new Error('bulk exists');
+    const s = applyOverrides(bulk, { latency: 50, loss: 0.1, bytes: 1234, mss: 536 });
+    expect(s.network).toMatchObject({ latency: 50, loss: 0.1, jitter: 0 });
+    expect(s.mss).toBe(536);
+    expect(s.steps).toContainEqual({ side: 'a', call: 'send', bytes: 1234 });
+    expect(bulk.steps).toContainEqual({ side: 'a', call: 'send', bytes: 100_000 });
+  });
+});
