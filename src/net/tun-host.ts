@@ -14,6 +14,7 @@ import {
   ipv4ToUint32,
   newFilterCounters,
 } from '../link/tun/filter.js';
+import { echoKey, echoReply, isEchoReply, isEchoRequest } from '../link/tun/icmp-echo.js';
 import { checkTunAddresses, configureKernelSide } from '../link/tun/kernel-side.js';
 import { Stack } from '../stack/stack.js';
 import type { ConnectionConfig } from '../tcp/types.js';
@@ -48,6 +49,8 @@ export class TunHost {
     in: { dropped: 0, passed: 0 } as ImpairmentCounters,
     out: { dropped: 0, passed: 0 } as ImpairmentCounters,
   };
+  /** Echo requests answered by the link because the stack did not (see link/tun/icmp-echo.ts). */
+  pingsAnswered = 0;
   private stopped = false;
 
   private constructor(
@@ -92,13 +95,31 @@ export class TunHost {
       impairRng,
       counters.out,
     );
-    const driver = new StackDriver(stack, { transmit: toDevice });
+    // Echo requests handed to the stack and not yet seen answered in its output.
+    const unanswered = new Set<string>();
+    const driver = new StackDriver(stack, {
+      transmit: (packets) => {
+        if (unanswered.size > 0) {
+          for (const p of packets) if (isEchoReply(p)) unanswered.delete(echoKey(p, false));
+        }
+        toDevice(packets);
+      },
+    });
     const host = new TunHost(device, driver, new NetStack(driver));
     Object.assign(host.impaired, counters);
     const toStack = impair(
       (packets) => {
         if (tap) for (const p of packets) tap('in', p, epoch());
+        const pings = packets.filter(isEchoRequest);
+        for (const p of pings) unanswered.add(echoKey(p, true));
         driver.receive(packets);
+        // The stack has no ICMP echo of its own: answer for it, so `ping` works.
+        for (const p of pings) {
+          if (unanswered.delete(echoKey(p, true))) {
+            host.pingsAnswered++;
+            toDevice([echoReply(p)]);
+          }
+        }
       },
       impairment,
       impairRng,
