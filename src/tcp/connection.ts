@@ -517,21 +517,21 @@ export class Connection {
 
   /** The timer that fires next, for netstat-style snapshots. */
   activeTimer(): { kind: TimerKind; deadline: number } | undefined {
-    const timers: Array<[TimerKind, number | undefined]> = [
-      ['time-wait', this.timeWaitDeadline],
-      ['fin-wait2', this.finWait2Deadline],
-      ['user-timeout', this.userTimeoutDeadline()],
-      [this.rtxKind, this.rtxDeadline],
-      ['keepalive', this.keepaliveDeadline],
-      ['delayed-ack', this.delAckDeadline],
-    ];
-    let best: { kind: TimerKind; deadline: number } | undefined;
-    for (const [kind, deadline] of timers) {
-      if (deadline !== undefined && (best === undefined || deadline < best.deadline)) {
-        best = { kind, deadline };
+    let kind: TimerKind | undefined;
+    let deadline = Number.POSITIVE_INFINITY;
+    const consider = (k: TimerKind, d: number | undefined): void => {
+      if (d !== undefined && d < deadline) {
+        kind = k;
+        deadline = d;
       }
-    }
-    return best;
+    };
+    consider('time-wait', this.timeWaitDeadline);
+    consider('fin-wait2', this.finWait2Deadline);
+    consider('user-timeout', this.userTimeoutDeadline());
+    consider(this.rtxKind, this.rtxDeadline);
+    consider('keepalive', this.keepaliveDeadline);
+    consider('delayed-ack', this.delAckDeadline);
+    return kind === undefined ? undefined : { kind, deadline };
   }
 
   info(): ConnectionInfo {
@@ -692,8 +692,10 @@ export class Connection {
     const len = this.segLen(seg);
     const wnd = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
     const inWnd = (s: number) => seqLe(this.rcvNxt, s) && seqLt(s, seqAdd(this.rcvNxt, wnd));
-    if (len === 0) return wnd === 0 ? seg.seq === this.rcvNxt : inWnd(seg.seq);
-    if (wnd === 0) return false;
+    // RFC 9293 3.10.7.4: with a zero window, a segment at RCV.NXT is still taken for its ACK
+    // and RST (its text is trimmed away in processText).
+    if (wnd === 0) return seg.seq === this.rcvNxt;
+    if (len === 0) return inWnd(seg.seq);
     return inWnd(seg.seq) || inWnd(seqAdd(seg.seq, len - 1));
   }
 
@@ -748,6 +750,7 @@ export class Connection {
       seg.payload.byteLength === 0 &&
       !seg.flags.fin &&
       window === this.sndWnd &&
+      window > 0 &&
       seqGt(this.sndMax, this.sndUna)
     ) {
       // RFC 5681 (2): a duplicate ACK.
@@ -857,6 +860,8 @@ export class Connection {
       if (data.byteLength > room) {
         data = data.subarray(0, room);
         fin = false;
+        // Part of the segment did not fit: tell the peer where the window ends.
+        this.ackNow = true;
       }
     }
     if (fin && this.peerFinSeq === undefined) this.peerFinSeq = seqAdd(seq, data.byteLength);
@@ -1345,7 +1350,7 @@ export class Connection {
     if (this.st === 'CLOSED' || this.st === 'TIME_WAIT') return;
     const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
     const pending = SENDING_STATES.has(this.st) && seqLt(this.sndUna, dataEnd);
-    if (pending && this.sndWnd === 0) {
+    if (pending && this.sndWnd === 0 && (this.flight() === 0 || this.rtxKind === 'persist')) {
       // RFC 9293 3.8.6.1: zero window: probe with the persist timer.
       if (this.rtxDeadline === undefined || this.rtxKind !== 'persist') {
         this.rtxKind = 'persist';
@@ -1366,9 +1371,13 @@ export class Connection {
     } else {
       // RFC 6298 (5.2): all data acknowledged.
       this.rtxDeadline = undefined;
+      this.rtxKind = 'retransmit';
     }
     const ka = this.config.keepalive;
-    const kaStates = this.st === 'ESTABLISHED' || this.st === 'CLOSE_WAIT';
+    // Linux keeps keepalive in every synchronized state but TIME_WAIT; FIN_WAIT2 after
+    // shutdown() would otherwise wait forever for a vanished peer.
+    const kaStates =
+      this.st === 'ESTABLISHED' || this.st === 'CLOSE_WAIT' || this.st === 'FIN_WAIT2';
     if (ka.enabled && kaStates) {
       if (this.keepaliveDeadline === undefined) this.keepaliveDeadline = now + ka.idle;
     } else {
@@ -1403,6 +1412,12 @@ export class Connection {
     this.rtxSeq = undefined;
     this.sndNxt = this.sndUna;
     this.rtxHighMark = this.sndUna;
+    if (this.sndWnd === 0) {
+      // The window is closed: probe it rather than count retransmissions (as BSD's tcp_output
+      // falls back to the persist timer when nothing may be sent).
+      this.rtxKind = 'persist';
+      this.rtxCount = 0;
+    }
   }
 
   private onPersistTimeout(now: number): void {
