@@ -28,6 +28,9 @@ export interface KernelTransition {
   dport: number;
   from: TcpState;
   to: TcpState;
+  /** The kernel's state numbers, to pair this line with its `fields` twin. */
+  oldstate: number;
+  newstate: number;
 }
 
 const LINE =
@@ -73,8 +76,10 @@ export function parseTraceLine(line: string): KernelTransition | undefined {
   if (f.get('protocol') !== 'IPPROTO_TCP') return undefined;
   const familyName = f.get('family');
   const family = familyName === 'AF_INET' ? 4 : familyName === 'AF_INET6' ? 6 : undefined;
-  const from = KERNEL_STATES[f.get('oldstate') ?? ''];
-  const to = KERNEL_STATES[f.get('newstate') ?? ''];
+  const oldName = f.get('oldstate') ?? '';
+  const newName = f.get('newstate') ?? '';
+  const from = KERNEL_STATES[oldName];
+  const to = KERNEL_STATES[newName];
   const sport = port(f.get('sport'));
   const dport = port(f.get('dport'));
   const saddr = f.get(family === 6 ? 'saddrv6' : 'saddr');
@@ -94,5 +99,78 @@ export function parseTraceLine(line: string): KernelTransition | undefined {
     dport,
     from,
     to,
+    oldstate: KERNEL_STATE_NUMBERS[oldName],
+    newstate: KERNEL_STATE_NUMBERS[newName],
   };
 }
+
+/**
+ * The same event printed with the instance option `fields` (Linux 6.3+), which prints every
+ * field as `name=0xHEX (DEC)`, including skaddr, the socket's kernel address, that the event's
+ * own format leaves out; its address arrays print as <INVALID-SIZE>, so this line is paired with
+ * one of the normal format (see trace-pair.ts).
+ */
+export interface KernelFieldsLine {
+  timestamp: number;
+  cpu: number;
+  skaddr: string;
+  family: number;
+  sport: number;
+  dport: number;
+  oldstate: number;
+  newstate: number;
+}
+
+const FIELDS_LINE =
+  /^\s*(?:.*)-\d+\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:\S+\s+)?(\d+\.\d+):\s+inet_sock_set_state:\s+(.*)$/;
+
+export function parseTraceFieldsLine(line: string): KernelFieldsLine | undefined {
+  const m = FIELDS_LINE.exec(line);
+  if (!m) return undefined;
+  const skaddr = /(?:^|\s)skaddr=(0x[0-9a-f]+)/i.exec(m[3]);
+  const num = (name: string): number | undefined => {
+    const v = new RegExp(`(?:^|\\s)${name}=0x[0-9a-f]+ \\((-?\\d+)\\)`, 'i').exec(m[3]);
+    return v ? Number(v[1]) : undefined;
+  };
+  const family = num('family');
+  const sport = num('sport');
+  const dport = num('dport');
+  const oldstate = num('oldstate');
+  const newstate = num('newstate');
+  if (
+    !skaddr ||
+    family === undefined ||
+    sport === undefined ||
+    dport === undefined ||
+    oldstate === undefined ||
+    newstate === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    timestamp: Number(m[2]),
+    cpu: Number(m[1]),
+    skaddr: skaddr[1].toLowerCase(),
+    family,
+    sport,
+    dport,
+    oldstate,
+    newstate,
+  };
+}
+
+/** Kernel state numbers (include/net/tcp_states.h) of the names parseTraceLine accepts. */
+export const KERNEL_STATE_NUMBERS: Readonly<Record<string, number>> = {
+  TCP_ESTABLISHED: 1,
+  TCP_SYN_SENT: 2,
+  TCP_SYN_RECV: 3,
+  TCP_FIN_WAIT1: 4,
+  TCP_FIN_WAIT2: 5,
+  TCP_TIME_WAIT: 6,
+  TCP_CLOSE: 7,
+  TCP_CLOSE_WAIT: 8,
+  TCP_LAST_ACK: 9,
+  TCP_LISTEN: 10,
+  TCP_CLOSING: 11,
+  TCP_NEW_SYN_RECV: 12,
+};

@@ -59,7 +59,7 @@ function removeStaleInstances(root: string): void {
     return;
   }
   for (const name of names) {
-    const m = /^tcpstate-(\d+)$/.exec(name);
+    const m = /^tcpstate-(\d+)(-sk)?$/.exec(name);
     if (!m || pidAlive(Number(m[1]))) continue;
     try {
       rmdirSync(`${root}/instances/${name}`);
@@ -73,6 +73,7 @@ export class TraceInstance {
   private closed = false;
 
   private constructor(
+    readonly name: string,
     readonly dir: string,
     private readonly mountedHere: string | undefined,
   ) {}
@@ -81,7 +82,15 @@ export class TraceInstance {
     return `${this.dir}/trace_pipe`;
   }
 
-  static open(filter: TraceFilter, name = `${INSTANCE_PREFIX}${process.pid}`): TraceInstance {
+  /**
+   * `fields`: print every field of the event (trace option `fields`, Linux 6.3+), for skaddr;
+   * throws where the option does not exist.
+   */
+  static open(
+    filter: TraceFilter,
+    name = `${INSTANCE_PREFIX}${process.pid}`,
+    options: { fields?: boolean } = {},
+  ): TraceInstance {
     const why = tracefsUnavailable();
     if (why) throw new HostError('EPERM', why);
     let root = eventRoot();
@@ -102,13 +111,19 @@ export class TraceInstance {
     removeStaleInstances(root);
     const dir = `${root}/instances/${name}`;
     mkdirSync(dir);
-    const instance = new TraceInstance(dir, mountedHere);
+    const instance = new TraceInstance(name, dir, mountedHere);
     try {
       // Timestamps on CLOCK_MONOTONIC, the clock Node's hrtime reads, so they map to wall time.
       try {
         writeFileSync(`${dir}/trace_clock`, 'mono');
       } catch {
         // Older kernels without `mono`: the default `local` clock is close to it.
+      }
+      if (options.fields) {
+        if (!existsSync(`${dir}/options/fields`)) {
+          throw new Error('this kernel has no trace option `fields` (Linux 6.3+)');
+        }
+        writeFileSync(`${dir}/options/fields`, '1');
       }
       writeFileSync(`${dir}/${EVENT}/filter`, eventFilter(filter));
       writeFileSync(`${dir}/${EVENT}/enable`, '1');

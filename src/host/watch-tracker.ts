@@ -22,6 +22,8 @@ export interface TransitionInput {
   to: TcpState;
   pid?: number;
   process?: string;
+  /** The socket's kernel address (tracefs with the `fields` option); identifies it exactly. */
+  skaddr?: string;
   /**
    * What the kernel's event said when `to` was corrected (CLOSED, for a socket that /proc shows
    * went to TIME_WAIT); absent when `to` is exactly what was reported.
@@ -79,8 +81,13 @@ export class TransitionTracker {
   private readonly done: Lifetime[] = [];
 
   record(input: TransitionInput): WatchEvent {
-    const key = tupleKey(input.family, input.local, input.remote);
-    let track = this.open.get(key) ?? this.adoptUnbound(input, key);
+    const key =
+      input.skaddr !== undefined
+        ? `sk|${input.skaddr}`
+        : tupleKey(input.family, input.local, input.remote);
+    let track =
+      this.open.get(key) ??
+      (input.skaddr === undefined ? this.adoptUnbound(input, key) : undefined);
     let ms: number | null = null;
     if (track) {
       ms = Math.max(0, input.time - track.lastTime);
@@ -100,7 +107,12 @@ export class TransitionTracker {
           joinedMidway: !fresh,
         },
       };
-      if (input.from === 'CLOSED' && input.to === 'SYN_SENT' && input.local.port === 0) {
+      if (
+        input.skaddr === undefined &&
+        input.from === 'CLOSED' &&
+        input.to === 'SYN_SENT' &&
+        input.local.port === 0
+      ) {
         const dest = tupleKey(input.family, { address: '', port: 0 }, input.remote);
         this.unbound.set(dest, [...(this.unbound.get(dest) ?? []), track]);
       } else {
@@ -108,6 +120,8 @@ export class TransitionTracker {
       }
     }
     track.lastTime = input.time;
+    // The local port is chosen after CLOSE -> SYN_SENT; keep the one the socket ends up with.
+    if (input.local.port !== 0) track.lifetime.local = { ...input.local };
     if (input.to !== 'CLOSED') track.lifetime.states.push(input.to);
     if (input.to === 'CLOSED' || (input.to === 'TIME_WAIT' && this.options.endAtTimeWait)) {
       track.lifetime.end = input.time;

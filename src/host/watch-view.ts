@@ -19,8 +19,11 @@ export interface WatchEventJson {
   ms: number | null;
   /** The kernel's own report when `to` was corrected from /proc (CLOSED -> TIME_WAIT). */
   reported: string | null;
-  /** Not printed by the event's format on the kernels tried, so not known here: always null. */
-  skaddr: null;
+  /**
+   * The socket's kernel address, as tracefs's `fields` option prints it (Linux 6.3+); null from
+   * polling or where that option is missing.
+   */
+  skaddr: string | null;
   source: WatchSource;
 }
 
@@ -36,7 +39,7 @@ export function watchEventJson(event: WatchEvent, source: WatchSource): WatchEve
     to: event.to,
     ms: event.ms,
     reported: event.reported ?? null,
-    skaddr: null,
+    skaddr: event.skaddr ?? null,
     source,
   };
 }

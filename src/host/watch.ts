@@ -12,7 +12,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { TcpState } from '../state/states.js';
-import { parseTraceLine } from './trace-line.js';
+import { type KernelTransition, parseTraceFieldsLine, parseTraceLine } from './trace-line.js';
+import { TracePairer } from './trace-pair.js';
 import { correctTimeWait, mayBeTimeWait, readTimeWaitSockets } from './trace-timewait.js';
 import { type TraceFilter, TraceInstance, tracefsUnavailable } from './tracefs.js';
 import { ProcPoller } from './watch-poll.js';
@@ -61,6 +62,8 @@ export interface WatchSession {
 export const DEFAULT_POLL_INTERVAL_MS = 100;
 /** How long a change to CLOSED waits before its TIME_WAIT lookup (batching a burst of them). */
 const TIME_WAIT_LOOKUP_DELAY_MS = 10;
+/** How long an event waits for its twin from the skaddr instance before going out without. */
+const TWIN_WAIT_MS = 50;
 
 export function eventMatches(event: TransitionInput, filter: WatchFilter): boolean {
   if (
@@ -125,24 +128,37 @@ function taskName(pid: number, task: string): string {
   }
 }
 
+/** A `cat` of one trace_pipe, line by line; `done` resolves once it has exited. */
+function readPipe(
+  path: string,
+  onLine: (line: string) => void,
+): { child: ChildProcess; done: Promise<void> } {
+  const child = spawn('cat', [path], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const done = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', onLine);
+  return { child, done };
+}
+
 function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
   const traceFilter: TraceFilter = {
     ...(filter.ports ? { ports: filter.ports } : {}),
     ...(filter.family ? { family: filter.family } : {}),
   };
   const instance = TraceInstance.open(traceFilter);
+  // A second instance prints the same events with every field, for skaddr (trace-pair.ts).
+  let skInstance: TraceInstance | undefined;
+  try {
+    skInstance = TraceInstance.open(traceFilter, `${instance.name}-sk`, { fields: true });
+  } catch (err) {
+    options.onNote?.(
+      `sockets are told apart by their addresses, not by skaddr (${(err as Error).message})`,
+    );
+  }
   const tracker = new TransitionTracker({ endAtTimeWait: true });
   // Trace timestamps are CLOCK_MONOTONIC seconds (trace_clock mono); hrtime reads the same clock.
   const epochOffsetMs = Date.now() - Number(process.hrtime.bigint()) / 1e6;
-  let child: ChildProcess;
-  try {
-    child = spawn('cat', [instance.pipePath], { stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch (err) {
-    instance.close();
-    throw err;
-  }
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const checkTimeWait = options.checkTimeWait ?? true;
+
   // Changes wait here, in order, while a possible TIME_WAIT among them is being looked up.
   const queue: TransitionInput[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
@@ -158,10 +174,7 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
     lookupCostMs = performance.now() - started;
     for (const input of queue.splice(0)) emit(correctTimeWait(input, timeWait));
   };
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  lines.on('line', (line) => {
-    const t = parseTraceLine(line);
-    if (!t) return;
+  const onTransition = (t: KernelTransition, skaddr: string | undefined): void => {
     const input: TransitionInput = {
       time: Math.round(epochOffsetMs + t.timestamp * 1000),
       family: t.family,
@@ -171,6 +184,7 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
       to: t.to,
       pid: t.pid,
       process: taskName(t.pid, t.task),
+      ...(skaddr !== undefined ? { skaddr } : {}),
     };
     if (!checkTimeWait || (queue.length === 0 && !mayBeTimeWait(input))) {
       emit(input);
@@ -180,7 +194,50 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
     // A short wait batches the lookups of a burst of closes into one read of /proc; on a host
     // where that read is slow, wait longer so that reading stays a small share of the time.
     flushTimer ??= setTimeout(flush, Math.max(TIME_WAIT_LOOKUP_DELAY_MS, lookupCostMs * 10));
-  });
+  };
+
+  const pairer = new TracePairer(onTransition, TWIN_WAIT_MS);
+  let pairTimer: NodeJS.Timeout | undefined;
+  const afterPairing = (): void => {
+    if (pairer.waiting && !pairTimer) {
+      pairTimer = setTimeout(() => {
+        pairTimer = undefined;
+        pairer.drain(performance.now());
+        afterPairing();
+      }, TWIN_WAIT_MS);
+    }
+  };
+  const readers: { child: ChildProcess; done: Promise<void> }[] = [];
+  try {
+    readers.push(
+      readPipe(instance.pipePath, (line) => {
+        const t = parseTraceLine(line);
+        if (!t) return;
+        if (!skInstance) {
+          onTransition(t, undefined);
+          return;
+        }
+        pairer.addTransition(t, performance.now());
+        afterPairing();
+      }),
+    );
+    if (skInstance) {
+      readers.push(
+        readPipe(skInstance.pipePath, (line) => {
+          const f = parseTraceFieldsLine(line);
+          if (!f) return;
+          pairer.addFields(f, performance.now());
+          afterPairing();
+        }),
+      );
+    }
+  } catch (err) {
+    for (const r of readers) r.child.kill('SIGTERM');
+    skInstance?.close();
+    instance.close();
+    throw err;
+  }
+
   let stopping: Promise<void> | undefined;
   return {
     source: 'tracefs',
@@ -188,12 +245,15 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
     instanceDir: instance.dir,
     stop() {
       stopping ??= (async () => {
-        child.kill('SIGTERM');
-        await exited;
+        for (const r of readers) r.child.kill('SIGTERM');
+        await Promise.all(readers.map((r) => r.done));
+        if (pairTimer) clearTimeout(pairTimer);
+        pairer.drain(performance.now(), true);
         if (flushTimer) {
           clearTimeout(flushTimer);
           flush();
         }
+        skInstance?.close();
         instance.close();
       })();
       return stopping;

@@ -20,6 +20,8 @@ import { tracefsUnavailable } from '../../src/host/tracefs.js';
 import { isLinux, isRoot } from './helpers/live.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+/** The trace option that prints skaddr (Linux 6.3+). */
+const hasFieldsOption = existsSync('/sys/kernel/tracing/options/fields');
 const noTrace = !isLinux || !isRoot || tracefsUnavailable() !== undefined;
 
 interface Transition {
@@ -30,6 +32,7 @@ interface Transition {
   to: string;
   ms: number | null;
   reported: string | null;
+  skaddr: string | null;
   pid: number | null;
   process: string | null;
 }
@@ -158,6 +161,16 @@ describe.skipIf(noTrace)(
       ]);
       expect(clientLife?.open).toBe(false);
       expect(existsSync(`/sys/kernel/tracing/instances/tcpstate-${watch.child.pid}`)).toBe(false);
+      expect(existsSync(`/sys/kernel/tracing/instances/tcpstate-${watch.child.pid}-sk`)).toBe(
+        false,
+      );
+      if (hasFieldsOption) {
+        // One socket, one kernel address, from connect() to close; the server's child is another.
+        expect(new Set(client.map((t) => t.skaddr)).size).toBe(1);
+        expect(client[0].skaddr).toMatch(/^0x[0-9a-f]+$/);
+        expect(new Set(server.map((t) => t.skaddr)).size).toBe(1);
+        expect(server[0].skaddr).not.toBe(client[0].skaddr);
+      }
     }, 20_000);
 
     it('with --raw, reports the client entering TIME_WAIT as the kernel does: FIN_WAIT2 -> CLOSED', async () => {

@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTraceLine } from '../../src/host/trace-line.js';
+import {
+  type KernelFieldsLine,
+  type KernelTransition,
+  parseTraceFieldsLine,
+  parseTraceLine,
+} from '../../src/host/trace-line.js';
+import { TracePairer } from '../../src/host/trace-pair.js';
 import {
   correctTimeWait,
   mayBeTimeWait,
@@ -38,6 +44,8 @@ describe('parseTraceLine', () => {
       dport: 0,
       from: 'CLOSED',
       to: 'LISTEN',
+      oldstate: 7,
+      newstate: 10,
     });
   });
 
@@ -63,6 +71,82 @@ describe('parseTraceLine', () => {
     expect(parseTraceLine(LINES.listen.replace('TCP_LISTEN', 'TCP_BOGUS'))).toBeUndefined();
     expect(parseTraceLine(LINES.listen.replace('sport=45123', 'sport=99999'))).toBeUndefined();
     expect(parseTraceLine('')).toBeUndefined();
+  });
+});
+
+// The same event with the instance option `fields` (Linux 6.18), for skaddr.
+const FIELDS_LINE =
+  '            node-17385   [000] .....  1836.848530: inet_sock_set_state: skaddr=0xffff888130991bc0 (-131386529211456) oldstate=0x7 (7) newstate=0xa (10) sport=0xb043 (45123) dport=0x0 (0) family=0x2 (2) protocol=0x6 (6) saddr=0x100007f (16777343) daddr=0x0 (0) saddr_v6=<INVALID-SIZE> daddr_v6=<INVALID-SIZE>';
+
+describe('parseTraceFieldsLine and TracePairer', () => {
+  it('reads skaddr and the numeric fields', () => {
+    expect(parseTraceFieldsLine(FIELDS_LINE)).toEqual({
+      timestamp: 1836.84853,
+      cpu: 0,
+      skaddr: '0xffff888130991bc0',
+      family: 2,
+      sport: 45123,
+      dport: 0,
+      oldstate: 7,
+      newstate: 10,
+    });
+    expect(parseTraceFieldsLine(LINES.listen)).toBeUndefined();
+  });
+
+  const normal = parseTraceLine(LINES.listen) as KernelTransition;
+  const twin = parseTraceFieldsLine(FIELDS_LINE) as KernelFieldsLine;
+
+  it('gives a line its twin’s skaddr whichever arrives first, in the lines’ order', () => {
+    const out: [number, string | undefined][] = [];
+    const pairer = new TracePairer((t, sk) => out.push([t.timestamp, sk]), 50);
+    pairer.addTransition(normal, 0);
+    expect(out).toEqual([]); // waits for its twin
+    pairer.addFields(twin, 1);
+    pairer.addFields({ ...twin, timestamp: 1837, skaddr: '0xb' }, 2);
+    pairer.addTransition({ ...normal, timestamp: 1837 }, 3);
+    expect(out).toEqual([
+      [1836.848528, '0xffff888130991bc0'],
+      [1837, '0xb'],
+    ]);
+    expect(pairer.waiting).toBe(false);
+  });
+
+  it('lets a line go without skaddr when its twin is late or was lost, and drops orphan twins', () => {
+    const out: [number, string | undefined][] = [];
+    const pairer = new TracePairer((t, sk) => out.push([t.timestamp, sk]), 50);
+    pairer.addTransition(normal, 0);
+    pairer.drain(49);
+    expect(out).toEqual([]);
+    pairer.drain(50);
+    expect(out).toEqual([[1836.848528, undefined]]);
+    // A twin whose line never came is dropped when the next line's twin follows it.
+    pairer.addFields({ ...twin, timestamp: 1838, sport: 1 }, 60);
+    pairer.addFields({ ...twin, timestamp: 1839, skaddr: '0xc' }, 61);
+    pairer.addTransition({ ...normal, timestamp: 1839 }, 62);
+    expect(out.at(-1)).toEqual([1839, '0xc']);
+    // A line whose twin was lost while newer twins came on its CPU goes out at once.
+    pairer.addFields({ ...twin, timestamp: 1841, skaddr: '0xd' }, 70);
+    pairer.addTransition({ ...normal, timestamp: 1840 }, 71);
+    expect(out.at(-1)).toEqual([1840, undefined]);
+  });
+
+  it('tracks sockets by skaddr when it is known', () => {
+    const t = new TransitionTracker();
+    // Two connects to one destination: skaddr tells them apart whatever the order.
+    t.record({ ...input(0, 0, 80, 'CLOSED', 'SYN_SENT'), skaddr: '0xa' });
+    t.record({ ...input(5, 0, 80, 'CLOSED', 'SYN_SENT'), skaddr: '0xb' });
+    expect(t.record({ ...input(10, 5002, 80, 'SYN_SENT', 'ESTABLISHED'), skaddr: '0xb' }).ms).toBe(
+      5,
+    );
+    expect(t.record({ ...input(12, 5001, 80, 'SYN_SENT', 'ESTABLISHED'), skaddr: '0xa' }).ms).toBe(
+      12,
+    );
+    expect(
+      t
+        .lifetimes()
+        .map((l) => l.local.port)
+        .sort(),
+    ).toEqual([5001, 5002]);
   });
 });
 
