@@ -204,6 +204,7 @@ export function parseScenarioFile(text: string, name: string): Script {
     'steps',
     'keepalive',
     'synRetries',
+    'userTimeout',
   ]);
   for (const key of Object.keys(doc)) if (!known.has(key)) fail(name, `unknown key '${key}'`);
   if (!Array.isArray(doc.steps) || doc.steps.length === 0)
@@ -222,6 +223,10 @@ export function parseScenarioFile(text: string, name: string): Script {
     },
     mss: doc.mss === undefined ? undefined : number(doc.mss, `${name}: mss`, 64, 65495, true),
     settle: doc.settle === undefined ? 1000 : number(doc.settle, `${name}: settle`, 0, 3_600_000),
+    userTimeout:
+      doc.userTimeout === undefined
+        ? undefined
+        : number(doc.userTimeout, `${name}: userTimeout`, 1, 86_400_000),
     synRetries:
       doc.synRetries === undefined
         ? undefined

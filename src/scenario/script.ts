@@ -60,6 +60,8 @@ export interface Script {
   mss?: number;
   /** Keepalive on side a (idle, interval in ms, probe count), for the dead-peer story. */
   keepalive?: { idle: number; interval: number; count: number };
+  /** TCP_USER_TIMEOUT on side a, in ms (RFC 5482): give up when data stays unacknowledged. */
+  userTimeout?: number;
   /** SYN retransmissions before giving up (Linux tcp_syn_retries). */
   synRetries?: number;
   /** Virtual-time limit in ms after the last step; the scenario always ends by itself. */

@@ -51,6 +51,11 @@ export interface Transition {
 const LISTENER =
   'listening sockets are the stack’s listeners, not connections: they emit no state events';
 
+const NO_HANDLE =
+  'the application gets a passively opened connection from accept() only once it is ESTABLISHED, so it cannot act on it in SYN_RECV (nor can a Linux application)';
+const ALWAYS_READS =
+  'the scenario applications always read what arrives, so no data is left unread';
+
 /** RFC 9293 3.10.7.2-3.10.7.4 and 3.10.4 (CLOSE), 3.10.5 (ABORT), 3.10.8 (timeouts). */
 export const TRANSITIONS: readonly Transition[] = [
   // Opening (3.10.1 OPEN, 3.10.7.2 LISTEN, 3.10.7.3 SYN-SENT).
@@ -95,12 +100,34 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'SYN_RECV', to: 'ESTABLISHED', cause: 'rcv SYN,ACK', sends: '', rfc: '3.10.7.4' },
   // A FIN arriving in SYN-RECEIVED (3.10.7.4, eighth check: "SYN-RECEIVED STATE, ESTABLISHED
   // STATE: Enter the CLOSE-WAIT state").
-  { from: 'SYN_RECV', to: 'CLOSE_WAIT', cause: 'rcv FIN', sends: 'ACK', rfc: '3.10.7.4' },
-  { from: 'SYN_RECV', to: 'FIN_WAIT1', cause: 'close()', sends: 'FIN', rfc: '3.10.4' },
+  {
+    from: 'SYN_RECV',
+    to: 'CLOSE_WAIT',
+    cause: 'rcv FIN',
+    sends: 'ACK',
+    rfc: '3.10.7.4',
+    notInSimulation:
+      'a FIN from the peer comes with an ACK of our SYN, which takes the engine to ESTABLISHED first',
+  },
+  {
+    from: 'SYN_RECV',
+    to: 'FIN_WAIT1',
+    cause: 'close()',
+    sends: 'FIN',
+    rfc: '3.10.4',
+    notInSimulation: NO_HANDLE,
+  },
   // RFC 9293 returns a passively opened connection to LISTEN on RST; a stack with a listener
   // and one connection per SYN (Linux, this one) simply drops the embryonic connection.
   { from: 'SYN_RECV', to: 'CLOSED', cause: 'rcv RST', sends: '', rfc: '3.10.7.4' },
-  { from: 'SYN_RECV', to: 'CLOSED', cause: 'abort()', sends: 'RST', rfc: '3.10.5' },
+  {
+    from: 'SYN_RECV',
+    to: 'CLOSED',
+    cause: 'abort()',
+    sends: 'RST',
+    rfc: '3.10.5',
+    notInSimulation: NO_HANDLE,
+  },
   { from: 'SYN_RECV', to: 'CLOSED', cause: 'retransmission limit', sends: '', rfc: '3.8.3' },
   // Established and closing (3.10.4 CLOSE, 3.10.7.4 eighth: FIN bit).
   { from: 'ESTABLISHED', to: 'FIN_WAIT1', cause: 'close()', sends: 'FIN', rfc: '3.10.4' },
@@ -109,7 +136,14 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'ESTABLISHED', to: 'CLOSED', cause: 'rcv RST', sends: '', rfc: '3.10.7.4' },
   { from: 'ESTABLISHED', to: 'CLOSED', cause: 'abort()', sends: 'RST', rfc: '3.10.5' },
   // close() with received data still unread resets instead of closing (RFC 2525 2.17; Linux).
-  { from: 'ESTABLISHED', to: 'CLOSED', cause: 'close()', sends: 'RST', rfc: 'RFC 2525 2.17' },
+  {
+    from: 'ESTABLISHED',
+    to: 'CLOSED',
+    cause: 'close()',
+    sends: 'RST',
+    rfc: 'RFC 2525 2.17',
+    notInSimulation: ALWAYS_READS,
+  },
   { from: 'ESTABLISHED', to: 'CLOSED', cause: 'retransmission limit', sends: '', rfc: '3.8.3' },
   { from: 'ESTABLISHED', to: 'CLOSED', cause: 'keepalive timeout', sends: '', rfc: '3.8.4' },
   { from: 'ESTABLISHED', to: 'CLOSED', cause: 'user timeout', sends: '', rfc: '3.10.8' },
@@ -155,7 +189,14 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'CLOSE_WAIT', to: 'LAST_ACK', cause: 'shutdown()', sends: 'FIN', rfc: '3.10.4' },
   { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'rcv RST', sends: '', rfc: '3.10.7.4' },
   { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'abort()', sends: 'RST', rfc: '3.10.5' },
-  { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'close()', sends: 'RST', rfc: 'RFC 2525 2.17' },
+  {
+    from: 'CLOSE_WAIT',
+    to: 'CLOSED',
+    cause: 'close()',
+    sends: 'RST',
+    rfc: 'RFC 2525 2.17',
+    notInSimulation: ALWAYS_READS,
+  },
   { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'retransmission limit', sends: '', rfc: '3.8.3' },
   { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'keepalive timeout', sends: '', rfc: '3.8.4' },
   { from: 'CLOSE_WAIT', to: 'CLOSED', cause: 'user timeout', sends: '', rfc: '3.10.8' },
@@ -170,7 +211,15 @@ export const TRANSITIONS: readonly Transition[] = [
   // A new SYN for the same 4-tuple may end TIME-WAIT early (RFC 9293 3.10.7.4 note, RFC 6191).
   { from: 'TIME_WAIT', to: 'CLOSED', cause: 'rcv SYN', sends: '', rfc: '3.10.7.4, RFC 6191' },
   // RFC 9293 3.10.7.4 closes on RST; RFC 1337 ("TIME-WAIT assassination") advises ignoring it.
-  { from: 'TIME_WAIT', to: 'CLOSED', cause: 'rcv RST', sends: '', rfc: '3.10.7.4, RFC 1337' },
+  {
+    from: 'TIME_WAIT',
+    to: 'CLOSED',
+    cause: 'rcv RST',
+    sends: '',
+    rfc: '3.10.7.4, RFC 1337',
+    notInSimulation:
+      'this engine follows RFC 1337 and ignores RST in TIME_WAIT (Linux does not unless net.ipv4.tcp_rfc1337=1)',
+  },
 ];
 
 export function transitionsFrom(state: TcpState): Transition[] {
