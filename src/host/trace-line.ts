@@ -33,8 +33,29 @@ export interface KernelTransition {
   newstate: number;
 }
 
+/** `task-pid [(tgid)] [cpu] [flags] seconds: inet_sock_set_state: fields`, in either format. */
 const LINE =
   /^\s*(.*)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:\S+\s+)?(\d+\.\d+):\s+inet_sock_set_state:\s+(.*)$/;
+
+interface LineHead {
+  task: string;
+  pid: number;
+  cpu: number;
+  timestamp: number;
+  body: string;
+}
+
+function lineHead(line: string): LineHead | undefined {
+  const m = LINE.exec(line);
+  if (!m) return undefined;
+  return {
+    task: m[1].trim(),
+    pid: Number(m[2]),
+    cpu: Number(m[3]),
+    timestamp: Number(m[4]),
+    body: m[5],
+  };
+}
 
 /** Linux include/net/tcp_states.h names, as __print_symbolic prints them. */
 const KERNEL_STATES: Readonly<Record<string, TcpState>> = {
@@ -70,9 +91,9 @@ function port(text: string | undefined): number | undefined {
 
 /** The transition on this line, or undefined for any other line (and for non-TCP protocols). */
 export function parseTraceLine(line: string): KernelTransition | undefined {
-  const m = LINE.exec(line);
-  if (!m) return undefined;
-  const f = fields(m[5]);
+  const head = lineHead(line);
+  if (!head) return undefined;
+  const f = fields(head.body);
   if (f.get('protocol') !== 'IPPROTO_TCP') return undefined;
   const familyName = f.get('family');
   const family = familyName === 'AF_INET' ? 4 : familyName === 'AF_INET6' ? 6 : undefined;
@@ -88,10 +109,10 @@ export function parseTraceLine(line: string): KernelTransition | undefined {
     return undefined;
   }
   return {
-    timestamp: Number(m[4]),
-    cpu: Number(m[3]),
-    pid: Number(m[2]),
-    task: m[1].trim(),
+    timestamp: head.timestamp,
+    cpu: head.cpu,
+    pid: head.pid,
+    task: head.task,
     family,
     saddr,
     sport,
@@ -121,15 +142,12 @@ export interface KernelFieldsLine {
   newstate: number;
 }
 
-const FIELDS_LINE =
-  /^\s*(?:.*)-\d+\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:\S+\s+)?(\d+\.\d+):\s+inet_sock_set_state:\s+(.*)$/;
-
 export function parseTraceFieldsLine(line: string): KernelFieldsLine | undefined {
-  const m = FIELDS_LINE.exec(line);
-  if (!m) return undefined;
-  const skaddr = /(?:^|\s)skaddr=(0x[0-9a-f]+)/i.exec(m[3]);
+  const head = lineHead(line);
+  if (!head) return undefined;
+  const skaddr = /(?:^|\s)skaddr=(0x[0-9a-f]+)/i.exec(head.body);
   const num = (name: string): number | undefined => {
-    const v = new RegExp(`(?:^|\\s)${name}=0x[0-9a-f]+ \\((-?\\d+)\\)`, 'i').exec(m[3]);
+    const v = new RegExp(`(?:^|\\s)${name}=0x[0-9a-f]+ \\((-?\\d+)\\)`, 'i').exec(head.body);
     return v ? Number(v[1]) : undefined;
   };
   const family = num('family');
@@ -148,8 +166,8 @@ export function parseTraceFieldsLine(line: string): KernelFieldsLine | undefined
     return undefined;
   }
   return {
-    timestamp: Number(m[2]),
-    cpu: Number(m[1]),
+    timestamp: head.timestamp,
+    cpu: head.cpu,
     skaddr: skaddr[1].toLowerCase(),
     family,
     sport,

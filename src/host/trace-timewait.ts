@@ -6,10 +6,9 @@
  * being timed out by a time-wait socket), so looking the 4-tuple up there right after tells
  * which it was. A connection in another network namespace is not in our /proc and stays CLOSED.
  */
-import { readFileSync } from 'node:fs';
-import { endianness } from 'node:os';
 import type { TcpState } from '../state/states.js';
-import { parseProcNetTcp } from './proc-net-tcp.js';
+import { readProcSockets } from './snapshot.js';
+import type { HostSocket } from './types.js';
 import type { TransitionInput } from './watch-tracker.js';
 
 const CLOSING_STATES: ReadonlySet<TcpState> = new Set(['FIN_WAIT1', 'FIN_WAIT2', 'CLOSING']);
@@ -27,24 +26,18 @@ function tupleKey(family: number, la: string, lp: number, ra: string, rp: number
 /** 4-tuple -> state of every time-wait socket (inode 0) in /proc/net/tcp and tcp6. */
 export function readTimeWaitSockets(procNet = '/proc/net'): Map<string, TcpState> {
   const out = new Map<string, TcpState>();
-  const le = endianness() === 'LE';
-  for (const [file, family] of [
-    ['tcp', 4],
-    ['tcp6', 6],
-  ] as const) {
-    let data: Buffer;
-    try {
-      data = readFileSync(`${procNet}/${file}`);
-    } catch {
-      continue;
-    }
-    for (const s of parseProcNetTcp(data, family, le).sockets) {
-      if (s.inode !== 0 || !TIME_WAIT_SOCKET_STATES.has(s.state)) continue;
-      out.set(
-        tupleKey(family, s.local.address, s.local.port, s.remote.address, s.remote.port),
-        s.state,
-      );
-    }
+  let sockets: HostSocket[];
+  try {
+    sockets = readProcSockets(procNet);
+  } catch {
+    return out;
+  }
+  for (const s of sockets) {
+    if (s.inode !== 0 || !TIME_WAIT_SOCKET_STATES.has(s.state)) continue;
+    out.set(
+      tupleKey(s.family, s.local.address, s.local.port, s.remote.address, s.remote.port),
+      s.state,
+    );
   }
   return out;
 }

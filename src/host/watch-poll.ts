@@ -7,11 +7,9 @@
  * several can share one port (SO_REUSEPORT). A different non-zero inode on the same tuple is a
  * new socket. TIME_WAIT sockets have inode 0, so a connection keeps its identity into TIME_WAIT.
  */
-import { readFileSync } from 'node:fs';
-import { endianness } from 'node:os';
 import type { TcpState } from '../state/states.js';
 import { scanSocketOwners } from './owners.js';
-import { parseProcNetTcp } from './proc-net-tcp.js';
+import { readProcSockets } from './snapshot.js';
 import type { HostSocket } from './types.js';
 import type { TransitionInput } from './watch-tracker.js';
 
@@ -35,26 +33,10 @@ export class ProcPoller {
     private readonly procRoot = '/proc',
   ) {}
 
-  private read(): HostSocket[] {
-    const le = endianness() === 'LE';
-    const out: HostSocket[] = [];
-    for (const [file, family] of [
-      ['tcp', 4],
-      ['tcp6', 6],
-    ] as const) {
-      try {
-        out.push(...parseProcNetTcp(readFileSync(`${this.procNet}/${file}`), family, le).sockets);
-      } catch {
-        // tcp6 is absent when IPv6 is disabled.
-      }
-    }
-    return out;
-  }
-
   /** The changes since the previous call; the first call only takes the starting picture. */
   poll(now: number): TransitionInput[] {
     const current = new Map<string, Seen>();
-    for (const socket of this.read()) current.set(key(socket), { socket });
+    for (const socket of readProcSockets(this.procNet)) current.set(key(socket), { socket });
     const changes: TransitionInput[] = [];
     const fresh: Seen[] = [];
     for (const [k, now_] of current) {
