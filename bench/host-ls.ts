@@ -8,7 +8,8 @@
  * netstat comes from net-tools (skipped with a message when absent).
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseProcNetTcp } from '../src/host/proc-net-tcp.js';
 import { takeSnapshot } from '../src/host/snapshot.js';
 
 const connections = Number(process.argv[2] ?? 50_000);
@@ -123,6 +124,23 @@ async function main(): Promise<void> {
         rows.push([`library takeSnapshot: ${source}${owners ? ' + process owners' : ''}`, ms, '']);
       }
     }
+    // Where /proc's time goes: the kernel formatting text, or our parser.
+    const netDir = `/proc/${holders[0].pid}/net`;
+    const files = ['tcp', 'tcp6'].map((f) => `${netDir}/${f}`);
+    let texts: Buffer[] = [];
+    const readMs = await timeAsync(async () => {
+      texts = files.map((f) => readFileSync(f));
+    });
+    rows.push([
+      `  of which: read ${netDir}/tcp{,6}`,
+      readMs,
+      `${texts.reduce((n, t) => n + t.length, 0)} bytes`,
+    ]);
+    const parseMs = await timeAsync(async () => {
+      texts.forEach((t, i) => parseProcNetTcp(t, i === 0 ? 4 : 6));
+    });
+    rows.push(['  of which: parseProcNetTcp on those bytes', parseMs, '']);
+
     const node = process.execPath;
     const cli = ['dist/cli/main.js', 'ls', '--json', '--netns', NS];
     const ours = timeCommand([node, ...cli]);

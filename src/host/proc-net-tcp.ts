@@ -126,14 +126,9 @@ export function parseProcNetTcp(
     pos++;
     return true;
   };
-  const readAddress = (): string | undefined => {
-    const start = pos;
-    if (start + addrHexLen > end) return undefined;
-    let key = '';
-    for (let i = 0; i < addrHexLen; i++) key += String.fromCharCode(data[start + i]);
-    pos += addrHexLen;
-    const cached = addressCache.get(key);
-    if (cached !== undefined) return cached;
+  const v4Cache = new Map<number, string>();
+  const asBuffer = typeof Buffer !== 'undefined' && Buffer.isBuffer(data) ? data : undefined;
+  const decodeAddress = (start: number): string | undefined => {
     for (let word = 0; word < addrHexLen / 8; word++) {
       for (let b = 0; b < 4; b++) {
         const hi = hexValue(data[start + word * 8 + b * 2]);
@@ -144,8 +139,38 @@ export function parseProcNetTcp(
         addrBytes[index] = hi * 16 + lo;
       }
     }
-    const text = family === 4 ? formatIpv4(addrBytes) : formatIpv6(addrBytes);
-    addressCache.set(key, text);
+    return family === 4 ? formatIpv4(addrBytes) : formatIpv6(addrBytes);
+  };
+  // Cache keys: the IPv4 word as a number; the IPv6 hex as a string (latin1 slicing is native).
+  const readAddress = (): string | undefined => {
+    const start = pos;
+    if (start + addrHexLen > end) return undefined;
+    pos += addrHexLen;
+    if (family === 4) {
+      let key = 0;
+      for (let i = 0; i < 8; i++) {
+        const v = hexValue(data[start + i]);
+        if (v < 0) return undefined;
+        key = key * 16 + v;
+      }
+      let text = v4Cache.get(key);
+      if (text === undefined) {
+        text = decodeAddress(start);
+        if (text !== undefined) v4Cache.set(key, text);
+      }
+      return text;
+    }
+    let key: string;
+    if (asBuffer) key = asBuffer.toString('latin1', start, start + addrHexLen);
+    else {
+      key = '';
+      for (let i = 0; i < addrHexLen; i++) key += String.fromCharCode(data[start + i]);
+    }
+    let text = addressCache.get(key);
+    if (text === undefined) {
+      text = decodeAddress(start);
+      if (text !== undefined) addressCache.set(key, text);
+    }
     return text;
   };
 

@@ -97,6 +97,16 @@ describe('parseProcNetTcp, IPv6', () => {
   });
 });
 
+describe('parseProcNetTcp, Buffer and Uint8Array input', () => {
+  it('gives the same sockets either way (Buffer takes a faster cache path)', () => {
+    const text = `${HEADER6}   0: 0000000000000000FFFF00000100007F:1F90 00000000000000000000000001000000:9C40 01 00000000:00000000 00:00000000 00000000     0        0 101 1\n   1: 0000000000000000FFFF00000100007F:1F91 00000000000000000000000001000000:9C41 01 00000000:00000000 00:00000000 00000000     0        0 102 1\n`;
+    const fromBuffer = parseProcNetTcp(Buffer.from(text), 6);
+    const fromArray = parseProcNetTcp(enc(text), 6);
+    expect(fromBuffer).toEqual(fromArray);
+    expect(fromBuffer.sockets.map((s) => s.remote.address)).toEqual(['::1', '::1']);
+  });
+});
+
 describe('parseProcNetTcp, bad input', () => {
   it('counts malformed lines and keeps going, never throws', () => {
     const text = `${HEADER4}garbage\n   0: 0100007F:1F\n${V4[0]}\n   1: 0100007F:1F90 00000000:0000 FF 00000000:00000000 00:00000000 00000000 0 0 1\n\n`;

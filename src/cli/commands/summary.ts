@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isProblem } from '../../host/doctor.js';
 import { HostError } from '../../host/errors.js';
 import { type Snapshot, type SnapshotOptions, takeSnapshot } from '../../host/snapshot.js';
 import { type HostSummary, type ListeningPort, summarize } from '../../host/summary.js';
@@ -149,13 +150,14 @@ export function renderSummary(
   }
 
   lines.push('', c.bold('Problems'));
-  if (summary.findings.length === 0) {
-    lines.push(`  ${c.green('none found')}`);
-  } else {
-    for (const finding of summary.findings) {
-      const [first, ...rest] = wrap(finding.title, width - 4);
-      lines.push(`${findingMark(c, finding)} ${first}`, ...rest.map((l) => `   ${l}`));
-    }
+  const problems = summary.findings.filter(isProblem);
+  if (problems.length === 0) lines.push(`  ${c.green('none found')}`);
+  // Problems first, then notes (info findings: worth knowing, nothing to fix now).
+  for (const finding of [...problems, ...summary.findings.filter((f) => !isProblem(f))]) {
+    const [first, ...rest] = wrap(finding.title, width - 4);
+    lines.push(`${findingMark(c, finding)} ${first}`, ...rest.map((l) => `   ${l}`));
+  }
+  if (summary.findings.length > 0) {
     lines.push(c.dim('   details, evidence and advice: tcpstate doctor'));
   }
 
