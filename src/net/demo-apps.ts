@@ -65,7 +65,9 @@ export function patternSha256(total: number): string {
 const MAX_PATTERN = 16 * 1024 * 1024 * 1024;
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
-  const bytes = /^\/bytes\/(\d+)$/.exec(req.url ?? '');
+  // The path alone: clients add query strings to make URLs distinct.
+  const path = (req.url ?? '/').split('?')[0];
+  const bytes = /^\/bytes\/(\d+)$/.exec(path);
   if (req.method === 'POST' || req.method === 'PUT') {
     const hash = createHash('sha256');
     let n = 0;
@@ -91,7 +93,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     patternStream(total).pipe(res);
     return;
   }
-  if (req.url === '/' || req.url === '') {
+  if (path === '/' || path === '') {
     const socket = req.socket as unknown as Socket;
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     res.end(

@@ -132,8 +132,9 @@ export class Scenario {
 }
 
 export interface ExpertVerdict {
-  /** Error-level expert items of the TCP dissector, as "count summary". */
+  /** Error-level expert items of the TCP dissector, as "count group summary". */
   tcpErrors: string[];
+  /** Warning-level items of the TCP dissector (payload dissectors over cut captures are noise). */
   warnings: string[];
 }
 
@@ -159,7 +160,7 @@ export function expertVerdict(pcap: string): ExpertVerdict {
     const [, count, group, protocol, summary] = row;
     if (section === 'Errors' && protocol.toUpperCase() === 'TCP') {
       verdict.tcpErrors.push(`${count} ${group} ${summary.trim()}`);
-    } else if (section === 'Warns') {
+    } else if (section === 'Warns' && protocol.toUpperCase() === 'TCP') {
       verdict.warnings.push(`${count} ${protocol} ${group} ${summary.trim()}`);
     }
   }
