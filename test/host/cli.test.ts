@@ -1,10 +1,12 @@
 /** The host commands' user interface: colour rules, JSON shapes, languages, errors. */
+
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostError } from '../../src/host/errors.js';
 import { NOT_LINUX_MESSAGE, takeSnapshot } from '../../src/host/snapshot.js';
-import { CLI, isLinux, runCli } from './helpers/live.js';
+import { CLI, isLinux, isRoot, runCli } from './helpers/live.js';
 
 const ESC = '\u001b[';
 
@@ -85,4 +87,31 @@ describe.skipIf(!isLinux || !existsSync(CLI))(`host commands through ${CLI}`, ()
     expect(r.stderr).toMatch(/^tcpstate: no network namespace named "no-such-namespace-here"/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it.skipIf(!isRoot)(
+    'as an unprivileged user: other users’ sockets are said once, not left blank (needs root to switch user)',
+    async () => {
+      const server = net.createServer();
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = String((server.address() as net.AddressInfo).port);
+      try {
+        const r = spawnSync(process.execPath, [CLI, 'ls', '-p', port], {
+          encoding: 'utf8',
+          uid: 65534,
+          gid: 65534,
+          env: { ...process.env, NO_COLOR: '1', COLUMNS: '80' },
+        });
+        expect(r.status).toBe(0);
+        expect(r.stdout).toMatch(
+          new RegExp(`LISTEN .*127\\.0\\.0\\.1:${port}\\s+\\*\\s+\\?$`, 'm'),
+        );
+        const notes = r.stderr.split('\n').filter((l) => l.includes("other users' processes"));
+        expect(notes).toEqual([
+          "tcpstate: note: 1 socket belongs to other users' processes; run as root to see them",
+        ]);
+      } finally {
+        server.close();
+      }
+    },
+  );
 });
