@@ -474,7 +474,7 @@ export class Connection {
       case 'SYN_SENT':
       case 'SYN_RECV':
         if (this.synPending) seg = this.buildSyn(now);
-        else if (this.ackNow && this.st === 'SYN_RECV') seg = this.buildAck(now, this.sndNxt);
+        else if (this.ackNow && this.st === 'SYN_RECV') seg = this.buildAck(now, this.sndMax);
         break;
       default:
         seg = this.buildData(now);
@@ -482,9 +482,12 @@ export class Connection {
           this.keepaliveProbePending = false;
           this.stats.keepaliveProbes++;
           // Linux's probe: an old sequence number (SND.NXT - 1) with no data forces an ACK.
-          seg = this.buildAck(now, seqAdd(this.sndNxt, -1));
+          seg = this.buildAck(now, seqAdd(this.sndMax, -1));
         }
-        if (seg === undefined && this.ackNow) seg = this.buildAck(now, this.sndNxt);
+        // A pure ACK carries the highest sequence number sent (RFC 9293 SND.NXT), not the
+        // go-back-N rewind point: a peer that has that data would find an older one
+        // unacceptable, and two rewound peers would trade ACKs forever.
+        if (seg === undefined && this.ackNow) seg = this.buildAck(now, this.sndMax);
     }
     this.updateTimers(now);
     return seg;

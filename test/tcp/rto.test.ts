@@ -107,4 +107,17 @@ describe('retransmission timer (RFC 6298)', () => {
     // RFC 5681 3.1: the initial window is one segment after a lost SYN.
     expect(c.info().cwnd).toBe(1460);
   });
+
+  it('after go-back-N, a pure ACK carries the highest sequence number sent', () => {
+    const c = established({ ...PLAIN, minRto: 200 });
+    c.send(new Uint8Array(3 * 1460));
+    expectSegments(c, 20, [{ flags: '.' }, { flags: '.' }, { flags: 'P.' }]);
+    const t = c.pollTimeout() as number;
+    c.handleTimeout(t);
+    expectSegments(c, t, [{ flags: '.', seq: ISS + 1, len: 1460 }]);
+    // Data from the peer: the ACK must not use the rewound SND.NXT (the peer has those bytes
+    // and would find an older sequence number unacceptable).
+    send(c, seg({ flags: 'P.', seq: IRS + 1, ack: ISS + 1, data: 10 }), t + 5);
+    expectSegments(c, t + 5, [{ flags: '.', seq: ISS + 1 + 3 * 1460, ack: IRS + 11 }]);
+  });
 });
