@@ -70,7 +70,11 @@ function tupleKey(family: number, local: Endpoint, remote: Endpoint): string {
 export interface TrackerOptions {
   /** End a lifetime when it enters TIME_WAIT (tracefs: its end is never reported). */
   endAtTimeWait?: boolean;
+  /** Finished lifetimes kept for the summary (default 10,000); older ones are only counted. */
+  maxFinished?: number;
 }
+
+const DEFAULT_MAX_FINISHED = 10_000;
 
 export class TransitionTracker {
   constructor(private readonly options: TrackerOptions = {}) {}
@@ -78,7 +82,13 @@ export class TransitionTracker {
   private readonly open = new Map<string, Track>();
   /** Destination key -> connects still without a local port, oldest first. */
   private readonly unbound = new Map<string, Track[]>();
-  private readonly done: Lifetime[] = [];
+  private done: Lifetime[] = [];
+  private forgotten = 0;
+
+  /** Finished lifetimes dropped from the summary to bound memory on a long watch. */
+  get forgottenLifetimes(): number {
+    return this.forgotten;
+  }
 
   record(input: TransitionInput): WatchEvent {
     const key =
@@ -127,6 +137,12 @@ export class TransitionTracker {
       track.lifetime.end = input.time;
       this.open.delete(track.key);
       this.done.push(track.lifetime);
+      const max = this.options.maxFinished ?? DEFAULT_MAX_FINISHED;
+      if (this.done.length > max * 2) {
+        // Trim in batches so that a long watch does not copy the array on every close.
+        this.forgotten += this.done.length - max;
+        this.done = this.done.slice(-max);
+      }
     }
     return { ...input, ms };
   }

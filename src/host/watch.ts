@@ -238,6 +238,19 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
     throw err;
   }
 
+  // If the process ends without stop() (process.exit on EPIPE, an uncaught error), the readers
+  // would outlive it and keep the instances busy: end them and remove the instances right here.
+  const onExit = (): void => {
+    for (const r of readers) r.child.kill('SIGKILL');
+    try {
+      skInstance?.close();
+      instance.close();
+    } catch {
+      // Left for the next run's clean-up of instances whose process is gone.
+    }
+  };
+  process.once('exit', onExit);
+
   let stopping: Promise<void> | undefined;
   return {
     source: 'tracefs',
@@ -253,6 +266,7 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
           clearTimeout(flushTimer);
           flush();
         }
+        process.removeListener('exit', onExit);
         skInstance?.close();
         instance.close();
       })();

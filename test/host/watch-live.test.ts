@@ -190,6 +190,34 @@ describe.skipIf(noTrace)(
       expect(client.every((t) => t.reported === null)).toBe(true);
     }, 20_000);
 
+    it('cleans up when its reader goes away (watch | head)', async () => {
+      const port = uniquePort() + 4;
+      const watch = await startWatchCli(['--port', String(port), '--no-color']);
+      // Like `head -1`: read one line, then close the pipe; the next write fails with EPIPE.
+      const gotLine = new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (watch.stdout.length > 0) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 10);
+      });
+      await scriptedConnection(port, 10);
+      await gotLine;
+      watch.child.stdout?.destroy();
+      await scriptedConnection(port, 10);
+      const code = await Promise.race([
+        watch.exited,
+        new Promise<string>((r) => setTimeout(() => r('still running'), 5000)),
+      ]);
+      if (code === 'still running') watch.child.kill('SIGKILL');
+      expect(code).not.toBe('still running');
+      expect(existsSync(`/sys/kernel/tracing/instances/tcpstate-${watch.child.pid}`)).toBe(false);
+      expect(existsSync(`/sys/kernel/tracing/instances/tcpstate-${watch.child.pid}-sk`)).toBe(
+        false,
+      );
+    }, 20_000);
+
     it('stops on SIGINT, prints the summary and removes its instance', async () => {
       const port = uniquePort() + 1;
       const watch = await startWatchCli(['--port', String(port), '--no-color']);

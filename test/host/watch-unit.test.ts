@@ -227,6 +227,18 @@ describe('TransitionTracker', () => {
     );
   });
 
+  it('keeps a bounded number of finished lifetimes and counts the rest', () => {
+    const t = new TransitionTracker({ maxFinished: 2 });
+    for (let i = 0; i < 7; i++) {
+      t.record(input(i, 80, 6000 + i, 'LISTEN', 'SYN_RECV'));
+      t.record(input(i, 80, 6000 + i, 'SYN_RECV', 'CLOSED'));
+    }
+    const kept = t.lifetimes();
+    expect(kept.length + t.forgottenLifetimes).toBe(7);
+    expect(kept.length).toBeLessThanOrEqual(4);
+    expect(kept.at(-1)?.remote.port).toBe(6006);
+  });
+
   it('treats a tuple used again after CLOSED as a new connection', () => {
     const t = new TransitionTracker();
     t.record(input(0, 80, 5000, 'LISTEN', 'SYN_RECV'));

@@ -190,14 +190,20 @@ async function runWatch(options: WatchOptions): Promise<void> {
     if (durationS !== undefined) setTimeout(finish, durationS * 1000);
     process.once('SIGINT', finish);
     process.once('SIGTERM', finish);
+    process.once('SIGHUP', finish);
   });
   await session.stop();
 
   const lifetimes = session.tracker.lifetimes();
+  const forgotten = session.tracker.forgottenLifetimes;
   if (options.json) {
-    writeOut(`${JSON.stringify({ type: 'summary', connections: lifetimes.map(lifetimeJson) })}\n`);
+    writeOut(
+      `${JSON.stringify({ type: 'summary', connections: lifetimes.map(lifetimeJson), notListed: forgotten })}\n`,
+    );
   } else if (options.summary) {
-    writeOut(`\n${c.bold(`Connections seen (${lifetimes.length}):`)}\n`);
+    writeOut(`\n${c.bold(`Connections seen (${lifetimes.length + forgotten}):`)}\n`);
+    if (forgotten > 0)
+      writeOut(`  ${c.dim(`(the ${forgotten} that finished first are not listed)`)}\n`);
     for (const l of lifetimes) writeOut(`  ${formatLifetime(l)}\n`);
   }
 }
