@@ -10,6 +10,7 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import type { Socket } from '../src/net/socket.js';
 
 const MIB = Number(process.argv.find((x) => /^\d+$/.test(x)) ?? 128);
 const BYTES = MIB * 1024 * 1024;
@@ -55,6 +56,38 @@ function listening(child: ChildProcess): Promise<void> {
   );
 }
 
+const CHUNK = Buffer.alloc(256 * 1024, 0x62);
+
+/** Reads until the peer's FIN; timed from the first byte. */
+function sinkInto(s: Socket): Promise<Result> {
+  return new Promise((res) => {
+    let bytes = 0;
+    let first = 0;
+    s.on('data', (d: Buffer) => {
+      if (bytes === 0) first = performance.now();
+      bytes += d.byteLength;
+    });
+    s.on('end', () => {
+      res({ bytes, ms: performance.now() - first });
+      s.end();
+    });
+  });
+}
+
+/** Writes `total` bytes with backpressure, then FIN. */
+function sourceTo(s: Socket, total: number): void {
+  let sent = 0;
+  const pump = () => {
+    while (sent < total) {
+      sent += CHUNK.byteLength;
+      if (!s.write(CHUNK)) return void s.once('drain', pump);
+    }
+    s.end();
+  };
+  pump();
+  s.resume();
+}
+
 async function inside(): Promise<void> {
   const { TunHost } = await import('../src/net/tun-host.js');
   const host = await TunHost.start({
@@ -63,7 +96,6 @@ async function inside(): Promise<void> {
     kernelAddress: '10.91.0.1/24',
   });
   const net = host.net;
-  const chunk = Buffer.alloc(256 * 1024, 0x62);
   const rows: Array<[string, Result]> = [];
 
   // kernel <-> kernel over veth, both directions
@@ -107,40 +139,24 @@ else:
 
   // our server <- kernel client (we read)
   {
-    const got = new Promise<Result>((res) => {
+    let done: Promise<Result> = new Promise(() => {});
+    const accepted = new Promise<void>((res) => {
       const server = net.createServer((s) => {
-        let bytes = 0;
-        let first = 0;
-        s.on('data', (d: Buffer) => {
-          if (bytes === 0) first = performance.now();
-          bytes += d.byteLength;
-        });
-        s.on('end', () => {
-          res({ bytes, ms: performance.now() - first });
-          server.close();
-        });
+        done = sinkInto(s);
+        done.then(() => server.close());
+        res();
       });
       server.listen(5001);
     });
     const cli = peer(NS_K, ['source', '10.91.0.2', '5001', String(BYTES)]);
-    rows.push(['our server <- kernel client (we read)', await got]);
+    await accepted;
+    rows.push(['our server <- kernel client (we read)', await done]);
     cli.kill();
   }
 
   // our server -> kernel client (we write)
   {
-    const server = net.createServer((s) => {
-      let sent = 0;
-      const pump = () => {
-        while (sent < BYTES) {
-          sent += chunk.byteLength;
-          if (!s.write(chunk)) return void s.once('drain', pump);
-        }
-        s.end();
-      };
-      pump();
-      s.resume();
-    });
+    const server = net.createServer((s) => sourceTo(s, BYTES));
     server.listen(5002);
     const cli = peer(NS_K, ['sink', '10.91.0.2', '5002']);
     rows.push(['our server -> kernel client (we write)', await peerResult(cli)]);
@@ -151,20 +167,10 @@ else:
   {
     const srv = peer(NS_K, ['serve-source', '5003', String(BYTES)]);
     await listening(srv);
-    const got = await new Promise<Result>((res) => {
-      const s = net.connect(5003, '10.91.0.1');
-      let bytes = 0;
-      let first = 0;
-      s.on('data', (d: Buffer) => {
-        if (bytes === 0) first = performance.now();
-        bytes += d.byteLength;
-      });
-      s.on('end', () => {
-        res({ bytes, ms: performance.now() - first });
-        s.end();
-      });
-    });
-    rows.push(['our client <- kernel server (we read)', got]);
+    rows.push([
+      'our client <- kernel server (we read)',
+      await sinkInto(net.connect(5003, '10.91.0.1')),
+    ]);
     srv.kill();
   }
 
@@ -173,16 +179,7 @@ else:
     const srv = peer(NS_K, ['serve-sink', '5004']);
     await listening(srv);
     const s = net.connect(5004, '10.91.0.1');
-    let sent = 0;
-    const pump = () => {
-      while (sent < BYTES) {
-        sent += chunk.byteLength;
-        if (!s.write(chunk)) return void s.once('drain', pump);
-      }
-      s.end();
-    };
-    s.on('connect', pump);
-    s.resume();
+    s.on('connect', () => sourceTo(s, BYTES));
     rows.push(['our client -> kernel server (we write)', await peerResult(srv)]);
   }
 
