@@ -53,7 +53,9 @@ export function renderExplanation(
       i === 0 ? c.bold(l) : l,
     ),
   );
-  out.push(c.dim(`${w.aliases}: ${otherNames(exp.state).join(', ')}`));
+  out.push(
+    ...wrap(`${w.aliases}: ${otherNames(exp.state).join(', ')}`, width).map((l) => c.dim(l)),
+  );
   out.push('', c.bold(w.meaning), ...paragraph(exp.meaning, width));
   if (exp.entered.length > 0) {
     out.push('', c.bold(w.entered));

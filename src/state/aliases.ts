@@ -33,6 +33,7 @@ function normalize(name: string): string {
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toUpperCase()
+    .replace(/[’‘`]/g, "'")
     .replace(/[\s_-]+/g, '_');
 }
 
@@ -63,7 +64,14 @@ export function parseState(name: string): TcpState | undefined {
 export function otherNames(state: TcpState): string[] {
   const names = [RFC_NAMES[state], ...SS_NAMES[state], ...ALIASES[state]];
   for (const l of LOCALIZED_NAMES) if (l.state === state) names.push(l.name);
-  return [...new Set(names)].filter((n) => n !== state);
+  // One spelling per normalized form, and not the code-page accidents (ABH?REN).
+  const seen = new Set([normalize(state)]);
+  return names.filter((n) => {
+    const key = normalize(n);
+    if (seen.has(key) || /[?™]/.test(n)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** What `ss` prints for each state (iproute2 misc/ss.c). */

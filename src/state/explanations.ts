@@ -141,8 +141,8 @@ const WORDS_PT: ExplainWords = {
   to: 'para',
   diagramTitle: 'O diagrama de estados do TCP (RFC 9293, seção 3.3.2)',
   statesTitle: 'Os estados',
-  activePath: 'Cliente (abertura ativa, fecha primeiro)',
-  passivePath: 'Servidor (abertura passiva, o outro fecha primeiro)',
+  activePath: 'Cliente (abertura ativa, fecha antes)',
+  passivePath: 'Servidor (passiva; o outro fecha antes)',
   allTransitions: 'Todas as transições (da tabela contra a qual o motor é verificado)',
   moreHint: 'Um estado em detalhe: tcpstate explain ESTADO (ex.: tcpstate explain time_wait)',
 };
