@@ -84,15 +84,15 @@ async function startWatchCli(args: string[]): Promise<Watch> {
 }
 
 /** Client connects, writes, closes first after `holdMs`; the server closes when it sees EOF. */
-async function scriptedConnection(port: number, holdMs: number): Promise<void> {
+async function scriptedConnection(port: number, holdMs: number, host = '127.0.0.1'): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer((socket) => {
       socket.resume();
       socket.on('end', () => socket.end());
     });
     server.on('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const client = net.connect(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
+      const client = net.connect(port, host, () => {
         client.write('hello');
         setTimeout(() => client.end(), holdMs);
       });
@@ -217,6 +217,37 @@ describe.skipIf(noTrace)(
         false,
       );
     }, 20_000);
+
+    it.skipIf(!existsSync('/proc/net/tcp6'))(
+      'follows an IPv6 connection on ::1 the same way',
+      async () => {
+        const port = uniquePort() + 5;
+        const watch = await startWatchCli([
+          '--json',
+          '-6',
+          '--duration',
+          '2',
+          '--port',
+          String(port),
+        ]);
+        await scriptedConnection(port, 10, '::1');
+        expect(await watch.exited).toBe(0);
+        const { transitions } = parse(watch.stdout);
+        const client = transitions.filter((t) => t.remote.port === port);
+        expect(path(client)).toEqual([
+          'CLOSED>SYN_SENT',
+          'SYN_SENT>ESTABLISHED',
+          'ESTABLISHED>FIN_WAIT1',
+          'FIN_WAIT1>FIN_WAIT2',
+          'FIN_WAIT2>TIME_WAIT',
+        ]);
+        expect(client.every((t) => t.local.address === '::1' && t.remote.address === '::1')).toBe(
+          true,
+        );
+        if (hasFieldsOption) expect(new Set(client.map((t) => t.skaddr)).size).toBe(1);
+      },
+      20_000,
+    );
 
     it('stops on SIGINT, prints the summary and removes its instance', async () => {
       const port = uniquePort() + 1;
