@@ -33,8 +33,11 @@ export interface RunOptions {
 export interface RunResult {
   story: Story;
   packets: CapturedPacket[];
-  /** Why it stopped: the script finished and settled, or a bound was hit. */
-  ended: 'settled' | 'time-limit' | 'step-limit';
+  /**
+   * Why it stopped: the script finished and settled; it waited for a state that nothing could
+   * bring any more (`stuck`); or a bound was hit.
+   */
+  ended: 'settled' | 'stuck' | 'time-limit' | 'step-limit';
 }
 
 class App {
@@ -265,7 +268,10 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     ].filter((t): t is number => t !== undefined);
     const next = deadlines.length > 0 ? Math.max(now, Math.min(...deadlines)) : undefined;
     // Nothing left to happen, or the script is done and the settling time has passed.
-    if (next === undefined) break;
+    if (next === undefined) {
+      if (stepIndex < script.steps.length) ended = 'stuck';
+      break;
+    }
     if (settleUntil !== undefined && next > settleUntil) break;
     if (next > maxTime) {
       ended = 'time-limit';

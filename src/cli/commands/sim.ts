@@ -201,7 +201,11 @@ function emit(result: RunResult, format: Format, options: SimOptions): void {
   } else {
     process.stdout.write(body);
   }
-  if (result.ended !== 'settled') {
+  if (result.ended === 'stuck') {
+    process.stderr.write(
+      'tcpstate: note: the scenario waited for a state that never came; nothing else could happen\n',
+    );
+  } else if (result.ended !== 'settled') {
     process.stderr.write(`tcpstate: note: the simulation stopped at its ${result.ended}\n`);
   }
 }
