@@ -52,6 +52,14 @@ export const ORPHANS_SHARE_CRITICAL = 0.9;
 export const RETRIES_WARN = 3;
 export const RETRIES_CRITICAL = 6;
 
+/**
+ * Share of the segments sent during a sampling window that were retransmissions; under ~1% is
+ * ordinary on the Internet, a few percent means real loss. Judged only over enough segments.
+ */
+export const RETRANS_RATE_WARN = 0.02;
+export const RETRANS_RATE_CRITICAL = 0.1;
+export const RETRANS_MIN_SEGMENTS = 1000;
+
 /** At most this many lines of per-group evidence; the rest are summed up in one line. */
 const EVIDENCE_LINES = 5;
 
@@ -63,7 +71,19 @@ export function diagnose(sockets: readonly HostSocket[], context: DiagnoseContex
     ...finWait2Stuck(sockets, context),
     ...orphans(context),
     ...retransmitting(sockets),
+    ...retransmitRate(context),
   ];
+}
+
+/** How much a counter grew since `context.earlier`, or undefined without both readings. */
+function growth(
+  context: DiagnoseContext,
+  section: 'tcpExt' | 'snmpTcp',
+  name: string,
+): number | undefined {
+  const now = context[section]?.[name];
+  const before = context.earlier?.[section]?.[name];
+  return now === undefined || before === undefined ? undefined : Math.max(0, now - before);
 }
 
 /** Findings that should make `doctor` exit 1 (info findings are notes, not problems). */
@@ -287,12 +307,18 @@ function synFloodOrBacklog(sockets: readonly HostSocket[], context: DiagnoseCont
   const findings: Finding[] = [];
   const overflows = context.tcpExt?.ListenOverflows;
   const drops = context.tcpExt?.ListenDrops;
-  const counterLine =
-    overflows !== undefined
+  const recentOverflows = growth(context, 'tcpExt', 'ListenOverflows');
+  const seconds = context.earlier?.seconds;
+  const counterLine = [
+    ...(overflows !== undefined
       ? [
           `since boot: ListenOverflows = ${overflows}, ListenDrops = ${drops ?? '?'} (connections dropped because an accept queue was full)`,
         ]
-      : [];
+      : []),
+    ...(recentOverflows !== undefined && seconds !== undefined
+      ? [`in the last ${seconds} s: ${recentOverflows} more overflows`]
+      : []),
+  ];
 
   for (const listener of inState(sockets, 'LISTEN')) {
     const backlog = listener.sendQ;
@@ -356,6 +382,23 @@ function synFloodOrBacklog(sockets: readonly HostSocket[], context: DiagnoseCont
         sources: sources.length,
         maxSynBacklog: limit ?? null,
       },
+    });
+  }
+
+  if (findings.length === 0 && recentOverflows !== undefined && recentOverflows > 0) {
+    findings.push({
+      kind: 'syn-flood-or-backlog',
+      severity: 'warning',
+      title: `accept queues are overflowing now: ${recentOverflows} connections dropped in the last ${seconds} s`,
+      evidence: [
+        ...counterLine,
+        'no accept queue was full at the moment of the snapshot: the overflows come in bursts',
+      ],
+      advice: [
+        'a server is too slow to accept() during bursts; `tcpstate ls --listening` shows each queue and its backlog',
+        'fix the slow accept loop first; a larger listen() backlog (and net.core.somaxconn) absorbs bursts',
+      ],
+      data: { listenOverflows: overflows ?? null, recentOverflows, seconds },
     });
   }
 
@@ -486,6 +529,29 @@ function retransmitting(sockets: readonly HostSocket[]): Finding[] {
         synSent: connecting.length,
         peers: byPeer.map(([peer, list]) => ({ address: peer, count: list.length })),
       },
+    },
+  ];
+}
+
+function retransmitRate(context: DiagnoseContext): Finding[] {
+  const retrans = growth(context, 'snmpTcp', 'RetransSegs');
+  const sent = growth(context, 'snmpTcp', 'OutSegs');
+  const seconds = context.earlier?.seconds;
+  if (retrans === undefined || sent === undefined || sent < RETRANS_MIN_SEGMENTS) return [];
+  const rate = retrans / sent;
+  if (rate < RETRANS_RATE_WARN) return [];
+  const percent = (rate * 100).toFixed(1);
+  return [
+    {
+      kind: 'retransmitting',
+      severity: rate >= RETRANS_RATE_CRITICAL ? 'critical' : 'warning',
+      title: `${percent}% of the TCP segments sent in the last ${seconds} s were retransmissions`,
+      evidence: [`${retrans} retransmitted of ${sent} segments sent (Tcp RetransSegs, OutSegs)`],
+      advice: [
+        'segments or their ACKs are being lost: check the links (errors, drops, a full queue) and the peers',
+        '`tcpstate ls --state connected` shows which connections have a retransmit timer running',
+      ],
+      data: { retransmitted: retrans, sent, rate, seconds: seconds ?? null },
     },
   ];
 }

@@ -26,6 +26,8 @@ export interface SnapshotOptions {
   owners?: boolean;
   /** Read sysctls and counters (default true). */
   kernelInfo?: boolean;
+  /** Read the sockets (default true); false reads only the kernel's settings and counters. */
+  sockets?: boolean;
   /**
    * Keep only these sockets, decided before process owners are looked up, so that a narrow
    * `ls --state …` on a busy host reads only the descriptors it needs.
@@ -66,7 +68,15 @@ export async function takeSnapshot(options: SnapshotOptions = {}): Promise<Snaps
   }
 
   const read = (netDir: string, useNetlink: boolean) =>
-    readSockets(libc, netDir, useNetlink, source, options.kernelInfo ?? true, notes);
+    readSockets(
+      libc,
+      netDir,
+      useNetlink,
+      source,
+      options.kernelInfo ?? true,
+      options.sockets ?? true,
+      notes,
+    );
   let result: ReadResult | undefined;
   if (!target) {
     result = read('/proc/net', source !== 'proc');
@@ -134,11 +144,12 @@ function readSockets(
   tryNetlink: boolean,
   source: 'auto' | SocketSource,
   withKernelInfo: boolean,
+  withSockets: boolean,
   outerNotes: string[],
 ): ReadResult {
-  let sockets: HostSocket[] | undefined;
+  let sockets: HostSocket[] | undefined = withSockets ? undefined : [];
   let used: SocketSource = 'proc';
-  if (tryNetlink && libc) {
+  if (withSockets && tryNetlink && libc) {
     try {
       sockets = readNetlink(libc);
       used = 'netlink';

@@ -89,6 +89,15 @@ export interface DiagnoseContext {
   snmpTcp?: Record<string, number>;
   sockstat?: SockstatTcp;
   /**
+   * The same counters read `seconds` before the others: their difference says what is happening
+   * now, where counters alone only say what happened since boot.
+   */
+  earlier?: {
+    seconds: number;
+    tcpExt?: Record<string, number>;
+    snmpTcp?: Record<string, number>;
+  };
+  /**
    * Sockets whose owning process could not be read (other users' processes without root).
    * Lets findings say "owner unknown" honestly instead of blaming nobody.
    */

@@ -174,4 +174,27 @@ describe('diagnose', () => {
     const [f] = diagnose(sockets);
     expect(f.kind).toBe('close-wait-leak');
   });
+
+  it('counters sampled twice tell overflows happening now from those since boot', () => {
+    const earlier = {
+      seconds: 1,
+      tcpExt: { ListenOverflows: 40 },
+      snmpTcp: { RetransSegs: 0, OutSegs: 0 },
+    };
+    const now = diagnose([], { tcpExt: { ListenOverflows: 45 }, earlier });
+    expect(now.map((f) => [f.kind, f.severity])).toEqual([['syn-flood-or-backlog', 'warning']]);
+    expect(now[0].data).toMatchObject({ recentOverflows: 5, seconds: 1 });
+    const past = diagnose([], { tcpExt: { ListenOverflows: 40 }, earlier });
+    expect(past.map((f) => f.severity)).toEqual(['info']);
+  });
+
+  it('a retransmission rate over the window, judged only over enough segments', () => {
+    const earlier = { seconds: 2, snmpTcp: { RetransSegs: 100, OutSegs: 10_000 } };
+    const lossy = diagnose([], { snmpTcp: { RetransSegs: 150, OutSegs: 11_000 }, earlier });
+    expect(lossy).toHaveLength(1);
+    expect(lossy[0]).toMatchObject({ kind: 'retransmitting', severity: 'warning' });
+    expect(lossy[0].title).toContain('5.0%');
+    expect(diagnose([], { snmpTcp: { RetransSegs: 101, OutSegs: 11_000 }, earlier })).toEqual([]);
+    expect(diagnose([], { snmpTcp: { RetransSegs: 150, OutSegs: 10_100 }, earlier })).toEqual([]);
+  });
 });

@@ -10,13 +10,18 @@ import {
   useColor,
   writeOut,
 } from '../../render/table-style.js';
+import { CliError } from '../errors.js';
 import { findingMark, printNotes, snapshotForCli } from './summary.js';
 
 interface DoctorOptions {
   json?: boolean;
   netns?: string;
   color: boolean;
+  sample: string;
 }
+
+/** Longest sampling window accepted: doctor is a quick look, not a monitor. */
+const MAX_SAMPLE_SECONDS = 60;
 
 const CHECKS = [
   'CLOSE_WAIT leaks (connections a process never closes)',
@@ -39,8 +44,31 @@ export function register(program: Command): void {
       'look into another network namespace (a name in /run/netns, or a pid)',
     )
     .option('--no-color', 'no colours')
+    .option(
+      '--sample <seconds>',
+      'read the kernel counters this long apart, to tell overflows and retransmissions happening now from those since boot (0: no wait)',
+      '1',
+    )
     .action(async (options: DoctorOptions) => {
+      const seconds = Number(options.sample);
+      if (!/^\d+(\.\d+)?$/.test(options.sample) || seconds > MAX_SAMPLE_SECONDS) {
+        throw new CliError(
+          `--sample must be 0 to ${MAX_SAMPLE_SECONDS} seconds, not "${options.sample}"`,
+        );
+      }
+      const earlier =
+        seconds > 0
+          ? await snapshotForCli({ netns: options.netns, sockets: false, owners: false })
+          : undefined;
+      if (earlier) await new Promise((r) => setTimeout(r, seconds * 1000));
       const snapshot = await snapshotForCli({ netns: options.netns });
+      if (earlier) {
+        snapshot.context.earlier = {
+          seconds,
+          ...(earlier.context.tcpExt ? { tcpExt: earlier.context.tcpExt } : {}),
+          ...(earlier.context.snmpTcp ? { snmpTcp: earlier.context.snmpTcp } : {}),
+        };
+      }
       const findings = diagnose(snapshot.sockets, snapshot.context);
       const healthy = !findings.some(isProblem);
       if (options.json) {
