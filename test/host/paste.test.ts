@@ -152,6 +152,21 @@ describe('parsePasted: Windows netstat', () => {
   });
 });
 
+describe('parsePasted: PowerShell Get-NetTCPConnection', () => {
+  it('reads address and port columns, enum states, a blank AppliedSetting, and Bound as CLOSED', () => {
+    const p = parsePasted(fixture('windows-powershell.txt'));
+    expect(p.formats).toEqual(['windows-powershell']);
+    expect(rows(p)).toEqual([
+      'LISTEN 6 ::|49669 ::|0 q=0/0 1040/?',
+      'ESTABLISHED 4 192.168.1.5|50123 52.1.2.3|443 q=0/0 8812/?',
+      'TIME_WAIT 4 192.168.1.5|50124 52.1.2.3|443 q=0/0',
+      'CLOSE_WAIT 4 127.0.0.1|5939 127.0.0.1|49702 q=0/0 3312/?',
+      'CLOSED 4 0.0.0.0|49700 0.0.0.0|0 q=0/0 4/?',
+    ]);
+    expect(p.lines.filter((l) => l.kind === 'header')).toHaveLength(2);
+  });
+});
+
 describe('parsePasted: anything else', () => {
   it('passes garbage through and recognises only the one real row in it', () => {
     const text = fixture('garbage.txt');

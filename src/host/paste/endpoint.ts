@@ -40,7 +40,7 @@ function parsePort(text: string): number | undefined {
 }
 
 /** The address part (brackets and zone removed), or undefined if it is not an address. */
-function parseAddress(
+export function parseAddress(
   raw: string,
   familyHint?: 4 | 6,
 ): { address: string; family: 4 | 6 } | undefined {

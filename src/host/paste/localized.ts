@@ -75,6 +75,8 @@ const HEADER_PATTERNS: readonly RegExp[] = [
   /^proto\s+(recv-q\s+send-q\s+)?(local address|endereço local|dirección local|lokale adresse|adresse locale)\b/i,
   /^(netid\s+)?state\s+recv-q\s+send-q\s+local address:port\b/i,
   /^recv-q\s+send-q\s+local address:port\b/i,
+  /^localaddress\s+localport\s+remoteaddress\s+remoteport\s+state\b/i,
+  /^-{3,}(\s+-{3,})+$/,
 ];
 
 export function isHeaderLine(line: string): boolean {

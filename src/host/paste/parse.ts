@@ -6,6 +6,7 @@
 import { parseLinuxNetstatRow } from './linux-netstat.js';
 import { isHeaderLine } from './localized.js';
 import { parseMacosNetstatRow } from './macos-netstat.js';
+import { parsePowershellRow } from './powershell.js';
 import { type ParsedRow, tokens } from './row.js';
 import { parseSsRow } from './ss.js';
 import type { PastedLine, PastedParse, PastedSocketLine, PasteFormat } from './types.js';
@@ -22,7 +23,8 @@ function parseRow(line: string): ParsedRow | undefined {
     parseWindowsNetstatRow(t) ??
     parseLinuxNetstatRow(t) ??
     parseMacosNetstatRow(t) ??
-    parseSsRow(t, line)
+    parseSsRow(t, line) ??
+    parsePowershellRow(t)
   );
 }
 

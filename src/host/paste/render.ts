@@ -21,6 +21,7 @@ const FORMAT_NAMES: Record<PasteFormat, string> = {
   ss: 'Linux ss (iproute2)',
   'macos-netstat': 'macOS/BSD netstat',
   'windows-netstat': 'Windows netstat',
+  'windows-powershell': 'PowerShell Get-NetTCPConnection',
 };
 
 const WORDS = {

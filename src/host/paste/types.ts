@@ -6,7 +6,8 @@ export type PasteFormat =
   | 'linux-netstat' // net-tools `netstat -tan` / `-tanp`
   | 'ss' // iproute2 `ss -tan` / `-tanp`
   | 'macos-netstat' // macOS and the BSDs: `netstat -an -p tcp`
-  | 'windows-netstat'; // `netstat -an` / `-ano`, in any display language
+  | 'windows-netstat' // `netstat -an` / `-ano`, in any display language
+  | 'windows-powershell'; // PowerShell `Get-NetTCPConnection` as a table
 
 /** A socket row: the line as pasted, and what it says. */
 export interface PastedSocketLine {
