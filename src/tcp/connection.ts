@@ -83,6 +83,8 @@ export interface ConnectionInfo {
   retransmits: number;
   sackPermitted: boolean;
   timestamps: boolean;
+  /** RFC 7323 TS.Recent (for the stack's TIME_WAIT reuse test, RFC 6191); undefined without timestamps. */
+  tsRecent?: number | undefined;
 }
 
 /** RFC 9293 3.7.1: the send MSS when the peer sent no MSS option. */
@@ -558,6 +560,7 @@ export class Connection {
       retransmits: this.stats.retransmits,
       sackPermitted: this.sackOk,
       timestamps: this.tsOk,
+      tsRecent: this.tsOk ? this.tsRecent : undefined,
     };
   }
 
@@ -1068,7 +1071,10 @@ export class Connection {
     }
     const unsent = seqDiff(dataEnd, this.sndNxt);
     if (unsent > 0) {
-      const wnd = Math.min(this.sndWnd, this.cc.cwnd);
+      // RFC 5681 (3.2) / RFC 3042 limited transmit: the first and second duplicate ACKs may
+      // each release one new segment beyond cwnd.
+      const limited = this.cc.inRecovery ? 0 : Math.min(this.cc.dupAcks, 2) * mss;
+      const wnd = Math.min(this.sndWnd, this.cc.cwnd + limited);
       const usable = seqDiff(seqAdd(this.sndUna, wnd), this.sndNxt);
       const len = Math.min(unsent, mss, usable);
       if (len > 0 && this.mayTransmit(len, unsent, mss)) {

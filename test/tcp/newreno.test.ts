@@ -40,18 +40,20 @@ describe('congestion control (RFC 5681, NewReno RFC 6582)', () => {
     ]);
   });
 
-  it('three duplicate ACKs: fast retransmit, ssthresh = FlightSize/2, cwnd = ssthresh + 3*MSS', () => {
+  it('limited transmit on dup ACKs 1 and 2, then fast retransmit on the third', () => {
     const c = tenInFlight();
     send(c, ack(MSS), 30);
     expectSegments(c, 30, [{ flags: '.' }, { flags: '.' }]);
-    // Flight is now 11 segments (ISS+1+MSS .. +12*MSS).
+    // Flight is now 11 segments (ISS+1+MSS .. +12*MSS). RFC 3042: one new segment per dup ACK.
     send(c, ack(MSS), 31);
+    expectSegments(c, 31, [{ flags: '.', seq: ISS + 1 + 12 * MSS, len: MSS }]);
     send(c, ack(MSS), 32);
-    expectNothing(c, 32);
+    expectSegments(c, 32, [{ flags: '.', seq: ISS + 1 + 13 * MSS, len: MSS }]);
     send(c, ack(MSS), 33);
     expectSegments(c, 33, [{ flags: '.', seq: ISS + 1 + MSS, len: MSS }]);
     const i = c.info();
-    expect(i.ssthresh).toBe(Math.floor((11 * MSS) / 2));
+    // RFC 5681 (3.2) eq. 4 with FlightSize = 13 segments.
+    expect(i.ssthresh).toBe(Math.floor((13 * MSS) / 2));
     expect(i.cwnd).toBe(i.ssthresh + 3 * MSS);
     expect(c.stats.fastRetransmits).toBe(1);
     expect(c.stats.dupAcksIn).toBe(3);
@@ -59,16 +61,21 @@ describe('congestion control (RFC 5681, NewReno RFC 6582)', () => {
 
   it('partial ACK retransmits the next hole; the full ACK ends recovery', () => {
     const c = tenInFlight();
-    for (let i = 0; i < 3; i++) send(c, ack(0), 30 + i);
-    expectSegments(c, 33, [{ flags: '.', seq: ISS + 1, len: MSS }]);
+    // Two limited-transmit segments, then the fast retransmit.
+    send(c, ack(0), 30);
+    expectSegments(c, 30, [{ flags: '.', seq: ISS + 1 + 10 * MSS }]);
+    send(c, ack(0), 31);
+    expectSegments(c, 31, [{ flags: '.', seq: ISS + 1 + 11 * MSS }]);
+    send(c, ack(0), 32);
+    expectSegments(c, 32, [{ flags: '.', seq: ISS + 1, len: MSS }]);
     const ssthresh = c.info().ssthresh;
-    expect(ssthresh).toBe(5 * MSS);
+    expect(ssthresh).toBe(6 * MSS);
     // Partial ACK: segments 0-3 arrived, 4 is lost too.
     send(c, ack(4 * MSS), 40);
     const out = expectSegments(c, 40, [{ flags: '.', seq: ISS + 1 + 4 * MSS, len: MSS }]);
     expect(out).toHaveLength(1);
     // Full ACK (covers "recover" = everything sent before recovery).
-    send(c, ack(10 * MSS), 50);
+    send(c, ack(12 * MSS), 50);
     expect(c.info().cwnd).toBeLessThanOrEqual(ssthresh);
     expect(c.stats.retransmits).toBe(2);
   });
