@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  established,
-  expectNothing,
-  expectSegments,
-  IRS,
-  ISS,
-  PLAIN,
-  seg,
-  send,
-} from './helpers.js';
+import { established, expectSegments, IRS, ISS, PLAIN, seg, send } from './helpers.js';
 
 const MSS = 1460;
 
