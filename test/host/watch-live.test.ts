@@ -46,8 +46,16 @@ interface Summary {
   }[];
 }
 
-function uniquePort(): number {
-  return 20000 + ((process.pid * 7 + Date.now()) % 20000);
+/** A port no socket uses right now: the kernel's pick for an ephemeral bind, then released. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 interface Watch {
@@ -118,7 +126,7 @@ describe.skipIf(noTrace)(
   () => {
     it('reports both sides of a loopback connection in order, then removes its tracing instance', async () => {
       expect(existsSync(CLI)).toBe(true);
-      const port = uniquePort();
+      const port = await freePort();
       const watch = await startWatchCli(['--json', '--duration', '3', '--port', String(port)]);
       await scriptedConnection(port, 50);
       expect(await watch.exited).toBe(0);
@@ -174,7 +182,7 @@ describe.skipIf(noTrace)(
     }, 20_000);
 
     it('with --raw, reports the client entering TIME_WAIT as the kernel does: FIN_WAIT2 -> CLOSED', async () => {
-      const port = uniquePort() + 3;
+      const port = await freePort();
       const watch = await startWatchCli([
         '--json',
         '--raw',
@@ -191,7 +199,7 @@ describe.skipIf(noTrace)(
     }, 20_000);
 
     it('cleans up when its reader goes away (watch | head)', async () => {
-      const port = uniquePort() + 4;
+      const port = await freePort();
       const watch = await startWatchCli(['--port', String(port), '--no-color']);
       // Like `head -1`: read one line, then close the pipe; the next write fails with EPIPE.
       const gotLine = new Promise<void>((resolve) => {
@@ -221,7 +229,7 @@ describe.skipIf(noTrace)(
     it.skipIf(!existsSync('/proc/net/tcp6'))(
       'follows an IPv6 connection on ::1 the same way',
       async () => {
-        const port = uniquePort() + 5;
+        const port = await freePort();
         const watch = await startWatchCli([
           '--json',
           '-6',
@@ -250,7 +258,7 @@ describe.skipIf(noTrace)(
     );
 
     it('stops on SIGINT, prints the summary and removes its instance', async () => {
-      const port = uniquePort() + 1;
+      const port = await freePort();
       const watch = await startWatchCli(['--port', String(port), '--no-color']);
       expect(existsSync(`/sys/kernel/tracing/instances/tcpstate-${watch.child.pid}`)).toBe(true);
       await scriptedConnection(port, 10);
@@ -272,7 +280,7 @@ describe.skipIf(!isLinux)(
   `watch by polling /proc ${isLinux ? '' : '(skipped: needs Linux /proc/net/tcp)'}`,
   () => {
     it('sees a connection become ESTABLISHED and then move on', async () => {
-      const port = uniquePort() + 2;
+      const port = await freePort();
       const watch = await startWatchCli([
         '--source',
         'poll',
