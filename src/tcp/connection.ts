@@ -1104,7 +1104,7 @@ export class Connection {
       return seqLe(this.sndSml, this.sndUna);
     }
     // Limited by the window: only a sizeable fraction of the largest window seen (Fs = 1/2).
-    return len >= this.maxSndWnd / 2 && this.sndNxt === this.sndUna;
+    return len >= this.maxSndWnd / 2;
   }
 
   /** Builds a data/FIN segment at `seq` with `len` payload bytes and advances sndNxt. */
