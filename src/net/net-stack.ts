@@ -7,6 +7,7 @@
  * TransitionEvent), accepted or not yet, for traces.
  */
 import { EventEmitter } from 'node:events';
+import { isIP as nodeIsIP } from 'node:net';
 import type { Listener, StackEvent } from '../stack/stack.js';
 import type { Endpoint, TransitionEvent } from '../state/states.js';
 import type { Connection } from '../tcp/connection.js';
@@ -72,6 +73,17 @@ export class NetStack extends EventEmitter {
     return typeof a === 'object'
       ? this.connect(a, typeof b === 'function' ? b : c)
       : this.connect(a, b as string | undefined, c);
+  }
+
+  /** As node:net's (the stack itself speaks IPv4 only). */
+  isIP(input: string): number {
+    return nodeIsIP(input);
+  }
+  isIPv4(input: string): boolean {
+    return nodeIsIP(input) === 4;
+  }
+  isIPv6(input: string): boolean {
+    return nodeIsIP(input) === 6;
   }
 
   /** A new, unconnected Socket of this stack (`new net.Socket()`). */

@@ -116,6 +116,11 @@ function fetchOnce(host: TunHost, target: { host: string; port: number; path: st
         createConnection: () => host.net.connect(target.port, target.host),
       },
       (res) => {
+        // A reader that goes away (`| head`) ends the fetch quietly, as curl does.
+        process.stdout.once('error', () => {
+          res.destroy();
+          resolve(res.statusCode ?? 0);
+        });
         res.pipe(process.stdout, { end: false });
         res.on('end', () => resolve(res.statusCode ?? 0));
         res.on('error', reject);
