@@ -23,14 +23,15 @@ export function peerHasClosed(state: TcpState): boolean {
 /** Why a connection reached CLOSED, from the state it left and the transition's cause. */
 export function closeReason(from: TcpState, cause: string): CloseReason {
   const c = cause.toLowerCase();
-  if (c.includes('abort')) return 'aborted';
+  if (c.includes('abort') || c.includes('close()') || c.includes('listener')) return 'aborted';
+  // TIME_WAIT only ever ends well: 2MSL, or a new SYN reusing the 4-tuple (RFC 9293 3.6.1).
+  if (from === 'TIME_WAIT') return 'normal';
   const rst = /\brst\b/.test(c) || c.includes('reset');
-  if (from === 'SYN_SENT') return rst ? 'refused' : c.startsWith('rcv') ? 'refused' : 'timeout';
+  if (from === 'SYN_SENT') return rst || c.startsWith('rcv') ? 'refused' : 'timeout';
   if (rst) return 'reset';
-  // A normal end: our FIN acknowledged after theirs, 2MSL, or the orphan FIN_WAIT2 timeout.
-  if (from === 'LAST_ACK' || from === 'TIME_WAIT' || from === 'FIN_WAIT2' || from === 'CLOSING') {
-    return c.startsWith('rcv') || c.includes('2msl') || c.includes('fin') ? 'normal' : 'timeout';
+  // A normal end: our FIN acknowledged after theirs, or the orphan FIN_WAIT2 timeout.
+  if (from === 'LAST_ACK' || from === 'FIN_WAIT2' || from === 'CLOSING') {
+    return c.startsWith('rcv') || c.includes('fin') ? 'normal' : 'timeout';
   }
-  if (c.includes('close()') || c.includes('listener')) return 'aborted';
   return 'timeout';
 }

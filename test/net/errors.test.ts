@@ -68,5 +68,10 @@ describe('reading a connection story from its transitions', () => {
     expect(closeReason('LAST_ACK', 'rcv ACK')).toBe('normal');
     expect(closeReason('TIME_WAIT', '2MSL timer')).toBe('normal');
     expect(closeReason('FIN_WAIT2', 'FIN_WAIT2 timer')).toBe('normal');
+    expect(closeReason('TIME_WAIT', 'new SYN (TIME_WAIT reuse)')).toBe('normal');
+    expect(closeReason('SYN_SENT', 'close()')).toBe('aborted');
+    expect(closeReason('ESTABLISHED', 'close()')).toBe('aborted');
+    expect(closeReason('LAST_ACK', 'retransmission limit')).toBe('timeout');
+    expect(closeReason('ESTABLISHED', 'keepalive timeout')).toBe('timeout');
   });
 });
