@@ -1,4 +1,6 @@
 /** Text and JSON forms of host sockets, shared by ls, summary and doctor. */
+import type { Endpoint } from '../state/states.js';
+import { isV4Mapped } from './address.js';
 import { formatEndpoint } from './doctor.js';
 import type { HostSocket, HostTimer } from './types.js';
 
@@ -21,16 +23,28 @@ const TIMER_WORDS: Record<HostTimer['kind'], string> = {
 
 export function formatTimer(timer: HostTimer | undefined): string {
   if (!timer || timer.kind === 'off') return '';
+  // Time left first: in a narrow column it is what survives truncation.
   const retries = timer.retries > 0 ? ` ×${timer.retries}` : '';
-  return `${TIMER_WORDS[timer.kind]} ${formatDuration(timer.remainingMs)}${retries}`;
+  return `${formatDuration(timer.remainingMs)} ${TIMER_WORDS[timer.kind]}${retries}`;
 }
 
 function isWildcard(address: string): boolean {
   return address === '0.0.0.0' || address === '::';
 }
 
+/**
+ * Table form of an endpoint. An IPv4-mapped address (an IPv6 socket talking IPv4) shows as the
+ * IPv4 address it is, which is what the peer sees and what fits a column; --json keeps the
+ * kernel's ::ffff:a.b.c.d.
+ */
+export function formatTableEndpoint(endpoint: Endpoint): string {
+  return isV4Mapped(endpoint.address)
+    ? `${endpoint.address.slice('::ffff:'.length)}:${endpoint.port}`
+    : formatEndpoint(endpoint);
+}
+
 export function formatLocal(socket: HostSocket): string {
-  return formatEndpoint(socket.local);
+  return formatTableEndpoint(socket.local);
 }
 
 export function formatRemote(socket: HostSocket): string {
@@ -40,7 +54,7 @@ export function formatRemote(socket: HostSocket): string {
   ) {
     return '*';
   }
-  return formatEndpoint(socket.remote);
+  return formatTableEndpoint(socket.remote);
 }
 
 /** "1234/nginx"; "-" for sockets no process holds (TIME_WAIT, orphans); "?" when not visible. */
