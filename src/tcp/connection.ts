@@ -28,8 +28,9 @@
  * - retransmission, keepalive and user timeouts end the connection without sending RST.
  */
 import type { Endpoint, TcpState } from '../state/states.js';
+import { emptyFlags } from '../wire/flags.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt, seqMax } from '../wire/seq.js';
-import type { TcpFlags, TcpOption, TcpSegment } from '../wire/types.js';
+import type { TcpOption, TcpSegment } from '../wire/types.js';
 import { NewReno } from './congestion.js';
 import {
   MAX_WSCALE,
@@ -97,17 +98,6 @@ const MAX_UNSCALED_WINDOW = 65535;
 const TS_OPTION_BYTES = 12;
 /** Linux clamps the persist interval below to 200 ms (TCP_RTO_MIN). */
 const MIN_PERSIST = 200;
-
-const NO_FLAGS: TcpFlags = {
-  fin: false,
-  syn: false,
-  rst: false,
-  psh: false,
-  ack: false,
-  urg: false,
-  ece: false,
-  cwr: false,
-};
 
 /** States in which user data and our FIN may be (re)transmitted. */
 const SENDING_STATES: ReadonlySet<TcpState> = new Set([
@@ -1011,7 +1001,7 @@ export class Connection {
       dstPort: this.remote.port,
       seq: this.iss,
       ack: synAck ? this.rcvNxt : 0,
-      flags: { ...NO_FLAGS, syn: true, ack: synAck },
+      flags: { ...emptyFlags(), syn: true, ack: synAck },
       window: Math.min(this.config.receiveBufferSize, MAX_UNSCALED_WINDOW),
       urgentPointer: 0,
       options,
@@ -1121,7 +1111,7 @@ export class Connection {
       seq,
       ack: this.rcvNxt,
       flags: {
-        ...NO_FLAGS,
+        ...emptyFlags(),
         ack: true,
         fin,
         // PSH on the segment that empties the send queue (end of a write burst).
@@ -1160,7 +1150,7 @@ export class Connection {
       dstPort: this.remote.port,
       seq,
       ack: this.rcvNxt,
-      flags: { ...NO_FLAGS, ack: true },
+      flags: { ...emptyFlags(), ack: true },
       window: this.windowField(),
       urgentPointer: 0,
       options: this.segmentOptions(now),
@@ -1227,7 +1217,7 @@ export class Connection {
       dstPort: this.remote.port,
       seq,
       ack: ack ?? 0,
-      flags: { ...NO_FLAGS, rst: true, ack: ack !== undefined },
+      flags: { ...emptyFlags(), rst: true, ack: ack !== undefined },
       window: 0,
       urgentPointer: 0,
       options: [],

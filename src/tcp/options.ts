@@ -3,6 +3,7 @@
  * 3.7.1), window scale and timestamps (RFC 7323), SACK (RFC 2018). Layouts are 4-byte aligned
  * with NOPs the way real stacks lay them out, so captures look familiar.
  */
+import { findOption } from '../wire/tcp-options.js';
 import type { TcpOption, TcpSegment } from '../wire/types.js';
 
 /** Which real stack's SYN option order to copy. */
@@ -62,38 +63,6 @@ export function segmentOptions(
   return out;
 }
 
-/** Bytes the options take on the wire. */
-export function optionsLength(options: readonly TcpOption[]): number {
-  let n = 0;
-  for (const o of options) {
-    switch (o.kind) {
-      case 'eol':
-      case 'nop':
-        n += 1;
-        break;
-      case 'mss':
-        n += 4;
-        break;
-      case 'wscale':
-        n += 3;
-        break;
-      case 'sack-permitted':
-        n += 2;
-        break;
-      case 'sack':
-        n += 2 + 8 * o.blocks.length;
-        break;
-      case 'timestamp':
-        n += 10;
-        break;
-      case 'unknown':
-        n += 2 + o.data.byteLength;
-        break;
-    }
-  }
-  return n;
-}
-
 /**
  * SACK blocks that fit next to the other options (RFC 2018 3: 40 option bytes, so 4 blocks,
  * or 3 with timestamps).
@@ -119,11 +88,9 @@ export function readSynOptions(seg: TcpSegment): PeerSynOptions {
 }
 
 export function readTimestamp(seg: TcpSegment): { value: number; echo: number } | undefined {
-  for (const o of seg.options) if (o.kind === 'timestamp') return o;
-  return undefined;
+  return findOption(seg, 'timestamp');
 }
 
 export function readSackBlocks(seg: TcpSegment): Array<[number, number]> {
-  for (const o of seg.options) if (o.kind === 'sack') return o.blocks;
-  return [];
+  return findOption(seg, 'sack')?.blocks ?? [];
 }

@@ -6,7 +6,8 @@ import { expect } from 'vitest';
 import type { TcpState } from '../../src/state/states.js';
 import { Connection, type ConnectionOptions } from '../../src/tcp/connection.js';
 import type { ConnectionConfig, ConnectionEvent } from '../../src/tcp/types.js';
-import type { TcpFlags, TcpOption, TcpSegment } from '../../src/wire/types.js';
+import { flagLetters, flagsFrom } from '../../src/wire/flags.js';
+import type { TcpOption, TcpSegment } from '../../src/wire/types.js';
 
 export const LOCAL = { address: '10.0.0.1', port: 40000 };
 export const REMOTE = { address: '10.0.0.2', port: 80 };
@@ -16,21 +17,7 @@ export const IRS = 1000;
 
 /** tcpdump-style flags: S, F, R, P, then '.' for ACK; e.g. 'S.', 'F.', 'R', '.'. */
 export function flagsOf(seg: TcpSegment): string {
-  const f = seg.flags;
-  return `${f.syn ? 'S' : ''}${f.fin ? 'F' : ''}${f.rst ? 'R' : ''}${f.psh ? 'P' : ''}${f.ack ? '.' : ''}`;
-}
-
-function parseFlags(s: string): TcpFlags {
-  return {
-    syn: s.includes('S'),
-    fin: s.includes('F'),
-    rst: s.includes('R'),
-    psh: s.includes('P'),
-    ack: s.includes('.'),
-    urg: false,
-    ece: false,
-    cwr: false,
-  };
+  return flagLetters(seg.flags);
 }
 
 export interface SegSpec {
@@ -58,7 +45,7 @@ export function seg(spec: SegSpec): TcpSegment {
     dstPort: LOCAL.port,
     seq: spec.seq >>> 0,
     ack: (spec.ack ?? 0) >>> 0,
-    flags: parseFlags(spec.flags),
+    flags: flagsFrom(spec.flags),
     window: spec.window ?? 65535,
     urgentPointer: 0,
     options: spec.options ?? [],
