@@ -96,8 +96,9 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       try {
         return startTrace(options, filter);
       } catch (err) {
-        if (source === 'tracefs') throw err;
-        options.onNote?.(`cannot trace with tracefs (${(err as Error).message})`);
+        const message = `cannot trace with tracefs (${(err as Error).message})`;
+        if (source === 'tracefs') throw new TraceUnavailableError(message);
+        options.onNote?.(message);
       }
     } else if (source === 'tracefs') {
       throw new TraceUnavailableError(why);
@@ -121,20 +122,38 @@ export class TraceUnavailableError extends Error {
  */
 function taskName(pid: number, task: string): string {
   if (task !== '<...>' || pid === 0) return task;
+  const known = commCache.get(pid);
+  if (known !== undefined) return known;
+  let name = task;
   try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() || task;
+    name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim() || task;
   } catch {
-    return task;
+    // The task has exited: keep `<...>`.
   }
+  // Pids are reused, so the cache is kept small and short-lived.
+  if (commCache.size >= COMM_CACHE_SIZE) commCache.clear();
+  commCache.set(pid, name);
+  return name;
 }
+
+const COMM_CACHE_SIZE = 256;
+const commCache = new Map<number, string>();
 
 /** A `cat` of one trace_pipe, line by line; `done` resolves once it has exited. */
 function readPipe(
   path: string,
   onLine: (line: string) => void,
+  onError: (err: Error) => void,
 ): { child: ChildProcess; done: Promise<void> } {
   const child = spawn('cat', [path], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const done = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const done = new Promise<void>((resolve) => {
+    child.once('close', () => resolve());
+    // No `cat` (a minimal container): nothing will be read; say so instead of crashing.
+    child.once('error', (err) => {
+      onError(err);
+      resolve();
+    });
+  });
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', onLine);
   return { child, done };
 }
@@ -208,27 +227,38 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
     }
   };
   const readers: { child: ChildProcess; done: Promise<void> }[] = [];
+  const readError = (err: Error): void => {
+    options.onNote?.(`cannot read the trace with \`cat\`: ${err.message}`);
+  };
   try {
     readers.push(
-      readPipe(instance.pipePath, (line) => {
-        const t = parseTraceLine(line);
-        if (!t) return;
-        if (!skInstance) {
-          onTransition(t, undefined);
-          return;
-        }
-        pairer.addTransition(t, performance.now());
-        afterPairing();
-      }),
+      readPipe(
+        instance.pipePath,
+        (line) => {
+          const t = parseTraceLine(line);
+          if (!t) return;
+          if (!skInstance) {
+            onTransition(t, undefined);
+            return;
+          }
+          pairer.addTransition(t, performance.now());
+          afterPairing();
+        },
+        readError,
+      ),
     );
     if (skInstance) {
       readers.push(
-        readPipe(skInstance.pipePath, (line) => {
-          const f = parseTraceFieldsLine(line);
-          if (!f) return;
-          pairer.addFields(f, performance.now());
-          afterPairing();
-        }),
+        readPipe(
+          skInstance.pipePath,
+          (line) => {
+            const f = parseTraceFieldsLine(line);
+            if (!f) return;
+            pairer.addFields(f, performance.now());
+            afterPairing();
+          },
+          readError,
+        ),
       );
     }
   } catch (err) {
