@@ -30,6 +30,7 @@
 import type { Endpoint, TcpState } from '../state/states.js';
 import { emptyFlags } from '../wire/flags.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt, seqMax } from '../wire/seq.js';
+import { tcpOptionsLength } from '../wire/tcp-options.js';
 import type { TcpOption, TcpSegment } from '../wire/types.js';
 import { NewReno } from './congestion.js';
 import {
@@ -1098,7 +1099,12 @@ export class Connection {
   }
 
   /** Builds a data/FIN segment at `seq` with `len` payload bytes and advances sndNxt. */
-  private buildSegment(now: number, seq: number, len: number): TcpSegment {
+  private buildSegment(now: number, seq: number, wanted: number): TcpSegment {
+    const options = this.segmentOptions(now);
+    // SACK blocks beyond the timestamps take room from the payload so that header, options
+    // and data stay within the peer's MSS + 40 (RFC 6691), i.e. within the path MTU.
+    const extra = tcpOptionsLength(options) - (this.tsOk ? TS_OPTION_BYTES : 0);
+    const len = extra > 0 ? Math.min(wanted, Math.max(1, this.effSndMss() - extra)) : wanted;
     const offset = seqDiff(seq, this.bufSeq);
     const payload = this.sendBuf.peek(offset, len);
     const end = seqAdd(seq, payload.byteLength);
@@ -1119,7 +1125,7 @@ export class Connection {
       },
       window: this.windowField(),
       urgentPointer: 0,
-      options: this.segmentOptions(now),
+      options,
       payload,
     };
     const segEnd = seqAdd(end, fin ? 1 : 0);

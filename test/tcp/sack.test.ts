@@ -124,3 +124,20 @@ describe('SACK (RFC 2018)', () => {
     expectSegments(c, 33, [{ flags: '.', seq: s(2), len: MSS }]);
   });
 });
+
+describe('SACK blocks on data segments', () => {
+  it('take room from the payload so the segment stays within MSS', () => {
+    const c = established({ ...SACK_CFG, nagle: false }, SACK_OK);
+    send(c, seg({ flags: '.', seq: IRS + 101, ack: ISS + 1, data: 100 }), 20);
+    expectSegments(c, 20, [{ flags: '.', ack: IRS + 1 }]);
+    c.send(new Uint8Array(3000));
+    const out = expectSegments(c, 21, [{ flags: '.' }, { flags: '.' }, { flags: 'P.' }]);
+    for (const s of out) {
+      const sack = s.options.find((o) => o.kind === 'sack');
+      expect(sack).toBeDefined();
+      // 2 NOPs + kind/length + one 8-byte block = 12 bytes of options.
+      expect(s.payload.byteLength + 12).toBeLessThanOrEqual(1460);
+    }
+    expect(out.map((s) => s.payload.byteLength)).toEqual([1448, 1448, 104]);
+  });
+});
