@@ -148,16 +148,23 @@ function closeWaitLeaks(sockets: readonly HostSocket[], context: DiagnoseContext
     if (group.length < CLOSE_WAIT_WARN) continue;
     const first = group[0];
     const owner = ownerLabel(first);
-    const unread = group.filter((s) => s.recvQ > 0).length;
+    // Recv-Q counts the peer's FIN too (rcv_nxt - copied_seq) until read() returns 0, so any
+    // Recv-Q > 0 in CLOSE_WAIT means the program has not read this socket to its end.
+    const notReadToEnd = group.filter((s) => s.recvQ > 0).length;
     const evidence = [
       `${group.length} sockets in CLOSE_WAIT owned by ${owner}: ${countPorts(group)}`,
       ...sortedByCount(groupBy(group, (s) => s.remote.address))
         .slice(0, EVIDENCE_LINES)
         .map(([peer, list]) => `${list.length} from peer ${peer}`),
     ];
-    if (unread > 0) {
+    if (notReadToEnd > 0) {
       evidence.push(
-        `${unread} of them still hold unread data (Recv-Q > 0): the process stopped reading them too`,
+        `${notReadToEnd} were never read to the end (Recv-Q > 0; it counts the peer's FIN until read() returns 0): the program is not reading them at all`,
+      );
+    }
+    if (notReadToEnd < group.length) {
+      evidence.push(
+        `${group.length - notReadToEnd} were read to the end (Recv-Q 0): read() returned 0 and the program still did not close()`,
       );
     }
     evidence.push(
@@ -182,7 +189,7 @@ function closeWaitLeaks(sockets: readonly HostSocket[], context: DiagnoseContext
         process: first.process ?? null,
         uid: first.uid ?? null,
         count: group.length,
-        withUnreadData: unread,
+        notReadToEnd,
         localPorts: [...new Set(group.map((s) => s.local.port))].sort((a, b) => a - b),
       },
     });

@@ -3,6 +3,10 @@
  * request per address family, answered with one `inet_diag_msg` per socket. Faster than
  * /proc/net/tcp on large hosts (binary, no text formatting in the kernel) and it carries what
  * /proc lacks: the listen backlog (idiag_wqueue of a LISTEN socket is sk_max_ack_backlog).
+ *
+ * Netlink headers and inet_diag_msg's counters are in host byte order, read here as
+ * little-endian (every platform koffi ships for: x64, arm64, riscv64, loong64); ports and
+ * addresses in inet_diag_sockid are in network order.
  */
 import { formatIpv4, formatIpv6 } from './address.js';
 import { HostError } from './errors.js';

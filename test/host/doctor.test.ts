@@ -54,7 +54,7 @@ describe('diagnose', () => {
       pid: 4321,
       process: 'leaky',
       count: CLOSE_WAIT_WARN + 1,
-      withUnreadData: 1,
+      notReadToEnd: 1,
     });
     expect(f.title).toContain('pid 4321 (leaky)');
     expect(f.advice.join(' ')).toMatch(/close\(\)/);

@@ -100,7 +100,14 @@ export function renderSummary(
   lang: Lang = 'en',
 ): string[] {
   const where = snapshot.netns ? ` in ${snapshot.netns}` : ' on this machine';
-  const lines: string[] = [c.bold(`${plural(summary.total, 'TCP socket')}${where}`), ''];
+  const lines: string[] = [
+    c.bold(`${plural(summary.total, 'TCP socket')}${where}`),
+    ...wrap(
+      'Every TCP connection is in one of the states of RFC 9293; here is how many are in each, and what that state means.',
+      width,
+    ).map((l) => c.dim(l)),
+    '',
+  ];
   if (summary.states.length > 0) {
     lines.push(
       ...renderTable(
