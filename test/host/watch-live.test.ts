@@ -11,13 +11,13 @@
  * LAST_ACK -> CLOSED. Unless --raw, watch looks such a CLOSED up in /proc/net/tcp, finds the
  * time-wait socket, and reports FIN_WAIT2 -> TIME_WAIT (with `reported: "CLOSED"`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { tracefsUnavailable } from '../../src/host/tracefs.js';
-import { isLinux, isRoot } from './helpers/live.js';
+import { hasCommand, isLinux, isRoot } from './helpers/live.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 /** The trace option that prints skaddr (Linux 6.3+). */
@@ -253,6 +253,39 @@ describe.skipIf(noTrace)(
           true,
         );
         if (hasFieldsOption) expect(new Set(client.map((t) => t.skaddr)).size).toBe(1);
+      },
+      20_000,
+    );
+
+    it.skipIf(!hasCommand('unshare') || !hasCommand('mountpoint'))(
+      'mounts tracefs when it is not mounted, and unmounts it after (in a private mount namespace)',
+      async () => {
+        const port = await freePort();
+        const connect = `const net=require('net');const s=net.createServer(c=>{c.resume();c.on('end',()=>c.end())}).listen(${port},'127.0.0.1',()=>{const c=net.connect(${port},'127.0.0.1',()=>c.end());c.resume();c.on('close',()=>s.close())})`;
+        // Only this namespace loses the mount; the rest of the machine keeps its tracefs.
+        const script = [
+          'umount /sys/kernel/tracing || exit 90',
+          `"${process.execPath}" "${CLI}" watch --json --duration 1.5 --port ${port} 2>/dev/null &`,
+          'watcher=$!',
+          'sleep 0.8',
+          `"${process.execPath}" -e "${connect}"`,
+          'wait $watcher; rc=$?',
+          'mountpoint -q /sys/kernel/tracing && exit 91',
+          'exit $rc',
+        ].join('\n');
+        const r = spawnSync(
+          'unshare',
+          ['--mount', '--propagation', 'private', 'sh', '-c', script],
+          {
+            encoding: 'utf8',
+            timeout: 15_000,
+          },
+        );
+        expect(r.status).toBe(0);
+        const client = parse(r.stdout.trim().split('\n')).transitions.filter(
+          (t) => t.remote.port === port,
+        );
+        expect(path(client).slice(0, 2)).toEqual(['CLOSED>SYN_SENT', 'SYN_SENT>ESTABLISHED']);
       },
       20_000,
     );
