@@ -11,12 +11,11 @@ export interface ParsedEndpoint extends Endpoint {
   family: 4 | 6;
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6 = /^[0-9a-f:.]+$/i;
 
 function isIpv4(text: string): boolean {
-  const m = IPV4.exec(text);
-  return m?.slice(1).every((octet) => Number(octet) <= 255) ?? false;
+  return IPV4.test(text);
 }
 
 function isIpv6(text: string): boolean {

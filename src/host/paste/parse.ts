@@ -19,13 +19,19 @@ function parseRow(line: string): ParsedRow | undefined {
   if (line.length > MAX_ROW_LENGTH) return undefined;
   const t = tokens(line);
   if (t.length === 0) return undefined;
-  return (
-    parseWindowsNetstatRow(t) ??
-    parseLinuxNetstatRow(t) ??
-    parseMacosNetstatRow(t) ??
-    parseSsRow(t, line) ??
-    parsePowershellRow(t)
-  );
+  // The first column says which tools can have printed the row; only those are tried.
+  switch (t[0]) {
+    case 'TCP':
+      return parseWindowsNetstatRow(t);
+    case 'tcp':
+    case 'tcp6':
+      return parseLinuxNetstatRow(t) ?? parseMacosNetstatRow(t) ?? parseSsRow(t, line);
+    case 'tcp4':
+    case 'tcp46':
+      return parseMacosNetstatRow(t);
+    default:
+      return parseSsRow(t, line) ?? parsePowershellRow(t);
+  }
 }
 
 export function parsePasted(text: string): PastedParse {
