@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { renderMermaid } from '../../src/render/mermaid.js';
@@ -114,7 +117,47 @@ describe('SVG', () => {
   });
 });
 
+const tshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0;
+
 describe('pcap', () => {
+  const handshake = (['SYN', 'SYN,ACK', 'ACK'] as const).map((flags, i) =>
+    emitPacket(
+      i === 1 ? { src: '10.0.0.2', dst: '10.0.0.1' } : { src: '10.0.0.1', dst: '10.0.0.2' },
+      {
+        srcPort: i === 1 ? 80 : 40000,
+        dstPort: i === 1 ? 40000 : 80,
+        seq: i === 1 ? 5000 : i === 0 ? 1000 : 1001,
+        ack: i === 0 ? 0 : i === 1 ? 1001 : 5001,
+        flags: flagsFrom(flags),
+        window: 65535,
+        urgentPointer: 0,
+        options: i < 2 ? [{ kind: 'mss', value: 1460 }] : [],
+        payload: new Uint8Array(),
+      },
+    ),
+  );
+
+  it.skipIf(!tshark)('is read by tshark without errors (skipped: no tshark here)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tcpstate-pcap-'));
+    try {
+      const file = join(dir, 'handshake.pcap');
+      writeFileSync(file, renderPcap(handshake.map((bytes, i) => ({ t: i * 10, bytes }))));
+      const r = spawnSync(
+        'tshark',
+        ['-r', file, '-T', 'fields', '-e', 'tcp.flags.str', '-e', 'frame.time_relative'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const rows = r.stdout.trim().split('\n');
+      expect(rows).toHaveLength(3);
+      expect(rows[1]).toMatch(/S.*0\.010/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes packets that the project’s pcap reader reads back', () => {
     const packet = emitPacket(
       { src: '10.0.0.1', dst: '10.0.0.2' },
