@@ -76,7 +76,7 @@ export function otherNames(state: TcpState): string[] {
 
 /** What `ss` prints for each state (iproute2 misc/ss.c). */
 const SS_NAMES: Readonly<Record<TcpState, readonly string[]>> = {
-  CLOSED: ['UNCONN', 'CLOSE'],
+  CLOSED: ['UNCONN'],
   LISTEN: ['LISTEN'],
   SYN_SENT: ['SYN-SENT'],
   SYN_RECV: ['SYN-RECV'],

@@ -9,7 +9,7 @@ import type { TcpState } from './states.js';
 export const STORIES_EN: Readonly<Record<TcpState, StateStory>> = {
   CLOSED: {
     meaning:
-      'There is no connection. RFC 9293 calls CLOSED "no connection state at all": nothing has been sent or received. Tools still show sockets in it (ss prints UNCONN or CLOSE): sockets that were created or bound but never connected, and connections that ended (reset, timed out) while the application still holds the descriptor.',
+      'There is no connection. RFC 9293 calls CLOSED "no connection state at all": nothing has been sent or received. Tools still show sockets in it (ss prints UNCONN, netstat CLOSE): sockets that were created or bound but never connected, and connections that ended (reset, timed out) while the application still holds the descriptor.',
     duration:
       'Until the application closes the socket or uses it. A socket left in CLOSE after a reset or timeout lives as long as the process keeps its descriptor.',
     many: 'Many CLOSE sockets owned by one process usually mean it does not close sockets whose connection failed (after ECONNRESET or ETIMEDOUT): a descriptor leak. Look at the owner with `ss -tanp state close`.',

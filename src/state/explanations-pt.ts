@@ -8,7 +8,7 @@ import type { TcpState } from './states.js';
 export const STORIES_PT: Readonly<Record<TcpState, StateStory>> = {
   CLOSED: {
     meaning:
-      'Não há conexão. A RFC 9293 diz que CLOSED é "nenhum estado de conexão": nada foi enviado nem recebido. As ferramentas ainda mostram sockets nele (o ss mostra UNCONN ou CLOSE): sockets criados ou associados a uma porta mas nunca conectados, e conexões que terminaram (reset, timeout) enquanto a aplicação ainda mantém o descritor.',
+      'Não há conexão. A RFC 9293 diz que CLOSED é "nenhum estado de conexão": nada foi enviado nem recebido. As ferramentas ainda mostram sockets nele (o ss mostra UNCONN, o netstat CLOSE): sockets criados ou associados a uma porta mas nunca conectados, e conexões que terminaram (reset, timeout) enquanto a aplicação ainda mantém o descritor.',
     duration:
       'Até a aplicação fechar o socket ou usá-lo. Um socket em CLOSE depois de um reset ou timeout vive enquanto o processo mantiver o descritor.',
     many: 'Muitos sockets em CLOSE de um mesmo processo costumam indicar que ele não fecha sockets cuja conexão falhou (depois de ECONNRESET ou ETIMEDOUT): um vazamento de descritores. Veja o dono com `ss -tanp state close`.',
