@@ -27,7 +27,9 @@ function tracefsRoot(): string | undefined {
 
 export function whyNoTracefs(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root for tracefs';
-  return tracefsRoot() ? undefined : 'tracefs with sock/inet_sock_set_state is not available';
+  const found = tracefsRoot();
+  if (found?.mounted) spawnSync('umount', [found.root]);
+  return found ? undefined : 'tracefs with sock/inet_sock_set_state is not available';
 }
 
 /** Kernel names (TCP_NEW_SYN_RECV, TCP_CLOSE, …) to ours. */
@@ -58,15 +60,18 @@ export function parseTraceLines(text: string, subnetPrefix: string): KernelTrans
 }
 
 export class KernelTrace {
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly unmount: string | undefined,
+  ) {}
 
   static start(tag: string): KernelTrace {
-    const root = tracefsRoot();
-    if (!root) throw new Error('tracefs is not available');
-    const dir = `${root}/instances/ts-${tag}-${process.pid}`;
+    const found = tracefsRoot();
+    if (!found) throw new Error('tracefs is not available');
+    const dir = `${found.root}/instances/ts-${tag}-${process.pid}`;
     mkdirSync(dir);
     writeFileSync(`${dir}/events/sock/inet_sock_set_state/enable`, '1');
-    return new KernelTrace(dir);
+    return new KernelTrace(dir, found.mounted ? found.root : undefined);
   }
 
   /** Stops tracing, removes the instance, and returns the transitions within `subnetPrefix`. */
@@ -74,6 +79,7 @@ export class KernelTrace {
     writeFileSync(`${this.dir}/events/sock/inet_sock_set_state/enable`, '0');
     const text = readFileSync(`${this.dir}/trace`, 'utf8');
     rmdirSync(this.dir);
+    if (this.unmount) spawnSync('umount', [this.unmount]);
     return parseTraceLines(text, subnetPrefix);
   }
 }
