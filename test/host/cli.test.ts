@@ -81,6 +81,22 @@ describe.skipIf(!isLinux || !existsSync(CLI))(`host commands through ${CLI}`, ()
     }
   });
 
+  it('plain `tcpstate` is the summary; an unknown command says so in one line', () => {
+    // Sockets come and go between two runs, so compare the shape, not the numbers.
+    const shape = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => /^\S/.test(l))
+        .map((l) => l.replace(/^\d+ TCP sockets?/, 'N TCP sockets'));
+    const plain = runCli([]);
+    expect(plain.status).toBe(0);
+    expect(shape(plain.stdout)).toEqual(shape(runCli(['summary']).stdout));
+    expect(shape(plain.stdout)).toContain('Listening ports');
+    const r = runCli(['frobnicate']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('tcpstate: unknown command "frobnicate"; see tcpstate --help\n');
+  });
+
   it('an unknown --netns is one line and exit 1', () => {
     const r = runCli(['doctor', '--netns', 'no-such-namespace-here']);
     expect(r.status).toBe(1);

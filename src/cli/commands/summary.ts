@@ -49,7 +49,13 @@ export function register(program: Command): void {
       '--lang <lang>',
       `language of the meanings: ${LANGS.join(' or ')} (default: from LC_ALL/LANG)`,
     )
-    .action(async (options: SummaryOptions) => {
+    // As the default command it also receives what commander did not recognize: `tcpstate foo`.
+    .allowExcessArguments()
+    .action(async (options: SummaryOptions, command: Command) => {
+      const unknown = command.args;
+      if (unknown.length > 0) {
+        throw new CliError(`unknown command "${unknown[0]}"; see tcpstate --help`);
+      }
       const lang = chooseLang(options.lang);
       const snapshot = await snapshotForCli({ netns: options.netns });
       const summary = summarize(snapshot.sockets, snapshot.context);
