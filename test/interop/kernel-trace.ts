@@ -17,12 +17,14 @@ export interface KernelTransition {
   to: TcpState;
 }
 
-function tracefsRoot(): string | undefined {
-  for (const root of TRACEFS)
-    if (existsSync(`${root}/events/sock/inet_sock_set_state`)) return root;
-  // tracefs may exist but not be mounted; mounting it changes nothing else.
+/** Where tracefs is, mounting it if needed (`mounted`: we did, and unmount it after). */
+function tracefsRoot(): { root: string; mounted: boolean } | undefined {
+  for (const root of TRACEFS) {
+    if (existsSync(`${root}/events/sock/inet_sock_set_state`)) return { root, mounted: false };
+  }
   spawnSync('mount', ['-t', 'tracefs', 'nodev', TRACEFS[0]]);
-  return existsSync(`${TRACEFS[0]}/events/sock/inet_sock_set_state`) ? TRACEFS[0] : undefined;
+  if (!existsSync(`${TRACEFS[0]}/events/sock/inet_sock_set_state`)) return undefined;
+  return { root: TRACEFS[0], mounted: true };
 }
 
 export function whyNoTracefs(): string | undefined {
