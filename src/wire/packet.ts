@@ -5,6 +5,7 @@
  */
 import { ipv4ToU32, readU32 } from './address.js';
 import { type Ipv4EmitHeader, ipv4HeaderLength, parseIpv4, writeIpv4Header } from './ipv4.js';
+import { allocPacket } from './slab.js';
 import { checkTcpFields, parseTcpU32, tcpHeaderLength, writeTcp } from './tcp.js';
 import { IPPROTO_TCP, type Ipv4Header, type ParseResult, type TcpSegment } from './types.js';
 
@@ -55,19 +56,48 @@ export function packetLength(tcp: TcpSegment, ipOptions?: Uint8Array): number {
 }
 
 /**
- * Emits an IPv4 packet carrying `tcp`, into one new buffer. Throws RangeError for fields that do
- * not fit (a port above 65535, more than 40 bytes of options, a packet above 65535 bytes, an
- * address that is not IPv4): those are bugs in the caller, not input from the network.
+ * Emits an IPv4 packet carrying `tcp`, into one buffer written once. The buffer may be a view
+ * into a slab shared with other packets (see slab.ts): `.slice()` it to own its ArrayBuffer.
+ * Throws RangeError for fields that do not fit (a port above 65535, more than 40 bytes of
+ * options, a packet above 65535 bytes, an address that is not IPv4): those are bugs in the
+ * caller, not input from the network.
  */
 export function emitPacket(ip: PacketIpFields, tcp: TcpSegment): Uint8Array {
   checkTcpFields(tcp);
   const src = ipv4ToU32(ip.src);
   const dst = ipv4ToU32(ip.dst);
+  const out = allocPacket(packetLength(tcp, ip.options));
+  writePacketU32(out, 0, ip, src, dst, tcp);
+  return out;
+}
+
+/**
+ * Writes the packet `emitPacket` would make into `out` at `offset` (room: `packetLength`), for
+ * a caller that manages its own buffers. Returns the bytes written.
+ */
+export function writePacket(
+  out: Uint8Array,
+  offset: number,
+  ip: PacketIpFields,
+  tcp: TcpSegment,
+): number {
+  checkTcpFields(tcp);
+  return writePacketU32(out, offset, ip, ipv4ToU32(ip.src), ipv4ToU32(ip.dst), tcp);
+}
+
+function writePacketU32(
+  out: Uint8Array,
+  offset: number,
+  ip: PacketIpFields,
+  src: number,
+  dst: number,
+  tcp: TcpSegment,
+): number {
   const ipHeaderLength = ipv4HeaderLength(ip.options);
-  const out = new Uint8Array(ipHeaderLength + tcpHeaderLength(tcp.options) + tcp.payload.length);
+  const total = ipHeaderLength + tcpHeaderLength(tcp.options) + tcp.payload.length;
   writeIpv4Header(
     out,
-    0,
+    offset,
     {
       src,
       dst,
@@ -79,8 +109,8 @@ export function emitPacket(ip: PacketIpFields, tcp: TcpSegment): Uint8Array {
       dontFragment: ip.dontFragment ?? true,
       options: ip.options,
     },
-    out.length,
+    total,
   );
-  writeTcp(out, ipHeaderLength, tcp, src, dst);
-  return out;
+  writeTcp(out, offset + ipHeaderLength, tcp, src, dst);
+  return total;
 }
