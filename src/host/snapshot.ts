@@ -86,6 +86,9 @@ export async function takeSnapshot(options: SnapshotOptions = {}): Promise<Snaps
       result = inNetns(lib, target, () => read('/proc/thread-self/net', source !== 'proc'));
     }
     if (!result) {
+      if (source === 'netlink') {
+        throw new HostError('EPERM', `netlink in ${target.label} needs setns, which needs root`);
+      }
       if (!target.procNetDir) {
         throw new HostError(
           'EPERM',
