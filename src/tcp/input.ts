@@ -1,0 +1,430 @@
+/**
+ * Segment arrival (RFC 9293 3.10.7) in the RFC's order of checks: PAWS (RFC 7323 5), sequence
+ * number, RST (RFC 5961 3), SYN (RFC 5961 4), ACK (RFC 5961 5, RFC 5681, RFC 6582), text, FIN.
+ */
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
+import type { TcpSegment } from '../wire/types.js';
+import { readSackBlocks, readSynOptions, readTimestamp } from './options.js';
+import {
+  DEFAULT_SEND_MSS,
+  MAX_UNSCALED_WINDOW,
+  RECEIVING_STATES,
+  RTO_AFTER_SYN_TIMEOUT,
+} from './tcb.js';
+import { TcbTimers } from './timers.js';
+
+export abstract class TcbInput extends TcbTimers {
+  /** RFC 9293 3.10.7.1: a segment for a connection that no longer exists. */
+  protected segmentInClosed(seg: TcpSegment): void {
+    this.drop();
+    if (seg.flags.rst) return;
+    this.queueRstFor(seg);
+  }
+
+  /** RFC 9293 3.10.7.3 (SYN-SENT). */
+  protected segmentInSynSent(now: number, seg: TcpSegment): void {
+    const f = seg.flags;
+    let ackOk = false;
+    if (f.ack) {
+      // First: an ACK outside (ISS, SND.NXT] is unacceptable; answer with RST unless RST.
+      if (seqLe(seg.ack, this.iss) || seqGt(seg.ack, this.sndMax)) {
+        this.drop();
+        if (!f.rst) this.queueRst(seg.ack, undefined);
+        return;
+      }
+      ackOk = seqLe(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndMax);
+    }
+    if (f.rst) {
+      // Second: RST counts only when it acknowledges our SYN (RFC 5961 3.2 for SYN-SENT).
+      if (ackOk) {
+        this.stats.resetsReceived++;
+        this.finish(now, 'refused', 'rcv RST');
+      } else this.drop();
+      return;
+    }
+    if (!f.syn) {
+      this.drop();
+      return;
+    }
+    // Fourth: SYN.
+    this.takePeerSyn(seg);
+    if (ackOk) {
+      this.ackSyn(now, seg.ack);
+      this.setState(now, 'ESTABLISHED', 'rcv SYN,ACK');
+      if (this.finQueued) this.setState(now, 'FIN_WAIT1', this.finCause);
+      this.ackNow = true;
+      // RFC 9293 3.10.7.3: continue with data or FIN on the SYN,ACK from the sixth step.
+      this.processText(now, { ...seg, seq: seqAdd(seg.seq, 1), flags: { ...f, syn: false } });
+    } else {
+      // Simultaneous open: answer with SYN,ACK on our original ISS.
+      this.setState(now, 'SYN_RECV', 'rcv SYN');
+      this.synPending = true;
+    }
+  }
+
+  /** RFC 9293 3.10.7.4: SYN-RECEIVED and the synchronized states. */
+  protected segmentInSynchronized(now: number, inSeg: TcpSegment): void {
+    let seg = inSeg;
+    let f = seg.flags;
+    let establishCause = 'rcv ACK';
+    if (this.st === 'SYN_RECV' && f.syn && seg.seq === this.irs) {
+      if (!f.ack) {
+        // The peer's SYN again: our SYN,ACK was lost; send it again.
+        if (!f.rst) this.synPending = true;
+        return;
+      }
+      // Simultaneous open: the peer's SYN,ACK. Its SYN is a duplicate; keep the ACK.
+      seg = { ...seg, seq: seqAdd(seg.seq, 1), flags: { ...f, syn: false } };
+      f = seg.flags;
+      establishCause = 'rcv SYN,ACK';
+    }
+    const ts = this.tsOk ? readTimestamp(seg) : undefined;
+    // RFC 7323 (5.3) R1: PAWS, before the sequence check; RSTs are exempt.
+    if (ts !== undefined && !f.rst && seqLt(ts.value, this.tsRecent)) {
+      this.stats.pawsDropped++;
+      this.drop();
+      this.ackNow = true;
+      return;
+    }
+    // First: sequence number check (RFC 9293 3.10.7.4 table).
+    if (!this.acceptable(seg)) {
+      this.drop();
+      if (!f.rst) {
+        this.ackNow = true;
+        // RFC 9293: TIME-WAIT acknowledges a retransmitted FIN and restarts the 2MSL timer.
+        if (this.st === 'TIME_WAIT' && f.fin) this.timeWaitDeadline = now + 2 * this.config.msl;
+      }
+      return;
+    }
+    // RFC 7323 (4.3): remember the newest timestamp of a segment at or before Last.ACK.sent.
+    if (ts !== undefined && seqLe(seg.seq, this.lastAckSent)) {
+      this.tsRecent = ts.value;
+    }
+    // Second: RST (RFC 5961 3.2: only an exact match resets; in-window gets a challenge ACK).
+    if (f.rst) {
+      this.onRst(now, seg);
+      return;
+    }
+    // Fourth: SYN in a synchronized state (RFC 5961 4): challenge ACK, drop.
+    if (f.syn) {
+      this.drop();
+      this.challengeAck(now);
+      return;
+    }
+    // Fifth: ACK.
+    if (!f.ack) {
+      this.drop();
+      return;
+    }
+    if (this.st === 'SYN_RECV') {
+      if (!(seqLt(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndMax))) {
+        this.drop();
+        this.queueRst(seg.ack, undefined);
+        return;
+      }
+      this.ackSyn(now, seg.ack);
+      this.setState(now, 'ESTABLISHED', establishCause);
+      if (this.finQueued) this.setState(now, 'FIN_WAIT1', this.finCause);
+    }
+    if (!this.processAck(now, seg, ts)) return;
+    if (this.st === 'CLOSED') return;
+    if (this.st === 'TIME_WAIT') {
+      // Only a retransmitted FIN can come here (RFC 9293): ACK it, restart 2MSL.
+      if (f.fin) {
+        this.ackNow = true;
+        this.timeWaitDeadline = now + 2 * this.config.msl;
+      }
+      return;
+    }
+    // Sixth (URG) is not implemented: urgent data is delivered as ordinary data.
+    // Seventh and eighth: text and FIN.
+    this.processText(now, seg);
+  }
+
+  /** RFC 9293 3.10.7.4 first check: is any of the segment inside the receive window? */
+  protected acceptable(seg: TcpSegment): boolean {
+    const len = this.segLen(seg);
+    const wnd = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
+    const inWnd = (s: number) => seqLe(this.rcvNxt, s) && seqLt(s, seqAdd(this.rcvNxt, wnd));
+    // RFC 9293 3.10.7.4: with a zero window, a segment at RCV.NXT is still taken for its ACK
+    // and RST (its text is trimmed away in processText).
+    if (wnd === 0) return seg.seq === this.rcvNxt;
+    if (len === 0) return inWnd(seg.seq);
+    return inWnd(seg.seq) || inWnd(seqAdd(seg.seq, len - 1));
+  }
+
+  protected onRst(now: number, seg: TcpSegment): void {
+    if (seg.seq !== this.rcvNxt) {
+      // RFC 5961 (3.2): in the window but not exact: challenge ACK.
+      this.drop();
+      this.challengeAck(now);
+      return;
+    }
+    this.stats.resetsReceived++;
+    switch (this.st) {
+      case 'TIME_WAIT':
+        // RFC 1337 (TIME-WAIT assassination, fix 1): ignore RST in TIME-WAIT.
+        this.drop();
+        return;
+      case 'SYN_RECV':
+        // RFC 9293: a passive open goes back to LISTEN (the listener in stack/ stays); an
+        // active (simultaneous) open was refused.
+        this.finish(now, this.passive ? 'reset' : 'refused', 'rcv RST');
+        return;
+      default:
+        this.finish(now, 'reset', 'rcv RST');
+    }
+  }
+
+  /**
+   * RFC 9293 3.10.7.4 fifth step for synchronized states. Returns false when the segment must
+   * be dropped here.
+   */
+  protected processAck(
+    now: number,
+    seg: TcpSegment,
+    ts: { value: number; echo: number } | undefined,
+  ): boolean {
+    const ack = seg.ack;
+    // RFC 5961 (5.2): acceptable only if SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT.
+    if (seqGt(ack, this.sndMax) || seqLt(ack, seqAdd(this.sndUna, -this.maxSndWnd))) {
+      this.drop();
+      this.challengeAck(now);
+      return false;
+    }
+    const window = seg.window * 2 ** this.sndWndScale;
+    if (seqGt(ack, this.sndUna)) {
+      this.onNewAck(now, seg, ts);
+    } else if (
+      ack === this.sndUna &&
+      seg.payload.byteLength === 0 &&
+      !seg.flags.fin &&
+      window === this.sndWnd &&
+      window > 0 &&
+      seqGt(this.sndMax, this.sndUna)
+    ) {
+      // RFC 5681 (2): a duplicate ACK.
+      this.stats.dupAcksIn++;
+      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndMax);
+      if (this.cc.onDupAck(ack, this.sndMax, this.flight())) {
+        this.stats.fastRetransmits++;
+        this.rtxSeq = this.sndUna;
+        this.rttSeq = undefined;
+      } else if (this.cc.inRecovery && this.sackOk) {
+        this.rtxSeq = this.scoreboard.nextHole(this.rtxHigh(), this.sndMax);
+      }
+    } else if (this.sackOk) {
+      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndMax);
+    }
+    // RFC 9293 3.10.7.4: update the send window from newer segments only.
+    if (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, ack))) {
+      this.sndWnd = window;
+      this.sndWl1 = seg.seq;
+      this.sndWl2 = ack;
+      this.maxSndWnd = Math.max(this.maxSndWnd, window);
+      if (window > 0) this.persistCount = 0;
+      this.persistUnanswered = 0;
+    }
+    return true;
+  }
+
+  protected onNewAck(
+    now: number,
+    seg: TcpSegment,
+    ts: { value: number; echo: number } | undefined,
+  ): void {
+    const ack = seg.ack;
+    const acked = seqDiff(ack, this.sndUna);
+    // Bytes of the send buffer covered (the FIN's sequence number is not in the buffer).
+    const dataAcked = Math.min(Math.max(0, seqDiff(ack, this.bufSeq)), this.sendBuf.length);
+    if (dataAcked > 0) {
+      this.sendBuf.consume(dataAcked);
+      this.bufSeq = seqAdd(this.bufSeq, dataAcked);
+      if (this.writeBlocked) {
+        this.writeBlocked = false;
+        this.events.push({ type: 'writable' });
+      }
+    }
+    this.sndUna = ack;
+    if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
+    this.rtxCount = 0;
+    this.scoreboard.update(this.sackOk ? readSackBlocks(seg) : [], ack, this.sndMax);
+    // RTT sample: TSecr (RFC 7323 4.1) or the timed segment (RFC 6298 3, Karn's rule).
+    if (ts !== undefined && ts.echo !== 0) {
+      this.rtt.sample(seqDiff(this.tsVal(now), ts.echo));
+    } else if (this.rttSeq !== undefined && seqGe(ack, this.rttSeq)) {
+      this.rtt.sample(now - this.rttStart);
+      this.rttSeq = undefined;
+    }
+    const partial = this.cc.onNewAck(ack, acked, this.flight());
+    if (partial) {
+      // RFC 6582 (3.2 step 4): retransmit the first unacknowledged segment.
+      this.rtxSeq = this.sndUna;
+      this.rttSeq = undefined;
+    } else if (!this.cc.inRecovery) {
+      this.rtxHighMark = ack;
+    }
+    // RFC 6298 (5.2, 5.3): stop the timer, or restart it for the remaining data.
+    this.rtxDeadline = undefined;
+    this.unackedSince = seqGt(this.sndMax, this.sndUna) ? now : undefined;
+    const finAcked = this.finQueued && seqGt(ack, this.finSeq);
+    if (!finAcked) return;
+    switch (this.st) {
+      case 'FIN_WAIT1': {
+        // FIN and the ACK of our FIN together: FIN_WAIT1 -> TIME_WAIT in the FIN step.
+        const finInOrder = seg.flags.fin && seqAdd(seg.seq, seg.payload.byteLength) === this.rcvNxt;
+        if (!finInOrder) {
+          this.setState(now, 'FIN_WAIT2', 'rcv ACK');
+          if (this.orphan) this.finWait2Deadline = now + this.config.finWait2Timeout;
+        }
+        break;
+      }
+      case 'CLOSING':
+        this.enterTimeWait(now, 'rcv ACK');
+        break;
+      case 'LAST_ACK':
+        this.finish(now, 'normal', 'rcv ACK');
+        break;
+    }
+  }
+
+  /** Seventh and eighth steps: deliver text, then process FIN. */
+  protected processText(now: number, seg: TcpSegment): void {
+    let seq = seg.seq;
+    let data = seg.payload;
+    let fin = seg.flags.fin;
+    if (data.byteLength > 0 || fin) {
+      // Trim what we already have and what lies beyond the advertised window.
+      const before = seqDiff(this.rcvNxt, seq);
+      if (before > 0) {
+        data = data.subarray(Math.min(before, data.byteLength));
+        seq = this.rcvNxt;
+      }
+      const room = Math.max(0, seqDiff(this.rcvAdvEdge, seq));
+      if (data.byteLength > room) {
+        data = data.subarray(0, room);
+        fin = false;
+        // Part of the segment did not fit: tell the peer where the window ends.
+        this.ackNow = true;
+      }
+    }
+    if (fin && this.peerFinSeq === undefined) this.peerFinSeq = seqAdd(seq, data.byteLength);
+    if (data.byteLength > 0) {
+      if (!RECEIVING_STATES.has(this.st)) {
+        // CLOSE_WAIT, CLOSING, LAST_ACK: the peer's FIN came already; data cannot follow it.
+        this.drop();
+        return;
+      }
+      if (this.orphan) {
+        // Nobody will read it: reset, as Linux does (RFC 9293 3.10.4, RFC 2525 2.17).
+        this.resetAndFinish(now, 'aborted', 'rcv data after close()');
+        return;
+      }
+      this.onData(now, seq, data);
+    }
+    if (this.peerFinSeq !== undefined && !this.peerFinDone && this.rcvNxt === this.peerFinSeq) {
+      this.onFin(now, seg.flags.fin);
+    }
+  }
+
+  protected onData(now: number, seq: number, data: Uint8Array): void {
+    this.stats.bytesIn += data.byteLength;
+    this.rcvMss = Math.max(this.rcvMss, data.byteLength);
+    // Copy: the caller's buffer may be a view of a link buffer that is reused.
+    const own = data.slice();
+    if (seq === this.rcvNxt) {
+      const hadGap = this.recvBuf.hasOoo;
+      this.recvBuf.push(own);
+      this.rcvNxt = seqAdd(this.rcvNxt, own.byteLength);
+      if (hadGap) {
+        this.rcvNxt = this.recvBuf.drainOoo(this.rcvNxt);
+        // RFC 5681 (4.2): ACK at once when a gap is filled.
+        this.ackNow = true;
+      }
+      this.readablePending = true;
+      if (!this.config.delayedAck || seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.rcvMss) {
+        this.ackNow = true;
+      } else if (this.delAckDeadline === undefined) {
+        this.delAckDeadline = now + this.config.delayedAckTimeout;
+      }
+    } else {
+      // RFC 5681 (4.2): out-of-order data gets an immediate (duplicate) ACK, with SACK blocks.
+      this.stats.outOfOrder++;
+      this.recvBuf.insertOoo(seq, own);
+      this.ackNow = true;
+    }
+  }
+
+  protected onFin(now: number, withSegment: boolean): void {
+    this.peerFinDone = true;
+    this.rcvNxt = seqAdd(this.rcvNxt, 1);
+    this.ackNow = true;
+    this.events.push({ type: 'end' });
+    const cause = 'rcv FIN';
+    void withSegment;
+    switch (this.st) {
+      case 'SYN_RECV':
+      case 'ESTABLISHED':
+        this.setState(now, 'CLOSE_WAIT', cause);
+        break;
+      case 'FIN_WAIT1':
+        if (seqGt(this.sndUna, this.finSeq) && this.finQueued) {
+          this.enterTimeWait(now, 'rcv FIN,ACK');
+        } else {
+          this.setState(now, 'CLOSING', cause);
+        }
+        break;
+      case 'FIN_WAIT2':
+        this.finWait2Deadline = undefined;
+        this.enterTimeWait(now, cause);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Reads the peer's SYN: its ISN, window and options (negotiated only if we offer too). */
+  protected takePeerSyn(seg: TcpSegment): void {
+    this.irs = seg.seq;
+    this.rcvNxt = seqAdd(seg.seq, 1);
+    this.lastAckSent = this.rcvNxt;
+    this.rcvAdvEdge = seqAdd(
+      this.rcvNxt,
+      Math.min(this.config.receiveBufferSize, MAX_UNSCALED_WINDOW),
+    );
+    const o = readSynOptions(seg);
+    this.sndMss = o.mss ?? DEFAULT_SEND_MSS;
+    // RFC 7323 (2.2, 3.2): window scaling and timestamps only when both SYNs carry them.
+    // In SYN_SENT we offered according to config; in LISTEN we answer only what we offer.
+    this.wscaleOk = this.config.windowScale && o.wscale !== undefined;
+    this.sndWndScale = this.wscaleOk ? (o.wscale ?? 0) : 0;
+    if (!this.wscaleOk) this.rcvWndScale = 0;
+    this.tsOk = this.config.timestamps && o.tsValue !== undefined;
+    if (this.tsOk) this.tsRecent = o.tsValue ?? 0;
+    // RFC 2018 (2): SACK-permitted only in SYNs.
+    this.sackOk = this.config.sack && o.sackPermitted;
+    // RFC 9293 3.10.7.3: the SYN's window is never scaled.
+    this.sndWnd = seg.window;
+    this.maxSndWnd = seg.window;
+    this.sndWl1 = seg.seq;
+    this.sndWl2 = seg.ack;
+    this.rcvMss = Math.min(this.config.mss, DEFAULT_SEND_MSS);
+    this.cc.setMss(this.effSndMss(), this.config.initialCwndSegments);
+  }
+
+  /** Our SYN was acknowledged (SYN_SENT on SYN,ACK, SYN_RECV on ACK). */
+  protected ackSyn(now: number, ack: number): void {
+    this.sndUna = ack;
+    if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
+    this.rtxDeadline = undefined;
+    this.rtxCount = 0;
+    if (this.rttSeq !== undefined && seqGe(ack, this.rttSeq)) {
+      this.rtt.sample(now - this.rttStart);
+      this.rttSeq = undefined;
+    }
+    this.unackedSince = undefined;
+    if (this.synRetransmitted) this.rtt.resetAfterSynTimeout(RTO_AFTER_SYN_TIMEOUT);
+    // RFC 5681 (3.1): after a retransmitted SYN the initial window is one segment.
+    if (this.synRetransmitted) this.cc.cwnd = this.effSndMss();
+  }
+}

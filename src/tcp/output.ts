@@ -1,0 +1,196 @@
+/**
+ * What a connection sends (RFC 9293 3.7, 3.8.6): SYN and SYN,ACK with their options, data and
+ * FIN within the send and congestion windows, Nagle and sender SWS avoidance, pure ACKs.
+ */
+import { emptyFlags } from '../wire/flags.js';
+import { seqAdd, seqDiff, seqGt, seqLe, seqLt, seqMax } from '../wire/seq.js';
+import { tcpOptionsLength } from '../wire/tcp-options.js';
+import type { TcpOption, TcpSegment } from '../wire/types.js';
+import { maxSackBlocks, segmentOptions, synOptions } from './options.js';
+import { MAX_UNSCALED_WINDOW, SENDING_STATES, Tcb, TS_OPTION_BYTES } from './tcb.js';
+
+export abstract class TcbOutput extends Tcb {
+  protected buildSyn(now: number): TcpSegment {
+    this.synPending = false;
+    const synAck = this.st === 'SYN_RECV';
+    const retransmit = seqGt(this.sndMax, this.iss);
+    // In a SYN,ACK, offer only what the peer's SYN offered (RFC 7323 1.3, RFC 2018 2).
+    const offerWscale = synAck ? this.wscaleOk : this.config.windowScale;
+    const offerTs = synAck ? this.tsOk : this.config.timestamps;
+    const offerSack = synAck ? this.sackOk : this.config.sack;
+    const options = synOptions(this.config.synOptionLayout, {
+      mss: this.config.mss,
+      wscale: offerWscale ? this.rcvWndScale : undefined,
+      sackPermitted: offerSack,
+      ts: offerTs ? { value: this.tsVal(now), echo: synAck ? this.tsRecent : 0 } : undefined,
+    });
+    const seg: TcpSegment = {
+      srcPort: this.local.port,
+      dstPort: this.remote.port,
+      seq: this.iss,
+      ack: synAck ? this.rcvNxt : 0,
+      flags: { ...emptyFlags(), syn: true, ack: synAck },
+      window: Math.min(this.config.receiveBufferSize, MAX_UNSCALED_WINDOW),
+      urgentPointer: 0,
+      options,
+      payload: new Uint8Array(0),
+    };
+    this.sndNxt = seqAdd(this.iss, 1);
+    this.sndMax = this.sndNxt;
+    this.unackedSince ??= now;
+    if (retransmit) {
+      this.synRetransmitted = true;
+      this.stats.retransmits++;
+    } else {
+      this.rttSeq = this.sndNxt;
+      this.rttStart = now;
+    }
+    if (synAck) this.noteAckSent();
+    return this.count(seg);
+  }
+
+  /** Data (and FIN) the send side may put out now; undefined when nothing is due. */
+  protected buildData(now: number): TcpSegment | undefined {
+    if (!SENDING_STATES.has(this.st)) return undefined;
+    const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
+    const mss = this.effSndMss();
+    if (this.rtxSeq !== undefined) {
+      // Fast retransmit, partial ACK or a SACK hole: one segment, not past a SACKed block.
+      const seq = seqMax(this.rtxSeq, this.sndUna);
+      this.rtxSeq = undefined;
+      if (seqLt(seq, this.sndMax)) {
+        const limit = this.scoreboard.nextSacked(seq) ?? this.sndMax;
+        const len = Math.max(0, Math.min(mss, seqDiff(dataEnd, seq), seqDiff(limit, seq)));
+        if (len > 0 || (this.finQueued && seq === this.finSeq)) {
+          this.rtxHighMark = seqAdd(seq, len);
+          return this.buildSegment(now, seq, len);
+        }
+      }
+    }
+    if (this.probePending) {
+      this.probePending = false;
+      if (seqLt(this.sndUna, dataEnd)) {
+        // RFC 9293 3.8.6.1: a zero-window probe carries one byte beyond the window.
+        this.stats.zeroWindowProbes++;
+        return this.buildSegment(now, this.sndUna, 1);
+      }
+    }
+    const unsent = seqDiff(dataEnd, this.sndNxt);
+    if (unsent > 0) {
+      // RFC 5681 (3.2) / RFC 3042 limited transmit: the first and second duplicate ACKs may
+      // each release one new segment beyond cwnd.
+      const limited = this.cc.inRecovery ? 0 : Math.min(this.cc.dupAcks, 2) * mss;
+      const wnd = Math.min(this.sndWnd, this.cc.cwnd + limited);
+      const usable = seqDiff(seqAdd(this.sndUna, wnd), this.sndNxt);
+      const len = Math.min(unsent, mss, usable);
+      if (len > 0 && this.mayTransmit(len, unsent, mss)) {
+        return this.buildSegment(now, this.sndNxt, len);
+      }
+      return undefined;
+    }
+    if (this.finQueued && this.sndNxt === this.finSeq) {
+      return this.buildSegment(now, this.finSeq, 0);
+    }
+    return undefined;
+  }
+
+  /** Sender SWS avoidance (RFC 9293 3.8.6.2.1) and Nagle (RFC 896, RFC 9293 3.7.4). */
+  protected mayTransmit(len: number, unsent: number, mss: number): boolean {
+    if (len >= mss) return true;
+    // Go-back-N after a timeout resends what was already sent: no reason to hold it.
+    if (seqLt(this.sndNxt, this.sndMax)) return true;
+    if (this.forceSmall) {
+      this.forceSmall = false;
+      return true;
+    }
+    if (len === unsent) {
+      if (!this.config.nagle || this.finQueued) return true;
+      // Nagle with Minshall's refinement (as Linux): a small segment may go when no earlier
+      // small segment is unacknowledged.
+      return seqLe(this.sndSml, this.sndUna);
+    }
+    // Limited by the window: only a sizeable fraction of the largest window seen (Fs = 1/2).
+    return len >= this.maxSndWnd / 2;
+  }
+
+  /** Builds a data/FIN segment at `seq` with `len` payload bytes and advances sndNxt. */
+  protected buildSegment(now: number, seq: number, wanted: number): TcpSegment {
+    const options = this.segmentOptions(now);
+    // SACK blocks beyond the timestamps take room from the payload so that header, options
+    // and data stay within the peer's MSS + 40 (RFC 6691), i.e. within the path MTU.
+    const extra = tcpOptionsLength(options) - (this.tsOk ? TS_OPTION_BYTES : 0);
+    const len = extra > 0 ? Math.min(wanted, Math.max(1, this.effSndMss() - extra)) : wanted;
+    const offset = seqDiff(seq, this.bufSeq);
+    const payload = this.sendBuf.peek(offset, len);
+    const end = seqAdd(seq, payload.byteLength);
+    const fin = this.finQueued && end === this.finSeq;
+    const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
+    const retransmit = seqLt(seq, this.sndMax);
+    const seg: TcpSegment = {
+      srcPort: this.local.port,
+      dstPort: this.remote.port,
+      seq,
+      ack: this.rcvNxt,
+      flags: {
+        ...emptyFlags(),
+        ack: true,
+        fin,
+        // PSH on the segment that empties the send queue (end of a write burst).
+        psh: payload.byteLength > 0 && end === dataEnd,
+      },
+      window: this.windowField(),
+      urgentPointer: 0,
+      options,
+      payload,
+    };
+    const segEnd = seqAdd(end, fin ? 1 : 0);
+    if (payload.byteLength < this.effSndMss() && seqGt(end, this.sndSml)) this.sndSml = end;
+    if (seqGt(segEnd, this.sndNxt)) this.sndNxt = segEnd;
+    if (seqGt(segEnd, this.sndMax)) {
+      if (this.sndMax === this.sndUna) this.unackedSince = now;
+      this.sndMax = segEnd;
+    }
+    if (retransmit) {
+      this.stats.retransmits++;
+      this.stats.retransmittedBytes += payload.byteLength;
+      if (this.rttSeq !== undefined && seqLt(seq, this.rttSeq)) this.rttSeq = undefined;
+    } else {
+      this.stats.bytesOut += payload.byteLength;
+      if (this.rttSeq === undefined && !this.tsOk) {
+        this.rttSeq = segEnd;
+        this.rttStart = now;
+      }
+    }
+    this.noteAckSent();
+    return this.count(seg);
+  }
+
+  protected buildAck(now: number, seq: number): TcpSegment {
+    const seg: TcpSegment = {
+      srcPort: this.local.port,
+      dstPort: this.remote.port,
+      seq,
+      ack: this.rcvNxt,
+      flags: { ...emptyFlags(), ack: true },
+      window: this.windowField(),
+      urgentPointer: 0,
+      options: this.segmentOptions(now),
+      payload: new Uint8Array(0),
+    };
+    this.noteAckSent();
+    return this.count(seg);
+  }
+
+  protected segmentOptions(now: number): TcpOption[] {
+    const ts = this.tsOk ? { value: this.tsVal(now), echo: this.tsRecent } : undefined;
+    const sack = this.sackOk ? this.recvBuf.sackBlocks(maxSackBlocks(this.tsOk)) : [];
+    return segmentOptions(ts, sack);
+  }
+
+  /** Every segment we send carries ACK = rcvNxt: clear the pending-ACK state. */
+  protected noteAckSent(): void {
+    this.ackNow = false;
+    this.delAckDeadline = undefined;
+    this.lastAckSent = this.rcvNxt;
+  }
+}

@@ -1,0 +1,393 @@
+/**
+ * The transmission control block (RFC 9293 3.3.1) of one connection: its variables, buffers,
+ * estimators and timers, and the small helpers every part of the state machine shares (state
+ * changes, RST and challenge ACK, the receive window). The layers above it: output.ts (segments
+ * to send), timers.ts (timer expiry), input.ts (segment arrival), connection.ts (the API).
+ */
+import type { Endpoint, TcpState } from '../state/states.js';
+import { emptyFlags } from '../wire/flags.js';
+import { seqAdd, seqDiff, seqGt, seqMax } from '../wire/seq.js';
+import type { TcpSegment } from '../wire/types.js';
+import { NewReno } from './congestion.js';
+import { MAX_WSCALE } from './options.js';
+import { RecvBuffer } from './recv-buffer.js';
+import { RttEstimator } from './rtt.js';
+import { SackScoreboard } from './sack-scoreboard.js';
+import { SendBuffer } from './send-buffer.js';
+import {
+  type CloseReason,
+  type ConnectionConfig,
+  type ConnectionEvent,
+  type ConnectionStats,
+  DEFAULT_CONFIG,
+  TcpUsageError,
+} from './types.js';
+
+export interface ConnectionOptions {
+  local: Endpoint;
+  remote: Endpoint;
+  /** Initial send sequence number (the stack computes it per RFC 6528). */
+  iss: number;
+  config?: Partial<ConnectionConfig>;
+}
+
+/** RFC 9293 3.7.1: the send MSS when the peer sent no MSS option. */
+export const DEFAULT_SEND_MSS = 536;
+/** RFC 6298 (5.7): RTO after a timed-out SYN when no RTT sample exists yet. */
+export const RTO_AFTER_SYN_TIMEOUT = 3000;
+/** RFC 7323 (2.2): the window field of a SYN is never scaled and holds at most 65535. */
+export const MAX_UNSCALED_WINDOW = 65535;
+/** Bytes of one timestamps option with its two NOPs (RFC 7323 appendix A layout). */
+export const TS_OPTION_BYTES = 12;
+/** Linux clamps the persist interval below to 200 ms (TCP_RTO_MIN). */
+export const MIN_PERSIST = 200;
+
+/** States in which user data and our FIN may be (re)transmitted. */
+export const SENDING_STATES: ReadonlySet<TcpState> = new Set([
+  'ESTABLISHED',
+  'CLOSE_WAIT',
+  'FIN_WAIT1',
+  'CLOSING',
+  'LAST_ACK',
+]);
+/** States in which received text is delivered (RFC 9293 3.10.7.4 "seventh"). */
+export const RECEIVING_STATES: ReadonlySet<TcpState> = new Set([
+  'ESTABLISHED',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+]);
+
+export function newStats(): ConnectionStats {
+  return {
+    segmentsIn: 0,
+    segmentsOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    retransmits: 0,
+    retransmittedBytes: 0,
+    timeouts: 0,
+    fastRetransmits: 0,
+    dupAcksIn: 0,
+    outOfOrder: 0,
+    dropped: 0,
+    pawsDropped: 0,
+    challengeAcksSent: 0,
+    challengeAcksSuppressed: 0,
+    resetsSent: 0,
+    resetsReceived: 0,
+    zeroWindowProbes: 0,
+    keepaliveProbes: 0,
+  };
+}
+
+/** The smallest shift that makes `buffer` fit the 16-bit window field (RFC 7323 2.3). */
+export function shiftFor(buffer: number): number {
+  let s = 0;
+  while (s < MAX_WSCALE && buffer >> s > MAX_UNSCALED_WINDOW) s++;
+  return s;
+}
+
+export abstract class Tcb {
+  readonly local: Endpoint;
+  readonly remote: Endpoint;
+  /** Counters for netstat -s style totals; see ConnectionStats. */
+  readonly stats: ConnectionStats = newStats();
+
+  protected config: ConnectionConfig;
+  protected st: TcpState = 'CLOSED';
+  protected readonly events: ConnectionEvent[] = [];
+  /** RSTs built at the moment they were decided (their numbers must not change later). */
+  protected readonly controlQueue: TcpSegment[] = [];
+
+  // Send sequence space (RFC 9293 3.3.1). sndMax is the highest sequence number sent so far;
+  // sndNxt goes back to sndUna when the retransmission timer expires (go-back-N).
+  protected readonly iss: number;
+  protected sndUna: number;
+  protected sndNxt: number;
+  protected sndMax: number;
+  protected sndWnd = 0;
+  protected sndWl1 = 0;
+  protected sndWl2 = 0;
+  /** RFC 5961 (5.2) MAX.SND.WND; also the RFC 9293 3.8.6.2.1 Max(SND.WND). */
+  protected maxSndWnd = 0;
+  protected sndWndScale = 0;
+  /** Send MSS from the peer's MSS option (RFC 9293 3.7.1), before option bytes. */
+  protected sndMss = DEFAULT_SEND_MSS;
+
+  // Receive sequence space.
+  protected irs = 0;
+  protected rcvNxt = 0;
+  /** Right edge of the window we advertised last (RFC 9293 3.8.6.2.2: never moved left). */
+  protected rcvAdvEdge = 0;
+  protected rcvWndScale = 0;
+  /** rcvNxt in the last segment we sent (RFC 7323 Last.ACK.sent; delayed-ACK accounting). */
+  protected lastAckSent = 0;
+  /** Largest payload seen, the receiver's estimate of the peer's MSS (for delayed ACK). */
+  protected rcvMss = DEFAULT_SEND_MSS;
+
+  // Negotiated options.
+  protected wscaleOk = false;
+  protected tsOk = false;
+  protected sackOk = false;
+  protected tsRecent = 0;
+
+  protected readonly sendBuf: SendBuffer;
+  protected readonly recvBuf = new RecvBuffer();
+  /** Sequence number of the first byte in sendBuf. */
+  protected bufSeq: number;
+  protected readonly scoreboard = new SackScoreboard();
+
+  // Our FIN: queued by shutdown/close; its sequence number once the last byte is queued.
+  protected finQueued = false;
+  /** The user call that queued the FIN before ESTABLISHED (cause of the later FIN_WAIT1). */
+  protected finCause = 'shutdown()';
+  protected finSeq = 0;
+  /** The application called close(): it reads no more (an orphan, RFC 9293 3.10.4). */
+  protected orphan = false;
+  /** The peer's FIN sequence number, once a FIN has been seen (possibly out of order). */
+  protected peerFinSeq: number | undefined;
+  protected peerFinDone = false;
+  /** Passive open (acceptSyn): an RST in SYN_RECV ends with `reset`, else `refused`. */
+  protected readonly passive: boolean;
+
+  // Output requests, served by pollTransmit.
+  protected synPending = false;
+  protected ackNow = false;
+  /** Sequence number to retransmit next (fast retransmit, partial ACK, SACK hole). */
+  protected rtxSeq: number | undefined;
+  protected probePending = false;
+  protected keepaliveProbePending = false;
+  protected writeBlocked = false;
+  protected readablePending = false;
+
+  // Timers (absolute deadlines); one retransmit-or-persist timer as in BSD.
+  protected rtxDeadline: number | undefined;
+  protected rtxKind: 'retransmit' | 'persist' = 'retransmit';
+  protected rtxCount = 0;
+  protected persistCount = 0;
+  /** Zero-window probes sent since the last ACK (RFC 9293 3.8.6.1: probe while ACKs come). */
+  protected persistUnanswered = 0;
+  protected delAckDeadline: number | undefined;
+  protected keepaliveDeadline: number | undefined;
+  protected keepaliveProbes = 0;
+  protected timeWaitDeadline: number | undefined;
+  protected finWait2Deadline: number | undefined;
+  /** When the oldest unacknowledged data was sent (for userTimeout, RFC 5482). */
+  protected unackedSince: number | undefined;
+
+  protected readonly rtt: RttEstimator;
+  protected readonly cc: NewReno;
+  /** Karn (RFC 6298 3): the one segment being timed, when timestamps are off. */
+  protected rttSeq: number | undefined;
+  protected rttStart = 0;
+  protected synRetransmitted = false;
+
+  protected challengeWindowStart = Number.NEGATIVE_INFINITY;
+  protected challengeCount = 0;
+
+  protected constructor(now: number, opts: ConnectionOptions, passive: boolean) {
+    this.local = opts.local;
+    this.remote = opts.remote;
+    this.config = { ...DEFAULT_CONFIG, ...opts.config };
+    if (opts.config?.keepalive) {
+      this.config.keepalive = { ...DEFAULT_CONFIG.keepalive, ...opts.config.keepalive };
+    }
+    this.validateConfig(this.config);
+    this.passive = passive;
+    this.iss = opts.iss >>> 0;
+    this.sndUna = this.iss;
+    this.sndNxt = this.iss;
+    this.sndMax = this.iss;
+    this.bufSeq = seqAdd(this.iss, 1);
+    this.sndSml = this.iss;
+    this.sendBuf = new SendBuffer(this.config.sendBufferSize);
+    this.rtt = new RttEstimator(this.config.initialRto, this.config.minRto, this.config.maxRto);
+    this.cc = new NewReno(this.effSndMss(), this.config.initialCwndSegments, this.iss);
+    this.rcvWndScale = this.config.windowScale
+      ? (this.config.windowScaleShift ?? shiftFor(this.config.receiveBufferSize))
+      : 0;
+    void now;
+  }
+
+  protected segLen(seg: TcpSegment): number {
+    return seg.payload.byteLength + (seg.flags.syn ? 1 : 0) + (seg.flags.fin ? 1 : 0);
+  }
+
+  /** Highest sequence number retransmitted in this recovery episode, for SACK hole search. */
+  protected rtxHighMark = 0;
+  protected rtxHigh(): number {
+    return seqMax(this.rtxHighMark, this.sndUna);
+  }
+
+  /** Payload bytes per segment: send MSS less the options every segment carries (RFC 6691). */
+  protected effSndMss(): number {
+    const mss = Math.min(this.sndMss, this.config.mss);
+    return Math.max(1, mss - (this.tsOk ? TS_OPTION_BYTES : 0));
+  }
+
+  protected flight(): number {
+    return Math.max(0, seqDiff(this.sndMax, this.sndUna));
+  }
+
+  protected count(seg: TcpSegment): TcpSegment {
+    this.stats.segmentsOut++;
+    if (seg.flags.rst) this.stats.resetsSent++;
+    return seg;
+  }
+
+  /** TSval: a millisecond clock (RFC 7323 5.4), offset per connection by config. */
+  protected tsVal(now: number): number {
+    return (Math.floor(now) + this.config.tsOffset) >>> 0;
+  }
+
+  protected rcvSwsThreshold(): number {
+    // RFC 9293 3.8.6.2.2: move the right edge only by min(Fr * RCV.BUFF, Eff.snd.MSS), Fr = 1/2.
+    return Math.min(this.config.receiveBufferSize / 2, this.rcvMss);
+  }
+
+  /** Free receive-buffer space the window could offer now. */
+  protected advertisableWindow(): number {
+    const free = Math.max(0, this.config.receiveBufferSize - this.recvBuf.readable);
+    return Math.min(free, MAX_UNSCALED_WINDOW * 2 ** this.rcvWndScale);
+  }
+
+  /** The window field for a non-SYN segment, applying receiver SWS avoidance. */
+  protected windowField(): number {
+    const curWnd = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
+    const candidate = this.advertisableWindow();
+    const wnd = candidate - curWnd >= this.rcvSwsThreshold() ? candidate : curWnd;
+    const field = Math.min(MAX_UNSCALED_WINDOW, Math.floor(wnd / 2 ** this.rcvWndScale));
+    const edge = seqAdd(this.rcvNxt, field * 2 ** this.rcvWndScale);
+    // Never move the right edge left (RFC 9293 3.8.6.2.2 note on shrinking windows).
+    if (seqGt(edge, this.rcvAdvEdge)) this.rcvAdvEdge = edge;
+    return field;
+  }
+
+  protected queueRst(seq: number, ack: number | undefined): void {
+    this.controlQueue.push({
+      srcPort: this.local.port,
+      dstPort: this.remote.port,
+      seq,
+      ack: ack ?? 0,
+      flags: { ...emptyFlags(), rst: true, ack: ack !== undefined },
+      window: 0,
+      urgentPointer: 0,
+      options: [],
+      payload: new Uint8Array(0),
+    });
+  }
+
+  /** RFC 9293 3.10.7.1: the reset for a segment that has no connection. */
+  protected queueRstFor(seg: TcpSegment): void {
+    if (seg.flags.ack) this.queueRst(seg.ack, undefined);
+    else this.queueRst(0, seqAdd(seg.seq, this.segLen(seg)));
+  }
+
+  /** RFC 5961 (7): challenge ACKs, at most `challengeAckLimit` per second. */
+  protected challengeAck(now: number): void {
+    if (now - this.challengeWindowStart >= 1000) {
+      this.challengeWindowStart = now;
+      this.challengeCount = 0;
+    }
+    if (this.challengeCount >= this.config.challengeAckLimit) {
+      this.stats.challengeAcksSuppressed++;
+      return;
+    }
+    this.challengeCount++;
+    this.stats.challengeAcksSent++;
+    this.ackNow = true;
+  }
+
+  protected drop(): void {
+    this.stats.dropped++;
+  }
+
+  /** A method call may have closed the connection (TypeScript's narrowing cannot see that). */
+  protected isClosed(): boolean {
+    return this.st === 'CLOSED';
+  }
+
+  protected isSynchronized(): boolean {
+    return this.st !== 'CLOSED' && this.st !== 'LISTEN' && this.st !== 'SYN_SENT';
+  }
+
+  protected setState(now: number, to: TcpState, cause: string): void {
+    const from = this.st;
+    if (from === to) return;
+    this.st = to;
+    this.events.push({ type: 'state', time: now, from, to, cause });
+  }
+
+  protected queueFin(): void {
+    if (this.finQueued) return;
+    this.finQueued = true;
+    this.finSeq = seqAdd(this.bufSeq, this.sendBuf.length);
+  }
+
+  protected enterTimeWait(now: number, cause: string): void {
+    this.setState(now, 'TIME_WAIT', cause);
+    this.clearSendTimers();
+    this.finWait2Deadline = undefined;
+    this.keepaliveDeadline = undefined;
+    this.timeWaitDeadline = now + 2 * this.config.msl;
+  }
+
+  /** Sends RST <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (as Linux does) and closes. */
+  protected resetAndFinish(now: number, reason: CloseReason, cause: string): void {
+    this.queueRst(this.sndMax, this.rcvNxt);
+    this.finish(now, reason, cause);
+  }
+
+  protected finish(now: number, reason: CloseReason, cause: string): void {
+    this.setState(now, 'CLOSED', cause);
+    this.clearSendTimers();
+    this.delAckDeadline = undefined;
+    this.keepaliveDeadline = undefined;
+    this.timeWaitDeadline = undefined;
+    this.finWait2Deadline = undefined;
+    this.unackedSince = undefined;
+    this.ackNow = false;
+    this.synPending = false;
+    this.events.push({ type: 'closed', reason });
+  }
+
+  protected clearSendTimers(): void {
+    this.rtxDeadline = undefined;
+    this.rtxSeq = undefined;
+    this.probePending = false;
+  }
+
+  protected forceSmall = false;
+  /** End of the last small (sub-MSS) segment sent, for Nagle-Minshall. */
+  protected sndSml = 0;
+
+  protected validateConfig(c: ConnectionConfig): void {
+    const positive: Array<keyof ConnectionConfig> = [
+      'mss',
+      'sendBufferSize',
+      'receiveBufferSize',
+      'initialRto',
+      'minRto',
+      'maxRto',
+      'initialCwndSegments',
+    ];
+    for (const k of positive) {
+      const v = c[k];
+      if (typeof v !== 'number' || !(v > 0)) {
+        throw new TcpUsageError('EINVAL', `config.${k} must be a positive number`);
+      }
+    }
+    if (c.mss > 65535) throw new TcpUsageError('EINVAL', 'config.mss must be at most 65535');
+    if (
+      c.windowScaleShift !== undefined &&
+      !(
+        Number.isInteger(c.windowScaleShift) &&
+        c.windowScaleShift >= 0 &&
+        c.windowScaleShift <= MAX_WSCALE
+      )
+    ) {
+      throw new TcpUsageError('EINVAL', 'config.windowScaleShift must be an integer in 0..14');
+    }
+    if (c.minRto > c.maxRto) throw new TcpUsageError('EINVAL', 'config.minRto exceeds maxRto');
+  }
+}
