@@ -26,6 +26,20 @@
  * - `close()` with unread received data sends RST (RFC 9293 3.10.4, RFC 2525 2.17) and ends with
  *   reason `aborted`; so does data arriving after `close()` (an orphan cannot deliver it).
  * - retransmission, keepalive and user timeouts end the connection without sending RST.
+ * - retransmission after a timeout is go-back-N from SND.UNA; `info().sndNxt` is the highest
+ *   sequence number sent (RFC 9293 SND.NXT), which pure ACKs carry.
+ * - RST in SYN_RECV ends a passive open with `reset` (the listener in stack/ stays, as on Linux)
+ *   and an active (simultaneous) one with `refused`; RST in TIME_WAIT is ignored (RFC 1337).
+ * - `close()`/`shutdown()` before ESTABLISHED queue the FIN; FIN_WAIT1 follows the handshake.
+ * - segments without timestamps on a timestamp connection are accepted (Linux, FreeBSD's
+ *   default), not dropped as RFC 7323 3.2 suggests; URG data is delivered as ordinary data.
+ * - `send()`, `read()` and `configure()` take no time: timers they imply are armed by the next
+ *   `pollTransmit(now)`, which the call order requires anyway.
+ *
+ * Events: `state` for every transition (cause: `connect()`, `rcv SYN,ACK`, `2MSL timer`, …),
+ * `readable` (coalesced; returned before other queued events), `end` (peer FIN), `writable`
+ * (after a `send()` that could not take everything, once ACKs free space), then `closed` with
+ * its CloseReason, always last.
  */
 
 import type { TcpState } from '../state/states.js';
