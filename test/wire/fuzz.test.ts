@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   emitPacket,
-  emptyFlags,
+  flagsFromByte,
   type ParseErrorReason,
   type ParseResult,
   PcapWriter,
@@ -164,18 +164,7 @@ describe('round trips', () => {
     dstPort: u16,
     seq: u32,
     ack: u32,
-    flags: fc.integer({ min: 0, max: 255 }).map((b) => {
-      const f = emptyFlags();
-      f.fin = (b & 1) !== 0;
-      f.syn = (b & 2) !== 0;
-      f.rst = (b & 4) !== 0;
-      f.psh = (b & 8) !== 0;
-      f.ack = (b & 16) !== 0;
-      f.urg = (b & 32) !== 0;
-      f.ece = (b & 64) !== 0;
-      f.cwr = (b & 128) !== 0;
-      return f;
-    }),
+    flags: fc.integer({ min: 0, max: 255 }).map(flagsFromByte),
     window: u16,
     urgentPointer: u16,
     options: fc
