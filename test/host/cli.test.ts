@@ -53,11 +53,11 @@ describe.skipIf(!isLinux || !existsSync(CLI))(`host commands through ${CLI}`, ()
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = String((server.address() as net.AddressInfo).port);
     try {
-      const pt = runCli(['ls', '--explain', '-p', port, '--lang', 'pt']);
+      const pt = runCli(['ls', '--explain', '--port', port, '--lang', 'pt']);
       expect(pt.stdout).toContain('↳ um servidor esperando clientes se conectarem a esta porta');
-      const ptLocale = runCli(['ls', '--explain', '-p', port], { LC_ALL: 'pt_BR.UTF-8' });
+      const ptLocale = runCli(['ls', '--explain', '--port', port], { LC_ALL: 'pt_BR.UTF-8' });
       expect(ptLocale.stdout).toContain('↳ um servidor esperando');
-      const en = runCli(['ls', '--explain', '-p', port], { LANG: 'C', LC_ALL: '' });
+      const en = runCli(['ls', '--explain', '--port', port], { LANG: 'C', LC_ALL: '' });
       expect(en.stdout).toContain('↳ a server waiting for clients to connect to this port');
     } finally {
       server.close();
@@ -65,6 +65,14 @@ describe.skipIf(!isLinux || !existsSync(CLI))(`host commands through ${CLI}`, ()
     const bad = runCli(['--lang', 'xx']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toBe('tcpstate: unknown language "xx"; use en or pt\n');
+  });
+
+  it('ss habits work: ls -tanp and -tln are accepted (ls always shows TCP, all, numeric, processes)', () => {
+    const r = runCli(['ls', '-tanp', '--json']);
+    expect(r.status).toBe(0);
+    expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
+    const listening = JSON.parse(runCli(['ls', '-tln', '--json']).stdout) as { state: string }[];
+    expect(listening.every((s) => s.state === 'LISTEN')).toBe(true);
   });
 
   it('bad filters are one line and exit 2', () => {
@@ -111,7 +119,7 @@ describe.skipIf(!isLinux || !existsSync(CLI))(`host commands through ${CLI}`, ()
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const port = String((server.address() as net.AddressInfo).port);
       try {
-        const r = spawnSync(process.execPath, [CLI, 'ls', '-p', port], {
+        const r = spawnSync(process.execPath, [CLI, 'ls', '--port', port], {
           encoding: 'utf8',
           uid: 65534,
           gid: 65534,

@@ -237,15 +237,15 @@ describe.skipIf(!canRun)('live sockets on loopback (needs Linux, python3 and ss)
 
     it('ls --state accepts any spelling and groups; a bad state is one line, exit 2', () => {
       const a = JSON.parse(
-        runCli(['ls', '--json', '--state', 'close-wait', '-p', String(neverClosesPort)]).stdout,
+        runCli(['ls', '--json', '--state', 'close-wait', '--port', String(neverClosesPort)]).stdout,
       );
       const b = JSON.parse(
-        runCli(['ls', '--json', '--state', 'CLOSE_WAIT', '-p', String(neverClosesPort)]).stdout,
+        runCli(['ls', '--json', '--state', 'CLOSE_WAIT', '--port', String(neverClosesPort)]).stdout,
       );
       expect(a).toHaveLength(CLOSE_WAIT_CLIENTS);
       expect(b).toEqual(a);
       const bucket = JSON.parse(
-        runCli(['ls', '--json', '--state', 'bucket', '-p', String(serverPort)]).stdout,
+        runCli(['ls', '--json', '--state', 'bucket', '--port', String(serverPort)]).stdout,
       );
       expect(bucket.map((x: SocketJson) => x.state)).toContain('TIME_WAIT');
       const bad = runCli(['ls', '--state', 'nonsense']);
@@ -255,7 +255,7 @@ describe.skipIf(!canRun)('live sockets on loopback (needs Linux, python3 and ss)
     });
 
     it('ls table fits 80 columns without colour', () => {
-      const r = runCli(['ls', '--explain', '-p', String(neverClosesPort)]);
+      const r = runCli(['ls', '--explain', '--port', String(neverClosesPort)]);
       expect(r.status).toBe(0);
       const lines = r.stdout.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^STATE\s+RECV-Q\s+SEND-Q\s+LOCAL\s+REMOTE\s+TIMER\s+PROCESS$/);
@@ -304,7 +304,7 @@ describe.skipIf(!canRun)('live sockets on loopback (needs Linux, python3 and ss)
     });
 
     it('a wide terminal gets the meaning as a column', () => {
-      const r = runCli(['ls', '--explain', '-p', String(neverClosesPort)], { COLUMNS: '160' });
+      const r = runCli(['ls', '--explain', '--port', String(neverClosesPort)], { COLUMNS: '160' });
       const lines = r.stdout.trimEnd().split('\n');
       expect(lines[0]).toMatch(/PROCESS\s+MEANING$/);
       for (const line of lines) expect([...line].length).toBeLessThanOrEqual(160);

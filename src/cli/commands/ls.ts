@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import {
   buildSocketFilter,
   FilterError,
@@ -57,12 +57,7 @@ export function register(program: Command): void {
       collect,
       [],
     )
-    .option(
-      '-p, --port <n>',
-      'only sockets with this local or remote port; repeatable',
-      collect,
-      [],
-    )
+    .option('--port <n>', 'only sockets with this local or remote port; repeatable', collect, [])
     .option('--pid <n>', 'only sockets of this process; repeatable', collect, [])
     .option('--process <name>', 'only sockets of processes whose name contains this')
     .option('-l, --listening', 'only listening sockets')
@@ -77,6 +72,12 @@ export function register(program: Command): void {
     .option('--source <how>', 'where to read sockets: auto, netlink, proc', 'auto')
     .option('--no-color', 'no colours')
     .option('--lang <lang>', 'language of --explain: en or pt (default: from LC_ALL/LANG)')
+    // ss/netstat habits (`ls -tanp`): TCP only, all states, numeric, with processes is what ls
+    // always does, so these are accepted and change nothing.
+    .addOption(new Option('-t, --tcp').hideHelp())
+    .addOption(new Option('-a, --all').hideHelp())
+    .addOption(new Option('-n, --numeric').hideHelp())
+    .addOption(new Option('-p, --processes').hideHelp())
     .action(async (options: LsOptions) => {
       const filter = buildFilter(options);
       const lang = chooseLang(options.lang);
