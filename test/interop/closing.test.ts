@@ -62,11 +62,11 @@ describe.skipIf(why !== undefined)(
     beforeAll(async () => {
       sc = new Scenario('close');
       trace = KernelTrace.start('close');
-      // 200 ms each way (in our link: this kernel may lack netem) leaves room to time a
+      // 300 ms each way (in our link: this kernel may lack netem) leaves room to time a
       // simultaneous close.
       await sc.start(
         ['http:80', 'close:81', 'reset:82'],
-        ['--close-after', '600', '--delay', '200'],
+        ['--close-after', '800', '--delay', '300'],
       );
     }, 30_000);
     afterAll(async () => {
@@ -107,13 +107,14 @@ s.close()
       );
       cases.push({ name: 'we close first', local: c2.local, port: 80 });
 
-      // 3. Simultaneous close: with 200 ms each way, our FIN (sent 600 ms after accept) and the
-      //    kernel's (sent 800 ms after connect returns) cross: each leaves before the other arrives.
+      // 3. Simultaneous close, with D = 300 ms each way: we accept D after the kernel's connect()
+      //    returns and send our FIN C = 800 ms later; the kernel sends its FIN S = 1100 ms after
+      //    connect() returns. They cross when C < S < C + 2D: 300 ms of margin either side.
       const c3 = pyClient(
         sc,
         81,
         `
-time.sleep(0.8)
+time.sleep(1.1)
 s.shutdown(socket.SHUT_WR)
 while s.recv(65536): pass
 time.sleep(1.0)
