@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       `${texts.reduce((n, t) => n + t.length, 0)} bytes`,
     ]);
     const parseMs = await timeAsync(async () => {
-      texts.forEach((t, i) => parseProcNetTcp(t, i === 0 ? 4 : 6));
+      for (const [i, t] of texts.entries()) parseProcNetTcp(t, i === 0 ? 4 : 6);
     });
     rows.push(['  of which: parseProcNetTcp on those bytes', parseMs, '']);
 
