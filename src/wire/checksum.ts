@@ -5,26 +5,13 @@
  * `checksumFinish(sumBytes(b, 0, n, pseudoHeaderSum(...)))`.
  */
 
-/** Typed arrays use the host's byte order; the lane sum below needs to know it. */
-const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-
-/** Below this many bytes the lane view costs more than it saves. */
-const LANE_MIN = 32;
-
 /**
  * Adds the bytes `bytes[start..end)` to a running sum. A piece of odd length is padded with a
  * zero byte (RFC 1071 section 4.1), so only the last piece of a message may have odd length.
+ * Four words per step: measured faster than one, and than reading through a Uint16Array or
+ * DataView view, whose creation costs more than it saves at packet sizes.
  */
 export function sumBytes(bytes: Uint8Array, start: number, end: number, initial = 0): number {
-  const length = end - start;
-  if (length >= LANE_MIN && ((bytes.byteOffset + start) & 1) === 0) {
-    return sumLanes(bytes, start, end, initial);
-  }
-  return sumPairs(bytes, start, end, initial);
-}
-
-/** Big-endian 16-bit words read byte by byte, four per step. */
-function sumPairs(bytes: Uint8Array, start: number, end: number, initial: number): number {
   let sum = initial;
   let i = start;
   const end8 = end - ((end - start) & 7);
@@ -38,22 +25,6 @@ function sumPairs(bytes: Uint8Array, start: number, end: number, initial: number
   for (; i + 1 < end; i += 2) sum += (bytes[i] << 8) | bytes[i + 1];
   if (i < end) sum += bytes[i] << 8;
   return sum;
-}
-
-/**
- * Host-order 16-bit words through a Uint16Array view. The one's complement sum does not depend
- * on byte order (RFC 1071 section 2(B)): summing byte-swapped words and swapping the folded
- * result gives the same checksum, so a little-endian host needs one swap at the end.
- */
-function sumLanes(bytes: Uint8Array, start: number, end: number, initial: number): number {
-  const words = (end - start) >> 1;
-  const lanes = new Uint16Array(bytes.buffer, bytes.byteOffset + start, words);
-  let sum = 0;
-  for (let k = 0; k < words; k++) sum += lanes[k];
-  let folded = foldSum(sum);
-  if (LITTLE_ENDIAN) folded = ((folded & 0xff) << 8) | (folded >> 8);
-  const odd = ((end - start) & 1) === 1 ? bytes[end - 1] << 8 : 0;
-  return initial + folded + odd;
 }
 
 /** Folds the carries back in (end-around carry) and returns the 16-bit one's complement sum. */

@@ -12,6 +12,9 @@ export const IPV4_MAX_HEADER_LENGTH = 60;
 /** RFC 1700's recommended TTL, and Linux's default (net.ipv4.ip_default_ttl). */
 export const IPV4_DEFAULT_TTL = 64;
 
+/** Shared by every header without options (nearly all): a zero-length view nobody can write to. */
+const NO_OPTIONS = new Uint8Array(0);
+
 const FLAG_DF = 0x4000;
 const FLAG_MF = 0x2000;
 const OFFSET_MASK = 0x1fff;
@@ -101,7 +104,10 @@ export function parseIpv4(
     protocol: bytes[9],
     src: u32ToIpv4(readU32(bytes, 12)),
     dst: u32ToIpv4(readU32(bytes, 16)),
-    options: bytes.subarray(IPV4_MIN_HEADER_LENGTH, headerLength),
+    options:
+      headerLength === IPV4_MIN_HEADER_LENGTH
+        ? NO_OPTIONS
+        : bytes.subarray(IPV4_MIN_HEADER_LENGTH, headerLength),
   };
   return {
     ok: true,

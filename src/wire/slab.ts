@@ -13,7 +13,7 @@ const MAX_POOLED = 4096;
 let slab: ArrayBuffer | undefined;
 let used = 0;
 
-/** A zeroed, 8-byte-aligned view of `length` bytes. */
+/** A zeroed view of `length` bytes, starting 8-byte aligned. */
 export function allocPacket(length: number): Uint8Array {
   if (length > MAX_POOLED) return new Uint8Array(length);
   if (slab === undefined || used + length > SLAB_SIZE) {
@@ -21,7 +21,7 @@ export function allocPacket(length: number): Uint8Array {
     used = 0;
   }
   const out = new Uint8Array(slab, used, length);
-  // 8-byte steps keep every header on the alignment the checksum's lane view needs.
+  // 8-byte steps keep each packet aligned for any typed-array view a consumer may take of it.
   used += (length + 7) & ~7;
   return out;
 }

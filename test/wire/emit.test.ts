@@ -157,7 +157,7 @@ describe('packet buffers', () => {
       const parsed = parsePacket(bytes);
       expect(parsed.ok && parsed.value.tcp.seq).toBe(k + 1);
     });
-    // Headers start 8-byte aligned, so the checksum can read them through 16-bit lanes.
+    // Packets start 8-byte aligned, so a consumer may take a typed-array view of them.
     for (const bytes of packets) expect(bytes.byteOffset % 8).toBe(0);
   });
 
@@ -170,7 +170,6 @@ describe('packet buffers', () => {
     const out = new Uint8Array(want.length + 5);
     expect(writePacket(out, 5, ip, seg)).toBe(want.length);
     expect(Array.from(out.subarray(5))).toEqual(Array.from(want));
-    // An odd offset takes the byte-by-byte checksum path; the packet still verifies.
     expect(parsePacket(out.subarray(5)).ok).toBe(true);
   });
 });
