@@ -189,6 +189,7 @@ export class Connection extends TcbInput {
     }
     const n = this.sendBuf.write(data);
     if (n < data.byteLength) this.writeBlocked = true;
+    this.onCommand?.(this);
     return n;
   }
 
@@ -211,12 +212,14 @@ export class Connection extends TcbInput {
         this.ackNow = true;
       }
     }
+    if (out.byteLength > 0) this.onCommand?.(this);
     return out;
   }
 
   /** Closes the sending side (FIN after queued data); receiving goes on. */
   shutdown(now: number): void {
     this.startClose(now, 'shutdown()');
+    this.onCommand?.(this);
   }
 
   /**
@@ -226,6 +229,14 @@ export class Connection extends TcbInput {
   close(now: number): void {
     if (this.st === 'CLOSED') throw new TcpUsageError('ECLOSED', 'close(): already closed');
     if (this.orphan) throw new TcpUsageError('ECLOSED', 'close(): already called');
+    try {
+      this.closeOrphan(now);
+    } finally {
+      this.onCommand?.(this);
+    }
+  }
+
+  private closeOrphan(now: number): void {
     this.orphan = true;
     if (this.recvBuf.readable > 0 && this.isSynchronized()) {
       this.resetAndFinish(now, 'aborted', 'close()');
@@ -251,6 +262,7 @@ export class Connection extends TcbInput {
     );
     if (sendsRst) this.resetAndFinish(now, 'aborted', 'abort()');
     else this.finish(now, 'aborted', 'abort()');
+    this.onCommand?.(this);
   }
 
   /** Changes settings that real sockets can change later (nagle, keepalive, userTimeout, …). */
@@ -263,6 +275,7 @@ export class Connection extends TcbInput {
     this.rtt.reconfigure(next.minRto, next.maxRto);
     if (next.keepalive.enabled && !keepaliveWasOn) this.keepaliveDeadline = undefined;
     if (!next.keepalive.enabled) this.keepaliveDeadline = undefined;
+    this.onCommand?.(this);
   }
 
   /** Ends TIME_WAIT early (the stack accepted a new SYN for this 4-tuple): TIME_WAIT -> CLOSED. */

@@ -29,6 +29,11 @@ export interface ConnectionOptions {
   /** Initial send sequence number (the stack computes it per RFC 6528). */
   iss: number;
   config?: Partial<ConnectionConfig>;
+  /**
+   * Called after each user command (send, read, shutdown, close, abort, configure), so an owner
+   * such as the stack knows this connection may have something to send or a new deadline.
+   */
+  onCommand?: (conn: Tcb) => void;
 }
 
 /** RFC 9293 3.7.1: the send MSS when the peer sent no MSS option. */
@@ -94,6 +99,7 @@ export abstract class Tcb {
   readonly stats: ConnectionStats = newStats();
 
   protected config: ConnectionConfig;
+  protected readonly onCommand: ((conn: Tcb) => void) | undefined;
   protected st: TcpState = 'CLOSED';
   protected readonly events: ConnectionEvent[] = [];
   /** RSTs built at the moment they were decided (their numbers must not change later). */
@@ -188,6 +194,7 @@ export abstract class Tcb {
   protected constructor(now: number, opts: ConnectionOptions, passive: boolean) {
     this.local = opts.local;
     this.remote = opts.remote;
+    this.onCommand = opts.onCommand;
     this.config = { ...DEFAULT_CONFIG, ...opts.config };
     if (opts.config?.keepalive) {
       this.config.keepalive = { ...DEFAULT_CONFIG.keepalive, ...opts.config.keepalive };
