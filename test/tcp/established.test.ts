@@ -167,3 +167,19 @@ describe('ESTABLISHED', () => {
     expectSegments(c, t?.deadline ?? 0, [{ flags: '.', len: 1000 }]);
   });
 });
+
+describe('ESTABLISHED: out-of-order FIN', () => {
+  it('a FIN beyond a gap is processed once the gap fills; bytes past it are ignored', () => {
+    const c = established();
+    send(c, seg({ flags: 'F.', seq: IRS + 11, ack: ISS + 1, data: 5 }), 20);
+    expectSegments(c, 20, [{ flags: '.', ack: IRS + 1 }]);
+    expect(c.state).toBe('ESTABLISHED');
+    // Bytes claimed after the FIN are not taken.
+    send(c, seg({ flags: '.', seq: IRS + 16, ack: ISS + 1, data: 5 }), 21);
+    expectSegments(c, 21, [{ flags: '.', ack: IRS + 1 }]);
+    send(c, seg({ flags: '.', seq: IRS + 1, ack: ISS + 1, data: 10 }), 22);
+    expectSegments(c, 22, [{ flags: '.', ack: IRS + 17 }]);
+    expect(c.state).toBe('CLOSE_WAIT');
+    expect(c.recvQueue).toBe(15);
+  });
+});
