@@ -308,7 +308,11 @@ export abstract class TcbInput extends TcbTimers {
         this.ackNow = true;
       }
     }
-    if (this.peerFinSeq !== undefined && seqGt(seqAdd(seq, data.byteLength), this.peerFinSeq)) {
+    if (
+      this.peerFinSeq !== undefined &&
+      data.byteLength > 0 &&
+      seqGt(seqAdd(seq, data.byteLength), this.peerFinSeq)
+    ) {
       // Nothing follows the peer's FIN; a peer that sends more is ignored beyond it.
       data = data.subarray(0, Math.max(0, seqDiff(this.peerFinSeq, seq)));
       this.ackNow = true;
