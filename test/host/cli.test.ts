@@ -6,7 +6,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostError } from '../../src/host/errors.js';
 import { NOT_LINUX_MESSAGE, takeSnapshot } from '../../src/host/snapshot.js';
-import { CLI, isLinux, isRoot, runCli } from './helpers/live.js';
+import { CLI, hasCommand, isLinux, isRoot, runCli } from './helpers/live.js';
 
 const ESC = '\u001b[';
 
@@ -135,6 +135,23 @@ describe.skipIf(!isLinux || !existsSync(CLI))(`host commands through ${CLI}`, ()
         ]);
       } finally {
         server.close();
+      }
+    },
+  );
+
+  it.skipIf(!isRoot || !hasCommand('ip'))(
+    'an empty namespace: a summary that says so (needs root: makes a netns)',
+    () => {
+      const ns = `tcpstate-t4-empty-${process.pid}`;
+      spawnSync('ip', ['netns', 'add', ns]);
+      try {
+        const r = runCli(['--netns', ns]);
+        expect(r.status).toBe(0);
+        expect(r.stdout).toMatch(/^0 TCP sockets in netns tcpstate-t4-empty-\d+$/m);
+        expect(r.stdout).toContain('none: no connections, and nothing listening');
+        expect(r.stdout).toContain('none: no program here accepts TCP connections');
+      } finally {
+        spawnSync('ip', ['netns', 'del', ns]);
       }
     },
   );

@@ -114,7 +114,8 @@ export function renderSummary(
     ).map((l) => c.dim(l)),
     '',
   ];
-  if (summary.states.length > 0) {
+  if (summary.states.length === 0) lines.push('  none: no connections, and nothing listening');
+  else {
     lines.push(
       ...renderTable(
         summary.states,
