@@ -61,3 +61,38 @@ for (const [name, config] of cases) {
   const gbps = run(total, config);
   console.log(`${name.padEnd(52)} ${gbps.toFixed(2)} Gbit/s (${mb} MiB)`);
 }
+
+/** Heap per idle ESTABLISHED connection (both ends counted separately), after a handshake and a small exchange. */
+function idleBytes(count: number): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const keep: Connection[] = [];
+  for (let i = 0; i < count; i++) {
+    const a = Connection.connect(0, { local: A, remote: { ...B, port: 1 + (i % 60000) }, iss: i });
+    const syn = a.pollTransmit(0);
+    if (!syn) throw new Error('no SYN');
+    const b = Connection.acceptSyn(0, syn, { local: B, remote: A, iss: i * 7 });
+    for (let t = 1; t < 4; t++) {
+      for (let s = b.pollTransmit(t); s; s = b.pollTransmit(t)) a.handleSegment(t, s);
+      for (let s = a.pollTransmit(t); s; s = a.pollTransmit(t)) b.handleSegment(t, s);
+      if (t === 1) a.send(new Uint8Array(100));
+      b.read();
+    }
+    while (a.pollEvent());
+    while (b.pollEvent());
+    keep.push(a, b);
+  }
+  gc?.();
+  const per = (process.memoryUsage().heapUsed - before) / keep.length;
+  if (keep.some((c) => c.state !== 'ESTABLISHED')) throw new Error('not all established');
+  return per;
+}
+const n = 20_000;
+const per = idleBytes(n);
+const note = (globalThis as { gc?: () => void }).gc
+  ? ''
+  : ' (run with node --expose-gc for a steadier figure)';
+console.log(
+  `idle ESTABLISHED connection: ${(per / 1024).toFixed(2)} KiB each over ${2 * n}${note}`,
+);

@@ -7,8 +7,12 @@
  * whole blocks from the front. No operation is O(buffered bytes).
  */
 
-/** Size of a fresh block; a small write appends into the last block while it has room. */
-const BLOCK_SIZE = 64 * 1024;
+/**
+ * Block sizes: a write gets a block about its own size, between these bounds, so bulk writes
+ * copy into few large blocks and an interactive connection holds only a small one.
+ */
+const MIN_BLOCK = 2 * 1024;
+const MAX_BLOCK = 64 * 1024;
 
 interface Block {
   buf: Uint8Array;
@@ -42,7 +46,8 @@ export class SendBuffer {
     while (done < n) {
       let last = this.blocks.length > this.head ? this.blocks[this.blocks.length - 1] : undefined;
       if (last === undefined || last.end === last.buf.byteLength) {
-        last = { buf: new Uint8Array(Math.max(BLOCK_SIZE, 0)), start: 0, end: 0 };
+        const size = Math.min(MAX_BLOCK, Math.max(MIN_BLOCK, n - done));
+        last = { buf: new Uint8Array(size), start: 0, end: 0 };
         this.blocks.push(last);
       }
       const take = Math.min(n - done, last.buf.byteLength - last.end);
@@ -65,10 +70,10 @@ export class SendBuffer {
       left -= take;
       if (b.start === b.end && b.end === b.buf.byteLength) this.head++;
     }
-    if (this.bytes === 0 && this.head < this.blocks.length) {
-      // Keep the partly written last block (it still has room) but drop everything before it.
-      const last = this.blocks[this.blocks.length - 1] as Block;
-      this.blocks = last.end < last.buf.byteLength ? [last] : [];
+    if (this.bytes === 0) {
+      // Idle: hold no memory (an idle connection should cost little; views handed out as
+      // payloads keep their own block alive as long as they need it).
+      this.blocks = [];
       this.head = 0;
     } else if (this.head > 32) {
       this.blocks = this.blocks.slice(this.head);
