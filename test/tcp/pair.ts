@@ -22,6 +22,9 @@ export interface PairOptions {
   config?: Partial<ConnectionConfig>;
   configA?: Partial<ConnectionConfig>;
   configB?: Partial<ConnectionConfig>;
+  /** Initial sequence numbers (defaults 1,000,000 and 5,000,000). */
+  issA?: number;
+  issB?: number;
 }
 
 export const A = { address: '10.0.0.1', port: 40000 };
@@ -56,7 +59,7 @@ export class Pair {
     this.a = Connection.connect(this.now, {
       local: A,
       remote: B,
-      iss: 1_000_000,
+      iss: this.opts.issA ?? 1_000_000,
       config: this.configOf('a'),
     });
     this.flush();
@@ -68,13 +71,13 @@ export class Pair {
     this.a = Connection.connect(this.now, {
       local: A,
       remote: B,
-      iss: 1_000_000,
+      iss: this.opts.issA ?? 1_000_000,
       config: this.configOf('a'),
     });
     this.b = Connection.connect(this.now, {
       local: B,
       remote: A,
-      iss: 5_000_000,
+      iss: this.opts.issB ?? 5_000_000,
       config: this.configOf('b'),
     });
     this.flush();
@@ -161,7 +164,7 @@ export class Pair {
           this.b = Connection.acceptSyn(this.now, f.seg, {
             local: B,
             remote: A,
-            iss: 5_000_000,
+            iss: this.opts.issB ?? 5_000_000,
             config: this.configOf('b'),
           });
         }
