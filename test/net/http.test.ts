@@ -2,9 +2,16 @@ import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { patternSha256, serveHttp } from '../../src/net/demo-apps.js';
-import { CLIENT_ADDRESS, makePair, once, type Pair, SERVER_ADDRESS, whyNoStack } from './pair.js';
+import {
+  CLIENT_ADDRESS,
+  makePair,
+  once,
+  type Pair,
+  SERVER_ADDRESS,
+  stackUnderTest,
+} from './pair.js';
 
-const title = `Node’s own http over our sockets${whyNoStack ? ` (skipped: ${whyNoStack})` : ''}`;
+const title = `Node’s own http over our sockets (on the ${stackUnderTest})`;
 
 function get(pair: Pair, port: number, path: string, body?: Buffer) {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
@@ -36,7 +43,7 @@ function get(pair: Pair, port: number, path: string, body?: Buffer) {
   );
 }
 
-describe.skipIf(whyNoStack !== undefined)(title, () => {
+describe(title, () => {
   let pair: Pair;
   afterEach(() => pair?.close());
 

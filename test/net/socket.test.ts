@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket, SocketStateChange } from '../../src/net/socket.js';
-import { CLIENT_ADDRESS, makePair, once, type Pair, SERVER_ADDRESS, whyNoStack } from './pair.js';
+import {
+  CLIENT_ADDRESS,
+  makePair,
+  once,
+  type Pair,
+  SERVER_ADDRESS,
+  stackUnderTest,
+} from './pair.js';
 
-const title = `net Socket over our stack${whyNoStack ? ` (skipped: ${whyNoStack})` : ''}`;
+const title = `net Socket over our stack (on the ${stackUnderTest})`;
 
 function collect(socket: Socket): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -21,7 +28,7 @@ function pattern(n: number, seed: number): Buffer {
   return b;
 }
 
-describe.skipIf(whyNoStack !== undefined)(title, () => {
+describe(title, () => {
   let pair: Pair;
   afterEach(() => pair?.close());
 
