@@ -139,6 +139,15 @@ export abstract class TcbInput extends TcbTimers {
     // Sixth (URG) is not implemented: urgent data is delivered as ordinary data.
     // Seventh and eighth: text and FIN.
     this.processText(now, seg);
+    this.afterText(now);
+  }
+
+  /** FIN_WAIT1 whose FIN is acknowledged and that did not get the peer's FIN: FIN_WAIT2. */
+  protected afterText(now: number): void {
+    if (this.st !== 'FIN_WAIT1' || !this.finQueued || !seqGt(this.sndUna, this.finSeq)) return;
+    this.setState(now, 'FIN_WAIT2', 'rcv ACK');
+    // RFC 9293 leaves an orphan in FIN_WAIT2 forever; Linux's tcp_fin_timeout bounds it.
+    if (this.orphan) this.finWait2Deadline = now + this.config.finWait2Timeout;
   }
 
   /** RFC 9293 3.10.7.4 first check: is any of the segment inside the receive window? */
@@ -270,15 +279,10 @@ export abstract class TcbInput extends TcbTimers {
     const finAcked = this.finQueued && seqGt(ack, this.finSeq);
     if (!finAcked) return;
     switch (this.st) {
-      case 'FIN_WAIT1': {
-        // FIN and the ACK of our FIN together: FIN_WAIT1 -> TIME_WAIT in the FIN step.
-        const finInOrder = seg.flags.fin && seqAdd(seg.seq, seg.payload.byteLength) === this.rcvNxt;
-        if (!finInOrder) {
-          this.setState(now, 'FIN_WAIT2', 'rcv ACK');
-          if (this.orphan) this.finWait2Deadline = now + this.config.finWait2Timeout;
-        }
+      case 'FIN_WAIT1':
+        // Left to afterText(): the same segment may carry the peer's FIN, and then FIN_WAIT1
+        // goes straight to TIME_WAIT (RFC 9293 3.10.7.4, eighth step).
         break;
-      }
       case 'CLOSING':
         this.enterTimeWait(now, 'rcv ACK');
         break;

@@ -94,3 +94,26 @@ describe('FIN_WAIT1', () => {
     expect(c.state).toBe('FIN_WAIT2');
   });
 });
+
+describe('FIN_WAIT1: FIN, data and the ACK of our FIN in one segment', () => {
+  it('goes straight to TIME_WAIT and delivers the data', () => {
+    const c = established();
+    c.shutdown(20);
+    expectSegments(c, 20, [{ flags: 'F.', seq: ISS + 1 }]);
+    events(c);
+    send(c, seg({ flags: 'FP.', seq: IRS + 1, ack: ISS + 2, data: 30 }), 30);
+    expectSegments(c, 30, [{ flags: '.', seq: ISS + 2, ack: IRS + 32 }]);
+    expect(transitions(events(c))).toEqual(['FIN_WAIT1->TIME_WAIT (rcv FIN,ACK)']);
+    expect(c.read()).toEqual(pattern(30));
+  });
+
+  it('an ACK of our FIN with data but no FIN: FIN_WAIT2, data delivered', () => {
+    const c = established();
+    c.shutdown(20);
+    expectSegments(c, 20, [{ flags: 'F.' }]);
+    events(c);
+    send(c, seg({ flags: 'P.', seq: IRS + 1, ack: ISS + 2, data: 30 }), 30);
+    expectSegments(c, 30, [{ flags: '.', ack: IRS + 31 }]);
+    expect(transitions(events(c))).toEqual(['FIN_WAIT1->FIN_WAIT2 (rcv ACK)']);
+  });
+});

@@ -205,12 +205,13 @@ const stories: Record<string, Story> = {
     u.send(new Uint8Array(5));
     drain(u, 20);
     out.push(...runOut(u, 20));
-    for (const ack of [ISS + 1, ISS + 2]) {
+    for (const finAcked of [false, true]) {
       // Data after close(), in FIN_WAIT1 (our FIN not yet acknowledged) and in FIN_WAIT2.
       const d = established();
       d.close(20);
       drain(d, 20);
-      send(d, seg({ flags: 'P.', seq: IRS + 1, ack, data: 5 }), 30);
+      if (finAcked) send(d, seg({ flags: '.', seq: IRS + 1, ack: ISS + 2 }), 25);
+      send(d, seg({ flags: 'P.', seq: IRS + 1, ack: ISS + 2, data: 5 }), 30);
       out.push(...events(d));
     }
     const r = established();
