@@ -59,6 +59,8 @@ export abstract class TcbInput extends TcbTimers {
       // Simultaneous open: answer with SYN,ACK on our original ISS.
       this.setState(now, 'SYN_RECV', 'rcv SYN');
       this.synPending = true;
+      this.synSends = 0;
+      this.rtxDeadline = undefined;
     }
   }
 

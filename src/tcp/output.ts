@@ -13,7 +13,9 @@ export abstract class TcbOutput extends Tcb {
   protected buildSyn(now: number): TcpSegment {
     this.synPending = false;
     const synAck = this.st === 'SYN_RECV';
-    const retransmit = seqGt(this.sndMax, this.iss);
+    // The SYN,ACK of a simultaneous open follows our SYN but is no retransmission.
+    const retransmit = this.synSends > 0;
+    this.synSends++;
     // In a SYN,ACK, offer only what the peer's SYN offered (RFC 7323 1.3, RFC 2018 2).
     const offerWscale = synAck ? this.wscaleOk : this.config.windowScale;
     const offerTs = synAck ? this.tsOk : this.config.timestamps;

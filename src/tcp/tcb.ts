@@ -187,6 +187,8 @@ export abstract class Tcb {
   protected rttSeq: number | undefined;
   protected rttStart = 0;
   protected synRetransmitted = false;
+  /** SYNs (or SYN,ACKs) sent in the current handshake state. */
+  protected synSends = 0;
 
   protected challengeWindowStart = Number.NEGATIVE_INFINITY;
   protected challengeCount = 0;

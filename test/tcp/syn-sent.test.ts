@@ -168,3 +168,16 @@ describe('SYN_SENT', () => {
     ]);
   });
 });
+
+describe('SYN_SENT: simultaneous open is no retransmission', () => {
+  it('the SYN,ACK answering a bare SYN keeps the full initial window and counts no retransmit', () => {
+    const c = Connection.connect(0, opts());
+    expectSegments(c, 0, [{ flags: 'S' }]);
+    send(c, seg({ flags: 'S', seq: IRS, options: MSS_1460 }), 10);
+    expectSegments(c, 10, [{ flags: 'S.', seq: ISS, ack: IRS + 1 }]);
+    send(c, seg({ flags: '.', seq: IRS + 1, ack: ISS + 1 }), 20);
+    expect(c.state).toBe('ESTABLISHED');
+    expect(c.stats.retransmits).toBe(0);
+    expect(c.info().cwnd).toBe(10 * 1460);
+  });
+});
