@@ -101,3 +101,17 @@ export function socketJson(socket: HostSocket): SocketJson {
 export function plural(count: number, word: string, many = `${word}s`): string {
   return `${count} ${count === 1 ? word : many}`;
 }
+
+/**
+ * socketJson(socket) as JSON text, written directly: on 100k sockets this skips building 300k
+ * short-lived objects (half the time `ls --json` spent was the garbage collector). Addresses,
+ * states and timer kinds are plain ASCII; the process name is the only free text, so it alone
+ * goes through JSON.stringify.
+ */
+export function socketJsonText(socket: HostSocket): string {
+  const timer =
+    socket.timer && socket.timer.kind !== 'off'
+      ? `{"kind":"${socket.timer.kind}","remainingMs":${socket.timer.remainingMs},"retries":${socket.timer.retries}}`
+      : 'null';
+  return `{"state":"${socket.state}","local":{"address":"${socket.local.address}","port":${socket.local.port}},"remote":{"address":"${socket.remote.address}","port":${socket.remote.port}},"recvQ":${socket.recvQ},"sendQ":${socket.backlogUnknown ? 'null' : socket.sendQ},"timer":${timer},"uid":${socket.uid ?? 'null'},"inode":${socket.inode ?? 'null'},"pid":${socket.pid ?? 'null'},"process":${socket.process === undefined ? 'null' : JSON.stringify(socket.process)}}`;
+}

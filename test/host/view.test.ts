@@ -6,6 +6,7 @@ import {
   formatRemote,
   formatTimer,
   socketJson,
+  socketJsonText,
 } from '../../src/host/view.js';
 import { sock } from './fixtures/sockets.js';
 
@@ -61,5 +62,23 @@ describe('socket text forms', () => {
       'process',
     ]);
     expect(json).toMatchObject({ sendQ: null, timer: null, uid: null, pid: null, process: null });
+  });
+
+  it('socketJsonText is exactly JSON.stringify(socketJson(...)), quotes and all', () => {
+    const cases = [
+      sock('LISTEN', '127.0.0.1:80', '0.0.0.0:0', { backlogUnknown: true, uid: undefined }),
+      sock('ESTABLISHED', '[2001:db8::1]:443', '[::ffff:10.0.0.2]:5000', {
+        pid: 42,
+        process: 'we"ird\\name\n',
+        timer: { kind: 'retransmit', remainingMs: 200, retries: 3 },
+      }),
+      sock('TIME_WAIT', '10.0.0.1:40000', '10.0.0.2:80', {
+        timer: { kind: 'time-wait', remainingMs: 59000, retries: 0 },
+      }),
+    ];
+    for (const socket of cases) {
+      expect(socketJsonText(socket)).toBe(JSON.stringify(socketJson(socket)));
+      expect(JSON.parse(socketJsonText(socket))).toEqual(socketJson(socket));
+    }
   });
 });

@@ -14,7 +14,7 @@ import {
   formatRemote,
   formatSendQ,
   formatTimer,
-  socketJson,
+  socketJsonText,
 } from '../../host/view.js';
 import { type Column, renderTable, wrap } from '../../render/table.js';
 import {
@@ -109,7 +109,7 @@ export function register(program: Command): void {
  */
 function jsonLines(rows: readonly HostSocket[]): string {
   if (rows.length === 0) return '[]\n';
-  return `[\n${rows.map((s) => JSON.stringify(socketJson(s))).join(',\n')}\n]\n`;
+  return `[\n${rows.map(socketJsonText).join(',\n')}\n]\n`;
 }
 
 function buildFilter(options: LsOptions): SocketFilter {
