@@ -4,7 +4,7 @@
  */
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/types.js';
-import { readSackBlocks, readSynOptions, readTimestamp } from './options.js';
+import { readSackBlocks, readSynOptions, readTimestamp, type Timestamp } from './options.js';
 import {
   DEFAULT_SEND_MSS,
   MAX_UNSCALED_WINDOW,
@@ -191,11 +191,7 @@ export abstract class TcbInput extends TcbTimers {
    * RFC 9293 3.10.7.4 fifth step for synchronized states. Returns false when the segment must
    * be dropped here.
    */
-  protected processAck(
-    now: number,
-    seg: TcpSegment,
-    ts: { value: number; echo: number } | undefined,
-  ): boolean {
+  protected processAck(now: number, seg: TcpSegment, ts: Timestamp | undefined): boolean {
     const ack = seg.ack;
     // RFC 5961 (5.2): acceptable only if SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT.
     if (seqGt(ack, this.sndMax) || seqLt(ack, seqAdd(this.sndUna, -this.maxSndWnd))) {
@@ -239,11 +235,7 @@ export abstract class TcbInput extends TcbTimers {
     return true;
   }
 
-  protected onNewAck(
-    now: number,
-    seg: TcpSegment,
-    ts: { value: number; echo: number } | undefined,
-  ): void {
+  protected onNewAck(now: number, seg: TcpSegment, ts: Timestamp | undefined): void {
     const ack = seg.ack;
     const acked = seqDiff(ack, this.sndUna);
     // Bytes of the send buffer covered (the FIN's sequence number is not in the buffer).

@@ -12,11 +12,17 @@ export type SynOptionLayout = 'linux' | 'freebsd';
 /** RFC 7323 (2.3): the shift count is at most 14. */
 export const MAX_WSCALE = 14;
 
+/** The two values of an RFC 7323 timestamps option. */
+export interface Timestamp {
+  value: number;
+  echo: number;
+}
+
 export interface SynOffer {
   mss: number;
   wscale: number | undefined;
   sackPermitted: boolean;
-  ts: { value: number; echo: number } | undefined;
+  ts: Timestamp | undefined;
 }
 
 /** What the peer's SYN (or SYN,ACK) offered. */
@@ -54,7 +60,7 @@ export function synOptions(layout: SynOptionLayout, o: SynOffer): TcpOption[] {
 
 /** Options for a non-SYN segment: nop, nop, TS, then nop, nop, SACK blocks. */
 export function segmentOptions(
-  ts: { value: number; echo: number } | undefined,
+  ts: Timestamp | undefined,
   sack: Array<[number, number]>,
 ): TcpOption[] {
   const out: TcpOption[] = [];
@@ -87,7 +93,7 @@ export function readSynOptions(seg: TcpSegment): PeerSynOptions {
   return r;
 }
 
-export function readTimestamp(seg: TcpSegment): { value: number; echo: number } | undefined {
+export function readTimestamp(seg: TcpSegment): Timestamp | undefined {
   return findOption(seg, 'timestamp');
 }
 
