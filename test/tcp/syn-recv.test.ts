@@ -139,3 +139,21 @@ describe('SYN_RECV (passive open via acceptSyn)', () => {
     expect(events(c).at(-1)).toEqual({ type: 'closed', reason: 'aborted' });
   });
 });
+
+describe('acceptSyn (LISTEN -> SYN_RECV)', () => {
+  it('data on the SYN is not acknowledged (the peer sends it again after the handshake)', () => {
+    const c = Connection.acceptSyn(0, seg({ flags: 'S', seq: IRS, data: 20 }), opts());
+    expectSegments(c, 0, [{ flags: 'S.', seq: ISS, ack: IRS + 1, len: 0 }]);
+    expect(c.recvQueue).toBe(0);
+  });
+
+  it('answers with the configured window (at most 65535, unscaled) and MSS', () => {
+    const c = Connection.acceptSyn(
+      0,
+      seg({ flags: 'S', seq: IRS }),
+      opts({ ...PLAIN, receiveBufferSize: 4000, mss: 1200 }),
+    );
+    expectSegments(c, 0, [{ flags: 'S.', window: 4000, options: [{ kind: 'mss', value: 1200 }] }]);
+    expect(c.info()).toMatchObject({ state: 'SYN_RECV', iss: ISS, irs: IRS, rcvNxt: IRS + 1 });
+  });
+});
