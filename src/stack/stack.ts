@@ -1,15 +1,27 @@
 /**
- * A host's TCP/IPv4 stack, sans-IO. CONTRACT SKELETON: the signatures below are the interface
- * other layers (link/, net/, drill/, scenario/) build on; the implementation replaces the bodies.
+ * A host's TCP/IPv4 stack, sans-IO: demultiplexing by 4-tuple, listeners with a SYN queue and
+ * an accept queue, ephemeral ports, RFC 6528 ISNs, RST for segments that match nothing, ICMP
+ * echo, netstat-style counters and snapshots.
  *
- * The stack takes and gives whole IPv4 packets. Call order as for Connection: after any input
- * (`handlePacket`, `handleTimeout`, a user call on a Connection or Listener), drain
- * `pollTransmit(now)` and `pollEvent()`, then re-read `pollTimeout()`.
+ * The stack takes and gives whole IPv4 packets. Call order, as for a Connection: after any
+ * input (`handlePacket`, `handleTimeout`, a user call on a Connection or Listener), drain
+ * `pollTransmit(now)` and `pollEvent()`, then re-read `pollTimeout()`. Connections tell the stack
+ * about user calls through their `onCommand` hook, so only touched connections are visited.
  */
 import type { Endpoint, TcpState, TransitionEvent } from '../state/states.js';
-import type { Connection } from '../tcp/connection.js';
-import type { ConnectionConfig, TimerKind } from '../tcp/types.js';
+import { Connection } from '../tcp/connection.js';
+import type { Tcb } from '../tcp/tcb.js';
+import type { ConnectionConfig, ConnectionStats, TimerKind } from '../tcp/types.js';
 import type { Rng } from '../util/rng.js';
+import { parseIpv4Address } from '../wire/address.js';
+import { emptyFlags } from '../wire/flags.js';
+import { parseIpv4 } from '../wire/ipv4.js';
+import { emitPacket, parsePacket } from '../wire/packet.js';
+import { seqAdd, seqGt } from '../wire/seq.js';
+import { IPPROTO_ICMP, IPPROTO_TCP, type TcpSegment } from '../wire/types.js';
+import { DeadlineHeap } from './deadlines.js';
+import { echoReply } from './icmp.js';
+import { IsnGenerator } from './isn.js';
 
 export interface StackOptions {
   /** This host's IPv4 address (dotted quad). */
@@ -20,7 +32,7 @@ export interface StackOptions {
   config?: Partial<ConnectionConfig>;
   /** Ephemeral port range, inclusive (Linux ip_local_port_range: 32768-60999). */
   ephemeralPorts?: [number, number];
-  /** IPv4 TTL of packets we send (64). */
+  /** IPv4 TTL of packets we send (64, as Linux's ip_default_ttl). */
   ttl?: number;
 }
 
@@ -52,6 +64,8 @@ export interface StackCounters {
   listenDrops: number;
   challengeAcks: number;
   timeWaitReused: number;
+  icmpEchoReplies: number;
+  otherProtocols: number;
 }
 
 /** One row of a netstat-style snapshot. */
@@ -71,25 +85,566 @@ export interface Listener {
   accept(): Connection | undefined;
   /** Connections waiting in the accept queue. */
   readonly acceptQueueLength: number;
+  /** Handshakes in progress (SYN_RECV children). */
+  readonly synQueueLength?: number;
   /** Stops listening; queued connections not yet accepted are reset. */
   close(now: number): void;
 }
 
-export declare class Stack {
-  constructor(opts: StackOptions);
+/** Linux's default backlog cap (net.core.somaxconn since 5.4). */
+const DEFAULT_BACKLOG = 4096;
+const DEFAULT_EPHEMERAL: [number, number] = [32768, 60999];
+/** Linux starts a reused TIME_WAIT 4-tuple's ISN this far past the old SND.NXT (tcp_timewait_state_process). */
+const TIME_WAIT_ISN_GAP = 65535 + 2;
+
+/** Per-connection bookkeeping in the demux table. */
+interface Entry {
+  conn: Connection;
+  key: string;
+  deadline: number | undefined;
+  /** The listener that created it, until it is accepted or dies. */
+  listener: ListenerImpl | undefined;
+  queued: boolean;
+}
+
+class ListenerImpl implements Listener {
+  readonly acceptQueue: Entry[] = [];
+  readonly synQueue = new Set<Entry>();
+  open = true;
+
+  constructor(
+    private readonly stack: Stack,
+    readonly port: number,
+    readonly backlog: number,
+    readonly config: Partial<ConnectionConfig> | undefined,
+  ) {}
+
+  get acceptQueueLength(): number {
+    return this.acceptQueue.length;
+  }
+
+  get synQueueLength(): number {
+    return this.synQueue.size;
+  }
+
+  accept(): Connection | undefined {
+    const entry = this.acceptQueue.shift();
+    if (entry === undefined) return undefined;
+    entry.listener = undefined;
+    entry.queued = false;
+    return entry.conn;
+  }
+
+  close(now: number): void {
+    if (!this.open) return;
+    this.open = false;
+    this.stack.closeListener(now, this);
+  }
+}
+
+export class Stack {
   readonly address: string;
-  readonly counters: StackCounters;
-  listen(port: number, opts?: { backlog?: number; config?: Partial<ConnectionConfig> }): Listener;
+  private readonly rng: Rng;
+  private readonly config: Partial<ConnectionConfig>;
+  private readonly ttl: number;
+  private readonly ephemeral: [number, number];
+  private nextEphemeral: number;
+  private readonly isns: IsnGenerator;
+
+  private readonly conns = new Map<string, Entry>();
+  private readonly byConn = new WeakMap<Tcb, Entry>();
+  private readonly listeners = new Map<number, ListenerImpl>();
+  private readonly timers = new DeadlineHeap<Entry>();
+  private readonly dirty = new Set<Entry>();
+  private readonly out: Uint8Array[] = [];
+  private outHead = 0;
+  private readonly events: StackEvent[] = [];
+  private eventHead = 0;
+  private readonly onCommand = (conn: Tcb): void => {
+    const entry = this.byConn.get(conn);
+    if (entry !== undefined) this.dirty.add(entry);
+  };
+
+  private readonly base: StackCounters = {
+    packetsIn: 0,
+    packetsOut: 0,
+    segmentsIn: 0,
+    segmentsOut: 0,
+    retransmits: 0,
+    resetsSent: 0,
+    resetsReceived: 0,
+    checksumErrors: 0,
+    malformed: 0,
+    notForUs: 0,
+    activeOpens: 0,
+    passiveOpens: 0,
+    attemptFails: 0,
+    establishedResets: 0,
+    listenOverflows: 0,
+    listenDrops: 0,
+    challengeAcks: 0,
+    timeWaitReused: 0,
+    icmpEchoReplies: 0,
+    otherProtocols: 0,
+  };
+
+  constructor(opts: StackOptions) {
+    if (parseIpv4Address(opts.address) === undefined) {
+      throw new RangeError(`Stack: not an IPv4 address: ${opts.address}`);
+    }
+    this.address = opts.address;
+    this.rng = opts.rng;
+    this.config = opts.config ?? {};
+    this.ttl = opts.ttl ?? 64;
+    this.ephemeral = opts.ephemeralPorts ?? DEFAULT_EPHEMERAL;
+    const [lo, hi] = this.ephemeral;
+    if (!(lo >= 1 && hi <= 65535 && lo <= hi)) {
+      throw new RangeError(`Stack: bad ephemeral port range ${lo}-${hi}`);
+    }
+    this.isns = new IsnGenerator(this.rng);
+    // RFC 6056 (3.3.1): start the search at a random point of the range.
+    this.nextEphemeral = lo + (this.rng.nextU32() % (hi - lo + 1));
+  }
+
+  /** Totals over the stack and all its connections, like `netstat -s`. */
+  get counters(): StackCounters {
+    const c = { ...this.base };
+    for (const entry of this.conns.values()) addStats(c, entry.conn.stats);
+    return c;
+  }
+
+  listen(
+    port: number,
+    opts: { backlog?: number; config?: Partial<ConnectionConfig> } = {},
+  ): Listener {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new RangeError(`listen(): bad port ${port}`);
+    }
+    if (this.listeners.has(port))
+      throw new RangeError(`listen(): port ${port} is in use (EADDRINUSE)`);
+    const backlog = Math.max(0, Math.min(opts.backlog ?? DEFAULT_BACKLOG, DEFAULT_BACKLOG));
+    const listener = new ListenerImpl(this, port, backlog, opts.config);
+    this.listeners.set(port, listener);
+    return listener;
+  }
+
   /** Active open from an ephemeral (or given) local port. */
   connect(
     now: number,
     remote: Endpoint,
-    opts?: { localPort?: number; config?: Partial<ConnectionConfig> },
-  ): Connection;
-  handlePacket(now: number, packet: Uint8Array): void;
-  pollTransmit(now: number): Uint8Array | undefined;
-  pollTimeout(): number | undefined;
-  handleTimeout(now: number): void;
-  pollEvent(): StackEvent | undefined;
-  snapshot(now: number): SocketSnapshot[];
+    opts: { localPort?: number; config?: Partial<ConnectionConfig> } = {},
+  ): Connection {
+    if (parseIpv4Address(remote.address) === undefined) {
+      throw new RangeError(`connect(): not an IPv4 address: ${remote.address}`);
+    }
+    if (!Number.isInteger(remote.port) || remote.port < 1 || remote.port > 65535) {
+      throw new RangeError(`connect(): bad port ${remote.port}`);
+    }
+    const localPort = opts.localPort ?? this.pickEphemeral(remote);
+    const key = tupleKey(localPort, remote.address, remote.port);
+    if (this.conns.has(key)) {
+      throw new RangeError(
+        `connect(): ${this.address}:${localPort} -> ${remote.address}:${remote.port} is in use (EADDRINUSE)`,
+      );
+    }
+    const local = { address: this.address, port: localPort };
+    const conn = Connection.connect(now, {
+      local,
+      remote: { address: remote.address, port: remote.port },
+      iss: this.isns.isn(now, this.address, localPort, remote.address, remote.port),
+      config: { ...this.config, ...opts.config },
+      onCommand: this.onCommand,
+    });
+    this.base.activeOpens++;
+    this.service(now, this.add(key, conn, undefined));
+    return conn;
+  }
+
+  handlePacket(now: number, packet: Uint8Array): void {
+    this.base.packetsIn++;
+    const parsed = parsePacket(packet);
+    if (!parsed.ok) {
+      if (parsed.reason === 'not-tcp') {
+        this.handleOther(packet);
+        return;
+      }
+      if (parsed.reason === 'bad-checksum') this.base.checksumErrors++;
+      else this.base.malformed++;
+      this.drop(`${parsed.reason}${parsed.detail ? `: ${parsed.detail}` : ''}`);
+      return;
+    }
+    const { ip, tcp } = parsed.value;
+    if (ip.dst !== this.address) {
+      this.base.notForUs++;
+      this.drop(`not for us (${ip.dst})`);
+      return;
+    }
+    const key = tupleKey(tcp.dstPort, ip.src, tcp.srcPort);
+    const entry = this.conns.get(key);
+    if (entry !== undefined) {
+      if (this.reuseTimeWait(now, entry, ip.src, tcp)) return;
+      const listener = entry.listener;
+      if (
+        listener !== undefined &&
+        !entry.queued &&
+        entry.conn.state === 'SYN_RECV' &&
+        tcp.flags.ack &&
+        !tcp.flags.rst &&
+        !tcp.flags.syn &&
+        listener.acceptQueue.length >= listener.backlog
+      ) {
+        // Linux (tcp_abort_on_overflow = 0): a full accept queue drops the handshake's last ACK;
+        // the SYN,ACK retransmission gives the client another chance later.
+        this.base.listenOverflows++;
+        this.base.listenDrops++;
+        this.drop(`accept queue of port ${listener.port} full`);
+        return;
+      }
+      entry.conn.handleSegment(now, tcp);
+      this.service(now, entry);
+      return;
+    }
+    const listener = this.listeners.get(tcp.dstPort);
+    if (listener !== undefined) {
+      this.segmentToListener(now, listener, ip.src, tcp);
+      return;
+    }
+    this.base.segmentsIn++;
+    this.resetStray(ip.src, tcp, 'no connection or listener');
+  }
+
+  pollTransmit(now: number): Uint8Array | undefined {
+    if (this.dirty.size > 0) this.serviceDirty(now);
+    if (this.outHead >= this.out.length) return undefined;
+    const p = this.out[this.outHead];
+    this.out[this.outHead++] = EMPTY;
+    if (this.outHead === this.out.length) {
+      this.out.length = 0;
+      this.outHead = 0;
+    }
+    return p;
+  }
+
+  pollTimeout(): number | undefined {
+    return this.timers.peek();
+  }
+
+  handleTimeout(now: number): void {
+    for (const entry of this.timers.popDue(now)) {
+      entry.conn.handleTimeout(now);
+      this.service(now, entry);
+    }
+  }
+
+  pollEvent(): StackEvent | undefined {
+    if (this.dirty.size > 0) this.serviceDirty(this.lastNow);
+    if (this.eventHead >= this.events.length) return undefined;
+    const e = this.events[this.eventHead++];
+    if (this.eventHead === this.events.length) {
+      this.events.length = 0;
+      this.eventHead = 0;
+    }
+    return e;
+  }
+
+  /** netstat-style rows: listeners first, then connections. */
+  snapshot(now: number): SocketSnapshot[] {
+    const rows: SocketSnapshot[] = [];
+    for (const l of this.listeners.values()) {
+      rows.push({
+        state: 'LISTEN',
+        local: { address: '0.0.0.0', port: l.port },
+        remote: { address: '0.0.0.0', port: 0 },
+        // Linux shows the accept queue length and the backlog for a listener (ss Recv-Q/Send-Q).
+        recvQ: l.acceptQueue.length,
+        sendQ: l.backlog,
+        timer: undefined,
+      });
+    }
+    for (const { conn } of this.conns.values()) {
+      const t = conn.activeTimer();
+      rows.push({
+        state: conn.state,
+        local: { ...conn.local },
+        remote: { ...conn.remote },
+        recvQ: conn.recvQueue,
+        sendQ: conn.sendQueue,
+        timer:
+          t === undefined ? undefined : { kind: t.kind, remaining: Math.max(0, t.deadline - now) },
+      });
+    }
+    return rows;
+  }
+
+  /** Number of connections in the demux table (all states but LISTEN). */
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  /** The connection for a 4-tuple, if any (local address is this stack's). */
+  find(localPort: number, remote: Endpoint): Connection | undefined {
+    return this.conns.get(tupleKey(localPort, remote.address, remote.port))?.conn;
+  }
+
+  /** @internal Called by Listener.close(). */
+  closeListener(now: number, listener: ListenerImpl): void {
+    this.listeners.delete(listener.port);
+    for (const entry of [...listener.acceptQueue, ...listener.synQueue]) {
+      entry.listener = undefined;
+      entry.queued = false;
+      if (entry.conn.state !== 'CLOSED') entry.conn.abort(now);
+      this.service(now, entry);
+    }
+    listener.acceptQueue.length = 0;
+    listener.synQueue.clear();
+  }
+
+  // --- internals ---
+
+  private lastNow = 0;
+
+  private add(key: string, conn: Connection, listener: ListenerImpl | undefined): Entry {
+    const entry: Entry = { conn, key, deadline: undefined, listener, queued: false };
+    this.conns.set(key, entry);
+    this.byConn.set(conn, entry);
+    return entry;
+  }
+
+  private serviceDirty(now: number): void {
+    const entries = [...this.dirty];
+    this.dirty.clear();
+    for (const entry of entries) this.service(now, entry);
+  }
+
+  /** Drains one connection's output and events, and files its next deadline. */
+  private service(now: number, entry: Entry): void {
+    this.lastNow = now;
+    this.dirty.delete(entry);
+    const conn = entry.conn;
+    for (let seg = conn.pollTransmit(now); seg !== undefined; seg = conn.pollTransmit(now)) {
+      this.emit(conn.remote.address, seg);
+    }
+    let closed = false;
+    for (let ev = conn.pollEvent(); ev !== undefined; ev = conn.pollEvent()) {
+      if (ev.type === 'state') {
+        this.events.push({
+          type: 'transition',
+          event: {
+            time: ev.time,
+            connection: { local: { ...conn.local }, remote: { ...conn.remote } },
+            from: ev.from,
+            to: ev.to,
+            cause: ev.cause,
+          },
+        });
+        this.onTransition(entry, ev.from, ev.to);
+      } else if (ev.type === 'closed') {
+        closed = true;
+      }
+    }
+    if (closed) {
+      this.remove(entry);
+      return;
+    }
+    this.timers.set(entry, conn.pollTimeout());
+  }
+
+  private onTransition(entry: Entry, from: TcpState, to: TcpState): void {
+    if (from === 'SYN_SENT' && to === 'CLOSED') this.base.attemptFails++;
+    if (from === 'SYN_RECV' && to === 'CLOSED') this.base.attemptFails++;
+    if ((from === 'ESTABLISHED' || from === 'CLOSE_WAIT') && to === 'CLOSED')
+      this.base.establishedResets++;
+    const listener = entry.listener;
+    if (listener !== undefined && !entry.queued && (to === 'ESTABLISHED' || to === 'CLOSE_WAIT')) {
+      listener.synQueue.delete(entry);
+      entry.queued = true;
+      listener.acceptQueue.push(entry);
+      this.events.push({ type: 'acceptable', port: listener.port });
+    }
+  }
+
+  private remove(entry: Entry): void {
+    addStats(this.base, entry.conn.stats);
+    this.conns.delete(entry.key);
+    this.timers.set(entry, undefined);
+    const listener = entry.listener;
+    if (listener !== undefined) {
+      listener.synQueue.delete(entry);
+      const i = listener.acceptQueue.indexOf(entry);
+      if (i >= 0) listener.acceptQueue.splice(i, 1);
+      entry.listener = undefined;
+    }
+  }
+
+  /** RFC 9293 3.10.7.2: a segment for a LISTEN socket. */
+  private segmentToListener(
+    now: number,
+    listener: ListenerImpl,
+    src: string,
+    seg: TcpSegment,
+  ): void {
+    this.base.segmentsIn++;
+    const f = seg.flags;
+    if (f.rst) return; // "An incoming RST segment could not be valid ... ignored."
+    if (f.ack) {
+      this.resetStray(src, seg, `ACK to listener ${listener.port}`);
+      return;
+    }
+    if (!f.syn) {
+      this.drop(`segment without SYN to listener ${listener.port}`);
+      return;
+    }
+    this.acceptSyn(now, listener, src, seg, undefined);
+  }
+
+  private acceptSyn(
+    now: number,
+    listener: ListenerImpl,
+    src: string,
+    seg: TcpSegment,
+    iss: number | undefined,
+  ): void {
+    // Linux drops a SYN when the accept queue is full, and when the SYN queue is as long as the
+    // backlog (no SYN cookies here); both count as listen drops.
+    if (listener.acceptQueue.length >= listener.backlog) {
+      this.base.listenOverflows++;
+      this.base.listenDrops++;
+      this.drop(`accept queue of port ${listener.port} full: SYN dropped`);
+      return;
+    }
+    if (listener.synQueue.size >= Math.max(listener.backlog, 1)) {
+      this.base.listenDrops++;
+      this.drop(`SYN queue of port ${listener.port} full: SYN dropped`);
+      return;
+    }
+    const remote = { address: src, port: seg.srcPort };
+    const conn = Connection.acceptSyn(now, seg, {
+      local: { address: this.address, port: listener.port },
+      remote,
+      iss: iss ?? this.isns.isn(now, this.address, listener.port, src, seg.srcPort),
+      config: { ...this.config, ...listener.config },
+      onCommand: this.onCommand,
+    });
+    // The connection counted the SYN itself.
+    this.base.segmentsIn--;
+    this.base.passiveOpens++;
+    const entry = this.add(tupleKey(listener.port, src, seg.srcPort), conn, listener);
+    listener.synQueue.add(entry);
+    // acceptSyn reports LISTEN -> SYN_RECV; the event is the child's first.
+    this.service(now, entry);
+  }
+
+  /**
+   * A new SYN for a 4-tuple in TIME_WAIT (RFC 9293 3.10.7.4 leaves it to the implementation;
+   * RFC 6191 and Linux accept it when its sequence number is above the old RCV.NXT or its
+   * timestamp is newer). Returns true when the SYN started a new connection.
+   */
+  private reuseTimeWait(now: number, entry: Entry, src: string, seg: TcpSegment): boolean {
+    const f = seg.flags;
+    if (entry.conn.state !== 'TIME_WAIT' || !f.syn || f.ack || f.rst) return false;
+    const listener = this.listeners.get(seg.dstPort);
+    if (listener === undefined) return false;
+    const info = entry.conn.info();
+    if (!seqGt(seg.seq, info.rcvNxt)) return false;
+    entry.conn.endTimeWait(now, 'new SYN (TIME_WAIT reuse)');
+    this.service(now, entry);
+    this.base.timeWaitReused++;
+    this.acceptSyn(now, listener, src, seg, seqAdd(info.sndNxt, TIME_WAIT_ISN_GAP));
+    return true;
+  }
+
+  /** RFC 9293 3.10.7.1: answer a segment that matches no connection with RST (never an RST). */
+  private resetStray(src: string, seg: TcpSegment, why: string): void {
+    this.drop(why);
+    if (seg.flags.rst) return;
+    const flags = emptyFlags();
+    flags.rst = true;
+    let seq = 0;
+    let ack = 0;
+    if (seg.flags.ack) {
+      seq = seg.ack;
+    } else {
+      flags.ack = true;
+      const len = seg.payload.length + (seg.flags.syn ? 1 : 0) + (seg.flags.fin ? 1 : 0);
+      ack = seqAdd(seg.seq, len);
+    }
+    this.base.resetsSent++;
+    this.base.segmentsOut++;
+    this.emit(src, {
+      srcPort: seg.dstPort,
+      dstPort: seg.srcPort,
+      seq,
+      ack,
+      flags,
+      window: 0,
+      urgentPointer: 0,
+      options: [],
+      payload: EMPTY,
+    });
+  }
+
+  private handleOther(packet: Uint8Array): void {
+    const ip = parseIpv4(packet);
+    if (!ip.ok) {
+      this.base.malformed++;
+      this.drop(ip.reason);
+      return;
+    }
+    const { header, payload } = ip.value;
+    if (header.dst !== this.address) {
+      this.base.notForUs++;
+      this.drop(`not for us (${header.dst})`);
+      return;
+    }
+    if (header.protocol === IPPROTO_ICMP) {
+      const reply = echoReply(header, payload, this.ttl);
+      if (reply !== undefined) {
+        this.base.icmpEchoReplies++;
+        this.base.packetsOut++;
+        this.out.push(reply);
+        return;
+      }
+    }
+    if (header.protocol !== IPPROTO_TCP) this.base.otherProtocols++;
+    this.drop(`IP protocol ${header.protocol} not handled`);
+  }
+
+  private emit(dst: string, seg: TcpSegment): void {
+    this.base.packetsOut++;
+    this.out.push(emitPacket({ src: this.address, dst, ttl: this.ttl }, seg));
+  }
+
+  private drop(reason: string): void {
+    this.events.push({ type: 'drop', reason });
+  }
+
+  /** RFC 6056 (3.3.3, simple hash-less variant): walk the range from a random start. */
+  private pickEphemeral(remote: Endpoint): number {
+    const [lo, hi] = this.ephemeral;
+    const size = hi - lo + 1;
+    for (let i = 0; i < size; i++) {
+      const port = this.nextEphemeral;
+      this.nextEphemeral = port >= hi ? lo : port + 1;
+      if (this.listeners.has(port)) continue;
+      if (!this.conns.has(tupleKey(port, remote.address, remote.port))) return port;
+    }
+    throw new RangeError(
+      `connect(): no free ephemeral port to ${remote.address}:${remote.port} (EADDRNOTAVAIL)`,
+    );
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function tupleKey(localPort: number, remoteAddress: string, remotePort: number): string {
+  return `${localPort}|${remoteAddress}|${remotePort}`;
+}
+
+function addStats(c: StackCounters, s: ConnectionStats): void {
+  c.segmentsIn += s.segmentsIn;
+  c.segmentsOut += s.segmentsOut;
+  c.retransmits += s.retransmits;
+  c.resetsSent += s.resetsSent;
+  c.resetsReceived += s.resetsReceived;
+  c.challengeAcks += s.challengeAcksSent;
 }

@@ -1,0 +1,39 @@
+/**
+ * Initial sequence numbers per RFC 6528 (3): ISN = M + F(localip, localport, remoteip,
+ * remoteport, secretkey), where M is a timer ticking every 4 microseconds and F a keyed hash.
+ * Connections to different peers get unrelated ISNs; the same 4-tuple gets increasing ones.
+ */
+import type { Rng } from '../util/rng.js';
+import { ipv4ToU32 } from '../wire/address.js';
+import { siphash24 } from './siphash.js';
+
+/** RFC 6528 (3): "M is the 4 microsecond timer". */
+const TICKS_PER_MS = 250;
+
+export class IsnGenerator {
+  private readonly k0: bigint;
+  private readonly k1: bigint;
+  private readonly buf = new Uint8Array(12);
+
+  constructor(rng: Rng) {
+    this.k0 = (BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32());
+    this.k1 = (BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32());
+  }
+
+  isn(
+    now: number,
+    localAddress: string,
+    localPort: number,
+    remoteAddress: string,
+    remotePort: number,
+  ): number {
+    const view = new DataView(this.buf.buffer);
+    view.setUint32(0, ipv4ToU32(localAddress));
+    view.setUint16(4, localPort);
+    view.setUint32(6, ipv4ToU32(remoteAddress));
+    view.setUint16(10, remotePort);
+    const f = Number(siphash24(this.k0, this.k1, this.buf) & 0xffff_ffffn);
+    const m = Math.floor(now * TICKS_PER_MS) % 0x1_0000_0000;
+    return (m + f) % 0x1_0000_0000;
+  }
+}
