@@ -62,6 +62,41 @@ export const RECEIVING_STATES: ReadonlySet<TcpState> = new Set([
   'FIN_WAIT2',
 ]);
 
+/**
+ * Merged configs, shared by every connection made with the same partial config object (a stack
+ * passes one to all its connections): an idle connection then costs no config copy. Safe
+ * because a config is never changed in place (configure() builds a new one).
+ */
+const merged = new WeakMap<Partial<ConnectionConfig>, ConnectionConfig>();
+
+function mergedConfig(
+  partial: Partial<ConnectionConfig> | undefined,
+  validate: (c: ConnectionConfig) => void,
+): ConnectionConfig {
+  if (partial === undefined) return DEFAULT_CONFIG as ConnectionConfig;
+  const cached = merged.get(partial);
+  if (cached !== undefined && sameAs(cached, partial)) return cached;
+  const config: ConnectionConfig = { ...DEFAULT_CONFIG, ...partial };
+  if (partial?.keepalive) config.keepalive = { ...DEFAULT_CONFIG.keepalive, ...partial.keepalive };
+  validate(config);
+  merged.set(partial, Object.freeze(config));
+  return config;
+}
+
+/** The partial object was not changed since `cached` was made from it. */
+function sameAs(cached: ConnectionConfig, partial: Partial<ConnectionConfig>): boolean {
+  for (const key of Object.keys(partial) as Array<keyof ConnectionConfig>) {
+    if (key === 'keepalive') {
+      const k = partial.keepalive;
+      if (k === undefined) continue;
+      const c = cached.keepalive;
+      if (k.enabled !== c.enabled || k.idle !== c.idle || k.interval !== c.interval) return false;
+      if (k.count !== c.count) return false;
+    } else if (cached[key] !== partial[key]) return false;
+  }
+  return true;
+}
+
 export function newStats(): ConnectionStats {
   return {
     segmentsIn: 0,
@@ -197,11 +232,7 @@ export abstract class Tcb {
     this.local = opts.local;
     this.remote = opts.remote;
     this.onCommand = opts.onCommand;
-    this.config = { ...DEFAULT_CONFIG, ...opts.config };
-    if (opts.config?.keepalive) {
-      this.config.keepalive = { ...DEFAULT_CONFIG.keepalive, ...opts.config.keepalive };
-    }
-    this.validateConfig(this.config);
+    this.config = mergedConfig(opts.config, (c) => this.validateConfig(c));
     this.passive = passive;
     this.iss = opts.iss >>> 0;
     this.sndUna = this.iss;

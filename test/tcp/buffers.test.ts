@@ -170,3 +170,29 @@ describe('SackScoreboard', () => {
     expect(s.blocks).toEqual([[300, 400]]);
   });
 });
+
+describe('shared configs', () => {
+  it('a partial config object changed between connections is merged again', async () => {
+    const { Connection } = await import('../../src/tcp/connection.js');
+    const config: Record<string, unknown> = { nagle: true, mss: 1000 };
+    const mk = () =>
+      Connection.connect(0, {
+        local: { address: '10.0.0.1', port: 1 },
+        remote: { address: '10.0.0.2', port: 2 },
+        iss: 1,
+        config,
+      });
+    const a = mk();
+    config.mss = 500;
+    const b = mk();
+    const mssOf = (c: ReturnType<typeof mk>) => {
+      const syn = c.pollTransmit(0);
+      return syn?.options.find((o) => o.kind === 'mss');
+    };
+    expect(mssOf(a)).toEqual({ kind: 'mss', value: 1000 });
+    expect(mssOf(b)).toEqual({ kind: 'mss', value: 500 });
+    // configure() on one connection leaves the other alone.
+    a.configure({ nagle: false });
+    expect(config.nagle).toBe(true);
+  });
+});
