@@ -546,7 +546,8 @@ export class Stack {
     if (listener === undefined) return false;
     const info = entry.conn.info();
     if (!seqGt(seg.seq, info.rcvNxt)) return false;
-    entry.conn.endTimeWait(now, 'new SYN (TIME_WAIT reuse)');
+    // The cause names the segment, as every other cause does (src/state/transitions.ts).
+    entry.conn.endTimeWait(now, 'rcv SYN');
     this.service(now, entry);
     this.base.timeWaitReused++;
     this.acceptSyn(now, listener, src, seg, seqAdd(info.sndNxt, TIME_WAIT_ISN_GAP));
