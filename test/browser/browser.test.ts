@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from '../../src/util/rng.js';
+import { transfer } from './entry.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -47,17 +47,26 @@ describe('the pure layers in a browser', () => {
         const page = await browser.newPage();
         await page.setContent('<!doctype html><title>tcpstate</title>');
         await page.addScriptTag({ content: code });
-        const result = await page.evaluate(() =>
+        const inBrowser = await page.evaluate(() =>
           (
-            globalThis as unknown as { tcpstateBrowserTest: { run(): unknown } }
-          ).tcpstateBrowserTest.run(),
+            globalThis as unknown as {
+              tcpstateBrowserTest: { transfer(seed: number, bytes: number): unknown };
+            }
+          ).tcpstateBrowserTest.transfer(7, 100_000),
         );
-        const rng = new SeededRng(42);
-        expect(result).toEqual({
+        const inNode = transfer(7, 100_000);
+        // Deterministic: the browser run is the Node run, byte for byte and state for state.
+        expect(inBrowser).toEqual(inNode);
+        expect(inNode).toMatchObject({
+          received: 100_000,
           seqWrap: true,
-          rng: [rng.nextU32(), rng.nextU32()],
-          state: 'FIN_WAIT1',
+          alias: 'FIN_WAIT1',
+          serverStates: ['SYN_RECV', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED'],
         });
+        // a closes first: FIN_WAIT1, then FIN_WAIT2 unless b's FIN comes with the ACK of a's
+        const client = inNode.clientStates as string[];
+        expect(client.slice(0, 3)).toEqual(['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT1']);
+        expect(client.slice(-2)).toEqual(['TIME_WAIT', 'CLOSED']);
       } finally {
         await browser.close();
       }

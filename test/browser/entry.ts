@@ -1,16 +1,46 @@
 /**
  * Runs inside headless Chromium (bundled by esbuild in browser.test.ts): proves the pure layers
- * load and work in a browser, with no Node built-ins.
+ * (state, wire, tcp, stack, link/sim) load and work in a browser, with no Node built-ins — a
+ * whole connection over the simulated network with faults, the same code the CLI runs.
  */
+import { SimNetwork } from '../../src/link/sim/network.js';
 import { parseState } from '../../src/state/aliases.js';
-import { SeededRng } from '../../src/util/rng.js';
 import { seqAdd, seqLt } from '../../src/wire/seq.js';
 
-export function run(): Record<string, unknown> {
-  const rng = new SeededRng(42);
+/** A transfer of `bytes` from a to b with loss and reordering; both sides close. */
+export function transfer(seed: number, bytes: number): Record<string, unknown> {
+  const net = new SimNetwork(seed);
+  const a = net.addHost('a', '10.0.0.1');
+  const b = net.addHost('b', '10.0.0.2');
+  net.link(a, b, { latency: 10, jitter: 4, loss: 0.1, reorder: 0.1 });
+  const listener = b.stack.listen(80);
+  const data = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i++) data[i] = (i * 31 + 7) & 0xff;
+  const client = a.stack.connect(net.now, { address: '10.0.0.2', port: 80 });
+  let server: ReturnType<typeof listener.accept>;
+  let sent = 0;
+  let received = 0;
+  let sum = 0;
+  for (let steps = 0; steps < 100_000 && net.step(); steps++) {
+    server ??= listener.accept();
+    if (client.state === 'ESTABLISHED' && sent < bytes) {
+      sent += client.send(data.subarray(sent));
+      if (sent === bytes) client.close(net.now);
+    }
+    if (server !== undefined) {
+      const chunk = server.read();
+      for (const byte of chunk) sum = (sum * 33 + byte) >>> 0;
+      received += chunk.length;
+      if (server.state === 'CLOSE_WAIT') server.close(net.now);
+    }
+  }
   return {
+    received,
+    sum,
+    clientStates: net.transitions(a).map((t) => t.to),
+    serverStates: net.transitions(b).map((t) => t.to),
+    virtualTime: net.now,
     seqWrap: seqLt(0xffff_fff0, seqAdd(0xffff_fff0, 0x20)),
-    rng: [rng.nextU32(), rng.nextU32()],
-    state: parseState('fin-wait-1') ?? null,
+    alias: parseState('fin-wait-1') ?? null,
   };
 }
