@@ -1,7 +1,14 @@
-/** tcpstate's library entry point: the state model, wire formats, the TCP engine and its stack. */
+/**
+ * tcpstate's library entry point, browser-safe: the state model, wire formats, the TCP engine,
+ * its stack and the simulated network. Node-only parts have their own entry points:
+ * `tcpstate/net` (Node `net`-compatible sockets, TUN) and `tcpstate/host` (this machine's sockets).
+ */
+export * from './link/sim/index.js';
+export * from './stack/stack.js';
+export * from './state/aliases.js';
+export * from './state/meanings.js';
 export * from './state/states.js';
+export * from './tcp/connection.js';
 export * from './tcp/types.js';
 export * from './util/rng.js';
 export * from './wire/index.js';
-export * from './wire/seq.js';
-export * from './wire/types.js';
