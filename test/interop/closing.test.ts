@@ -13,13 +13,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TcpState } from '../../src/state/states.js';
-import { whyNoStack } from '../net/pair.js';
 import { expertVerdict, oursFor, Scenario } from './harness.js';
 import { KernelTrace, type KernelTransition, whyNoTracefs } from './kernel-trace.js';
 import { missingTools, whyNoNetns } from './netns.js';
 
-const why =
-  whyNoNetns() ?? missingTools('python3', 'tcpdump', 'tshark') ?? whyNoTracefs() ?? whyNoStack;
+const why = whyNoNetns() ?? missingTools('python3', 'tcpdump', 'tshark') ?? whyNoTracefs();
 
 const TIME_WAIT_FROM = new Set<TcpState>(['FIN_WAIT1', 'FIN_WAIT2', 'CLOSING']);
 

@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patternSha256 } from '../../src/net/demo-apps.js';
-import { whyNoStack } from '../net/pair.js';
 import { expertVerdict, Scenario } from './harness.js';
 import { missingTools, whyNoNetns } from './netns.js';
 
-const why = whyNoNetns() ?? missingTools('curl', 'nc', 'tcpdump', 'tshark') ?? whyNoStack;
+const why = whyNoNetns() ?? missingTools('curl', 'nc', 'tcpdump', 'tshark');
 const MiB = 1024 * 1024;
 
 describe.skipIf(why !== undefined)(

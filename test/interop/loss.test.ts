@@ -7,11 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patternSha256 } from '../../src/net/demo-apps.js';
-import { whyNoStack } from '../net/pair.js';
 import { expertVerdict, Scenario } from './harness.js';
 import { hasNetem, missingTools, whyNoNetns } from './netns.js';
 
-const why = whyNoNetns() ?? missingTools('curl', 'tcpdump', 'tshark') ?? whyNoStack;
+const why = whyNoNetns() ?? missingTools('curl', 'tcpdump', 'tshark');
 const netem = why === undefined && hasNetem();
 const how = netem
   ? 'netem on the device: 5% loss, 20 ms delay'

@@ -7,11 +7,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { whyNoStack } from '../net/pair.js';
 import { expertVerdict, oursFor, Scenario } from './harness.js';
 import { missingTools, ROOT, waitForOutput, whyNoNetns } from './netns.js';
 
-const why = whyNoNetns() ?? missingTools('python3', 'tcpdump', 'tshark') ?? whyNoStack;
+const why = whyNoNetns() ?? missingTools('python3', 'tcpdump', 'tshark');
 
 describe.skipIf(why !== undefined)(
   `our client -> kernel server${why ? ` (skipped: ${why})` : ''}`,

@@ -2,16 +2,9 @@ import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { patternSha256, serveHttp } from '../../src/net/demo-apps.js';
-import {
-  CLIENT_ADDRESS,
-  makePair,
-  once,
-  type Pair,
-  SERVER_ADDRESS,
-  stackUnderTest,
-} from './pair.js';
+import { CLIENT_ADDRESS, makePair, once, type Pair, SERVER_ADDRESS } from './pair.js';
 
-const title = `Node’s own http over our sockets (on the ${stackUnderTest})`;
+const title = 'Node’s own http over our sockets';
 
 function get(pair: Pair, port: number, path: string, body?: Buffer) {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(

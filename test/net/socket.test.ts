@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket, SocketStateChange } from '../../src/net/socket.js';
-import {
-  CLIENT_ADDRESS,
-  makePair,
-  once,
-  type Pair,
-  SERVER_ADDRESS,
-  stackUnderTest,
-} from './pair.js';
+import { CLIENT_ADDRESS, makePair, once, type Pair, SERVER_ADDRESS } from './pair.js';
 
-const title = `net Socket over our stack (on the ${stackUnderTest})`;
+const title = 'net Socket over our stack';
 
 function collect(socket: Socket): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTunAddresses } from '../../src/link/tun/kernel-side.js';
-import { whyNoStack } from './pair.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -104,7 +103,7 @@ const canDropPrivileges =
   spawnSync('setpriv', ['--version']).status === 0;
 const why = !canDropPrivileges
   ? 'needs root, setpriv and /dev/net/tun to run a command without them'
-  : whyNoStack;
+  : undefined;
 
 describe.skipIf(why !== undefined)(
   `tcpstate tun without privileges${why ? ` (skipped: ${why})` : ''}`,
