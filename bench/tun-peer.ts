@@ -4,39 +4,18 @@
  *   serve-sink PORT | serve-source PORT BYTES | sink HOST PORT | source HOST PORT BYTES
  */
 import { connect, createServer, type Socket } from 'node:net';
+import { sinkInto, sourceTo } from './tun-io.js';
 
 const [mode, a, b, c] = process.argv.slice(2);
-const CHUNK = Buffer.alloc(256 * 1024, 0x61);
-
 function sink(socket: Socket): void {
-  let bytes = 0;
-  let first = 0;
-  socket.on('data', (d: Buffer) => {
-    if (bytes === 0) first = performance.now();
-    bytes += d.byteLength;
-  });
-  socket.on('end', () => {
-    process.stdout.write(`${JSON.stringify({ bytes, ms: performance.now() - first })}\n`);
-    socket.end();
+  sinkInto(socket).then((r) => {
+    process.stdout.write(`${JSON.stringify(r)}\n`);
     process.exit(0);
   });
 }
 
 function source(socket: Socket, total: number): void {
-  let sent = 0;
-  const pump = () => {
-    while (sent < total) {
-      const n = Math.min(CHUNK.byteLength, total - sent);
-      sent += n;
-      if (!socket.write(n === CHUNK.byteLength ? CHUNK : CHUNK.subarray(0, n))) {
-        socket.once('drain', pump);
-        return;
-      }
-    }
-    socket.end();
-  };
-  pump();
-  socket.resume();
+  sourceTo(socket, total);
   socket.on('close', () => process.exit(0));
 }
 

@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { Socket } from '../src/net/socket.js';
+import { type Result, sinkInto, sourceTo } from './tun-io.js';
 
 const MIB = Number(process.argv.find((x) => /^\d+$/.test(x)) ?? 128);
 const BYTES = MIB * 1024 * 1024;
@@ -18,11 +18,6 @@ const PEER = resolve(import.meta.dirname, 'tun-peer.ts');
 // The re-run inside K has another pid: it learns the names from its parent.
 const NS_K = process.env.TS_BENCH_NS_K ?? `ts-benchk-${process.pid}`;
 const NS_P = process.env.TS_BENCH_NS_P ?? `ts-benchp-${process.pid}`;
-
-interface Result {
-  bytes: number;
-  ms: number;
-}
 
 function gbps(r: Result): number {
   return (r.bytes * 8) / (r.ms / 1000) / 1e9;
@@ -54,38 +49,6 @@ function listening(child: ChildProcess): Promise<void> {
   return new Promise((res) =>
     child.stderr?.on('data', (d: Buffer) => d.toString().includes('listening') && res()),
   );
-}
-
-const CHUNK = Buffer.alloc(256 * 1024, 0x62);
-
-/** Reads until the peer's FIN; timed from the first byte. */
-function sinkInto(s: Socket): Promise<Result> {
-  return new Promise((res) => {
-    let bytes = 0;
-    let first = 0;
-    s.on('data', (d: Buffer) => {
-      if (bytes === 0) first = performance.now();
-      bytes += d.byteLength;
-    });
-    s.on('end', () => {
-      res({ bytes, ms: performance.now() - first });
-      s.end();
-    });
-  });
-}
-
-/** Writes `total` bytes with backpressure, then FIN. */
-function sourceTo(s: Socket, total: number): void {
-  let sent = 0;
-  const pump = () => {
-    while (sent < total) {
-      sent += CHUNK.byteLength;
-      if (!s.write(CHUNK)) return void s.once('drain', pump);
-    }
-    s.end();
-  };
-  pump();
-  s.resume();
 }
 
 async function inside(): Promise<void> {
