@@ -79,6 +79,32 @@ describe('tcpstate tun: bad arguments', () => {
       ],
       /--mtu/,
     ],
+    [
+      [
+        '--address',
+        '10.77.0.2',
+        '--kernel-address',
+        '10.77.0.1/24',
+        '--serve',
+        'echo:7',
+        '--trace',
+        '/nonexistent/t.jsonl',
+      ],
+      /--trace .*ENOENT/,
+    ],
+    [
+      [
+        '--address',
+        '10.77.0.2',
+        '--kernel-address',
+        '10.77.0.1/24',
+        '--serve',
+        'echo:7',
+        '--pcap',
+        '/nonexistent/t.pcap',
+      ],
+      /--pcap .*ENOENT/,
+    ],
   ])(
     '%j',
     (args, pattern) => {

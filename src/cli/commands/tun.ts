@@ -4,7 +4,7 @@
  * serves (Node's http over our sockets, or echo) or fetches one URL from the kernel's side,
  * until Ctrl-C or --duration, and removes the device on exit.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { request } from 'node:http';
 import type { Command } from 'commander';
 import { TunError } from '../../link/tun/errors.js';
@@ -162,6 +162,10 @@ async function run(opts: TunCliOptions): Promise<void> {
 
   // Loaded here, not at the top: the CLI's other commands must not load the stack or link/tun.
   const { TunHost } = await import('../../net/tun-host.js');
+  // Output files first: a bad path is a one-line error before any device exists.
+  const trace = opts.trace
+    ? createWriteStream('', { fd: openOutput(opts.trace, '--trace') })
+    : undefined;
   const pcap = opts.pcap ? await openPcap(opts.pcap) : undefined;
   let host: TunHost;
   try {
@@ -179,7 +183,6 @@ async function run(opts: TunCliOptions): Promise<void> {
     throw err;
   }
 
-  const trace = opts.trace ? createWriteStream(opts.trace) : undefined;
   if (trace) host.net.on('transition', (t: TransitionEvent) => trace.write(traceLine(t)));
   host.net.on('error', (err: Error) => process.stderr.write(`tcpstate: ${err.message}\n`));
 
@@ -264,9 +267,23 @@ interface PcapSink {
   close(): Promise<void>;
 }
 
+function openOutput(path: string, option: string): number {
+  try {
+    return openSync(path, 'w');
+  } catch (err) {
+    throw new CliError(
+      `${option} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'cannot open'}`,
+    );
+  }
+}
+
 async function openPcap(path: string): Promise<PcapSink> {
   const { PcapFile } = await import('../../net/pcap-file.js');
-  return PcapFile.create(path);
+  try {
+    return await PcapFile.create(path);
+  } catch (err) {
+    throw new CliError(`--pcap ${path}: ${(err as NodeJS.ErrnoException).code ?? 'cannot open'}`);
+  }
 }
 
 export function register(program: Command): void {
