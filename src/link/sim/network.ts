@@ -265,6 +265,7 @@ export class SimNetwork {
     const until = opts.until ?? Number.POSITIVE_INFINITY;
     const maxSteps = opts.maxSteps ?? 1_000_000;
     for (let steps = 0; steps < maxSteps && !done(); steps++) {
+      this.flush();
       const next = this.nextDeadline();
       if (next === undefined || next > until) break;
       this.step();

@@ -1,0 +1,59 @@
+/** Two endpoints, a and b, over the simulated network: helpers shared by the integration tests. */
+import { type LinkFaults, type SimHost, SimNetwork } from '../../src/link/sim/network.js';
+import type { TcpState } from '../../src/state/states.js';
+import type { Connection } from '../../src/tcp/connection.js';
+import type { ConnectionConfig } from '../../src/tcp/types.js';
+
+export const A = '10.0.0.1';
+export const B = '10.0.0.2';
+
+export interface Pair {
+  net: SimNetwork;
+  a: SimHost;
+  b: SimHost;
+}
+
+export function pair(
+  seed = 1,
+  faults: Partial<LinkFaults> = { latency: 10 },
+  config: Partial<ConnectionConfig> = {},
+): Pair {
+  const net = new SimNetwork(seed);
+  const a = net.addHost('a', A, { config });
+  const b = net.addHost('b', B, { config });
+  net.link(a, b, faults);
+  return { net, a, b };
+}
+
+/** "FROM>TO (cause)" for each transition of a host, in order. */
+export function story(net: SimNetwork, host: SimHost): string[] {
+  return net.transitions(host).map((t) => `${t.from}>${t.to} (${t.cause})`);
+}
+
+/** The states a host's connections entered, in order. */
+export function states(net: SimNetwork, host: SimHost): TcpState[] {
+  return net.transitions(host).map((t) => t.to);
+}
+
+/** Opens a connection from a to b:80 and returns both ends once established. */
+export function establish(p: Pair, port = 80): { client: Connection; server: Connection } {
+  const listener = p.b.stack.listen(port);
+  const client = p.a.stack.connect(p.net.now, { address: B, port });
+  let server: Connection | undefined;
+  p.net.runUntil(
+    () => {
+      server ??= listener.accept();
+      return server !== undefined && client.state === 'ESTABLISHED';
+    },
+    { maxSteps: 10_000 },
+  );
+  if (server === undefined) throw new Error('handshake did not complete');
+  return { client, server };
+}
+
+/** Reads everything the connection has, as text. */
+export function readAll(conn: Connection): string {
+  return new TextDecoder().decode(conn.read());
+}
+
+export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
