@@ -15,7 +15,7 @@ function stack(seed = 1, opts: Partial<ConstructorParameters<typeof Stack>[0]> =
   return new Stack({ address: US, rng: new SeededRng(seed), ...opts });
 }
 
-function segment(over: Partial<TcpSegment> & { flags: string }): TcpSegment {
+function segment(over: Partial<Omit<TcpSegment, 'flags'>> & { flags: string }): TcpSegment {
   return {
     srcPort: 40000,
     dstPort: 80,
