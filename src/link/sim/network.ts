@@ -199,6 +199,11 @@ export class SimNetwork {
     }
   }
 
+  /** Puts a raw IP packet on the wire from `from`, as if its stack had sent it (tests, fuzzing). */
+  sendRaw(from: SimHost, packet: Uint8Array): void {
+    this.send(from, packet);
+  }
+
   /** The next instant something happens, or undefined when the network is idle. */
   nextDeadline(): number | undefined {
     let next = Number.POSITIVE_INFINITY;
