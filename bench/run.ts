@@ -1,0 +1,247 @@
+/**
+ * `npm run bench`: figures for issue 2, printed, never asserted.
+ * 1. bulk transfer between two stacks in one process over a fault-free in-memory link, against
+ *    the same byte count over Node's own `net` on loopback in the same run;
+ * 2. handshake + 1 KiB + close, per second (until both ends are CLOSED: the active closer's
+ *    TIME_WAIT is skipped over in virtual time);
+ * 3. memory per idle ESTABLISHED connection with 100,000 connections open.
+ * Options: MiB for (1) as the first argument (default 256); BENCH_CONNS for (3).
+ */
+import { once } from 'node:events';
+import { createServer, connect as netConnect } from 'node:net';
+import { Stack } from '../src/stack/stack.js';
+import type { Connection } from '../src/tcp/connection.js';
+import type { ConnectionConfig } from '../src/tcp/types.js';
+import { SeededRng } from '../src/util/rng.js';
+
+const MiB = 1024 * 1024;
+
+/** Moves every queued packet between two stacks until both are quiet; advances virtual time when idle. */
+class Wire {
+  now = 0;
+  constructor(
+    readonly a: Stack,
+    readonly b: Stack,
+  ) {}
+
+  /** Delivers packets both ways until nothing moves; returns how many moved. */
+  pump(): number {
+    let moved = 0;
+    for (;;) {
+      let n = 0;
+      for (
+        let p = this.a.pollTransmit(this.now);
+        p !== undefined;
+        p = this.a.pollTransmit(this.now)
+      ) {
+        this.b.handlePacket(this.now, p);
+        n++;
+      }
+      for (
+        let p = this.b.pollTransmit(this.now);
+        p !== undefined;
+        p = this.b.pollTransmit(this.now)
+      ) {
+        this.a.handlePacket(this.now, p);
+        n++;
+      }
+      if (n === 0) return moved;
+      moved += n;
+    }
+  }
+
+  /** Jumps to the next deadline of either stack and fires it. */
+  tick(): boolean {
+    const t = Math.min(this.a.pollTimeout() ?? Infinity, this.b.pollTimeout() ?? Infinity);
+    if (t === Infinity) return false;
+    this.now = Math.max(this.now, t);
+    this.a.handleTimeout(this.now);
+    this.b.handleTimeout(this.now);
+    return true;
+  }
+
+  /** Drains events so the stacks' queues don't grow. */
+  drainEvents(): void {
+    while (this.a.pollEvent() !== undefined);
+    while (this.b.pollEvent() !== undefined);
+  }
+}
+
+function stacks(config: Partial<ConnectionConfig>, seed = 1): Wire {
+  return new Wire(
+    new Stack({ address: '10.0.0.1', rng: new SeededRng(seed), config }),
+    new Stack({ address: '10.0.0.2', rng: new SeededRng(seed + 1), config }),
+  );
+}
+
+function establish(
+  w: Wire,
+  port: number,
+  localPort?: number,
+): { client: Connection; server: Connection } {
+  const listener = w.b.listen(port);
+  const client = w.a.connect(w.now, { address: '10.0.0.2', port }, { localPort });
+  w.pump();
+  const server = listener.accept();
+  if (server === undefined) throw new Error('handshake did not complete');
+  return { client, server };
+}
+
+function ourBulk(bytes: number): number {
+  const w = stacks({ sendBufferSize: 4 * MiB, receiveBufferSize: 4 * MiB, nagle: false });
+  const { client, server } = establish(w, 5001);
+  const chunk = new Uint8Array(256 * 1024).fill(0x5a);
+  let sent = 0;
+  let got = 0;
+  const start = process.hrtime.bigint();
+  while (got < bytes) {
+    while (sent < bytes) {
+      const n = client.send(chunk.subarray(0, Math.min(chunk.length, bytes - sent)));
+      if (n === 0) break;
+      sent += n;
+    }
+    const moved = w.pump();
+    for (let r = server.read(); r.length > 0; r = server.read()) got += r.length;
+    w.drainEvents();
+    if (moved === 0 && !w.tick()) break;
+  }
+  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+  if (got !== bytes) throw new Error(`bulk: received ${got} of ${bytes}`);
+  return secs;
+}
+
+async function nodeBulk(bytes: number): Promise<number> {
+  const server = createServer((sock) => {
+    let got = 0;
+    sock.on('data', (d: Buffer) => {
+      got += d.length;
+      if (got >= bytes) sock.end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  const chunk = Buffer.alloc(256 * 1024, 0x5a);
+  const start = process.hrtime.bigint();
+  const sock = netConnect(port, '127.0.0.1');
+  await once(sock, 'connect');
+  let sent = 0;
+  while (sent < bytes) {
+    const n = Math.min(chunk.length, bytes - sent);
+    sent += n;
+    if (!sock.write(chunk.subarray(0, n))) await once(sock, 'drain');
+  }
+  await once(sock, 'end');
+  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+  sock.destroy();
+  server.close();
+  return secs;
+}
+
+function shortConnections(count: number): number {
+  const w = stacks({});
+  const listener = w.b.listen(80);
+  const payload = new Uint8Array(1024).fill(1);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    const client = w.a.connect(w.now, { address: '10.0.0.2', port: 80 });
+    w.pump();
+    const server = listener.accept();
+    if (server === undefined) throw new Error('no connection');
+    client.send(payload);
+    w.pump();
+    if (server.read().length !== 1024) throw new Error('1 KiB did not arrive');
+    client.close(w.now);
+    w.pump();
+    server.close(w.now);
+    w.pump();
+    // a's TIME_WAIT: jump 2*MSL in virtual time so the 4-tuple is gone too
+    while (client.state !== 'CLOSED' || server.state !== 'CLOSED') {
+      if (!w.tick()) break;
+      w.pump();
+    }
+    w.drainEvents();
+  }
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function idleMemory(count: number): { perConn: number; heapMiB: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with --expose-gc');
+  // 100,000 4-tuples: one server, clients spread over enough ephemeral ports and remote ports
+  const w = new Wire(
+    new Stack({ address: '10.0.0.1', rng: new SeededRng(1), ephemeralPorts: [1024, 65535] }),
+    new Stack({ address: '10.0.0.2', rng: new SeededRng(2) }),
+  );
+  const ports = Math.ceil(count / 60_000);
+  const listeners = Array.from({ length: ports }, (_, i) =>
+    w.b.listen(8000 + i, { backlog: 4096 }),
+  );
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const keep: Connection[] = [];
+  for (let i = 0; i < count; i++) {
+    const li = i % ports;
+    keep.push(w.a.connect(w.now, { address: '10.0.0.2', port: 8000 + li }));
+    w.pump();
+    const server = listeners[li].accept();
+    if (server === undefined) throw new Error(`connection ${i} not established`);
+    keep.push(server);
+    if (i % 1000 === 0) w.drainEvents();
+  }
+  w.drainEvents();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const established = keep.filter((c) => c.state === 'ESTABLISHED').length;
+  if (established !== 2 * count) throw new Error(`${established} of ${2 * count} established`);
+  // both ends of every connection live in this heap: 2 * count connections
+  return { perConn: (after - before) / (2 * count), heapMiB: after / MiB };
+}
+
+function fmt(n: number, digits = 1): string {
+  return n.toLocaleString('en-US', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
+}
+
+async function main(): Promise<void> {
+  const mib = Number(process.argv[2] ?? 256);
+  const bytes = mib * MiB;
+  console.log(`tcpstate benchmark — node ${process.version}, ${new Date().toISOString()}`);
+
+  ourBulk(16 * MiB); // warm-up: JIT
+  const ours = ourBulk(bytes);
+  const node = await nodeBulk(bytes);
+  const ourGbit = (bytes * 8) / ours / 1e9;
+  const nodeGbit = (bytes * 8) / node / 1e9;
+  console.log(`\n1. bulk transfer, ${mib} MiB, one process`);
+  console.log(
+    `   tcpstate stack -> stack (in-memory link): ${fmt(bytes / MiB / ours)} MiB/s = ${fmt(ourGbit, 2)} Gbit/s`,
+  );
+  console.log(
+    `   Node net over loopback (kernel TCP):      ${fmt(bytes / MiB / node)} MiB/s = ${fmt(nodeGbit, 2)} Gbit/s`,
+  );
+  console.log(`   ratio tcpstate / Node net: ${fmt(ourGbit / nodeGbit, 2)}  (target: >= 2 Gbit/s)`);
+
+  const n = 20_000;
+  shortConnections(2_000);
+  const secs = shortConnections(n);
+  console.log(`\n2. handshake + 1 KiB + close (both ends CLOSED), ${n} in a row`);
+  console.log(`   ${fmt(n / secs, 0)} connections/s`);
+
+  const conns = Number(process.env.BENCH_CONNS ?? 100_000);
+  try {
+    const m = idleMemory(conns);
+    console.log(
+      `\n3. memory per idle ESTABLISHED connection, ${conns.toLocaleString('en-US')} connections open (both ends in this heap)`,
+    );
+    console.log(
+      `   ${fmt(m.perConn / 1024, 2)} KiB per connection (heap ${fmt(m.heapMiB, 0)} MiB)  (target: <= 2 KiB)`,
+    );
+  } catch (err) {
+    console.log(`\n3. memory per idle connection: not measured (${(err as Error).message})`);
+  }
+}
+
+await main();
