@@ -223,7 +223,8 @@ export class Stack {
     if (this.listeners.has(port))
       throw new RangeError(`listen(): port ${port} is in use (EADDRINUSE)`);
     const backlog = Math.max(0, Math.min(opts.backlog ?? DEFAULT_BACKLOG, DEFAULT_BACKLOG));
-    const listener = new ListenerImpl(this, port, backlog, opts.config);
+    const config = opts.config === undefined ? this.config : { ...this.config, ...opts.config };
+    const listener = new ListenerImpl(this, port, backlog, config);
     this.listeners.set(port, listener);
     return listener;
   }
@@ -252,7 +253,8 @@ export class Stack {
       local,
       remote: { address: remote.address, port: remote.port },
       iss: this.isns.isn(now, this.address, localPort, remote.address, remote.port),
-      config: { ...this.config, ...opts.config },
+      // the same object for every connection without overrides: they then share one merged config
+      config: opts.config === undefined ? this.config : { ...this.config, ...opts.config },
       onCommand: this.onCommand,
     });
     this.base.activeOpens++;
@@ -522,7 +524,7 @@ export class Stack {
       local: { address: this.address, port: listener.port },
       remote,
       iss: iss ?? this.isns.isn(now, this.address, listener.port, src, seg.srcPort),
-      config: { ...this.config, ...listener.config },
+      config: listener.config,
       onCommand: this.onCommand,
     });
     // The connection counted the SYN itself.
