@@ -77,6 +77,9 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     ...(side === 'a' && script.keepalive
       ? { keepalive: { enabled: true, ...script.keepalive } }
       : {}),
+    ...(side === 'a' && script.userTimeout !== undefined
+      ? { userTimeout: script.userTimeout }
+      : {}),
   });
   const apps: Record<Side, App> = {
     a: new App('a', opts.makeStack({ address: ADDRESSES.a, rng: rng.fork(), config: config('a') })),

@@ -53,6 +53,8 @@ const LISTENER =
 
 const NO_HANDLE =
   'the application gets a passively opened connection from accept() only once it is ESTABLISHED, so it cannot act on it in SYN_RECV (nor can a Linux application)';
+const NO_USER_TIMEOUT_AFTER_FIN =
+  'the scenario files set the user timeout on side a only, and a reaches CLOSING or LAST_ACK only with the retransmission limit far shorter than a user timeout';
 const ALWAYS_READS =
   'the scenario applications always read what arrives, so no data is left unread';
 
@@ -203,9 +205,35 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'CLOSING', to: 'TIME_WAIT', cause: 'rcv ACK', sends: '', rfc: '3.10.7.4' },
   { from: 'CLOSING', to: 'CLOSED', cause: 'rcv RST', sends: '', rfc: '3.10.7.4' },
   { from: 'CLOSING', to: 'CLOSED', cause: 'retransmission limit', sends: '', rfc: '3.8.3' },
+  // 3.10.5: ABORT in CLOSING, LAST-ACK or TIME-WAIT deletes the TCB without sending RST.
+  { from: 'CLOSING', to: 'CLOSED', cause: 'abort()', sends: '', rfc: '3.10.5' },
+  {
+    from: 'CLOSING',
+    to: 'CLOSED',
+    cause: 'user timeout',
+    sends: '',
+    rfc: '3.10.8',
+    notInSimulation: NO_USER_TIMEOUT_AFTER_FIN,
+  },
   { from: 'LAST_ACK', to: 'CLOSED', cause: 'rcv ACK', sends: '', rfc: '3.10.7.4' },
   { from: 'LAST_ACK', to: 'CLOSED', cause: 'rcv RST', sends: '', rfc: '3.10.7.4' },
   { from: 'LAST_ACK', to: 'CLOSED', cause: 'retransmission limit', sends: '', rfc: '3.8.3' },
+  {
+    from: 'LAST_ACK',
+    to: 'CLOSED',
+    cause: 'abort()',
+    sends: '',
+    rfc: '3.10.5',
+    notInSimulation: 'the scenario applications do not abort a connection they have closed',
+  },
+  {
+    from: 'LAST_ACK',
+    to: 'CLOSED',
+    cause: 'user timeout',
+    sends: '',
+    rfc: '3.10.8',
+    notInSimulation: NO_USER_TIMEOUT_AFTER_FIN,
+  },
   // TIME-WAIT lasts 2*MSL (3.10.8, 3.4.2); a retransmitted FIN restarts it without a state change.
   { from: 'TIME_WAIT', to: 'CLOSED', cause: '2MSL timer', sends: '', rfc: '3.10.8' },
   // A new SYN for the same 4-tuple may end TIME-WAIT early (RFC 9293 3.10.7.4 note, RFC 6191).

@@ -176,7 +176,22 @@ describe.skipIf(!haveStack)(
 
     it('every scenario ends by itself under heavy faults', () => {
       for (const name of Object.keys(EXPECTED)) {
-        const { ended } = run(builtin(name), 9, { loss: 0.3, dup: 0.2, reorder: 0.2, jitter: 20 });
+        const { ended, story } = run(builtin(name), 9, {
+          loss: 0.3,
+          dup: 0.2,
+          reorder: 0.2,
+          jitter: 20,
+        });
+        const rstLost = story.events.some(
+          (e) =>
+            e.type === 'segment' && e.from === 'a' && e.flags.includes('RST') && e.fate === 'lost',
+        );
+        if (name === 'reset' && rstLost) {
+          // An RST is sent once and never retransmitted (RFC 9293 3.10.5): when it is lost, b stays
+          // ESTABLISHED until it next sends. The scenario still ends, at its time bound.
+          expect(story.final, name).toEqual({ a: 'CLOSED', b: 'ESTABLISHED' });
+          continue;
+        }
         expect(ended, name).toBe('settled');
       }
     });
