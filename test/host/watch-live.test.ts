@@ -264,7 +264,8 @@ describe.skipIf(noTrace)(
         const connect = `const net=require('net');const s=net.createServer(c=>{c.resume();c.on('end',()=>c.end())}).listen(${port},'127.0.0.1',()=>{const c=net.connect(${port},'127.0.0.1',()=>c.end());c.resume();c.on('close',()=>s.close())})`;
         // Only this namespace loses the mount; the rest of the machine keeps its tracefs.
         const script = [
-          'umount /sys/kernel/tracing || exit 90',
+          // other test files may mount or unmount tracefs at the same time: unmount only if mounted
+          'if mountpoint -q /sys/kernel/tracing; then umount /sys/kernel/tracing || exit 90; fi',
           `"${process.execPath}" "${CLI}" watch --json --duration 1.5 --port ${port} 2>/dev/null &`,
           'watcher=$!',
           'sleep 0.8',
