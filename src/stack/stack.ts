@@ -11,7 +11,12 @@
 import type { Endpoint, TcpState, TransitionEvent } from '../state/states.js';
 import { Connection } from '../tcp/connection.js';
 import type { Tcb } from '../tcp/tcb.js';
-import type { ConnectionConfig, ConnectionStats, TimerKind } from '../tcp/types.js';
+import {
+  type ConnectionConfig,
+  type ConnectionStats,
+  DEFAULT_CONFIG,
+  type TimerKind,
+} from '../tcp/types.js';
 import type { Rng } from '../util/rng.js';
 import { parseIpv4Address } from '../wire/address.js';
 import { emptyFlags } from '../wire/flags.js';
@@ -488,6 +493,10 @@ export class Stack {
     this.base.segmentsIn++;
     const f = seg.flags;
     if (f.rst) return; // "An incoming RST segment could not be valid ... ignored."
+    if (f.syn && f.fin && (listener.config?.dropSynFin ?? DEFAULT_CONFIG.dropSynFin)) {
+      this.drop(`SYN,FIN to listener ${listener.port} (dropSynFin)`);
+      return;
+    }
     if (f.ack) {
       this.resetStray(src, seg, `ACK to listener ${listener.port}`);
       return;

@@ -77,6 +77,9 @@ export interface ConnectionInfo {
   retransmits: number;
   sackPermitted: boolean;
   timestamps: boolean;
+  /** Buffer sizes in bytes (SO_RCVBUF, SO_SNDBUF), after any MSS rounding. */
+  receiveBufferSize: number;
+  sendBufferSize: number;
   /** RFC 7323 TS.Recent (for the stack's TIME_WAIT reuse test, RFC 6191); undefined without timestamps. */
   tsRecent?: number | undefined;
 }
@@ -116,6 +119,10 @@ export class Connection extends TcbInput {
 
   handleSegment(now: number, seg: TcpSegment): void {
     this.stats.segmentsIn++;
+    if (seg.flags.syn && seg.flags.fin && this.config.dropSynFin) {
+      this.drop();
+      return;
+    }
     if (this.isSynchronized()) {
       // Any segment from the peer shows it is alive: keepalive starts over.
       this.keepaliveDeadline = undefined;
@@ -379,6 +386,8 @@ export class Connection extends TcbInput {
       retransmits: this.stats.retransmits,
       sackPermitted: this.sackOk,
       timestamps: this.tsOk,
+      receiveBufferSize: this.config.receiveBufferSize,
+      sendBufferSize: this.config.sendBufferSize,
       tsRecent: this.tsOk ? this.tsRecent : undefined,
     };
   }

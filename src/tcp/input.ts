@@ -110,7 +110,9 @@ export abstract class TcbInput extends TcbTimers {
     // Fourth: SYN in a synchronized state (RFC 5961 4): challenge ACK, drop.
     if (f.syn) {
       this.drop();
-      this.challengeAck(now);
+      if (this.config.synChallenge) this.challengeAck(now);
+      // RFC 793 (and RFC 9293 without RFC 5961): an in-window SYN is an error; reset.
+      else this.resetAndFinish(now, 'reset', 'rcv SYN');
       return;
     }
     // Fifth: ACK.
@@ -165,7 +167,7 @@ export abstract class TcbInput extends TcbTimers {
   }
 
   protected onRst(now: number, seg: TcpSegment): void {
-    if (seg.seq !== this.rcvNxt) {
+    if (seg.seq !== this.rcvNxt && this.config.rstChallenge) {
       // RFC 5961 (3.2): in the window but not exact: challenge ACK.
       this.drop();
       this.challengeAck(now);
@@ -417,6 +419,17 @@ export abstract class TcbInput extends TcbTimers {
     this.sndWl2 = seg.ack;
     this.rcvMss = Math.min(this.config.mss, DEFAULT_SEND_MSS);
     this.cc.setMss(this.effSndMss(), this.config.initialCwndSegments);
+    if (this.config.roundBuffersToMss) this.roundBuffersToMss();
+  }
+
+  /** FreeBSD's tcp_mss_update: buffers grow to a whole number of segments (never shrink). */
+  private roundBuffersToMss(): void {
+    const mss = this.effSndMss();
+    const up = (n: number): number => (n > mss ? Math.ceil(n / mss) * mss : n);
+    const receiveBufferSize = up(this.config.receiveBufferSize);
+    const sendBufferSize = up(this.config.sendBufferSize);
+    this.config = { ...this.config, receiveBufferSize, sendBufferSize };
+    this.sendBuf.capacity = sendBufferSize;
   }
 
   /** Our SYN was acknowledged (SYN_SENT on SYN,ACK, SYN_RECV on ACK). */

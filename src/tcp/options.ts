@@ -35,8 +35,10 @@ export interface PeerSynOptions {
 
 /**
  * Options for a SYN or SYN,ACK. Linux: mss, sackOK, TS, nop, wscale (NOPs fill in where SACK or
- * TS is absent). FreeBSD: mss, nop, wscale, sackOK, TS (with nop,nop before TS when sackOK is
- * absent, as FreeBSD pads).
+ * TS is absent). FreeBSD (tcp_addoptions): mss, wscale, sackOK, TS in that order, each aligned
+ * by NOPs (wscale at an odd offset, sackOK at an even one, TS at 2 mod 4), then EOL and padding
+ * to a 4-byte boundary: `mss,nop,wscale,sackOK,TS` with everything, `mss,sackOK,eol,eol`
+ * with SACK alone, `mss,nop,nop,TS` with timestamps alone.
  */
 export function synOptions(layout: SynOptionLayout, o: SynOffer): TcpOption[] {
   const out: TcpOption[] = [{ kind: 'mss', value: o.mss }];
@@ -44,17 +46,49 @@ export function synOptions(layout: SynOptionLayout, o: SynOffer): TcpOption[] {
     ? { kind: 'timestamp', value: o.ts.value, echo: o.ts.echo }
     : undefined;
   const nop: TcpOption = { kind: 'nop' };
-  if (layout === 'freebsd') {
-    if (o.wscale !== undefined) out.push(nop, { kind: 'wscale', shift: o.wscale });
-    if (o.sackPermitted && ts) out.push({ kind: 'sack-permitted' }, ts);
-    else if (o.sackPermitted) out.push(nop, nop, { kind: 'sack-permitted' });
-    else if (ts) out.push(nop, nop, ts);
-    return out;
-  }
+  if (layout === 'freebsd') return freebsdSynOptions(out, o, ts);
   if (o.sackPermitted && ts) out.push({ kind: 'sack-permitted' }, ts);
   else if (ts) out.push(nop, nop, ts);
   else if (o.sackPermitted) out.push(nop, nop, { kind: 'sack-permitted' });
   if (o.wscale !== undefined) out.push(nop, { kind: 'wscale', shift: o.wscale });
+  return out;
+}
+
+/** Option lengths (RFC 9293 3.2, RFC 7323, RFC 2018) for the FreeBSD alignment rules. */
+const MSS_LEN = 4;
+const WSCALE_LEN = 3;
+const SACK_PERMITTED_LEN = 2;
+const TIMESTAMP_LEN = 10;
+
+function freebsdSynOptions(
+  out: TcpOption[],
+  o: SynOffer,
+  ts: TcpOption | undefined,
+): TcpOption[] {
+  let length = MSS_LEN;
+  const padUntil = (aligned: (n: number) => boolean): void => {
+    while (!aligned(length)) {
+      out.push({ kind: 'nop' });
+      length++;
+    }
+  };
+  if (o.wscale !== undefined) {
+    padUntil((n) => n % 2 === 1);
+    out.push({ kind: 'wscale', shift: o.wscale });
+    length += WSCALE_LEN;
+  }
+  if (o.sackPermitted) {
+    padUntil((n) => n % 2 === 0);
+    out.push({ kind: 'sack-permitted' });
+    length += SACK_PERMITTED_LEN;
+  }
+  if (ts) {
+    padUntil((n) => n % 4 === 2);
+    out.push(ts);
+    length += TIMESTAMP_LEN;
+  }
+  // EOL ends the list; the emitter pads the rest of the 4-byte word with zeros (more EOLs).
+  if (length % 4 !== 0) out.push({ kind: 'eol' });
   return out;
 }
 

@@ -28,7 +28,8 @@ export class SendBuffer {
   private head = 0;
   private bytes = 0;
 
-  constructor(readonly capacity: number) {}
+  /** Settable: FreeBSD-style MSS rounding (config.roundBuffersToMss) may grow it. */
+  constructor(public capacity: number) {}
 
   /** Bytes buffered: sent but unacknowledged, plus not yet sent. */
   get length(): number {

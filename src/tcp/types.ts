@@ -86,6 +86,23 @@ export interface ConnectionConfig {
   userTimeout: number;
   /** RFC 5961 (7): at most this many challenge ACKs per second per connection. */
   challengeAckLimit: number;
+  /**
+   * RFC 5961 (3.2): an RST in the window but not exactly at RCV.NXT gets a challenge ACK. False
+   * accepts any in-window RST, as RFC 793 did (FreeBSD's net.inet.tcp.insecure_rst=1).
+   */
+  rstChallenge: boolean;
+  /**
+   * RFC 5961 (4.2): a SYN in a synchronized state gets a challenge ACK. False answers an
+   * in-window SYN with RST and closes, as RFC 793 did (FreeBSD's net.inet.tcp.insecure_syn=1).
+   */
+  synChallenge: boolean;
+  /** Drop segments carrying both SYN and FIN unseen (FreeBSD's net.inet.tcp.drop_synfin=1). */
+  dropSynFin: boolean;
+  /**
+   * Round both buffers up to a multiple of the MSS once the peer's SYN gives it, as FreeBSD's
+   * tcp_mss_update does (SO_RCVBUF 65536 becomes 65700 with an MSS of 1460).
+   */
+  roundBuffersToMss: boolean;
   /** Option order on our SYN and SYN,ACK: Linux's (default) or FreeBSD's (packetdrill scripts). */
   synOptionLayout: 'linux' | 'freebsd';
   /**
@@ -147,6 +164,10 @@ export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
   keepalive: { enabled: false, idle: 7_200_000, interval: 75_000, count: 9 },
   userTimeout: 0,
   challengeAckLimit: 10,
+  rstChallenge: true,
+  synChallenge: true,
+  dropSynFin: false,
+  roundBuffersToMss: false,
   synOptionLayout: 'linux',
   tsOffset: 0,
 };

@@ -1,0 +1,129 @@
+/**
+ * Which system a packetdrill script was written for, as stack settings: the defaults of that
+ * system's TCP (buffer sizes, window scale, option layout, initial RTO) and what the `sysctl`
+ * lines of a script change. The runner configures tcpstate's stack from a profile, so a script
+ * written for FreeBSD checks RFC 9293 behaviour rather than tcpstate's Linux-like defaults.
+ */
+import type { ConnectionConfig } from '../tcp/types.js';
+
+export type ProfileName = 'freebsd' | 'linux';
+
+export interface Profile {
+  name: ProfileName;
+  /** The stack's settings for this system's defaults. */
+  config: Partial<ConnectionConfig>;
+  /** The port that `bind(fd, ..., ...)` binds and `connect(fd, ..., ...)` reaches. */
+  port: number;
+  /** fcntl flag values, which differ between systems. */
+  flags: { O_RDWR: number; O_NONBLOCK: number };
+}
+
+/**
+ * FreeBSD 11–14 defaults (net.inet.tcp.*): recvspace 65536 and sendspace 32768, window scale 6
+ * for that buffer, initial RTO 1 s (rexmit_initial), the SYN option layout of tcp_addoptions,
+ * buffers rounded up to the MSS (tcp_mss_update), RFC 5961 checks on (insecure_rst=0,
+ * insecure_syn=0), SYN,FIN dropped (drop_synfin=1), delayed ACK 100 ms (delacktime).
+ */
+const FREEBSD: Profile = {
+  name: 'freebsd',
+  config: {
+    mss: 1460,
+    receiveBufferSize: 65536,
+    sendBufferSize: 32768,
+    windowScale: true,
+    windowScaleShift: 6,
+    timestamps: true,
+    sack: true,
+    initialRto: 1000,
+    minRto: 30,
+    delayedAckTimeout: 100,
+    synOptionLayout: 'freebsd',
+    roundBuffersToMss: true,
+    rstChallenge: true,
+    synChallenge: true,
+    dropSynFin: true,
+    // packetdrill's own default (TS val 100 at 1.0 s in the suite); TSval is not compared.
+    tsOffset: 0,
+  },
+  port: 8080,
+  flags: { O_RDWR: 0x2, O_NONBLOCK: 0x4 },
+};
+
+/** tcpstate's own defaults, which follow Linux (sysctls named as on FreeBSD still apply). */
+const LINUX: Profile = {
+  name: 'linux',
+  config: {},
+  port: 8080,
+  flags: { O_RDWR: 0x2, O_NONBLOCK: 0x800 },
+};
+
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = { freebsd: FREEBSD, linux: LINUX };
+
+/** What one `sysctl -w name=value` line did. */
+export type SysctlEffect =
+  | { kind: 'set'; patch: Partial<ConnectionConfig> }
+  /** Read and understood, with no effect on a stack that has no such thing (host cache). */
+  | { kind: 'no-effect'; why: string }
+  | { kind: 'unknown' };
+
+function bool(value: string): boolean {
+  return value.trim() !== '0';
+}
+
+function positive(value: string): number | undefined {
+  const n = Number(value.trim());
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * The settings a FreeBSD sysctl names (Linux names where they mean the same thing). A value
+ * that is not a number leaves the setting unknown.
+ */
+export function sysctlEffect(name: string, value: string): SysctlEffect {
+  switch (name) {
+    case 'net.inet.tcp.rfc1323':
+    case 'net.ipv4.tcp_timestamps':
+      // FreeBSD's rfc1323 covers both window scaling and timestamps.
+      return name === 'net.inet.tcp.rfc1323'
+        ? { kind: 'set', patch: { windowScale: bool(value), timestamps: bool(value) } }
+        : { kind: 'set', patch: { timestamps: bool(value) } };
+    case 'net.ipv4.tcp_window_scaling':
+      return { kind: 'set', patch: { windowScale: bool(value) } };
+    case 'net.inet.tcp.sack.enable':
+    case 'net.ipv4.tcp_sack':
+      return { kind: 'set', patch: { sack: bool(value) } };
+    case 'net.inet.tcp.insecure_rst':
+      return { kind: 'set', patch: { rstChallenge: !bool(value) } };
+    case 'net.inet.tcp.insecure_syn':
+      return { kind: 'set', patch: { synChallenge: !bool(value) } };
+    case 'net.inet.tcp.drop_synfin':
+      return { kind: 'set', patch: { dropSynFin: bool(value) } };
+    case 'net.inet.tcp.recvspace': {
+      const n = positive(value);
+      return n === undefined ? { kind: 'unknown' } : { kind: 'set', patch: { receiveBufferSize: n } };
+    }
+    case 'net.inet.tcp.sendspace': {
+      const n = positive(value);
+      return n === undefined ? { kind: 'unknown' } : { kind: 'set', patch: { sendBufferSize: n } };
+    }
+    case 'net.inet.tcp.rexmit_initial': {
+      const n = positive(value);
+      return n === undefined ? { kind: 'unknown' } : { kind: 'set', patch: { initialRto: n } };
+    }
+    case 'net.inet.tcp.ecn.enable':
+    case 'net.ipv4.tcp_ecn':
+      // tcpstate does not do ECN: 0 (off) matches; 2 (accept only when asked) matches as long
+      // as no SYN asks, which the runner checks when a SYN with ECE,CWR arrives.
+      return { kind: 'no-effect', why: 'ECN is not implemented: ECN negotiation stays off' };
+    case 'net.inet.tcp.blackhole':
+      return bool(value)
+        ? { kind: 'unknown' }
+        : { kind: 'no-effect', why: 'RST for closed ports is always sent (blackhole=0)' };
+    case 'kern.ipc.maxsockbuf':
+      return { kind: 'no-effect', why: 'no buffer in these scripts comes near the cap' };
+    case 'net.inet.tcp.hostcache.purgenow':
+      return { kind: 'no-effect', why: 'tcpstate keeps no host cache' };
+    default:
+      return { kind: 'unknown' };
+  }
+}

@@ -1,0 +1,560 @@
+/**
+ * Plays a packetdrill script against a fresh tcpstate Stack in virtual time: system calls go
+ * to a socket table over the stack, `<` segments are injected, `>` segments must come out of
+ * the stack within the script's tolerance, and timers fire as virtual time passes (a 60 s
+ * TIME_WAIT takes no real time). The outcome is pass, fail (the first mismatch, with its line)
+ * or unsupported (the construct this runner cannot play).
+ *
+ * Timing follows packetdrill: `+t` counts from the previous event, and after an outbound
+ * segment from the moment it was actually sent, so one late segment does not shift the rest.
+ */
+import type { TcpState } from '../state/states.js';
+import { Stack } from '../stack/stack.js';
+import type { ConnectionConfig } from '../tcp/types.js';
+import { SeededRng } from '../util/rng.js';
+import { emitPacket, parsePacket } from '../wire/packet.js';
+import type { TcpSegment } from '../wire/types.js';
+import type {
+  CommandEvent,
+  Expr,
+  PacketEvent,
+  Script,
+  ScriptEvent,
+  SyscallEvent,
+} from './ast.js';
+import {
+  compareOutbound,
+  formatRelative,
+  formatSpec,
+  inboundSegment,
+  type SeqMap,
+} from './packets.js';
+import { parseScript } from './parse.js';
+import { PROFILES, type Profile, type ProfileName, sysctlEffect } from './profile.js';
+import { type CallResult, CallUnsupported, type Socket, SocketTable, WOULD_BLOCK } from './sockets.js';
+
+export interface DrillOptions {
+  /** The system the script was written for (default freebsd). */
+  profile?: ProfileName;
+  /** Names defined for `#ifdef` (default STANDARD: the RFC's behaviour, not FreeBSD's own). */
+  defines?: ReadonlySet<string>;
+  /** Seeds the stack's ISNs and ports, and the remote ISN (default 1). */
+  seed?: number;
+}
+
+/** A check the runner loosened for this script, and why. */
+export interface Relaxation {
+  line: number;
+  check: string;
+  why: string;
+}
+
+export type DrillOutcome =
+  | { status: 'pass' }
+  | {
+      status: 'fail';
+      line: number;
+      message: string;
+      expected?: string;
+      actual?: string;
+    }
+  | { status: 'unsupported'; line: number; construct: string };
+
+export interface DrillResult {
+  outcome: DrillOutcome;
+  /** Checks loosened (empty when the script ran exactly). */
+  relaxations: Relaxation[];
+  /** Shell commands read but not run, with what was done instead. */
+  commands: Array<{ line: number; command: string; handled: string }>;
+  /** Events played before the outcome. */
+  eventsRun: number;
+  /** The stack's transitions, for a report that wants the story. */
+  transitions: Array<{ time: number; from: TcpState; to: TcpState; cause: string }>;
+}
+
+/** packetdrill's defaults: the kernel under test at 192.168.0.1, the remote at 192.0.2.1. */
+export const LOCAL_ADDRESS = '192.168.0.1';
+export const REMOTE_ADDRESS = '192.0.2.1';
+/** The remote port of connections the script's remote side opens. */
+const REMOTE_PORT = 49152;
+/** packetdrill's default --tolerance_usecs. */
+const DEFAULT_TOLERANCE_US = 4000;
+
+class Failure extends Error {
+  constructor(
+    readonly outcome: Exclude<DrillOutcome, { status: 'pass' }>,
+  ) {
+    super(outcome.status === 'fail' ? outcome.message : outcome.construct);
+  }
+}
+
+function fail(line: number, message: string, expected?: string, actual?: string): never {
+  throw new Failure({ status: 'fail', line, message, expected, actual });
+}
+
+function unsupported(line: number, construct: string): never {
+  throw new Failure({ status: 'unsupported', line, construct });
+}
+
+interface Sent {
+  /** Microseconds of virtual time. */
+  t: number;
+  seg: TcpSegment;
+}
+
+/** Runs the script text: parse, then play. */
+export function runScriptText(text: string, options: DrillOptions = {}): DrillResult {
+  const parsed = parseScript(text, { defines: options.defines ?? new Set(['STANDARD']) });
+  if (!parsed.ok) {
+    const { line, message } = parsed.error;
+    const outcome: DrillOutcome = parsed.error.unsupported
+      ? { status: 'unsupported', line, construct: message }
+      : { status: 'fail', line, message: `syntax: ${message}` };
+    return { outcome, relaxations: [], commands: [], eventsRun: 0, transitions: [] };
+  }
+  return runScript(parsed.script, options);
+}
+
+export function runScript(script: Script, options: DrillOptions = {}): DrillResult {
+  return new Drill(script, options).run();
+}
+
+class Drill {
+  private readonly profile: Profile;
+  private readonly stack: Stack;
+  private readonly sockets: SocketTable;
+  private readonly tolerance: number;
+  private readonly config: Partial<ConnectionConfig>;
+  private readonly map: SeqMap;
+  private readonly result: DrillResult;
+  /** Virtual time in microseconds. */
+  private now = 0;
+  /** The time `+t` counts from. */
+  private base = 0;
+  private readonly sent: Sent[] = [];
+  private flow = { localPort: 0, remotePort: REMOTE_PORT };
+  private blocked: { event: SyscallEvent; sock: Socket } | undefined;
+
+  constructor(
+    private readonly script: Script,
+    options: DrillOptions,
+  ) {
+    this.profile = PROFILES[options.profile ?? 'freebsd'];
+    this.config = { ...this.profile.config };
+    this.flow.localPort = this.profile.port;
+    const rng = new SeededRng(options.seed ?? 1);
+    this.map = { localIsn: 0, remoteIsn: rng.nextU32(), tsValOffset: undefined };
+    this.stack = new Stack({ address: LOCAL_ADDRESS, rng, config: this.config });
+    this.sockets = new SocketTable(
+      this.stack,
+      this.profile,
+      () => this.config,
+      REMOTE_ADDRESS,
+      (localPort, remotePort) => {
+        this.flow = { localPort, remotePort: remotePort ?? REMOTE_PORT };
+      },
+    );
+    const tol = Number(script.options.get('tolerance_usecs') ?? DEFAULT_TOLERANCE_US);
+    this.tolerance = Number.isFinite(tol) && tol >= 0 ? tol : DEFAULT_TOLERANCE_US;
+    this.result = { outcome: { status: 'pass' }, relaxations: [], commands: [], eventsRun: 0, transitions: [] };
+  }
+
+  run(): DrillResult {
+    const ip = this.script.options.get('ip_version');
+    try {
+      if (ip !== undefined && ip !== 'ipv4') unsupported(0, `--ip_version=${ip} (IPv4 only)`);
+      for (const event of this.script.events) {
+        this.play(event);
+        this.result.eventsRun++;
+      }
+      if (this.blocked !== undefined) {
+        fail(this.blocked.event.line, `${this.blocked.event.name}() never returned`);
+      }
+    } catch (e) {
+      if (!(e instanceof Failure)) throw e;
+      this.result.outcome = e.outcome;
+    }
+    return this.result;
+  }
+
+  // --- time ---
+
+  private eventTime(event: ScriptEvent): { at: number; lo: number; hi: number } {
+    const t = event.time;
+    switch (t.kind) {
+      case 'absolute':
+        return { at: t.usecs, lo: t.usecs - this.tolerance, hi: t.usecs + this.tolerance };
+      case 'relative': {
+        const at = this.base + t.usecs;
+        return { at, lo: at - this.tolerance, hi: at + this.tolerance };
+      }
+      case 'range': {
+        const lo = (t.relative ? this.base : 0) + t.lowUsecs;
+        const hi = (t.relative ? this.base : 0) + t.highUsecs;
+        return { at: lo, lo: lo - this.tolerance, hi: hi + this.tolerance };
+      }
+      case 'any':
+        return { at: this.now, lo: Number.NEGATIVE_INFINITY, hi: Number.POSITIVE_INFINITY };
+    }
+  }
+
+  /** Lets virtual time pass to `until` (µs), firing the stack's timers on the way. */
+  private advance(until: number, stopAtPacket = false): void {
+    for (;;) {
+      if (stopAtPacket && this.sent.length > 0) return;
+      const deadline = this.stack.pollTimeout();
+      if (deadline === undefined || deadline * 1000 > until) break;
+      this.now = Math.max(this.now, deadline * 1000);
+      this.stack.handleTimeout(deadline);
+      this.drain();
+      this.retryBlocked();
+    }
+    if (!(stopAtPacket && this.sent.length > 0) && until !== Number.POSITIVE_INFINITY) {
+      this.now = Math.max(this.now, until);
+    }
+  }
+
+  private ms(): number {
+    return this.now / 1000;
+  }
+
+  /** Collects what the stack sent and what happened to its connections. */
+  private drain(): void {
+    for (let p = this.stack.pollTransmit(this.ms()); p !== undefined; p = this.stack.pollTransmit(this.ms())) {
+      const parsed = parsePacket(p);
+      if (!parsed.ok) throw new Error(`the stack sent a packet it cannot parse: ${parsed.reason}`);
+      this.sent.push({ t: this.now, seg: parsed.value.tcp });
+    }
+    for (let e = this.stack.pollEvent(); e !== undefined; e = this.stack.pollEvent()) {
+      if (e.type !== 'transition') continue;
+      const { connection, from, to, cause } = e.event;
+      this.result.transitions.push({ time: this.now, from, to, cause });
+      this.sockets.onTransition(connection.local.port, connection.remote, from, to, cause);
+    }
+  }
+
+  // --- events ---
+
+  private play(event: ScriptEvent): void {
+    if (event.kind === 'packet' && event.direction === 'outbound') {
+      this.expectOutbound(event);
+      return;
+    }
+    const { at } = this.eventTime(event);
+    this.advance(at);
+    this.base = Math.max(at, this.base);
+    if (event.kind === 'packet') this.inject(event);
+    else if (event.kind === 'syscall') this.syscall(event);
+    else this.command(event);
+    this.drain();
+    this.retryBlocked();
+  }
+
+  private inject(event: PacketEvent): void {
+    if (event.ecn !== undefined && event.ecn !== 'noecn') {
+      unsupported(event.line, `ECN mark [${event.ecn}] (tcpstate does not implement ECN)`);
+    }
+    const spec = event.tcp;
+    if (spec.seq === undefined) fail(event.line, 'an inbound segment needs a sequence number');
+    const seg = inboundSegment(spec, this.map, {
+      src: this.flow.remotePort,
+      dst: this.flow.localPort,
+    });
+    this.stack.handlePacket(this.ms(), emitPacket({ src: REMOTE_ADDRESS, dst: LOCAL_ADDRESS }, seg));
+  }
+
+  private expectOutbound(event: PacketEvent): void {
+    const { at, lo, hi } = this.eventTime(event);
+    this.advance(hi, true);
+    const next = this.sent.shift();
+    const want = `> ${formatSpec(event.tcp)}`;
+    if (next === undefined) {
+      fail(event.line, `expected a segment by ${seconds(hi)} s; the stack sent nothing`, want);
+    }
+    const spec = event.tcp;
+    // The first SYN we send (or any SYN whose sequence the script leaves open with `...`)
+    // fixes the stack's ISN for the relative numbers that follow.
+    if (next.seg.flags.syn && (spec.seq === undefined || this.map.localIsn === 0)) {
+      this.map.localIsn = (next.seg.seq - (spec.seq?.start ?? 0)) >>> 0;
+    }
+    const ts = next.seg.options.find((o) => o.kind === 'timestamp');
+    const tsSpec = spec.options === 'any' ? undefined : spec.options?.find((o) => o.kind === 'timestamp');
+    if (ts?.kind === 'timestamp' && tsSpec?.kind === 'timestamp' && this.map.tsValOffset === undefined) {
+      this.map.tsValOffset = (ts.value - tsSpec.value) >>> 0;
+    }
+    const actual = `> ${formatRelative(next.seg, this.map)}`;
+    const mismatch = compareOutbound(spec, next.seg, this.map);
+    if (mismatch !== undefined) {
+      fail(
+        event.line,
+        `outbound segment: ${mismatch.field} ${mismatch.actual}, expected ${mismatch.expected}`,
+        want,
+        `${actual} at ${seconds(next.t)} s`,
+      );
+    }
+    if (next.t < lo) {
+      fail(
+        event.line,
+        `outbound segment sent at ${seconds(next.t)} s, expected at ${seconds(at)} s (±${seconds(this.tolerance)} s)`,
+        want,
+        actual,
+      );
+    }
+    this.now = Math.max(this.now, next.t);
+    this.base = next.t;
+  }
+
+  // --- system calls ---
+
+  private syscall(event: SyscallEvent): void {
+    if (this.blocked !== undefined) {
+      fail(event.line, `${event.name}() while ${this.blocked.event.name}() of line ${this.blocked.event.line} is still blocked`);
+    }
+    const result = this.call(event);
+    if (result === WOULD_BLOCK) {
+      this.blocked = { event, sock: this.sockOf(event) };
+      return;
+    }
+    this.check(event, result);
+  }
+
+  private retryBlocked(): void {
+    const b = this.blocked;
+    if (b === undefined) return;
+    const result = this.call(b.event);
+    if (result === WOULD_BLOCK) return;
+    this.blocked = undefined;
+    this.check(b.event, result);
+  }
+
+  private sockOf(event: SyscallEvent): Socket {
+    const fd = intArg(event, 0);
+    const sock = this.sockets.get(fd);
+    if (sock === undefined) fail(event.line, `${event.name}(${fd}): no such file descriptor (EBADF)`);
+    return sock;
+  }
+
+  private call(event: SyscallEvent): CallResult | typeof WOULD_BLOCK {
+    const now = this.ms();
+    try {
+      switch (event.name) {
+        case 'socket': {
+          const type = symbolArg(event, 1);
+          if (type !== 'SOCK_STREAM') unsupported(event.line, `socket type ${type}`);
+          return { value: this.sockets.socket() };
+        }
+        case 'bind':
+          return this.sockets.bind(this.sockOf(event));
+        case 'listen':
+          return this.sockets.listen(now, this.sockOf(event), intArg(event, 1));
+        case 'accept':
+          return this.sockets.accept(this.sockOf(event));
+        case 'connect':
+          return this.sockets.connect(now, this.sockOf(event));
+        case 'read':
+        case 'recv':
+          return this.sockets.read(this.sockOf(event), intArg(event, 2));
+        case 'write':
+        case 'send':
+          return this.sockets.write(this.sockOf(event), intArg(event, 2));
+        case 'shutdown':
+          return this.sockets.shutdown(now, this.sockOf(event), symbolArg(event, 1));
+        case 'close':
+          return this.sockets.close(now, this.sockOf(event));
+        case 'fcntl':
+          return this.fcntl(event);
+        case 'getsockopt': {
+          const r = this.sockets.getsockopt(this.sockOf(event), symbolArg(event, 2));
+          this.checkOut(event, r.out);
+          return r;
+        }
+        case 'setsockopt':
+          return this.sockets.setsockopt(
+            this.sockOf(event),
+            symbolArg(event, 2),
+            this.value(event, listItem(event, 3)),
+          );
+        default:
+          unsupported(event.line, `system call ${event.name}()`);
+      }
+    } catch (e) {
+      if (e instanceof CallUnsupported) unsupported(event.line, e.message);
+      throw e;
+    }
+  }
+
+  private fcntl(event: SyscallEvent): CallResult {
+    const sock = this.sockOf(event);
+    const cmd = symbolArg(event, 1);
+    const { O_RDWR, O_NONBLOCK } = this.profile.flags;
+    if (cmd === 'F_GETFL') return { value: O_RDWR | (sock.nonblocking ? O_NONBLOCK : 0) };
+    if (cmd === 'F_SETFL') {
+      const flags = this.value(event, event.args[2]);
+      sock.nonblocking = (flags & O_NONBLOCK) !== 0;
+      return { value: 0 };
+    }
+    unsupported(event.line, `fcntl ${cmd}`);
+  }
+
+  /** getsockopt's value argument (`[65536]`, `[ECONNRESET]`) against what the call gave. */
+  private checkOut(event: SyscallEvent, out: number | string | undefined): void {
+    const want = event.args[3];
+    if (want === undefined || want.kind !== 'list' || want.items.length !== 1) return;
+    const item = want.items[0];
+    if (item.kind === 'ellipsis') return;
+    const actual = out === undefined ? '?' : String(out);
+    const expected = item.kind === 'symbol' ? item.name : String(this.value(event, item));
+    if (!sameErrno(expected, actual)) {
+      fail(event.line, `${event.name}() gave ${actual}, expected ${expected}`, expected, actual);
+    }
+  }
+
+  private check(event: SyscallEvent, r: CallResult): void {
+    const want = event.result;
+    if (want.kind === 'ellipsis') return;
+    const expected = this.value(event, want);
+    const wantErrno = event.errno;
+    const show = (v: number, errno?: string) => (errno === undefined ? String(v) : `${v} ${errno}`);
+    if (r.value !== expected || (wantErrno !== undefined && !sameErrno(wantErrno, r.errno ?? ''))) {
+      fail(
+        event.line,
+        `${event.name}() returned ${show(r.value, r.errno)}, expected ${show(expected, wantErrno)}`,
+        show(expected, wantErrno),
+        show(r.value, r.errno),
+      );
+    }
+  }
+
+  private value(event: SyscallEvent, e: Expr | undefined): number {
+    if (e === undefined) fail(event.line, `${event.name}(): missing argument`);
+    switch (e.kind) {
+      case 'int':
+        return e.value;
+      case 'list':
+        return e.items.length === 1 ? this.value(event, e.items[0]) : unsupported(event.line, 'a list of several values');
+      case 'or':
+        return e.operands.reduce((acc, o) => acc | this.value(event, o), 0);
+      case 'symbol': {
+        const { O_RDWR, O_NONBLOCK } = this.profile.flags;
+        const known: Record<string, number> = { O_RDWR, O_NONBLOCK, O_RDONLY: 0, O_WRONLY: 1 };
+        const v = known[e.name];
+        if (v === undefined) unsupported(event.line, `the constant ${e.name} as a number`);
+        return v;
+      }
+      default:
+        unsupported(event.line, `argument ${JSON.stringify(e)}`);
+    }
+  }
+
+  // --- shell commands ---
+
+  private command(event: CommandEvent): void {
+    const text = event.command.trim();
+    const sysctl = /^sysctl\s+(?:-w\s+)?([\w.]+)=(\S+)$/.exec(text);
+    if (sysctl !== null) {
+      const [, name, value] = sysctl;
+      const effect = sysctlEffect(name, value);
+      if (effect.kind === 'set') {
+        Object.assign(this.config, effect.patch);
+        this.note(event, `set ${JSON.stringify(effect.patch)}`);
+      } else if (effect.kind === 'no-effect') {
+        this.note(event, `no effect: ${effect.why}`);
+      } else {
+        this.note(event, 'skipped: a setting tcpstate does not model');
+      }
+      return;
+    }
+    // sockstat ... | grep -c STATE | grep N: the number of sockets in STATE is N.
+    const sockstat = /^sockstat\b(.*?)\|\s*grep\s+-c\s+(\w+)\s*\|\s*grep\s+(\d+)\s*$/.exec(text);
+    if (sockstat !== null) {
+      const [, args, state, count] = sockstat;
+      const port = /-p\s+(\d+)/.exec(args)?.[1];
+      const n = this.sockstat(port === undefined ? undefined : Number(port)).filter((s) => s === state).length;
+      if (n !== Number(count)) {
+        fail(event.line, `sockets in ${state}: ${n}, expected ${count}`, count, String(n));
+      }
+      this.note(event, `checked: ${n} socket(s) in ${state}`);
+      return;
+    }
+    const tcpdrop = /^tcpdrop\s+-s\s+(\w+)$/.exec(text);
+    if (tcpdrop !== null) {
+      const state = fromBsdState(tcpdrop[1]);
+      let dropped = 0;
+      for (const row of this.stack.snapshot(this.ms())) {
+        if (row.state !== state || state === 'LISTEN') continue;
+        this.stack.find(row.local.port, row.remote)?.abort(this.ms());
+        dropped++;
+      }
+      this.note(event, `dropped ${dropped} connection(s) in ${tcpdrop[1]}`);
+      return;
+    }
+    this.note(event, 'skipped: not run');
+  }
+
+  private note(event: CommandEvent, handled: string): void {
+    this.result.commands.push({ line: event.line, command: event.command, handled });
+  }
+
+  /** FreeBSD sockstat's state column for this process's sockets (optionally one port). */
+  private sockstat(port: number | undefined): string[] {
+    const rows: string[] = [];
+    const live = new Set<string>();
+    for (const row of this.stack.snapshot(this.ms())) {
+      if (port !== undefined && row.local.port !== port && row.remote.port !== port) continue;
+      rows.push(toBsdState(row.state));
+      live.add(`${row.local.port}|${row.remote.address}|${row.remote.port}`);
+    }
+    // A descriptor whose connection has ended still shows, as CLOSED.
+    for (const sock of this.sockets.open) {
+      const c = sock.conn;
+      if (sock.listener !== undefined) continue;
+      if (c !== undefined && live.has(`${c.local.port}|${c.remote.address}|${c.remote.port}`)) continue;
+      if (port !== undefined && sock.boundPort !== port && c?.remote.port !== port) continue;
+      rows.push('CLOSED');
+    }
+    return rows;
+  }
+}
+
+const BSD_NAMES: Partial<Record<TcpState, string>> = {
+  SYN_RECV: 'SYN_RCVD',
+  FIN_WAIT1: 'FIN_WAIT_1',
+  FIN_WAIT2: 'FIN_WAIT_2',
+};
+
+function toBsdState(s: TcpState): string {
+  return BSD_NAMES[s] ?? s;
+}
+
+function fromBsdState(name: string): TcpState | undefined {
+  for (const [ours, bsd] of Object.entries(BSD_NAMES)) if (bsd === name) return ours as TcpState;
+  return name as TcpState;
+}
+
+/** EAGAIN and EWOULDBLOCK are one errno on every system packetdrill runs on. */
+function sameErrno(a: string, b: string): boolean {
+  const norm = (x: string) => (x === 'EWOULDBLOCK' ? 'EAGAIN' : x);
+  return norm(a) === norm(b);
+}
+
+function intArg(event: SyscallEvent, i: number): number {
+  const a = event.args[i];
+  if (a?.kind === 'int') return a.value;
+  if (a?.kind === 'ellipsis' && event.name !== 'socket') return 0;
+  return fail(event.line, `${event.name}(): argument ${i + 1} must be a number`);
+}
+
+function symbolArg(event: SyscallEvent, i: number): string {
+  const a = event.args[i];
+  if (a?.kind === 'symbol') return a.name;
+  return fail(event.line, `${event.name}(): argument ${i + 1} must be a name`);
+}
+
+function listItem(event: SyscallEvent, i: number): Expr | undefined {
+  const a = event.args[i];
+  return a?.kind === 'list' ? a.items[0] : a;
+}
+
+function seconds(us: number): string {
+  return (us / 1e6).toFixed(3);
+}

@@ -1,0 +1,263 @@
+/**
+ * The system calls of packetdrill scripts on top of tcpstate's Stack: a table of file
+ * descriptors with BSD socket semantics (non-blocking flags, SO_ERROR, accept queues, EOF),
+ * answering each call with the return value and errno a kernel would give.
+ */
+import { closeReason } from '../net/close-reason.js';
+import type { TcpState } from '../state/states.js';
+import type { Listener, Stack } from '../stack/stack.js';
+import type { Connection } from '../tcp/connection.js';
+import { type ConnectionConfig, type CloseReason, TcpUsageError } from '../tcp/types.js';
+import type { Profile } from './profile.js';
+
+export interface Socket {
+  fd: number;
+  nonblocking: boolean;
+  reuseAddr: boolean;
+  /** SO_RCVBUF / SO_SNDBUF before there is a connection to ask. */
+  rcvbuf: number;
+  sndbuf: number;
+  noDelay: boolean;
+  boundPort?: number;
+  listener?: Listener;
+  conn?: Connection;
+  /** SO_ERROR: the errno of how the connection ended, until read once. */
+  pendingError?: string;
+  /** Why the connection reached CLOSED, once it has. */
+  closed?: CloseReason;
+}
+
+/** What a call returned: a value, or -1 with an errno name. */
+export type CallResult = { value: number; errno?: string; out?: number | string };
+
+/** A call that would block on a blocking socket: the runner retries it as time passes. */
+export const WOULD_BLOCK = Symbol('would block');
+
+export class CallUnsupported extends Error {}
+
+const ERRNO_OF: Readonly<Record<CloseReason, string | undefined>> = {
+  normal: undefined,
+  reset: 'ECONNRESET',
+  refused: 'ECONNREFUSED',
+  timeout: 'ETIMEDOUT',
+  aborted: undefined,
+};
+
+/** States in which the peer's FIN was received: read() returns 0 (EOF) once data is drained. */
+const PEER_FIN: ReadonlySet<TcpState> = new Set(['CLOSE_WAIT', 'LAST_ACK', 'CLOSING', 'TIME_WAIT']);
+
+export class SocketTable {
+  private readonly sockets = new Map<number, Socket>();
+  private readonly byTuple = new Map<string, Socket>();
+  private nextFd = 3;
+
+  constructor(
+    private readonly stack: Stack,
+    private readonly profile: Profile,
+    private readonly config: () => Partial<ConnectionConfig>,
+    /** Where connect() goes. */
+    private readonly remoteAddress: string,
+    /** The flow the runner plays: set by bind/listen/connect. */
+    private readonly onFlow: (localPort: number, remotePort: number | undefined) => void,
+  ) {}
+
+  get open(): Socket[] {
+    return [...this.sockets.values()];
+  }
+
+  /** The stack reported a transition: remember how a socket's connection ended. */
+  onTransition(localPort: number, remote: { address: string; port: number }, from: TcpState, to: TcpState, cause: string): void {
+    if (to !== 'CLOSED') return;
+    const sock = this.byTuple.get(tupleKey(localPort, remote.address, remote.port));
+    if (sock === undefined) return;
+    const reason = closeReason(from, cause);
+    sock.closed = reason;
+    const errno = ERRNO_OF[reason];
+    if (errno !== undefined) sock.pendingError = errno;
+  }
+
+  socket(): number {
+    const fd = this.nextFd++;
+    const c = this.config();
+    this.sockets.set(fd, {
+      fd,
+      nonblocking: false,
+      reuseAddr: false,
+      rcvbuf: c.receiveBufferSize ?? 0,
+      sndbuf: c.sendBufferSize ?? 0,
+      noDelay: false,
+    });
+    return fd;
+  }
+
+  get(fd: number): Socket | undefined {
+    return this.sockets.get(fd);
+  }
+
+  bind(sock: Socket): CallResult {
+    if (sock.boundPort !== undefined) return { value: -1, errno: 'EINVAL' };
+    sock.boundPort = this.profile.port;
+    this.onFlow(sock.boundPort, undefined);
+    return { value: 0 };
+  }
+
+  listen(now: number, sock: Socket, backlog: number): CallResult {
+    if (sock.conn !== undefined) return { value: -1, errno: 'EINVAL' };
+    if (sock.listener !== undefined) return { value: 0 };
+    const port = sock.boundPort ?? this.profile.port;
+    sock.boundPort = port;
+    sock.listener = this.stack.listen(port, {
+      backlog: Math.max(1, backlog),
+      config: this.socketConfig(sock),
+    });
+    void now;
+    this.onFlow(port, undefined);
+    return { value: 0 };
+  }
+
+  accept(sock: Socket): CallResult | typeof WOULD_BLOCK {
+    if (sock.listener === undefined) return { value: -1, errno: 'EINVAL' };
+    const conn = sock.listener.accept();
+    if (conn === undefined) {
+      return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
+    }
+    const fd = this.nextFd++;
+    const child: Socket = { ...sock, fd, listener: undefined, conn, nonblocking: sock.nonblocking };
+    this.sockets.set(fd, child);
+    this.byTuple.set(tupleKey(conn.local.port, conn.remote.address, conn.remote.port), child);
+    if (conn.state === 'CLOSED') child.closed = 'reset';
+    return { value: fd };
+  }
+
+  /** connect(): starts the handshake; a blocking socket waits for its end. */
+  connect(now: number, sock: Socket): CallResult | typeof WOULD_BLOCK {
+    if (sock.listener !== undefined) return { value: -1, errno: 'EINVAL' };
+    if (sock.conn === undefined) {
+      sock.conn = this.stack.connect(
+        now,
+        { address: this.remoteAddress, port: this.profile.port },
+        { localPort: sock.boundPort, config: this.socketConfig(sock) },
+      );
+      this.byTuple.set(tupleKey(sock.conn.local.port, this.remoteAddress, this.profile.port), sock);
+      this.onFlow(sock.conn.local.port, this.profile.port);
+      if (sock.nonblocking) return { value: -1, errno: 'EINPROGRESS' };
+      return WOULD_BLOCK;
+    }
+    const state = sock.conn.state;
+    if (state === 'SYN_SENT' || state === 'SYN_RECV') {
+      return sock.nonblocking ? { value: -1, errno: 'EALREADY' } : WOULD_BLOCK;
+    }
+    if (state === 'CLOSED') return this.takeError(sock) ?? { value: -1, errno: 'ECONNREFUSED' };
+    // The blocking connect() that started the handshake returns 0 once it is over.
+    return { value: 0 };
+  }
+
+  read(sock: Socket, max: number): CallResult | typeof WOULD_BLOCK {
+    const conn = sock.conn;
+    if (conn === undefined) return { value: -1, errno: 'ENOTCONN' };
+    const data = conn.read(max);
+    if (data.byteLength > 0) return { value: data.byteLength };
+    const err = this.takeError(sock);
+    if (err !== undefined) return err;
+    if (PEER_FIN.has(conn.state) || sock.closed !== undefined) return { value: 0 };
+    return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
+  }
+
+  write(sock: Socket, length: number): CallResult | typeof WOULD_BLOCK {
+    const conn = sock.conn;
+    if (conn === undefined) return { value: -1, errno: 'ENOTCONN' };
+    const err = this.takeError(sock);
+    if (err !== undefined) return err;
+    try {
+      const n = conn.send(new Uint8Array(length));
+      if (n > 0 || length === 0) return { value: n };
+      return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
+    } catch (e) {
+      if (e instanceof TcpUsageError) {
+        return { value: -1, errno: e.code === 'ENOTCONN' ? 'ENOTCONN' : 'EPIPE' };
+      }
+      throw e;
+    }
+  }
+
+  shutdown(now: number, sock: Socket, how: string): CallResult {
+    const conn = sock.conn;
+    if (conn === undefined || conn.state === 'CLOSED') return { value: -1, errno: 'ENOTCONN' };
+    if (how === 'SHUT_RD') return { value: 0 };
+    if (how !== 'SHUT_WR' && how !== 'SHUT_RDWR') return { value: -1, errno: 'EINVAL' };
+    conn.shutdown(now);
+    return { value: 0 };
+  }
+
+  close(now: number, sock: Socket): CallResult {
+    this.sockets.delete(sock.fd);
+    if (sock.listener !== undefined) sock.listener.close(now);
+    const conn = sock.conn;
+    if (conn !== undefined) {
+      this.byTuple.delete(tupleKey(conn.local.port, conn.remote.address, conn.remote.port));
+      if (conn.state !== 'CLOSED') conn.close(now);
+    }
+    return { value: 0 };
+  }
+
+  getsockopt(sock: Socket, name: string): CallResult {
+    switch (name) {
+      case 'SO_RCVBUF':
+        return { value: 0, out: sock.conn?.info().receiveBufferSize ?? sock.rcvbuf };
+      case 'SO_SNDBUF':
+        return { value: 0, out: sock.conn?.info().sendBufferSize ?? sock.sndbuf };
+      case 'SO_ERROR': {
+        const errno = sock.pendingError;
+        sock.pendingError = undefined;
+        return { value: 0, out: errno ?? 0 };
+      }
+      case 'SO_REUSEADDR':
+        return { value: 0, out: sock.reuseAddr ? 1 : 0 };
+      case 'TCP_NODELAY':
+        return { value: 0, out: sock.noDelay ? 1 : 0 };
+      default:
+        throw new CallUnsupported(`getsockopt ${name}`);
+    }
+  }
+
+  setsockopt(sock: Socket, name: string, value: number): CallResult {
+    switch (name) {
+      case 'SO_REUSEADDR':
+      case 'SO_REUSEPORT':
+        sock.reuseAddr = value !== 0;
+        return { value: 0 };
+      case 'SO_RCVBUF':
+        sock.rcvbuf = value;
+        return { value: 0 };
+      case 'SO_SNDBUF':
+        sock.sndbuf = value;
+        return { value: 0 };
+      case 'TCP_NODELAY':
+        sock.noDelay = value !== 0;
+        sock.conn?.configure({ nagle: !sock.noDelay });
+        return { value: 0 };
+      default:
+        throw new CallUnsupported(`setsockopt ${name}`);
+    }
+  }
+
+  private socketConfig(sock: Socket): Partial<ConnectionConfig> {
+    return {
+      ...this.config(),
+      receiveBufferSize: sock.rcvbuf,
+      sendBufferSize: sock.sndbuf,
+      nagle: !sock.noDelay,
+    };
+  }
+
+  private takeError(sock: Socket): CallResult | undefined {
+    const errno = sock.pendingError;
+    if (errno === undefined) return undefined;
+    sock.pendingError = undefined;
+    return { value: -1, errno };
+  }
+}
+
+function tupleKey(localPort: number, address: string, port: number): string {
+  return `${localPort}|${address}|${port}`;
+}
