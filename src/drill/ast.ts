@@ -92,7 +92,19 @@ export interface CommandEvent {
   command: string;
 }
 
-export type ScriptEvent = SyscallEvent | PacketEvent | CommandEvent;
+/**
+ * A `%{ ... }%` block: Python that packetdrill runs with the last socket's TCP_INFO in scope
+ * (`tcpi_state`, `tcpi_snd_cwnd`, …). The runner reads `assert` lines on those fields.
+ */
+export interface CodeEvent {
+  kind: 'code';
+  line: number;
+  time: TimeSpec;
+  /** The text between `%{` and `}%`. */
+  code: string;
+}
+
+export type ScriptEvent = SyscallEvent | PacketEvent | CommandEvent | CodeEvent;
 
 export interface Script {
   /** `--name=value` lines at the top (`ip_version` → `ipv4`, `tolerance_usecs` → `75000`). */
@@ -112,9 +124,7 @@ export interface ParseError {
   unsupported: boolean;
 }
 
-export type ParseScriptResult =
-  | { ok: true; script: Script }
-  | { ok: false; error: ParseError };
+export type ParseScriptResult = { ok: true; script: Script } | { ok: false; error: ParseError };
 
 export interface ParseOptions {
   /**

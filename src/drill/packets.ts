@@ -56,7 +56,10 @@ function inboundOption(o: TcpOption, map: SeqMap): TcpOption {
     return { ...o, echo: o.echo === 0 ? 0 : (o.echo + (map.tsValOffset ?? 0)) >>> 0 };
   }
   if (o.kind === 'sack') {
-    return { kind: 'sack', blocks: o.blocks.map(([l, r]) => [seqAdd(map.localIsn, l), seqAdd(map.localIsn, r)]) };
+    return {
+      kind: 'sack',
+      blocks: o.blocks.map(([l, r]) => [seqAdd(map.localIsn, l), seqAdd(map.localIsn, r)]),
+    };
   }
   return o;
 }
@@ -123,7 +126,10 @@ export function compareOutbound(
 
 function relativeOption(o: TcpOption, map: SeqMap): TcpOption {
   if (o.kind === 'sack') {
-    return { kind: 'sack', blocks: o.blocks.map(([l, r]) => [seqAdd(l, -map.remoteIsn), seqAdd(r, -map.remoteIsn)]) };
+    return {
+      kind: 'sack',
+      blocks: o.blocks.map(([l, r]) => [seqAdd(l, -map.remoteIsn), seqAdd(r, -map.remoteIsn)]),
+    };
   }
   return o;
 }

@@ -22,7 +22,8 @@ export interface Profile {
  * FreeBSD 11–14 defaults (net.inet.tcp.*): recvspace 65536 and sendspace 32768, window scale 6
  * for that buffer, initial RTO 1 s (rexmit_initial), the SYN option layout of tcp_addoptions,
  * buffers rounded up to the MSS (tcp_mss_update), RFC 5961 checks on (insecure_rst=0,
- * insecure_syn=0), SYN,FIN dropped (drop_synfin=1), delayed ACK 100 ms (delacktime).
+ * insecure_syn=0), SYN,FIN not dropped (drop_synfin=0), delayed ACK 100 ms (delacktime), and
+ * segments checked against the free buffer space where it exceeds the advertised window.
  */
 const FREEBSD: Profile = {
   name: 'freebsd',
@@ -39,9 +40,10 @@ const FREEBSD: Profile = {
     delayedAckTimeout: 100,
     synOptionLayout: 'freebsd',
     roundBuffersToMss: true,
+    receiveWindow: 'buffer',
     rstChallenge: true,
     synChallenge: true,
-    dropSynFin: true,
+    dropSynFin: false,
     // packetdrill's own default (TS val 100 at 1.0 s in the suite); TSval is not compared.
     tsOffset: 0,
   },
@@ -77,9 +79,10 @@ function positive(value: string): number | undefined {
 
 /**
  * The settings a FreeBSD sysctl names (Linux names where they mean the same thing). A value
- * that is not a number leaves the setting unknown.
+ * that is not a number leaves the setting unknown. `standard`: the script is played for its
+ * STANDARD (RFC) branches, where FreeBSD's own extensions stay off.
  */
-export function sysctlEffect(name: string, value: string): SysctlEffect {
+export function sysctlEffect(name: string, value: string, standard: boolean): SysctlEffect {
   switch (name) {
     case 'net.inet.tcp.rfc1323':
     case 'net.ipv4.tcp_timestamps':
@@ -97,10 +100,16 @@ export function sysctlEffect(name: string, value: string): SysctlEffect {
     case 'net.inet.tcp.insecure_syn':
       return { kind: 'set', patch: { synChallenge: !bool(value) } };
     case 'net.inet.tcp.drop_synfin':
-      return { kind: 'set', patch: { dropSynFin: bool(value) } };
+      // A FreeBSD extension: the suite's STANDARD branches expect SYN,FIN handled as RFC 9293
+      // handles any SYN, whatever this is set to.
+      return standard
+        ? { kind: 'no-effect', why: 'a FreeBSD extension, off when playing STANDARD branches' }
+        : { kind: 'set', patch: { dropSynFin: bool(value) } };
     case 'net.inet.tcp.recvspace': {
       const n = positive(value);
-      return n === undefined ? { kind: 'unknown' } : { kind: 'set', patch: { receiveBufferSize: n } };
+      return n === undefined
+        ? { kind: 'unknown' }
+        : { kind: 'set', patch: { receiveBufferSize: n } };
     }
     case 'net.inet.tcp.sendspace': {
       const n = positive(value);

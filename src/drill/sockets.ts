@@ -4,10 +4,10 @@
  * answering each call with the return value and errno a kernel would give.
  */
 import { closeReason } from '../net/close-reason.js';
-import type { TcpState } from '../state/states.js';
 import type { Listener, Stack } from '../stack/stack.js';
+import type { TcpState } from '../state/states.js';
 import type { Connection } from '../tcp/connection.js';
-import { type ConnectionConfig, type CloseReason, TcpUsageError } from '../tcp/types.js';
+import { type CloseReason, type ConnectionConfig, TcpUsageError } from '../tcp/types.js';
 import type { Profile } from './profile.js';
 
 export interface Socket {
@@ -66,11 +66,19 @@ export class SocketTable {
   }
 
   /** The stack reported a transition: remember how a socket's connection ended. */
-  onTransition(localPort: number, remote: { address: string; port: number }, from: TcpState, to: TcpState, cause: string): void {
+  onTransition(
+    localPort: number,
+    remote: { address: string; port: number },
+    from: TcpState,
+    to: TcpState,
+    cause: string,
+  ): void {
     if (to !== 'CLOSED') return;
     const sock = this.byTuple.get(tupleKey(localPort, remote.address, remote.port));
     if (sock === undefined) return;
-    const reason = closeReason(from, cause);
+    let reason = closeReason(from, cause);
+    // An RST before the handshake completed refuses the connect() (BSD and Linux alike).
+    if (reason === 'reset' && (from === 'SYN_SENT' || from === 'SYN_RECV')) reason = 'refused';
     sock.closed = reason;
     const errno = ERRNO_OF[reason];
     if (errno !== undefined) sock.pendingError = errno;
@@ -90,8 +98,13 @@ export class SocketTable {
     return fd;
   }
 
+  /** The socket of the latest call, whose TCP_INFO a Python block reads (as packetdrill's). */
+  lastUsed: Socket | undefined;
+
   get(fd: number): Socket | undefined {
-    return this.sockets.get(fd);
+    const sock = this.sockets.get(fd);
+    if (sock !== undefined) this.lastUsed = sock;
+    return sock;
   }
 
   bind(sock: Socket): CallResult {

@@ -29,6 +29,9 @@ export function closeReason(from: TcpState, cause: string): CloseReason {
   const rst = /\brst\b/.test(c) || c.includes('reset');
   if (from === 'SYN_SENT') return rst || c.startsWith('rcv') ? 'refused' : 'timeout';
   if (rst) return 'reset';
+  // An in-window SYN closes a synchronized connection only where RFC 793's answer is kept (RST
+  // and close, RFC 5961 4.2 off): the connection was reset.
+  if (c === 'rcv syn') return 'reset';
   // A normal end: our FIN acknowledged after theirs, or the orphan FIN_WAIT2 timeout.
   if (from === 'LAST_ACK' || from === 'FIN_WAIT2' || from === 'CLOSING') {
     return c.startsWith('rcv') || c.includes('fin') ? 'normal' : 'timeout';

@@ -39,6 +39,12 @@ export interface StackOptions {
   ephemeralPorts?: [number, number];
   /** IPv4 TTL of packets we send (64, as Linux's ip_default_ttl). */
   ttl?: number;
+  /**
+   * Let a new SYN with a higher sequence number reopen a 4-tuple in TIME_WAIT (RFC 9293 3.6.1
+   * MAY, RFC 6191; Linux and FreeBSD do). Default true; false keeps TIME_WAIT's RFC 9293
+   * 3.10.7.4 handling for every SYN (challenge ACK, or an ACK when outside the window).
+   */
+  timeWaitReuse?: boolean;
 }
 
 export type StackEvent =
@@ -152,6 +158,7 @@ export class Stack {
   private readonly rng: Rng;
   private readonly config: Partial<ConnectionConfig>;
   private readonly ttl: number;
+  private readonly timeWaitReuse: boolean;
   private readonly ephemeral: [number, number];
   private nextEphemeral: number;
   private readonly isns: IsnGenerator;
@@ -201,6 +208,7 @@ export class Stack {
     this.rng = opts.rng;
     this.config = opts.config ?? {};
     this.ttl = opts.ttl ?? 64;
+    this.timeWaitReuse = opts.timeWaitReuse ?? true;
     this.ephemeral = opts.ephemeralPorts ?? DEFAULT_EPHEMERAL;
     const [lo, hi] = this.ephemeral;
     if (!(lo >= 1 && hi <= 65535 && lo <= hi)) {
@@ -552,6 +560,7 @@ export class Stack {
    */
   private reuseTimeWait(now: number, entry: Entry, src: string, seg: TcpSegment): boolean {
     const f = seg.flags;
+    if (!this.timeWaitReuse) return false;
     if (entry.conn.state !== 'TIME_WAIT' || !f.syn || f.ack || f.rst) return false;
     const listener = this.listeners.get(seg.dstPort);
     if (listener === undefined) return false;

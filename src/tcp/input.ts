@@ -56,7 +56,11 @@ export abstract class TcbInput extends TcbTimers {
       // RFC 9293 3.10.7.3: continue with data or FIN on the SYN,ACK from the sixth step.
       this.processText(now, { ...seg, seq: seqAdd(seg.seq, 1), flags: { ...f, syn: false } });
     } else {
-      // Simultaneous open: answer with SYN,ACK on our original ISS.
+      // Simultaneous open: answer with SYN,ACK on our original ISS. Text on the SYN waits for
+      // ESTABLISHED; a FIN on it is not kept (unacknowledged, the peer sends it again).
+      if (seg.payload.byteLength > 0) {
+        this.synText = { seq: seqAdd(seg.seq, 1), data: seg.payload.slice() };
+      }
       this.setState(now, 'SYN_RECV', 'rcv SYN');
       this.synPending = true;
       this.synSends = 0;
@@ -129,14 +133,24 @@ export abstract class TcbInput extends TcbTimers {
       this.ackSyn(now, seg.ack);
       this.setState(now, 'ESTABLISHED', establishCause);
       if (this.finQueued) this.setState(now, 'FIN_WAIT1', this.finCause);
+      const queued = this.synText;
+      if (queued !== undefined) {
+        this.synText = undefined;
+        const flags = { ...f, syn: false, fin: false, rst: false };
+        this.processText(now, { ...seg, seq: queued.seq, payload: queued.data, flags });
+      }
     }
     if (!this.processAck(now, seg, ts)) return;
     if (this.st === 'CLOSED') return;
     if (this.st === 'TIME_WAIT') {
-      // Only a retransmitted FIN can come here (RFC 9293): ACK it, restart 2MSL.
+      // RFC 9293: only a retransmitted FIN should arrive here; acknowledge it and restart 2MSL.
       if (f.fin) {
         this.ackNow = true;
         this.timeWaitDeadline = now + 2 * this.config.msl;
+      } else if (seg.seq !== this.rcvNxt || seg.payload.byteLength > 0 || seg.ack !== this.sndMax) {
+        // Anything else but an exact duplicate ACK is acknowledged too, as Linux and FreeBSD
+        // do; a duplicate ACK is not, so that two ends cannot trade ACKs forever.
+        this.ackNow = true;
       }
       return;
     }
@@ -157,7 +171,7 @@ export abstract class TcbInput extends TcbTimers {
   /** RFC 9293 3.10.7.4 first check: is any of the segment inside the receive window? */
   protected acceptable(seg: TcpSegment): boolean {
     const len = this.segLen(seg);
-    const wnd = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
+    const wnd = Math.max(0, seqDiff(this.rcvCheckEdge(), this.rcvNxt));
     const inWnd = (s: number) => seqLe(this.rcvNxt, s) && seqLt(s, seqAdd(this.rcvNxt, wnd));
     // RFC 9293 3.10.7.4: with a zero window, a segment at RCV.NXT is still taken for its ACK
     // and RST (its text is trimmed away in processText).
@@ -300,7 +314,7 @@ export abstract class TcbInput extends TcbTimers {
         data = data.subarray(Math.min(before, data.byteLength));
         seq = this.rcvNxt;
       }
-      const room = Math.max(0, seqDiff(this.rcvAdvEdge, seq));
+      const room = Math.max(0, seqDiff(this.rcvCheckEdge(), seq));
       if (data.byteLength > room) {
         data = data.subarray(0, room);
         fin = false;

@@ -60,11 +60,7 @@ const WSCALE_LEN = 3;
 const SACK_PERMITTED_LEN = 2;
 const TIMESTAMP_LEN = 10;
 
-function freebsdSynOptions(
-  out: TcpOption[],
-  o: SynOffer,
-  ts: TcpOption | undefined,
-): TcpOption[] {
+function freebsdSynOptions(out: TcpOption[], o: SynOffer, ts: TcpOption | undefined): TcpOption[] {
   let length = MSS_LEN;
   const padUntil = (aligned: (n: number) => boolean): void => {
     while (!aligned(length)) {

@@ -193,6 +193,11 @@ export abstract class Tcb {
 
   // Output requests, served by pollTransmit.
   protected synPending = false;
+  /**
+   * Text that came on the peer's SYN in a simultaneous open, kept for ESTABLISHED (RFC 9293
+   * 3.10.7.3: "queue them for processing after the ESTABLISHED state has been reached").
+   */
+  protected synText: { seq: number; data: Uint8Array } | undefined;
   protected ackNow = false;
   /** Sequence number to retransmit next (fast retransmit, partial ACK, SACK hole). */
   protected rtxSeq: number | undefined;
@@ -291,11 +296,35 @@ export abstract class Tcb {
     return Math.min(free, MAX_UNSCALED_WINDOW * 2 ** this.rcvWndScale);
   }
 
+  /**
+   * The right edge of the receive window arriving segments are checked against
+   * (config.receiveWindow). In 'buffer' mode, as in FreeBSD, only a full connection block
+   * counts its free buffer space: a passive SYN_RECV (FreeBSD's syncache entry) and TIME_WAIT
+   * (its compressed tcptw) keep just the window they advertised.
+   */
+  protected rcvCheckEdge(): number {
+    if (
+      this.config.receiveWindow === 'advertised' ||
+      this.st === 'TIME_WAIT' ||
+      (this.st === 'SYN_RECV' && this.passive)
+    ) {
+      return this.rcvAdvEdge;
+    }
+    const free = Math.max(0, this.config.receiveBufferSize - this.recvBuf.readable);
+    const edge = seqAdd(this.rcvNxt, free);
+    return seqGt(edge, this.rcvAdvEdge) ? edge : this.rcvAdvEdge;
+  }
+
   /** The window field for a non-SYN segment, applying receiver SWS avoidance. */
   protected windowField(): number {
     const curWnd = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
     const candidate = this.advertisableWindow();
-    const wnd = candidate - curWnd >= this.rcvSwsThreshold() ? candidate : curWnd;
+    // RFC 9293 3.8.6.2.2: the right edge moves only by a worthwhile amount, so that the window
+    // never opens in small steps. A window that is already as large as the field can say is
+    // not opening in small steps: it stays full (as Linux and FreeBSD advertise it).
+    const full = MAX_UNSCALED_WINDOW * 2 ** this.rcvWndScale;
+    const wnd =
+      candidate - curWnd >= this.rcvSwsThreshold() || candidate >= full ? candidate : curWnd;
     const field = Math.min(MAX_UNSCALED_WINDOW, Math.floor(wnd / 2 ** this.rcvWndScale));
     const edge = seqAdd(this.rcvNxt, field * 2 ** this.rcvWndScale);
     // Never move the right edge left (RFC 9293 3.8.6.2.2 note on shrinking windows).

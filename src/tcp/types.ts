@@ -103,6 +103,12 @@ export interface ConnectionConfig {
    * tcp_mss_update does (SO_RCVBUF 65536 becomes 65700 with an MSS of 1460).
    */
   roundBuffersToMss: boolean;
+  /**
+   * The right edge a segment is checked against (RFC 9293 3.10.7.4): the one advertised
+   * (default), or RCV.NXT plus the free buffer space where that is larger, as FreeBSD does
+   * when a buffer above 65535 bytes cannot be advertised without window scaling.
+   */
+  receiveWindow: 'advertised' | 'buffer';
   /** Option order on our SYN and SYN,ACK: Linux's (default) or FreeBSD's (packetdrill scripts). */
   synOptionLayout: 'linux' | 'freebsd';
   /**
@@ -168,6 +174,7 @@ export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
   synChallenge: true,
   dropSynFin: false,
   roundBuffersToMss: false,
+  receiveWindow: 'advertised',
   synOptionLayout: 'linux',
   tsOffset: 0,
 };
