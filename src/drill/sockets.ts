@@ -23,6 +23,8 @@ export interface Socket {
   conn?: Connection;
   /** SO_ERROR: the errno of how the connection ended, until read once. */
   pendingError?: string;
+  /** A blocking connect() is waiting for the handshake. */
+  blockedConnect?: boolean;
   /** Why the connection reached CLOSED, once it has. */
   closed?: CloseReason;
 }
@@ -137,6 +139,8 @@ export class SocketTable {
     const fd = this.nextFd++;
     const child: Socket = { ...sock, fd, listener: undefined, conn, nonblocking: sock.nonblocking };
     this.sockets.set(fd, child);
+    // packetdrill's TCP_INFO follows the accepted socket from here on.
+    this.lastUsed = child;
     this.byTuple.set(tupleKey(conn.local.port, conn.remote.address, conn.remote.port), child);
     if (conn.state === 'CLOSED') child.closed = 'reset';
     return { value: fd };
@@ -154,6 +158,7 @@ export class SocketTable {
       this.byTuple.set(tupleKey(sock.conn.local.port, this.remoteAddress, this.profile.port), sock);
       this.onFlow(sock.conn.local.port, this.profile.port);
       if (sock.nonblocking) return { value: -1, errno: 'EINPROGRESS' };
+      sock.blockedConnect = true;
       return WOULD_BLOCK;
     }
     const state = sock.conn.state;
@@ -161,8 +166,13 @@ export class SocketTable {
       return sock.nonblocking ? { value: -1, errno: 'EALREADY' } : WOULD_BLOCK;
     }
     if (state === 'CLOSED') return this.takeError(sock) ?? { value: -1, errno: 'ECONNREFUSED' };
-    // The blocking connect() that started the handshake returns 0 once it is over.
-    return { value: 0 };
+    // The blocking connect() that started the handshake returns 0 once it is over; any other
+    // connect() on a connected socket is EISCONN (POSIX).
+    if (sock.blockedConnect) {
+      sock.blockedConnect = false;
+      return { value: 0 };
+    }
+    return { value: -1, errno: 'EISCONN' };
   }
 
   read(sock: Socket, max: number): CallResult | typeof WOULD_BLOCK {

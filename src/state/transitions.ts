@@ -55,6 +55,8 @@ const NO_HANDLE =
   'the application gets a passively opened connection from accept() only once it is ESTABLISHED, so it cannot act on it in SYN_RECV (nor can a Linux application)';
 const NO_USER_TIMEOUT_AFTER_FIN =
   'the scenario files set the user timeout on side a only, and a reaches CLOSING or LAST_ACK only with the retransmission limit far shorter than a user timeout';
+const SYN_RESETS =
+  'the simulated stacks keep RFC 5961 on (config.synChallenge): an in-window SYN gets a challenge ACK, not a reset';
 const ALWAYS_READS =
   'the scenario applications always read what arrives, so no data is left unread';
 
@@ -234,10 +236,32 @@ export const TRANSITIONS: readonly Transition[] = [
     rfc: '3.10.8',
     notInSimulation: NO_USER_TIMEOUT_AFTER_FIN,
   },
+  // Without RFC 5961's challenge ACK, a SYN in the window of a synchronized connection is an
+  // error that resets it (RFC 793 3.9, kept in RFC 9293 3.10.7.4 for stacks without RFC 5961;
+  // FreeBSD's net.inet.tcp.insecure_syn=1). The packetdrill runner reaches these rows.
+  ...(['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK'] as const).map(
+    (from): Transition => ({
+      from,
+      to: 'CLOSED',
+      cause: 'rcv SYN',
+      sends: 'RST',
+      rfc: '3.10.7.4, RFC 793 3.9',
+      notInSimulation: SYN_RESETS,
+    }),
+  ),
   // TIME-WAIT lasts 2*MSL (3.10.8, 3.4.2); a retransmitted FIN restarts it without a state change.
   { from: 'TIME_WAIT', to: 'CLOSED', cause: '2MSL timer', sends: '', rfc: '3.10.8' },
   // A new SYN for the same 4-tuple may end TIME-WAIT early (RFC 9293 3.10.7.4 note, RFC 6191).
   { from: 'TIME_WAIT', to: 'CLOSED', cause: 'rcv SYN', sends: '', rfc: '3.10.7.4, RFC 6191' },
+  // ABORT in TIME-WAIT deletes the TCB without a segment (3.10.5; `tcpdrop` on FreeBSD).
+  {
+    from: 'TIME_WAIT',
+    to: 'CLOSED',
+    cause: 'abort()',
+    sends: '',
+    rfc: '3.10.5',
+    notInSimulation: 'the scenario applications do not abort a connection in TIME_WAIT',
+  },
   // RFC 9293 3.10.7.4 closes on RST; RFC 1337 ("TIME-WAIT assassination") advises ignoring it.
   {
     from: 'TIME_WAIT',

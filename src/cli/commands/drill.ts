@@ -1,17 +1,116 @@
+/**
+ * `tcpstate drill FILE|DIR…`: packetdrill scripts against tcpstate's own TCP stack, each on a
+ * fresh stack in virtual time. Prints failures (with the first mismatch) and unsupported
+ * scripts, the relaxed checks, and `N passed, M failed, K unsupported`; exit 1 when any failed.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { PROFILES, type ProfileName } from '../../drill/profile.js';
+import { renderJson, renderText, type ScriptReport, summarize } from '../../drill/report.js';
+import { type DrillResult, runScriptText } from '../../drill/run.js';
+import { writeOut } from '../../render/table-style.js';
 import { CliError } from '../errors.js';
 
-// The packetdrill runner (issue 5) is not in this build: the command says so instead of
-// pretending, and exits 2.
+interface DrillOptions {
+  json?: boolean;
+  define: string[];
+  profile?: string;
+  seed?: string;
+  verbose?: boolean;
+}
+
 export function register(program: Command): void {
   program
     .command('drill')
-    .description('run packetdrill scripts against tcpstate’s own TCP stack (not in this build yet)')
-    .argument('[paths...]', 'packetdrill scripts or folders of them')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError(
-        '`tcpstate drill` (the packetdrill runner) is not available in this build yet',
-      );
+    .description(
+      'run packetdrill scripts against tcpstate’s own TCP stack, in virtual time (a folder runs every .pkt in it)',
+    )
+    .argument('<paths...>', 'packetdrill scripts, or folders of them (searched recursively)')
+    .option(
+      '-D, --define <name>',
+      'a name for #ifdef blocks, repeatable (default STANDARD: the RFC’s expectations; FreeBSD plays FreeBSD’s own branches)',
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
+    .option(
+      '--profile <name>',
+      `the system the scripts were written for: ${Object.keys(PROFILES).join(', ')} (default freebsd)`,
+    )
+    .option('--seed <n>', 'seed for the stack’s ISNs and ports (default 1)')
+    .option('-v, --verbose', 'list passing scripts too')
+    .option('--json', 'JSON: every script’s outcome, relaxations, commands and transitions')
+    .action((paths: string[], options: DrillOptions) => {
+      const profile = parseProfile(options.profile);
+      const seed = parseSeed(options.seed);
+      const defines = new Set(options.define.length > 0 ? options.define : ['STANDARD']);
+      const reports: ScriptReport[] = [];
+      for (const path of paths) {
+        for (const file of scripts(path)) {
+          const text = readScript(file);
+          const result =
+            typeof text === 'string'
+              ? runScriptText(text, { profile, defines, seed })
+              : unreadable(text.error);
+          reports.push({ file, result });
+        }
+      }
+      writeOut(options.json ? renderJson(reports) : renderText(reports, options));
+      process.exitCode = summarize(reports).failed > 0 ? 1 : 0;
     });
+}
+
+function parseProfile(text: string | undefined): ProfileName {
+  if (text === undefined) return 'freebsd';
+  if (text in PROFILES) return text as ProfileName;
+  throw new CliError(`--profile: unknown '${text}' (${Object.keys(PROFILES).join(', ')})`);
+}
+
+function parseSeed(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw new CliError(`--seed: not an integer from 0 to 4294967295: '${text}'`);
+  }
+  return n;
+}
+
+/** The .pkt files of a path: the file itself, or every .pkt under a folder, sorted. */
+function scripts(path: string): string[] {
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new CliError(`${path}: no such file or folder`);
+  }
+  if (!isDir) return [path];
+  const found = readdirSync(path, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.pkt'))
+    .sort()
+    .map((f) => join(path, f));
+  if (found.length === 0) throw new CliError(`${path}: no .pkt scripts in this folder`);
+  return found.map((f) => (f.startsWith('/') ? f : relative('.', f) || f));
+}
+
+/** The script's text, or why it is not one (reported as that script's failure). */
+function readScript(file: string): string | { error: string } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    return { error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+  if (bytes.includes(0)) return { error: 'not a text file (it has NUL bytes)' };
+  return bytes.toString('utf8');
+}
+
+function unreadable(message: string): DrillResult {
+  return {
+    outcome: { status: 'fail', line: 0, message },
+    relaxations: [],
+    commands: [],
+    eventsRun: 0,
+    transitions: [],
+  };
 }

@@ -1,0 +1,100 @@
+/**
+ * What `tcpstate drill` prints: a line per script (pass, fail with the first mismatch, or
+ * unsupported with the construct), the relaxations used, and the summary
+ * `N passed, M failed, K unsupported`; or the same as JSON for machines.
+ */
+import type { DrillResult } from './run.js';
+
+export interface ScriptReport {
+  /** The script's path as the user named it (or relative to the folder given). */
+  file: string;
+  result: DrillResult;
+}
+
+export interface Summary {
+  passed: number;
+  failed: number;
+  unsupported: number;
+  /** Relaxations used over all scripts, by check. */
+  relaxations: Record<string, { count: number; why: string }>;
+}
+
+export function summarize(reports: readonly ScriptReport[]): Summary {
+  const s: Summary = { passed: 0, failed: 0, unsupported: 0, relaxations: {} };
+  for (const { result } of reports) {
+    const st = result.outcome.status;
+    if (st === 'pass') s.passed++;
+    else if (st === 'fail') s.failed++;
+    else s.unsupported++;
+    for (const r of result.relaxations) {
+      const entry = (s.relaxations[r.check] ??= { count: 0, why: r.why });
+      entry.count++;
+    }
+  }
+  return s;
+}
+
+export function summaryLine(s: Summary): string {
+  return `${s.passed} passed, ${s.failed} failed, ${s.unsupported} unsupported`;
+}
+
+export interface TextOptions {
+  /** List passing scripts too (default: only failures and unsupported ones). */
+  verbose?: boolean;
+}
+
+/** One line per script worth showing, then the relaxations and the summary. */
+export function renderText(reports: readonly ScriptReport[], options: TextOptions = {}): string {
+  const lines: string[] = [];
+  for (const { file, result } of reports) {
+    const o = result.outcome;
+    if (o.status === 'pass') {
+      if (options.verbose) {
+        const relaxed = result.relaxations.length > 0 ? ` (relaxed: ${relaxedChecks(result)})` : '';
+        lines.push(`pass  ${file}${relaxed}`);
+      }
+      continue;
+    }
+    if (o.status === 'unsupported') {
+      lines.push(`unsupported  ${file}:${o.line}: ${o.construct}`);
+      continue;
+    }
+    lines.push(`FAIL  ${file}:${o.line}: ${o.message}`);
+    if (o.expected !== undefined) lines.push(`        expected  ${o.expected}`);
+    if (o.actual !== undefined) lines.push(`        actual    ${o.actual}`);
+  }
+  const s = summarize(reports);
+  const relaxations = Object.entries(s.relaxations);
+  if (relaxations.length > 0) {
+    lines.push('', 'Relaxed checks (FreeBSD-only details the stack does not copy):');
+    for (const [check, { count, why }] of relaxations) {
+      lines.push(`  ${check}: ${count} script${count === 1 ? '' : 's'}: ${why}`);
+    }
+  }
+  lines.push('', summaryLine(s));
+  return `${lines.join('\n')}\n`;
+}
+
+function relaxedChecks(result: DrillResult): string {
+  return [...new Set(result.relaxations.map((r) => r.check))].join(', ');
+}
+
+/** The JSON report: every script with its outcome, relaxations and the commands read. */
+export function renderJson(reports: readonly ScriptReport[]): string {
+  const s = summarize(reports);
+  return `${JSON.stringify(
+    {
+      summary: { passed: s.passed, failed: s.failed, unsupported: s.unsupported },
+      relaxations: s.relaxations,
+      scripts: reports.map(({ file, result }) => ({
+        file,
+        ...result.outcome,
+        relaxations: result.relaxations,
+        commands: result.commands,
+        transitions: result.transitions,
+      })),
+    },
+    null,
+    2,
+  )}\n`;
+}
