@@ -27,8 +27,8 @@ export function summarize(reports: readonly ScriptReport[]): Summary {
     else if (st === 'fail') s.failed++;
     else s.unsupported++;
     for (const r of result.relaxations) {
-      const entry = (s.relaxations[r.check] ??= { count: 0, why: r.why });
-      entry.count++;
+      s.relaxations[r.check] ??= { count: 0, why: r.why };
+      s.relaxations[r.check].count++;
     }
   }
   return s;
