@@ -52,6 +52,8 @@ export function renderText(reports: readonly ScriptReport[], options: TextOption
       if (options.verbose) {
         const relaxed = result.relaxations.length > 0 ? ` (relaxed: ${relaxedChecks(result)})` : '';
         lines.push(`pass  ${file}${relaxed}`);
+        for (const u of result.unchecked)
+          lines.push(`        after the last expectation, unchecked: ${u}`);
       }
       continue;
     }
@@ -91,6 +93,7 @@ export function renderJson(reports: readonly ScriptReport[]): string {
         ...result.outcome,
         relaxations: result.relaxations,
         commands: result.commands,
+        unchecked: result.unchecked,
         transitions: result.transitions,
       })),
     },

@@ -77,6 +77,8 @@ export interface DrillResult {
   commands: Array<{ line: number; command: string; handled: string }>;
   /** Events played before the outcome. */
   eventsRun: number;
+  /** Segments the stack sent after the last one the script expected (not checked). */
+  unchecked: string[];
   /** The stack's transitions, for a report that wants the story. */
   transitions: Array<{ time: number; from: TcpState; to: TcpState; cause: string }>;
 }
@@ -119,7 +121,7 @@ export function runScriptText(text: string, options: DrillOptions = {}): DrillRe
     const outcome: DrillOutcome = parsed.error.unsupported
       ? { status: 'unsupported', line, construct: message }
       : { status: 'fail', line, message: `syntax: ${message}` };
-    return { outcome, relaxations: [], commands: [], eventsRun: 0, transitions: [] };
+    return { outcome, relaxations: [], commands: [], eventsRun: 0, unchecked: [], transitions: [] };
   }
   return runScript(parsed.script, options);
 }
@@ -179,6 +181,7 @@ class Drill {
       relaxations: [],
       commands: [],
       eventsRun: 0,
+      unchecked: [],
       transitions: [],
     };
   }
@@ -193,6 +196,10 @@ class Drill {
       }
       if (this.blocked !== undefined) {
         fail(this.blocked.event.line, `${this.blocked.event.name}() never returned`);
+      }
+      // packetdrill checks no segment after the script's last event; report, do not judge.
+      for (const x of this.sent) {
+        this.result.unchecked.push(`> ${formatRelative(x.seg, this.map)} at ${seconds(x.t)} s`);
       }
     } catch (e) {
       if (!(e instanceof Failure)) throw e;
@@ -346,9 +353,9 @@ class Drill {
     if (next.t < lo) {
       fail(
         event.line,
-        `outbound segment sent at ${seconds(next.t)} s, expected at ${seconds(at)} s (±${seconds(this.tolerance)} s)`,
+        `outbound segment sent too early: at ${seconds(next.t)} s, expected at ${seconds(at)} s (±${seconds(this.tolerance)} s)`,
         want,
-        actual,
+        `${actual} at ${seconds(next.t)} s`,
       );
     }
     this.now = Math.max(this.now, next.t);

@@ -79,7 +79,7 @@ function mutants(text: string): Mutant[] {
 
 describe('tcpstate’s own packetdrill scripts', () => {
   it.each(scripts.map((s) => [s.name, s.text]))(
-    '%s passes, exactly (no relaxation)',
+    '%s passes, exactly (no relaxation, no unchecked segment)',
     (_name, text) => {
       const r = runScriptText(text);
       expect(r.outcome).toEqual({ status: 'pass' });

@@ -111,6 +111,7 @@ function unreadable(message: string): DrillResult {
     relaxations: [],
     commands: [],
     eventsRun: 0,
+    unchecked: [],
     transitions: [],
   };
 }
