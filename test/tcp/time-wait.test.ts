@@ -60,6 +60,21 @@ describe('TIME_WAIT', () => {
     expect(c.state).toBe('TIME_WAIT');
   });
 
+  it('an in-window segment other than an exact duplicate ACK is acknowledged; a duplicate ACK is not', () => {
+    const c = timeWait();
+    // An ACK ahead of RCV.NXT, inside the window (FreeBSD suite rcv-ack-time-wait-*-middle).
+    send(c, seg({ flags: '.', seq: IRS + 3, ack: ISS + 2 }), 100);
+    expectSegments(c, 100, [{ flags: '.', seq: ISS + 2, ack: IRS + 2 }]);
+    // The exact duplicate of the peer's last ACK draws nothing: no ACK ping-pong.
+    send(c, seg({ flags: '.', seq: IRS + 2, ack: ISS + 2 }), 200);
+    expectNothing(c, 200);
+    // Without the ACK bit a segment is dropped (RFC 9293 3.10.7.4, fifth step).
+    send(c, seg({ flags: 'F', seq: IRS + 2 }), 300);
+    expectNothing(c, 300);
+    expect(c.state).toBe('TIME_WAIT');
+    expect(c.activeTimer()).toEqual({ kind: 'time-wait', deadline: 2030 });
+  });
+
   it('endTimeWait(): CLOSED with the given cause', () => {
     const c = timeWait();
     c.endTimeWait(200, 'rcv SYN (TIME_WAIT reuse)');
