@@ -12,8 +12,6 @@ export interface Profile {
   name: ProfileName;
   /** The stack's settings for this system's defaults. */
   config: Partial<ConnectionConfig>;
-  /** The port that `bind(fd, ..., ...)` binds and `connect(fd, ..., ...)` reaches. */
-  port: number;
   /** fcntl flag values, which differ between systems. */
   flags: { O_RDWR: number; O_NONBLOCK: number };
 }
@@ -47,7 +45,6 @@ const FREEBSD: Profile = {
     // packetdrill's own default (TS val 100 at 1.0 s in the suite); TSval is not compared.
     tsOffset: 0,
   },
-  port: 8080,
   flags: { O_RDWR: 0x2, O_NONBLOCK: 0x4 },
 };
 
@@ -55,7 +52,6 @@ const FREEBSD: Profile = {
 const LINUX: Profile = {
   name: 'linux',
   config: {},
-  port: 8080,
   flags: { O_RDWR: 0x2, O_NONBLOCK: 0x800 },
 };
 

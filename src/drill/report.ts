@@ -58,10 +58,10 @@ export function renderText(reports: readonly ScriptReport[], options: TextOption
       continue;
     }
     if (o.status === 'unsupported') {
-      lines.push(`unsupported  ${file}:${o.line}: ${o.construct}`);
+      lines.push(`unsupported  ${at(file, o.line)}: ${o.construct}`);
       continue;
     }
-    lines.push(`FAIL  ${file}:${o.line}: ${o.message}`);
+    lines.push(`FAIL  ${at(file, o.line)}: ${o.message}`);
     if (o.expected !== undefined) lines.push(`        expected  ${o.expected}`);
     if (o.actual !== undefined) lines.push(`        actual    ${o.actual}`);
   }
@@ -75,6 +75,11 @@ export function renderText(reports: readonly ScriptReport[], options: TextOption
   }
   lines.push('', summaryLine(s));
   return `${lines.join('\n')}\n`;
+}
+
+/** `file:line`, or the file alone for what belongs to no line (options, an unreadable file). */
+function at(file: string, line: number): string {
+  return line > 0 ? `${file}:${line}` : file;
 }
 
 function relaxedChecks(result: DrillResult): string {

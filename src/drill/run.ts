@@ -14,6 +14,7 @@ import type { TcpState } from '../state/states.js';
 import type { ConnectionInfo } from '../tcp/connection.js';
 import type { ConnectionConfig } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
+import { parseIpv4Address } from '../wire/address.js';
 import { emitPacket, parsePacket } from '../wire/packet.js';
 import type { TcpSegment } from '../wire/types.js';
 import type {
@@ -88,6 +89,8 @@ const DEFAULT_DEFINES: ReadonlySet<string> = new Set(['STANDARD']);
 /** packetdrill's defaults: the kernel under test at 192.168.0.1, the remote at 192.0.2.1. */
 export const LOCAL_ADDRESS = '192.168.0.1';
 export const REMOTE_ADDRESS = '192.0.2.1';
+/** packetdrill's --bind_port and --connect_port default. */
+const DEFAULT_PORT = 8080;
 /** The remote port of connections the script's remote side opens. */
 const REMOTE_PORT = 49152;
 /** packetdrill's default --tolerance_usecs. */
@@ -127,7 +130,70 @@ export function runScriptText(text: string, options: DrillOptions = {}): DrillRe
 }
 
 export function runScript(script: Script, options: DrillOptions = {}): DrillResult {
-  return new Drill(script, options).run();
+  const setup = readSetup(script);
+  if ('error' in setup) {
+    return {
+      outcome: setup.error,
+      relaxations: [],
+      commands: [],
+      eventsRun: 0,
+      unchecked: [],
+      transitions: [],
+    };
+  }
+  return new Drill(script, setup, options).run();
+}
+
+/** Addresses and ports from the script's options lines, packetdrill's defaults otherwise. */
+interface Setup {
+  local: string;
+  remote: string;
+  bindPort: number;
+  connectPort: number;
+}
+
+function readSetup(script: Script): Setup | { error: Exclude<DrillOutcome, { status: 'pass' }> } {
+  const o = script.options;
+  const ip = o.get('ip_version');
+  if (ip !== undefined && ip !== 'ipv4') {
+    return {
+      error: { status: 'unsupported', line: 0, construct: `--ip_version=${ip} (IPv4 only)` },
+    };
+  }
+  const address = (name: string, fallback: string): string | undefined => {
+    const v = o.get(name) ?? fallback;
+    return parseIpv4Address(v) === undefined ? undefined : v;
+  };
+  const port = (name: string): number | undefined => {
+    const v = Number(o.get(name) ?? DEFAULT_PORT);
+    return Number.isInteger(v) && v >= 1 && v <= 65535 ? v : undefined;
+  };
+  const local = address('local_ip', LOCAL_ADDRESS);
+  const remote = address('remote_ip', REMOTE_ADDRESS);
+  const bindPort = port('bind_port');
+  const connectPort = port('connect_port');
+  for (const [name, v] of [
+    ['local_ip', local],
+    ['remote_ip', remote],
+    ['bind_port', bindPort],
+    ['connect_port', connectPort],
+  ] as const) {
+    if (v === undefined) {
+      const given = o.get(name);
+      const construct =
+        name.endsWith('_ip') && given?.includes(':') === true
+          ? `--${name}=${given} (IPv6: IPv4 only)`
+          : undefined;
+      if (construct !== undefined) return { error: { status: 'unsupported', line: 0, construct } };
+      return { error: { status: 'fail', line: 0, message: `--${name}=${given}: not valid` } };
+    }
+  }
+  return {
+    local: local ?? LOCAL_ADDRESS,
+    remote: remote ?? REMOTE_ADDRESS,
+    bindPort: bindPort ?? DEFAULT_PORT,
+    connectPort: connectPort ?? DEFAULT_PORT,
+  };
 }
 
 class Drill {
@@ -149,18 +215,19 @@ class Drill {
 
   constructor(
     private readonly script: Script,
+    private readonly setup: Setup,
     options: DrillOptions,
   ) {
     this.profile = PROFILES[options.profile ?? 'freebsd'];
     this.config = { ...this.profile.config };
-    this.flow.localPort = this.profile.port;
+    this.flow.localPort = setup.bindPort;
     const rng = new SeededRng(options.seed ?? 1);
     this.map = { localIsn: 0, remoteIsn: rng.nextU32(), tsValOffset: undefined };
     // The FreeBSD branches expect FreeBSD's extensions of RFC 9293 (TIME_WAIT reuse,
     // drop_synfin); STANDARD ones expect the RFC's processing alone.
     this.standard = !(options.defines ?? DEFAULT_DEFINES).has('FreeBSD');
     this.stack = new Stack({
-      address: LOCAL_ADDRESS,
+      address: setup.local,
       rng,
       config: this.config,
       timeWaitReuse: !this.standard,
@@ -169,7 +236,8 @@ class Drill {
       this.stack,
       this.profile,
       () => this.config,
-      REMOTE_ADDRESS,
+      setup.remote,
+      { bind: setup.bindPort, connect: setup.connectPort },
       (localPort, remotePort) => {
         this.flow = { localPort, remotePort: remotePort ?? REMOTE_PORT };
       },
@@ -187,9 +255,7 @@ class Drill {
   }
 
   run(): DrillResult {
-    const ip = this.script.options.get('ip_version');
     try {
-      if (ip !== undefined && ip !== 'ipv4') unsupported(0, `--ip_version=${ip} (IPv4 only)`);
       for (const event of this.script.events) {
         this.play(event);
         this.result.eventsRun++;
@@ -298,7 +364,7 @@ class Drill {
     });
     this.stack.handlePacket(
       this.ms(),
-      emitPacket({ src: REMOTE_ADDRESS, dst: LOCAL_ADDRESS }, seg),
+      emitPacket({ src: this.setup.remote, dst: this.setup.local }, seg),
     );
   }
 
@@ -376,7 +442,7 @@ class Drill {
     const finSeq = (this.map.localIsn + spec.seq.start) >>> 0;
     if (seg.seq !== (finSeq + 1) >>> 0) return false;
     const conn = this.stack.find(this.flow.localPort, {
-      address: REMOTE_ADDRESS,
+      address: this.setup.remote,
       port: this.flow.remotePort,
     });
     const info = conn?.info();

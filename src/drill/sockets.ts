@@ -59,6 +59,8 @@ export class SocketTable {
     private readonly config: () => Partial<ConnectionConfig>,
     /** Where connect() goes. */
     private readonly remoteAddress: string,
+    /** packetdrill's --bind_port and --connect_port (8080 unless the script says). */
+    private readonly ports: { bind: number; connect: number },
     /** The flow the runner plays: set by bind/listen/connect. */
     private readonly onFlow: (localPort: number, remotePort: number | undefined) => void,
   ) {}
@@ -111,7 +113,7 @@ export class SocketTable {
 
   bind(sock: Socket): CallResult {
     if (sock.boundPort !== undefined) return { value: -1, errno: 'EINVAL' };
-    sock.boundPort = this.profile.port;
+    sock.boundPort = this.ports.bind;
     this.onFlow(sock.boundPort, undefined);
     return { value: 0 };
   }
@@ -119,7 +121,7 @@ export class SocketTable {
   listen(now: number, sock: Socket, backlog: number): CallResult {
     if (sock.conn !== undefined) return { value: -1, errno: 'EINVAL' };
     if (sock.listener !== undefined) return { value: 0 };
-    const port = sock.boundPort ?? this.profile.port;
+    const port = sock.boundPort ?? this.ports.bind;
     sock.boundPort = port;
     sock.listener = this.stack.listen(port, {
       backlog: Math.max(1, backlog),
@@ -152,11 +154,14 @@ export class SocketTable {
     if (sock.conn === undefined) {
       sock.conn = this.stack.connect(
         now,
-        { address: this.remoteAddress, port: this.profile.port },
+        { address: this.remoteAddress, port: this.ports.connect },
         { localPort: sock.boundPort, config: this.socketConfig(sock) },
       );
-      this.byTuple.set(tupleKey(sock.conn.local.port, this.remoteAddress, this.profile.port), sock);
-      this.onFlow(sock.conn.local.port, this.profile.port);
+      this.byTuple.set(
+        tupleKey(sock.conn.local.port, this.remoteAddress, this.ports.connect),
+        sock,
+      );
+      this.onFlow(sock.conn.local.port, this.ports.connect);
       if (sock.nonblocking) return { value: -1, errno: 'EINPROGRESS' };
       sock.blockedConnect = true;
       return WOULD_BLOCK;
