@@ -234,7 +234,6 @@ class Drill {
     });
     this.sockets = new SocketTable(
       this.stack,
-      this.profile,
       () => this.config,
       setup.remote,
       { bind: setup.bindPort, connect: setup.connectPort },

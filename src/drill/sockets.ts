@@ -8,7 +8,6 @@ import type { Listener, Stack } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
 import type { Connection } from '../tcp/connection.js';
 import { type CloseReason, type ConnectionConfig, TcpUsageError } from '../tcp/types.js';
-import type { Profile } from './profile.js';
 
 export interface Socket {
   fd: number;
@@ -55,7 +54,6 @@ export class SocketTable {
 
   constructor(
     private readonly stack: Stack,
-    private readonly profile: Profile,
     private readonly config: () => Partial<ConnectionConfig>,
     /** Where connect() goes. */
     private readonly remoteAddress: string,
