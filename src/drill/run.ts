@@ -373,7 +373,8 @@ class Drill {
     const next = this.sent.shift();
     const want = `> ${formatSpec(event.tcp)}`;
     if (next === undefined) {
-      fail(event.line, `expected a segment by ${seconds(hi)} s; the stack sent nothing`, want);
+      const by = hi === Number.POSITIVE_INFINITY ? 'at any time' : `by ${seconds(hi)} s`;
+      fail(event.line, `expected a segment ${by}; the stack sent nothing`, want);
     }
     const spec = event.tcp;
     // The first SYN we send (or any SYN whose sequence the script leaves open with `...`)

@@ -62,7 +62,7 @@ export function register(program: Command): void {
 
 function parseProfile(text: string | undefined): ProfileName {
   if (text === undefined) return 'freebsd';
-  if (text in PROFILES) return text as ProfileName;
+  if (Object.hasOwn(PROFILES, text)) return text as ProfileName;
   throw new CliError(`--profile: unknown '${text}' (${Object.keys(PROFILES).join(', ')})`);
 }
 
