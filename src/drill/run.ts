@@ -89,6 +89,8 @@ const DEFAULT_DEFINES: ReadonlySet<string> = new Set(['STANDARD']);
 /** packetdrill's defaults: the kernel under test at 192.168.0.1, the remote at 192.0.2.1. */
 export const LOCAL_ADDRESS = '192.168.0.1';
 export const REMOTE_ADDRESS = '192.0.2.1';
+/** More expiries of one deadline than any timer needs (guards against a stuck timer). */
+const MAX_SAME_DEADLINE = 10_000;
 /** packetdrill's --bind_port and --connect_port default. */
 const DEFAULT_PORT = 8080;
 /** The remote port of connections the script's remote side opens. */
@@ -211,6 +213,8 @@ class Drill {
   private readonly sent: Sent[] = [];
   private flow = { localPort: 0, remotePort: REMOTE_PORT };
   private blocked: { event: SyscallEvent; sock: Socket } | undefined;
+  /** The line of the event being played, for failures found while time passes. */
+  private line = 0;
   private readonly standard: boolean;
 
   constructor(
@@ -296,10 +300,18 @@ class Drill {
 
   /** Lets virtual time pass to `until` (µs), firing the stack's timers on the way. */
   private advance(until: number, stopAtPacket = false): void {
+    let same = 0;
+    let last: number | undefined;
     for (;;) {
       if (stopAtPacket && this.sent.length > 0) return;
       const deadline = this.stack.pollTimeout();
       if (deadline === undefined || deadline * 1000 > until) break;
+      // A timer that stays due after it fired would spin here forever: a stack bug, reported.
+      same = deadline === last ? same + 1 : 0;
+      last = deadline;
+      if (same > MAX_SAME_DEADLINE) {
+        fail(this.line, `the stack's timer at ${seconds(deadline * 1000)} s fires without end`);
+      }
       this.now = Math.max(this.now, deadline * 1000);
       this.stack.handleTimeout(deadline);
       this.drain();
@@ -322,7 +334,7 @@ class Drill {
       p = this.stack.pollTransmit(this.ms())
     ) {
       const parsed = parsePacket(p);
-      if (!parsed.ok) throw new Error(`the stack sent a packet it cannot parse: ${parsed.reason}`);
+      if (!parsed.ok) fail(this.line, `the stack sent a malformed packet (${parsed.reason})`);
       this.sent.push({ t: this.now, seg: parsed.value.tcp });
     }
     for (let e = this.stack.pollEvent(); e !== undefined; e = this.stack.pollEvent()) {
@@ -336,6 +348,7 @@ class Drill {
   // --- events ---
 
   private play(event: ScriptEvent): void {
+    this.line = event.line;
     if (event.kind === 'packet' && event.direction === 'outbound') {
       this.expectOutbound(event);
       return;
