@@ -374,10 +374,14 @@ class Drill {
       src: this.flow.remotePort,
       dst: this.flow.localPort,
     });
-    this.stack.handlePacket(
-      this.ms(),
-      emitPacket({ src: this.setup.remote, dst: this.setup.local }, seg),
-    );
+    let packet: Uint8Array;
+    try {
+      packet = emitPacket({ src: this.setup.remote, dst: this.setup.local }, seg);
+    } catch (e) {
+      // More than an IPv4 packet holds, or more than 40 bytes of options.
+      return fail(event.line, `this segment cannot be sent: ${(e as Error).message}`);
+    }
+    this.stack.handlePacket(this.ms(), packet);
   }
 
   private expectOutbound(event: PacketEvent): void {

@@ -121,6 +121,9 @@ export class SocketTable {
     if (sock.listener !== undefined) return { value: 0 };
     const port = sock.boundPort ?? this.ports.bind;
     sock.boundPort = port;
+    if (this.stack.snapshot(0).some((r) => r.state === 'LISTEN' && r.local.port === port)) {
+      return { value: -1, errno: 'EADDRINUSE' };
+    }
     sock.listener = this.stack.listen(port, {
       backlog: Math.max(1, backlog),
       config: this.socketConfig(sock),
@@ -150,6 +153,9 @@ export class SocketTable {
   connect(now: number, sock: Socket): CallResult | typeof WOULD_BLOCK {
     if (sock.listener !== undefined) return { value: -1, errno: 'EINVAL' };
     if (sock.conn === undefined) {
+      if (this.stack.find(sock.boundPort ?? -1, { address: this.remoteAddress, port: this.ports.connect })) {
+        return { value: -1, errno: 'EADDRINUSE' };
+      }
       sock.conn = this.stack.connect(
         now,
         { address: this.remoteAddress, port: this.ports.connect },
@@ -195,7 +201,9 @@ export class SocketTable {
     const err = this.takeError(sock);
     if (err !== undefined) return err;
     try {
-      const n = conn.send(new Uint8Array(length));
+      // Only what can fit is made (a script may ask to write gigabytes).
+      const room = Math.max(0, conn.info().sendBufferSize - conn.sendQueue);
+      const n = conn.send(new Uint8Array(Math.min(length, room)));
       if (n > 0 || length === 0) return { value: n };
       return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
     } catch (e) {

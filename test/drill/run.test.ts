@@ -834,3 +834,28 @@ describe.skipIf(!built)(
     });
   },
 );
+
+describe('hostile scripts get an answer, not a crash', () => {
+  it('a write of 4 GiB takes what fits in the send buffer', () => {
+    const body = [...ESTABLISHED, '+0.00 write(3, ..., 4294967295) = 33580'];
+    // 32768 rounded up to 1460-byte segments (FreeBSD's tcp_mss_update): 23 * 1460.
+    expect(run(body).outcome).toEqual({ status: 'pass' });
+  });
+
+  it('an inbound segment larger than an IPv4 packet fails at its line', () => {
+    const text = script([...ESTABLISHED, `+0.10 < P. 1:70001(70000) ack 1 win 32767 ${MARK}`]);
+    const o = failed(runScriptText(text));
+    expect(o.line).toBe(lineOf(text));
+    expect(o.message).toMatch(/cannot be sent/);
+  });
+
+  it('a second listener on the same port is EADDRINUSE', () => {
+    const body = [
+      ...LISTENING,
+      '+0.00 socket(..., SOCK_STREAM, IPPROTO_TCP) = 4',
+      '+0.00 bind(4, ..., ...) = 0',
+      '+0.00 listen(4, 1) = -1 EADDRINUSE (Address already in use)',
+    ];
+    expect(run(body).outcome).toEqual({ status: 'pass' });
+  });
+});
