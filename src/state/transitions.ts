@@ -245,7 +245,7 @@ export const TRANSITIONS: readonly Transition[] = [
       to: 'CLOSED',
       cause: 'rcv SYN',
       sends: 'RST',
-      rfc: '3.10.7.4, RFC 793 3.9',
+      rfc: 'RFC 793 3.9, on stacks without RFC 5961',
       notInSimulation: SYN_RESETS,
     }),
   ),
