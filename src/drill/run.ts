@@ -12,7 +12,7 @@
 import { Stack } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
 import type { ConnectionInfo } from '../tcp/connection.js';
-import type { ConnectionConfig } from '../tcp/types.js';
+import { type ConnectionConfig, DEFAULT_CONFIG } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
 import { parseIpv4Address } from '../wire/address.js';
 import { emitPacket, parsePacket } from '../wire/packet.js';
@@ -223,7 +223,8 @@ class Drill {
     options: DrillOptions,
   ) {
     this.profile = PROFILES[options.profile ?? 'freebsd'];
-    this.config = { ...this.profile.config };
+    // Every setting explicit, so that SO_RCVBUF and the like read the values the stack uses.
+    this.config = { ...DEFAULT_CONFIG, ...this.profile.config };
     this.flow.localPort = setup.bindPort;
     const rng = new SeededRng(options.seed ?? 1);
     this.map = { localIsn: 0, remoteIsn: rng.nextU32(), tsValOffset: undefined };
