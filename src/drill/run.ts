@@ -380,7 +380,7 @@ class Drill {
       packet = emitPacket({ src: this.setup.remote, dst: this.setup.local }, seg);
     } catch (e) {
       // More than an IPv4 packet holds, or more than 40 bytes of options.
-      return fail(event.line, `this segment cannot be sent: ${(e as Error).message}`);
+      fail(event.line, `this segment cannot be sent: ${(e as Error).message}`);
     }
     this.stack.handlePacket(this.ms(), packet);
   }

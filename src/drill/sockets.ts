@@ -3,7 +3,7 @@
  * descriptors with BSD socket semantics (non-blocking flags, SO_ERROR, accept queues, EOF),
  * answering each call with the return value and errno a kernel would give.
  */
-import { closeReason } from '../net/close-reason.js';
+import { closeReason, peerHasClosed } from '../net/close-reason.js';
 import type { Listener, Stack } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
 import type { Connection } from '../tcp/connection.js';
@@ -44,13 +44,9 @@ const ERRNO_OF: Readonly<Record<CloseReason, string | undefined>> = {
   aborted: undefined,
 };
 
-/** States in which the peer's FIN was received: read() returns 0 (EOF) once data is drained. */
-const PEER_FIN: ReadonlySet<TcpState> = new Set(['CLOSE_WAIT', 'LAST_ACK', 'CLOSING', 'TIME_WAIT']);
-
 export class SocketTable {
   private readonly sockets = new Map<number, Socket>();
   private readonly byTuple = new Map<string, Socket>();
-  private nextFd = 3;
 
   constructor(
     private readonly stack: Stack,
@@ -87,7 +83,7 @@ export class SocketTable {
   }
 
   socket(): number {
-    const fd = this.nextFd++;
+    const fd = this.lowestFreeFd();
     const c = this.config();
     this.sockets.set(fd, {
       fd,
@@ -139,7 +135,7 @@ export class SocketTable {
     if (conn === undefined) {
       return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
     }
-    const fd = this.nextFd++;
+    const fd = this.lowestFreeFd();
     const child: Socket = { ...sock, fd, listener: undefined, conn, nonblocking: sock.nonblocking };
     this.sockets.set(fd, child);
     // packetdrill's TCP_INFO follows the accepted socket from here on.
@@ -153,7 +149,12 @@ export class SocketTable {
   connect(now: number, sock: Socket): CallResult | typeof WOULD_BLOCK {
     if (sock.listener !== undefined) return { value: -1, errno: 'EINVAL' };
     if (sock.conn === undefined) {
-      if (this.stack.find(sock.boundPort ?? -1, { address: this.remoteAddress, port: this.ports.connect })) {
+      if (
+        this.stack.find(sock.boundPort ?? -1, {
+          address: this.remoteAddress,
+          port: this.ports.connect,
+        })
+      ) {
         return { value: -1, errno: 'EADDRINUSE' };
       }
       sock.conn = this.stack.connect(
@@ -191,7 +192,8 @@ export class SocketTable {
     if (data.byteLength > 0) return { value: data.byteLength };
     const err = this.takeError(sock);
     if (err !== undefined) return err;
-    if (PEER_FIN.has(conn.state) || sock.closed !== undefined) return { value: 0 };
+    // The peer's FIN was received: EOF once the data is drained.
+    if (peerHasClosed(conn.state) || sock.closed !== undefined) return { value: 0 };
     return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
   }
 
@@ -273,6 +275,13 @@ export class SocketTable {
       default:
         throw new CallUnsupported(`setsockopt ${name}`);
     }
+  }
+
+  /** POSIX: a new descriptor is the lowest one not open (0-2 are stdin, stdout, stderr). */
+  private lowestFreeFd(): number {
+    let fd = 3;
+    while (this.sockets.has(fd)) fd++;
+    return fd;
   }
 
   private socketConfig(sock: Socket): Partial<ConnectionConfig> {
