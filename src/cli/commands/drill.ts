@@ -14,7 +14,7 @@ import { CliError } from '../errors.js';
 
 interface DrillOptions {
   json?: boolean;
-  define: string[];
+  define?: string[];
   profile?: string;
   seed?: string;
   verbose?: boolean;
@@ -30,8 +30,7 @@ export function register(program: Command): void {
     .option(
       '-D, --define <name>',
       'a name for #ifdef blocks, repeatable (default STANDARD: the RFC’s expectations; FreeBSD plays FreeBSD’s own branches)',
-      (value: string, all: string[]) => [...all, value],
-      [],
+      (value: string, all: string[] | undefined) => [...(all ?? []), value],
     )
     .option(
       '--profile <name>',
@@ -43,7 +42,7 @@ export function register(program: Command): void {
     .action((paths: string[], options: DrillOptions) => {
       const profile = parseProfile(options.profile);
       const seed = parseSeed(options.seed);
-      const defines = new Set(options.define.length > 0 ? options.define : ['STANDARD']);
+      const defines = new Set(options.define ?? ['STANDARD']);
       const reports: ScriptReport[] = [];
       for (const path of paths) {
         for (const file of scripts(path)) {
