@@ -44,7 +44,7 @@ import {
 } from './sockets.js';
 
 export interface DrillOptions {
-  /** The system the script was written for (default freebsd). */
+  /** The system the script was written for (default: the script's --tcpstate_profile, else freebsd). */
   profile?: ProfileName;
   /** Names defined for `#ifdef` (default STANDARD: the RFC's behaviour, not FreeBSD's own). */
   defines?: ReadonlySet<string>;
@@ -148,6 +148,8 @@ export function runScript(script: Script, options: DrillOptions = {}): DrillResu
 
 /** Addresses and ports from the script's options lines, packetdrill's defaults otherwise. */
 interface Setup {
+  /** `--tcpstate_profile=linux`: the profile a script asks for (freebsd when it says nothing). */
+  profile: ProfileName;
   local: string;
   remote: string;
   bindPort: number;
@@ -170,6 +172,17 @@ function readSetup(script: Script): Setup | { error: Exclude<DrillOutcome, { sta
     const v = Number(o.get(name) ?? DEFAULT_PORT);
     return Number.isInteger(v) && v >= 1 && v <= 65535 ? v : undefined;
   };
+  const profile = o.get('tcpstate_profile') ?? 'freebsd';
+  if (!Object.hasOwn(PROFILES, profile)) {
+    const known = Object.keys(PROFILES).join(', ');
+    return {
+      error: {
+        status: 'fail',
+        line: 0,
+        message: `--tcpstate_profile=${profile}: not one of ${known}`,
+      },
+    };
+  }
   const local = address('local_ip', LOCAL_ADDRESS);
   const remote = address('remote_ip', REMOTE_ADDRESS);
   const bindPort = port('bind_port');
@@ -191,6 +204,7 @@ function readSetup(script: Script): Setup | { error: Exclude<DrillOutcome, { sta
     }
   }
   return {
+    profile: profile as ProfileName,
     local: local ?? LOCAL_ADDRESS,
     remote: remote ?? REMOTE_ADDRESS,
     bindPort: bindPort ?? DEFAULT_PORT,
@@ -222,7 +236,7 @@ class Drill {
     private readonly setup: Setup,
     options: DrillOptions,
   ) {
-    this.profile = PROFILES[options.profile ?? 'freebsd'];
+    this.profile = PROFILES[options.profile ?? setup.profile];
     // Every setting explicit, so that SO_RCVBUF and the like read the values the stack uses.
     this.config = { ...DEFAULT_CONFIG, ...this.profile.config };
     this.flow.localPort = setup.bindPort;

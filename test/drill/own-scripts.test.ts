@@ -12,7 +12,7 @@ import { runScriptText } from '../../src/drill/run.js';
 import { TCP_STATES } from '../../src/state/states.js';
 
 const DIR = join(import.meta.dirname, 'scripts');
-/** Scripts in scripts/ use the default (freebsd) profile; those in scripts/linux/ tcpstate's own. */
+/** Scripts use the default (freebsd) profile, or say `--tcpstate_profile=linux` (scripts/linux/). */
 const scripts = readdirSync(DIR, { recursive: true })
   .map(String)
   .filter((f) => f.endsWith('.pkt'))
@@ -20,7 +20,7 @@ const scripts = readdirSync(DIR, { recursive: true })
   .map((name) => ({
     name,
     text: readFileSync(join(DIR, name), 'utf8'),
-    options: { profile: name.startsWith('linux') ? ('linux' as const) : ('freebsd' as const) },
+    options: {},
   }));
 
 /** packetdrill's tcpi_state names for tcpstate's states. */

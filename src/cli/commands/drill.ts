@@ -34,7 +34,7 @@ export function register(program: Command): void {
     )
     .option(
       '--profile <name>',
-      `the system the scripts were written for: ${Object.keys(PROFILES).join(', ')} (default freebsd)`,
+      `the system the scripts were written for: ${Object.keys(PROFILES).join(', ')} (default: a script's --tcpstate_profile line, else freebsd)`,
     )
     .option('--seed <n>', 'seed for the stack’s ISNs and ports (default 1)')
     .option('-v, --verbose', 'list passing scripts too')
@@ -59,8 +59,9 @@ export function register(program: Command): void {
     });
 }
 
-function parseProfile(text: string | undefined): ProfileName {
-  if (text === undefined) return 'freebsd';
+function parseProfile(text: string | undefined): ProfileName | undefined {
+  // Unset: each script's own --tcpstate_profile line, else freebsd (decided by the runner).
+  if (text === undefined) return undefined;
   if (Object.hasOwn(PROFILES, text)) return text as ProfileName;
   throw new CliError(`--profile: unknown '${text}' (${Object.keys(PROFILES).join(', ')})`);
 }
