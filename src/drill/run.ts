@@ -242,9 +242,10 @@ class Drill {
     this.flow.localPort = setup.bindPort;
     const rng = new SeededRng(options.seed ?? 1);
     this.map = { localIsn: 0, remoteIsn: rng.nextU32(), tsValOffset: undefined };
-    // The FreeBSD branches expect FreeBSD's extensions of RFC 9293 (TIME_WAIT reuse,
-    // drop_synfin); STANDARD ones expect the RFC's processing alone.
+    // The FreeBSD branches expect FreeBSD's extensions of RFC 9293 (TIME_WAIT reuse and its
+    // tcp_twcheck, drop_synfin); STANDARD ones expect the RFC's processing alone.
     this.standard = !(options.defines ?? DEFAULT_DEFINES).has('FreeBSD');
+    if (!this.standard) this.config.timeWaitInput = 'freebsd';
     this.stack = new Stack({
       address: setup.local,
       rng,

@@ -564,6 +564,9 @@ export class Stack {
     if (entry.conn.state !== 'TIME_WAIT' || !f.syn || f.ack || f.rst) return false;
     const listener = this.listeners.get(seg.dstPort);
     if (listener === undefined) return false;
+    // A SYN,FIN that the settings drop cannot reopen it either (FreeBSD checks drop_synfin
+    // before TIME_WAIT); the connection then drops it.
+    if (f.fin && (listener.config?.dropSynFin ?? DEFAULT_CONFIG.dropSynFin)) return false;
     const info = entry.conn.info();
     if (!seqGt(seg.seq, info.rcvNxt)) return false;
     // The cause names the segment, as every other cause does (src/state/transitions.ts).

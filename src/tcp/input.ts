@@ -70,6 +70,10 @@ export abstract class TcbInput extends TcbTimers {
 
   /** RFC 9293 3.10.7.4: SYN-RECEIVED and the synchronized states. */
   protected segmentInSynchronized(now: number, inSeg: TcpSegment): void {
+    if (this.st === 'TIME_WAIT' && this.config.timeWaitInput === 'freebsd') {
+      this.segmentInFreebsdTimeWait(now, inSeg);
+      return;
+    }
     let seg = inSeg;
     let f = seg.flags;
     let establishCause = 'rcv ACK';
@@ -158,6 +162,28 @@ export abstract class TcbInput extends TcbTimers {
     // Seventh and eighth: text and FIN.
     this.processText(now, seg);
     this.afterText(now);
+  }
+
+  /**
+   * FreeBSD's TIME_WAIT (tcp_twcheck, config.timeWaitInput 'freebsd'): no sequence check; a new
+   * SYN above RCV.NXT was offered to the listener by the stack before this point.
+   */
+  private segmentInFreebsdTimeWait(now: number, seg: TcpSegment): void {
+    const f = seg.flags;
+    this.drop();
+    if (f.rst || !f.ack) return;
+    // A duplicate of the peer's FIN: restart 2MSL.
+    const end = seqAdd(seg.seq, seg.payload.byteLength + (f.syn ? 1 : 0));
+    if (f.fin && seqAdd(end, 1) === this.rcvNxt) this.timeWaitDeadline = now + 2 * this.config.msl;
+    const dupAck =
+      !f.syn &&
+      !f.fin &&
+      !f.psh &&
+      !f.urg &&
+      seg.payload.byteLength === 0 &&
+      seg.seq === this.rcvNxt &&
+      seg.ack === this.sndMax;
+    if (!dupAck) this.ackNow = true;
   }
 
   /** FIN_WAIT1 whose FIN is acknowledged and that did not get the peer's FIN: FIN_WAIT2. */

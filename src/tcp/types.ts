@@ -109,6 +109,12 @@ export interface ConnectionConfig {
    * when a buffer above 65535 bytes cannot be advertised without window scaling.
    */
   receiveWindow: 'advertised' | 'buffer';
+  /**
+   * How TIME_WAIT reads segments: RFC 9293 3.10.7.4 (default), or FreeBSD's tcp_twcheck, which
+   * skips the sequence check: RST ignored, a segment without ACK dropped, a duplicate FIN
+   * restarting 2MSL, and an ACK for anything but an exact duplicate ACK.
+   */
+  timeWaitInput: 'rfc9293' | 'freebsd';
   /** Option order on our SYN and SYN,ACK: Linux's (default) or FreeBSD's (packetdrill scripts). */
   synOptionLayout: 'linux' | 'freebsd';
   /**
@@ -175,6 +181,7 @@ export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
   dropSynFin: false,
   roundBuffersToMss: false,
   receiveWindow: 'advertised',
+  timeWaitInput: 'rfc9293',
   synOptionLayout: 'linux',
   tsOffset: 0,
 };

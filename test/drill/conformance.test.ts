@@ -89,6 +89,18 @@ describe.skipIf(!present)(`FreeBSD state-event-engine suite (${SUITE})`, () => {
     expect(strays).toEqual([]);
   });
 
+  it('played for its FreeBSD branches (-D FreeBSD, FreeBSD extensions on) fails only where RFC 9293 wants an RST', () => {
+    const freebsd = new Set(['FreeBSD']);
+    const failed = files.filter(
+      (f) =>
+        runScriptText(readFileSync(join(SUITE, f), 'utf8'), { defines: freebsd }).outcome.status !==
+        'pass',
+    );
+    expect(failed).toEqual(
+      Object.keys(KNOWN_FAILURES).filter((f) => f.startsWith('rcv-syn-ack-listen/')),
+    );
+  });
+
   it('gives the same results run again (deterministic, virtual time)', () => {
     const again = files
       .slice(0, 40)

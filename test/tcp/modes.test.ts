@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Connection } from '../../src/tcp/connection.js';
+import type { ConnectionConfig } from '../../src/tcp/types.js';
 import {
   established,
   events,
@@ -91,6 +92,44 @@ describe('FreeBSD choices', () => {
     );
     const [synAck] = expectSegments(passive, 0, [{ flags: 'S.' }]);
     expect(synAck.options.map((o) => o.kind)).toEqual(['mss', 'sack-permitted', 'eol']);
+  });
+});
+
+describe("timeWaitInput 'freebsd' (tcp_twcheck)", () => {
+  function timeWait(
+    config: Partial<ConnectionConfig> = { ...PLAIN, timeWaitInput: 'freebsd', msl: 1000 },
+  ) {
+    const c = established(config);
+    c.shutdown(20);
+    expectSegments(c, 20, [{ flags: 'F.', seq: ISS + 1 }]);
+    send(c, seg({ flags: 'F.', seq: IRS + 1, ack: ISS + 2 }), 30);
+    expectSegments(c, 30, [{ flags: '.', seq: ISS + 2, ack: IRS + 2 }]);
+    expect(c.state).toBe('TIME_WAIT');
+    return c;
+  }
+
+  it('drops what has no ACK bit, in the window or not; the RFC answers one outside it', () => {
+    const c = timeWait();
+    send(c, seg({ flags: 'F', seq: IRS + 70000 }), 100);
+    send(c, seg({ flags: 'S', seq: IRS + 1 }), 110);
+    expectNothing(c, 110);
+    const rfc = timeWait({ ...PLAIN, msl: 1000 });
+    send(rfc, seg({ flags: 'F', seq: IRS + 70000 }), 100);
+    expectSegments(rfc, 100, [{ flags: '.', ack: IRS + 2 }]);
+  });
+
+  it('acknowledges an ACK-bearing segment anywhere but an exact duplicate; a duplicate FIN restarts 2MSL', () => {
+    const c = timeWait();
+    send(c, seg({ flags: '.', seq: IRS + 70000, ack: ISS + 2 }), 100);
+    expectSegments(c, 100, [{ flags: '.', seq: ISS + 2, ack: IRS + 2 }]);
+    send(c, seg({ flags: '.', seq: IRS + 2, ack: ISS + 2 }), 200);
+    expectNothing(c, 200);
+    send(c, seg({ flags: 'F.', seq: IRS + 1, ack: ISS + 2 }), 500);
+    expectSegments(c, 500, [{ flags: '.', ack: IRS + 2 }]);
+    expect(c.activeTimer()).toEqual({ kind: 'time-wait', deadline: 2500 });
+    send(c, seg({ flags: 'R', seq: IRS + 2 }), 600);
+    expectNothing(c, 600);
+    expect(c.state).toBe('TIME_WAIT');
   });
 });
 
