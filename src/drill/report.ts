@@ -42,6 +42,14 @@ export function summaryLine(s: Summary): string {
 export interface TextOptions {
   /** List passing scripts too (default: only failures and unsupported ones). */
   verbose?: boolean;
+  /** After each script listed, what happened: segments, calls, state changes, by time. */
+  trace?: boolean;
+}
+
+function traceLines(result: DrillResult): string[] {
+  return result.log.map(
+    (e) => `        ${(e.t / 1e6).toFixed(6).padStart(12)}  ${`:${e.line}`.padEnd(5)} ${e.text}`,
+  );
 }
 
 /** One line per script worth showing, then the relaxations and the summary. */
@@ -53,6 +61,7 @@ export function renderText(reports: readonly ScriptReport[], options: TextOption
       if (options.verbose) {
         const relaxed = result.relaxations.length > 0 ? ` (relaxed: ${relaxedChecks(result)})` : '';
         lines.push(`pass  ${file}${relaxed}`);
+        if (options.trace) lines.push(...traceLines(result));
         for (const u of result.unchecked)
           lines.push(`        after the last expectation, unchecked: ${u}`);
       }
@@ -63,6 +72,7 @@ export function renderText(reports: readonly ScriptReport[], options: TextOption
       continue;
     }
     lines.push(`FAIL  ${at(file, o.line)}: ${o.message}`);
+    if (options.trace) lines.push(...traceLines(result));
     if (o.expected !== undefined) lines.push(`        expected  ${o.expected}`);
     if (o.actual !== undefined) lines.push(`        actual    ${o.actual}`);
   }
@@ -100,6 +110,7 @@ export function renderJson(reports: readonly ScriptReport[]): string {
         relaxations: result.relaxations,
         commands: result.commands,
         unchecked: result.unchecked,
+        log: result.log,
         transitions: result.transitions,
       })),
     },

@@ -80,6 +80,13 @@ export interface DrillResult {
   eventsRun: number;
   /** Segments the stack sent after the last one the script expected (not checked). */
   unchecked: string[];
+  /**
+   * What happened, in order: `< …` injected, `> …` sent, system calls with what they returned,
+   * state changes. Times in µs of virtual time; `line` is the script line being played.
+   */
+  log: Array<{ t: number; line: number; text: string }>;
+  /** Every IPv4 packet both ways, with its time in ms, for a pcap file. */
+  packets: Array<{ t: number; bytes: Uint8Array }>;
   /** The stack's transitions, for a report that wants the story. */
   transitions: Array<{ time: number; from: TcpState; to: TcpState; cause: string }>;
 }
@@ -118,6 +125,20 @@ interface Sent {
   seg: TcpSegment;
 }
 
+/** A result with nothing played: for a script that cannot start. */
+export function emptyResult(outcome: DrillOutcome): DrillResult {
+  return {
+    outcome,
+    relaxations: [],
+    commands: [],
+    eventsRun: 0,
+    unchecked: [],
+    transitions: [],
+    log: [],
+    packets: [],
+  };
+}
+
 /** Runs the script text: parse, then play. */
 export function runScriptText(text: string, options: DrillOptions = {}): DrillResult {
   const parsed = parseScript(text, { defines: options.defines ?? DEFAULT_DEFINES });
@@ -126,23 +147,14 @@ export function runScriptText(text: string, options: DrillOptions = {}): DrillRe
     const outcome: DrillOutcome = parsed.error.unsupported
       ? { status: 'unsupported', line, construct: message }
       : { status: 'fail', line, message: `syntax: ${message}` };
-    return { outcome, relaxations: [], commands: [], eventsRun: 0, unchecked: [], transitions: [] };
+    return emptyResult(outcome);
   }
   return runScript(parsed.script, options);
 }
 
 export function runScript(script: Script, options: DrillOptions = {}): DrillResult {
   const setup = readSetup(script);
-  if ('error' in setup) {
-    return {
-      outcome: setup.error,
-      relaxations: [],
-      commands: [],
-      eventsRun: 0,
-      unchecked: [],
-      transitions: [],
-    };
-  }
+  if ('error' in setup) return emptyResult(setup.error);
   return new Drill(script, setup, options).run();
 }
 
@@ -263,14 +275,7 @@ class Drill {
     );
     const tol = Number(script.options.get('tolerance_usecs') ?? DEFAULT_TOLERANCE_US);
     this.tolerance = Number.isFinite(tol) && tol >= 0 ? tol : DEFAULT_TOLERANCE_US;
-    this.result = {
-      outcome: { status: 'pass' },
-      relaxations: [],
-      commands: [],
-      eventsRun: 0,
-      unchecked: [],
-      transitions: [],
-    };
+    this.result = emptyResult({ status: 'pass' });
   }
 
   run(): DrillResult {
@@ -290,6 +295,8 @@ class Drill {
       if (!(e instanceof Failure)) throw e;
       this.result.outcome = e.outcome;
     }
+    // Outbound segments are logged when matched: put everything back in time order (stable).
+    this.result.log.sort((a, b) => a.t - b.t);
     return this.result;
   }
 
@@ -338,6 +345,10 @@ class Drill {
     }
   }
 
+  private log(text: string): void {
+    this.result.log.push({ t: this.now, line: this.line, text });
+  }
+
   private ms(): number {
     return this.now / 1000;
   }
@@ -350,6 +361,7 @@ class Drill {
       p = this.stack.pollTransmit(this.ms())
     ) {
       const parsed = parsePacket(p);
+      this.result.packets.push({ t: this.ms(), bytes: p.slice() });
       if (!parsed.ok) fail(this.line, `the stack sent a malformed packet (${parsed.reason})`);
       this.sent.push({ t: this.now, seg: parsed.value.tcp });
     }
@@ -357,6 +369,7 @@ class Drill {
       if (e.type !== 'transition') continue;
       const { connection, from, to, cause } = e.event;
       this.result.transitions.push({ time: this.now, from, to, cause });
+      this.log(`${from} -> ${to} (${cause})`);
       this.sockets.onTransition(connection.local.port, connection.remote, from, to, cause);
     }
   }
@@ -397,6 +410,8 @@ class Drill {
       // More than an IPv4 packet holds, or more than 40 bytes of options.
       fail(event.line, `this segment cannot be sent: ${(e as Error).message}`);
     }
+    this.result.packets.push({ t: this.ms(), bytes: packet.slice() });
+    this.log(`< ${formatSpec(spec)}`);
     this.stack.handlePacket(this.ms(), packet);
   }
 
@@ -426,6 +441,8 @@ class Drill {
       this.map.tsValOffset = (ts.value - tsSpec.value) >>> 0;
     }
     const actual = `> ${formatRelative(next.seg, this.map)}`;
+    // Logged here, once the first SYN has fixed the stack's ISN for relative numbers.
+    this.result.log.push({ t: next.t, line: event.line, text: actual });
     let mismatch = compareOutbound(spec, next.seg, this.map);
     if (mismatch !== undefined && this.finRepeatedOnAck(spec, next.seg)) {
       mismatch = compareOutbound(
@@ -597,6 +614,8 @@ class Drill {
   }
 
   private check(event: SyscallEvent, r: CallResult): void {
+    const got = r.errno === undefined ? String(r.value) : `${r.value} ${r.errno}`;
+    this.log(`${event.name}(${event.args.map(exprText).join(', ')}) = ${got}`);
     const want = event.result;
     if (want.kind === 'ellipsis') return;
     const expected = this.value(event, want);
@@ -776,6 +795,26 @@ function toBsdState(s: TcpState): string {
 function fromBsdState(name: string): TcpState | undefined {
   for (const [ours, bsd] of Object.entries(BSD_NAMES)) if (bsd === name) return ours as TcpState;
   return name as TcpState;
+}
+
+/** An argument as a script writes it. */
+function exprText(e: Expr): string {
+  switch (e.kind) {
+    case 'int':
+      return String(e.value);
+    case 'ellipsis':
+      return '...';
+    case 'symbol':
+      return e.name;
+    case 'or':
+      return e.operands.map(exprText).join(' | ');
+    case 'list':
+      return `[${e.items.map(exprText).join(', ')}]`;
+    case 'string':
+      return JSON.stringify(e.value);
+    case 'raw':
+      return e.text;
+  }
 }
 
 /** EAGAIN and EWOULDBLOCK are one errno on every system packetdrill runs on. */

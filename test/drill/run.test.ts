@@ -8,7 +8,7 @@
  * drops; `lineOf` finds its number so that a failure is checked against the right line.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ import {
   type DrillResult,
   runScriptText,
 } from '../../src/drill/run.js';
+import { readPcap } from '../../src/wire/pcap.js';
 
 // ---- Script building -------------------------------------------------------------------------
 
@@ -831,6 +832,29 @@ describe.skipIf(!built)(
       const json = JSON.parse(r.stdout);
       expect(json.summary).toEqual({ passed: 1, failed: 1, unsupported: 0 });
       expect(json.scripts.map((s: { status: string }) => s.status)).toEqual(['pass', 'fail']);
+    });
+
+    it('--trace lists each segment, call and state change with its time and line', () => {
+      const r = drill(['-v', '--trace', good]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^ +0\.000000 {2}:\d+ +< S 0:0\(0\)/m);
+      expect(r.stdout).toMatch(/^ +0\.000000 {2}:\d+ +> S\. 0:0\(0\) ack 1/m);
+      expect(r.stdout).toMatch(/LISTEN -> SYN_RECV \(rcv SYN\)/);
+      expect(r.stdout).toMatch(/accept\(3, \.\.\., \.\.\.\) = 4/);
+    });
+
+    it('--pcap writes the packets of one script, both ways, as a pcap file (read back here)', () => {
+      const out = join(dir, 'good.pcap');
+      const r = drill(['--pcap', out, good]);
+      expect(r.status).toBe(0);
+      const pcap = readPcap(new Uint8Array(readFileSync(out)));
+      if (!pcap.ok) throw new Error(pcap.reason);
+      const result = runScriptText(script(PASSIVE_OPEN_AND_CLOSE));
+      expect(pcap.value.packets).toHaveLength(result.packets.length);
+      expect(pcap.value.packets.map((p) => [...p.data])).toEqual(
+        result.packets.map((p) => [...p.bytes]),
+      );
+      expectUsageError(drill(['--pcap', out, good, bad]), /--pcap takes one script; 2 were given/);
     });
   },
 );

@@ -3,17 +3,20 @@
  * fresh stack in virtual time. Prints failures (with the first mismatch) and unsupported
  * scripts, the relaxed checks, and `N passed, M failed, K unsupported`; exit 1 when any failed.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { PROFILES, type ProfileName } from '../../drill/profile.js';
 import { renderJson, renderText, type ScriptReport, summarize } from '../../drill/report.js';
-import { type DrillResult, runScriptText } from '../../drill/run.js';
+import { type DrillResult, emptyResult, runScriptText } from '../../drill/run.js';
+import { renderPcap } from '../../render/pcap.js';
 import { writeOut } from '../../render/table-style.js';
 import { CliError } from '../errors.js';
 
 interface DrillOptions {
   json?: boolean;
+  trace?: boolean;
+  pcap?: string;
   define?: string[];
   profile?: string;
   seed?: string;
@@ -38,6 +41,8 @@ export function register(program: Command): void {
     )
     .option('--seed <n>', 'seed for the stack’s ISNs and ports (default 1)')
     .option('-v, --verbose', 'list passing scripts too')
+    .option('--trace', 'with each script listed, every segment, call and state change by time')
+    .option('--pcap <file>', 'write the packets of the one script run to a pcap file (Wireshark)')
     .option('--json', 'JSON: every script’s outcome, relaxations, commands and transitions')
     .action((paths: string[], options: DrillOptions) => {
       const profile = parseProfile(options.profile);
@@ -54,9 +59,22 @@ export function register(program: Command): void {
           reports.push({ file, result });
         }
       }
+      if (options.pcap !== undefined) writePcap(options.pcap, reports);
       writeOut(options.json ? renderJson(reports) : renderText(reports, options));
       process.exitCode = summarize(reports).failed > 0 ? 1 : 0;
     });
+}
+
+function writePcap(file: string, reports: readonly ScriptReport[]): void {
+  if (reports.length !== 1) {
+    throw new CliError(`--pcap takes one script; ${reports.length} were given`);
+  }
+  try {
+    writeFileSync(file, renderPcap(reports[0].result.packets));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new CliError(`--pcap ${file}: cannot write: ${code}`, 1);
+  }
 }
 
 function parseProfile(text: string | undefined): ProfileName | undefined {
@@ -106,12 +124,5 @@ function readScript(file: string): string | { error: string } {
 }
 
 function unreadable(message: string): DrillResult {
-  return {
-    outcome: { status: 'fail', line: 0, message },
-    relaxations: [],
-    commands: [],
-    eventsRun: 0,
-    unchecked: [],
-    transitions: [],
-  };
+  return emptyResult({ status: 'fail', line: 0, message });
 }
