@@ -62,7 +62,9 @@ export type SysctlEffect =
   | { kind: 'set'; patch: Partial<ConnectionConfig> }
   /** Read and understood, with no effect on a stack that has no such thing (host cache). */
   | { kind: 'no-effect'; why: string }
-  | { kind: 'unknown' };
+  | { kind: 'unknown' }
+  /** A setting the stack cannot honour: the script cannot be played. */
+  | { kind: 'unsupported'; why: string };
 
 function bool(value: string): boolean {
   return value.trim() !== '0';
@@ -118,8 +120,15 @@ export function sysctlEffect(name: string, value: string, standard: boolean): Sy
     case 'net.inet.tcp.ecn.enable':
     case 'net.ipv4.tcp_ecn':
       // tcpstate does not do ECN: 0 (off) matches; 2 (accept only when asked) matches as long
-      // as no SYN asks, which the runner checks when a SYN with ECE,CWR arrives.
-      return { kind: 'no-effect', why: 'ECN is not implemented: ECN negotiation stays off' };
+      // as no SYN asks, which the runner checks when a SYN with ECE,CWR arrives; 1 (ask on our
+      // own SYNs) cannot be played.
+      if (value.trim() === '0' || value.trim() === '2') {
+        return { kind: 'no-effect', why: 'ECN is not implemented: ECN negotiation stays off' };
+      }
+      return {
+        kind: 'unsupported',
+        why: 'ECN (RFC 3168) is not implemented: our SYN cannot ask for it',
+      };
     case 'net.inet.tcp.blackhole':
       return bool(value)
         ? { kind: 'unknown' }

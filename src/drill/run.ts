@@ -242,6 +242,8 @@ class Drill {
   /** The line of the event being played, for failures found while time passes. */
   private line = 0;
   private readonly standard: boolean;
+  /** An ecn sysctl turned on answering ECN requests (FreeBSD ecn.enable=2). */
+  private ecnAccepted = false;
 
   constructor(
     private readonly script: Script,
@@ -399,6 +401,14 @@ class Drill {
     }
     const spec = event.tcp;
     if (spec.seq === undefined) fail(event.line, 'an inbound segment needs a sequence number');
+    const asksForEcn = /S/.test(spec.flags) && /E/.test(spec.flags) && /W/.test(spec.flags);
+    if (asksForEcn && this.ecnAccepted) {
+      // With ECN on, the script expects a SYN,ACK with ECE (RFC 3168 6.1.1); tcpstate has none.
+      unsupported(
+        event.line,
+        'a SYN asking for ECN (RFC 3168) with ECN on: ECN is not implemented',
+      );
+    }
     const seg = inboundSegment(spec, this.map, {
       src: this.flow.remotePort,
       dst: this.flow.localPort,
@@ -694,7 +704,10 @@ class Drill {
       if (effect.kind === 'set') {
         Object.assign(this.config, effect.patch);
         this.note(event, `set ${JSON.stringify(effect.patch)}`);
+      } else if (effect.kind === 'unsupported') {
+        unsupported(event.line, `${name}=${value}: ${effect.why}`);
       } else if (effect.kind === 'no-effect') {
+        if (/ecn/.test(name) && value.trim() !== '0') this.ecnAccepted = true;
         this.note(event, `no effect: ${effect.why}`);
       } else {
         this.note(event, 'skipped: a setting tcpstate does not model');

@@ -883,3 +883,25 @@ describe('hostile scripts get an answer, not a crash', () => {
     expect(run(body).outcome).toEqual({ status: 'pass' });
   });
 });
+
+describe('ECN, which tcpstate does not implement', () => {
+  it('ecn.enable=1 (our SYN would ask for ECN) is unsupported at its line', () => {
+    const text = script([`0 \`sysctl -w net.inet.tcp.ecn.enable=1\` ${MARK}`]);
+    const o = unsupportedOf(runScriptText(text));
+    expect(o.line).toBe(lineOf(text));
+    expect(o.construct).toMatch(/RFC 3168/);
+  });
+
+  it('with ECN accepted (ecn.enable=2), a SYN asking for it is unsupported; with ECN off it is answered plainly', () => {
+    const syn = `+0.00 < SEW 0:0(0) win 32767 <mss 1460,sackOK,eol,eol> ${MARK}`;
+    const on = script(['0 `sysctl -w net.inet.tcp.ecn.enable=2`', ...LISTENING, syn]);
+    expect(unsupportedOf(runScriptText(on)).line).toBe(lineOf(on));
+    const off = [
+      '0 `sysctl -w net.inet.tcp.ecn.enable=0`',
+      ...LISTENING,
+      '+0.00 < SEW 0:0(0) win 32767 <mss 1460,sackOK,eol,eol>',
+      '+0.00 > S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,eol,eol>',
+    ];
+    expect(run(off).outcome).toEqual({ status: 'pass' });
+  });
+});
