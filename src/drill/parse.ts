@@ -68,19 +68,27 @@ function cleanLines(text: string): SourceLine[] {
   let pythonLine: SourceLine | undefined;
   let mode: 'code' | 'comment' | 'python' = 'code';
   let openedAt = 0;
-  // A quote (string or backquoted command) shields `//` and `/*` until it closes or the line ends.
+  // A quote shields `//` and `/*` until it closes: a string at the end of its line, a
+  // backquoted command (which may span lines) at its closing backquote.
   let quote = '';
+  // The line a multi-line backquoted command started on (packetdrill allows commands over
+  // several lines); the command's text keeps its newlines.
+  let start = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     const next = text[i + 1];
-    if (c === '\n') {
-      out.push({ line, text: cur, python });
+    if (c === '\n' && quote === '`' && mode === 'code') {
+      cur += c;
+      line++;
+    } else if (c === '\n') {
+      out.push({ line: start, text: cur, python });
       if (python !== undefined && mode === 'python') pythonLine = out[out.length - 1];
       if (mode === 'python' && pythonLine !== undefined) pythonLine.python += '\n';
       cur = '';
       python = undefined;
       quote = '';
       line++;
+      start = line;
     } else if (mode !== 'code') {
       const closer = mode === 'comment' ? '*/' : '}%';
       if (c === closer[0] && next === closer[1]) {
@@ -110,7 +118,9 @@ function cleanLines(text: string): SourceLine[] {
       i++;
     } else cur += c;
   }
-  out.push({ line, text: cur, python });
+  out.push({ line: start, text: cur, python });
+  if (quote === '`')
+    throw new ParseFail('unterminated `command`: no closing backquote', false, start);
   if (mode !== 'code') {
     const what = mode === 'comment' ? '/* comment' : '%{ Python block';
     throw new ParseFail(`${what} is never closed`, false, openedAt);
@@ -166,7 +176,9 @@ export function parseScript(text: string, options: ParseOptions = {}): ParseScri
     return { ok: true, script };
   } catch (e) {
     if (e instanceof ParseFail) {
-      const error = { line: e.atLine || line, message: e.message, unsupported: e.unsupported };
+      // One line, whatever text the message quotes (a command may span lines).
+      const message = e.message.replace(/\s*[\r\n]+\s*/g, ' ');
+      const error = { line: e.atLine || line, message, unsupported: e.unsupported };
       return { ok: false, error };
     }
     // Only a bug gets here (the property test looks for this message); still answer, not throw.
@@ -352,8 +364,12 @@ function parseCode(body: string, line: number, code: string): CodeEvent {
 
 function parseEvent(body: string, line: number, continues: () => boolean): ScriptEvent {
   const lx = new Lexer(body);
-  if (lx.peek().kind === 'command') {
-    fail("a command without a time (packetdrill's init command) is not supported", true);
+  const first = lx.peek();
+  if (first.kind === 'command') {
+    // packetdrill's init command: a command with no time, run before the script starts.
+    lx.next();
+    expectEnd(lx, 'after the command');
+    return { kind: 'command', line, time: { kind: 'relative', usecs: 0 }, command: first.text };
   }
   const time = parseTime(lx);
   const t = lx.peek();

@@ -695,23 +695,23 @@ class Drill {
 
   // --- shell commands ---
 
+  /**
+   * A backquoted command, never run: the settings it names are read (`sysctl [-w|-q] a.b=v`,
+   * a `/proc/sys/a/b=v` argument as Linux scripts give them to a helper, `echo v >
+   * /proc/sys/a/b`), socket counts are checked (`sockstat`), `tcpdrop` aborts; anything else is
+   * listed as skipped. Several commands (lines, `;`, `&&`) are read one by one.
+   */
   private command(event: CommandEvent): void {
-    const text = event.command.trim();
-    const sysctl = /^sysctl\s+(?:-w\s+)?([\w.]+)=(\S+)$/.exec(text);
-    if (sysctl !== null) {
-      const [, name, value] = sysctl;
-      const effect = sysctlEffect(name, value, this.standard);
-      if (effect.kind === 'set') {
-        Object.assign(this.config, effect.patch);
-        this.note(event, `set ${JSON.stringify(effect.patch)}`);
-      } else if (effect.kind === 'unsupported') {
-        unsupported(event.line, `${name}=${value}: ${effect.why}`);
-      } else if (effect.kind === 'no-effect') {
-        if (/ecn/.test(name) && value.trim() !== '0') this.ecnAccepted = true;
-        this.note(event, `no effect: ${effect.why}`);
-      } else {
-        this.note(event, 'skipped: a setting tcpstate does not model');
-      }
+    for (const part of event.command.split(/\n|;|&&/)) {
+      const text = part.trim();
+      if (text !== '') this.oneCommand(event, text);
+    }
+  }
+
+  private oneCommand(event: CommandEvent, text: string): void {
+    const settings = sysctlSettings(text);
+    if (settings.length > 0) {
+      for (const [name, value] of settings) this.sysctl(event, name, value);
       return;
     }
     // sockstat ... | grep -c STATE | grep N: the number of sockets in STATE is N.
@@ -740,7 +740,23 @@ class Drill {
       this.note(event, `dropped ${dropped} connection(s) in ${tcpdrop[1]}`);
       return;
     }
-    this.note(event, 'skipped: not run');
+    this.note(event, `skipped, not run: ${text}`);
+  }
+
+  private sysctl(event: CommandEvent, name: string, value: string): void {
+    const effect = sysctlEffect(name, value, this.standard);
+    const what = `${name}=${value}`;
+    if (effect.kind === 'set') {
+      Object.assign(this.config, effect.patch);
+      this.note(event, `${what}: set ${JSON.stringify(effect.patch)}`);
+    } else if (effect.kind === 'unsupported') {
+      unsupported(event.line, `${what}: ${effect.why}`);
+    } else if (effect.kind === 'no-effect') {
+      if (/ecn/.test(name) && value.trim() !== '0') this.ecnAccepted = true;
+      this.note(event, `${what}: no effect: ${effect.why}`);
+    } else {
+      this.note(event, `${what}: skipped, a setting tcpstate does not model`);
+    }
   }
 
   private note(event: CommandEvent, handled: string): void {
@@ -808,6 +824,27 @@ function toBsdState(s: TcpState): string {
 function fromBsdState(name: string): TcpState | undefined {
   for (const [ours, bsd] of Object.entries(BSD_NAMES)) if (bsd === name) return ours as TcpState;
   return name as TcpState;
+}
+
+/**
+ * The settings a command line writes, as dotted sysctl names: `sysctl -w a.b=v` (also `-q`,
+ * several at once), `/proc/sys/a/b=v` arguments, `echo v > /proc/sys/a/b`.
+ */
+export function sysctlSettings(text: string): Array<[string, string]> {
+  const echo = /^echo\s+(?:-n\s+)?"?([^">]*?)"?\s*>\s*\/proc\/sys\/(\S+)$/.exec(text);
+  if (echo !== null) return [[echo[2].replaceAll('/', '.'), echo[1].trim()]];
+  const words = text.split(/\s+/);
+  const out: Array<[string, string]> = [];
+  const isSysctl = words[0] === 'sysctl';
+  for (const w of words.slice(1)) {
+    const proc = /^\/proc\/sys\/([^=]+)=(.*)$/.exec(w);
+    if (proc !== null) out.push([proc[1].replaceAll('/', '.'), proc[2]]);
+    else if (isSysctl) {
+      const kv = /^([\w.-]+)=(.*)$/.exec(w);
+      if (kv !== null) out.push([kv[1], kv[2].replace(/^"|"$/g, '')]);
+    }
+  }
+  return out;
 }
 
 /** An argument as a script writes it. */

@@ -343,6 +343,34 @@ describe('script structure', () => {
   });
 });
 
+describe('shell commands', () => {
+  it('an init command (no time) is a command at the start, as packetdrill runs it first', () => {
+    expect(events('`../common/defaults.sh`\n0 close(3) = 0')[0]).toStrictEqual({
+      kind: 'command',
+      line: 1,
+      time: { kind: 'relative', usecs: 0 },
+      command: '../common/defaults.sh',
+    });
+  });
+
+  it('a command may span lines: one event at its first line, later lines keep their numbers', () => {
+    const evs = events('`a.sh\n b.py x=1 // not a comment\n`\n\n0 close(3) = 0');
+    expect(evs[0]).toMatchObject({
+      kind: 'command',
+      line: 1,
+      command: 'a.sh\n b.py x=1 // not a comment\n',
+    });
+    expect(evs[1]).toMatchObject({ kind: 'syscall', line: 5 });
+  });
+
+  it('a backquote never closed is an error at its line, in one line of text', () => {
+    const e = error('0 close(3) = 0\n+0 `sysctl -w a=1\n+0 close(4) = 0\n');
+    expect(e).toMatchObject({ line: 2, unsupported: false });
+    expect(e.message).toMatch(/unterminated `command`/);
+    expect(e.message).not.toMatch(/\n/);
+  });
+});
+
 describe('errors name the line and the problem', () => {
   const script = (bad: string) =>
     ['--ip_version=ipv4', '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3', bad].join('\n');
@@ -411,7 +439,6 @@ describe('unsupported packetdrill is reported as such', () => {
     ['+0 < fd3d::1:8080 > fd3d::2:80 S 0:0(0) win 1 <mss 1460>', /IPv6 addresses/],
     ['+0 < S 0:0(0) win 1 <mss 1460,FO abcd1234>', /TCP option 'FO'/],
     ['+0 < S 0:0(0) win 1 <md5 0>', /TCP option 'md5'/],
-    ['`../common/defaults.sh`', /init command/],
   ])('%s', (bad, message) => {
     expect(error(`0 close(3) = 0\n${bad}`)).toStrictEqual({
       line: 2,

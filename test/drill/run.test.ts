@@ -24,6 +24,7 @@ import {
   type DrillOutcome,
   type DrillResult,
   runScriptText,
+  sysctlSettings,
 } from '../../src/drill/run.js';
 import { readPcap } from '../../src/wire/pcap.js';
 
@@ -463,11 +464,16 @@ describe('shell commands', () => {
     expect(result.commands).toHaveLength(SYSCTL_DEFAULTS.length + 2);
     expect(result.commands[0].line).toBe(lineOf(text, 'rfc1323'));
     expect(handled).toMatchObject({
-      'sysctl -w net.inet.tcp.rfc1323=1': 'set {"windowScale":true,"timestamps":true}',
-      'sysctl -w net.inet.tcp.recvspace=65536': 'set {"receiveBufferSize":65536}',
-      'sysctl -w net.inet.tcp.hostcache.purgenow=1': 'no effect: tcpstate keeps no host cache',
-      'sysctl -w net.inet.tcp.insecure_rst=1': 'set {"rstChallenge":false}',
-      'sysctl -w net.inet.tcp.no_such_knob=3': 'skipped: a setting tcpstate does not model',
+      'sysctl -w net.inet.tcp.rfc1323=1':
+        'net.inet.tcp.rfc1323=1: set {"windowScale":true,"timestamps":true}',
+      'sysctl -w net.inet.tcp.recvspace=65536':
+        'net.inet.tcp.recvspace=65536: set {"receiveBufferSize":65536}',
+      'sysctl -w net.inet.tcp.hostcache.purgenow=1':
+        'net.inet.tcp.hostcache.purgenow=1: no effect: tcpstate keeps no host cache',
+      'sysctl -w net.inet.tcp.insecure_rst=1':
+        'net.inet.tcp.insecure_rst=1: set {"rstChallenge":false}',
+      'sysctl -w net.inet.tcp.no_such_knob=3':
+        'net.inet.tcp.no_such_knob=3: skipped, a setting tcpstate does not model',
     });
   });
 
@@ -569,7 +575,11 @@ describe('shell commands', () => {
     const result = runScriptText(text);
     expect(result.outcome).toEqual({ status: 'pass' });
     expect(result.commands).toEqual([
-      { line: lineOf(text), command: 'echo hello > /dev/null', handled: 'skipped: not run' },
+      {
+        line: lineOf(text),
+        command: 'echo hello > /dev/null',
+        handled: 'skipped, not run: echo hello > /dev/null',
+      },
     ]);
   });
 });
@@ -622,9 +632,9 @@ describe('#ifdef', () => {
 
   it('changes what the FreeBSD-only sysctls do', () => {
     const body = [' 0.00 `sysctl -w net.inet.tcp.drop_synfin=1`'];
-    expect(run(body).commands[0].handled).toMatch(/^no effect: /);
+    expect(run(body).commands[0].handled).toMatch(/^net.inet.tcp.drop_synfin=1: no effect: /);
     expect(run(body, { defines: new Set(['FreeBSD']) }).commands[0].handled).toBe(
-      'set {"dropSynFin":true}',
+      'net.inet.tcp.drop_synfin=1: set {"dropSynFin":true}',
     );
   });
 });
@@ -903,5 +913,44 @@ describe('ECN, which tcpstate does not implement', () => {
       '+0.00 > S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,eol,eol>',
     ];
     expect(run(off).outcome).toEqual({ status: 'pass' });
+  });
+});
+
+describe('settings in Linux-style commands', () => {
+  it('reads sysctl -q/-w, /proc/sys arguments and echo > /proc/sys', () => {
+    expect(sysctlSettings('sysctl -q net.ipv4.tcp_timestamps=0 net.ipv4.tcp_sack=1')).toEqual([
+      ['net.ipv4.tcp_timestamps', '0'],
+      ['net.ipv4.tcp_sack', '1'],
+    ]);
+    expect(
+      sysctlSettings(
+        '../common/set_sysctls.py /proc/sys/net/ipv4/tcp_sack=0 /proc/sys/net/ipv4/tcp_ecn=0',
+      ),
+    ).toEqual([
+      ['net.ipv4.tcp_sack', '0'],
+      ['net.ipv4.tcp_ecn', '0'],
+    ]);
+    expect(sysctlSettings('echo 0 > /proc/sys/net/ipv4/tcp_timestamps')).toEqual([
+      ['net.ipv4.tcp_timestamps', '0'],
+    ]);
+    expect(sysctlSettings('../common/defaults.sh')).toEqual([]);
+  });
+
+  it('a multi-line init command is read setting by setting; timestamps off changes the SYN', () => {
+    const text = [
+      '`../common/defaults.sh',
+      ' sysctl -q net.ipv4.tcp_timestamps=0; echo 0 > /proc/sys/net/ipv4/tcp_sack`',
+      '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3',
+      '+0 fcntl(3, F_SETFL, O_RDWR | O_NONBLOCK) = 0',
+      '+0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)',
+      '+0 > S 0:0(0) win 65535 <mss 1460,nop,wscale 6>',
+    ].join('\n');
+    const r = runScriptText(text);
+    expect(r.outcome).toEqual({ status: 'pass' });
+    expect(r.commands.map((c) => c.handled)).toEqual([
+      'skipped, not run: ../common/defaults.sh',
+      'net.ipv4.tcp_timestamps=0: set {"timestamps":false}',
+      'net.ipv4.tcp_sack=0: set {"sack":false}',
+    ]);
   });
 });
