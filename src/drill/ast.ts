@@ -47,6 +47,11 @@ export interface SyscallEvent {
   errno?: string;
   /** The text in parentheses after the result or errno, kept for messages. */
   note?: string;
+  /**
+   * `0.1...0.3 accept(...)`: a blocking call, started at `time`, that must return at this time
+   * (relative to the start when written `+t`).
+   */
+  returns?: TimeSpec;
 }
 
 /** The TCP part of a packet line. */

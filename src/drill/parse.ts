@@ -250,7 +250,7 @@ interface Token {
   spaced: boolean;
 }
 
-const NUMBER = /0[xX][0-9a-fA-F]+|\d+(?:\.\d+)?/y;
+const NUMBER = /0[xX][0-9a-fA-F]+|\d+(?:\.\d+)?|\.\d+/y;
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
 
 class Lexer {
@@ -372,7 +372,17 @@ function parseEvent(body: string, line: number, continues: () => boolean): Scrip
     return { kind: 'command', line, time: { kind: 'relative', usecs: 0 }, command: first.text };
   }
   const time = parseTime(lx);
+  // `0.1...0.3 accept(...)`: a blocking call that starts at the first time, returns at the second.
+  let returns: TimeSpec | undefined;
+  if (lx.peek().kind === 'ellipsis') {
+    lx.next();
+    const end = timePoint(lx);
+    returns = { kind: end.relative ? 'relative' : 'absolute', usecs: end.usecs };
+  }
   const t = lx.peek();
+  if (returns !== undefined && t.kind !== 'word') {
+    fail('only a system call can have a return time (start...end)');
+  }
   if (t.kind === 'command') {
     lx.next();
     expectEnd(lx, 'after the command');
@@ -385,7 +395,9 @@ function parseEvent(body: string, line: number, continues: () => boolean): Scrip
     if (opensMoreThanItCloses(body) && continues()) {
       fail(`system call '${t.text}' spanning several lines is not supported`, true);
     }
-    return parseSyscall(lx, t.text, line, time);
+    const call = parseSyscall(lx, t.text, line, time);
+    if (returns !== undefined) call.returns = returns;
+    return call;
   }
   return fail(`expected a packet, system call or command after the time, found ${describe(t)}`);
 }

@@ -238,7 +238,7 @@ class Drill {
   private base = 0;
   private readonly sent: Sent[] = [];
   private flow = { localPort: 0, remotePort: REMOTE_PORT };
-  private blocked: { event: SyscallEvent; sock: Socket } | undefined;
+  private blocked: { event: SyscallEvent; sock: Socket; startedAt: number } | undefined;
   /** The line of the event being played, for failures found while time passes. */
   private line = 0;
   private readonly standard: boolean;
@@ -523,12 +523,13 @@ class Drill {
         `${event.name}() while ${this.blocked.event.name}() of line ${this.blocked.event.line} is still blocked`,
       );
     }
+    const startedAt = this.now;
     const result = this.call(event);
     if (result === WOULD_BLOCK) {
-      this.blocked = { event, sock: this.sockOf(event) };
+      this.blocked = { event, sock: this.sockOf(event), startedAt };
       return;
     }
-    this.check(event, result);
+    this.returned(event, result, startedAt);
   }
 
   private retryBlocked(): void {
@@ -537,7 +538,23 @@ class Drill {
     const result = this.call(b.event);
     if (result === WOULD_BLOCK) return;
     this.blocked = undefined;
-    this.check(b.event, result);
+    this.returned(b.event, result, b.startedAt);
+  }
+
+  /** A call's result, and its return time when the script gives one (`start...end`). */
+  private returned(event: SyscallEvent, result: CallResult, startedAt: number): void {
+    this.check(event, result);
+    const r = event.returns;
+    if (r === undefined || r.kind === 'any' || r.kind === 'range') return;
+    const at = r.kind === 'relative' ? startedAt + r.usecs : r.usecs;
+    if (Math.abs(this.now - at) > this.tolerance) {
+      fail(
+        event.line,
+        `${event.name}() returned at ${seconds(this.now)} s, expected at ${seconds(at)} s (±${seconds(this.tolerance)} s)`,
+      );
+    }
+    // Later `+t` count from the return, as after an outbound segment.
+    this.base = this.now;
   }
 
   private sockOf(event: SyscallEvent): Socket {

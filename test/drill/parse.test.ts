@@ -343,6 +343,20 @@ describe('script structure', () => {
   });
 });
 
+describe('packetdrill time forms', () => {
+  it('reads a time without a leading zero (+.1) and a blocking call’s return time', () => {
+    expect(events('+.1 close(3) = 0')[0].time).toStrictEqual({ kind: 'relative', usecs: 100000 });
+    const [call] = events('0.100...0.250 accept(3, ..., ...) = 4');
+    expect(call).toMatchObject({
+      kind: 'syscall',
+      name: 'accept',
+      time: { kind: 'absolute', usecs: 100000 },
+      returns: { kind: 'absolute', usecs: 250000 },
+    });
+    expect(error('0.1...0.2 < S 0:0(0) win 1').message).toMatch(/only a system call/);
+  });
+});
+
 describe('shell commands', () => {
   it('an init command (no time) is a command at the start, as packetdrill runs it first', () => {
     expect(events('`../common/defaults.sh`\n0 close(3) = 0')[0]).toStrictEqual({

@@ -954,3 +954,27 @@ describe('settings in Linux-style commands', () => {
     ]);
   });
 });
+
+describe('blocking calls with a return time (start...end)', () => {
+  const accepting = (time: string) => [
+    ' 0.00 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3',
+    '+0.00 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0',
+    '+0.00 bind(3, ..., ...) = 0',
+    '+0.00 listen(3, 1) = 0',
+    `${time} accept(3, ..., ...) = 4 ${MARK}`,
+    '+0.00 < S 0:0(0) win 32767 <mss 1460,sackOK,eol,eol>',
+    '+0.00 > S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,eol,eol>',
+    '+0.20 < . 1:1(0) ack 1 win 32767',
+  ];
+
+  it('passes when the call returns at the end time', () => {
+    expect(run(accepting('0.000...0.200')).outcome).toEqual({ status: 'pass' });
+  });
+
+  it('fails at the call’s line when it returns at another time', () => {
+    const text = script(accepting('0.000...0.500'));
+    const o = failed(runScriptText(text));
+    expect(o.line).toBe(lineOf(text));
+    expect(o.message).toMatch(/accept\(\) returned at 0\.200 s, expected at 0\.500 s/);
+  });
+});
