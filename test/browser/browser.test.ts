@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { transfer } from './entry.js';
+import { drill, transfer } from './entry.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -54,6 +54,22 @@ describe('the pure layers in a browser', () => {
             }
           ).tcpstateBrowserTest.transfer(7, 100_000),
         );
+        const script = readFileSync(
+          fileURLToPath(new URL('../drill/scripts/time-wait.pkt', import.meta.url)),
+          'utf8',
+        );
+        const drillInBrowser = await page.evaluate(
+          (text) =>
+            (
+              globalThis as unknown as {
+                tcpstateBrowserTest: { drill(text: string): unknown };
+              }
+            ).tcpstateBrowserTest.drill(text),
+          script,
+        );
+        // The packetdrill runner too: the same outcome, transitions and log as in Node.
+        expect(drillInBrowser).toEqual(drill(script));
+        expect(drill(script)).toMatchObject({ outcome: { status: 'pass' } });
         const inNode = transfer(7, 100_000);
         // Deterministic: the browser run is the Node run, byte for byte and state for state.
         expect(inBrowser).toEqual(inNode);

@@ -1,8 +1,10 @@
 /**
  * Runs inside headless Chromium (bundled by esbuild in browser.test.ts): proves the pure layers
- * (state, wire, tcp, stack, link/sim) load and work in a browser, with no Node built-ins — a
- * whole connection over the simulated network with faults, the same code the CLI runs.
+ * (state, wire, tcp, stack, link/sim, drill) load and work in a browser, with no Node built-ins
+ * — a whole connection over the simulated network with faults, and a packetdrill script, the
+ * same code the CLI runs.
  */
+import { runScriptText } from '../../src/drill/run.js';
 import { SimNetwork } from '../../src/link/sim/network.js';
 import { parseState } from '../../src/state/aliases.js';
 import { seqAdd, seqLt } from '../../src/wire/seq.js';
@@ -43,4 +45,10 @@ export function transfer(seed: number, bytes: number): Record<string, unknown> {
     seqWrap: seqLt(0xffff_fff0, seqAdd(0xffff_fff0, 0x20)),
     alias: parseState('fin-wait-1') ?? null,
   };
+}
+
+/** A packetdrill script played by the drill runner: its outcome, state changes and log. */
+export function drill(text: string): Record<string, unknown> {
+  const r = runScriptText(text);
+  return { outcome: r.outcome, transitions: r.transitions, log: r.log, packets: r.packets.length };
 }
