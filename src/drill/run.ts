@@ -238,7 +238,7 @@ class Drill {
   private base = 0;
   private readonly sent: Sent[] = [];
   private flow = { localPort: 0, remotePort: REMOTE_PORT };
-  private blocked: { event: SyscallEvent; sock: Socket; startedAt: number } | undefined;
+  private blocked: { event: SyscallEvent; startedAt: number } | undefined;
   /** The line of the event being played, for failures found while time passes. */
   private line = 0;
   private readonly standard: boolean;
@@ -526,7 +526,7 @@ class Drill {
     const startedAt = this.now;
     const result = this.call(event);
     if (result === WOULD_BLOCK) {
-      this.blocked = { event, sock: this.sockOf(event), startedAt };
+      this.blocked = { event, startedAt };
       return;
     }
     this.returned(event, result, startedAt);
@@ -577,7 +577,7 @@ class Drill {
         case 'bind':
           return this.sockets.bind(this.sockOf(event));
         case 'listen':
-          return this.sockets.listen(now, this.sockOf(event), intArg(event, 1));
+          return this.sockets.listen(this.sockOf(event), intArg(event, 1));
         case 'accept':
           return this.sockets.accept(this.sockOf(event));
         case 'connect':

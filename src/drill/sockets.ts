@@ -112,7 +112,7 @@ export class SocketTable {
     return { value: 0 };
   }
 
-  listen(now: number, sock: Socket, backlog: number): CallResult {
+  listen(sock: Socket, backlog: number): CallResult {
     if (sock.conn !== undefined) return { value: -1, errno: 'EINVAL' };
     if (sock.listener !== undefined) return { value: 0 };
     const port = sock.boundPort ?? this.ports.bind;
@@ -124,7 +124,6 @@ export class SocketTable {
       backlog: Math.max(1, backlog),
       config: this.socketConfig(sock),
     });
-    void now;
     this.onFlow(port, undefined);
     return { value: 0 };
   }
