@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Vitest's summary for people, then the one line CI counts (test/support/count-reporter.ts).
+    reporters: ['default', './test/support/count-reporter.ts'],
   },
 });

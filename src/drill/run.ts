@@ -11,6 +11,7 @@
 
 import { Stack } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
+import type { Cause } from '../state/transitions.js';
 import type { ConnectionInfo } from '../tcp/connection.js';
 import { type ConnectionConfig, DEFAULT_CONFIG } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
@@ -88,7 +89,7 @@ export interface DrillResult {
   /** Every IPv4 packet both ways, with its time in ms, for a pcap file. */
   packets: Array<{ t: number; bytes: Uint8Array }>;
   /** The stack's transitions, for a report that wants the story. */
-  transitions: Array<{ time: number; from: TcpState; to: TcpState; cause: string }>;
+  transitions: Array<{ time: number; from: TcpState; to: TcpState; cause: Cause | undefined }>;
 }
 
 const DEFAULT_DEFINES: ReadonlySet<string> = new Set(['STANDARD']);

@@ -3,9 +3,11 @@
  * descriptors with BSD socket semantics (non-blocking flags, SO_ERROR, accept queues, EOF),
  * answering each call with the return value and errno a kernel would give.
  */
+
 import { closeReason, peerHasClosed } from '../net/close-reason.js';
 import type { Listener, Stack } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
+import type { Cause } from '../state/transitions.js';
 import type { Connection } from '../tcp/connection.js';
 import { type CloseReason, type ConnectionConfig, TcpUsageError } from '../tcp/types.js';
 
@@ -69,12 +71,12 @@ export class SocketTable {
     remote: { address: string; port: number },
     from: TcpState,
     to: TcpState,
-    cause: string,
+    cause: Cause | undefined,
   ): void {
     if (to !== 'CLOSED') return;
     const sock = this.byTuple.get(tupleKey(localPort, remote.address, remote.port));
     if (sock === undefined) return;
-    let reason = closeReason(from, cause);
+    let reason = closeReason(from, cause ?? '');
     // An RST before the handshake completed refuses the connect() (BSD and Linux alike).
     if (reason === 'reset' && (from === 'SYN_SENT' || from === 'SYN_RECV')) reason = 'refused';
     sock.closed = reason;

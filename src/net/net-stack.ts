@@ -9,7 +9,8 @@
 import { EventEmitter } from 'node:events';
 import { isIP as nodeIsIP } from 'node:net';
 import type { Listener, StackEvent } from '../stack/stack.js';
-import type { Endpoint, TransitionEvent } from '../state/states.js';
+import type { TransitionEvent } from '../state/events.js';
+import type { Endpoint } from '../state/states.js';
 import type { Connection } from '../tcp/connection.js';
 import type { StackDriver } from './driver.js';
 import { type ListenOptions, Server, type ServerOptions } from './server.js';

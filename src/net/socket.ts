@@ -10,8 +10,10 @@
  * Beyond `net.Socket`: `tcpState` and a `state` event ({ from, to, cause, time }) on every
  * transition of the connection, including those after `close` (FIN_WAIT2, TIME_WAIT, CLOSED).
  */
+
 import { Duplex } from 'node:stream';
 import type { Endpoint, TcpState } from '../state/states.js';
+import type { Cause } from '../state/transitions.js';
 import type { Connection } from '../tcp/connection.js';
 import type { CloseReason, ConnectionConfig } from '../tcp/types.js';
 import { DEFAULT_CONFIG, TcpUsageError } from '../tcp/types.js';
@@ -32,7 +34,7 @@ export interface SocketHost {
 export interface SocketStateChange {
   from: TcpState;
   to: TcpState;
-  cause: string;
+  cause: Cause | undefined;
   /** Driver clock, milliseconds. */
   time: number;
 }
@@ -254,7 +256,7 @@ export class Socket extends Duplex {
     this.emit('state', change);
     if (isPeerFin(change.from, change.to)) this.peerFin = true;
     if (change.to === 'ESTABLISHED' && this.connecting) this.onConnected();
-    if (change.to === 'CLOSED') this.onClosed(closeReason(change.from, change.cause));
+    if (change.to === 'CLOSED') this.onClosed(closeReason(change.from, change.cause ?? ''));
     else if (this.connecting && change.to !== 'SYN_SENT' && change.to !== 'SYN_RECV') {
       // Simultaneous open can lead past ESTABLISHED within one batch of events.
       if (change.from === 'SYN_SENT' || change.from === 'SYN_RECV') this.onConnected();

@@ -3,7 +3,9 @@
  * `tcpstate sim`, and what every renderer (text, Mermaid, SVG) reads. Times are milliseconds of
  * virtual time since the scenario started. States use the netstat names of state/states.ts.
  */
+
 import type { TcpState } from '../state/states.js';
+import type { Cause } from '../state/transitions.js';
 
 export type Side = 'a' | 'b';
 
@@ -21,7 +23,7 @@ export interface StateEvent {
   from: TcpState;
   to: TcpState;
   /** What caused it, in the engine's words: `rcv FIN`, `close()`, `2MSL timer`, … */
-  cause: string;
+  cause: Cause | undefined;
 }
 
 export interface SegmentEvent {

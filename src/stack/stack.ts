@@ -8,7 +8,8 @@
  * `pollTransmit(now)` and `pollEvent()`, then re-read `pollTimeout()`. Connections tell the stack
  * about user calls through their `onCommand` hook, so only touched connections are visited.
  */
-import type { Endpoint, TcpState, TransitionEvent } from '../state/states.js';
+import type { TransitionEvent } from '../state/events.js';
+import type { Endpoint, TcpState } from '../state/states.js';
 import { Connection } from '../tcp/connection.js';
 import type { Tcb } from '../tcp/tcb.js';
 import {

@@ -64,16 +64,3 @@ export interface FourTuple {
   local: Endpoint;
   remote: Endpoint;
 }
-
-/**
- * One state change, with one shape everywhere (engine, host tracer, simulator).
- * `time` is in milliseconds (virtual time for the engine and simulator, Unix epoch ms for the
- * host). `cause` names what caused it: `rcv SYN,ACK`, `close()`, `2MSL timer`, …
- */
-export interface TransitionEvent {
-  time: number;
-  connection: FourTuple;
-  from: TcpState;
-  to: TcpState;
-  cause: string;
-}

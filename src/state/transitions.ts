@@ -286,7 +286,7 @@ export function transitionsTo(state: TcpState): Transition[] {
 export function findTransition(
   from: TcpState,
   to: TcpState,
-  cause: string,
+  cause: Cause | undefined,
 ): Transition | undefined {
   return TRANSITIONS.find((t) => t.from === from && t.to === to && t.cause === cause);
 }

@@ -43,6 +43,7 @@
  */
 
 import type { TcpState } from '../state/states.js';
+import type { Cause } from '../state/transitions.js';
 import { seqAdd, seqDiff } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/types.js';
 import { TcbInput } from './input.js';
@@ -286,7 +287,7 @@ export class Connection extends TcbInput {
   }
 
   /** Ends TIME_WAIT early (the stack accepted a new SYN for this 4-tuple): TIME_WAIT -> CLOSED. */
-  endTimeWait(now: number, cause: string): void {
+  endTimeWait(now: number, cause: Cause): void {
     if (this.st !== 'TIME_WAIT') {
       throw new TcpUsageError('EINVAL', `endTimeWait(): state is ${this.st}, not TIME_WAIT`);
     }
@@ -392,7 +393,7 @@ export class Connection extends TcbInput {
     };
   }
 
-  private startClose(now: number, cause: string): void {
+  private startClose(now: number, cause: Cause): void {
     switch (this.st) {
       case 'CLOSED':
         throw new TcpUsageError('ECLOSED', `${cause}: the connection is closed`);

@@ -2,6 +2,7 @@
  * Segment arrival (RFC 9293 3.10.7) in the RFC's order of checks: PAWS (RFC 7323 5), sequence
  * number, RST (RFC 5961 3), SYN (RFC 5961 4), ACK (RFC 5961 5, RFC 5681, RFC 6582), text, FIN.
  */
+import type { Cause } from '../state/transitions.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/types.js';
 import { readSackBlocks, readSynOptions, readTimestamp, type Timestamp } from './options.js';
@@ -76,7 +77,7 @@ export abstract class TcbInput extends TcbTimers {
     }
     let seg = inSeg;
     let f = seg.flags;
-    let establishCause = 'rcv ACK';
+    let establishCause: Cause = 'rcv ACK';
     if (this.st === 'SYN_RECV' && f.syn && seg.seq === this.irs) {
       if (!f.ack) {
         // The peer's SYN again: our SYN,ACK was lost; send it again.

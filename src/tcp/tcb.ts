@@ -4,7 +4,9 @@
  * changes, RST and challenge ACK, the receive window). The layers above it: output.ts (segments
  * to send), timers.ts (timer expiry), input.ts (segment arrival), connection.ts (the API).
  */
+
 import type { Endpoint, TcpState } from '../state/states.js';
+import type { Cause } from '../state/transitions.js';
 import { emptyFlags } from '../wire/flags.js';
 import { seqAdd, seqDiff, seqGt, seqMax } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/types.js';
@@ -181,7 +183,7 @@ export abstract class Tcb {
   // Our FIN: queued by shutdown/close; its sequence number once the last byte is queued.
   protected finQueued = false;
   /** The user call that queued the FIN before ESTABLISHED (cause of the later FIN_WAIT1). */
-  protected finCause = 'shutdown()';
+  protected finCause: Cause = 'shutdown()';
   protected finSeq = 0;
   /** The application called close(): it reads no more (an orphan, RFC 9293 3.10.4). */
   protected orphan = false;
@@ -380,7 +382,7 @@ export abstract class Tcb {
     return this.st !== 'CLOSED' && this.st !== 'LISTEN' && this.st !== 'SYN_SENT';
   }
 
-  protected setState(now: number, to: TcpState, cause: string): void {
+  protected setState(now: number, to: TcpState, cause: Cause): void {
     const from = this.st;
     if (from === to) return;
     this.st = to;
@@ -393,7 +395,7 @@ export abstract class Tcb {
     this.finSeq = seqAdd(this.bufSeq, this.sendBuf.length);
   }
 
-  protected enterTimeWait(now: number, cause: string): void {
+  protected enterTimeWait(now: number, cause: Cause): void {
     this.setState(now, 'TIME_WAIT', cause);
     this.clearSendTimers();
     this.finWait2Deadline = undefined;
@@ -402,12 +404,12 @@ export abstract class Tcb {
   }
 
   /** Sends RST <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (as Linux does) and closes. */
-  protected resetAndFinish(now: number, reason: CloseReason, cause: string): void {
+  protected resetAndFinish(now: number, reason: CloseReason, cause: Cause): void {
     this.queueRst(this.sndMax, this.rcvNxt);
     this.finish(now, reason, cause);
   }
 
-  protected finish(now: number, reason: CloseReason, cause: string): void {
+  protected finish(now: number, reason: CloseReason, cause: Cause): void {
     this.setState(now, 'CLOSED', cause);
     this.clearSendTimers();
     this.delAckDeadline = undefined;

@@ -2,7 +2,9 @@
  * The public types of one TCP connection (tcp/connection.ts): its configuration, the events it
  * reports, and the reasons a connection ends. Times are milliseconds on the caller's clock.
  */
+
 import type { TcpState } from '../state/states.js';
+import type { Cause } from '../state/transitions.js';
 
 /** Why a connection ended. */
 export type CloseReason =
@@ -18,7 +20,7 @@ export type CloseReason =
   | 'aborted';
 
 export type ConnectionEvent =
-  | { type: 'state'; time: number; from: TcpState; to: TcpState; cause: string }
+  | { type: 'state'; time: number; from: TcpState; to: TcpState; cause: Cause }
   /** New in-order data can be read with read(). */
   | { type: 'readable' }
   /** The peer's FIN has been received: after the buffered data, read() returns no more. */

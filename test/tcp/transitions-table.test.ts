@@ -4,7 +4,7 @@
  * every row the table marks as reachable in simulation is made by one of these exchanges.
  */
 import { describe, expect, it } from 'vitest';
-import { findTransition, TRANSITIONS } from '../../src/state/transitions.js';
+import { type Cause, findTransition, TRANSITIONS } from '../../src/state/transitions.js';
 import { Connection } from '../../src/tcp/connection.js';
 import type { ConnectionEvent } from '../../src/tcp/types.js';
 import {
@@ -243,7 +243,7 @@ describe('the engine against the state diagram table', () => {
       for (const t of made) {
         seen.add(t);
         const m = /^(\w+)->(\w+) \((.*)\)$/.exec(t) as RegExpExecArray;
-        const row = findTransition(m[1] as never, m[2] as never, m[3] as string);
+        const row = findTransition(m[1] as never, m[2] as never, m[3] as Cause);
         expect(row, `not in src/state/transitions.ts: ${t}`).toBeDefined();
       }
     });

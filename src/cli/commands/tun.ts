@@ -13,7 +13,7 @@ import { serveClose, serveEcho, serveHttp, serveReset } from '../../net/demo-app
 import type { Server } from '../../net/server.js';
 import { isIPv4 } from '../../net/socket.js';
 import type { TunHost } from '../../net/tun-host.js';
-import type { TransitionEvent } from '../../state/states.js';
+import type { TransitionEvent } from '../../state/events.js';
 import { CliError } from '../errors.js';
 
 interface TunCliOptions {

@@ -11,7 +11,7 @@
  */
 
 import { Stack, type StackOptions } from '../../stack/stack.js';
-import type { TransitionEvent } from '../../state/states.js';
+import type { TransitionEvent } from '../../state/events.js';
 import { SeededRng } from '../../util/rng.js';
 import { formatFlags } from '../../wire/flags.js';
 import { parsePacket } from '../../wire/packet.js';

@@ -1,0 +1,31 @@
+/**
+ * Prints one line CI counts after Vitest's own summary:
+ * `tests: N passed, M failed, K skipped`, alone on its line.
+ *
+ * A test file that fails before its tests run (an import error, a throwing hook) and an error
+ * Vitest caught outside any test each count as one failure, so the line never says
+ * "0 failed" while the run failed.
+ */
+import type { Reporter, TestModule } from 'vitest/node';
+
+export default class CountReporter implements Reporter {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const mod of modules) {
+      let failedHere = 0;
+      for (const test of mod.children.allTests()) {
+        const state = test.result().state;
+        if (state === 'passed') passed++;
+        else if (state === 'failed') failedHere++;
+        else skipped++;
+      }
+      // The module itself failed (collection error, failing beforeAll/afterAll) with no failed test to show for it.
+      if (failedHere === 0 && (mod.state() === 'failed' || mod.errors().length > 0)) failedHere = 1;
+      failed += failedHere;
+    }
+    failed += unhandledErrors.length;
+    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+  }
+}
