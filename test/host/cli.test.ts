@@ -6,6 +6,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostError } from '../../src/host/errors.js';
 import { NOT_LINUX_MESSAGE, takeSnapshot } from '../../src/host/snapshot.js';
+import { nobodySkipReason, spawnAsNobody } from '../support/as-nobody.js';
 import { CLI, hasCommand, isLinux, isRoot, runCli } from './helpers/live.js';
 
 const ESC = '\u001b[';
@@ -112,17 +113,14 @@ describe.skipIf(!isLinux || !existsSync(CLI))(`host commands through ${CLI}`, ()
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it.skipIf(!isRoot)(
-    'as an unprivileged user: other users’ sockets are said once, not left blank (needs root to switch user)',
+  it.skipIf(nobodySkipReason !== undefined)(
+    `as an unprivileged user: other users’ sockets are said once, not left blank${nobodySkipReason ? ` (skipped: ${nobodySkipReason})` : ''}`,
     async () => {
       const server = net.createServer();
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const port = String((server.address() as net.AddressInfo).port);
       try {
-        const r = spawnSync(process.execPath, [CLI, 'ls', '--port', port], {
-          encoding: 'utf8',
-          uid: 65534,
-          gid: 65534,
+        const r = spawnAsNobody([process.execPath, CLI, 'ls', '--port', port], {
           env: { ...process.env, NO_COLOR: '1', COLUMNS: '80' },
         });
         expect(r.status).toBe(0);

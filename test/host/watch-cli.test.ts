@@ -1,16 +1,15 @@
 /** `tcpstate watch` user errors and the unprivileged path, through the built CLI. */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { hasCommand, isLinux, isRoot } from './helpers/live.js';
+import { nobodySkipReason, spawnAsNobody } from '../support/as-nobody.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 
 function run(args: string[], asNobody = false) {
   const argv = [process.execPath, CLI, 'watch', ...args];
-  const [command, ...rest] = asNobody
-    ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...argv]
-    : argv;
-  const r = spawnSync(command, rest, { encoding: 'utf8', timeout: 15_000 });
+  const r = asNobody
+    ? spawnAsNobody(argv, { timeout: 15_000 })
+    : spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', timeout: 15_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -32,9 +31,8 @@ describe('watch: bad arguments get one line and exit 2', () => {
   });
 });
 
-const noNobody = !isLinux || !isRoot || !hasCommand('setpriv');
-describe.skipIf(noNobody)(
-  `watch without root ${noNobody ? '(skipped: needs Linux, root to drop privileges, and setpriv)' : ''}`,
+describe.skipIf(nobodySkipReason !== undefined)(
+  `watch without root${nobodySkipReason ? ` (skipped: ${nobodySkipReason})` : ''}`,
   () => {
     it('refuses --source tracefs in one line', () => {
       const r = run(['--source', 'tracefs'], true);

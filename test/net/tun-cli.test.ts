@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTunAddresses } from '../../src/link/tun/kernel-side.js';
+import { nobodySkipReason, spawnAsNobody } from '../support/as-nobody.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -19,10 +20,9 @@ function tcpstate(args: string[], asNobody = false) {
     'tun',
     ...args,
   ];
-  const argv = asNobody
-    ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', ...cmd]
-    : cmd;
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: ROOT, timeout: 30_000 });
+  const r = asNobody
+    ? spawnAsNobody(cmd, { cwd: ROOT, dropCaps: true })
+    : spawnSync(cmd[0] as string, cmd.slice(1), { encoding: 'utf8', cwd: ROOT, timeout: 30_000 });
   return { status: r.status, stderr: r.stderr.replace(/^npm warn.*\n/gm, '') };
 }
 
@@ -123,13 +123,7 @@ describe('tcpstate tun: bad arguments', () => {
   });
 });
 
-const canDropPrivileges =
-  process.getuid?.() === 0 &&
-  existsSync('/dev/net/tun') &&
-  spawnSync('setpriv', ['--version']).status === 0;
-const why = !canDropPrivileges
-  ? 'needs root, setpriv and /dev/net/tun to run a command without them'
-  : undefined;
+const why = nobodySkipReason ?? (existsSync('/dev/net/tun') ? undefined : 'needs /dev/net/tun');
 
 describe.skipIf(why !== undefined)(
   `tcpstate tun without privileges${why ? ` (skipped: ${why})` : ''}`,
