@@ -3,7 +3,7 @@
  * and the host watcher all report state changes in this shape, and every `--json` / `--trace`
  * output writes it with `transitionJson`.
  */
-import type { FourTuple, TcpState } from './states.js';
+import type { Endpoint, FourTuple, TcpState } from './states.js';
 import type { Cause } from './transitions.js';
 
 export interface TransitionEvent {
@@ -24,29 +24,29 @@ export interface TransitionEvent {
   cause?: Cause;
 }
 
-/** The JSON form of a transition, one object per line in `--json` and `--trace` outputs. */
+/**
+ * The JSON form of a transition, one object per line in `--json` and `--trace` outputs. Sources
+ * may add their own fields after these (the host watcher adds pid, process, ms, …); these keep
+ * their names and meaning everywhere.
+ */
 export interface TransitionJson {
   type: 'transition';
+  /** Milliseconds, as in TransitionEvent. */
   time: number;
   side?: string;
-  local: string;
-  remote: string;
+  local: Endpoint;
+  remote: Endpoint;
   from: TcpState;
   to: TcpState;
   cause?: Cause;
-}
-
-/** `address:port`, with IPv6 addresses in brackets (RFC 5952 6). */
-export function endpointText(e: { address: string; port: number }): string {
-  return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
 }
 
 export function transitionJson(e: TransitionEvent): TransitionJson {
   const j: TransitionJson = {
     type: 'transition',
     time: e.time,
-    local: endpointText(e.connection.local),
-    remote: endpointText(e.connection.remote),
+    local: { address: e.connection.local.address, port: e.connection.local.port },
+    remote: { address: e.connection.remote.address, port: e.connection.remote.port },
     from: e.from,
     to: e.to,
   };
