@@ -8,9 +8,8 @@
  * after everything they wrote was handed to TCP, as a blocking write() then close() would.
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { Listener, Stack } from '../stack/stack.js';
+import type { StackConnection as Connection, Listener, Stack } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
-import type { Connection } from '../tcp/connection.js';
 import type { ConnectionConfig } from '../tcp/types.js';
 import { TcpUsageError } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
