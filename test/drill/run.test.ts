@@ -754,6 +754,16 @@ describe('the report', () => {
       expected: '> . 1:1(0) ack 2 win 65535',
     });
     expect(json.scripts[0].transitions).toHaveLength(5);
+    // The one JSON form of a transition (state/events.ts transitionJson).
+    expect(json.scripts[0].transitions[0]).toEqual({
+      type: 'transition',
+      time: 0,
+      local: '192.168.0.1:8080',
+      remote: expect.stringMatching(/^192\.0\.2\.1:\d+$/),
+      from: 'LISTEN',
+      to: 'SYN_RECV',
+      cause: 'rcv SYN',
+    });
   });
 });
 
