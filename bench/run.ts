@@ -9,8 +9,7 @@
  */
 import { once } from 'node:events';
 import { createServer, connect as netConnect } from 'node:net';
-import { Stack } from '../src/stack/stack.js';
-import type { Connection } from '../src/tcp/connection.js';
+import { type StackConnection as Connection, Stack } from '../src/stack/stack.js';
 import type { ConnectionConfig } from '../src/tcp/types.js';
 import { SeededRng } from '../src/util/rng.js';
 

@@ -3,6 +3,7 @@
  * unsupported with the construct), the relaxations used, and the summary
  * `N passed, M failed, K unsupported`; or the same as JSON for machines.
  */
+import { transitionJson } from '../state/events.js';
 import type { DrillResult } from './run.js';
 
 export interface ScriptReport {
@@ -111,7 +112,7 @@ export function renderJson(reports: readonly ScriptReport[]): string {
         commands: result.commands,
         unchecked: result.unchecked,
         log: result.log,
-        transitions: result.transitions,
+        transitions: result.transitions.map(transitionJson),
       })),
     },
     null,

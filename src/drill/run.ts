@@ -10,8 +10,8 @@
  */
 
 import { Stack } from '../stack/stack.js';
+import { type TransitionEvent, transitionText } from '../state/events.js';
 import type { TcpState } from '../state/states.js';
-import type { Cause } from '../state/transitions.js';
 import type { ConnectionInfo } from '../tcp/connection.js';
 import { type ConnectionConfig, DEFAULT_CONFIG } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
@@ -88,8 +88,8 @@ export interface DrillResult {
   log: Array<{ t: number; line: number; text: string }>;
   /** Every IPv4 packet both ways, with its time in ms, for a pcap file. */
   packets: Array<{ t: number; bytes: Uint8Array }>;
-  /** The stack's transitions, for a report that wants the story. */
-  transitions: Array<{ time: number; from: TcpState; to: TcpState; cause: Cause | undefined }>;
+  /** The stack's transitions (times in ms of virtual time), for a report that wants the story. */
+  transitions: TransitionEvent[];
 }
 
 const DEFAULT_DEFINES: ReadonlySet<string> = new Set(['STANDARD']);
@@ -369,11 +369,10 @@ class Drill {
       this.sent.push({ t: this.now, seg: parsed.value.tcp });
     }
     for (let e = this.stack.pollEvent(); e !== undefined; e = this.stack.pollEvent()) {
+      this.sockets.onEvent(e);
       if (e.type !== 'transition') continue;
-      const { connection, from, to, cause } = e.event;
-      this.result.transitions.push({ time: this.now, from, to, cause });
-      this.log(`${from} -> ${to} (${cause})`);
-      this.sockets.onTransition(connection.local.port, connection.remote, from, to, cause);
+      this.result.transitions.push(e.event);
+      this.log(transitionText(e.event));
     }
   }
 

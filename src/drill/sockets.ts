@@ -4,11 +4,13 @@
  * answering each call with the return value and errno a kernel would give.
  */
 
-import { closeReason, peerHasClosed } from '../net/close-reason.js';
-import type { Listener, Stack } from '../stack/stack.js';
-import type { TcpState } from '../state/states.js';
-import type { Cause } from '../state/transitions.js';
-import type { Connection } from '../tcp/connection.js';
+import {
+  type Listener,
+  type Stack,
+  type StackConnection,
+  StackError,
+  type StackEvent,
+} from '../stack/stack.js';
 import { type CloseReason, type ConnectionConfig, TcpUsageError } from '../tcp/types.js';
 
 export interface Socket {
@@ -21,7 +23,7 @@ export interface Socket {
   noDelay: boolean;
   boundPort?: number;
   listener?: Listener;
-  conn?: Connection;
+  conn?: StackConnection;
   /** SO_ERROR: the errno of how the connection ended, until read once. */
   pendingError?: string;
   /** A blocking connect() is waiting for the handshake. */
@@ -48,7 +50,7 @@ const ERRNO_OF: Readonly<Record<CloseReason, string | undefined>> = {
 
 export class SocketTable {
   private readonly sockets = new Map<number, Socket>();
-  private readonly byTuple = new Map<string, Socket>();
+  private readonly byConn = new Map<StackConnection, Socket>();
 
   constructor(
     private readonly stack: Stack,
@@ -65,22 +67,13 @@ export class SocketTable {
     return [...this.sockets.values()];
   }
 
-  /** The stack reported a transition: remember how a socket's connection ended. */
-  onTransition(
-    localPort: number,
-    remote: { address: string; port: number },
-    from: TcpState,
-    to: TcpState,
-    cause: Cause | undefined,
-  ): void {
-    if (to !== 'CLOSED') return;
-    const sock = this.byTuple.get(tupleKey(localPort, remote.address, remote.port));
+  /** An event of the stack: a socket's connection that closed keeps its errno for SO_ERROR. */
+  onEvent(e: StackEvent): void {
+    if (e.type !== 'closed') return;
+    const sock = this.byConn.get(e.conn);
     if (sock === undefined) return;
-    let reason = closeReason(from, cause ?? '');
-    // An RST before the handshake completed refuses the connect() (BSD and Linux alike).
-    if (reason === 'reset' && (from === 'SYN_SENT' || from === 'SYN_RECV')) reason = 'refused';
-    sock.closed = reason;
-    const errno = ERRNO_OF[reason];
+    sock.closed = e.reason;
+    const errno = ERRNO_OF[e.reason];
     if (errno !== undefined) sock.pendingError = errno;
   }
 
@@ -119,13 +112,15 @@ export class SocketTable {
     if (sock.listener !== undefined) return { value: 0 };
     const port = sock.boundPort ?? this.ports.bind;
     sock.boundPort = port;
-    if (this.stack.snapshot(0).some((r) => r.state === 'LISTEN' && r.local.port === port)) {
-      return { value: -1, errno: 'EADDRINUSE' };
+    try {
+      sock.listener = this.stack.listen(port, {
+        backlog: Math.max(1, backlog),
+        config: this.socketConfig(sock),
+      });
+    } catch (e) {
+      if (e instanceof StackError) return { value: -1, errno: e.code };
+      throw e;
     }
-    sock.listener = this.stack.listen(port, {
-      backlog: Math.max(1, backlog),
-      config: this.socketConfig(sock),
-    });
     this.onFlow(port, undefined);
     return { value: 0 };
   }
@@ -141,8 +136,8 @@ export class SocketTable {
     this.sockets.set(fd, child);
     // packetdrill's TCP_INFO follows the accepted socket from here on.
     this.lastUsed = child;
-    this.byTuple.set(tupleKey(conn.local.port, conn.remote.address, conn.remote.port), child);
-    if (conn.state === 'CLOSED') child.closed = 'reset';
+    this.byConn.set(conn, child);
+    child.closed = conn.closeReason;
     return { value: fd };
   }
 
@@ -150,23 +145,17 @@ export class SocketTable {
   connect(now: number, sock: Socket): CallResult | typeof WOULD_BLOCK {
     if (sock.listener !== undefined) return { value: -1, errno: 'EINVAL' };
     if (sock.conn === undefined) {
-      if (
-        this.stack.find(sock.boundPort ?? -1, {
-          address: this.remoteAddress,
-          port: this.ports.connect,
-        })
-      ) {
-        return { value: -1, errno: 'EADDRINUSE' };
+      try {
+        sock.conn = this.stack.connect(
+          now,
+          { address: this.remoteAddress, port: this.ports.connect },
+          { localPort: sock.boundPort, config: this.socketConfig(sock) },
+        );
+      } catch (e) {
+        if (e instanceof StackError) return { value: -1, errno: e.code };
+        throw e;
       }
-      sock.conn = this.stack.connect(
-        now,
-        { address: this.remoteAddress, port: this.ports.connect },
-        { localPort: sock.boundPort, config: this.socketConfig(sock) },
-      );
-      this.byTuple.set(
-        tupleKey(sock.conn.local.port, this.remoteAddress, this.ports.connect),
-        sock,
-      );
+      this.byConn.set(sock.conn, sock);
       this.onFlow(sock.conn.local.port, this.ports.connect);
       if (sock.nonblocking) return { value: -1, errno: 'EINPROGRESS' };
       sock.blockedConnect = true;
@@ -194,7 +183,7 @@ export class SocketTable {
     const err = this.takeError(sock);
     if (err !== undefined) return err;
     // The peer's FIN was received: EOF once the data is drained.
-    if (peerHasClosed(conn.state) || sock.closed !== undefined) return { value: 0 };
+    if (conn.ended || sock.closed !== undefined) return { value: 0 };
     return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
   }
 
@@ -231,7 +220,7 @@ export class SocketTable {
     if (sock.listener !== undefined) sock.listener.close(now);
     const conn = sock.conn;
     if (conn !== undefined) {
-      this.byTuple.delete(tupleKey(conn.local.port, conn.remote.address, conn.remote.port));
+      this.byConn.delete(conn);
       if (conn.state !== 'CLOSED') conn.close(now);
     }
     return { value: 0 };
@@ -300,8 +289,4 @@ export class SocketTable {
     sock.pendingError = undefined;
     return { value: -1, errno };
   }
-}
-
-function tupleKey(localPort: number, address: string, port: number): string {
-  return `${localPort}|${address}|${port}`;
 }

@@ -5,8 +5,9 @@
  * - `schedule()`: a user call changed something (a write, a close): flush once at the end of the
  *   current tick, so many writes in one tick leave as one batch;
  * - one timer, armed for `pollTimeout()`, calls `handleTimeout`.
- * A flush drains `pollTransmit` into one batch for the link, drains `pollEvent` to listeners,
- * lets hooks (the sockets) move data, repeats while they changed anything, then re-arms the timer.
+ * A flush drains `pollTransmit` into one batch for the link and `pollEvent` to listeners (the
+ * NetStack, whose sockets react to their connection's events), again while the listeners' calls
+ * made more of either, then runs hooks, then re-arms the timer.
  */
 import { performance } from 'node:perf_hooks';
 import type { Stack, StackEvent } from '../stack/stack.js';
@@ -97,9 +98,17 @@ export class StackDriver {
         this.again = false;
         const now = this.clock();
         const out: Uint8Array[] = [];
-        for (let p = this.stack.pollTransmit(now); p; p = this.stack.pollTransmit(now)) out.push(p);
-        for (let e = this.stack.pollEvent(); e; e = this.stack.pollEvent()) {
-          for (const listener of this.eventListeners) listener(e, now);
+        // Listeners call the stack (reads, writes, accepts): what that makes joins this batch.
+        for (let quiet = false, n = 0; !quiet && n < MAX_FLUSH_ROUNDS; n++) {
+          quiet = true;
+          for (let p = this.stack.pollTransmit(now); p; p = this.stack.pollTransmit(now)) {
+            out.push(p);
+            quiet = false;
+          }
+          for (let e = this.stack.pollEvent(); e; e = this.stack.pollEvent()) {
+            for (const listener of this.eventListeners) listener(e, now);
+            quiet = false;
+          }
         }
         for (const hook of this.hooks) hook();
         // Hooks may have queued segments (window updates, data): they join this batch.

@@ -4,6 +4,7 @@
  * for `net.Socket` handles ours unchanged.
  */
 import { constants } from 'node:os';
+import type { StackError, StackErrorCode } from '../stack/stack.js';
 import type { CloseReason } from '../tcp/types.js';
 
 export type NetErrorCode =
@@ -39,6 +40,22 @@ export function netError(
     err.port = where.port;
   }
   return err;
+}
+
+/** Node's code for each StackError code (a new stack code must say what Node would raise). */
+const NODE_CODE_OF: Readonly<Record<StackErrorCode, NetErrorCode>> = {
+  EADDRINUSE: 'EADDRINUSE',
+  EADDRNOTAVAIL: 'EADDRNOTAVAIL',
+  EINVAL: 'EINVAL',
+};
+
+/** A stack call's failure (listen, connect) as node:net reports it. */
+export function netErrorFromStack(
+  err: StackError,
+  syscall: string,
+  where?: { address: string; port: number },
+): NetError {
+  return netError(NODE_CODE_OF[err.code], syscall, where);
 }
 
 /** The error a socket is destroyed with when its connection ends for `reason`, if any. */

@@ -4,7 +4,13 @@
  * the in-memory pair below.
  */
 export { type DriverOptions, type PacketSink, StackDriver } from './driver.js';
-export { errorForClose, type NetError, type NetErrorCode, netError } from './errors.js';
+export {
+  errorForClose,
+  type NetError,
+  type NetErrorCode,
+  netError,
+  netErrorFromStack,
+} from './errors.js';
 export { createMemoryPair, type MemoryPairOptions } from './memory-link.js';
 export { NetStack } from './net-stack.js';
 export { type ListenOptions, Server, type ServerOptions } from './server.js';

@@ -4,25 +4,27 @@
  * Code written against `node:net` runs unchanged with `const net = new NetStack(driver)`.
  *
  * Also an EventEmitter of every transition of the stack's connections (`transition`, a
- * TransitionEvent), accepted or not yet, for traces.
+ * TransitionEvent), accepted or not yet, for traces, and of the stack's drops (`drop`, the
+ * stack's typed drop event).
+ *
+ * It reacts to the stack's events only: each connection event goes to the socket of that
+ * connection, `acceptable` to the server of that port. No socket is polled.
  */
 import { EventEmitter } from 'node:events';
 import { isIP as nodeIsIP } from 'node:net';
-import type { Listener, StackEvent } from '../stack/stack.js';
-import type { TransitionEvent } from '../state/events.js';
+import {
+  type Listener,
+  type StackConnection,
+  StackError,
+  type StackEvent,
+} from '../stack/stack.js';
 import type { Endpoint } from '../state/states.js';
-import type { Connection } from '../tcp/connection.js';
 import type { StackDriver } from './driver.js';
 import { type ListenOptions, Server, type ServerOptions } from './server.js';
 import { Socket, type SocketConnectOptions, type SocketOptions } from './socket.js';
 
-function tupleKey(localPort: number, remote: Endpoint): string {
-  return `${localPort}|${remote.address}|${remote.port}`;
-}
-
 export class NetStack extends EventEmitter {
-  private readonly byTuple = new Map<string, Socket>();
-  private readonly socketConn = new Map<Socket, Connection>();
+  private readonly socketOf = new Map<StackConnection, Socket>();
   private readonly servers = new Map<number, Server>();
   private readonly holders = new Set<object>();
   private keepAlive: NodeJS.Timeout | undefined;
@@ -30,8 +32,7 @@ export class NetStack extends EventEmitter {
 
   constructor(readonly driver: StackDriver) {
     super();
-    this.detach.push(driver.onEvent((e, now) => this.onStackEvent(e, now)));
-    this.detach.push(driver.addHook(() => this.pumpAll()));
+    this.detach.push(driver.onEvent((e) => this.onStackEvent(e)));
   }
 
   get address(): string {
@@ -102,21 +103,35 @@ export class NetStack extends EventEmitter {
 
   // ---------------------------------------------------------------------------------------
 
-  private onStackEvent(event: StackEvent, now: number): void {
-    if (event.type === 'transition') {
-      const t: TransitionEvent = event.event;
-      this.emit('transition', t);
-      const socket = this.byTuple.get(tupleKey(t.connection.local.port, t.connection.remote));
-      socket?.onTransition({ from: t.from, to: t.to, cause: t.cause, time: t.time ?? now });
-    } else if (event.type === 'acceptable') {
-      this.servers.get(event.port)?.acceptAll();
-    } else {
-      this.emit('drop', event.reason);
+  private onStackEvent(event: StackEvent): void {
+    switch (event.type) {
+      case 'transition': {
+        const t = event.event;
+        this.emit('transition', t);
+        this.socketOf
+          .get(event.conn)
+          ?.onTransition({ from: t.from, to: t.to, cause: t.cause, time: t.time });
+        return;
+      }
+      case 'readable':
+        this.socketOf.get(event.conn)?.onReadable();
+        return;
+      case 'end':
+        this.socketOf.get(event.conn)?.onEnd();
+        return;
+      case 'writable':
+        this.socketOf.get(event.conn)?.onWritable();
+        return;
+      case 'closed':
+        this.socketOf.get(event.conn)?.onClosed(event.reason);
+        return;
+      case 'acceptable':
+        this.servers.get(event.port)?.acceptAll();
+        return;
+      case 'drop':
+        this.emit('drop', event);
+        return;
     }
-  }
-
-  private pumpAll(): void {
-    for (const socket of this.socketConn.keys()) socket.pump();
   }
 
   private holdOpen(holder: object, on: boolean): void {
@@ -151,16 +166,11 @@ export class NetStack extends EventEmitter {
         socket.attach(conn);
         return conn;
       },
-      register: (socket: Socket, conn: Connection) => {
-        this.byTuple.set(tupleKey(conn.local.port, conn.remote), socket);
-        this.socketConn.set(socket, conn);
+      register: (socket: Socket, conn: StackConnection) => {
+        this.socketOf.set(conn, socket);
       },
-      unregister: (socket: Socket) => {
-        const conn = this.socketConn.get(socket);
-        if (!conn) return;
-        this.socketConn.delete(socket);
-        const key = tupleKey(conn.local.port, conn.remote);
-        if (this.byTuple.get(key) === socket) this.byTuple.delete(key);
+      unregister: (socket: Socket, conn: StackConnection) => {
+        if (this.socketOf.get(conn) === socket) this.socketOf.delete(conn);
       },
       ref: (socket: Socket) => this.holdOpen(socket, true),
       unref: (socket: Socket) => this.holdOpen(socket, false),
@@ -172,7 +182,6 @@ export class NetStack extends EventEmitter {
       address: this.driver.stack.address,
       listen: (server: Server, port: number, backlog: number): Listener => {
         const chosen = port === 0 ? this.freePort() : port;
-        if (this.servers.has(chosen)) throw new Error(`port ${chosen} in use`);
         const listener = this.driver.stack.listen(chosen, { backlog });
         this.servers.set(listener.port, server);
         return listener;
@@ -190,7 +199,7 @@ export class NetStack extends EventEmitter {
   /** listen(0): a free port from the dynamic range (RFC 6335 8.1.2). */
   private freePort(): number {
     for (let port = 49152; port <= 65535; port++) if (!this.servers.has(port)) return port;
-    throw new Error('no free port');
+    throw new StackError('EADDRINUSE', 'listen(0): no free port in 49152-65535');
   }
 }
 

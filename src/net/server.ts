@@ -3,8 +3,8 @@
  * `getConnections`, and events `listening`, `connection`, `close`, `error`.
  */
 import { EventEmitter } from 'node:events';
-import type { Listener } from '../stack/stack.js';
-import { netError } from './errors.js';
+import { type Listener, StackError } from '../stack/stack.js';
+import { netError, netErrorFromStack } from './errors.js';
 import type { Socket } from './socket.js';
 
 export interface ServerOptions {
@@ -82,10 +82,10 @@ export class Server extends EventEmitter {
     }
     try {
       this.listener = this.host.listen(this, port, opts.backlog ?? DEFAULT_BACKLOG);
-    } catch {
-      process.nextTick(() =>
-        this.emit('error', netError('EADDRINUSE', 'listen', { address: this.host.address, port })),
-      );
+    } catch (e) {
+      if (!(e instanceof StackError)) throw e;
+      const err = netErrorFromStack(e, 'listen', { address: this.host.address, port });
+      process.nextTick(() => this.emit('error', err));
       return this;
     }
     this.closing = false;

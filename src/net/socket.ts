@@ -9,24 +9,27 @@
  *
  * Beyond `net.Socket`: `tcpState` and a `state` event ({ from, to, cause, time }) on every
  * transition of the connection, including those after `close` (FIN_WAIT2, TIME_WAIT, CLOSED).
+ *
+ * The NetStack hands it the stack's events for its connection (transition, readable, end,
+ * writable, closed with its CloseReason); the socket moves data when one arrives, or when the
+ * stream asks (`_read`, `_write`), and never polls.
  */
 
 import { Duplex } from 'node:stream';
+import { type StackConnection, StackError } from '../stack/stack.js';
 import type { Endpoint, TcpState } from '../state/states.js';
 import type { Cause } from '../state/transitions.js';
-import type { Connection } from '../tcp/connection.js';
 import type { CloseReason, ConnectionConfig } from '../tcp/types.js';
 import { DEFAULT_CONFIG, TcpUsageError } from '../tcp/types.js';
-import { closeReason, isPeerFin, peerHasClosed } from './close-reason.js';
-import { errorForClose, netError } from './errors.js';
+import { errorForClose, netError, netErrorFromStack } from './errors.js';
 
 /** What a socket needs from the NetStack that owns it. */
 export interface SocketHost {
   now(): number;
   schedule(): void;
-  connect(socket: Socket, remote: Endpoint, localPort: number | undefined): Connection;
-  register(socket: Socket, conn: Connection): void;
-  unregister(socket: Socket): void;
+  connect(socket: Socket, remote: Endpoint, localPort: number | undefined): StackConnection;
+  register(socket: Socket, conn: StackConnection): void;
+  unregister(socket: Socket, conn: StackConnection): void;
   ref(socket: Socket): void;
   unref(socket: Socket): void;
 }
@@ -69,7 +72,7 @@ export class Socket extends Duplex {
   connecting = false;
   bytesRead = 0;
   private written = 0;
-  private conn: Connection | undefined;
+  private conn: StackConnection | undefined;
   private state: TcpState = 'CLOSED';
   private pendingWrite: PendingWrite | undefined;
   private finalCallback: ((err?: Error | null) => void) | undefined;
@@ -144,7 +147,7 @@ export class Socket extends Duplex {
   }
 
   /** The underlying connection (for tcp_info-like `info()`), once there is one. */
-  get connection(): Connection | undefined {
+  get connection(): StackConnection | undefined {
     return this.conn;
   }
 
@@ -176,7 +179,17 @@ export class Socket extends Duplex {
     }
     if (opts.timeout) this.setTimeout(opts.timeout);
     this.connecting = true;
-    const conn = this.host.connect(this, { address: host, port: opts.port }, opts.localPort);
+    const remote = { address: host, port: opts.port };
+    let conn: StackConnection;
+    try {
+      conn = this.host.connect(this, remote, opts.localPort);
+    } catch (e) {
+      if (!(e instanceof StackError)) throw e;
+      // As node:net: a failed connect is an 'error' on the next tick, not a throw.
+      const err = netErrorFromStack(e, 'connect', remote);
+      process.nextTick(() => this.destroy(err));
+      return this;
+    }
     if (Object.keys(this.configPatch).length > 0) conn.configure(this.configPatch);
     this.host.schedule();
     return this;
@@ -242,10 +255,11 @@ export class Socket extends Duplex {
   // --- called by the NetStack ------------------------------------------------------------
 
   /** Binds this socket to a connection (an accepted one, or one it is opening). */
-  attach(conn: Connection): void {
+  attach(conn: StackConnection): void {
     this.conn = conn;
     this.state = conn.state;
-    if (peerHasClosed(this.state)) this.peerFin = true;
+    // An accepted connection may have had the peer's FIN before accept().
+    this.peerFin = conn.ended;
     this.host.register(this, conn);
     if (this.refed) this.host.ref(this);
   }
@@ -254,22 +268,62 @@ export class Socket extends Duplex {
   onTransition(change: SocketStateChange): void {
     this.state = change.to;
     this.emit('state', change);
-    if (isPeerFin(change.from, change.to)) this.peerFin = true;
+    // CLOSED is the `closed` event's business (it follows, with the reason).
+    if (change.to === 'CLOSED') return;
     if (change.to === 'ESTABLISHED' && this.connecting) this.onConnected();
-    if (change.to === 'CLOSED') this.onClosed(closeReason(change.from, change.cause ?? ''));
     else if (this.connecting && change.to !== 'SYN_SENT' && change.to !== 'SYN_RECV') {
       // Simultaneous open can lead past ESTABLISHED within one batch of events.
       if (change.from === 'SYN_SENT' || change.from === 'SYN_RECV') this.onConnected();
     }
   }
 
-  /** Moves data between the stream and the connection; called after every flush of events. */
-  pump(): void {
+  /** The stack's `readable`: data to hand to the stream, if it wants some. */
+  onReadable(): void {
+    this.pushReceived();
+  }
+
+  /** The stack's `end`: the peer's FIN; the stream ends once the data before it is read. */
+  onEnd(): void {
+    this.peerFin = true;
+    this.pushReceived();
+  }
+
+  /** The stack's `writable`: the send buffer has room for what is waiting. */
+  onWritable(): void {
+    if (this.pendingWrite && !this.destroyed && !this.connecting) {
+      this.writeSome(this.pendingWrite);
+    }
+  }
+
+  /** The stack's `closed`, with the engine's reason. */
+  onClosed(reason: CloseReason): void {
+    const wasConnecting = this.connecting;
+    this.closedReason = reason;
+    if (this.conn) this.host.unregister(this, this.conn);
+    if (this.destroyed) return;
+    const remote = this.conn?.remote ?? { address: '0.0.0.0', port: 0 };
+    const err = errorForClose(reason, wasConnecting, remote);
+    if (err) {
+      this.destroy(err);
+      return;
+    }
+    // A normal end reaches CLOSED only after both FINs: hand over what is left, then end.
+    this.connecting = false;
+    this.pushReceived();
+    if (!this.endPushed) {
+      this.endPushed = true;
+      this.push(null);
+    }
+  }
+
+  /** Moves received data into the stream while it wants more, then the end after the FIN. */
+  private pushReceived(): void {
     const conn = this.conn;
     if (!conn || this.connecting) return;
-    if (this.pendingWrite && !this.destroyed) this.writeSome(this.pendingWrite);
     if (this.wantRead && !this.endPushed && !this.destroyed) {
       let chunk = conn.read();
+      // Reading may open the window: the stack sends the update at the next flush.
+      if (chunk.byteLength > 0) this.host.schedule();
       while (chunk.byteLength > 0) {
         this.bytesRead += chunk.byteLength;
         this.touch();
@@ -292,7 +346,7 @@ export class Socket extends Duplex {
 
   override _read(): void {
     this.wantRead = true;
-    this.host.schedule();
+    this.pushReceived();
   }
 
   override _write(
@@ -365,26 +419,6 @@ export class Socket extends Duplex {
       this.shutdownNow(cb);
     }
     this.host.schedule();
-  }
-
-  private onClosed(reason: CloseReason): void {
-    const wasConnecting = this.connecting;
-    this.closedReason = reason;
-    this.host.unregister(this);
-    if (this.destroyed) return;
-    const remote = this.conn?.remote ?? { address: '0.0.0.0', port: 0 };
-    const err = errorForClose(reason, wasConnecting, remote);
-    if (err) {
-      this.destroy(err);
-      return;
-    }
-    // A normal end reaches CLOSED only after both FINs: hand over what is left, then end.
-    this.connecting = false;
-    this.pump();
-    if (!this.endPushed) {
-      this.endPushed = true;
-      this.push(null);
-    }
   }
 
   private writeSome(pending: PendingWrite): void {

@@ -8,9 +8,8 @@
  * after everything they wrote was handed to TCP, as a blocking write() then close() would.
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { Listener, Stack } from '../stack/stack.js';
+import type { StackConnection as Connection, Listener, Stack } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
-import type { Connection } from '../tcp/connection.js';
 import type { ConnectionConfig } from '../tcp/types.js';
 import { TcpUsageError } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
@@ -204,13 +203,11 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
           } else if (e.type === 'acceptable') {
             const listener = app.listeners.get(e.port);
             for (let c = listener?.accept(); c; c = listener?.accept()) app.conns.push(c);
-          }
-        }
-        for (const conn of app.conns) {
-          for (let data = conn.read(); data.length > 0; data = conn.read()) {
-            app.receivedHash.update(data);
-            app.received += data.length;
-            busy = true;
+          } else if (e.type === 'readable') {
+            for (let data = e.conn.read(); data.length > 0; data = e.conn.read()) {
+              app.receivedHash.update(data);
+              app.received += data.length;
+            }
           }
         }
         if (app.pending > 0 || app.after) {

@@ -4,14 +4,20 @@
  * echo, netstat-style counters and snapshots.
  *
  * The stack takes and gives whole IPv4 packets. Call order, as for a Connection: after any
- * input (`handlePacket`, `handleTimeout`, a user call on a Connection or Listener), drain
- * `pollTransmit(now)` and `pollEvent()`, then re-read `pollTimeout()`. Connections tell the stack
- * about user calls through their `onCommand` hook, so only touched connections are visited.
+ * input (`handlePacket`, `handleTimeout`, a user call on a StackConnection or Listener), drain
+ * `pollTransmit(now)` and `pollEvent()`, then re-read `pollTimeout()`.
+ *
+ * Connections are handed out as StackConnection handles (`connect()`, `Listener.accept()`),
+ * never as bare Connections: the handle's user commands call the Connection and put it on the
+ * stack's service list, which the next `pollTransmit`/`pollEvent` drains. The engine never
+ * calls up, and no poll scans all connections: packets, timers and handles say which to visit.
+ *
+ * `pollEvent()` reports everything the engine and the stack know (events.ts): every connection
+ * event (transition, readable, end, writable, closed with its CloseReason) with its handle,
+ * listener events, and drops with a typed reason. Calls that fail throw StackError (a `code`).
  */
-import type { TransitionEvent } from '../state/events.js';
 import type { Endpoint, TcpState } from '../state/states.js';
 import { Connection } from '../tcp/connection.js';
-import type { Tcb } from '../tcp/tcb.js';
 import {
   type ConnectionConfig,
   type ConnectionStats,
@@ -26,8 +32,22 @@ import { emitPacket, parsePacket } from '../wire/packet.js';
 import { seqAdd, seqGt } from '../wire/seq.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, type TcpSegment } from '../wire/types.js';
 import { DeadlineHeap } from './deadlines.js';
+import { StackError } from './errors.js';
+import type { ListenerDropReason, PacketDropReason, StackEvent } from './events.js';
 import { echoReply } from './icmp.js';
 import { IsnGenerator } from './isn.js';
+import { type Listener, ListenerImpl } from './listener.js';
+import { StackConnection } from './stack-connection.js';
+
+export { StackError, type StackErrorCode } from './errors.js';
+export type {
+  DropReason,
+  ListenerDropReason,
+  PacketDropReason,
+  StackEvent,
+} from './events.js';
+export type { Listener } from './listener.js';
+export { StackConnection } from './stack-connection.js';
 
 export interface StackOptions {
   /** This host's IPv4 address (dotted quad). */
@@ -47,14 +67,6 @@ export interface StackOptions {
    */
   timeWaitReuse?: boolean;
 }
-
-export type StackEvent =
-  /** A connection of this stack changed state. */
-  | { type: 'transition'; event: TransitionEvent }
-  /** A listener has a connection ready for accept(). */
-  | { type: 'acceptable'; port: number }
-  /** A packet was dropped (bad checksum, not for us, queue full, …). */
-  | { type: 'drop'; reason: string };
 
 /** Counters like `netstat -s`. */
 export interface StackCounters {
@@ -90,69 +102,11 @@ export interface SocketSnapshot {
   timer: { kind: TimerKind; remaining: number } | undefined;
 }
 
-export interface Listener {
-  readonly port: number;
-  readonly backlog: number;
-  /** Takes the next established connection from the accept queue. */
-  accept(): Connection | undefined;
-  /** Connections waiting in the accept queue. */
-  readonly acceptQueueLength: number;
-  /** Handshakes in progress (SYN_RECV children). */
-  readonly synQueueLength?: number;
-  /** Stops listening; queued connections not yet accepted are reset. */
-  close(now: number): void;
-}
-
 /** Linux's default backlog cap (net.core.somaxconn since 5.4). */
 const DEFAULT_BACKLOG = 4096;
 const DEFAULT_EPHEMERAL: [number, number] = [32768, 60999];
 /** Linux starts a reused TIME_WAIT 4-tuple's ISN this far past the old SND.NXT (tcp_timewait_state_process). */
 const TIME_WAIT_ISN_GAP = 65535 + 2;
-
-/** Per-connection bookkeeping in the demux table. */
-interface Entry {
-  conn: Connection;
-  key: string;
-  deadline: number | undefined;
-  /** The listener that created it, until it is accepted or dies. */
-  listener: ListenerImpl | undefined;
-  queued: boolean;
-}
-
-class ListenerImpl implements Listener {
-  readonly acceptQueue: Entry[] = [];
-  readonly synQueue = new Set<Entry>();
-  open = true;
-
-  constructor(
-    private readonly stack: Stack,
-    readonly port: number,
-    readonly backlog: number,
-    readonly config: Partial<ConnectionConfig> | undefined,
-  ) {}
-
-  get acceptQueueLength(): number {
-    return this.acceptQueue.length;
-  }
-
-  get synQueueLength(): number {
-    return this.synQueue.size;
-  }
-
-  accept(): Connection | undefined {
-    const entry = this.acceptQueue.shift();
-    if (entry === undefined) return undefined;
-    entry.listener = undefined;
-    entry.queued = false;
-    return entry.conn;
-  }
-
-  close(now: number): void {
-    if (!this.open) return;
-    this.open = false;
-    this.stack.closeListener(now, this);
-  }
-}
 
 export class Stack {
   readonly address: string;
@@ -164,19 +118,15 @@ export class Stack {
   private nextEphemeral: number;
   private readonly isns: IsnGenerator;
 
-  private readonly conns = new Map<string, Entry>();
-  private readonly byConn = new WeakMap<Tcb, Entry>();
+  private readonly conns = new Map<string, StackConnection>();
   private readonly listeners = new Map<number, ListenerImpl>();
-  private readonly timers = new DeadlineHeap<Entry>();
-  private readonly dirty = new Set<Entry>();
+  private readonly timers = new DeadlineHeap<StackConnection>();
+  /** Connections a user call went through since they were last serviced. */
+  private readonly dirty = new Set<StackConnection>();
   private readonly out: Uint8Array[] = [];
   private outHead = 0;
   private readonly events: StackEvent[] = [];
   private eventHead = 0;
-  private readonly onCommand = (conn: Tcb): void => {
-    const entry = this.byConn.get(conn);
-    if (entry !== undefined) this.dirty.add(entry);
-  };
 
   private readonly base: StackCounters = {
     packetsIn: 0,
@@ -203,7 +153,7 @@ export class Stack {
 
   constructor(opts: StackOptions) {
     if (parseIpv4Address(opts.address) === undefined) {
-      throw new RangeError(`Stack: not an IPv4 address: ${opts.address}`);
+      throw new StackError('EINVAL', `Stack: not an IPv4 address: ${opts.address}`);
     }
     this.address = opts.address;
     this.rng = opts.rng;
@@ -213,7 +163,7 @@ export class Stack {
     this.ephemeral = opts.ephemeralPorts ?? DEFAULT_EPHEMERAL;
     const [lo, hi] = this.ephemeral;
     if (!(lo >= 1 && hi <= 65535 && lo <= hi)) {
-      throw new RangeError(`Stack: bad ephemeral port range ${lo}-${hi}`);
+      throw new StackError('EINVAL', `Stack: bad ephemeral port range ${lo}-${hi}`);
     }
     this.isns = new IsnGenerator(this.rng);
     // RFC 6056 (3.3.1): start the search at a random point of the range.
@@ -232,13 +182,14 @@ export class Stack {
     opts: { backlog?: number; config?: Partial<ConnectionConfig> } = {},
   ): Listener {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new RangeError(`listen(): bad port ${port}`);
+      throw new StackError('EINVAL', `listen(): bad port ${port}`);
     }
-    if (this.listeners.has(port))
-      throw new RangeError(`listen(): port ${port} is in use (EADDRINUSE)`);
+    if (this.listeners.has(port)) {
+      throw new StackError('EADDRINUSE', `listen(): port ${port} is in use`);
+    }
     const backlog = Math.max(0, Math.min(opts.backlog ?? DEFAULT_BACKLOG, DEFAULT_BACKLOG));
     const config = opts.config === undefined ? this.config : { ...this.config, ...opts.config };
-    const listener = new ListenerImpl(this, port, backlog, config);
+    const listener = new ListenerImpl((at, l) => this.closeListener(at, l), port, backlog, config);
     this.listeners.set(port, listener);
     return listener;
   }
@@ -248,18 +199,19 @@ export class Stack {
     now: number,
     remote: Endpoint,
     opts: { localPort?: number; config?: Partial<ConnectionConfig> } = {},
-  ): Connection {
+  ): StackConnection {
     if (parseIpv4Address(remote.address) === undefined) {
-      throw new RangeError(`connect(): not an IPv4 address: ${remote.address}`);
+      throw new StackError('EINVAL', `connect(): not an IPv4 address: ${remote.address}`);
     }
     if (!Number.isInteger(remote.port) || remote.port < 1 || remote.port > 65535) {
-      throw new RangeError(`connect(): bad port ${remote.port}`);
+      throw new StackError('EINVAL', `connect(): bad port ${remote.port}`);
     }
     const localPort = opts.localPort ?? this.pickEphemeral(remote);
     const key = tupleKey(localPort, remote.address, remote.port);
     if (this.conns.has(key)) {
-      throw new RangeError(
-        `connect(): ${this.address}:${localPort} -> ${remote.address}:${remote.port} is in use (EADDRINUSE)`,
+      throw new StackError(
+        'EADDRINUSE',
+        `connect(): ${this.address}:${localPort} -> ${remote.address}:${remote.port} is in use`,
       );
     }
     const local = { address: this.address, port: localPort };
@@ -269,11 +221,11 @@ export class Stack {
       iss: this.isns.isn(now, this.address, localPort, remote.address, remote.port),
       // the same object for every connection without overrides: they then share one merged config
       config: opts.config === undefined ? this.config : { ...this.config, ...opts.config },
-      onCommand: this.onCommand,
     });
     this.base.activeOpens++;
-    this.service(now, this.add(key, conn, undefined));
-    return conn;
+    const entry = this.add(key, conn, undefined);
+    this.service(now, entry);
+    return entry;
   }
 
   handlePacket(now: number, packet: Uint8Array): void {
@@ -284,15 +236,20 @@ export class Stack {
         this.handleOther(packet);
         return;
       }
-      if (parsed.reason === 'bad-checksum') this.base.checksumErrors++;
-      else this.base.malformed++;
-      this.drop(`${parsed.reason}${parsed.detail ? `: ${parsed.detail}` : ''}`);
+      const detail = `${parsed.reason}${parsed.detail ? `: ${parsed.detail}` : ''}`;
+      if (parsed.reason === 'bad-checksum') {
+        this.base.checksumErrors++;
+        this.drop('bad-checksum', detail);
+      } else {
+        this.base.malformed++;
+        this.drop('malformed', detail);
+      }
       return;
     }
     const { ip, tcp } = parsed.value;
     if (ip.dst !== this.address) {
       this.base.notForUs++;
-      this.drop(`not for us (${ip.dst})`);
+      this.drop('not-for-us', `not for us (${ip.dst})`);
       return;
     }
     const key = tupleKey(tcp.dstPort, ip.src, tcp.srcPort);
@@ -313,7 +270,7 @@ export class Stack {
         // the SYN,ACK retransmission gives the client another chance later.
         this.base.listenOverflows++;
         this.base.listenDrops++;
-        this.drop(`accept queue of port ${listener.port} full`);
+        this.listenerDrop(listener, 'accept-queue-full', 'handshake ACK dropped');
         return;
       }
       entry.conn.handleSegment(now, tcp);
@@ -326,7 +283,8 @@ export class Stack {
       return;
     }
     this.base.segmentsIn++;
-    this.resetStray(ip.src, tcp, 'no connection or listener');
+    this.drop('no-listener', 'no connection or listener');
+    this.resetStray(ip.src, tcp);
   }
 
   pollTransmit(now: number): Uint8Array | undefined {
@@ -360,6 +318,8 @@ export class Stack {
       this.events.length = 0;
       this.eventHead = 0;
     }
+    if (e.type === 'readable') e.conn.readableQueued = false;
+    else if (e.type === 'writable') e.conn.writableQueued = false;
     return e;
   }
 
@@ -398,12 +358,12 @@ export class Stack {
   }
 
   /** The connection for a 4-tuple, if any (local address is this stack's). */
-  find(localPort: number, remote: Endpoint): Connection | undefined {
-    return this.conns.get(tupleKey(localPort, remote.address, remote.port))?.conn;
+  find(localPort: number, remote: Endpoint): StackConnection | undefined {
+    return this.conns.get(tupleKey(localPort, remote.address, remote.port));
   }
 
-  /** @internal Called by Listener.close(). */
-  closeListener(now: number, listener: ListenerImpl): void {
+  /** Listener.close(): queued connections not yet accepted are reset. */
+  private closeListener(now: number, listener: ListenerImpl): void {
     this.listeners.delete(listener.port);
     for (const entry of [...listener.acceptQueue, ...listener.synQueue]) {
       entry.listener = undefined;
@@ -419,10 +379,9 @@ export class Stack {
 
   private lastNow = 0;
 
-  private add(key: string, conn: Connection, listener: ListenerImpl | undefined): Entry {
-    const entry: Entry = { conn, key, deadline: undefined, listener, queued: false };
+  private add(key: string, conn: Connection, listener: ListenerImpl | undefined): StackConnection {
+    const entry = new StackConnection(conn, key, listener, this.dirty);
     this.conns.set(key, entry);
-    this.byConn.set(conn, entry);
     return entry;
   }
 
@@ -433,7 +392,7 @@ export class Stack {
   }
 
   /** Drains one connection's output and events, and files its next deadline. */
-  private service(now: number, entry: Entry): void {
+  private service(now: number, entry: StackConnection): void {
     this.lastNow = now;
     this.dirty.delete(entry);
     const conn = entry.conn;
@@ -442,20 +401,43 @@ export class Stack {
     }
     let closed = false;
     for (let ev = conn.pollEvent(); ev !== undefined; ev = conn.pollEvent()) {
-      if (ev.type === 'state') {
-        this.events.push({
-          type: 'transition',
-          event: {
-            time: ev.time,
-            connection: { local: { ...conn.local }, remote: { ...conn.remote } },
-            from: ev.from,
-            to: ev.to,
-            cause: ev.cause,
-          },
-        });
-        this.onTransition(entry, ev.from, ev.to);
-      } else if (ev.type === 'closed') {
-        closed = true;
+      switch (ev.type) {
+        case 'state':
+          this.events.push({
+            type: 'transition',
+            conn: entry,
+            event: {
+              time: ev.time,
+              connection: { local: { ...conn.local }, remote: { ...conn.remote } },
+              from: ev.from,
+              to: ev.to,
+              cause: ev.cause,
+            },
+          });
+          this.onTransition(entry, ev.from, ev.to);
+          break;
+        case 'readable':
+          // One queued `readable` per connection until it is polled: bulk data is one event.
+          if (!entry.readableQueued) {
+            entry.readableQueued = true;
+            this.events.push({ type: 'readable', conn: entry });
+          }
+          break;
+        case 'writable':
+          if (!entry.writableQueued) {
+            entry.writableQueued = true;
+            this.events.push({ type: 'writable', conn: entry });
+          }
+          break;
+        case 'end':
+          entry.markEnded();
+          this.events.push({ type: 'end', conn: entry });
+          break;
+        case 'closed':
+          closed = true;
+          entry.markClosed(ev.reason);
+          this.events.push({ type: 'closed', conn: entry, reason: ev.reason });
+          break;
       }
     }
     if (closed) {
@@ -465,7 +447,7 @@ export class Stack {
     this.timers.set(entry, conn.pollTimeout());
   }
 
-  private onTransition(entry: Entry, from: TcpState, to: TcpState): void {
+  private onTransition(entry: StackConnection, from: TcpState, to: TcpState): void {
     if (from === 'SYN_SENT' && to === 'CLOSED') this.base.attemptFails++;
     if (from === 'SYN_RECV' && to === 'CLOSED') this.base.attemptFails++;
     if ((from === 'ESTABLISHED' || from === 'CLOSE_WAIT') && to === 'CLOSED')
@@ -479,7 +461,7 @@ export class Stack {
     }
   }
 
-  private remove(entry: Entry): void {
+  private remove(entry: StackConnection): void {
     addStats(this.base, entry.conn.stats);
     this.conns.delete(entry.key);
     this.timers.set(entry, undefined);
@@ -503,15 +485,16 @@ export class Stack {
     const f = seg.flags;
     if (f.rst) return; // "An incoming RST segment could not be valid ... ignored."
     if (f.syn && f.fin && (listener.config?.dropSynFin ?? DEFAULT_CONFIG.dropSynFin)) {
-      this.drop(`SYN,FIN to listener ${listener.port} (dropSynFin)`);
+      this.listenerDrop(listener, 'syn-fin', 'SYN,FIN dropped (dropSynFin)');
       return;
     }
     if (f.ack) {
-      this.resetStray(src, seg, `ACK to listener ${listener.port}`);
+      this.listenerDrop(listener, 'ack-to-listener', 'ACK answered with RST');
+      this.resetStray(src, seg);
       return;
     }
     if (!f.syn) {
-      this.drop(`segment without SYN to listener ${listener.port}`);
+      this.listenerDrop(listener, 'not-syn', 'segment without SYN dropped');
       return;
     }
     this.acceptSyn(now, listener, src, seg, undefined);
@@ -529,12 +512,12 @@ export class Stack {
     if (listener.acceptQueue.length >= listener.backlog) {
       this.base.listenOverflows++;
       this.base.listenDrops++;
-      this.drop(`accept queue of port ${listener.port} full: SYN dropped`);
+      this.listenerDrop(listener, 'accept-queue-full', 'SYN dropped');
       return;
     }
     if (listener.synQueue.size >= Math.max(listener.backlog, 1)) {
       this.base.listenDrops++;
-      this.drop(`SYN queue of port ${listener.port} full: SYN dropped`);
+      this.listenerDrop(listener, 'syn-queue-full', 'SYN dropped');
       return;
     }
     const remote = { address: src, port: seg.srcPort };
@@ -543,7 +526,6 @@ export class Stack {
       remote,
       iss: iss ?? this.isns.isn(now, this.address, listener.port, src, seg.srcPort),
       config: listener.config,
-      onCommand: this.onCommand,
     });
     // The connection counted the SYN itself.
     this.base.segmentsIn--;
@@ -559,7 +541,12 @@ export class Stack {
    * RFC 6191 and Linux accept it when its sequence number is above the old RCV.NXT or its
    * timestamp is newer). Returns true when the SYN started a new connection.
    */
-  private reuseTimeWait(now: number, entry: Entry, src: string, seg: TcpSegment): boolean {
+  private reuseTimeWait(
+    now: number,
+    entry: StackConnection,
+    src: string,
+    seg: TcpSegment,
+  ): boolean {
     const f = seg.flags;
     if (!this.timeWaitReuse) return false;
     if (entry.conn.state !== 'TIME_WAIT' || !f.syn || f.ack || f.rst) return false;
@@ -579,8 +566,7 @@ export class Stack {
   }
 
   /** RFC 9293 3.10.7.1: answer a segment that matches no connection with RST (never an RST). */
-  private resetStray(src: string, seg: TcpSegment, why: string): void {
-    this.drop(why);
+  private resetStray(src: string, seg: TcpSegment): void {
     if (seg.flags.rst) return;
     const flags = emptyFlags();
     flags.rst = true;
@@ -612,13 +598,13 @@ export class Stack {
     const ip = parseIpv4(packet);
     if (!ip.ok) {
       this.base.malformed++;
-      this.drop(ip.reason);
+      this.drop('malformed', ip.reason);
       return;
     }
     const { header, payload } = ip.value;
     if (header.dst !== this.address) {
       this.base.notForUs++;
-      this.drop(`not for us (${header.dst})`);
+      this.drop('not-for-us', `not for us (${header.dst})`);
       return;
     }
     if (header.protocol === IPPROTO_ICMP) {
@@ -631,7 +617,7 @@ export class Stack {
       }
     }
     if (header.protocol !== IPPROTO_TCP) this.base.otherProtocols++;
-    this.drop(`IP protocol ${header.protocol} not handled`);
+    this.drop('unsupported-protocol', `IP protocol ${header.protocol} not handled`);
   }
 
   private emit(dst: string, seg: TcpSegment): void {
@@ -639,8 +625,17 @@ export class Stack {
     this.out.push(emitPacket({ src: this.address, dst, ttl: this.ttl }, seg));
   }
 
-  private drop(reason: string): void {
-    this.events.push({ type: 'drop', reason });
+  private drop(reason: PacketDropReason, detail: string): void {
+    this.events.push({ type: 'drop', reason, detail });
+  }
+
+  private listenerDrop(listener: ListenerImpl, reason: ListenerDropReason, what: string): void {
+    this.events.push({
+      type: 'drop',
+      reason,
+      port: listener.port,
+      detail: `port ${listener.port}: ${what}`,
+    });
   }
 
   /** RFC 6056 (3.3.3, simple hash-less variant): walk the range from a random start. */
@@ -653,8 +648,9 @@ export class Stack {
       if (this.listeners.has(port)) continue;
       if (!this.conns.has(tupleKey(port, remote.address, remote.port))) return port;
     }
-    throw new RangeError(
-      `connect(): no free ephemeral port to ${remote.address}:${remote.port} (EADDRNOTAVAIL)`,
+    throw new StackError(
+      'EADDRNOTAVAIL',
+      `connect(): no free ephemeral port to ${remote.address}:${remote.port}`,
     );
   }
 }

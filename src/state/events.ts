@@ -54,3 +54,8 @@ export function transitionJson(e: TransitionEvent): TransitionJson {
   if (e.cause !== undefined) j.cause = e.cause;
   return j;
 }
+
+/** The one text form of a transition, for human traces: `ESTABLISHED -> FIN_WAIT1 (close())`. */
+export function transitionText(e: TransitionEvent): string {
+  return `${e.from} -> ${e.to}${e.cause === undefined ? '' : ` (${e.cause})`}`;
+}

@@ -197,7 +197,6 @@ export class Connection extends TcbInput {
     }
     const n = this.sendBuf.write(data);
     if (n < data.byteLength) this.writeBlocked = true;
-    this.onCommand?.(this);
     return n;
   }
 
@@ -220,14 +219,12 @@ export class Connection extends TcbInput {
         this.ackNow = true;
       }
     }
-    if (out.byteLength > 0) this.onCommand?.(this);
     return out;
   }
 
   /** Closes the sending side (FIN after queued data); receiving goes on. */
   shutdown(now: number): void {
     this.startClose(now, 'shutdown()');
-    this.onCommand?.(this);
   }
 
   /**
@@ -237,11 +234,7 @@ export class Connection extends TcbInput {
   close(now: number): void {
     if (this.st === 'CLOSED') throw new TcpUsageError('ECLOSED', 'close(): already closed');
     if (this.orphan) throw new TcpUsageError('ECLOSED', 'close(): already called');
-    try {
-      this.closeOrphan(now);
-    } finally {
-      this.onCommand?.(this);
-    }
+    this.closeOrphan(now);
   }
 
   private closeOrphan(now: number): void {
@@ -270,7 +263,6 @@ export class Connection extends TcbInput {
     );
     if (sendsRst) this.resetAndFinish(now, 'aborted', 'abort()');
     else this.finish(now, 'aborted', 'abort()');
-    this.onCommand?.(this);
   }
 
   /** Changes settings that real sockets can change later (nagle, keepalive, userTimeout, …). */
@@ -283,7 +275,6 @@ export class Connection extends TcbInput {
     this.rtt.reconfigure(next.minRto, next.maxRto);
     if (next.keepalive.enabled && !keepaliveWasOn) this.keepaliveDeadline = undefined;
     if (!next.keepalive.enabled) this.keepaliveDeadline = undefined;
-    this.onCommand?.(this);
   }
 
   /** Ends TIME_WAIT early (the stack accepted a new SYN for this 4-tuple): TIME_WAIT -> CLOSED. */

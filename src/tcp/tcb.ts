@@ -31,11 +31,6 @@ export interface ConnectionOptions {
   /** Initial send sequence number (the stack computes it per RFC 6528). */
   iss: number;
   config?: Partial<ConnectionConfig>;
-  /**
-   * Called after each user command (send, read, shutdown, close, abort, configure), so an owner
-   * such as the stack knows this connection may have something to send or a new deadline.
-   */
-  onCommand?: (conn: Tcb) => void;
 }
 
 /** RFC 9293 3.7.1: the send MSS when the peer sent no MSS option. */
@@ -136,7 +131,6 @@ export abstract class Tcb {
   readonly stats: ConnectionStats = newStats();
 
   protected config: ConnectionConfig;
-  protected readonly onCommand: ((conn: Tcb) => void) | undefined;
   protected st: TcpState = 'CLOSED';
   protected readonly events: ConnectionEvent[] = [];
   /** RSTs built at the moment they were decided (their numbers must not change later). */
@@ -238,7 +232,6 @@ export abstract class Tcb {
   protected constructor(now: number, opts: ConnectionOptions, passive: boolean) {
     this.local = opts.local;
     this.remote = opts.remote;
-    this.onCommand = opts.onCommand;
     this.config = mergedConfig(opts.config, (c) => this.validateConfig(c));
     this.passive = passive;
     this.iss = opts.iss >>> 0;

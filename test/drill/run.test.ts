@@ -160,7 +160,8 @@ describe('a correct script', () => {
       'LAST_ACK->CLOSED',
     ]);
     // Virtual time: the handshake's last ACK arrives at 0.1 s, and so does everything after it.
-    expect(result.transitions.map((t) => t.time)).toEqual([0, 100_000, 100_000, 100_000, 100_000]);
+    // TransitionEvent times are ms of virtual time (the log keeps µs).
+    expect(result.transitions.map((t) => t.time)).toEqual([0, 100, 100, 100, 100]);
   });
 
   it('passes an active open that ends in TIME_WAIT', () => {
@@ -362,6 +363,20 @@ describe('system calls', () => {
       expect(failed(run([...refused, soError('ECONNRESET')])).message).toBe(
         'getsockopt() gave ECONNREFUSED, expected ECONNRESET',
       );
+    });
+
+    it('is ETIMEDOUT once the SYN retransmissions give up', () => {
+      // Six retransmissions, 1 s doubling (FreeBSD profile): the attempt ends at 127 s.
+      const retries = [1, 2, 4, 8, 16, 32].map((d) => `+${d} > S 0:0(0) <...>`);
+      const timedOut = [
+        ...SYN_SENT,
+        ...retries,
+        `+64.1 getsockopt(3, SOL_SOCKET, SO_ERROR, [ETIMEDOUT], [4]) = 0 ${MARK}`,
+      ];
+      expect(run(timedOut).outcome).toEqual({ status: 'pass' });
+      expect(
+        failed(run([...timedOut.slice(0, -1), soError('0').replace('+0.00', '+64.1')])).message,
+      ).toBe('getsockopt() gave ETIMEDOUT, expected 0');
     });
 
     it('is 0 once read', () => {
@@ -739,6 +754,16 @@ describe('the report', () => {
       expected: '> . 1:1(0) ack 2 win 65535',
     });
     expect(json.scripts[0].transitions).toHaveLength(5);
+    // The one JSON form of a transition (state/events.ts transitionJson).
+    expect(json.scripts[0].transitions[0]).toEqual({
+      type: 'transition',
+      time: 0,
+      local: '192.168.0.1:8080',
+      remote: expect.stringMatching(/^192\.0\.2\.1:\d+$/),
+      from: 'LISTEN',
+      to: 'SYN_RECV',
+      cause: 'rcv SYN',
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 /** Two endpoints, a and b, over the simulated network: helpers shared by the integration tests. */
 import { type LinkFaults, type SimHost, SimNetwork } from '../../src/link/sim/network.js';
+import type { StackConnection as Connection } from '../../src/stack/stack.js';
 import type { TcpState } from '../../src/state/states.js';
-import type { Connection } from '../../src/tcp/connection.js';
 import type { ConnectionConfig } from '../../src/tcp/types.js';
 
 export const A = '10.0.0.1';

@@ -13,7 +13,7 @@ import { exited, Netns, waitForOutput } from './netns.js';
 let subnetCounter = 0;
 
 export interface OurTransition {
-  t: number;
+  time: number;
   local: string;
   remote: string;
   from: string;

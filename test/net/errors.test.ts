@@ -1,7 +1,8 @@
 import { connect, createServer } from 'node:net';
+import { constants } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { closeReason, isPeerFin } from '../../src/net/close-reason.js';
-import { errorForClose, netError } from '../../src/net/errors.js';
+import { errorForClose, netError, netErrorFromStack } from '../../src/net/errors.js';
+import { StackError } from '../../src/stack/errors.js';
 
 /** A real ECONNREFUSED from Node's own net, to compare shapes with. */
 async function nodeRefused(): Promise<NodeJS.ErrnoException & { address?: string; port?: number }> {
@@ -50,28 +51,14 @@ describe('errors shaped like node:net', () => {
   });
 });
 
-describe('reading a connection story from its transitions', () => {
-  it('knows which transitions only a FIN makes', () => {
-    expect(isPeerFin('ESTABLISHED', 'CLOSE_WAIT')).toBe(true);
-    expect(isPeerFin('FIN_WAIT1', 'CLOSING')).toBe(true);
-    expect(isPeerFin('FIN_WAIT2', 'TIME_WAIT')).toBe(true);
-    expect(isPeerFin('FIN_WAIT1', 'FIN_WAIT2')).toBe(false);
-    expect(isPeerFin('CLOSING', 'TIME_WAIT')).toBe(false);
-  });
-
-  it('tells why a connection reached CLOSED', () => {
-    expect(closeReason('SYN_SENT', 'rcv RST,ACK')).toBe('refused');
-    expect(closeReason('SYN_SENT', 'SYN retries exhausted')).toBe('timeout');
-    expect(closeReason('ESTABLISHED', 'rcv RST')).toBe('reset');
-    expect(closeReason('ESTABLISHED', 'abort()')).toBe('aborted');
-    expect(closeReason('ESTABLISHED', 'retransmission timeout')).toBe('timeout');
-    expect(closeReason('LAST_ACK', 'rcv ACK')).toBe('normal');
-    expect(closeReason('TIME_WAIT', '2MSL timer')).toBe('normal');
-    expect(closeReason('FIN_WAIT2', 'FIN_WAIT2 timer')).toBe('normal');
-    expect(closeReason('TIME_WAIT', 'new SYN (TIME_WAIT reuse)')).toBe('normal');
-    expect(closeReason('SYN_SENT', 'close()')).toBe('aborted');
-    expect(closeReason('ESTABLISHED', 'close()')).toBe('aborted');
-    expect(closeReason('LAST_ACK', 'retransmission limit')).toBe('timeout');
-    expect(closeReason('ESTABLISHED', 'keepalive timeout')).toBe('timeout');
+describe('stack errors as node:net errors', () => {
+  it('keeps the stack code, with the syscall and the endpoint', () => {
+    const where = { address: '10.0.0.1', port: 80 };
+    const inUse = netErrorFromStack(new StackError('EADDRINUSE', 'x'), 'listen', where);
+    expect(inUse).toMatchObject({ code: 'EADDRINUSE', syscall: 'listen', port: 80 });
+    expect(inUse.errno).toBe(-(constants.errno.EADDRINUSE ?? 0));
+    const none = netErrorFromStack(new StackError('EADDRNOTAVAIL', 'x'), 'connect', where);
+    expect(none).toMatchObject({ code: 'EADDRNOTAVAIL', syscall: 'connect' });
+    expect(netErrorFromStack(new StackError('EINVAL', 'x'), 'listen').code).toBe('EINVAL');
   });
 });

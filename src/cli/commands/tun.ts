@@ -13,7 +13,7 @@ import { serveClose, serveEcho, serveHttp, serveReset } from '../../net/demo-app
 import type { Server } from '../../net/server.js';
 import { isIPv4 } from '../../net/socket.js';
 import type { TunHost } from '../../net/tun-host.js';
-import type { TransitionEvent } from '../../state/events.js';
+import { type TransitionEvent, transitionJson } from '../../state/events.js';
 import { CliError } from '../errors.js';
 
 interface TunCliOptions {
@@ -84,19 +84,10 @@ export function parseLoss(text: string): number {
   return value;
 }
 
-function endpoint(e: { address: string; port: number }): string {
-  return `${e.address}:${e.port}`;
-}
-
+/** One transition per line in the one JSON form (state/events.ts), its time on the Unix clock. */
 function traceLine(t: TransitionEvent): string {
-  return `${JSON.stringify({
-    t: Math.round((performance.timeOrigin + t.time) * 1000) / 1000,
-    local: endpoint(t.connection.local),
-    remote: endpoint(t.connection.remote),
-    from: t.from,
-    to: t.to,
-    cause: t.cause,
-  })}\n`;
+  const time = Math.round((performance.timeOrigin + t.time) * 1000) / 1000;
+  return `${JSON.stringify(transitionJson({ ...t, time }))}\n`;
 }
 
 function closeStream(stream: WriteStream | undefined): Promise<void> {

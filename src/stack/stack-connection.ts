@@ -1,0 +1,130 @@
+/**
+ * The handle a Stack gives for each of its connections (`stack.connect()`, `listener.accept()`).
+ *
+ * Its user commands (`send`, `read`, `shutdown`, `close`, `abort`, `configure`) call the
+ * Connection and put the connection on the stack's service list, so the stack's next
+ * `pollTransmit`/`pollEvent` drains that connection alone: the engine never calls up, and the
+ * stack never scans its connections. Getters read the Connection, plus two facts the stack kept
+ * from its events: `ended` (the peer's FIN arrived) and `closeReason`.
+ *
+ * The handle is also the stack's demux entry for the connection (4-tuple key, deadline,
+ * listener), so a connection costs one extra object, not two.
+ */
+import type { Endpoint, TcpState } from '../state/states.js';
+import type { Connection, ConnectionInfo } from '../tcp/connection.js';
+import type { CloseReason, ConnectionConfig, ConnectionStats, TimerKind } from '../tcp/types.js';
+import type { ListenerImpl } from './listener.js';
+
+export class StackConnection {
+  /** @internal The stack's next deadline for it (DeadlineHeap). */
+  deadline: number | undefined = undefined;
+  /** @internal The listener that created it, until it is accepted or dies. */
+  listener: ListenerImpl | undefined;
+  /** @internal In the listener's accept queue (or taken from it). */
+  queued = false;
+  /** @internal A `readable` / `writable` event is queued and not yet polled. */
+  readableQueued = false;
+  writableQueued = false;
+  private peerEnded = false;
+  private reason: CloseReason | undefined = undefined;
+
+  /** @internal Made by the Stack only. */
+  constructor(
+    /** @internal */ readonly conn: Connection,
+    /** @internal The demux key. */ readonly key: string,
+    listener: ListenerImpl | undefined,
+    private readonly serviceList: Set<StackConnection>,
+  ) {
+    this.listener = listener;
+  }
+
+  // --- user commands: each one marks the connection for service ---
+
+  /** Queues data; returns how many bytes fit in the send buffer (Connection.send). */
+  send(data: Uint8Array): number {
+    return this.serviced(() => this.conn.send(data));
+  }
+
+  /** Takes up to `max` bytes of in-order received data (empty when none). */
+  read(max?: number): Uint8Array {
+    const out = this.conn.read(max);
+    // Reading may open the window (a window update to send); reading nothing changes nothing.
+    if (out.byteLength > 0) this.serviceList.add(this);
+    return out;
+  }
+
+  /** Closes the sending side (FIN after queued data). */
+  shutdown(now: number): void {
+    this.serviced(() => this.conn.shutdown(now));
+  }
+
+  /** Full close (Connection.close: RST when received data is left unread). */
+  close(now: number): void {
+    this.serviced(() => this.conn.close(now));
+  }
+
+  /** Sends RST where the state has a peer, and ends with reason `aborted`. */
+  abort(now: number): void {
+    this.serviced(() => this.conn.abort(now));
+  }
+
+  /** Changes settings that real sockets can change later (nagle, keepalive, userTimeout, …). */
+  configure(patch: Partial<ConnectionConfig>): void {
+    this.serviced(() => this.conn.configure(patch));
+  }
+
+  /** Runs a user command, then puts the connection on the service list (even if it threw). */
+  private serviced<T>(command: () => T): T {
+    try {
+      return command();
+    } finally {
+      this.serviceList.add(this);
+    }
+  }
+
+  // --- getters ---
+
+  get state(): TcpState {
+    return this.conn.state;
+  }
+  get local(): Endpoint {
+    return this.conn.local;
+  }
+  get remote(): Endpoint {
+    return this.conn.remote;
+  }
+  /** netstat Send-Q: bytes sent but not acknowledged, plus bytes queued. */
+  get sendQueue(): number {
+    return this.conn.sendQueue;
+  }
+  /** netstat Recv-Q: bytes received in order and not yet read. */
+  get recvQueue(): number {
+    return this.conn.recvQueue;
+  }
+  get stats(): ConnectionStats {
+    return this.conn.stats;
+  }
+  info(): ConnectionInfo {
+    return this.conn.info();
+  }
+  activeTimer(): { kind: TimerKind; deadline: number } | undefined {
+    return this.conn.activeTimer();
+  }
+  /** The peer's FIN has arrived (the `end` event was reported). */
+  get ended(): boolean {
+    return this.peerEnded;
+  }
+  /** Why the connection reached CLOSED (the `closed` event's reason), once it has. */
+  get closeReason(): CloseReason | undefined {
+    return this.reason;
+  }
+
+  /** @internal The stack forwarded the `end` event. */
+  markEnded(): void {
+    this.peerEnded = true;
+  }
+  /** @internal The stack forwarded the `closed` event. */
+  markClosed(reason: CloseReason): void {
+    this.reason = reason;
+  }
+}
