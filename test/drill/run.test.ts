@@ -758,8 +758,8 @@ describe('the report', () => {
     expect(json.scripts[0].transitions[0]).toEqual({
       type: 'transition',
       time: 0,
-      local: '192.168.0.1:8080',
-      remote: expect.stringMatching(/^192\.0\.2\.1:\d+$/),
+      local: { address: '192.168.0.1', port: 8080 },
+      remote: { address: '192.0.2.1', port: expect.any(Number) },
       from: 'LISTEN',
       to: 'SYN_RECV',
       cause: 'rcv SYN',

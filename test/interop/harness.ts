@@ -8,18 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TransitionJson } from '../../src/state/events.js';
 import { exited, Netns, waitForOutput } from './netns.js';
 
 let subnetCounter = 0;
 
-export interface OurTransition {
-  time: number;
-  local: string;
-  remote: string;
-  from: string;
-  to: string;
-  cause: string;
-}
+/** One line of `tcpstate tun --trace`: the one JSON form of a transition (state/events.ts). */
+export type OurTransition = TransitionJson;
 
 export class Scenario {
   readonly ns: Netns;
@@ -169,5 +164,6 @@ export function expertVerdict(pcap: string): ExpertVerdict {
 
 /** Transitions of one connection in our trace, by our local and remote "ip:port". */
 export function oursFor(trace: OurTransition[], local: string, remote: string): string[] {
-  return trace.filter((t) => t.local === local && t.remote === remote).map((t) => t.to);
+  const text = (e: { address: string; port: number }) => `${e.address}:${e.port}`;
+  return trace.filter((t) => text(t.local) === local && text(t.remote) === remote).map((t) => t.to);
 }

@@ -69,13 +69,9 @@ describe.skipIf(why !== undefined)(
       const trace = sc.readTrace();
       expect(trace.length).toBeGreaterThan(0);
       const { local, remote } = trace[0];
-      expect(oursFor(trace, local, remote)).toEqual([
-        'SYN_SENT',
-        'ESTABLISHED',
-        'CLOSE_WAIT',
-        'LAST_ACK',
-        'CLOSED',
-      ]);
+      expect(
+        oursFor(trace, `${local.address}:${local.port}`, `${remote.address}:${remote.port}`),
+      ).toEqual(['SYN_SENT', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
       const v = expertVerdict(pcap);
       if (v.warnings.length) console.log(`tshark warnings (our client): ${v.warnings.join('; ')}`);
       expect(v.tcpErrors).toEqual([]);
