@@ -17,16 +17,16 @@ export {
   STATE_GROUPS,
   sortSockets,
 } from './filters.js';
-export { readKernelInfo } from './kernel-info.js';
-export { renderMetrics } from './metrics.js';
-export { parseProcNetTcp } from './proc-net-tcp.js';
+export { readKernelInfo } from './kernel/kernel-info.js';
 export {
   readProcSockets,
   type Snapshot,
   type SnapshotOptions,
   type SocketSource,
   takeSnapshot,
-} from './snapshot.js';
+} from './kernel/snapshot.js';
+export { renderMetrics } from './metrics.js';
+export { parseProcNetTcp } from './proc-net-tcp.js';
 export { type HostSummary, summarize } from './summary.js';
 export type {
   DiagnoseContext,

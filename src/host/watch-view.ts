@@ -1,7 +1,6 @@
 /** Text and JSON forms of watch events and connection lifetimes. */
 import { formatEndpoint } from './doctor.js';
-import type { WatchSource } from './watch.js';
-import type { Lifetime, WatchEvent } from './watch-tracker.js';
+import type { Lifetime, WatchEvent, WatchSource } from './watch-tracker.js';
 
 export interface WatchEventJson {
   type: 'transition';

@@ -41,7 +41,7 @@ async function scrape(
 async function countTransitions(): Promise<
   { counts: Map<string, number>; stop: () => Promise<void> } | undefined
 > {
-  const { startWatch } = await import('../../host/watch.js');
+  const { startWatch } = await import('../../host/kernel/watch.js');
   const counts = new Map<string, number>();
   try {
     const session = await startWatch({

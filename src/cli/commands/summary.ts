@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { isProblem } from '../../host/doctor.js';
 import { HostError } from '../../host/errors.js';
-import { type Snapshot, type SnapshotOptions, takeSnapshot } from '../../host/snapshot.js';
+import { type Snapshot, type SnapshotOptions, takeSnapshot } from '../../host/kernel/snapshot.js';
 import { type HostSummary, type ListeningPort, summarize } from '../../host/summary.js';
 import type { Finding } from '../../host/types.js';
 import { plural } from '../../host/view.js';

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { HostError } from '../../host/errors.js';
 import { FilterError, parsePid, parsePort, parseStateFilter } from '../../host/filters.js';
-import { formatDuration } from '../../host/view.js';
 import {
   DEFAULT_POLL_INTERVAL_MS,
   startWatch,
@@ -9,7 +8,8 @@ import {
   type WatchFilter,
   type WatchSession,
   type WatchSource,
-} from '../../host/watch.js';
+} from '../../host/kernel/watch.js';
+import { formatDuration } from '../../host/view.js';
 import type { WatchEvent } from '../../host/watch-tracker.js';
 import { formatLifetime, lifetimeJson, watchEventJson } from '../../host/watch-view.js';
 import { colors, useColor, writeOut } from '../../render/table-style.js';

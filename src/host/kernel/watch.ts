@@ -11,15 +11,20 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { TcpState } from '../state/states.js';
-import { type KernelTransition, parseTraceFieldsLine, parseTraceLine } from './trace-line.js';
-import { TracePairer } from './trace-pair.js';
+import type { TcpState } from '../../state/states.js';
+import { type KernelTransition, parseTraceFieldsLine, parseTraceLine } from '../trace-line.js';
+import { TracePairer } from '../trace-pair.js';
+import {
+  type TransitionInput,
+  TransitionTracker,
+  type WatchEvent,
+  type WatchSource,
+} from '../watch-tracker.js';
 import { correctTimeWait, mayBeTimeWait, readTimeWaitSockets } from './trace-timewait.js';
 import { type TraceFilter, TraceInstance, tracefsUnavailable } from './tracefs.js';
 import { ProcPoller } from './watch-poll.js';
-import { type TransitionInput, TransitionTracker, type WatchEvent } from './watch-tracker.js';
 
-export type WatchSource = 'tracefs' | 'poll';
+export type { WatchSource };
 
 export interface WatchFilter {
   /** An event matches when its old or new state is in the set. */

@@ -4,7 +4,7 @@
  * Every file may be missing (old kernels, restricted containers); each miss becomes a note.
  */
 import { readFileSync } from 'node:fs';
-import type { DiagnoseContext, SockstatTcp } from './types.js';
+import type { DiagnoseContext, SockstatTcp } from '../types.js';
 
 export interface KernelInfo {
   context: DiagnoseContext;

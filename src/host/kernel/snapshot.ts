@@ -5,15 +5,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { HostError } from './errors.js';
+import { HostError } from '../errors.js';
+import { parseProcNetTcp } from '../proc-net-tcp.js';
+import type { DiagnoseContext, HostSocket } from '../types.js';
+import { plural } from '../view.js';
 import { readKernelInfo } from './kernel-info.js';
 import { type HostLibc, loadHostLibc } from './libc.js';
 import { inNetns, resolveNetns } from './netns.js';
 import { attachOwners, scanSocketOwners } from './owners.js';
-import { parseProcNetTcp } from './proc-net-tcp.js';
 import { dumpTcp, openSockDiag } from './sock-diag.js';
-import type { DiagnoseContext, HostSocket } from './types.js';
-import { plural } from './view.js';
 
 export type SocketSource = 'netlink' | 'proc';
 
