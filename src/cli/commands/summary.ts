@@ -6,6 +6,7 @@ import { type HostSummary, type ListeningPort, summarize } from '../../host/summ
 import type { Finding } from '../../host/types.js';
 import { plural } from '../../host/view.js';
 import { detectLang, isLang, LANGS } from '../../render/lang.js';
+import { stateStyle } from '../../render/state-style.js';
 import { renderTable, wrap } from '../../render/table.js';
 import {
   type Colors,
@@ -16,7 +17,6 @@ import {
 } from '../../render/table-style.js';
 import { type Lang, shortMeaning } from '../../state/meanings.js';
 import { CliError } from '../errors.js';
-import { stateStyle } from './ls.js';
 
 interface SummaryOptions {
   json?: boolean;
