@@ -18,15 +18,10 @@ import {
 } from '../../host/view.js';
 import { stateStyle } from '../../render/state-style.js';
 import { type Column, renderTable, wrap } from '../../render/table.js';
-import {
-  type Colors,
-  colors,
-  terminalWidth,
-  useColor,
-  writeOut,
-} from '../../render/table-style.js';
+import { type Colors, colors } from '../../render/table-style.js';
 import { type Lang, shortMeaning } from '../../state/meanings.js';
 import { CliError } from '../errors.js';
+import { terminalWidth, useColor, writeOut } from '../terminal.js';
 import { chooseLang, printNotes, snapshotForCli } from './summary.js';
 
 interface LsOptions {

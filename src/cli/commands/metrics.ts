@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { Command } from 'commander';
 import { renderMetrics } from '../../host/metrics.js';
-import { writeOut } from '../../render/table-style.js';
 import { CliError } from '../errors.js';
+import { writeOut } from '../terminal.js';
 import { printNotes, snapshotForCli } from './summary.js';
 
 interface MetricsOptions {

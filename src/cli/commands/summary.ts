@@ -8,15 +8,10 @@ import { plural } from '../../host/view.js';
 import { detectLang, isLang, LANGS } from '../../render/lang.js';
 import { stateStyle } from '../../render/state-style.js';
 import { renderTable, wrap } from '../../render/table.js';
-import {
-  type Colors,
-  colors,
-  terminalWidth,
-  useColor,
-  writeOut,
-} from '../../render/table-style.js';
+import { type Colors, colors } from '../../render/table-style.js';
 import { type Lang, shortMeaning } from '../../state/meanings.js';
 import { CliError } from '../errors.js';
+import { terminalWidth, useColor, writeOut } from '../terminal.js';
 
 interface SummaryOptions {
   json?: boolean;

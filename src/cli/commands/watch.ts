@@ -12,8 +12,9 @@ import {
 import { formatDuration } from '../../host/view.js';
 import type { WatchEvent } from '../../host/watch-tracker.js';
 import { formatLifetime, lifetimeJson, watchEventJson } from '../../host/watch-view.js';
-import { colors, useColor, writeOut } from '../../render/table-style.js';
+import { colors } from '../../render/table-style.js';
 import { CliError } from '../errors.js';
+import { useColor, writeOut } from '../terminal.js';
 
 interface WatchOptions {
   state: string[];
