@@ -1,4 +1,10 @@
 /**
+ * Layer stack/: connections by 4-tuple, listeners, ports, ISNs, RSTs. May import: tcp/, wire/,
+ * state/, util/. Must not: import link/ or anything above it (links carry its packets), or do I/O,
+ * read a clock or use Math.random (lint/layers.cjs, biome.json).
+ */
+
+/**
  * A host's TCP/IPv4 stack, sans-IO: demultiplexing by 4-tuple, listeners with a SYN queue and
  * an accept queue, ephemeral ports, RFC 6528 ISNs, RST for segments that match nothing, ICMP
  * echo, netstat-style counters and snapshots.

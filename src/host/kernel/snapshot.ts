@@ -2,6 +2,11 @@
  * One consistent look at the machine: its TCP sockets (netlink sock_diag, else /proc/net/tcp*),
  * their owning processes, and the kernel's settings and counters. Every command of the host
  * (summary, ls, doctor, metrics) starts here.
+ *
+ * Layer host/kernel/: this machine's kernel I/O (this file, kernel-info, libc, netns, owners,
+ * sock-diag, tracefs, watch, watch-poll, trace-timewait). May import: host's pure analysis
+ * (host/*.ts), state/, util/, wire/, node: and koffi. Must not: import our own stack (tcp/, stack/,
+ * link/, net/) or anything above host/; the parsing and presenting belong in host/ (pure).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
