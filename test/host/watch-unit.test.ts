@@ -8,7 +8,6 @@ import {
   readTimeWaitSockets,
 } from '../../src/host/kernel/trace-timewait.js';
 import { eventFilter } from '../../src/host/kernel/tracefs.js';
-import { eventMatches } from '../../src/host/kernel/watch.js';
 import { ProcPoller } from '../../src/host/kernel/watch-poll.js';
 import {
   type KernelFieldsLine,
@@ -17,6 +16,7 @@ import {
   parseTraceLine,
 } from '../../src/host/trace-line.js';
 import { TracePairer } from '../../src/host/trace-pair.js';
+import { eventMatches } from '../../src/host/watch-filter.js';
 import { type TransitionInput, TransitionTracker } from '../../src/host/watch-tracker.js';
 import { formatLifetime, watchEventJson } from '../../src/host/watch-view.js';
 

@@ -5,12 +5,11 @@ import {
   DEFAULT_POLL_INTERVAL_MS,
   startWatch,
   TraceUnavailableError,
-  type WatchFilter,
   type WatchSession,
-  type WatchSource,
 } from '../../host/kernel/watch.js';
 import { formatDuration } from '../../host/view.js';
-import type { WatchEvent } from '../../host/watch-tracker.js';
+import type { WatchFilter } from '../../host/watch-filter.js';
+import type { WatchEvent, WatchSource } from '../../host/watch-tracker.js';
 import { formatLifetime, lifetimeJson, watchEventJson } from '../../host/watch-view.js';
 import { colors } from '../../render/table-style.js';
 import { CliError } from '../errors.js';
