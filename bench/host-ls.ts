@@ -9,8 +9,8 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { takeSnapshot } from '../src/host/kernel/snapshot.js';
 import { parseProcNetTcp } from '../src/host/proc-net-tcp.js';
-import { takeSnapshot } from '../src/host/snapshot.js';
 
 const connections = Number(process.argv[2] ?? 50_000);
 const rounds = Number(process.argv[3] ?? 5);

@@ -2,6 +2,9 @@
 /**
  * The `tcpstate` command. Each subcommand lives in its own file under commands/ and exports
  * `register(program)`; this file only wires them together and turns user errors into one line.
+ *
+ * Layer cli/ (the top, beside web/): may import every layer; nothing imports it. Reading the
+ * process (argv, environment, terminal, exit codes) happens here and in the I/O layers only.
  */
 import { Command, CommanderError } from 'commander';
 import { register as registerDoctor } from './commands/doctor.js';

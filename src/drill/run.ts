@@ -7,6 +7,11 @@
  *
  * Timing follows packetdrill: `+t` counts from the previous event, and after an outbound
  * segment from the moment it was actually sent, so one late segment does not shift the rest.
+ *
+ * Layer drill/ (beside scenario/ and capture/): may import scenario/, capture/, link/sim/,
+ * stack/, tcp/, wire/, state/, util/. Must not: import net/, link/tun/, host/, render/ or the user
+ * interfaces, or read a clock or use Math.random: the runner also runs in a browser
+ * (lint/layers.cjs, biome.json).
  */
 
 import { Stack } from '../stack/stack.js';

@@ -11,6 +11,9 @@
  */
 import type { Endpoint, TcpState } from '../state/states.js';
 
+/** Where watch events come from: the kernel's tracepoint, or polling /proc/net/tcp{,6}. */
+export type WatchSource = 'tracefs' | 'poll';
+
 export interface TransitionInput {
   /** Unix epoch milliseconds. */
   time: number;

@@ -1,7 +1,7 @@
 /** Text and JSON forms of watch events and connection lifetimes. */
+import { isoTime } from '../util/iso-time.js';
 import { formatEndpoint } from './doctor.js';
-import type { WatchSource } from './watch.js';
-import type { Lifetime, WatchEvent } from './watch-tracker.js';
+import type { Lifetime, WatchEvent, WatchSource } from './watch-tracker.js';
 
 export interface WatchEventJson {
   type: 'transition';
@@ -30,7 +30,7 @@ export interface WatchEventJson {
 export function watchEventJson(event: WatchEvent, source: WatchSource): WatchEventJson {
   return {
     type: 'transition',
-    time: new Date(event.time).toISOString(),
+    time: isoTime(event.time),
     pid: event.pid ?? null,
     process: event.process ?? null,
     local: { ...event.local },
@@ -48,8 +48,8 @@ export function lifetimeJson(l: Lifetime) {
   return {
     local: { ...l.local },
     remote: { ...l.remote },
-    start: new Date(l.start).toISOString(),
-    end: l.end !== undefined ? new Date(l.end).toISOString() : null,
+    start: isoTime(l.start),
+    end: l.end !== undefined ? isoTime(l.end) : null,
     durationMs: l.end !== undefined ? l.end - l.start : null,
     states: l.states,
     open: l.end === undefined,

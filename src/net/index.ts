@@ -2,6 +2,10 @@
  * net/: Node `net`-compatible sockets and servers over a Stack, driven by the real clock (the
  * only layer with EventEmitter, Duplex and timers). Links: a TUN device (link/tun, Linux) or
  * the in-memory pair below.
+ *
+ * Layer net/ (beside testing/): may import link/, stack/, tcp/, wire/, state/, util/ and node:.
+ * Must not: import host/, scenario/, drill/, capture/, render/ or the user interfaces
+ * (lint/layers.cjs).
  */
 export { type DriverOptions, type PacketSink, StackDriver } from './driver.js';
 export {

@@ -6,6 +6,11 @@
  *
  * Why not cli-table3: it draws boxes and needs fixed column widths; fitting to the terminal is
  * the part needed here, and it is small.
+ *
+ * Layer render/: tables, sequence diagrams, the state diagram, Mermaid, pcap, JSON. May import:
+ * every pure layer (scenario/, drill/, capture/, host/'s analysis, link/sim/, stack/, tcp/, wire/,
+ * state/, util/). Must not: import host/kernel/, net/, link/tun/ or the user interfaces, or touch
+ * the process: terminal width and colour come in as arguments (cli/terminal.ts finds them).
  */
 
 export interface Column<T> {

@@ -1,4 +1,11 @@
 /**
+ * Layer scenario/ (beside drill/ and capture/): scenarios played on the simulator. May import:
+ * drill/, capture/, link/sim/, stack/, tcp/, wire/, state/, util/. Must not: import net/ (a real
+ * clock), link/tun/, host/, render/ or the user interfaces, or read a clock or use Math.random
+ * (lint/layers.cjs, biome.json).
+ */
+
+/**
  * A scenario script: what the applications on `a` and `b` do, and what the network does, step
  * by step. Built-in scenarios (builtin.ts) and users' files (file.ts) are both scripts; the
  * runner (runner.ts) plays one on the simulated network and tells the story.

@@ -1,5 +1,5 @@
 /**
- * The handle a Stack gives for each of its connections (`stack.connect()`, `listener.accept()`).
+ * The handles a Stack gives: one per connection (`stack.connect()`, `listener.accept()`).
  *
  * Its user commands (`send`, `read`, `shutdown`, `close`, `abort`, `configure`) call the
  * Connection and put the connection on the stack's service list, so the stack's next
@@ -13,7 +13,6 @@
 import type { Endpoint, TcpState } from '../state/states.js';
 import type { Connection, ConnectionInfo } from '../tcp/connection.js';
 import type { CloseReason, ConnectionConfig, ConnectionStats, TimerKind } from '../tcp/types.js';
-import type { ListenerImpl } from './listener.js';
 
 export class StackConnection {
   /** @internal The stack's next deadline for it (DeadlineHeap). */
@@ -126,5 +125,59 @@ export class StackConnection {
   /** @internal The stack forwarded the `closed` event. */
   markClosed(reason: CloseReason): void {
     this.reason = reason;
+  }
+}
+
+// --- listeners: kept beside the handles, since each holds the other (SYN and accept queues) ---
+
+/**
+ * A listening port of a Stack: its SYN queue (handshakes in progress) and its accept queue
+ * (established connections not yet accepted), as Linux keeps them.
+ */
+export interface Listener {
+  readonly port: number;
+  readonly backlog: number;
+  /** Takes the next established connection from the accept queue. */
+  accept(): StackConnection | undefined;
+  /** Connections waiting in the accept queue. */
+  readonly acceptQueueLength: number;
+  /** Handshakes in progress (SYN_RECV children). */
+  readonly synQueueLength?: number;
+  /** Stops listening; queued connections not yet accepted are reset. */
+  close(now: number): void;
+}
+
+export class ListenerImpl implements Listener {
+  readonly acceptQueue: StackConnection[] = [];
+  readonly synQueue = new Set<StackConnection>();
+  open = true;
+
+  constructor(
+    private readonly onClose: (now: number, listener: ListenerImpl) => void,
+    readonly port: number,
+    readonly backlog: number,
+    readonly config: Partial<ConnectionConfig> | undefined,
+  ) {}
+
+  get acceptQueueLength(): number {
+    return this.acceptQueue.length;
+  }
+
+  get synQueueLength(): number {
+    return this.synQueue.size;
+  }
+
+  accept(): StackConnection | undefined {
+    const entry = this.acceptQueue.shift();
+    if (entry === undefined) return undefined;
+    entry.listener = undefined;
+    entry.queued = false;
+    return entry;
+  }
+
+  close(now: number): void {
+    if (!this.open) return;
+    this.open = false;
+    this.onClose(now, this);
   }
 }

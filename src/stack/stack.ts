@@ -1,4 +1,10 @@
 /**
+ * Layer stack/: connections by 4-tuple, listeners, ports, ISNs, RSTs. May import: tcp/, wire/,
+ * state/, util/. Must not: import link/ or anything above it (links carry its packets), or do I/O,
+ * read a clock or use Math.random (lint/layers.cjs, biome.json).
+ */
+
+/**
  * A host's TCP/IPv4 stack, sans-IO: demultiplexing by 4-tuple, listeners with a SYN queue and
  * an accept queue, ephemeral ports, RFC 6528 ISNs, RST for segments that match nothing, ICMP
  * echo, netstat-style counters and snapshots.
@@ -36,8 +42,7 @@ import { StackError } from './errors.js';
 import type { ListenerDropReason, PacketDropReason, StackEvent } from './events.js';
 import { echoReply } from './icmp.js';
 import { IsnGenerator } from './isn.js';
-import { type Listener, ListenerImpl } from './listener.js';
-import { StackConnection } from './stack-connection.js';
+import { type Listener, ListenerImpl, StackConnection } from './stack-connection.js';
 
 export { StackError, type StackErrorCode } from './errors.js';
 export type {
@@ -46,7 +51,7 @@ export type {
   PacketDropReason,
   StackEvent,
 } from './events.js';
-export type { Listener } from './listener.js';
+export type { Listener } from './stack-connection.js';
 export { StackConnection } from './stack-connection.js';
 
 export interface StackOptions {

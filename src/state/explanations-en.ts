@@ -3,7 +3,7 @@
  * Linux defaults (net.ipv4.* sysctls as of Linux 6.x); the transitions themselves are not
  * written here: they come from transitions.ts.
  */
-import type { StateStory } from './explanations.js';
+import type { StateStory } from './state-story.js';
 import type { TcpState } from './states.js';
 
 export const STORIES_EN: Readonly<Record<TcpState, StateStory>> = {

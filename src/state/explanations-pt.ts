@@ -2,7 +2,7 @@
  * Explicações longas de cada estado em português, para `tcpstate explain --lang pt`. Os fatos
  * seguem a RFC 9293 e os padrões do Linux; as transições vêm de transitions.ts.
  */
-import type { StateStory } from './explanations.js';
+import type { StateStory } from './state-story.js';
 import type { TcpState } from './states.js';
 
 export const STORIES_PT: Readonly<Record<TcpState, StateStory>> = {

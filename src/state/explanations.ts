@@ -6,6 +6,7 @@
 import { STORIES_EN } from './explanations-en.js';
 import { STORIES_PT } from './explanations-pt.js';
 import type { Lang } from './meanings.js';
+import type { StateStory } from './state-story.js';
 import type { TcpState } from './states.js';
 import {
   type Cause,
@@ -15,14 +16,7 @@ import {
   transitionsTo,
 } from './transitions.js';
 
-export interface StateStory {
-  /** Who is in the state, what that side has sent and received, what it waits for. */
-  meaning: string;
-  /** How long it normally lasts, and what ends it. */
-  duration: string;
-  /** What it means when many sockets sit in it. */
-  many: string;
-}
+export type { StateStory };
 
 export interface StateExplanation extends StateStory {
   state: TcpState;

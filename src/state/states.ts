@@ -4,6 +4,10 @@
  *
  * Names are the ones people see in `netstat` on Linux; RFC 9293 names, `ss` names, Windows
  * names and localized names are accepted as aliases by `parseState` (see aliases.ts).
+ *
+ * Layer state/ (the bottom, beside util/): the states, their names and aliases, the transitions
+ * table, the explanations and the one TransitionEvent. May import: util/. Must not: import any
+ * other layer, or do I/O, read a clock or draw random numbers (pure; lint/layers.cjs, biome.json).
  */
 
 /** The 11 states of RFC 9293 section 3.3.2, spelled as netstat prints them. */

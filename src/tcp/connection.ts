@@ -1,4 +1,10 @@
 /**
+ * Layer tcp/: one connection's state machine, sans-IO. May import: wire/, state/, util/.
+ * Must not: import stack/ or anything above it; do I/O, read a clock (time comes in as `now`) or
+ * use Math.random (lint/layers.cjs, biome.json).
+ */
+
+/**
  * One TCP connection (RFC 9293), sans-IO and deterministic.
  *
  * Methods, by kind:

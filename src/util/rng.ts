@@ -1,6 +1,9 @@
 /**
  * A small seeded pseudo-random generator (sfc32), so every run with the same seed is the same
  * byte for byte. Pure: the only source of randomness in wire/, tcp/, stack/ and link/sim.
+ *
+ * Layer util/ (the bottom, beside state/): small pure helpers (this generator, time text).
+ * May import: state/. Must not: import any other layer, or do I/O, read a clock or use Math.random.
  */
 export interface Rng {
   /** A uniformly distributed integer in [0, 2^32). */

@@ -3,6 +3,9 @@
  * (`types.ts`) and return a `ParseResult` with a reason instead of throwing, on any byte string;
  * emitters turn reprs into bytes and throw RangeError only for reprs that cannot be encoded
  * (a caller's bug). Pure: no I/O, no clock, no randomness.
+ *
+ * Layer wire/: may import state/ and util/. Must not: know connections (tcp/) or anything above
+ * it, or do I/O (lint/layers.cjs, biome.json).
  */
 export * from './address.js';
 export * from './checksum.js';

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostError } from '../../src/host/errors.js';
-import { NOT_LINUX_MESSAGE, takeSnapshot } from '../../src/host/snapshot.js';
+import { NOT_LINUX_MESSAGE, takeSnapshot } from '../../src/host/kernel/snapshot.js';
 import { nobodySkipReason, spawnAsNobody } from '../support/as-nobody.js';
 import { CLI, hasCommand, isLinux, isRoot, runCli } from './helpers/live.js';
 

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCounterSections, parseSockstat, readKernelInfo } from '../../src/host/kernel-info.js';
+import { readKernelInfo } from '../../src/host/kernel/kernel-info.js';
+import { parseCounterSections, parseSockstat } from '../../src/host/kernel-counters.js';
 
 const NETSTAT = `TcpExt: SyncookiesSent ListenOverflows ListenDrops
 TcpExt: 0 12 15

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { takeSnapshot } from '../../src/host/snapshot.js';
+import { takeSnapshot } from '../../src/host/kernel/snapshot.js';
 import type { HostSocket } from '../../src/host/types.js';
 import type { SocketJson } from '../../src/host/view.js';
 import { socketJson } from '../../src/host/view.js';

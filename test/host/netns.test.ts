@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { takeSnapshot } from '../../src/host/snapshot.js';
+import { takeSnapshot } from '../../src/host/kernel/snapshot.js';
 import type { HostSocket } from '../../src/host/types.js';
 import type { SocketJson } from '../../src/host/view.js';
 import {

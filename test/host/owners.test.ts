@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attachOwners, scanSocketOwners } from '../../src/host/owners.js';
+import { attachOwners, scanSocketOwners } from '../../src/host/kernel/owners.js';
 import { sock } from './fixtures/sockets.js';
 
 /** A fake /proc: pid -> { comm, fds: fd -> link target }. */

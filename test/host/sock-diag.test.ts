@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HostError } from '../../src/host/errors.js';
-import { SockDiagDecoder } from '../../src/host/sock-diag.js';
+import { SockDiagDecoder } from '../../src/host/kernel/sock-diag.js';
 
 /** One SOCK_DIAG_BY_FAMILY message as the kernel lays it out (little-endian host). */
 function message(fields: {

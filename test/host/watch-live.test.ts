@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { tracefsUnavailable } from '../../src/host/tracefs.js';
+import { tracefsUnavailable } from '../../src/host/kernel/tracefs.js';
 import { hasCommand, isLinux, isRoot } from './helpers/live.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;

@@ -3,20 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  correctTimeWait,
+  mayBeTimeWait,
+  readTimeWaitSockets,
+} from '../../src/host/kernel/trace-timewait.js';
+import { eventFilter } from '../../src/host/kernel/tracefs.js';
+import { ProcPoller } from '../../src/host/kernel/watch-poll.js';
+import {
   type KernelFieldsLine,
   type KernelTransition,
   parseTraceFieldsLine,
   parseTraceLine,
 } from '../../src/host/trace-line.js';
 import { TracePairer } from '../../src/host/trace-pair.js';
-import {
-  correctTimeWait,
-  mayBeTimeWait,
-  readTimeWaitSockets,
-} from '../../src/host/trace-timewait.js';
-import { eventFilter } from '../../src/host/tracefs.js';
-import { eventMatches } from '../../src/host/watch.js';
-import { ProcPoller } from '../../src/host/watch-poll.js';
+import { eventMatches } from '../../src/host/watch-filter.js';
 import { type TransitionInput, TransitionTracker } from '../../src/host/watch-tracker.js';
 import { formatLifetime, watchEventJson } from '../../src/host/watch-view.js';
 

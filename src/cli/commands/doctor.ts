@@ -3,14 +3,9 @@ import { diagnose, isProblem } from '../../host/doctor.js';
 import type { Finding } from '../../host/types.js';
 import { plural } from '../../host/view.js';
 import { wrap } from '../../render/table.js';
-import {
-  type Colors,
-  colors,
-  terminalWidth,
-  useColor,
-  writeOut,
-} from '../../render/table-style.js';
+import { type Colors, colors } from '../../render/table-style.js';
 import { CliError } from '../errors.js';
+import { terminalWidth, useColor, writeOut } from '../terminal.js';
 import { findingMark, printNotes, snapshotForCli } from './summary.js';
 
 interface DoctorOptions {

@@ -10,8 +10,8 @@ import { PROFILES, type ProfileName } from '../../drill/profile.js';
 import { renderJson, renderText, type ScriptReport, summarize } from '../../drill/report.js';
 import { type DrillResult, emptyResult, runScriptText } from '../../drill/run.js';
 import { renderPcap } from '../../render/pcap.js';
-import { writeOut } from '../../render/table-style.js';
 import { CliError } from '../errors.js';
+import { writeOut } from '../terminal.js';
 
 interface DrillOptions {
   json?: boolean;

@@ -8,12 +8,13 @@ import { parsePasted, renderPasted } from '../../host/paste/index.js';
 import { renderExplanation } from '../../render/explain.js';
 import { detectLang, isLang, LANGS } from '../../render/lang.js';
 import { renderStateDiagram } from '../../render/state-diagram.js';
-import { colors, terminalWidth, useColor, writeOut } from '../../render/table-style.js';
+import { colors } from '../../render/table-style.js';
 import { parseState } from '../../state/aliases.js';
 import { explainState } from '../../state/explanations.js';
 import type { Lang } from '../../state/meanings.js';
 import { TCP_STATES, type TcpState } from '../../state/states.js';
 import { CliError } from '../errors.js';
+import { terminalWidth, useColor, writeOut } from '../terminal.js';
 
 interface ExplainOptions {
   lang?: string;

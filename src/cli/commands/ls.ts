@@ -16,17 +16,12 @@ import {
   formatTimer,
   socketJsonText,
 } from '../../host/view.js';
+import { stateStyle } from '../../render/state-style.js';
 import { type Column, renderTable, wrap } from '../../render/table.js';
-import {
-  type Colors,
-  colors,
-  terminalWidth,
-  useColor,
-  writeOut,
-} from '../../render/table-style.js';
+import { type Colors, colors } from '../../render/table-style.js';
 import { type Lang, shortMeaning } from '../../state/meanings.js';
-import type { TcpState } from '../../state/states.js';
 import { CliError } from '../errors.js';
+import { terminalWidth, useColor, writeOut } from '../terminal.js';
 import { chooseLang, printNotes, snapshotForCli } from './summary.js';
 
 interface LsOptions {
@@ -125,22 +120,6 @@ function buildFilter(options: LsOptions): SocketFilter {
     if (err instanceof FilterError) throw new CliError(err.message);
     throw err;
   }
-}
-
-const STATE_COLOR: Partial<Record<TcpState, keyof Colors>> = {
-  LISTEN: 'cyan',
-  ESTABLISHED: 'green',
-  CLOSE_WAIT: 'red',
-  FIN_WAIT2: 'yellow',
-  SYN_SENT: 'yellow',
-  SYN_RECV: 'yellow',
-  TIME_WAIT: 'dim',
-};
-
-export function stateStyle(c: Colors, state: TcpState): (text: string) => string {
-  const name = STATE_COLOR[state];
-  const fn = name ? c[name] : undefined;
-  return typeof fn === 'function' ? (fn as (t: string) => string) : (t: string) => t;
 }
 
 /** Below this width the meaning goes on its own line under each row instead of a column. */

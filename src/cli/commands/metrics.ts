@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { Command } from 'commander';
 import { renderMetrics } from '../../host/metrics.js';
-import { writeOut } from '../../render/table-style.js';
 import { CliError } from '../errors.js';
+import { writeOut } from '../terminal.js';
 import { printNotes, snapshotForCli } from './summary.js';
 
 interface MetricsOptions {
@@ -41,7 +41,7 @@ async function scrape(
 async function countTransitions(): Promise<
   { counts: Map<string, number>; stop: () => Promise<void> } | undefined
 > {
-  const { startWatch } = await import('../../host/watch.js');
+  const { startWatch } = await import('../../host/kernel/watch.js');
   const counts = new Map<string, number>();
   try {
     const session = await startWatch({

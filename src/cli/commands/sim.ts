@@ -9,13 +9,14 @@ import { renderMermaid } from '../../render/mermaid.js';
 import { renderPcap } from '../../render/pcap.js';
 import { renderSvg } from '../../render/sequence-svg.js';
 import { renderTextDiagram } from '../../render/sequence-text.js';
-import { colors, terminalWidth, useColor, writeOut } from '../../render/table-style.js';
+import { colors } from '../../render/table-style.js';
 import { BUILTIN_SCRIPTS, findBuiltin } from '../../scenario/builtin.js';
 import { parseScenarioFile, ScenarioFileError } from '../../scenario/file.js';
 import { type RunResult, runScenario } from '../../scenario/runner.js';
 import type { Script, ScriptOverrides } from '../../scenario/script.js';
 import * as stackModule from '../../stack/stack.js';
 import { CliError } from '../errors.js';
+import { terminalWidth, useColor, writeOut } from '../terminal.js';
 
 const FORMATS = ['text', 'json', 'mermaid', 'svg', 'pcap'] as const;
 type Format = (typeof FORMATS)[number];

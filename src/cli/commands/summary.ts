@@ -1,22 +1,17 @@
 import type { Command } from 'commander';
 import { isProblem } from '../../host/doctor.js';
 import { HostError } from '../../host/errors.js';
-import { type Snapshot, type SnapshotOptions, takeSnapshot } from '../../host/snapshot.js';
+import { type Snapshot, type SnapshotOptions, takeSnapshot } from '../../host/kernel/snapshot.js';
 import { type HostSummary, type ListeningPort, summarize } from '../../host/summary.js';
 import type { Finding } from '../../host/types.js';
 import { plural } from '../../host/view.js';
 import { detectLang, isLang, LANGS } from '../../render/lang.js';
+import { stateStyle } from '../../render/state-style.js';
 import { renderTable, wrap } from '../../render/table.js';
-import {
-  type Colors,
-  colors,
-  terminalWidth,
-  useColor,
-  writeOut,
-} from '../../render/table-style.js';
+import { type Colors, colors } from '../../render/table-style.js';
 import { type Lang, shortMeaning } from '../../state/meanings.js';
 import { CliError } from '../errors.js';
-import { stateStyle } from './ls.js';
+import { terminalWidth, useColor, writeOut } from '../terminal.js';
 
 interface SummaryOptions {
   json?: boolean;

@@ -1,19 +1,19 @@
 import type { Command } from 'commander';
 import { HostError } from '../../host/errors.js';
 import { FilterError, parsePid, parsePort, parseStateFilter } from '../../host/filters.js';
-import { formatDuration } from '../../host/view.js';
 import {
   DEFAULT_POLL_INTERVAL_MS,
   startWatch,
   TraceUnavailableError,
-  type WatchFilter,
   type WatchSession,
-  type WatchSource,
-} from '../../host/watch.js';
-import type { WatchEvent } from '../../host/watch-tracker.js';
+} from '../../host/kernel/watch.js';
+import { formatDuration } from '../../host/view.js';
+import type { WatchFilter } from '../../host/watch-filter.js';
+import type { WatchEvent, WatchSource } from '../../host/watch-tracker.js';
 import { formatLifetime, lifetimeJson, watchEventJson } from '../../host/watch-view.js';
-import { colors, useColor, writeOut } from '../../render/table-style.js';
+import { colors } from '../../render/table-style.js';
 import { CliError } from '../errors.js';
+import { useColor, writeOut } from '../terminal.js';
 
 interface WatchOptions {
   state: string[];

@@ -4,6 +4,9 @@
  *
  *   const parse = parsePasted(text);          // never throws
  *   process.stdout.write(renderPasted(parse, { lang: 'en', color: true }));
+ *
+ * Part of host's pure analysis (see host/index.ts): may import host/*.ts (not host/kernel/),
+ * state/, util/, wire/.
  */
 export { parsePasted } from './parse.js';
 export { countByState, type RenderPastedOptions, renderPasted } from './render.js';

@@ -1,4 +1,10 @@
 /**
+ * Layer link/ (the TUN half, Linux I/O): packets to and from the real kernel. May import:
+ * link/sim/, stack/, tcp/, wire/, state/, util/, node: and koffi. Must not: import net/ or
+ * anything above it (lint/layers.cjs).
+ */
+
+/**
  * A Linux TUN device (IFF_TUN | IFF_NO_PI): each read(2) gives one IP packet the kernel routed
  * to the interface, each write(2) hands one IP packet to the kernel as if it had arrived on it.
  *

@@ -3,7 +3,7 @@
  * lazily with a dynamic import so that nothing outside Linux ever loads the native module, and
  * so that its absence only costs the fast path (/proc remains).
  */
-import { HostError } from './errors.js';
+import { HostError } from '../errors.js';
 
 export interface HostLibc {
   socket(domain: number, type: number, protocol: number): number;

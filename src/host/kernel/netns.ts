@@ -14,7 +14,7 @@
  * namespace lends its view: /proc/PID/net/* is that process's namespace, readable without setns.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { HostError } from './errors.js';
+import { HostError } from '../errors.js';
 import { CLONE_NEWNET, type HostLibc, O_CLOEXEC, O_RDONLY } from './libc.js';
 
 export interface NetnsTarget {

@@ -8,11 +8,11 @@
  * little-endian (every platform koffi ships for: x64, arm64, riscv64, loong64); ports and
  * addresses in inet_diag_sockid are in network order.
  */
-import { formatIpv4, formatIpv6 } from './address.js';
-import { HostError } from './errors.js';
+import { formatIpv4, formatIpv6 } from '../address.js';
+import { HostError } from '../errors.js';
+import { stateFromKernel, timerFromKernel } from '../proc-net-tcp.js';
+import type { HostSocket } from '../types.js';
 import { AF_NETLINK, type HostLibc, NETLINK_SOCK_DIAG, SOCK_CLOEXEC, SOCK_RAW } from './libc.js';
-import { stateFromKernel, timerFromKernel } from './proc-net-tcp.js';
-import type { HostSocket } from './types.js';
 
 const AF_INET = 2;
 const AF_INET6 = 10;

@@ -7,11 +7,11 @@
  * several can share one port (SO_REUSEPORT). A different non-zero inode on the same tuple is a
  * new socket. TIME_WAIT sockets have inode 0, so a connection keeps its identity into TIME_WAIT.
  */
-import type { TcpState } from '../state/states.js';
+import type { TcpState } from '../../state/states.js';
+import type { HostSocket } from '../types.js';
+import type { TransitionInput } from '../watch-tracker.js';
 import { scanSocketOwners } from './owners.js';
 import { readProcSockets } from './snapshot.js';
-import type { HostSocket } from './types.js';
-import type { TransitionInput } from './watch-tracker.js';
 
 interface Seen {
   socket: HostSocket;

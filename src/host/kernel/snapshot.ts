@@ -2,18 +2,23 @@
  * One consistent look at the machine: its TCP sockets (netlink sock_diag, else /proc/net/tcp*),
  * their owning processes, and the kernel's settings and counters. Every command of the host
  * (summary, ls, doctor, metrics) starts here.
+ *
+ * Layer host/kernel/: this machine's kernel I/O (this file, kernel-info, libc, netns, owners,
+ * sock-diag, tracefs, watch, watch-poll, trace-timewait). May import: host's pure analysis
+ * (host/*.ts), state/, util/, wire/, node: and koffi. Must not: import our own stack (tcp/, stack/,
+ * link/, net/) or anything above host/; the parsing and presenting belong in host/ (pure).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { HostError } from './errors.js';
+import { HostError } from '../errors.js';
+import { parseProcNetTcp } from '../proc-net-tcp.js';
+import type { DiagnoseContext, HostSocket } from '../types.js';
+import { plural } from '../view.js';
 import { readKernelInfo } from './kernel-info.js';
 import { type HostLibc, loadHostLibc } from './libc.js';
 import { inNetns, resolveNetns } from './netns.js';
 import { attachOwners, scanSocketOwners } from './owners.js';
-import { parseProcNetTcp } from './proc-net-tcp.js';
 import { dumpTcp, openSockDiag } from './sock-diag.js';
-import type { DiagnoseContext, HostSocket } from './types.js';
-import { plural } from './view.js';
 
 export type SocketSource = 'netlink' | 'proc';
 

@@ -5,7 +5,7 @@
  * counted so the caller can say so instead of printing silent blanks.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import type { HostSocket } from './types.js';
+import type { HostSocket } from '../types.js';
 
 export interface SocketOwner {
   pid: number;

@@ -6,10 +6,10 @@
  * being timed out by a time-wait socket), so looking the 4-tuple up there right after tells
  * which it was. A connection in another network namespace is not in our /proc and stays CLOSED.
  */
-import type { TcpState } from '../state/states.js';
+import type { TcpState } from '../../state/states.js';
+import type { HostSocket } from '../types.js';
+import type { TransitionInput } from '../watch-tracker.js';
 import { readProcSockets } from './snapshot.js';
-import type { HostSocket } from './types.js';
-import type { TransitionInput } from './watch-tracker.js';
 
 const CLOSING_STATES: ReadonlySet<TcpState> = new Set(['FIN_WAIT1', 'FIN_WAIT2', 'CLOSING']);
 const TIME_WAIT_SOCKET_STATES: ReadonlySet<TcpState> = new Set(['TIME_WAIT', 'FIN_WAIT2']);

@@ -11,26 +11,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { TcpState } from '../state/states.js';
-import { type KernelTransition, parseTraceFieldsLine, parseTraceLine } from './trace-line.js';
-import { TracePairer } from './trace-pair.js';
+import { type KernelTransition, parseTraceFieldsLine, parseTraceLine } from '../trace-line.js';
+import { TracePairer } from '../trace-pair.js';
+import { eventMatches, type WatchFilter } from '../watch-filter.js';
+import {
+  type TransitionInput,
+  TransitionTracker,
+  type WatchEvent,
+  type WatchSource,
+} from '../watch-tracker.js';
 import { correctTimeWait, mayBeTimeWait, readTimeWaitSockets } from './trace-timewait.js';
 import { type TraceFilter, TraceInstance, tracefsUnavailable } from './tracefs.js';
 import { ProcPoller } from './watch-poll.js';
-import { type TransitionInput, TransitionTracker, type WatchEvent } from './watch-tracker.js';
-
-export type WatchSource = 'tracefs' | 'poll';
-
-export interface WatchFilter {
-  /** An event matches when its old or new state is in the set. */
-  states?: ReadonlySet<TcpState>;
-  /** Local or remote port. */
-  ports?: readonly number[];
-  pids?: readonly number[];
-  /** Case-insensitive part of the process (or, from tracefs, task) name. */
-  process?: string;
-  family?: 4 | 6;
-}
 
 export interface WatchOptions {
   /** 'auto' (default): tracefs when possible, else polling. */
@@ -64,28 +56,6 @@ export const DEFAULT_POLL_INTERVAL_MS = 100;
 const TIME_WAIT_LOOKUP_DELAY_MS = 10;
 /** How long an event waits for its twin from the skaddr instance before going out without. */
 const TWIN_WAIT_MS = 50;
-
-export function eventMatches(event: TransitionInput, filter: WatchFilter): boolean {
-  if (
-    filter.states &&
-    !filter.states.has(event.to) &&
-    !(event.from && filter.states.has(event.from))
-  )
-    return false;
-  if (filter.family !== undefined && event.family !== filter.family) return false;
-  if (
-    filter.ports &&
-    !filter.ports.includes(event.local.port) &&
-    !filter.ports.includes(event.remote.port)
-  )
-    return false;
-  if (filter.pids && (event.pid === undefined || !filter.pids.includes(event.pid))) return false;
-  if (filter.process !== undefined) {
-    const name = event.process?.toLowerCase();
-    if (name === undefined || !name.includes(filter.process.toLowerCase())) return false;
-  }
-  return true;
-}
 
 export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   const source = options.source ?? 'auto';
