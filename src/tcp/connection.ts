@@ -26,8 +26,8 @@
  * - `close()` with unread received data sends RST (RFC 9293 3.10.4, RFC 2525 2.17) and ends with
  *   reason `aborted`; so does data arriving after `close()` (an orphan cannot deliver it).
  * - retransmission, keepalive and user timeouts end the connection without sending RST.
- * - retransmission after a timeout is go-back-N from SND.UNA; `info().sndNxt` is the highest
- *   sequence number sent (RFC 9293 SND.NXT), which pure ACKs carry.
+ * - retransmission after a timeout is go-back-N from SND.UNA; SND.NXT (`info().sndNxt`) stays
+ *   one past the highest sequence number sent, and pure ACKs carry it.
  * - RST in SYN_RECV ends a passive open with `reset` (the listener in stack/ stays, as on Linux)
  *   and an active (simultaneous) one with `refused`; RST in TIME_WAIT is ignored (RFC 1337).
  * - `close()`/`shutdown()` before ESTABLISHED queue the FIN; FIN_WAIT1 follows the handshake.
@@ -305,7 +305,7 @@ export class Connection extends TcbInput {
       case 'SYN_SENT':
       case 'SYN_RECV':
         if (this.synPending) seg = this.buildSyn(now);
-        else if (this.ackNow && this.st === 'SYN_RECV') seg = this.buildAck(now, this.sndMax);
+        else if (this.ackNow && this.st === 'SYN_RECV') seg = this.buildAck(now, this.sndNxt);
         break;
       default:
         seg = this.buildData(now);
@@ -313,12 +313,12 @@ export class Connection extends TcbInput {
           this.keepaliveProbePending = false;
           this.stats.keepaliveProbes++;
           // Linux's probe: an old sequence number (SND.NXT - 1) with no data forces an ACK.
-          seg = this.buildAck(now, seqAdd(this.sndMax, -1));
+          seg = this.buildAck(now, seqAdd(this.sndNxt, -1));
         }
-        // A pure ACK carries the highest sequence number sent (RFC 9293 SND.NXT), not the
-        // go-back-N rewind point: a peer that has that data would find an older one
-        // unacceptable, and two rewound peers would trade ACKs forever.
-        if (seg === undefined && this.ackNow) seg = this.buildAck(now, this.sndMax);
+        // A pure ACK carries SND.NXT, not the go-back-N rewind point: a peer that has that
+        // data would find an older one unacceptable, and two rewound peers would trade ACKs
+        // forever.
+        if (seg === undefined && this.ackNow) seg = this.buildAck(now, this.sndNxt);
     }
     this.updateTimers(now);
     return seg;
@@ -372,7 +372,7 @@ export class Connection extends TcbInput {
       iss: this.iss,
       irs: this.irs,
       sndUna: this.sndUna,
-      sndNxt: this.sndMax,
+      sndNxt: this.sndNxt,
       sndWnd: this.sndWnd,
       rcvNxt: this.rcvNxt,
       rcvWnd: Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt)),

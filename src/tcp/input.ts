@@ -28,12 +28,12 @@ export abstract class TcbInput extends TcbTimers {
     let ackOk = false;
     if (f.ack) {
       // First: an ACK outside (ISS, SND.NXT] is unacceptable; answer with RST unless RST.
-      if (seqLe(seg.ack, this.iss) || seqGt(seg.ack, this.sndMax)) {
+      if (seqLe(seg.ack, this.iss) || seqGt(seg.ack, this.sndNxt)) {
         this.drop();
         if (!f.rst) this.queueRst(seg.ack, undefined);
         return;
       }
-      ackOk = seqLe(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndMax);
+      ackOk = seqLe(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndNxt);
     }
     if (f.rst) {
       // Second: RST counts only when it acknowledges our SYN (RFC 5961 3.2 for SYN-SENT).
@@ -130,7 +130,7 @@ export abstract class TcbInput extends TcbTimers {
       return;
     }
     if (this.st === 'SYN_RECV') {
-      if (!(seqLt(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndMax))) {
+      if (!(seqLt(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndNxt))) {
         this.drop();
         this.queueRst(seg.ack, undefined);
         return;
@@ -152,7 +152,7 @@ export abstract class TcbInput extends TcbTimers {
       if (f.fin) {
         this.ackNow = true;
         this.timeWaitDeadline = now + 2 * this.config.msl;
-      } else if (seg.seq !== this.rcvNxt || seg.payload.byteLength > 0 || seg.ack !== this.sndMax) {
+      } else if (seg.seq !== this.rcvNxt || seg.payload.byteLength > 0 || seg.ack !== this.sndNxt) {
         // Anything else but an exact duplicate ACK is acknowledged too, as Linux and FreeBSD
         // do; a duplicate ACK is not, so that two ends cannot trade ACKs forever.
         this.ackNow = true;
@@ -183,7 +183,7 @@ export abstract class TcbInput extends TcbTimers {
       !f.urg &&
       seg.payload.byteLength === 0 &&
       seg.seq === this.rcvNxt &&
-      seg.ack === this.sndMax;
+      seg.ack === this.sndNxt;
     if (!dupAck) this.ackNow = true;
   }
 
@@ -237,7 +237,7 @@ export abstract class TcbInput extends TcbTimers {
   protected processAck(now: number, seg: TcpSegment, ts: Timestamp | undefined): boolean {
     const ack = seg.ack;
     // RFC 5961 (5.2): acceptable only if SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT.
-    if (seqGt(ack, this.sndMax) || seqLt(ack, seqAdd(this.sndUna, -this.maxSndWnd))) {
+    if (seqGt(ack, this.sndNxt) || seqLt(ack, seqAdd(this.sndUna, -this.maxSndWnd))) {
       this.drop();
       this.challengeAck(now);
       return false;
@@ -251,20 +251,20 @@ export abstract class TcbInput extends TcbTimers {
       !seg.flags.fin &&
       window === this.sndWnd &&
       window > 0 &&
-      seqGt(this.sndMax, this.sndUna)
+      seqGt(this.sndNxt, this.sndUna)
     ) {
       // RFC 5681 (2): a duplicate ACK.
       this.stats.dupAcksIn++;
-      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndMax);
-      if (this.cc.onDupAck(ack, this.sndMax, this.flight())) {
+      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndNxt);
+      if (this.cc.onDupAck(ack, this.sndNxt, this.flight())) {
         this.stats.fastRetransmits++;
-        this.rtxSeq = this.sndUna;
+        this.fastRtxSeq = this.sndUna;
         this.rttSeq = undefined;
       } else if (this.cc.inRecovery && this.sackOk) {
-        this.rtxSeq = this.scoreboard.nextHole(this.rtxHigh(), this.sndMax);
+        this.fastRtxSeq = this.scoreboard.nextHole(this.rtxHigh(), this.sndNxt);
       }
     } else if (this.sackOk) {
-      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndMax);
+      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndNxt);
     }
     // RFC 9293 3.10.7.4: update the send window from newer segments only.
     if (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, ack))) {
@@ -292,9 +292,9 @@ export abstract class TcbInput extends TcbTimers {
       }
     }
     this.sndUna = ack;
-    if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
+    if (seqLt(this.rtxNxt, ack)) this.rtxNxt = ack;
     this.rtxCount = 0;
-    this.scoreboard.update(this.sackOk ? readSackBlocks(seg) : [], ack, this.sndMax);
+    this.scoreboard.update(this.sackOk ? readSackBlocks(seg) : [], ack, this.sndNxt);
     // RTT sample: TSecr (RFC 7323 4.1) or the timed segment (RFC 6298 3, Karn's rule).
     if (ts !== undefined && ts.echo !== 0) {
       this.rtt.sample(seqDiff(this.tsVal(now), ts.echo));
@@ -305,14 +305,14 @@ export abstract class TcbInput extends TcbTimers {
     const partial = this.cc.onNewAck(ack, acked, this.flight());
     if (partial) {
       // RFC 6582 (3.2 step 4): retransmit the first unacknowledged segment.
-      this.rtxSeq = this.sndUna;
+      this.fastRtxSeq = this.sndUna;
       this.rttSeq = undefined;
     } else if (!this.cc.inRecovery) {
-      this.rtxHighMark = ack;
+      this.highRxt = ack;
     }
     // RFC 6298 (5.2, 5.3): stop the timer, or restart it for the remaining data.
     this.rtxDeadline = undefined;
-    this.unackedSince = seqGt(this.sndMax, this.sndUna) ? now : undefined;
+    this.unackedSince = seqGt(this.sndNxt, this.sndUna) ? now : undefined;
     const finAcked = this.finQueued && seqGt(ack, this.finSeq);
     if (!finAcked) return;
     switch (this.st) {
@@ -476,7 +476,7 @@ export abstract class TcbInput extends TcbTimers {
   /** Our SYN was acknowledged (SYN_SENT on SYN,ACK, SYN_RECV on ACK). */
   protected ackSyn(now: number, ack: number): void {
     this.sndUna = ack;
-    if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
+    if (seqLt(this.rtxNxt, ack)) this.rtxNxt = ack;
     this.rtxDeadline = undefined;
     this.rtxCount = 0;
     if (this.rttSeq !== undefined && seqGe(ack, this.rttSeq)) {

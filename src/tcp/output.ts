@@ -38,7 +38,7 @@ export abstract class TcbOutput extends Tcb {
       payload: new Uint8Array(0),
     };
     this.sndNxt = seqAdd(this.iss, 1);
-    this.sndMax = this.sndNxt;
+    this.rtxNxt = this.sndNxt;
     this.unackedSince ??= now;
     if (retransmit) {
       this.synRetransmitted = true;
@@ -56,15 +56,15 @@ export abstract class TcbOutput extends Tcb {
     if (!SENDING_STATES.has(this.st)) return undefined;
     const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
     const mss = this.effSndMss();
-    if (this.rtxSeq !== undefined) {
+    if (this.fastRtxSeq !== undefined) {
       // Fast retransmit, partial ACK or a SACK hole: one segment, not past a SACKed block.
-      const seq = seqMax(this.rtxSeq, this.sndUna);
-      this.rtxSeq = undefined;
-      if (seqLt(seq, this.sndMax)) {
-        const limit = this.scoreboard.nextSacked(seq) ?? this.sndMax;
+      const seq = seqMax(this.fastRtxSeq, this.sndUna);
+      this.fastRtxSeq = undefined;
+      if (seqLt(seq, this.sndNxt)) {
+        const limit = this.scoreboard.nextSacked(seq) ?? this.sndNxt;
         const len = Math.max(0, Math.min(mss, seqDiff(dataEnd, seq), seqDiff(limit, seq)));
         if (len > 0 || (this.finQueued && seq === this.finSeq)) {
-          this.rtxHighMark = seqAdd(seq, len);
+          this.highRxt = seqAdd(seq, len);
           return this.buildSegment(now, seq, len);
         }
       }
@@ -77,20 +77,20 @@ export abstract class TcbOutput extends Tcb {
         return this.buildSegment(now, this.sndUna, 1);
       }
     }
-    const unsent = seqDiff(dataEnd, this.sndNxt);
+    const unsent = seqDiff(dataEnd, this.rtxNxt);
     if (unsent > 0) {
       // RFC 5681 (3.2) / RFC 3042 limited transmit: the first and second duplicate ACKs may
       // each release one new segment beyond cwnd.
       const limited = this.cc.inRecovery ? 0 : Math.min(this.cc.dupAcks, 2) * mss;
       const wnd = Math.min(this.sndWnd, this.cc.cwnd + limited);
-      const usable = seqDiff(seqAdd(this.sndUna, wnd), this.sndNxt);
+      const usable = seqDiff(seqAdd(this.sndUna, wnd), this.rtxNxt);
       const len = Math.min(unsent, mss, usable);
       if (len > 0 && this.mayTransmit(len, unsent, mss)) {
-        return this.buildSegment(now, this.sndNxt, len);
+        return this.buildSegment(now, this.rtxNxt, len);
       }
       return undefined;
     }
-    if (this.finQueued && this.sndNxt === this.finSeq) {
+    if (this.finQueued && this.rtxNxt === this.finSeq) {
       return this.buildSegment(now, this.finSeq, 0);
     }
     return undefined;
@@ -100,7 +100,7 @@ export abstract class TcbOutput extends Tcb {
   protected mayTransmit(len: number, unsent: number, mss: number): boolean {
     if (len >= mss) return true;
     // Go-back-N after a timeout resends what was already sent: no reason to hold it.
-    if (seqLt(this.sndNxt, this.sndMax)) return true;
+    if (seqLt(this.rtxNxt, this.sndNxt)) return true;
     if (this.forceSmall) {
       this.forceSmall = false;
       return true;
@@ -115,7 +115,7 @@ export abstract class TcbOutput extends Tcb {
     return len >= this.maxSndWnd / 2;
   }
 
-  /** Builds a data/FIN segment at `seq` with `len` payload bytes and advances sndNxt. */
+  /** Builds a data/FIN segment at `seq` with `len` payload bytes and advances rtxNxt and sndNxt. */
   protected buildSegment(now: number, seq: number, wanted: number): TcpSegment {
     const options = this.segmentOptions(now);
     // SACK blocks beyond the timestamps take room from the payload so that header, options
@@ -127,7 +127,7 @@ export abstract class TcbOutput extends Tcb {
     const end = seqAdd(seq, payload.byteLength);
     const fin = this.finQueued && end === this.finSeq;
     const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
-    const retransmit = seqLt(seq, this.sndMax);
+    const retransmit = seqLt(seq, this.sndNxt);
     const seg: TcpSegment = {
       srcPort: this.local.port,
       dstPort: this.remote.port,
@@ -147,10 +147,10 @@ export abstract class TcbOutput extends Tcb {
     };
     const segEnd = seqAdd(end, fin ? 1 : 0);
     if (payload.byteLength < this.effSndMss() && seqGt(end, this.sndSml)) this.sndSml = end;
-    if (seqGt(segEnd, this.sndNxt)) this.sndNxt = segEnd;
-    if (seqGt(segEnd, this.sndMax)) {
-      if (this.sndMax === this.sndUna) this.unackedSince = now;
-      this.sndMax = segEnd;
+    if (seqGt(segEnd, this.rtxNxt)) this.rtxNxt = segEnd;
+    if (seqGt(segEnd, this.sndNxt)) {
+      if (this.sndNxt === this.sndUna) this.unackedSince = now;
+      this.sndNxt = segEnd;
     }
     if (retransmit) {
       this.stats.retransmits++;

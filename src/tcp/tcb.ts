@@ -142,13 +142,20 @@ export abstract class Tcb {
   /** RSTs built at the moment they were decided (their numbers must not change later). */
   protected readonly controlQueue: TcpSegment[] = [];
 
-  // Send sequence space (RFC 9293 3.3.1). sndMax is the highest sequence number sent so far;
-  // sndNxt goes back to sndUna when the retransmission timer expires (go-back-N).
+  // Send sequence space (RFC 9293 3.3.1).
   protected readonly iss: number;
+  /** SND.UNA: the oldest unacknowledged sequence number. */
   protected sndUna: number;
+  /** SND.NXT: the next new sequence number to send (one past the highest sent so far). */
   protected sndNxt: number;
-  protected sndMax: number;
+  /**
+   * The next sequence number to (re)transmit: SND.NXT, except after a retransmission timeout,
+   * which sets it back to SND.UNA (go-back-N) from where it walks up to SND.NXT again.
+   */
+  protected rtxNxt: number;
+  /** SND.WND: the peer's window in bytes (scaled, RFC 7323 2.3). */
   protected sndWnd = 0;
+  /** SND.WL1, SND.WL2: SEG.SEQ and SEG.ACK of the segment that last updated SND.WND. */
   protected sndWl1 = 0;
   protected sndWl2 = 0;
   /** RFC 5961 (5.2) MAX.SND.WND; also the RFC 9293 3.8.6.2.1 Max(SND.WND). */
@@ -157,8 +164,9 @@ export abstract class Tcb {
   /** Send MSS from the peer's MSS option (RFC 9293 3.7.1), before option bytes. */
   protected sndMss = DEFAULT_SEND_MSS;
 
-  // Receive sequence space.
+  // Receive sequence space (RFC 9293 3.3.1). RCV.WND is rcvAdvEdge - rcvNxt.
   protected irs = 0;
+  /** RCV.NXT: the next sequence number expected from the peer. */
   protected rcvNxt = 0;
   /** Right edge of the window we advertised last (RFC 9293 3.8.6.2.2: never moved left). */
   protected rcvAdvEdge = 0;
@@ -201,8 +209,11 @@ export abstract class Tcb {
    */
   protected synText: { seq: number; data: Uint8Array } | undefined;
   protected ackNow = false;
-  /** Sequence number to retransmit next (fast retransmit, partial ACK, SACK hole). */
-  protected rtxSeq: number | undefined;
+  /**
+   * One segment to retransmit at this sequence number now, in fast recovery: fast retransmit
+   * (RFC 5681 3.2), a partial ACK (RFC 6582 3.2), a SACK hole (RFC 6675 5).
+   */
+  protected fastRtxSeq: number | undefined;
   protected probePending = false;
   protected keepaliveProbePending = false;
   protected writeBlocked = false;
@@ -244,7 +255,7 @@ export abstract class Tcb {
     this.iss = opts.iss >>> 0;
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
-    this.sndMax = this.iss;
+    this.rtxNxt = this.iss;
     this.bufSeq = seqAdd(this.iss, 1);
     this.sndSml = this.iss;
     this.sendBuf = new SendBuffer(this.config.sendBufferSize);
@@ -260,10 +271,10 @@ export abstract class Tcb {
     return seg.payload.byteLength + (seg.flags.syn ? 1 : 0) + (seg.flags.fin ? 1 : 0);
   }
 
-  /** Highest sequence number retransmitted in this recovery episode, for SACK hole search. */
-  protected rtxHighMark = 0;
+  /** RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery episode. */
+  protected highRxt = 0;
   protected rtxHigh(): number {
-    return seqMax(this.rtxHighMark, this.sndUna);
+    return seqMax(this.highRxt, this.sndUna);
   }
 
   /** Payload bytes per segment: send MSS less the options every segment carries (RFC 6691). */
@@ -273,7 +284,7 @@ export abstract class Tcb {
   }
 
   protected flight(): number {
-    return Math.max(0, seqDiff(this.sndMax, this.sndUna));
+    return Math.max(0, seqDiff(this.sndNxt, this.sndUna));
   }
 
   protected count(seg: TcpSegment): TcpSegment {
@@ -405,7 +416,7 @@ export abstract class Tcb {
 
   /** Sends RST <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (as Linux does) and closes. */
   protected resetAndFinish(now: number, reason: CloseReason, cause: Cause): void {
-    this.queueRst(this.sndMax, this.rcvNxt);
+    this.queueRst(this.sndNxt, this.rcvNxt);
     this.finish(now, reason, cause);
   }
 
@@ -424,7 +435,7 @@ export abstract class Tcb {
 
   protected clearSendTimers(): void {
     this.rtxDeadline = undefined;
-    this.rtxSeq = undefined;
+    this.fastRtxSeq = undefined;
     this.probePending = false;
   }
 

@@ -26,13 +26,13 @@ export abstract class TcbTimers extends TcbOutput {
         this.rtxKind = 'persist';
         this.rtxDeadline = now + this.persistInterval();
       }
-    } else if (seqGt(this.sndMax, this.sndUna)) {
+    } else if (seqGt(this.sndNxt, this.sndUna)) {
       // RFC 6298 (5.1): data outstanding: the retransmission timer runs.
       if (this.rtxDeadline === undefined || this.rtxKind !== 'retransmit') {
         this.rtxKind = 'retransmit';
         this.rtxDeadline = now + this.rtt.rto;
       }
-    } else if (pending && seqLt(this.sndNxt, dataEnd)) {
+    } else if (pending && seqLt(this.rtxNxt, dataEnd)) {
       // Data held back by sender SWS avoidance: the override timeout (RFC 9293 3.8.6.2.1).
       if (this.rtxDeadline === undefined || this.rtxKind !== 'persist') {
         this.rtxKind = 'persist';
@@ -76,12 +76,12 @@ export abstract class TcbTimers extends TcbOutput {
       this.synPending = true;
       return;
     }
-    this.cc.onTimeout(this.flight(), this.sndMax);
+    this.cc.onTimeout(this.flight(), this.sndNxt);
     // RFC 2018 (8): after a timeout, SACK information is not trusted.
     this.scoreboard.clear();
-    this.rtxSeq = undefined;
-    this.sndNxt = this.sndUna;
-    this.rtxHighMark = this.sndUna;
+    this.fastRtxSeq = undefined;
+    this.rtxNxt = this.sndUna;
+    this.highRxt = this.sndUna;
     if (this.sndWnd === 0) {
       // The window is closed: probe it rather than count retransmissions (as BSD's tcp_output
       // falls back to the persist timer when nothing may be sent).
@@ -100,14 +100,14 @@ export abstract class TcbTimers extends TcbOutput {
     if (this.sndWnd === 0) this.probePending = true;
     else {
       // SWS override: send what the window allows even if small.
-      this.rtxSeq = undefined;
+      this.fastRtxSeq = undefined;
       this.forceSmall = true;
     }
   }
 
   protected onKeepaliveTimeout(now: number): void {
     const ka = this.config.keepalive;
-    if (seqGt(this.sndMax, this.sndUna)) {
+    if (seqGt(this.sndNxt, this.sndUna)) {
       // Data outstanding: the retransmission timer watches the peer.
       this.keepaliveDeadline = now + ka.idle;
       return;
