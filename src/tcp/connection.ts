@@ -188,7 +188,7 @@ export class Connection extends TcbInput {
       case 'SYN_RECV':
       case 'ESTABLISHED':
       case 'CLOSE_WAIT':
-        if (this.finQueued) {
+        if (this.fin.kind !== 'none') {
           throw new TcpUsageError('EPIPE', 'send(): the sending side was shut down');
         }
         break;
@@ -206,7 +206,7 @@ export class Connection extends TcbInput {
     if (!(max >= 0)) throw new TcpUsageError('EINVAL', 'read(): max must be a number >= 0');
     const before = this.advertisableWindow();
     const out = this.recvBuf.read(max);
-    if (out.byteLength > 0 && this.isSynchronized() && this.peerFinSeq === undefined) {
+    if (out.byteLength > 0 && this.isSynchronized() && this.peerFin.kind === 'none') {
       // Send a window update when reading opened the window by the RFC 9293 3.8.6.2.2
       // threshold and the window we advertised last is less than that threshold away.
       const curWnd = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
@@ -254,7 +254,7 @@ export class Connection extends TcbInput {
       this.finish(now, 'aborted', 'close()');
       return;
     }
-    if (!this.finQueued) this.startClose(now, 'close()');
+    if (this.fin.kind === 'none') this.startClose(now, 'close()');
     // RFC 9293 3.10.4 leaves an orphan in FIN_WAIT2 forever; Linux's tcp_fin_timeout bounds it.
     if (this.st === 'FIN_WAIT2') this.finWait2Deadline = now + this.config.finWait2Timeout;
     this.updateTimers(now);
@@ -402,15 +402,14 @@ export class Connection extends TcbInput {
       case 'SYN_SENT':
       case 'SYN_RECV':
         // RFC 9293 3.10.4: queue the FIN until ESTABLISHED; FIN_WAIT1 then follows at once.
-        this.queueFin();
-        this.finCause = cause;
+        this.queueFin(cause);
         return;
       case 'ESTABLISHED':
-        this.queueFin();
+        this.queueFin(cause);
         this.setState(now, 'FIN_WAIT1', cause);
         break;
       case 'CLOSE_WAIT':
-        this.queueFin();
+        this.queueFin(cause);
         this.setState(now, 'LAST_ACK', cause);
         break;
       default:

@@ -52,7 +52,7 @@ export abstract class TcbInput extends TcbTimers {
     if (ackOk) {
       this.ackSyn(now, seg.ack);
       this.setState(now, 'ESTABLISHED', 'rcv SYN,ACK');
-      if (this.finQueued) this.setState(now, 'FIN_WAIT1', this.finCause);
+      if (this.fin.kind === 'queued') this.setState(now, 'FIN_WAIT1', this.fin.cause);
       this.ackNow = true;
       // RFC 9293 3.10.7.3: continue with data or FIN on the SYN,ACK from the sixth step.
       this.processText(now, { ...seg, seq: seqAdd(seg.seq, 1), flags: { ...f, syn: false } });
@@ -137,7 +137,7 @@ export abstract class TcbInput extends TcbTimers {
       }
       this.ackSyn(now, seg.ack);
       this.setState(now, 'ESTABLISHED', establishCause);
-      if (this.finQueued) this.setState(now, 'FIN_WAIT1', this.finCause);
+      if (this.fin.kind === 'queued') this.setState(now, 'FIN_WAIT1', this.fin.cause);
       const queued = this.synText;
       if (queued !== undefined) {
         this.synText = undefined;
@@ -189,7 +189,7 @@ export abstract class TcbInput extends TcbTimers {
 
   /** FIN_WAIT1 whose FIN is acknowledged and that did not get the peer's FIN: FIN_WAIT2. */
   protected afterText(now: number): void {
-    if (this.st !== 'FIN_WAIT1' || !this.finQueued || !seqGt(this.sndUna, this.finSeq)) return;
+    if (this.st !== 'FIN_WAIT1' || this.fin.kind !== 'acked') return;
     this.setState(now, 'FIN_WAIT2', 'rcv ACK');
     // RFC 9293 leaves an orphan in FIN_WAIT2 forever; Linux's tcp_fin_timeout bounds it.
     if (this.orphan) this.finWait2Deadline = now + this.config.finWait2Timeout;
@@ -313,8 +313,8 @@ export abstract class TcbInput extends TcbTimers {
     // RFC 6298 (5.2, 5.3): stop the timer, or restart it for the remaining data.
     this.rtxDeadline = undefined;
     this.unackedSince = seqGt(this.sndNxt, this.sndUna) ? now : undefined;
-    const finAcked = this.finQueued && seqGt(ack, this.finSeq);
-    if (!finAcked) return;
+    if (this.fin.kind !== 'queued' || !seqGt(ack, this.fin.seq)) return;
+    this.fin = { kind: 'acked', seq: this.fin.seq };
     switch (this.st) {
       case 'FIN_WAIT1':
         // Left to afterText(): the same segment may carry the peer's FIN, and then FIN_WAIT1
@@ -349,16 +349,19 @@ export abstract class TcbInput extends TcbTimers {
         this.ackNow = true;
       }
     }
+    const peerFin = this.peerFin;
     if (
-      this.peerFinSeq !== undefined &&
+      peerFin.kind !== 'none' &&
       data.byteLength > 0 &&
-      seqGt(seqAdd(seq, data.byteLength), this.peerFinSeq)
+      seqGt(seqAdd(seq, data.byteLength), peerFin.seq)
     ) {
       // Nothing follows the peer's FIN; a peer that sends more is ignored beyond it.
-      data = data.subarray(0, Math.max(0, seqDiff(this.peerFinSeq, seq)));
+      data = data.subarray(0, Math.max(0, seqDiff(peerFin.seq, seq)));
       this.ackNow = true;
     }
-    if (fin && this.peerFinSeq === undefined) this.peerFinSeq = seqAdd(seq, data.byteLength);
+    if (fin && peerFin.kind === 'none') {
+      this.peerFin = { kind: 'seen', seq: seqAdd(seq, data.byteLength) };
+    }
     if (data.byteLength > 0) {
       if (!RECEIVING_STATES.has(this.st)) {
         // CLOSE_WAIT, CLOSING, LAST_ACK: the peer's FIN came already; data cannot follow it.
@@ -372,9 +375,7 @@ export abstract class TcbInput extends TcbTimers {
       }
       this.onData(now, seq, data);
     }
-    if (this.peerFinSeq !== undefined && !this.peerFinDone && this.rcvNxt === this.peerFinSeq) {
-      this.onFin(now, seg.flags.fin);
-    }
+    if (this.peerFin.kind === 'seen' && this.rcvNxt === this.peerFin.seq) this.onFin(now);
   }
 
   protected onData(now: number, seq: number, data: Uint8Array): void {
@@ -405,20 +406,19 @@ export abstract class TcbInput extends TcbTimers {
     }
   }
 
-  protected onFin(now: number, withSegment: boolean): void {
-    this.peerFinDone = true;
+  protected onFin(now: number): void {
+    this.peerFin = { kind: 'received', seq: this.rcvNxt };
     this.rcvNxt = seqAdd(this.rcvNxt, 1);
     this.ackNow = true;
     this.events.push({ type: 'end' });
     const cause = 'rcv FIN';
-    void withSegment;
     switch (this.st) {
       case 'SYN_RECV':
       case 'ESTABLISHED':
         this.setState(now, 'CLOSE_WAIT', cause);
         break;
       case 'FIN_WAIT1':
-        if (seqGt(this.sndUna, this.finSeq) && this.finQueued) {
+        if (this.fin.kind === 'acked') {
           this.enterTimeWait(now, 'rcv FIN,ACK');
         } else {
           this.setState(now, 'CLOSING', cause);

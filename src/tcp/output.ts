@@ -63,7 +63,7 @@ export abstract class TcbOutput extends Tcb {
       if (seqLt(seq, this.sndNxt)) {
         const limit = this.scoreboard.nextSacked(seq) ?? this.sndNxt;
         const len = Math.max(0, Math.min(mss, seqDiff(dataEnd, seq), seqDiff(limit, seq)));
-        if (len > 0 || (this.finQueued && seq === this.finSeq)) {
+        if (len > 0 || (this.fin.kind === 'queued' && seq === this.fin.seq)) {
           this.highRxt = seqAdd(seq, len);
           return this.buildSegment(now, seq, len);
         }
@@ -90,8 +90,8 @@ export abstract class TcbOutput extends Tcb {
       }
       return undefined;
     }
-    if (this.finQueued && this.rtxNxt === this.finSeq) {
-      return this.buildSegment(now, this.finSeq, 0);
+    if (this.fin.kind === 'queued' && this.rtxNxt === this.fin.seq) {
+      return this.buildSegment(now, this.fin.seq, 0);
     }
     return undefined;
   }
@@ -106,7 +106,7 @@ export abstract class TcbOutput extends Tcb {
       return true;
     }
     if (len === unsent) {
-      if (!this.config.nagle || this.finQueued) return true;
+      if (!this.config.nagle || this.fin.kind !== 'none') return true;
       // Nagle with Minshall's refinement (as Linux): a small segment may go when no earlier
       // small segment is unacknowledged.
       return seqLe(this.sndSml, this.sndUna);
@@ -125,7 +125,7 @@ export abstract class TcbOutput extends Tcb {
     const offset = seqDiff(seq, this.bufSeq);
     const payload = this.sendBuf.peek(offset, len);
     const end = seqAdd(seq, payload.byteLength);
-    const fin = this.finQueued && end === this.finSeq;
+    const fin = this.fin.kind === 'queued' && end === this.fin.seq;
     const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
     const retransmit = seqLt(seq, this.sndNxt);
     const seg: TcpSegment = {

@@ -38,6 +38,29 @@ export interface ConnectionOptions {
   onCommand?: (conn: Tcb) => void;
 }
 
+/**
+ * Our FIN (RFC 9293 3.10.4). shutdown() or close() queue it at the sequence number after the
+ * last queued byte (send() takes no more); it goes out once the data before it has, and is sent
+ * again with it; the peer's ACK past `seq` acknowledges it. `cause` is the user call, for the
+ * FIN_WAIT1 that follows ESTABLISHED when the FIN was queued during the handshake.
+ */
+export type OurFin =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'queued'; readonly seq: number; readonly cause: Cause }
+  | { readonly kind: 'acked'; readonly seq: number };
+
+/**
+ * The peer's FIN at `seq`: `seen` once a segment carried it (possibly out of order, data beyond
+ * it is ignored), `received` once RCV.NXT reached it and moved past it (RFC 9293 3.10.7.4, eighth).
+ */
+export type PeerFin =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'seen'; readonly seq: number }
+  | { readonly kind: 'received'; readonly seq: number };
+
+/** No FIN yet, either way; one object shared by every connection. */
+const NO_FIN = Object.freeze({ kind: 'none' } as const);
+
 /** RFC 9293 3.7.1: the send MSS when the peer sent no MSS option. */
 export const DEFAULT_SEND_MSS = 536;
 /** RFC 6298 (5.7): RTO after a timed-out SYN when no RTT sample exists yet. */
@@ -188,16 +211,10 @@ export abstract class Tcb {
   protected bufSeq: number;
   protected readonly scoreboard = new SackScoreboard();
 
-  // Our FIN: queued by shutdown/close; its sequence number once the last byte is queued.
-  protected finQueued = false;
-  /** The user call that queued the FIN before ESTABLISHED (cause of the later FIN_WAIT1). */
-  protected finCause: Cause = 'shutdown()';
-  protected finSeq = 0;
+  protected fin: OurFin = NO_FIN;
   /** The application called close(): it reads no more (an orphan, RFC 9293 3.10.4). */
   protected orphan = false;
-  /** The peer's FIN sequence number, once a FIN has been seen (possibly out of order). */
-  protected peerFinSeq: number | undefined;
-  protected peerFinDone = false;
+  protected peerFin: PeerFin = NO_FIN;
   /** Passive open (acceptSyn): an RST in SYN_RECV ends with `reset`, else `refused`. */
   protected readonly passive: boolean;
 
@@ -400,10 +417,12 @@ export abstract class Tcb {
     this.events.push({ type: 'state', time: now, from, to, cause });
   }
 
-  protected queueFin(): void {
-    if (this.finQueued) return;
-    this.finQueued = true;
-    this.finSeq = seqAdd(this.bufSeq, this.sendBuf.length);
+  /** Queues our FIN after the last queued byte; called again before ESTABLISHED, it takes the new cause. */
+  protected queueFin(cause: Cause): void {
+    if (this.fin.kind === 'acked') return;
+    const seq =
+      this.fin.kind === 'queued' ? this.fin.seq : seqAdd(this.bufSeq, this.sendBuf.length);
+    this.fin = { kind: 'queued', seq, cause };
   }
 
   protected enterTimeWait(now: number, cause: Cause): void {
