@@ -48,6 +48,7 @@ import { seqAdd, seqDiff } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/types.js';
 import { TcbInput } from './input.js';
 import type { ConnectionOptions } from './tcb.js';
+import { nextDeadline, nextTimer, STOPPED, TIMER_KINDS, Timer } from './timer-table.js';
 import {
   type ConnectionConfig,
   type ConnectionEvent,
@@ -126,7 +127,7 @@ export class Connection extends TcbInput {
     }
     if (this.isSynchronized()) {
       // Any segment from the peer shows it is alive: keepalive starts over.
-      this.keepaliveDeadline = undefined;
+      this.timers[Timer.keepalive] = STOPPED;
       this.keepaliveProbes = 0;
     }
     switch (this.st) {
@@ -145,35 +146,11 @@ export class Connection extends TcbInput {
     this.updateTimers(now);
   }
 
+  /** Serves the timers expired at `now`, in the fixed order of timer-table.ts. */
   handleTimeout(now: number): void {
     if (this.st === 'CLOSED') return;
-    if (this.timeWaitDeadline !== undefined && now >= this.timeWaitDeadline) {
-      this.finish(now, 'normal', '2MSL timer');
-      return;
-    }
-    if (this.finWait2Deadline !== undefined && now >= this.finWait2Deadline) {
-      this.finish(now, 'normal', 'FIN_WAIT2 timer');
-      return;
-    }
-    const ut = this.userTimeoutDeadline();
-    if (ut !== undefined && now >= ut) {
-      this.finish(now, 'timeout', 'user timeout');
-      return;
-    }
-    if (this.rtxDeadline !== undefined && now >= this.rtxDeadline) {
-      this.rtxDeadline = undefined;
-      if (this.rtxKind === 'persist') this.onPersistTimeout(now);
-      else this.onRetransmitTimeout(now);
-      if (this.isClosed()) return;
-    }
-    if (this.keepaliveDeadline !== undefined && now >= this.keepaliveDeadline) {
-      this.onKeepaliveTimeout(now);
-      if (this.isClosed()) return;
-    }
-    if (this.delAckDeadline !== undefined && now >= this.delAckDeadline) {
-      this.delAckDeadline = undefined;
-      this.ackNow = true;
-    }
+    this.fireExpired(now);
+    if (this.isClosed()) return;
     this.updateTimers(now);
   }
 
@@ -256,7 +233,7 @@ export class Connection extends TcbInput {
     }
     if (this.fin.kind === 'none') this.startClose(now, 'close()');
     // RFC 9293 3.10.4 leaves an orphan in FIN_WAIT2 forever; Linux's tcp_fin_timeout bounds it.
-    if (this.st === 'FIN_WAIT2') this.finWait2Deadline = now + this.config.finWait2Timeout;
+    if (this.st === 'FIN_WAIT2') this.timers[Timer.finWait2] = now + this.config.finWait2Timeout;
     this.updateTimers(now);
   }
 
@@ -281,8 +258,9 @@ export class Connection extends TcbInput {
     const keepaliveWasOn = this.config.keepalive.enabled;
     this.config = next;
     this.rtt.reconfigure(next.minRto, next.maxRto);
-    if (next.keepalive.enabled && !keepaliveWasOn) this.keepaliveDeadline = undefined;
-    if (!next.keepalive.enabled) this.keepaliveDeadline = undefined;
+    if (next.keepalive.enabled && !keepaliveWasOn) this.timers[Timer.keepalive] = STOPPED;
+    if (!next.keepalive.enabled) this.timers[Timer.keepalive] = STOPPED;
+    this.syncUserTimeout();
     this.onCommand?.(this);
   }
 
@@ -325,7 +303,7 @@ export class Connection extends TcbInput {
   }
 
   pollTimeout(): number | undefined {
-    return this.activeTimer()?.deadline;
+    return nextDeadline(this.timers);
   }
 
   pollEvent(): ConnectionEvent | undefined {
@@ -349,21 +327,10 @@ export class Connection extends TcbInput {
 
   /** The timer that fires next, for netstat-style snapshots. */
   activeTimer(): { kind: TimerKind; deadline: number } | undefined {
-    let kind: TimerKind | undefined;
-    let deadline = Number.POSITIVE_INFINITY;
-    const consider = (k: TimerKind, d: number | undefined): void => {
-      if (d !== undefined && d < deadline) {
-        kind = k;
-        deadline = d;
-      }
-    };
-    consider('time-wait', this.timeWaitDeadline);
-    consider('fin-wait2', this.finWait2Deadline);
-    consider('user-timeout', this.userTimeoutDeadline());
-    consider(this.rtxKind, this.rtxDeadline);
-    consider('keepalive', this.keepaliveDeadline);
-    consider('delayed-ack', this.delAckDeadline);
-    return kind === undefined ? undefined : { kind, deadline };
+    const next = nextTimer(this.timers);
+    const deadline = nextDeadline(this.timers);
+    if (next === undefined || deadline === undefined) return undefined;
+    return { kind: TIMER_KINDS[next], deadline };
   }
 
   info(): ConnectionInfo {

@@ -12,6 +12,7 @@ import {
   RECEIVING_STATES,
   RTO_AFTER_SYN_TIMEOUT,
 } from './tcb.js';
+import { isArmed, Timer } from './timer-table.js';
 import { TcbTimers } from './timers.js';
 
 export abstract class TcbInput extends TcbTimers {
@@ -65,7 +66,7 @@ export abstract class TcbInput extends TcbTimers {
       this.setState(now, 'SYN_RECV', 'rcv SYN');
       this.synPending = true;
       this.synSends = 0;
-      this.rtxDeadline = undefined;
+      this.stopSendTimer();
     }
   }
 
@@ -103,7 +104,7 @@ export abstract class TcbInput extends TcbTimers {
       if (!f.rst) {
         this.ackNow = true;
         // RFC 9293: TIME-WAIT acknowledges a retransmitted FIN and restarts the 2MSL timer.
-        if (this.st === 'TIME_WAIT' && f.fin) this.timeWaitDeadline = now + 2 * this.config.msl;
+        if (this.st === 'TIME_WAIT' && f.fin) this.armTimeWait(now);
       }
       return;
     }
@@ -151,7 +152,7 @@ export abstract class TcbInput extends TcbTimers {
       // RFC 9293: only a retransmitted FIN should arrive here; acknowledge it and restart 2MSL.
       if (f.fin) {
         this.ackNow = true;
-        this.timeWaitDeadline = now + 2 * this.config.msl;
+        this.armTimeWait(now);
       } else if (seg.seq !== this.rcvNxt || seg.payload.byteLength > 0 || seg.ack !== this.sndNxt) {
         // Anything else but an exact duplicate ACK is acknowledged too, as Linux and FreeBSD
         // do; a duplicate ACK is not, so that two ends cannot trade ACKs forever.
@@ -175,7 +176,7 @@ export abstract class TcbInput extends TcbTimers {
     if (f.rst || !f.ack) return;
     // A duplicate of the peer's FIN: restart 2MSL.
     const end = seqAdd(seg.seq, seg.payload.byteLength + (f.syn ? 1 : 0));
-    if (f.fin && seqAdd(end, 1) === this.rcvNxt) this.timeWaitDeadline = now + 2 * this.config.msl;
+    if (f.fin && seqAdd(end, 1) === this.rcvNxt) this.armTimeWait(now);
     const dupAck =
       !f.syn &&
       !f.fin &&
@@ -192,7 +193,7 @@ export abstract class TcbInput extends TcbTimers {
     if (this.st !== 'FIN_WAIT1' || this.fin.kind !== 'acked') return;
     this.setState(now, 'FIN_WAIT2', 'rcv ACK');
     // RFC 9293 leaves an orphan in FIN_WAIT2 forever; Linux's tcp_fin_timeout bounds it.
-    if (this.orphan) this.finWait2Deadline = now + this.config.finWait2Timeout;
+    if (this.orphan) this.timers[Timer.finWait2] = now + this.config.finWait2Timeout;
   }
 
   /** RFC 9293 3.10.7.4 first check: is any of the segment inside the receive window? */
@@ -311,7 +312,7 @@ export abstract class TcbInput extends TcbTimers {
       this.highRxt = ack;
     }
     // RFC 6298 (5.2, 5.3): stop the timer, or restart it for the remaining data.
-    this.rtxDeadline = undefined;
+    this.stopSendTimer();
     this.unackedSince = seqGt(this.sndNxt, this.sndUna) ? now : undefined;
     if (this.fin.kind !== 'queued' || !seqGt(ack, this.fin.seq)) return;
     this.fin = { kind: 'acked', seq: this.fin.seq };
@@ -395,8 +396,8 @@ export abstract class TcbInput extends TcbTimers {
       this.readablePending = true;
       if (!this.config.delayedAck || seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.rcvMss) {
         this.ackNow = true;
-      } else if (this.delAckDeadline === undefined) {
-        this.delAckDeadline = now + this.config.delayedAckTimeout;
+      } else if (!isArmed(this.timers, Timer.delayedAck)) {
+        this.timers[Timer.delayedAck] = now + this.config.delayedAckTimeout;
       }
     } else {
       // RFC 5681 (4.2): out-of-order data gets an immediate (duplicate) ACK, with SACK blocks.
@@ -425,7 +426,6 @@ export abstract class TcbInput extends TcbTimers {
         }
         break;
       case 'FIN_WAIT2':
-        this.finWait2Deadline = undefined;
         this.enterTimeWait(now, cause);
         break;
       default:
@@ -477,7 +477,7 @@ export abstract class TcbInput extends TcbTimers {
   protected ackSyn(now: number, ack: number): void {
     this.sndUna = ack;
     if (seqLt(this.rtxNxt, ack)) this.rtxNxt = ack;
-    this.rtxDeadline = undefined;
+    this.stopSendTimer();
     this.rtxCount = 0;
     if (this.rttSeq !== undefined && seqGe(ack, this.rttSeq)) {
       this.rtt.sample(now - this.rttStart);

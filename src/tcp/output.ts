@@ -8,6 +8,7 @@ import { tcpOptionsLength } from '../wire/tcp-options.js';
 import type { TcpOption, TcpSegment } from '../wire/types.js';
 import { maxSackBlocks, segmentOptions, synOptions } from './options.js';
 import { MAX_UNSCALED_WINDOW, SENDING_STATES, Tcb, TS_OPTION_BYTES } from './tcb.js';
+import { STOPPED, Timer } from './timer-table.js';
 
 export abstract class TcbOutput extends Tcb {
   protected buildSyn(now: number): TcpSegment {
@@ -192,7 +193,7 @@ export abstract class TcbOutput extends Tcb {
   /** Every segment we send carries ACK = rcvNxt: clear the pending-ACK state. */
   protected noteAckSent(): void {
     this.ackNow = false;
-    this.delAckDeadline = undefined;
+    this.timers[Timer.delayedAck] = STOPPED;
     this.lastAckSent = this.rcvNxt;
   }
 }

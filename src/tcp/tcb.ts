@@ -16,6 +16,7 @@ import { RecvBuffer } from './recv-buffer.js';
 import { RttEstimator } from './rtt.js';
 import { SackScoreboard } from './sack-scoreboard.js';
 import { SendBuffer } from './send-buffer.js';
+import { newTimerTable, STOPPED, Timer, type TimerTable } from './timer-table.js';
 import {
   type CloseReason,
   type ConnectionConfig,
@@ -236,18 +237,18 @@ export abstract class Tcb {
   protected writeBlocked = false;
   protected readablePending = false;
 
-  // Timers (absolute deadlines); one retransmit-or-persist timer as in BSD.
-  protected rtxDeadline: number | undefined;
-  protected rtxKind: 'retransmit' | 'persist' = 'retransmit';
+  protected readonly timers: TimerTable = newTimerTable();
+  /**
+   * Which of the two send timers is in use: as in BSD (one slot, tt_rexmt), retransmission and
+   * persist exclude each other, and the choice outlives the deadline, so that an ACK or an
+   * expiry while probing a zero window goes on probing (timers.ts updateTimers).
+   */
+  protected sendTimer: 'retransmit' | 'persist' = 'retransmit';
   protected rtxCount = 0;
   protected persistCount = 0;
   /** Zero-window probes sent since the last ACK (RFC 9293 3.8.6.1: probe while ACKs come). */
   protected persistUnanswered = 0;
-  protected delAckDeadline: number | undefined;
-  protected keepaliveDeadline: number | undefined;
   protected keepaliveProbes = 0;
-  protected timeWaitDeadline: number | undefined;
-  protected finWait2Deadline: number | undefined;
   /** When the oldest unacknowledged data was sent (for userTimeout, RFC 5482). */
   protected unackedSince: number | undefined;
 
@@ -425,12 +426,19 @@ export abstract class Tcb {
     this.fin = { kind: 'queued', seq, cause };
   }
 
+  /** In TIME_WAIT only 2MSL runs, and a delayed ACK already due. */
   protected enterTimeWait(now: number, cause: Cause): void {
     this.setState(now, 'TIME_WAIT', cause);
     this.clearSendTimers();
-    this.finWait2Deadline = undefined;
-    this.keepaliveDeadline = undefined;
-    this.timeWaitDeadline = now + 2 * this.config.msl;
+    this.timers[Timer.finWait2] = STOPPED;
+    this.timers[Timer.keepalive] = STOPPED;
+    this.timers[Timer.userTimeout] = STOPPED;
+    this.armTimeWait(now);
+  }
+
+  /** (Re)starts 2MSL: on entering TIME_WAIT, and for a retransmitted FIN (RFC 9293 3.10.7.4). */
+  protected armTimeWait(now: number): void {
+    this.timers[Timer.timeWait] = now + 2 * this.config.msl;
   }
 
   /** Sends RST <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (as Linux does) and closes. */
@@ -442,10 +450,7 @@ export abstract class Tcb {
   protected finish(now: number, reason: CloseReason, cause: Cause): void {
     this.setState(now, 'CLOSED', cause);
     this.clearSendTimers();
-    this.delAckDeadline = undefined;
-    this.keepaliveDeadline = undefined;
-    this.timeWaitDeadline = undefined;
-    this.finWait2Deadline = undefined;
+    this.timers.fill(STOPPED);
     this.unackedSince = undefined;
     this.ackNow = false;
     this.synPending = false;
@@ -453,9 +458,15 @@ export abstract class Tcb {
   }
 
   protected clearSendTimers(): void {
-    this.rtxDeadline = undefined;
+    this.stopSendTimer();
     this.fastRtxSeq = undefined;
     this.probePending = false;
+  }
+
+  /** Stops the retransmission or persist timer; which one was in use is kept (sendTimer). */
+  protected stopSendTimer(): void {
+    this.timers[Timer.retransmit] = STOPPED;
+    this.timers[Timer.persist] = STOPPED;
   }
 
   protected forceSmall = false;
