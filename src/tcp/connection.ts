@@ -64,9 +64,11 @@ export interface ConnectionInfo {
   iss: number;
   irs: number;
   sndUna: number;
+  /** RFC 9293 SND.NXT: one past the highest sequence number sent, also while retransmitting. */
   sndNxt: number;
   sndWnd: number;
   rcvNxt: number;
+  /** RCV.WND: the window we advertised last, from RCV.NXT. */
   rcvWnd: number;
   sndWndScale: number;
   rcvWndScale: number;

@@ -1,8 +1,10 @@
 /**
  * The transmission control block (RFC 9293 3.3.1) of one connection: its variables, buffers,
- * estimators and timers, and the small helpers every part of the state machine shares (state
- * changes, RST and challenge ACK, the receive window). The layers above it: output.ts (segments
- * to send), timers.ts (timer expiry), input.ts (segment arrival), connection.ts (the API).
+ * estimators and timer table (timer-table.ts), and the small helpers every part of the state
+ * machine shares (state changes, RST and challenge ACK, the receive window). Every field of the
+ * connection is declared here; the layers above add only methods, one concern per file:
+ * output.ts (segments to send), timers.ts (arming and expiry), input.ts (segment arrival),
+ * connection.ts (the API).
  */
 
 import type { Endpoint, TcpState } from '../state/states.js';
@@ -232,7 +234,13 @@ export abstract class Tcb {
    * (RFC 5681 3.2), a partial ACK (RFC 6582 3.2), a SACK hole (RFC 6675 5).
    */
   protected fastRtxSeq: number | undefined;
+  /** RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery episode. */
+  protected highRxt = 0;
   protected probePending = false;
+  /** The persist timer's SWS override (RFC 9293 3.8.6.2.1): send the next small segment. */
+  protected forceSmall = false;
+  /** End of the last small (sub-MSS) segment sent, for Nagle-Minshall. */
+  protected sndSml = 0;
   protected keepaliveProbePending = false;
   protected writeBlocked = false;
   protected readablePending = false;
@@ -289,8 +297,6 @@ export abstract class Tcb {
     return seg.payload.byteLength + (seg.flags.syn ? 1 : 0) + (seg.flags.fin ? 1 : 0);
   }
 
-  /** RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery episode. */
-  protected highRxt = 0;
   protected rtxHigh(): number {
     return seqMax(this.highRxt, this.sndUna);
   }
@@ -468,10 +474,6 @@ export abstract class Tcb {
     this.timers[Timer.retransmit] = STOPPED;
     this.timers[Timer.persist] = STOPPED;
   }
-
-  protected forceSmall = false;
-  /** End of the last small (sub-MSS) segment sent, for Nagle-Minshall. */
-  protected sndSml = 0;
 
   protected validateConfig(c: ConnectionConfig): void {
     const positive: Array<keyof ConnectionConfig> = [
