@@ -20,9 +20,7 @@ export abstract class TcbTimers extends TcbOutput {
 
   /** Sets the user-timeout slot from what it depends on: state, unackedSince and config. */
   protected syncUserTimeout(): void {
-    const deadline = this.userTimeoutDeadline();
-    if (deadline === undefined) this.timers[Timer.userTimeout] = STOPPED;
-    else this.timers[Timer.userTimeout] = deadline;
+    this.timers[Timer.userTimeout] = this.userTimeoutDeadline() ?? STOPPED;
   }
 
   /** Arms or stops timers after any change (RFC 6298 5.1-5.3, persist, keepalive). */
