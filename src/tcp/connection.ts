@@ -12,7 +12,9 @@
  * Call order (all times in ms on the caller's clock, never decreasing, may be fractional):
  * after any input or user command, drain `pollTransmit(now)` until undefined, drain
  * `pollEvent()` until undefined, then re-read `pollTimeout()` and call `handleTimeout(now)` once
- * `now >= pollTimeout()`. A spurious `handleTimeout` is a no-op.
+ * `now >= pollTimeout()`. A spurious `handleTimeout` is a no-op; otherwise it serves every
+ * expired timer in a fixed order (timer-table.ts): 2MSL, FIN_WAIT2, user timeout (each ends the
+ * connection), then retransmission or persist, keepalive, delayed ACK.
  *
  * Nothing the peer sends makes this class throw: bad segments are counted in `stats` and dropped
  * or answered as RFC 9293 3.10.7 and RFC 5961 say. User misuse throws `TcpUsageError`.
