@@ -26,6 +26,7 @@ import {
 describe('timer table', () => {
   it('starts with nothing armed', () => {
     const t = newTimerTable();
+    expect(t).toHaveLength(TIMERS.length);
     expect(nextTimer(t)).toBeUndefined();
     expect(nextDeadline(t)).toBeUndefined();
     for (const k of TIMERS) expect(isArmed(t, k)).toBe(false);
