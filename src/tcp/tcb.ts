@@ -432,7 +432,7 @@ export abstract class Tcb {
     this.fin = { kind: 'queued', seq, cause };
   }
 
-  /** In TIME_WAIT only 2MSL runs, and a delayed ACK already due. */
+  /** In TIME_WAIT only 2MSL runs (and a delayed ACK armed before). */
   protected enterTimeWait(now: number, cause: Cause): void {
     this.setState(now, 'TIME_WAIT', cause);
     this.clearSendTimers();
