@@ -73,7 +73,7 @@ export class NewReno {
    * A duplicate ACK (RFC 5681 2 definition). Returns true on the third one when fast
    * retransmit should happen (RFC 5681 3.2 step 2; RFC 6582 3.2 step 2 "recover" check).
    */
-  onDupAck(ack: number, sndMax: number, flight: number): boolean {
+  onDupAck(ack: number, sndNxt: number, flight: number): boolean {
     this.dupAcks++;
     if (this.inRecovery) {
       // RFC 5681 (3.2) step 4: inflate for each further duplicate.
@@ -85,19 +85,19 @@ export class NewReno {
     // duplicates may be echoes of a retransmission after a timeout).
     if (!seqGe(ack, this.recover)) return false;
     this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);
-    this.recover = sndMax;
+    this.recover = sndNxt;
     this.cwnd = this.ssthresh + 3 * this.mss;
     this.inRecovery = true;
     return true;
   }
 
   /** RFC 5681 (3.1) eq. 4 and loss window; RFC 6582 (4): recover <- highest sent. */
-  onTimeout(flight: number, sndMax: number): void {
+  onTimeout(flight: number, sndNxt: number): void {
     this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);
     this.cwnd = this.mss;
     this.caAcked = 0;
     this.inRecovery = false;
     this.dupAcks = 0;
-    this.recover = sndMax;
+    this.recover = sndNxt;
   }
 }

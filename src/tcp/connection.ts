@@ -18,7 +18,9 @@
  * Call order (all times in ms on the caller's clock, never decreasing, may be fractional):
  * after any input or user command, drain `pollTransmit(now)` until undefined, drain
  * `pollEvent()` until undefined, then re-read `pollTimeout()` and call `handleTimeout(now)` once
- * `now >= pollTimeout()`. A spurious `handleTimeout` is a no-op.
+ * `now >= pollTimeout()`. A spurious `handleTimeout` is a no-op; otherwise it serves every
+ * expired timer in a fixed order (timer-table.ts): 2MSL, FIN_WAIT2, user timeout (each ends the
+ * connection), then retransmission or persist, keepalive, delayed ACK.
  *
  * Nothing the peer sends makes this class throw: bad segments are counted in `stats` and dropped
  * or answered as RFC 9293 3.10.7 and RFC 5961 say. User misuse throws `TcpUsageError`.
@@ -32,8 +34,8 @@
  * - `close()` with unread received data sends RST (RFC 9293 3.10.4, RFC 2525 2.17) and ends with
  *   reason `aborted`; so does data arriving after `close()` (an orphan cannot deliver it).
  * - retransmission, keepalive and user timeouts end the connection without sending RST.
- * - retransmission after a timeout is go-back-N from SND.UNA; `info().sndNxt` is the highest
- *   sequence number sent (RFC 9293 SND.NXT), which pure ACKs carry.
+ * - retransmission after a timeout is go-back-N from SND.UNA; SND.NXT (`info().sndNxt`) stays
+ *   one past the highest sequence number sent, and pure ACKs carry it.
  * - RST in SYN_RECV ends a passive open with `reset` (the listener in stack/ stays, as on Linux)
  *   and an active (simultaneous) one with `refused`; RST in TIME_WAIT is ignored (RFC 1337).
  * - `close()`/`shutdown()` before ESTABLISHED queue the FIN; FIN_WAIT1 follows the handshake.
@@ -54,6 +56,7 @@ import { seqAdd, seqDiff } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/types.js';
 import { TcbInput } from './input.js';
 import type { ConnectionOptions } from './tcb.js';
+import { nextDeadline, nextTimer, STOPPED, TIMER_KINDS, Timer } from './timer-table.js';
 import {
   type ConnectionConfig,
   type ConnectionEvent,
@@ -69,9 +72,11 @@ export interface ConnectionInfo {
   iss: number;
   irs: number;
   sndUna: number;
+  /** RFC 9293 SND.NXT: one past the highest sequence number sent, also while retransmitting. */
   sndNxt: number;
   sndWnd: number;
   rcvNxt: number;
+  /** RCV.WND: the window we advertised last, from RCV.NXT. */
   rcvWnd: number;
   sndWndScale: number;
   rcvWndScale: number;
@@ -132,7 +137,7 @@ export class Connection extends TcbInput {
     }
     if (this.isSynchronized()) {
       // Any segment from the peer shows it is alive: keepalive starts over.
-      this.keepaliveDeadline = undefined;
+      this.timers[Timer.keepalive] = STOPPED;
       this.keepaliveProbes = 0;
     }
     switch (this.st) {
@@ -151,35 +156,11 @@ export class Connection extends TcbInput {
     this.updateTimers(now);
   }
 
+  /** Serves the timers expired at `now`, in the fixed order of timer-table.ts. */
   handleTimeout(now: number): void {
     if (this.st === 'CLOSED') return;
-    if (this.timeWaitDeadline !== undefined && now >= this.timeWaitDeadline) {
-      this.finish(now, 'normal', '2MSL timer');
-      return;
-    }
-    if (this.finWait2Deadline !== undefined && now >= this.finWait2Deadline) {
-      this.finish(now, 'normal', 'FIN_WAIT2 timer');
-      return;
-    }
-    const ut = this.userTimeoutDeadline();
-    if (ut !== undefined && now >= ut) {
-      this.finish(now, 'timeout', 'user timeout');
-      return;
-    }
-    if (this.rtxDeadline !== undefined && now >= this.rtxDeadline) {
-      this.rtxDeadline = undefined;
-      if (this.rtxKind === 'persist') this.onPersistTimeout(now);
-      else this.onRetransmitTimeout(now);
-      if (this.isClosed()) return;
-    }
-    if (this.keepaliveDeadline !== undefined && now >= this.keepaliveDeadline) {
-      this.onKeepaliveTimeout(now);
-      if (this.isClosed()) return;
-    }
-    if (this.delAckDeadline !== undefined && now >= this.delAckDeadline) {
-      this.delAckDeadline = undefined;
-      this.ackNow = true;
-    }
+    this.fireExpired(now);
+    if (this.isClosed()) return;
     this.updateTimers(now);
   }
 
@@ -194,7 +175,7 @@ export class Connection extends TcbInput {
       case 'SYN_RECV':
       case 'ESTABLISHED':
       case 'CLOSE_WAIT':
-        if (this.finQueued) {
+        if (this.fin.kind !== 'none') {
           throw new TcpUsageError('EPIPE', 'send(): the sending side was shut down');
         }
         break;
@@ -211,7 +192,7 @@ export class Connection extends TcbInput {
     if (!(max >= 0)) throw new TcpUsageError('EINVAL', 'read(): max must be a number >= 0');
     const before = this.advertisableWindow();
     const out = this.recvBuf.read(max);
-    if (out.byteLength > 0 && this.isSynchronized() && this.peerFinSeq === undefined) {
+    if (out.byteLength > 0 && this.isSynchronized() && this.peerFin.kind === 'none') {
       // Send a window update when reading opened the window by the RFC 9293 3.8.6.2.2
       // threshold and the window we advertised last is less than that threshold away.
       const curWnd = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
@@ -253,9 +234,9 @@ export class Connection extends TcbInput {
       this.finish(now, 'aborted', 'close()');
       return;
     }
-    if (!this.finQueued) this.startClose(now, 'close()');
+    if (this.fin.kind === 'none') this.startClose(now, 'close()');
     // RFC 9293 3.10.4 leaves an orphan in FIN_WAIT2 forever; Linux's tcp_fin_timeout bounds it.
-    if (this.st === 'FIN_WAIT2') this.finWait2Deadline = now + this.config.finWait2Timeout;
+    if (this.st === 'FIN_WAIT2') this.timers[Timer.finWait2] = now + this.config.finWait2Timeout;
     this.updateTimers(now);
   }
 
@@ -279,8 +260,9 @@ export class Connection extends TcbInput {
     const keepaliveWasOn = this.config.keepalive.enabled;
     this.config = next;
     this.rtt.reconfigure(next.minRto, next.maxRto);
-    if (next.keepalive.enabled && !keepaliveWasOn) this.keepaliveDeadline = undefined;
-    if (!next.keepalive.enabled) this.keepaliveDeadline = undefined;
+    if (next.keepalive.enabled && !keepaliveWasOn) this.timers[Timer.keepalive] = STOPPED;
+    if (!next.keepalive.enabled) this.timers[Timer.keepalive] = STOPPED;
+    this.syncUserTimeout();
   }
 
   /** Ends TIME_WAIT early (the stack accepted a new SYN for this 4-tuple): TIME_WAIT -> CLOSED. */
@@ -302,7 +284,7 @@ export class Connection extends TcbInput {
       case 'SYN_SENT':
       case 'SYN_RECV':
         if (this.synPending) seg = this.buildSyn(now);
-        else if (this.ackNow && this.st === 'SYN_RECV') seg = this.buildAck(now, this.sndMax);
+        else if (this.ackNow && this.st === 'SYN_RECV') seg = this.buildAck(now, this.sndNxt);
         break;
       default:
         seg = this.buildData(now);
@@ -310,19 +292,19 @@ export class Connection extends TcbInput {
           this.keepaliveProbePending = false;
           this.stats.keepaliveProbes++;
           // Linux's probe: an old sequence number (SND.NXT - 1) with no data forces an ACK.
-          seg = this.buildAck(now, seqAdd(this.sndMax, -1));
+          seg = this.buildAck(now, seqAdd(this.sndNxt, -1));
         }
-        // A pure ACK carries the highest sequence number sent (RFC 9293 SND.NXT), not the
-        // go-back-N rewind point: a peer that has that data would find an older one
-        // unacceptable, and two rewound peers would trade ACKs forever.
-        if (seg === undefined && this.ackNow) seg = this.buildAck(now, this.sndMax);
+        // A pure ACK carries SND.NXT, not the go-back-N rewind point: a peer that has that
+        // data would find an older one unacceptable, and two rewound peers would trade ACKs
+        // forever.
+        if (seg === undefined && this.ackNow) seg = this.buildAck(now, this.sndNxt);
     }
     this.updateTimers(now);
     return seg;
   }
 
   pollTimeout(): number | undefined {
-    return this.activeTimer()?.deadline;
+    return nextDeadline(this.timers);
   }
 
   pollEvent(): ConnectionEvent | undefined {
@@ -346,21 +328,10 @@ export class Connection extends TcbInput {
 
   /** The timer that fires next, for netstat-style snapshots. */
   activeTimer(): { kind: TimerKind; deadline: number } | undefined {
-    let kind: TimerKind | undefined;
-    let deadline = Number.POSITIVE_INFINITY;
-    const consider = (k: TimerKind, d: number | undefined): void => {
-      if (d !== undefined && d < deadline) {
-        kind = k;
-        deadline = d;
-      }
-    };
-    consider('time-wait', this.timeWaitDeadline);
-    consider('fin-wait2', this.finWait2Deadline);
-    consider('user-timeout', this.userTimeoutDeadline());
-    consider(this.rtxKind, this.rtxDeadline);
-    consider('keepalive', this.keepaliveDeadline);
-    consider('delayed-ack', this.delAckDeadline);
-    return kind === undefined ? undefined : { kind, deadline };
+    const next = nextTimer(this.timers);
+    const deadline = nextDeadline(this.timers);
+    if (next === undefined || deadline === undefined) return undefined;
+    return { kind: TIMER_KINDS[next], deadline };
   }
 
   info(): ConnectionInfo {
@@ -369,7 +340,7 @@ export class Connection extends TcbInput {
       iss: this.iss,
       irs: this.irs,
       sndUna: this.sndUna,
-      sndNxt: this.sndMax,
+      sndNxt: this.sndNxt,
       sndWnd: this.sndWnd,
       rcvNxt: this.rcvNxt,
       rcvWnd: Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt)),
@@ -399,15 +370,14 @@ export class Connection extends TcbInput {
       case 'SYN_SENT':
       case 'SYN_RECV':
         // RFC 9293 3.10.4: queue the FIN until ESTABLISHED; FIN_WAIT1 then follows at once.
-        this.queueFin();
-        this.finCause = cause;
+        this.queueFin(cause);
         return;
       case 'ESTABLISHED':
-        this.queueFin();
+        this.queueFin(cause);
         this.setState(now, 'FIN_WAIT1', cause);
         break;
       case 'CLOSE_WAIT':
-        this.queueFin();
+        this.queueFin(cause);
         this.setState(now, 'LAST_ACK', cause);
         break;
       default:

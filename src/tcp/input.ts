@@ -12,6 +12,7 @@ import {
   RECEIVING_STATES,
   RTO_AFTER_SYN_TIMEOUT,
 } from './tcb.js';
+import { isArmed, Timer } from './timer-table.js';
 import { TcbTimers } from './timers.js';
 
 export abstract class TcbInput extends TcbTimers {
@@ -28,12 +29,12 @@ export abstract class TcbInput extends TcbTimers {
     let ackOk = false;
     if (f.ack) {
       // First: an ACK outside (ISS, SND.NXT] is unacceptable; answer with RST unless RST.
-      if (seqLe(seg.ack, this.iss) || seqGt(seg.ack, this.sndMax)) {
+      if (seqLe(seg.ack, this.iss) || seqGt(seg.ack, this.sndNxt)) {
         this.drop();
         if (!f.rst) this.queueRst(seg.ack, undefined);
         return;
       }
-      ackOk = seqLe(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndMax);
+      ackOk = seqLe(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndNxt);
     }
     if (f.rst) {
       // Second: RST counts only when it acknowledges our SYN (RFC 5961 3.2 for SYN-SENT).
@@ -52,7 +53,7 @@ export abstract class TcbInput extends TcbTimers {
     if (ackOk) {
       this.ackSyn(now, seg.ack);
       this.setState(now, 'ESTABLISHED', 'rcv SYN,ACK');
-      if (this.finQueued) this.setState(now, 'FIN_WAIT1', this.finCause);
+      if (this.fin.kind === 'queued') this.setState(now, 'FIN_WAIT1', this.fin.cause);
       this.ackNow = true;
       // RFC 9293 3.10.7.3: continue with data or FIN on the SYN,ACK from the sixth step.
       this.processText(now, { ...seg, seq: seqAdd(seg.seq, 1), flags: { ...f, syn: false } });
@@ -65,7 +66,7 @@ export abstract class TcbInput extends TcbTimers {
       this.setState(now, 'SYN_RECV', 'rcv SYN');
       this.synPending = true;
       this.synSends = 0;
-      this.rtxDeadline = undefined;
+      this.stopSendTimer();
     }
   }
 
@@ -103,7 +104,7 @@ export abstract class TcbInput extends TcbTimers {
       if (!f.rst) {
         this.ackNow = true;
         // RFC 9293: TIME-WAIT acknowledges a retransmitted FIN and restarts the 2MSL timer.
-        if (this.st === 'TIME_WAIT' && f.fin) this.timeWaitDeadline = now + 2 * this.config.msl;
+        if (this.st === 'TIME_WAIT' && f.fin) this.armTimeWait(now);
       }
       return;
     }
@@ -130,14 +131,14 @@ export abstract class TcbInput extends TcbTimers {
       return;
     }
     if (this.st === 'SYN_RECV') {
-      if (!(seqLt(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndMax))) {
+      if (!(seqLt(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndNxt))) {
         this.drop();
         this.queueRst(seg.ack, undefined);
         return;
       }
       this.ackSyn(now, seg.ack);
       this.setState(now, 'ESTABLISHED', establishCause);
-      if (this.finQueued) this.setState(now, 'FIN_WAIT1', this.finCause);
+      if (this.fin.kind === 'queued') this.setState(now, 'FIN_WAIT1', this.fin.cause);
       const queued = this.synText;
       if (queued !== undefined) {
         this.synText = undefined;
@@ -151,8 +152,8 @@ export abstract class TcbInput extends TcbTimers {
       // RFC 9293: only a retransmitted FIN should arrive here; acknowledge it and restart 2MSL.
       if (f.fin) {
         this.ackNow = true;
-        this.timeWaitDeadline = now + 2 * this.config.msl;
-      } else if (seg.seq !== this.rcvNxt || seg.payload.byteLength > 0 || seg.ack !== this.sndMax) {
+        this.armTimeWait(now);
+      } else if (seg.seq !== this.rcvNxt || seg.payload.byteLength > 0 || seg.ack !== this.sndNxt) {
         // Anything else but an exact duplicate ACK is acknowledged too, as Linux and FreeBSD
         // do; a duplicate ACK is not, so that two ends cannot trade ACKs forever.
         this.ackNow = true;
@@ -175,7 +176,7 @@ export abstract class TcbInput extends TcbTimers {
     if (f.rst || !f.ack) return;
     // A duplicate of the peer's FIN: restart 2MSL.
     const end = seqAdd(seg.seq, seg.payload.byteLength + (f.syn ? 1 : 0));
-    if (f.fin && seqAdd(end, 1) === this.rcvNxt) this.timeWaitDeadline = now + 2 * this.config.msl;
+    if (f.fin && seqAdd(end, 1) === this.rcvNxt) this.armTimeWait(now);
     const dupAck =
       !f.syn &&
       !f.fin &&
@@ -183,16 +184,16 @@ export abstract class TcbInput extends TcbTimers {
       !f.urg &&
       seg.payload.byteLength === 0 &&
       seg.seq === this.rcvNxt &&
-      seg.ack === this.sndMax;
+      seg.ack === this.sndNxt;
     if (!dupAck) this.ackNow = true;
   }
 
   /** FIN_WAIT1 whose FIN is acknowledged and that did not get the peer's FIN: FIN_WAIT2. */
   protected afterText(now: number): void {
-    if (this.st !== 'FIN_WAIT1' || !this.finQueued || !seqGt(this.sndUna, this.finSeq)) return;
+    if (this.st !== 'FIN_WAIT1' || this.fin.kind !== 'acked') return;
     this.setState(now, 'FIN_WAIT2', 'rcv ACK');
     // RFC 9293 leaves an orphan in FIN_WAIT2 forever; Linux's tcp_fin_timeout bounds it.
-    if (this.orphan) this.finWait2Deadline = now + this.config.finWait2Timeout;
+    if (this.orphan) this.timers[Timer.finWait2] = now + this.config.finWait2Timeout;
   }
 
   /** RFC 9293 3.10.7.4 first check: is any of the segment inside the receive window? */
@@ -237,7 +238,7 @@ export abstract class TcbInput extends TcbTimers {
   protected processAck(now: number, seg: TcpSegment, ts: Timestamp | undefined): boolean {
     const ack = seg.ack;
     // RFC 5961 (5.2): acceptable only if SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT.
-    if (seqGt(ack, this.sndMax) || seqLt(ack, seqAdd(this.sndUna, -this.maxSndWnd))) {
+    if (seqGt(ack, this.sndNxt) || seqLt(ack, seqAdd(this.sndUna, -this.maxSndWnd))) {
       this.drop();
       this.challengeAck(now);
       return false;
@@ -251,20 +252,20 @@ export abstract class TcbInput extends TcbTimers {
       !seg.flags.fin &&
       window === this.sndWnd &&
       window > 0 &&
-      seqGt(this.sndMax, this.sndUna)
+      seqGt(this.sndNxt, this.sndUna)
     ) {
       // RFC 5681 (2): a duplicate ACK.
       this.stats.dupAcksIn++;
-      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndMax);
-      if (this.cc.onDupAck(ack, this.sndMax, this.flight())) {
+      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndNxt);
+      if (this.cc.onDupAck(ack, this.sndNxt, this.flight())) {
         this.stats.fastRetransmits++;
-        this.rtxSeq = this.sndUna;
+        this.fastRtxSeq = this.sndUna;
         this.rttSeq = undefined;
       } else if (this.cc.inRecovery && this.sackOk) {
-        this.rtxSeq = this.scoreboard.nextHole(this.rtxHigh(), this.sndMax);
+        this.fastRtxSeq = this.scoreboard.nextHole(this.rtxHigh(), this.sndNxt);
       }
     } else if (this.sackOk) {
-      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndMax);
+      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndNxt);
     }
     // RFC 9293 3.10.7.4: update the send window from newer segments only.
     if (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, ack))) {
@@ -292,9 +293,9 @@ export abstract class TcbInput extends TcbTimers {
       }
     }
     this.sndUna = ack;
-    if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
+    if (seqLt(this.rtxNxt, ack)) this.rtxNxt = ack;
     this.rtxCount = 0;
-    this.scoreboard.update(this.sackOk ? readSackBlocks(seg) : [], ack, this.sndMax);
+    this.scoreboard.update(this.sackOk ? readSackBlocks(seg) : [], ack, this.sndNxt);
     // RTT sample: TSecr (RFC 7323 4.1) or the timed segment (RFC 6298 3, Karn's rule).
     if (ts !== undefined && ts.echo !== 0) {
       this.rtt.sample(seqDiff(this.tsVal(now), ts.echo));
@@ -305,16 +306,16 @@ export abstract class TcbInput extends TcbTimers {
     const partial = this.cc.onNewAck(ack, acked, this.flight());
     if (partial) {
       // RFC 6582 (3.2 step 4): retransmit the first unacknowledged segment.
-      this.rtxSeq = this.sndUna;
+      this.fastRtxSeq = this.sndUna;
       this.rttSeq = undefined;
     } else if (!this.cc.inRecovery) {
-      this.rtxHighMark = ack;
+      this.highRxt = ack;
     }
     // RFC 6298 (5.2, 5.3): stop the timer, or restart it for the remaining data.
-    this.rtxDeadline = undefined;
-    this.unackedSince = seqGt(this.sndMax, this.sndUna) ? now : undefined;
-    const finAcked = this.finQueued && seqGt(ack, this.finSeq);
-    if (!finAcked) return;
+    this.stopSendTimer();
+    this.unackedSince = seqGt(this.sndNxt, this.sndUna) ? now : undefined;
+    if (this.fin.kind !== 'queued' || !seqGt(ack, this.fin.seq)) return;
+    this.fin = { kind: 'acked', seq: this.fin.seq };
     switch (this.st) {
       case 'FIN_WAIT1':
         // Left to afterText(): the same segment may carry the peer's FIN, and then FIN_WAIT1
@@ -349,16 +350,19 @@ export abstract class TcbInput extends TcbTimers {
         this.ackNow = true;
       }
     }
+    const peerFin = this.peerFin;
     if (
-      this.peerFinSeq !== undefined &&
+      peerFin.kind !== 'none' &&
       data.byteLength > 0 &&
-      seqGt(seqAdd(seq, data.byteLength), this.peerFinSeq)
+      seqGt(seqAdd(seq, data.byteLength), peerFin.seq)
     ) {
       // Nothing follows the peer's FIN; a peer that sends more is ignored beyond it.
-      data = data.subarray(0, Math.max(0, seqDiff(this.peerFinSeq, seq)));
+      data = data.subarray(0, Math.max(0, seqDiff(peerFin.seq, seq)));
       this.ackNow = true;
     }
-    if (fin && this.peerFinSeq === undefined) this.peerFinSeq = seqAdd(seq, data.byteLength);
+    if (fin && peerFin.kind === 'none') {
+      this.peerFin = { kind: 'seen', seq: seqAdd(seq, data.byteLength) };
+    }
     if (data.byteLength > 0) {
       if (!RECEIVING_STATES.has(this.st)) {
         // CLOSE_WAIT, CLOSING, LAST_ACK: the peer's FIN came already; data cannot follow it.
@@ -372,9 +376,7 @@ export abstract class TcbInput extends TcbTimers {
       }
       this.onData(now, seq, data);
     }
-    if (this.peerFinSeq !== undefined && !this.peerFinDone && this.rcvNxt === this.peerFinSeq) {
-      this.onFin(now, seg.flags.fin);
-    }
+    if (this.peerFin.kind === 'seen' && this.rcvNxt === this.peerFin.seq) this.onFin(now);
   }
 
   protected onData(now: number, seq: number, data: Uint8Array): void {
@@ -394,8 +396,8 @@ export abstract class TcbInput extends TcbTimers {
       this.readablePending = true;
       if (!this.config.delayedAck || seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.rcvMss) {
         this.ackNow = true;
-      } else if (this.delAckDeadline === undefined) {
-        this.delAckDeadline = now + this.config.delayedAckTimeout;
+      } else if (!isArmed(this.timers, Timer.delayedAck)) {
+        this.timers[Timer.delayedAck] = now + this.config.delayedAckTimeout;
       }
     } else {
       // RFC 5681 (4.2): out-of-order data gets an immediate (duplicate) ACK, with SACK blocks.
@@ -405,27 +407,25 @@ export abstract class TcbInput extends TcbTimers {
     }
   }
 
-  protected onFin(now: number, withSegment: boolean): void {
-    this.peerFinDone = true;
+  protected onFin(now: number): void {
+    this.peerFin = { kind: 'received', seq: this.rcvNxt };
     this.rcvNxt = seqAdd(this.rcvNxt, 1);
     this.ackNow = true;
     this.events.push({ type: 'end' });
     const cause = 'rcv FIN';
-    void withSegment;
     switch (this.st) {
       case 'SYN_RECV':
       case 'ESTABLISHED':
         this.setState(now, 'CLOSE_WAIT', cause);
         break;
       case 'FIN_WAIT1':
-        if (seqGt(this.sndUna, this.finSeq) && this.finQueued) {
+        if (this.fin.kind === 'acked') {
           this.enterTimeWait(now, 'rcv FIN,ACK');
         } else {
           this.setState(now, 'CLOSING', cause);
         }
         break;
       case 'FIN_WAIT2':
-        this.finWait2Deadline = undefined;
         this.enterTimeWait(now, cause);
         break;
       default:
@@ -476,8 +476,8 @@ export abstract class TcbInput extends TcbTimers {
   /** Our SYN was acknowledged (SYN_SENT on SYN,ACK, SYN_RECV on ACK). */
   protected ackSyn(now: number, ack: number): void {
     this.sndUna = ack;
-    if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
-    this.rtxDeadline = undefined;
+    if (seqLt(this.rtxNxt, ack)) this.rtxNxt = ack;
+    this.stopSendTimer();
     this.rtxCount = 0;
     if (this.rttSeq !== undefined && seqGe(ack, this.rttSeq)) {
       this.rtt.sample(now - this.rttStart);

@@ -8,6 +8,7 @@ import { tcpOptionsLength } from '../wire/tcp-options.js';
 import type { TcpOption, TcpSegment } from '../wire/types.js';
 import { maxSackBlocks, segmentOptions, synOptions } from './options.js';
 import { MAX_UNSCALED_WINDOW, SENDING_STATES, Tcb, TS_OPTION_BYTES } from './tcb.js';
+import { STOPPED, Timer } from './timer-table.js';
 
 export abstract class TcbOutput extends Tcb {
   protected buildSyn(now: number): TcpSegment {
@@ -38,7 +39,7 @@ export abstract class TcbOutput extends Tcb {
       payload: new Uint8Array(0),
     };
     this.sndNxt = seqAdd(this.iss, 1);
-    this.sndMax = this.sndNxt;
+    this.rtxNxt = this.sndNxt;
     this.unackedSince ??= now;
     if (retransmit) {
       this.synRetransmitted = true;
@@ -56,15 +57,15 @@ export abstract class TcbOutput extends Tcb {
     if (!SENDING_STATES.has(this.st)) return undefined;
     const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
     const mss = this.effSndMss();
-    if (this.rtxSeq !== undefined) {
+    if (this.fastRtxSeq !== undefined) {
       // Fast retransmit, partial ACK or a SACK hole: one segment, not past a SACKed block.
-      const seq = seqMax(this.rtxSeq, this.sndUna);
-      this.rtxSeq = undefined;
-      if (seqLt(seq, this.sndMax)) {
-        const limit = this.scoreboard.nextSacked(seq) ?? this.sndMax;
+      const seq = seqMax(this.fastRtxSeq, this.sndUna);
+      this.fastRtxSeq = undefined;
+      if (seqLt(seq, this.sndNxt)) {
+        const limit = this.scoreboard.nextSacked(seq) ?? this.sndNxt;
         const len = Math.max(0, Math.min(mss, seqDiff(dataEnd, seq), seqDiff(limit, seq)));
-        if (len > 0 || (this.finQueued && seq === this.finSeq)) {
-          this.rtxHighMark = seqAdd(seq, len);
+        if (len > 0 || (this.fin.kind === 'queued' && seq === this.fin.seq)) {
+          this.highRxt = seqAdd(seq, len);
           return this.buildSegment(now, seq, len);
         }
       }
@@ -77,21 +78,21 @@ export abstract class TcbOutput extends Tcb {
         return this.buildSegment(now, this.sndUna, 1);
       }
     }
-    const unsent = seqDiff(dataEnd, this.sndNxt);
+    const unsent = seqDiff(dataEnd, this.rtxNxt);
     if (unsent > 0) {
       // RFC 5681 (3.2) / RFC 3042 limited transmit: the first and second duplicate ACKs may
       // each release one new segment beyond cwnd.
       const limited = this.cc.inRecovery ? 0 : Math.min(this.cc.dupAcks, 2) * mss;
       const wnd = Math.min(this.sndWnd, this.cc.cwnd + limited);
-      const usable = seqDiff(seqAdd(this.sndUna, wnd), this.sndNxt);
+      const usable = seqDiff(seqAdd(this.sndUna, wnd), this.rtxNxt);
       const len = Math.min(unsent, mss, usable);
       if (len > 0 && this.mayTransmit(len, unsent, mss)) {
-        return this.buildSegment(now, this.sndNxt, len);
+        return this.buildSegment(now, this.rtxNxt, len);
       }
       return undefined;
     }
-    if (this.finQueued && this.sndNxt === this.finSeq) {
-      return this.buildSegment(now, this.finSeq, 0);
+    if (this.fin.kind === 'queued' && this.rtxNxt === this.fin.seq) {
+      return this.buildSegment(now, this.fin.seq, 0);
     }
     return undefined;
   }
@@ -100,13 +101,13 @@ export abstract class TcbOutput extends Tcb {
   protected mayTransmit(len: number, unsent: number, mss: number): boolean {
     if (len >= mss) return true;
     // Go-back-N after a timeout resends what was already sent: no reason to hold it.
-    if (seqLt(this.sndNxt, this.sndMax)) return true;
+    if (seqLt(this.rtxNxt, this.sndNxt)) return true;
     if (this.forceSmall) {
       this.forceSmall = false;
       return true;
     }
     if (len === unsent) {
-      if (!this.config.nagle || this.finQueued) return true;
+      if (!this.config.nagle || this.fin.kind !== 'none') return true;
       // Nagle with Minshall's refinement (as Linux): a small segment may go when no earlier
       // small segment is unacknowledged.
       return seqLe(this.sndSml, this.sndUna);
@@ -115,7 +116,7 @@ export abstract class TcbOutput extends Tcb {
     return len >= this.maxSndWnd / 2;
   }
 
-  /** Builds a data/FIN segment at `seq` with `len` payload bytes and advances sndNxt. */
+  /** Builds a data/FIN segment at `seq` with `len` payload bytes and advances rtxNxt and sndNxt. */
   protected buildSegment(now: number, seq: number, wanted: number): TcpSegment {
     const options = this.segmentOptions(now);
     // SACK blocks beyond the timestamps take room from the payload so that header, options
@@ -125,9 +126,9 @@ export abstract class TcbOutput extends Tcb {
     const offset = seqDiff(seq, this.bufSeq);
     const payload = this.sendBuf.peek(offset, len);
     const end = seqAdd(seq, payload.byteLength);
-    const fin = this.finQueued && end === this.finSeq;
+    const fin = this.fin.kind === 'queued' && end === this.fin.seq;
     const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
-    const retransmit = seqLt(seq, this.sndMax);
+    const retransmit = seqLt(seq, this.sndNxt);
     const seg: TcpSegment = {
       srcPort: this.local.port,
       dstPort: this.remote.port,
@@ -147,10 +148,10 @@ export abstract class TcbOutput extends Tcb {
     };
     const segEnd = seqAdd(end, fin ? 1 : 0);
     if (payload.byteLength < this.effSndMss() && seqGt(end, this.sndSml)) this.sndSml = end;
-    if (seqGt(segEnd, this.sndNxt)) this.sndNxt = segEnd;
-    if (seqGt(segEnd, this.sndMax)) {
-      if (this.sndMax === this.sndUna) this.unackedSince = now;
-      this.sndMax = segEnd;
+    if (seqGt(segEnd, this.rtxNxt)) this.rtxNxt = segEnd;
+    if (seqGt(segEnd, this.sndNxt)) {
+      if (this.sndNxt === this.sndUna) this.unackedSince = now;
+      this.sndNxt = segEnd;
     }
     if (retransmit) {
       this.stats.retransmits++;
@@ -192,7 +193,7 @@ export abstract class TcbOutput extends Tcb {
   /** Every segment we send carries ACK = rcvNxt: clear the pending-ACK state. */
   protected noteAckSent(): void {
     this.ackNow = false;
-    this.delAckDeadline = undefined;
+    this.timers[Timer.delayedAck] = STOPPED;
     this.lastAckSent = this.rcvNxt;
   }
 }

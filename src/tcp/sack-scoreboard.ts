@@ -16,15 +16,15 @@ export class SackScoreboard {
     this.ranges = [];
   }
 
-  /** Adds reported blocks that lie in (sndUna, sndMax] and forgets what sndUna passed. */
-  update(reported: ReadonlyArray<readonly [number, number]>, sndUna: number, sndMax: number): void {
+  /** Adds reported blocks that lie in (sndUna, sndNxt] and forgets what sndUna passed. */
+  update(reported: ReadonlyArray<readonly [number, number]>, sndUna: number, sndNxt: number): void {
     let next = this.ranges.filter(([, r]) => seqGt(r, sndUna));
     for (const [rawL, rawR] of reported) {
       const l = rawL >>> 0;
       const r = rawR >>> 0;
       // RFC 2018 (and RFC 5961-style sanity): ignore blocks that are empty, below SND.UNA or
       // beyond what we sent (a D-SACK or a bogus block).
-      if (!seqLt(l, r) || seqLe(l, sndUna) || seqGt(r, sndMax)) continue;
+      if (!seqLt(l, r) || seqLe(l, sndUna) || seqGt(r, sndNxt)) continue;
       next.push([l, r]);
     }
     next = next.map(([l, r]) => [seqMax(l, sndUna), r] as [number, number]);
@@ -56,12 +56,12 @@ export class SackScoreboard {
    * The first unSACKed sequence number at or after `from` that lies below the highest SACKed
    * byte (RFC 6675 NextSeg rule 1, without its IsLost test); undefined when there is none.
    */
-  nextHole(from: number, sndMax: number): number | undefined {
+  nextHole(from: number, sndNxt: number): number | undefined {
     const last = this.ranges[this.ranges.length - 1];
     if (last === undefined) return undefined;
     let seq = from;
     for (const [l, r] of this.ranges) {
-      if (seqLt(seq, l)) return seqLt(seq, sndMax) ? seq : undefined;
+      if (seqLt(seq, l)) return seqLt(seq, sndNxt) ? seq : undefined;
       if (seqLt(seq, r)) seq = r;
     }
     return undefined;

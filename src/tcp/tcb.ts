@@ -1,8 +1,10 @@
 /**
  * The transmission control block (RFC 9293 3.3.1) of one connection: its variables, buffers,
- * estimators and timers, and the small helpers every part of the state machine shares (state
- * changes, RST and challenge ACK, the receive window). The layers above it: output.ts (segments
- * to send), timers.ts (timer expiry), input.ts (segment arrival), connection.ts (the API).
+ * estimators and timer table (timer-table.ts), and the small helpers every part of the state
+ * machine shares (state changes, RST and challenge ACK, the receive window). Every field of the
+ * connection is declared here; the layers above add only methods, one concern per file:
+ * output.ts (segments to send), timers.ts (arming and expiry), input.ts (segment arrival),
+ * connection.ts (the API).
  */
 
 import type { Endpoint, TcpState } from '../state/states.js';
@@ -16,6 +18,7 @@ import { RecvBuffer } from './recv-buffer.js';
 import { RttEstimator } from './rtt.js';
 import { SackScoreboard } from './sack-scoreboard.js';
 import { SendBuffer } from './send-buffer.js';
+import { newTimerTable, STOPPED, Timer, type TimerTable } from './timer-table.js';
 import {
   type CloseReason,
   type ConnectionConfig,
@@ -32,6 +35,29 @@ export interface ConnectionOptions {
   iss: number;
   config?: Partial<ConnectionConfig>;
 }
+
+/**
+ * Our FIN (RFC 9293 3.10.4). shutdown() or close() queue it at the sequence number after the
+ * last queued byte (send() takes no more); it goes out once the data before it has, and is sent
+ * again with it; the peer's ACK past `seq` acknowledges it. `cause` is the user call, for the
+ * FIN_WAIT1 that follows ESTABLISHED when the FIN was queued during the handshake.
+ */
+export type OurFin =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'queued'; readonly seq: number; readonly cause: Cause }
+  | { readonly kind: 'acked'; readonly seq: number };
+
+/**
+ * The peer's FIN at `seq`: `seen` once a segment carried it (possibly out of order, data beyond
+ * it is ignored), `received` once RCV.NXT reached it and moved past it (RFC 9293 3.10.7.4, eighth).
+ */
+export type PeerFin =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'seen'; readonly seq: number }
+  | { readonly kind: 'received'; readonly seq: number };
+
+/** No FIN yet, either way; one object shared by every connection. */
+const NO_FIN = Object.freeze({ kind: 'none' } as const);
 
 /** RFC 9293 3.7.1: the send MSS when the peer sent no MSS option. */
 export const DEFAULT_SEND_MSS = 536;
@@ -136,13 +162,20 @@ export abstract class Tcb {
   /** RSTs built at the moment they were decided (their numbers must not change later). */
   protected readonly controlQueue: TcpSegment[] = [];
 
-  // Send sequence space (RFC 9293 3.3.1). sndMax is the highest sequence number sent so far;
-  // sndNxt goes back to sndUna when the retransmission timer expires (go-back-N).
+  // Send sequence space (RFC 9293 3.3.1).
   protected readonly iss: number;
+  /** SND.UNA: the oldest unacknowledged sequence number. */
   protected sndUna: number;
+  /** SND.NXT: the next new sequence number to send (one past the highest sent so far). */
   protected sndNxt: number;
-  protected sndMax: number;
+  /**
+   * The next sequence number to (re)transmit: SND.NXT, except after a retransmission timeout,
+   * which sets it back to SND.UNA (go-back-N) from where it walks up to SND.NXT again.
+   */
+  protected rtxNxt: number;
+  /** SND.WND: the peer's window in bytes (scaled, RFC 7323 2.3). */
   protected sndWnd = 0;
+  /** SND.WL1, SND.WL2: SEG.SEQ and SEG.ACK of the segment that last updated SND.WND. */
   protected sndWl1 = 0;
   protected sndWl2 = 0;
   /** RFC 5961 (5.2) MAX.SND.WND; also the RFC 9293 3.8.6.2.1 Max(SND.WND). */
@@ -151,8 +184,9 @@ export abstract class Tcb {
   /** Send MSS from the peer's MSS option (RFC 9293 3.7.1), before option bytes. */
   protected sndMss = DEFAULT_SEND_MSS;
 
-  // Receive sequence space.
+  // Receive sequence space (RFC 9293 3.3.1). RCV.WND is rcvAdvEdge - rcvNxt.
   protected irs = 0;
+  /** RCV.NXT: the next sequence number expected from the peer. */
   protected rcvNxt = 0;
   /** Right edge of the window we advertised last (RFC 9293 3.8.6.2.2: never moved left). */
   protected rcvAdvEdge = 0;
@@ -174,16 +208,10 @@ export abstract class Tcb {
   protected bufSeq: number;
   protected readonly scoreboard = new SackScoreboard();
 
-  // Our FIN: queued by shutdown/close; its sequence number once the last byte is queued.
-  protected finQueued = false;
-  /** The user call that queued the FIN before ESTABLISHED (cause of the later FIN_WAIT1). */
-  protected finCause: Cause = 'shutdown()';
-  protected finSeq = 0;
+  protected fin: OurFin = NO_FIN;
   /** The application called close(): it reads no more (an orphan, RFC 9293 3.10.4). */
   protected orphan = false;
-  /** The peer's FIN sequence number, once a FIN has been seen (possibly out of order). */
-  protected peerFinSeq: number | undefined;
-  protected peerFinDone = false;
+  protected peerFin: PeerFin = NO_FIN;
   /** Passive open (acceptSyn): an RST in SYN_RECV ends with `reset`, else `refused`. */
   protected readonly passive: boolean;
 
@@ -195,25 +223,34 @@ export abstract class Tcb {
    */
   protected synText: { seq: number; data: Uint8Array } | undefined;
   protected ackNow = false;
-  /** Sequence number to retransmit next (fast retransmit, partial ACK, SACK hole). */
-  protected rtxSeq: number | undefined;
+  /**
+   * One segment to retransmit at this sequence number now, in fast recovery: fast retransmit
+   * (RFC 5681 3.2), a partial ACK (RFC 6582 3.2), a SACK hole (RFC 6675 5).
+   */
+  protected fastRtxSeq: number | undefined;
+  /** RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery episode. */
+  protected highRxt = 0;
   protected probePending = false;
+  /** The persist timer's SWS override (RFC 9293 3.8.6.2.1): send the next small segment. */
+  protected forceSmall = false;
+  /** End of the last small (sub-MSS) segment sent, for Nagle-Minshall. */
+  protected sndSml = 0;
   protected keepaliveProbePending = false;
   protected writeBlocked = false;
   protected readablePending = false;
 
-  // Timers (absolute deadlines); one retransmit-or-persist timer as in BSD.
-  protected rtxDeadline: number | undefined;
-  protected rtxKind: 'retransmit' | 'persist' = 'retransmit';
+  protected readonly timers: TimerTable = newTimerTable();
+  /**
+   * Which of the two send timers is in use: as in BSD (one slot, tt_rexmt), retransmission and
+   * persist exclude each other, and the choice outlives the deadline, so that an ACK or an
+   * expiry while probing a zero window goes on probing (timers.ts updateTimers).
+   */
+  protected sendTimer: 'retransmit' | 'persist' = 'retransmit';
   protected rtxCount = 0;
   protected persistCount = 0;
   /** Zero-window probes sent since the last ACK (RFC 9293 3.8.6.1: probe while ACKs come). */
   protected persistUnanswered = 0;
-  protected delAckDeadline: number | undefined;
-  protected keepaliveDeadline: number | undefined;
   protected keepaliveProbes = 0;
-  protected timeWaitDeadline: number | undefined;
-  protected finWait2Deadline: number | undefined;
   /** When the oldest unacknowledged data was sent (for userTimeout, RFC 5482). */
   protected unackedSince: number | undefined;
 
@@ -237,7 +274,7 @@ export abstract class Tcb {
     this.iss = opts.iss >>> 0;
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
-    this.sndMax = this.iss;
+    this.rtxNxt = this.iss;
     this.bufSeq = seqAdd(this.iss, 1);
     this.sndSml = this.iss;
     this.sendBuf = new SendBuffer(this.config.sendBufferSize);
@@ -253,10 +290,8 @@ export abstract class Tcb {
     return seg.payload.byteLength + (seg.flags.syn ? 1 : 0) + (seg.flags.fin ? 1 : 0);
   }
 
-  /** Highest sequence number retransmitted in this recovery episode, for SACK hole search. */
-  protected rtxHighMark = 0;
   protected rtxHigh(): number {
-    return seqMax(this.rtxHighMark, this.sndUna);
+    return seqMax(this.highRxt, this.sndUna);
   }
 
   /** Payload bytes per segment: send MSS less the options every segment carries (RFC 6691). */
@@ -266,7 +301,7 @@ export abstract class Tcb {
   }
 
   protected flight(): number {
-    return Math.max(0, seqDiff(this.sndMax, this.sndUna));
+    return Math.max(0, seqDiff(this.sndNxt, this.sndUna));
   }
 
   protected count(seg: TcpSegment): TcpSegment {
@@ -382,33 +417,39 @@ export abstract class Tcb {
     this.events.push({ type: 'state', time: now, from, to, cause });
   }
 
-  protected queueFin(): void {
-    if (this.finQueued) return;
-    this.finQueued = true;
-    this.finSeq = seqAdd(this.bufSeq, this.sendBuf.length);
+  /** Queues our FIN after the last queued byte; called again before ESTABLISHED, it takes the new cause. */
+  protected queueFin(cause: Cause): void {
+    if (this.fin.kind === 'acked') return;
+    const seq =
+      this.fin.kind === 'queued' ? this.fin.seq : seqAdd(this.bufSeq, this.sendBuf.length);
+    this.fin = { kind: 'queued', seq, cause };
   }
 
+  /** In TIME_WAIT only 2MSL runs (and a delayed ACK armed before). */
   protected enterTimeWait(now: number, cause: Cause): void {
     this.setState(now, 'TIME_WAIT', cause);
     this.clearSendTimers();
-    this.finWait2Deadline = undefined;
-    this.keepaliveDeadline = undefined;
-    this.timeWaitDeadline = now + 2 * this.config.msl;
+    this.timers[Timer.finWait2] = STOPPED;
+    this.timers[Timer.keepalive] = STOPPED;
+    this.timers[Timer.userTimeout] = STOPPED;
+    this.armTimeWait(now);
+  }
+
+  /** (Re)starts 2MSL: on entering TIME_WAIT, and for a retransmitted FIN (RFC 9293 3.10.7.4). */
+  protected armTimeWait(now: number): void {
+    this.timers[Timer.timeWait] = now + 2 * this.config.msl;
   }
 
   /** Sends RST <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (as Linux does) and closes. */
   protected resetAndFinish(now: number, reason: CloseReason, cause: Cause): void {
-    this.queueRst(this.sndMax, this.rcvNxt);
+    this.queueRst(this.sndNxt, this.rcvNxt);
     this.finish(now, reason, cause);
   }
 
   protected finish(now: number, reason: CloseReason, cause: Cause): void {
     this.setState(now, 'CLOSED', cause);
     this.clearSendTimers();
-    this.delAckDeadline = undefined;
-    this.keepaliveDeadline = undefined;
-    this.timeWaitDeadline = undefined;
-    this.finWait2Deadline = undefined;
+    this.timers.fill(STOPPED);
     this.unackedSince = undefined;
     this.ackNow = false;
     this.synPending = false;
@@ -416,14 +457,16 @@ export abstract class Tcb {
   }
 
   protected clearSendTimers(): void {
-    this.rtxDeadline = undefined;
-    this.rtxSeq = undefined;
+    this.stopSendTimer();
+    this.fastRtxSeq = undefined;
     this.probePending = false;
   }
 
-  protected forceSmall = false;
-  /** End of the last small (sub-MSS) segment sent, for Nagle-Minshall. */
-  protected sndSml = 0;
+  /** Stops the retransmission or persist timer; which one was in use is kept (sendTimer). */
+  protected stopSendTimer(): void {
+    this.timers[Timer.retransmit] = STOPPED;
+    this.timers[Timer.persist] = STOPPED;
+  }
 
   protected validateConfig(c: ConnectionConfig): void {
     const positive: Array<keyof ConnectionConfig> = [

@@ -1,13 +1,16 @@
 /**
- * Timers (RFC 6298 retransmission, RFC 9293 3.8.6.1 persist, keepalive, user timeout): when
- * each is armed, and what happens when it fires.
+ * Timers (RFC 6298 retransmission, RFC 9293 3.8.6.1 persist, keepalive, user timeout, delayed
+ * ACK, 2MSL, FIN_WAIT2): when each is armed, and what happens when it fires. Their deadlines
+ * live in one table (timer-table.ts).
  */
 import { seqAdd, seqGt, seqLt } from '../wire/seq.js';
 import { TcbOutput } from './output.js';
 import { MIN_PERSIST, SENDING_STATES } from './tcb.js';
+import { isArmed, isExpired, STOPPED, TIMERS, Timer } from './timer-table.js';
 
 export abstract class TcbTimers extends TcbOutput {
-  protected userTimeoutDeadline(): number | undefined {
+  /** RFC 5482: sent data (or our SYN) unacknowledged for config.userTimeout ends the connection. */
+  private userTimeoutDeadline(): number | undefined {
     if (this.config.userTimeout <= 0 || this.unackedSince === undefined) return undefined;
     if (!SENDING_STATES.has(this.st) && this.st !== 'SYN_SENT' && this.st !== 'SYN_RECV') {
       return undefined;
@@ -15,33 +18,30 @@ export abstract class TcbTimers extends TcbOutput {
     return this.unackedSince + this.config.userTimeout;
   }
 
+  /** Sets the user-timeout slot from what it depends on: state, unackedSince and config. */
+  protected syncUserTimeout(): void {
+    this.timers[Timer.userTimeout] = this.userTimeoutDeadline() ?? STOPPED;
+  }
+
   /** Arms or stops timers after any change (RFC 6298 5.1-5.3, persist, keepalive). */
   protected updateTimers(now: number): void {
+    this.syncUserTimeout();
     if (this.st === 'CLOSED' || this.st === 'TIME_WAIT') return;
     const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
     const pending = SENDING_STATES.has(this.st) && seqLt(this.sndUna, dataEnd);
-    if (pending && this.sndWnd === 0 && (this.flight() === 0 || this.rtxKind === 'persist')) {
+    if (pending && this.sndWnd === 0 && (this.flight() === 0 || this.sendTimer === 'persist')) {
       // RFC 9293 3.8.6.1: zero window: probe with the persist timer.
-      if (this.rtxDeadline === undefined || this.rtxKind !== 'persist') {
-        this.rtxKind = 'persist';
-        this.rtxDeadline = now + this.persistInterval();
-      }
-    } else if (seqGt(this.sndMax, this.sndUna)) {
+      this.armPersist(now);
+    } else if (seqGt(this.sndNxt, this.sndUna)) {
       // RFC 6298 (5.1): data outstanding: the retransmission timer runs.
-      if (this.rtxDeadline === undefined || this.rtxKind !== 'retransmit') {
-        this.rtxKind = 'retransmit';
-        this.rtxDeadline = now + this.rtt.rto;
-      }
-    } else if (pending && seqLt(this.sndNxt, dataEnd)) {
+      this.armRetransmit(now);
+    } else if (pending && seqLt(this.rtxNxt, dataEnd)) {
       // Data held back by sender SWS avoidance: the override timeout (RFC 9293 3.8.6.2.1).
-      if (this.rtxDeadline === undefined || this.rtxKind !== 'persist') {
-        this.rtxKind = 'persist';
-        this.rtxDeadline = now + this.persistInterval();
-      }
+      this.armPersist(now);
     } else {
       // RFC 6298 (5.2): all data acknowledged.
-      this.rtxDeadline = undefined;
-      this.rtxKind = 'retransmit';
+      this.stopSendTimer();
+      this.sendTimer = 'retransmit';
     }
     const ka = this.config.keepalive;
     // Linux keeps keepalive in every synchronized state but TIME_WAIT; FIN_WAIT2 after
@@ -49,9 +49,66 @@ export abstract class TcbTimers extends TcbOutput {
     const kaStates =
       this.st === 'ESTABLISHED' || this.st === 'CLOSE_WAIT' || this.st === 'FIN_WAIT2';
     if (ka.enabled && kaStates) {
-      if (this.keepaliveDeadline === undefined) this.keepaliveDeadline = now + ka.idle;
+      if (!isArmed(this.timers, Timer.keepalive)) this.timers[Timer.keepalive] = now + ka.idle;
     } else {
-      this.keepaliveDeadline = undefined;
+      this.timers[Timer.keepalive] = STOPPED;
+    }
+  }
+
+  /** Starts the persist timer unless it runs already (a running one keeps its deadline). */
+  private armPersist(now: number): void {
+    if (isArmed(this.timers, Timer.persist)) return;
+    this.sendTimer = 'persist';
+    this.timers[Timer.retransmit] = STOPPED;
+    this.timers[Timer.persist] = now + this.persistInterval();
+  }
+
+  /** Starts the retransmission timer unless it runs already (RFC 6298 5.1). */
+  private armRetransmit(now: number): void {
+    if (isArmed(this.timers, Timer.retransmit)) return;
+    this.sendTimer = 'retransmit';
+    this.timers[Timer.persist] = STOPPED;
+    this.timers[Timer.retransmit] = now + this.rtt.rto;
+  }
+
+  /**
+   * Serves every timer expired at `now`, in the table's order (timer-table.ts), until one
+   * closes the connection.
+   */
+  protected fireExpired(now: number): void {
+    for (const t of TIMERS) {
+      if (!isExpired(this.timers, t, now)) continue;
+      this.fire(t, now);
+      if (this.isClosed()) return;
+    }
+  }
+
+  private fire(t: Timer, now: number): void {
+    switch (t) {
+      case Timer.timeWait:
+        this.finish(now, 'normal', '2MSL timer');
+        return;
+      case Timer.finWait2:
+        this.finish(now, 'normal', 'FIN_WAIT2 timer');
+        return;
+      case Timer.userTimeout:
+        this.finish(now, 'timeout', 'user timeout');
+        return;
+      case Timer.retransmit:
+        this.timers[t] = STOPPED;
+        this.onRetransmitTimeout(now);
+        return;
+      case Timer.persist:
+        this.timers[t] = STOPPED;
+        this.onPersistTimeout(now);
+        return;
+      case Timer.keepalive:
+        this.onKeepaliveTimeout(now);
+        return;
+      case Timer.delayedAck:
+        this.timers[t] = STOPPED;
+        this.ackNow = true;
+        return;
     }
   }
 
@@ -76,16 +133,16 @@ export abstract class TcbTimers extends TcbOutput {
       this.synPending = true;
       return;
     }
-    this.cc.onTimeout(this.flight(), this.sndMax);
+    this.cc.onTimeout(this.flight(), this.sndNxt);
     // RFC 2018 (8): after a timeout, SACK information is not trusted.
     this.scoreboard.clear();
-    this.rtxSeq = undefined;
-    this.sndNxt = this.sndUna;
-    this.rtxHighMark = this.sndUna;
+    this.fastRtxSeq = undefined;
+    this.rtxNxt = this.sndUna;
+    this.highRxt = this.sndUna;
     if (this.sndWnd === 0) {
       // The window is closed: probe it rather than count retransmissions (as BSD's tcp_output
       // falls back to the persist timer when nothing may be sent).
-      this.rtxKind = 'persist';
+      this.sendTimer = 'persist';
       this.rtxCount = 0;
     }
   }
@@ -100,16 +157,16 @@ export abstract class TcbTimers extends TcbOutput {
     if (this.sndWnd === 0) this.probePending = true;
     else {
       // SWS override: send what the window allows even if small.
-      this.rtxSeq = undefined;
+      this.fastRtxSeq = undefined;
       this.forceSmall = true;
     }
   }
 
   protected onKeepaliveTimeout(now: number): void {
     const ka = this.config.keepalive;
-    if (seqGt(this.sndMax, this.sndUna)) {
+    if (seqGt(this.sndNxt, this.sndUna)) {
       // Data outstanding: the retransmission timer watches the peer.
-      this.keepaliveDeadline = now + ka.idle;
+      this.timers[Timer.keepalive] = now + ka.idle;
       return;
     }
     if (this.keepaliveProbes >= ka.count) {
@@ -118,6 +175,6 @@ export abstract class TcbTimers extends TcbOutput {
     }
     this.keepaliveProbes++;
     this.keepaliveProbePending = true;
-    this.keepaliveDeadline = now + ka.interval;
+    this.timers[Timer.keepalive] = now + ka.interval;
   }
 }
