@@ -163,7 +163,7 @@ describe.skipIf(!haveStack)(
         const { story, ended } = run(builtin('bulk'), seed, {
           bytes: 200_000,
           loss: 0.1,
-          dup: 0.05,
+          duplicate: 0.05,
           reorder: 0.1,
           jitter: 5,
         });
@@ -178,7 +178,7 @@ describe.skipIf(!haveStack)(
       for (const name of Object.keys(EXPECTED)) {
         const { ended, story } = run(builtin(name), 9, {
           loss: 0.3,
-          dup: 0.2,
+          duplicate: 0.2,
           reorder: 0.2,
           jitter: 20,
         });
