@@ -9,6 +9,7 @@
  * lets hooks (the sockets) move data, repeats while they changed anything, then re-arms the timer.
  */
 import { performance } from 'node:perf_hooks';
+import { fireDueTimers } from '../link/sim/schedule.js';
 import type { Stack, StackEvent } from '../stack/stack.js';
 
 export type PacketSink = (packets: Uint8Array[]) => void;
@@ -137,9 +138,7 @@ export class StackDriver {
     this.timer = undefined;
     this.timerDeadline = undefined;
     if (this.stopped) return;
-    const now = this.clock();
-    const deadline = this.stack.pollTimeout();
-    if (deadline !== undefined && now >= deadline) this.stack.handleTimeout(now);
+    fireDueTimers(this.stack, this.clock());
     this.flush();
   }
 
