@@ -200,9 +200,12 @@ export class SimNetwork {
 
   /** Drains every stack's output and events at the current time (after user calls). */
   flush(): void {
+    // Draining a stack cannot give another stack work (packets go into flight), so one pass is
+    // enough unless a hook or a listener may have called the stacks.
+    const again = this.hooks.length > 0 || this.eventListeners.length > 0;
     for (let busy = true; busy; ) {
       busy = false;
-      for (const node of this.nodes) if (this.drain(node)) busy = true;
+      for (const node of this.nodes) if (this.drain(node)) busy = again;
     }
   }
 
@@ -223,16 +226,7 @@ export class SimNetwork {
     this.flush();
     const next = this.nextDeadline();
     if (next === undefined) return false;
-    this.clock = next;
-    for (let d = this.flight.popDue(next); d !== undefined; d = this.flight.popDue(next)) {
-      d.to.host.stack.handlePacket(next, d.bytes);
-    }
-    for (const n of this.nodes) fireDueTimers(n.host.stack, next);
-    this.flush();
-    for (let a = this.actions.popDue(next); a !== undefined; a = this.actions.popDue(next)) {
-      a();
-      this.flush();
-    }
+    this.advance(next);
     return true;
   }
 
@@ -245,7 +239,7 @@ export class SimNetwork {
       this.flush();
       const next = this.nextDeadline();
       if (next === undefined || next > until) break;
-      this.step();
+      this.advance(next);
       steps++;
     }
     if (until !== Number.POSITIVE_INFINITY && this.clock < until && steps < maxSteps) {
@@ -262,7 +256,7 @@ export class SimNetwork {
       this.flush();
       const next = this.nextDeadline();
       if (next === undefined || next > until) break;
-      this.step();
+      this.advance(next);
     }
     return done();
   }
@@ -286,6 +280,20 @@ export class SimNetwork {
       w.addPacket(e.t, e.bytes);
     }
     return w.toBytes();
+  }
+
+  /** Moves the clock to `next` (the next deadline, stacks drained) and runs what is due then. */
+  private advance(next: number): void {
+    this.clock = next;
+    for (let d = this.flight.popDue(next); d !== undefined; d = this.flight.popDue(next)) {
+      d.to.host.stack.handlePacket(next, d.bytes);
+    }
+    for (const n of this.nodes) fireDueTimers(n.host.stack, next);
+    this.flush();
+    for (let a = this.actions.popDue(next); a !== undefined; a = this.actions.popDue(next)) {
+      a();
+      this.flush();
+    }
   }
 
   private checkAddress(address: string): number {
