@@ -1,4 +1,4 @@
+// The simulator's public face; schedule.ts is shared with net/driver.ts but not exported.
 export * from './faults.js';
 export * from './link.js';
 export * from './network.js';
-export * from './schedule.js';
