@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: figures for issue 2, printed, never asserted.
- * 1. bulk transfer between two stacks in one process over a fault-free in-memory link, against
+ * 1. bulk transfer between two stacks in one process over the simulator's fault-free link, against
  *    the same byte count over Node's own `net` on loopback in the same run;
  * 2. handshake + 1 KiB + close, per second (until both ends are CLOSED: the active closer's
  *    TIME_WAIT is skipped over in virtual time);
@@ -9,60 +9,31 @@
  */
 import { once } from 'node:events';
 import { createServer, connect as netConnect } from 'node:net';
+import { SimNetwork } from '../src/link/sim/network.js';
 import { type StackConnection as Connection, Stack } from '../src/stack/stack.js';
 import type { ConnectionConfig } from '../src/tcp/types.js';
 import { SeededRng } from '../src/util/rng.js';
 
 const MiB = 1024 * 1024;
 
-/** Moves every queued packet between two stacks until both are quiet; advances virtual time when idle. */
+/** Two stacks on the simulator's fault-free link (no latency), recording nothing. */
 class Wire {
-  now = 0;
+  readonly net: SimNetwork;
   constructor(
     readonly a: Stack,
     readonly b: Stack,
-  ) {}
-
-  /** Delivers packets both ways until nothing moves; returns how many moved. */
-  pump(): number {
-    let moved = 0;
-    for (;;) {
-      let n = 0;
-      for (
-        let p = this.a.pollTransmit(this.now);
-        p !== undefined;
-        p = this.a.pollTransmit(this.now)
-      ) {
-        this.b.handlePacket(this.now, p);
-        n++;
-      }
-      for (
-        let p = this.b.pollTransmit(this.now);
-        p !== undefined;
-        p = this.b.pollTransmit(this.now)
-      ) {
-        this.a.handlePacket(this.now, p);
-        n++;
-      }
-      if (n === 0) return moved;
-      moved += n;
-    }
+  ) {
+    this.net = new SimNetwork({ record: false });
+    this.net.link(this.net.addStack('a', a), this.net.addStack('b', b));
   }
 
-  /** Jumps to the next deadline of either stack and fires it. */
-  tick(): boolean {
-    const t = Math.min(this.a.pollTimeout() ?? Infinity, this.b.pollTimeout() ?? Infinity);
-    if (t === Infinity) return false;
-    this.now = Math.max(this.now, t);
-    this.a.handleTimeout(this.now);
-    this.b.handleTimeout(this.now);
-    return true;
+  get now(): number {
+    return this.net.now;
   }
 
-  /** Drains events so the stacks' queues don't grow. */
-  drainEvents(): void {
-    while (this.a.pollEvent() !== undefined);
-    while (this.b.pollEvent() !== undefined);
+  /** Runs everything due now: packets both ways until nothing moves, without letting time pass. */
+  pump(): void {
+    this.net.run({ until: this.net.now });
   }
 }
 
@@ -99,10 +70,8 @@ function ourBulk(bytes: number): number {
       if (n === 0) break;
       sent += n;
     }
-    const moved = w.pump();
+    if (!w.net.step()) break;
     for (let r = server.read(); r.length > 0; r = server.read()) got += r.length;
-    w.drainEvents();
-    if (moved === 0 && !w.tick()) break;
   }
   const secs = Number(process.hrtime.bigint() - start) / 1e9;
   if (got !== bytes) throw new Error(`bulk: received ${got} of ${bytes}`);
@@ -155,11 +124,7 @@ function shortConnections(count: number): number {
     server.close(w.now);
     w.pump();
     // a's TIME_WAIT: jump 2*MSL in virtual time so the 4-tuple is gone too
-    while (client.state !== 'CLOSED' || server.state !== 'CLOSED') {
-      if (!w.tick()) break;
-      w.pump();
-    }
-    w.drainEvents();
+    w.net.runUntil(() => client.state === 'CLOSED' && server.state === 'CLOSED');
   }
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
@@ -186,9 +151,7 @@ function idleMemory(count: number): { perConn: number; heapMiB: number } {
     const server = listeners[li].accept();
     if (server === undefined) throw new Error(`connection ${i} not established`);
     keep.push(server);
-    if (i % 1000 === 0) w.drainEvents();
   }
-  w.drainEvents();
   gc();
   const after = process.memoryUsage().heapUsed;
   const established = keep.filter((c) => c.state === 'ESTABLISHED').length;

@@ -10,6 +10,7 @@
  * made more of either, then runs hooks, then re-arms the timer.
  */
 import { performance } from 'node:perf_hooks';
+import { fireDueTimers } from '../link/sim/schedule.js';
 import type { Stack, StackEvent } from '../stack/stack.js';
 
 export type PacketSink = (packets: Uint8Array[]) => void;
@@ -146,9 +147,7 @@ export class StackDriver {
     this.timer = undefined;
     this.timerDeadline = undefined;
     if (this.stopped) return;
-    const now = this.clock();
-    const deadline = this.stack.pollTimeout();
-    if (deadline !== undefined && now >= deadline) this.stack.handleTimeout(now);
+    fireDueTimers(this.stack, this.clock());
     this.flush();
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Script, Step } from './script.js';
 
-const NETWORK = { latency: 10, jitter: 0, loss: 0, dup: 0, reorder: 0 };
+const NETWORK = { latency: 10, jitter: 0, loss: 0, duplicate: 0, reorder: 0 };
 
 /** Both sides connected: b listens, a connects, both reach ESTABLISHED. */
 const OPEN: Step[] = [
@@ -100,7 +100,7 @@ export const BUILTIN_SCRIPTS: readonly Script[] = [
   ),
   script('lost-syn', 'a’s first SYN is lost: it is retransmitted after the initial RTO (1 s)', [
     { side: 'b', call: 'listen' },
-    { drop: { from: 'a', flags: 'SYN', count: 1 } },
+    { drop: { from: 'a', flags: ['SYN'], count: 1 } },
     { side: 'a', call: 'connect' },
     { waitFor: { side: 'a', state: 'ESTABLISHED' } },
     { waitFor: { side: 'b', state: 'ESTABLISHED' } },
@@ -109,7 +109,7 @@ export const BUILTIN_SCRIPTS: readonly Script[] = [
   script('lost-fin', 'a’s FIN is lost: a stays in FIN_WAIT1 until it retransmits the FIN', [
     ...OPEN,
     { wait: 100 },
-    { drop: { from: 'a', flags: 'FIN', count: 1 } },
+    { drop: { from: 'a', flags: ['FIN'], count: 1 } },
     { side: 'a', call: 'close' },
     ...B_CLOSES_AFTER_A,
   ]),
@@ -122,7 +122,7 @@ export const BUILTIN_SCRIPTS: readonly Script[] = [
       { side: 'a', call: 'close' },
       { waitFor: { side: 'b', state: 'CLOSE_WAIT' } },
       { wait: 100 },
-      { drop: { from: 'a', flags: 'ACK', count: 1 } },
+      { drop: { from: 'a', flags: ['ACK'], count: 1 } },
       { side: 'b', call: 'close' },
       { waitFor: { side: 'b', state: 'CLOSED' } },
       { waitFor: { side: 'a', state: 'CLOSED' } },

@@ -11,11 +11,12 @@
  *     - wait: { a: ESTABLISHED }   # or wait: 250 (ms)
  *     - a: { send: 5000 }          # bytes, or a string to send as text
  *     - b: abort                   # shutdown, close, abort
- *     - faults: { direction: a->b, loss: 0.3 }
+ *     - faults: { direction: a->b, loss: 0.3 }   # names of link/sim/faults.ts (dup: duplicate)
  *     - partition: both            # heal: both
  *     - drop: { from: a, flags: FIN, count: 1 }
  */
 import { parse as parseYaml } from 'yaml';
+import type { LinkFaults as SimLinkFaults, TcpFlagName } from '../link/sim/faults.js';
 import { parseState } from '../state/aliases.js';
 import type { Direction, LinkFaults, Script, Step } from './script.js';
 import type { Side } from './story.js';
@@ -33,8 +34,21 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const FAULT_KEYS = ['latency', 'jitter', 'loss', 'dup', 'reorder', 'corrupt'] as const;
-const PROBABILITIES = new Set(['loss', 'dup', 'reorder', 'corrupt']);
+/** The simulator's fault names (link/sim/faults.ts) and the range each takes. */
+const FAULT_RANGES: Record<keyof SimLinkFaults, { min: number; max: number; integer?: true }> = {
+  latency: { min: 0, max: 600_000 },
+  jitter: { min: 0, max: 600_000 },
+  loss: { min: 0, max: 1 },
+  duplicate: { min: 0, max: 1 },
+  reorder: { min: 0, max: 1 },
+  reorderDelay: { min: 0, max: 600_000 },
+  corrupt: { min: 0, max: 1 },
+  bandwidth: { min: 0, max: 1_000_000_000 },
+  queueLimit: { min: 1, max: 1_000_000, integer: true },
+};
+const FAULT_KEYS = Object.keys(FAULT_RANGES) as Array<keyof SimLinkFaults>;
+/** Spellings scenario files used before the simulator had one fault type; they keep working. */
+const FAULT_ALIASES: Record<string, keyof SimLinkFaults> = { dup: 'duplicate' };
 
 function fail(where: string, what: string): never {
   throw new ScenarioFileError(`${where}: ${what}`);
@@ -65,13 +79,18 @@ function faults(v: unknown, where: string, allowDirection: boolean): LinkFaults 
   const out: LinkFaults = {};
   for (const [key, value] of Object.entries(v)) {
     if (allowDirection && key === 'direction') continue;
-    if (!(FAULT_KEYS as readonly string[]).includes(key)) {
+    const k = FAULT_ALIASES[key] ?? key;
+    if (!(FAULT_KEYS as readonly string[]).includes(k)) {
       fail(where, `unknown network setting '${key}' (use ${FAULT_KEYS.join(', ')})`);
     }
-    const k = key as (typeof FAULT_KEYS)[number];
-    out[k] = PROBABILITIES.has(k)
-      ? number(value, `${where}.${k}`, 0, 1)
-      : number(value, `${where}.${k}`, 0, 600_000);
+    const range = FAULT_RANGES[k as keyof SimLinkFaults];
+    out[k as keyof SimLinkFaults] = number(
+      value,
+      `${where}.${key}`,
+      range.min,
+      range.max,
+      range.integer,
+    );
   }
   return out;
 }
@@ -173,7 +192,7 @@ function step(v: unknown, where: string): Step {
       return {
         drop: {
           from: side(arg.from, `${where}.drop.from`),
-          flags,
+          flags: flags.split(',') as TcpFlagName[],
           count:
             arg.count === undefined ? 1 : number(arg.count, `${where}.drop.count`, 1, 1000, true),
         },

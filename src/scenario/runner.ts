@@ -7,15 +7,25 @@
  * write what the script says (more as the send buffer frees up), and close or shut down only
  * after everything they wrote was handed to TCP, as a blocking write() then close() would.
  */
-import { createHash, type Hash } from 'node:crypto';
+import type { PacketFate } from '../link/sim/faults.js';
+import { type PacketRecord, type SimHost, SimNetwork } from '../link/sim/network.js';
 import type { StackConnection as Connection, Listener, Stack } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
 import type { ConnectionConfig } from '../tcp/types.js';
 import { TcpUsageError } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
-import { applyOverrides, type Call, type Script, type ScriptOverrides } from './script.js';
-import type { CapturedPacket, Side, Story, StoryEvent, StreamSummary } from './story.js';
-import { createWire, type Wire } from './wire-link.js';
+import { Sha256 } from '../util/sha256.js';
+import { formatFlags } from '../wire/flags.js';
+import { formatOptions } from '../wire/format.js';
+import { parsePacket } from '../wire/packet.js';
+import {
+  applyOverrides,
+  type Call,
+  type Direction,
+  type Script,
+  type ScriptOverrides,
+} from './script.js';
+import type { CapturedPacket, Fate, Side, Story, StoryEvent, StreamSummary } from './story.js';
 
 export const ADDRESSES: Record<Side, string> = { a: '10.0.0.1', b: '10.0.0.2' };
 
@@ -48,8 +58,8 @@ class App {
   after: 'close' | 'shutdown' | undefined;
   sent = 0;
   received = 0;
-  readonly sentHash: Hash = createHash('sha256');
-  readonly receivedHash: Hash = createHash('sha256');
+  readonly sentHash = new Sha256();
+  readonly receivedHash = new Sha256();
   state: TcpState | undefined;
 
   constructor(
@@ -65,6 +75,39 @@ class App {
 /** The byte at `offset` of a side's deterministic stream (text sends use the text instead). */
 function patternByte(side: Side, offset: number): number {
   return side === 'a' ? (offset * 7 + 3) & 0xff : (offset * 13 + 5) & 0xff;
+}
+
+/** One-way delay when a script says nothing about it. */
+const DEFAULT_LATENCY = 10;
+
+/** What the story says of a packet's fate: every way of vanishing is `lost`. */
+function storyFate(fate: PacketFate): Fate {
+  return fate === 'delivered' || fate === 'duplicated' || fate === 'corrupted' ? fate : 'lost';
+}
+
+/** The story's line for a TCP packet (undefined for anything else). */
+function segmentEvent(p: PacketRecord): StoryEvent | undefined {
+  const parsed = parsePacket(p.bytes, { verifyChecksum: false });
+  if (!parsed.ok) return undefined;
+  const tcp = parsed.value.tcp;
+  const from = p.from as Side;
+  const fate = storyFate(p.fate);
+  return {
+    type: 'segment',
+    t: p.t,
+    from,
+    to: from === 'a' ? 'b' : 'a',
+    flags: formatFlags(tcp.flags),
+    seq: tcp.seq,
+    ack: tcp.ack,
+    len: tcp.payload.length,
+    win: tcp.window,
+    fate,
+    ...((fate === 'delivered' || fate === 'duplicated') && p.tArrive !== undefined
+      ? { tArrive: p.tArrive }
+      : {}),
+    ...(tcp.options.length > 0 ? { options: formatOptions(tcp.options) } : {}),
+  };
 }
 
 export function runScenario(base: Script, opts: RunOptions): RunResult {
@@ -86,11 +129,20 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
   };
   const events: StoryEvent[] = [];
   const packets: CapturedPacket[] = [];
-  const wire: Wire = createWire(script.network, rng.fork(), (e) => events.push(e), packets);
+  const net = new SimNetwork({ rng: rng.fork(), record: false });
+  const hosts: Record<Side, SimHost> = {
+    a: net.addStack('a', apps.a.stack),
+    b: net.addStack('b', apps.b.stack),
+  };
+  net.link(hosts.a, hosts.b, { latency: DEFAULT_LATENCY, ...script.network });
+  net.onPacket((p) => {
+    packets.push({ t: p.t, bytes: p.bytes });
+    const segment = segmentEvent(p);
+    if (segment !== undefined) events.push(segment);
+  });
   const maxTime = opts.maxTime ?? 3_600_000;
   const maxSteps = opts.maxSteps ?? 2_000_000;
 
-  let now = 0;
   let stepIndex = 0;
   let resumeAt: number | undefined;
   let settleUntil: number | undefined;
@@ -98,7 +150,9 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
   let ended: RunResult['ended'] = 'settled';
 
   const note = (text: string, side?: Side) =>
-    events.push(side ? { type: 'note', t: now, side, text } : { type: 'note', t: now, text });
+    events.push(
+      side ? { type: 'note', t: net.now, side, text } : { type: 'note', t: net.now, text },
+    );
 
   const sideOf = (address: string): Side | undefined =>
     address === ADDRESSES.a ? 'a' : address === ADDRESSES.b ? 'b' : undefined;
@@ -152,7 +206,7 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
           const remote = { address: ADDRESSES[other], port: c.port ?? script.port };
           const localPort = c.localPort;
           app.conns.push(
-            app.stack.connect(now, remote, localPort === undefined ? {} : { localPort }),
+            app.stack.connect(net.now, remote, localPort === undefined ? {} : { localPort }),
           );
           return;
         }
@@ -170,12 +224,12 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
             app.after = c.call;
             return;
           }
-          if (c.call === 'close') conn.close(now);
-          else conn.shutdown(now);
+          if (c.call === 'close') conn.close(net.now);
+          else conn.shutdown(net.now);
           return;
         case 'abort':
           if (!conn) return note('abort(): no connection', app.side);
-          conn.abort(now);
+          conn.abort(net.now);
           return;
       }
     } catch (err) {
@@ -184,47 +238,44 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     }
   };
 
-  /** Moves everything the stacks want to say: packets onto the wire, events into the story. */
-  const drain = () => {
-    for (let busy = true; busy; ) {
-      busy = false;
-      for (const app of [apps.a, apps.b]) {
-        for (let p = app.stack.pollTransmit(now); p; p = app.stack.pollTransmit(now)) {
-          wire.send(now, app.side, p);
-          busy = true;
-        }
-        for (let e = app.stack.pollEvent(); e; e = app.stack.pollEvent()) {
-          busy = true;
-          if (e.type === 'transition') {
-            const side = sideOf(e.event.connection.local.address) ?? app.side;
-            const { from, to, cause } = e.event;
-            events.push({ type: 'state', t: now, side, from, to, cause });
-            apps[side].state = to;
-          } else if (e.type === 'acceptable') {
-            const listener = app.listeners.get(e.port);
-            for (let c = listener?.accept(); c; c = listener?.accept()) app.conns.push(c);
-          } else if (e.type === 'readable') {
-            for (let data = e.conn.read(); data.length > 0; data = e.conn.read()) {
-              app.receivedHash.update(data);
-              app.received += data.length;
-            }
-          }
-        }
-        if (app.pending > 0 || app.after) {
-          const before = app.pending;
-          flush(app);
-          if (app.pending !== before) busy = true;
-        }
+  // The stepper moves the stacks' packets onto the link; their events go into the story, and
+  // the applications read what a connection says is readable.
+  net.onEvent(({ t: now, host, event: e }) => {
+    const app = apps[host as Side];
+    if (e.type === 'transition') {
+      const side = sideOf(e.event.connection.local.address) ?? app.side;
+      const { from, to, cause } = e.event;
+      events.push({ type: 'state', t: now, side, from, to, cause });
+      apps[side].state = to;
+    } else if (e.type === 'acceptable') {
+      const listener = app.listeners.get(e.port);
+      for (let c = listener?.accept(); c; c = listener?.accept()) app.conns.push(c);
+    } else if (e.type === 'readable') {
+      for (let data = e.conn.read(); data.length > 0; data = e.conn.read()) {
+        app.receivedHash.update(data);
+        app.received += data.length;
       }
     }
-  };
+  });
+  // After each side's stack is drained, its application writes what the send buffer takes.
+  net.addHook((host) => {
+    const app = apps[host.name as Side];
+    if (app.pending === 0 && !app.after) return false;
+    const before = app.pending;
+    flush(app);
+    return app.pending !== before;
+  });
 
   const stepReady = (): boolean => {
     const s = script.steps[stepIndex];
     if (s === undefined) return false;
     if ('wait' in s) {
-      if (resumeAt === undefined) resumeAt = now + s.wait;
-      if (now < resumeAt) return false;
+      if (resumeAt === undefined) {
+        resumeAt = net.now + s.wait;
+        // Wakes the stepper then, if nothing else does.
+        if (resumeAt > net.now) net.at(resumeAt, () => {});
+      }
+      if (net.now < resumeAt) return false;
       resumeAt = undefined;
       return true;
     }
@@ -237,36 +288,39 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     if (s === undefined || 'wait' in s || 'waitFor' in s) return;
     if ('side' in s) userCall(apps[s.side], s);
     else if ('faults' in s) {
-      wire.setFaults(s.direction, s.faults);
+      for (const [from, to] of directions(s.direction)) net.setFaults(from, to, s.faults);
       note(`network ${s.direction}: ${JSON.stringify(s.faults).replace(/["{}]/g, '')}`);
     } else if ('partition' in s) {
-      wire.partition(s.partition, true);
+      for (const [from, to] of directions(s.partition)) net.fault(from, to, { kind: 'cut' });
       note(`link cut (${s.partition})`);
     } else if ('heal' in s) {
-      wire.partition(s.heal, false);
+      for (const [from, to] of directions(s.heal)) net.fault(from, to, { kind: 'heal' });
       note(`link healed (${s.heal})`);
     } else if ('drop' in s) {
-      wire.dropNext(s.drop.from, s.drop.flags, s.drop.count);
+      const to = hosts[s.drop.from === 'a' ? 'b' : 'a'];
+      net.fault(hosts[s.drop.from], to, { kind: 'drop', flags: s.drop.flags, count: s.drop.count });
     }
   };
 
+  const directions = (d: Direction): Array<[SimHost, SimHost]> =>
+    d === 'both'
+      ? [
+          [hosts.a, hosts.b],
+          [hosts.b, hosts.a],
+        ]
+      : d === 'a->b'
+        ? [[hosts.a, hosts.b]]
+        : [[hosts.b, hosts.a]];
+
   for (;;) {
-    drain();
+    net.flush();
     while (stepReady()) {
       runStep();
-      drain();
+      net.flush();
     }
     if (stepIndex >= script.steps.length && settleUntil === undefined)
-      settleUntil = now + script.settle;
-    const waitingFor = script.steps[stepIndex];
-    const deadlines = [
-      wire.nextDelivery(),
-      apps.a.stack.pollTimeout(),
-      apps.b.stack.pollTimeout(),
-      resumeAt,
-      waitingFor && 'wait' in waitingFor ? now + waitingFor.wait : undefined,
-    ].filter((t): t is number => t !== undefined);
-    const next = deadlines.length > 0 ? Math.max(now, Math.min(...deadlines)) : undefined;
+      settleUntil = net.now + script.settle;
+    const next = net.nextDeadline();
     // Nothing left to happen, or the script is done and the settling time has passed.
     if (next === undefined) {
       if (stepIndex < script.steps.length) ended = 'stuck';
@@ -281,19 +335,14 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
       ended = 'step-limit';
       break;
     }
-    now = next;
-    for (const { to, bytes } of wire.deliverDue(now)) apps[to].stack.handlePacket(now, bytes);
-    for (const app of [apps.a, apps.b]) {
-      const t = app.stack.pollTimeout();
-      if (t !== undefined && t <= now) app.stack.handleTimeout(now);
-    }
+    net.step();
   }
 
   const summary = (from: App, to: App): StreamSummary => ({
     sent: from.sent,
     received: to.received,
-    sha256Sent: from.sentHash.digest('hex'),
-    sha256Received: to.receivedHash.digest('hex'),
+    sha256Sent: from.sentHash.digestHex(),
+    sha256Received: to.receivedHash.digestHex(),
   });
   const finalState = (app: App): TcpState => app.current?.state ?? app.state ?? 'CLOSED';
   return {

@@ -13,23 +13,14 @@
  * Steps run in order. A step happens when the previous one is done: `wait` steps let virtual
  * time pass (a duration, or until a side reaches a state); the others take no time.
  */
+import type { LinkFaults as SimLinkFaults, TcpFlagName } from '../link/sim/faults.js';
 import type { TcpState } from '../state/states.js';
 import type { Side } from './story.js';
 
 export type Direction = 'a->b' | 'b->a' | 'both';
 
-/** Per-direction network behaviour; any field left out keeps its current value. */
-export interface LinkFaults {
-  /** One-way delay in ms. */
-  latency?: number;
-  /** Extra random delay, uniform in [0, jitter] ms. */
-  jitter?: number;
-  /** Probabilities in [0, 1]. */
-  loss?: number;
-  dup?: number;
-  reorder?: number;
-  corrupt?: number;
-}
+/** Per-direction network behaviour (the simulator's one fault type); fields left out keep their value. */
+export type LinkFaults = Partial<SimLinkFaults>;
 
 export type Call =
   /** Passive open on `port` (default: the script's port). The application accepts every connection. */
@@ -54,7 +45,7 @@ export type Step =
   | { partition: Direction }
   | { heal: Direction }
   /** Drops the next `count` segments `from` sends whose flags include all of `flags`. */
-  | { drop: { from: Side; flags: string; count: number } };
+  | { drop: { from: Side; flags: readonly TcpFlagName[]; count: number } };
 
 export interface Script {
   name: string;
@@ -81,7 +72,7 @@ export interface ScriptOverrides {
   latency?: number;
   jitter?: number;
   loss?: number;
-  dup?: number;
+  duplicate?: number;
   reorder?: number;
   mss?: number;
   bytes?: number;
@@ -90,7 +81,7 @@ export interface ScriptOverrides {
 /** The script with the command line's network options and byte count applied. */
 export function applyOverrides(script: Script, o: ScriptOverrides): Script {
   const network: LinkFaults = { ...script.network };
-  for (const key of ['latency', 'jitter', 'loss', 'dup', 'reorder'] as const) {
+  for (const key of ['latency', 'jitter', 'loss', 'duplicate', 'reorder'] as const) {
     const v = o[key];
     if (v !== undefined) network[key] = v;
   }

@@ -1,20 +1,27 @@
 /**
  * Runs inside headless Chromium (bundled by esbuild in browser.test.ts): proves the pure layers
  * (state, wire, tcp, stack, link/sim, drill) load and work in a browser, with no Node built-ins
- * — a whole connection over the simulated network with faults, and a packetdrill script, the
- * same code the CLI runs.
+ * — a whole connection over the simulated network with faults (loss, reordering, duplication,
+ * corruption), and a packetdrill script, the same code the CLI runs.
  */
 import { runScriptText } from '../../src/drill/run.js';
 import { SimNetwork } from '../../src/link/sim/network.js';
 import { parseState } from '../../src/state/aliases.js';
 import { seqAdd, seqLt } from '../../src/wire/seq.js';
 
-/** A transfer of `bytes` from a to b with loss and reordering; both sides close. */
+/** A transfer of `bytes` from a to b over a faulty link; both sides close. */
 export function transfer(seed: number, bytes: number): Record<string, unknown> {
   const net = new SimNetwork(seed);
   const a = net.addHost('a', '10.0.0.1');
   const b = net.addHost('b', '10.0.0.2');
-  net.link(a, b, { latency: 10, jitter: 4, loss: 0.1, reorder: 0.1 });
+  net.link(a, b, {
+    latency: 10,
+    jitter: 4,
+    loss: 0.1,
+    reorder: 0.1,
+    duplicate: 0.05,
+    corrupt: 0.02,
+  });
   const listener = b.stack.listen(80);
   const data = new Uint8Array(bytes);
   for (let i = 0; i < bytes; i++) data[i] = (i * 31 + 7) & 0xff;

@@ -1,5 +1,6 @@
 /** Two endpoints, a and b, over the simulated network: helpers shared by the integration tests. */
-import { type LinkFaults, type SimHost, SimNetwork } from '../../src/link/sim/network.js';
+import type { LinkFaults } from '../../src/link/sim/faults.js';
+import { type SimHost, SimNetwork } from '../../src/link/sim/network.js';
 import type { StackConnection as Connection } from '../../src/stack/stack.js';
 import type { TcpState } from '../../src/state/states.js';
 import type { ConnectionConfig } from '../../src/tcp/types.js';

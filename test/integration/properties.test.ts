@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LinkFaults } from '../../src/link/sim/network.js';
+import type { LinkFaults } from '../../src/link/sim/faults.js';
 import type { StackConnection as Connection } from '../../src/stack/stack.js';
 import { B, pair } from './harness.js';
 

@@ -9,7 +9,7 @@ import type { Script, Step } from '../../src/scenario/script.js';
 import { findTransition, TRANSITIONS } from '../../src/state/transitions.js';
 import { haveStack, run } from './helpers.js';
 
-const NET = { latency: 10, jitter: 0, loss: 0, dup: 0, reorder: 0 };
+const NET = { latency: 10, jitter: 0, loss: 0, duplicate: 0, reorder: 0 };
 const OPEN: Step[] = [
   { side: 'b', call: 'listen' },
   { side: 'a', call: 'connect' },
@@ -103,7 +103,7 @@ const EXTRA: Script[] = [
     ...OPEN,
     { side: 'a', call: 'close' },
     { wait: 1 },
-    { drop: { from: 'b', flags: 'ACK', count: 1 } },
+    { drop: { from: 'b', flags: ['ACK'], count: 1 } },
     { waitFor: { side: 'b', state: 'CLOSE_WAIT' } },
     { side: 'b', call: 'close' },
     A_CLOSED,
@@ -201,7 +201,7 @@ const EXTRA: Script[] = [
     { side: 'a', call: 'close' },
     { side: 'b', call: 'close' },
     { wait: 1 },
-    { drop: { from: 'b', flags: 'ACK', count: 1 } },
+    { drop: { from: 'b', flags: ['ACK'], count: 1 } },
     { wait: 14 },
     { side: 'b', call: 'abort' },
     A_CLOSED,

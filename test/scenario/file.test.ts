@@ -35,14 +35,57 @@ describe('scenario files', () => {
       { side: 'a', call: 'close' },
       { waitFor: { side: 'b', state: 'CLOSE_WAIT' } },
       { side: 'b', call: 'close' },
-      { drop: { from: 'a', flags: 'ACK', count: 1 } },
+      { drop: { from: 'a', flags: ['ACK'], count: 1 } },
       { faults: { loss: 0.5, latency: 7 }, direction: 'a->b' },
       { partition: 'b->a' },
       { heal: 'both' },
     ]);
   });
 
+  it('keeps the old spelling dup for duplicate, in the network and in fault steps', () => {
+    const old = parseScenarioFile(
+      'network: { dup: 0.25 }\nsteps:\n  - faults: { direction: b->a, dup: 0.5 }',
+      'old.yaml',
+    );
+    const current = parseScenarioFile(
+      'network: { duplicate: 0.25 }\nsteps:\n  - faults: { direction: b->a, duplicate: 0.5 }',
+      'new.yaml',
+    );
+    expect(old.network).toEqual({ latency: 10, duplicate: 0.25 });
+    expect(old.steps).toEqual([{ faults: { duplicate: 0.5 }, direction: 'b->a' }]);
+    expect(old.network).toEqual(current.network);
+    expect(old.steps).toEqual(current.steps);
+  });
+
+  it('takes every fault of the simulator, by its name', () => {
+    const s = parseScenarioFile(
+      'network: { latency: 5, jitter: 2, loss: 0.1, duplicate: 0.1, reorder: 0.1, reorderDelay: 30, corrupt: 0.01, bandwidth: 125, queueLimit: 20 }\nsteps:\n  - a: close',
+      'all.yaml',
+    );
+    expect(s.network).toEqual({
+      latency: 5,
+      jitter: 2,
+      loss: 0.1,
+      duplicate: 0.1,
+      reorder: 0.1,
+      reorderDelay: 30,
+      corrupt: 0.01,
+      bandwidth: 125,
+      queueLimit: 20,
+    });
+  });
+
   const bad: Array<[string, string, RegExp]> = [
+    [
+      'x.yaml',
+      'network: { dup: 3 }\nsteps:\n  - a: close',
+      /network\.dup: expected a number from 0 to 1/,
+    ],
+    [
+      'x.yaml',
+      'network: { queueLimit: 2.5 }\nsteps:\n  - a: close',
+      /network\.queueLimit: expected an integer/,
+    ],
     ['x.yaml', 'steps: [', /x\.yaml: not valid YAML/],
     ['x.json', '{"steps": ', /x\.json: not valid JSON/],
     ['x.yaml', 'name: x', /steps: must be a non-empty list/],

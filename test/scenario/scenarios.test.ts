@@ -10,6 +10,7 @@ import { renderSvg } from '../../src/render/sequence-svg.js';
 import { renderTextDiagram } from '../../src/render/sequence-text.js';
 import { colors } from '../../src/render/table-style.js';
 import { findBuiltin } from '../../src/scenario/builtin.js';
+import { parseScenarioFile } from '../../src/scenario/file.js';
 import type { Script } from '../../src/scenario/script.js';
 import { stateSequence } from '../../src/scenario/story.js';
 import { readPcap } from '../../src/wire/pcap.js';
@@ -163,7 +164,7 @@ describe.skipIf(!haveStack)(
         const { story, ended } = run(builtin('bulk'), seed, {
           bytes: 200_000,
           loss: 0.1,
-          dup: 0.05,
+          duplicate: 0.05,
           reorder: 0.1,
           jitter: 5,
         });
@@ -174,11 +175,43 @@ describe.skipIf(!haveStack)(
       }
     });
 
+    it('a file may limit the bandwidth: tail drops show as lost segments and TCP recovers', () => {
+      const text = (network: string) =>
+        `network: { ${network} }\nsteps:\n  - b: listen\n  - a: connect\n  - wait: { b: ESTABLISHED }\n  - a: { send: 60000 }\n  - a: close\n  - wait: { b: CLOSE_WAIT }\n  - b: close\n  - wait: { a: CLOSED }\n`;
+      const slow = run(
+        parseScenarioFile(text('latency: 5, bandwidth: 50, queueLimit: 3'), 'slow.yaml'),
+      );
+      const fast = run(parseScenarioFile(text('latency: 5'), 'fast.yaml'));
+      const lost = (r: typeof slow) =>
+        r.story.events.filter((e) => e.type === 'segment' && e.fate === 'lost').length;
+      expect(lost(fast)).toBe(0);
+      expect(lost(slow)).toBeGreaterThan(0);
+      expect(slow.story.streams['a->b']).toMatchObject({ sent: 60_000, received: 60_000 });
+      // 60 kB at 50 bytes/ms take at least 1.2 s on the wire before b can see a's FIN
+      const closeWait = (r: typeof slow) =>
+        r.story.events.find((e) => e.type === 'state' && e.side === 'b' && e.to === 'CLOSE_WAIT')
+          ?.t ?? 0;
+      expect(closeWait(slow)).toBeGreaterThan(1_200);
+      expect(closeWait(fast)).toBeLessThan(1_200);
+      expect(slow.ended).toBe('settled');
+    });
+
+    it('a file with the old spelling dup tells the same story as one with duplicate', () => {
+      const text = (key: string) =>
+        `network: { latency: 5, ${key}: 0.3 }\nsteps:\n  - b: listen\n  - a: connect\n  - wait: { a: ESTABLISHED }\n  - faults: { direction: b->a, ${key}: 0.5 }\n  - a: { send: 20000 }\n  - a: close\n  - wait: { a: TIME_WAIT }\n`;
+      const old = run(parseScenarioFile(text('dup'), 'x.yaml'), 5);
+      const current = run(parseScenarioFile(text('duplicate'), 'x.yaml'), 5);
+      expect(old.story.events.some((e) => e.type === 'segment' && e.fate === 'duplicated')).toBe(
+        true,
+      );
+      expect(JSON.stringify(old.story)).toBe(JSON.stringify(current.story));
+    });
+
     it('every scenario ends by itself under heavy faults', () => {
       for (const name of Object.keys(EXPECTED)) {
         const { ended, story } = run(builtin(name), 9, {
           loss: 0.3,
-          dup: 0.2,
+          duplicate: 0.2,
           reorder: 0.2,
           jitter: 20,
         });

@@ -111,7 +111,7 @@ function parseOverrides(o: SimOptions): ScriptOverrides {
   set('latency', parseNumber('--latency', o.latency, 0, 600_000));
   set('jitter', parseNumber('--jitter', o.jitter, 0, 600_000));
   set('loss', parseNumber('--loss', o.loss, 0, 1));
-  set('dup', parseNumber('--dup', o.dup, 0, 1));
+  set('duplicate', parseNumber('--dup', o.dup, 0, 1));
   set('reorder', parseNumber('--reorder', o.reorder, 0, 1));
   set('bytes', parseNumber('--bytes', o.bytes, 1, 1 << 30, true));
   set('mss', parseNumber('--mss', o.mss, 64, 65495, true));

@@ -1,62 +1,33 @@
 /**
- * The simulated network: hosts (each a Stack) joined by links with per-direction faults, a
- * virtual clock that jumps to the next deadline, and a seeded RNG. Nothing here waits: a 60 s
- * TIME_WAIT simulates in microseconds, and the same seed gives the same trace byte for byte.
+ * The simulated network and its stepper: hosts (each a Stack) joined by links (link.ts) with
+ * per-direction faults (faults.ts), a virtual clock that jumps to the next deadline, and a
+ * seeded RNG. Nothing here waits: a 60 s TIME_WAIT simulates in microseconds, and the same seed
+ * gives the same trace byte for byte. Every virtual-time user of two or more stacks drives them
+ * through it: tests, `tcpstate sim`, benchmarks, the browser.
  *
  * Pure (no node:, no Date, no timers), so it runs in the browser too.
  *
  * Loop: `step()` moves the clock to the earliest of (a packet arriving, a stack deadline, a
- * scheduled action), runs everything due at that instant, then drains every stack's output
- * onto the links. `run()` steps until nothing is left to do or a bound is reached.
+ * scheduled action), hands the due packets to their stacks (earliest first, ties in sending
+ * order), fires the due stack timers, drains every stack, then runs the due actions (each
+ * followed by a drain). A drain moves each stack's packets onto the links and forwards its
+ * events, host by host, and repeats while a hook found work. `run()` steps until idle or a bound.
+ *
+ * Stack events are forwarded as they are, tagged with the host; only `transitions()` looks
+ * inside them.
  */
 
-import { Stack, type StackOptions } from '../../stack/stack.js';
+import { Stack, type StackEvent, type StackOptions } from '../../stack/stack.js';
 import type { TransitionEvent } from '../../state/events.js';
 import { SeededRng } from '../../util/rng.js';
+import { parseIpv4Address } from '../../wire/address.js';
 import { formatFlags } from '../../wire/flags.js';
 import { parsePacket } from '../../wire/packet.js';
 import { PcapWriter } from '../../wire/pcap.js';
-
-/** Faults of one direction of a link. Probabilities are in [0, 1]; times in ms. */
-export interface LinkFaults {
-  /** One-way delay. */
-  latency: number;
-  /** Extra delay, uniform in [0, jitter); packets may overtake each other, as with netem. */
-  jitter: number;
-  loss: number;
-  /** Probability that a packet is delivered twice. */
-  duplicate: number;
-  /** Probability that a packet is held back by an extra `reorderDelay` so later ones overtake it. */
-  reorder: number;
-  reorderDelay: number;
-  /** Probability that one bit of the packet is flipped (the receiver's checksum catches it). */
-  corrupt: number;
-  /** Bytes per millisecond (0: unlimited). 125 = 1 Mbit/s. */
-  bandwidth: number;
-  /** Packets that may wait for the wire when bandwidth is limited; more are tail-dropped. */
-  queueLimit: number;
-}
-
-export const NO_FAULTS: Readonly<LinkFaults> = {
-  latency: 0,
-  jitter: 0,
-  loss: 0,
-  duplicate: 0,
-  reorder: 0,
-  reorderDelay: 0,
-  corrupt: 0,
-  bandwidth: 0,
-  queueLimit: 1000,
-};
-
-export type PacketFate =
-  | 'delivered'
-  | 'lost'
-  | 'duplicated'
-  | 'corrupted'
-  | 'queue-drop'
-  | 'partitioned'
-  | 'unroutable';
+import type { Fault, LinkFaults, PacketFate } from './faults.js';
+import { FlightQueue } from './flight.js';
+import { SimLink } from './link.js';
+import { earliest, fireDueTimers } from './schedule.js';
 
 /** A TCP summary of a traced packet (absent when the packet is not TCP). */
 export interface TcpSummary {
@@ -69,51 +40,47 @@ export interface TcpSummary {
   win: number;
 }
 
-export type SimTraceEvent =
-  | {
-      type: 'packet';
-      /** Sequence number of this trace entry (a duplicate shares `packetId` with its original). */
-      packetId: number;
-      /** Time it left the sender. */
-      t: number;
-      /** Time it reached the receiver (absent when it never did). */
-      tArrive?: number;
-      from: string;
-      to: string;
-      fate: PacketFate;
-      bytes: Uint8Array;
-      tcp?: TcpSummary;
-    }
-  | { type: 'state'; t: number; host: string; event: TransitionEvent }
-  | { type: 'drop'; t: number; host: string; reason: string };
+/** One packet a stack sent, with what the network did with it. */
+export interface PacketRecord {
+  type: 'packet';
+  /** Sequence number of the packet, from 0. */
+  packetId: number;
+  /** Time it left the sender. */
+  t: number;
+  /** Time its first copy reached the receiver (absent when none did). */
+  tArrive?: number;
+  from: string;
+  /** The receiving host, or the destination address when unroutable. */
+  to: string;
+  fate: PacketFate;
+  /** The packet as sent (a corrupted copy differs from it by one bit). */
+  bytes: Uint8Array;
+  /** Filled in the recorded trace only. */
+  tcp?: TcpSummary;
+}
+
+/** A stack's event as it came out of `pollEvent()`, tagged with its host and the time. */
+export interface HostEvent {
+  type: 'event';
+  t: number;
+  host: string;
+  event: StackEvent;
+}
+
+export type SimTraceEvent = PacketRecord | HostEvent;
 
 export interface SimHost {
   readonly name: string;
   readonly stack: Stack;
 }
 
-interface Direction {
-  faults: LinkFaults;
-  /** When the wire is next free (bandwidth limit). */
-  busyUntil: number;
-  queued: number;
-  /** [from, to) intervals in which the link drops everything. */
-  partitions: Array<[number, number]>;
-}
-
-interface InFlight {
-  at: number;
-  order: number;
-  to: SimHost;
-  bytes: Uint8Array;
-  dir: Direction;
-  wire: boolean;
-}
-
-interface Action {
-  at: number;
-  order: number;
-  run: () => void;
+export interface SimNetworkOptions {
+  /** Seeds the network's RNG (default 1), unless `rng` is given. */
+  seed?: number;
+  /** The RNG that hosts fork from and links draw from. */
+  rng?: SeededRng;
+  /** Keep every packet and event in `trace` (default true; benchmarks turn it off). */
+  record?: boolean;
 }
 
 export interface RunOptions {
@@ -123,20 +90,40 @@ export interface RunOptions {
   maxSteps?: number;
 }
 
+/** Called after a host's stack was drained; returns true when it gave the stack more to do. */
+export type DrainHook = (host: SimHost) => boolean;
+
+interface Node {
+  host: SimHost;
+  links: Map<Node, SimLink>;
+}
+
+interface Delivery {
+  to: Node;
+  bytes: Uint8Array;
+}
+
 export class SimNetwork {
   readonly rng: SeededRng;
+  readonly seed: number | undefined;
   readonly trace: SimTraceEvent[] = [];
-  private readonly hosts: SimHost[] = [];
-  private readonly byAddress = new Map<string, SimHost>();
-  private readonly links = new Map<string, Direction>();
-  private inFlight: InFlight[] = [];
-  private actions: Action[] = [];
-  private order = 0;
+  private readonly record: boolean;
+  private readonly nodes: Node[] = [];
+  private readonly byHost = new Map<SimHost, Node>();
+  private readonly byAddress = new Map<number, Node>();
+  private readonly flight = new FlightQueue<Delivery>();
+  private readonly actions = new FlightQueue<() => void>();
+  private readonly packetListeners: Array<(p: PacketRecord) => void> = [];
+  private readonly eventListeners: Array<(e: HostEvent) => void> = [];
+  private readonly hooks: DrainHook[] = [];
   private packetIds = 0;
   private clock = 0;
 
-  constructor(readonly seed = 1) {
-    this.rng = new SeededRng(seed);
+  constructor(options: number | SimNetworkOptions = {}) {
+    const o = typeof options === 'number' ? { seed: options } : options;
+    this.seed = o.rng === undefined ? (o.seed ?? 1) : o.seed;
+    this.rng = o.rng ?? new SeededRng(o.seed ?? 1);
+    this.record = o.record ?? true;
   }
 
   get now(): number {
@@ -149,101 +136,97 @@ export class SimNetwork {
     address: string,
     opts: Partial<Omit<StackOptions, 'address' | 'rng'>> = {},
   ): SimHost {
-    if (this.byAddress.has(address)) throw new RangeError(`addHost(): ${address} is taken`);
-    const host = { name, stack: new Stack({ ...opts, address, rng: this.rng.fork() }) };
-    this.hosts.push(host);
-    this.byAddress.set(address, host);
+    this.checkAddress(address);
+    return this.addStack(name, new Stack({ ...opts, address, rng: this.rng.fork() }));
+  }
+
+  /** Adds a host whose stack the caller made (and seeded). */
+  addStack(name: string, stack: Stack): SimHost {
+    const address = this.checkAddress(stack.address);
+    const host = { name, stack };
+    const node = { host, links: new Map<Node, SimLink>() };
+    this.nodes.push(node);
+    this.byHost.set(host, node);
+    this.byAddress.set(address, node);
     return host;
   }
 
-  /** Joins two hosts; faults may differ per direction. */
+  /** Joins two hosts; faults may differ per direction. Both directions draw from `rng`. */
   link(a: SimHost, b: SimHost, ab: Partial<LinkFaults> = {}, ba: Partial<LinkFaults> = ab): void {
-    this.links.set(dirKey(a, b), newDirection(ab));
-    this.links.set(dirKey(b, a), newDirection(ba));
+    this.node(a).links.set(this.node(b), new SimLink(this.rng, ab));
+    this.node(b).links.set(this.node(a), new SimLink(this.rng, ba));
+  }
+
+  /** Applies a fault to the direction from → to, now. */
+  fault(from: SimHost, to: SimHost, fault: Fault): void {
+    this.direction(from, to).apply(this.clock, fault);
+  }
+
+  /** The standing settings of the direction from → to. */
+  faults(from: SimHost, to: SimHost): Readonly<LinkFaults> {
+    return this.direction(from, to).faults;
   }
 
   /** Changes the faults of one direction from now on. */
   setFaults(from: SimHost, to: SimHost, faults: Partial<LinkFaults>): void {
-    const d = this.direction(from, to);
-    d.faults = { ...d.faults, ...faults };
+    this.fault(from, to, { kind: 'set', faults });
   }
 
   /** Cuts both directions between two hosts during [from, to) (to: Infinity for good). */
   partition(a: SimHost, b: SimHost, from: number, to = Number.POSITIVE_INFINITY): void {
-    this.direction(a, b).partitions.push([from, to]);
-    this.direction(b, a).partitions.push([from, to]);
+    this.fault(a, b, { kind: 'partition', from, to });
+    this.fault(b, a, { kind: 'partition', from, to });
   }
 
   /** Runs `fn` at virtual time `at` (user calls of a scenario, fault changes). */
   at(at: number, fn: () => void): void {
-    this.actions.push({ at: Math.max(at, this.clock), order: this.order++, run: fn });
+    this.actions.push(Math.max(at, this.clock), fn);
+  }
+
+  /** Every packet sent, with its fate, as it is sent. */
+  onPacket(listener: (p: PacketRecord) => void): void {
+    this.packetListeners.push(listener);
+  }
+
+  /** Every stack event, tagged with its host, as it comes out. */
+  onEvent(listener: (e: HostEvent) => void): void {
+    this.eventListeners.push(listener);
+  }
+
+  /** Runs after each host is drained (an application reading and writing, say). */
+  addHook(hook: DrainHook): void {
+    this.hooks.push(hook);
   }
 
   /** Drains every stack's output and events at the current time (after user calls). */
   flush(): void {
-    for (const host of this.hosts) {
-      const stack = host.stack;
-      for (
-        let p = stack.pollTransmit(this.clock);
-        p !== undefined;
-        p = stack.pollTransmit(this.clock)
-      ) {
-        this.send(host, p);
-      }
-      for (let e = stack.pollEvent(); e !== undefined; e = stack.pollEvent()) {
-        if (e.type === 'transition')
-          this.trace.push({ type: 'state', t: this.clock, host: host.name, event: e.event });
-        else if (e.type === 'drop')
-          this.trace.push({ type: 'drop', t: this.clock, host: host.name, reason: e.reason });
-      }
+    // Draining a stack cannot give another stack work (packets go into flight), so one pass is
+    // enough unless a hook or a listener may have called the stacks.
+    const again = this.hooks.length > 0 || this.eventListeners.length > 0;
+    for (let busy = true; busy; ) {
+      busy = false;
+      for (const node of this.nodes) if (this.drain(node)) busy = again;
     }
   }
 
   /** Puts a raw IP packet on the wire from `from`, as if its stack had sent it (tests, fuzzing). */
   sendRaw(from: SimHost, packet: Uint8Array): void {
-    this.send(from, packet);
+    this.send(this.node(from), packet);
   }
 
   /** The next instant something happens, or undefined when the network is idle. */
   nextDeadline(): number | undefined {
-    let next = Number.POSITIVE_INFINITY;
-    for (const p of this.inFlight) next = Math.min(next, p.at);
-    for (const a of this.actions) next = Math.min(next, a.at);
-    for (const h of this.hosts) next = Math.min(next, h.stack.pollTimeout() ?? next);
-    return next === Number.POSITIVE_INFINITY ? undefined : Math.max(next, this.clock);
+    let next = earliest(this.flight.peek(), this.actions.peek());
+    for (const n of this.nodes) next = earliest(next, n.host.stack.pollTimeout());
+    return next === undefined ? undefined : Math.max(next, this.clock);
   }
 
-  /** Advances to the next deadline and runs it. Returns false when idle. */
+  /** Advances to the next deadline and runs what is due. Returns false when idle. */
   step(): boolean {
     this.flush();
     const next = this.nextDeadline();
     if (next === undefined) return false;
-    this.clock = next;
-    const due = this.actions
-      .filter((a) => a.at <= next)
-      .sort((x, y) => x.at - y.at || x.order - y.order);
-    if (due.length > 0) {
-      this.actions = this.actions.filter((a) => a.at > next);
-      for (const a of due) {
-        a.run();
-        this.flush();
-      }
-    }
-    const arriving = this.inFlight
-      .filter((p) => p.at <= next)
-      .sort((x, y) => x.at - y.at || x.order - y.order);
-    if (arriving.length > 0) {
-      this.inFlight = this.inFlight.filter((p) => p.at > next);
-      for (const p of arriving) {
-        if (p.wire) p.dir.queued--;
-        p.to.stack.handlePacket(next, p.bytes);
-      }
-    }
-    for (const h of this.hosts) {
-      const t = h.stack.pollTimeout();
-      if (t !== undefined && t <= next) h.stack.handleTimeout(next);
-    }
-    this.flush();
+    this.advance(next);
     return true;
   }
 
@@ -256,7 +239,7 @@ export class SimNetwork {
       this.flush();
       const next = this.nextDeadline();
       if (next === undefined || next > until) break;
-      this.step();
+      this.advance(next);
       steps++;
     }
     if (until !== Number.POSITIVE_INFINITY && this.clock < until && steps < maxSteps) {
@@ -273,116 +256,122 @@ export class SimNetwork {
       this.flush();
       const next = this.nextDeadline();
       if (next === undefined || next > until) break;
-      this.step();
+      this.advance(next);
     }
     return done();
   }
 
-  /** State changes of one host, in order. */
+  /** State changes of one host, in order (from the recorded trace). */
   transitions(host: SimHost): TransitionEvent[] {
     const out: TransitionEvent[] = [];
-    for (const e of this.trace) if (e.type === 'state' && e.host === host.name) out.push(e.event);
+    for (const e of this.trace) {
+      if (e.type === 'event' && e.host === host.name && e.event.type === 'transition')
+        out.push(e.event.event);
+    }
     return out;
   }
 
-  /**
-   * A pcap of the exchange, as a capture on the senders' side would see it: every packet sent,
-   * whatever its fate (by default), or only those in `fates`.
-   */
+  /** A pcap of every packet sent (whatever its fate, by default) or of those in `fates`. */
   toPcap(fates?: readonly PacketFate[]): Uint8Array {
     const w = new PcapWriter();
     for (const e of this.trace) {
       if (e.type !== 'packet') continue;
-      if (e.fate === 'duplicated' && (fates === undefined || !fates.includes('duplicated')))
-        continue;
       if (fates !== undefined && !fates.includes(e.fate)) continue;
       w.addPacket(e.t, e.bytes);
     }
     return w.toBytes();
   }
 
-  private direction(from: SimHost, to: SimHost): Direction {
-    const d = this.links.get(dirKey(from, to));
-    if (d === undefined) throw new RangeError(`no link from ${from.name} to ${to.name}`);
-    return d;
+  /** Moves the clock to `next` (the next deadline, stacks drained) and runs what is due then. */
+  private advance(next: number): void {
+    this.clock = next;
+    for (let d = this.flight.popDue(next); d !== undefined; d = this.flight.popDue(next)) {
+      d.to.host.stack.handlePacket(next, d.bytes);
+    }
+    for (const n of this.nodes) fireDueTimers(n.host.stack, next);
+    this.flush();
+    for (let a = this.actions.popDue(next); a !== undefined; a = this.actions.popDue(next)) {
+      a();
+      this.flush();
+    }
   }
 
-  private send(from: SimHost, bytes: Uint8Array): void {
+  private checkAddress(address: string): number {
+    const n = parseIpv4Address(address);
+    if (n === undefined) throw new RangeError(`addHost(): ${address} is not an IPv4 address`);
+    if (this.byAddress.has(n)) throw new RangeError(`addHost(): ${address} is taken`);
+    return n;
+  }
+
+  private node(host: SimHost): Node {
+    const n = this.byHost.get(host);
+    if (n === undefined) throw new RangeError(`${host.name} is not a host of this network`);
+    return n;
+  }
+
+  private direction(from: SimHost, to: SimHost): SimLink {
+    const l = this.node(from).links.get(this.node(to));
+    if (l === undefined) throw new RangeError(`no link from ${from.name} to ${to.name}`);
+    return l;
+  }
+
+  /** One pass over one host; true when anything moved. */
+  private drain(node: Node): boolean {
+    const stack = node.host.stack;
+    let busy = false;
+    for (
+      let p = stack.pollTransmit(this.clock);
+      p !== undefined;
+      p = stack.pollTransmit(this.clock)
+    ) {
+      this.send(node, p);
+      busy = true;
+    }
+    for (let e = stack.pollEvent(); e !== undefined; e = stack.pollEvent()) {
+      busy = true;
+      if (!this.record && this.eventListeners.length === 0) continue;
+      const tagged: HostEvent = { type: 'event', t: this.clock, host: node.host.name, event: e };
+      if (this.record) this.trace.push(tagged);
+      for (const l of this.eventListeners) l(tagged);
+    }
+    for (const hook of this.hooks) if (hook(node.host)) busy = true;
+    return busy;
+  }
+
+  private send(from: Node, bytes: Uint8Array): void {
     const packetId = this.packetIds++;
-    const dstAddress =
-      bytes.length >= 20 ? `${bytes[16]}.${bytes[17]}.${bytes[18]}.${bytes[19]}` : '';
-    const to = this.byAddress.get(dstAddress);
-    const tcp = summarize(bytes);
-    const base = { type: 'packet' as const, packetId, t: this.clock, from: from.name, bytes, tcp };
-    const dir = to === undefined ? undefined : this.links.get(dirKey(from, to));
-    if (to === undefined || dir === undefined) {
-      this.trace.push({ ...base, to: to?.name ?? dstAddress, fate: 'unroutable' });
-      return;
+    const dst =
+      bytes.length >= 20
+        ? ((bytes[16] << 24) | (bytes[17] << 16) | (bytes[18] << 8) | bytes[19]) >>> 0
+        : undefined;
+    const to = dst === undefined ? undefined : this.byAddress.get(dst);
+    const link = to === undefined ? undefined : from.links.get(to);
+    let fate: PacketFate = 'unroutable';
+    let tArrive: number | undefined;
+    if (to !== undefined && link !== undefined) {
+      const verdict = link.send(this.clock, bytes);
+      fate = verdict.fate;
+      for (const a of verdict.arrivals) this.flight.push(a.at, { to, bytes: a.bytes });
+      tArrive = verdict.arrivals[0]?.at;
     }
-    const f = dir.faults;
-    const rng = this.rng;
-    if (dir.partitions.some(([a, b]) => this.clock >= a && this.clock < b)) {
-      this.trace.push({ ...base, to: to.name, fate: 'partitioned' });
-      return;
-    }
-    // The wire: with a bandwidth limit, packets queue behind each other (tail drop when full).
-    let leave = this.clock;
-    if (f.bandwidth > 0) {
-      if (dir.queued >= f.queueLimit) {
-        this.trace.push({ ...base, to: to.name, fate: 'queue-drop' });
-        return;
-      }
-      leave = Math.max(this.clock, dir.busyUntil) + bytes.length / f.bandwidth;
-      dir.busyUntil = leave;
-    }
-    // Draw every random number in a fixed order whatever the outcome, so one fault's setting
-    // does not shift the others' random streams.
-    const rLoss = rng.next();
-    const rDup = rng.next();
-    const rReorder = rng.next();
-    const rCorrupt = rng.next();
-    const rJitter = rng.next();
-    const rJitterDup = rng.next();
-    const rBit = rng.nextU32();
-    if (rLoss < f.loss) {
-      this.trace.push({ ...base, to: to.name, fate: 'lost' });
-      return;
-    }
-    let arrive = leave + f.latency + rJitter * f.jitter;
-    if (rReorder < f.reorder)
-      arrive += f.reorderDelay > 0 ? f.reorderDelay : Math.max(1, f.latency);
-    let delivered = bytes;
-    let fate: PacketFate = 'delivered';
-    if (rCorrupt < f.corrupt && bytes.length > 0) {
-      delivered = bytes.slice();
-      const bit = rBit % (bytes.length * 8);
-      delivered[bit >> 3] ^= 1 << (bit & 7);
-      fate = 'corrupted';
-    }
-    this.trace.push({ ...base, to: to.name, fate, tArrive: arrive });
-    if (f.bandwidth > 0) dir.queued++;
-    this.inFlight.push({
-      at: arrive,
-      order: this.order++,
-      to,
-      bytes: delivered,
-      dir,
-      wire: f.bandwidth > 0,
-    });
-    if (rDup < f.duplicate) {
-      const dupArrive = arrive + rJitterDup * Math.max(f.jitter, 0.001);
-      this.trace.push({ ...base, to: to.name, fate: 'duplicated', tArrive: dupArrive });
-      this.inFlight.push({ at: dupArrive, order: this.order++, to, bytes, dir, wire: false });
-    }
+    if (!this.record && this.packetListeners.length === 0) return;
+    const record: PacketRecord = {
+      type: 'packet',
+      packetId,
+      t: this.clock,
+      from: from.host.name,
+      to: to?.host.name ?? dottedQuad(bytes),
+      fate,
+      bytes,
+      ...(tArrive === undefined ? {} : { tArrive }),
+    };
+    for (const l of this.packetListeners) l(record);
+    if (this.record) this.trace.push({ ...record, tcp: summarize(bytes) });
   }
 }
 
-function dirKey(from: SimHost, to: SimHost): string {
-  return `${from.name}>${to.name}`;
-}
-
-function newDirection(faults: Partial<LinkFaults>): Direction {
-  return { faults: { ...NO_FAULTS, ...faults }, busyUntil: 0, queued: 0, partitions: [] };
+function dottedQuad(bytes: Uint8Array): string {
+  return bytes.length >= 20 ? `${bytes[16]}.${bytes[17]}.${bytes[18]}.${bytes[19]}` : '';
 }
 
 function summarize(bytes: Uint8Array): TcpSummary | undefined {
