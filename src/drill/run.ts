@@ -14,6 +14,7 @@
  * (lint/layers.cjs, biome.json).
  */
 
+import type { CapturedPacket } from '../scenario/story.js';
 import { Stack } from '../stack/stack.js';
 import { type TransitionEvent, transitionText } from '../state/events.js';
 import type { TcpState } from '../state/states.js';
@@ -92,7 +93,7 @@ export interface DrillResult {
    */
   log: Array<{ t: number; line: number; text: string }>;
   /** Every IPv4 packet both ways, with its time in ms, for a pcap file. */
-  packets: Array<{ t: number; bytes: Uint8Array }>;
+  packets: CapturedPacket[];
   /** The stack's transitions (times in ms of virtual time), for a report that wants the story. */
   transitions: TransitionEvent[];
 }
@@ -369,7 +370,7 @@ class Drill {
       p = this.stack.pollTransmit(this.ms())
     ) {
       const parsed = parsePacket(p);
-      this.result.packets.push({ t: this.ms(), bytes: p.slice() });
+      this.result.packets.push({ time: this.ms(), bytes: p.slice() });
       if (!parsed.ok) fail(this.line, `the stack sent a malformed packet (${parsed.reason})`);
       this.sent.push({ t: this.now, seg: parsed.value.tcp });
     }
@@ -425,7 +426,7 @@ class Drill {
       // More than an IPv4 packet holds, or more than 40 bytes of options.
       fail(event.line, `this segment cannot be sent: ${(e as Error).message}`);
     }
-    this.result.packets.push({ t: this.ms(), bytes: packet.slice() });
+    this.result.packets.push({ time: this.ms(), bytes: packet.slice() });
     this.log(`< ${formatSpec(spec)}`);
     this.stack.handlePacket(this.ms(), packet);
   }

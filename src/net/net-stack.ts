@@ -108,9 +108,7 @@ export class NetStack extends EventEmitter {
       case 'transition': {
         const t = event.event;
         this.emit('transition', t);
-        this.socketOf
-          .get(event.conn)
-          ?.onTransition({ from: t.from, to: t.to, cause: t.cause, time: t.time });
+        this.socketOf.get(event.conn)?.onTransition(t);
         return;
       }
       case 'readable':

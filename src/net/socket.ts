@@ -17,8 +17,8 @@
 
 import { Duplex } from 'node:stream';
 import { type StackConnection, StackError } from '../stack/stack.js';
+import type { TransitionEvent } from '../state/events.js';
 import type { Endpoint, TcpState } from '../state/states.js';
-import type { Cause } from '../state/transitions.js';
 import type { CloseReason, ConnectionConfig } from '../tcp/types.js';
 import { DEFAULT_CONFIG, TcpUsageError } from '../tcp/types.js';
 import { errorForClose, netError, netErrorFromStack } from './errors.js';
@@ -34,13 +34,8 @@ export interface SocketHost {
   unref(socket: Socket): void;
 }
 
-export interface SocketStateChange {
-  from: TcpState;
-  to: TcpState;
-  cause: Cause | undefined;
-  /** Driver clock, milliseconds. */
-  time: number;
-}
+/** A Socket's `'state'` event: the one transition event (state/events.ts), on the driver's clock. */
+export type SocketStateChange = TransitionEvent;
 
 export interface SocketOptions {
   allowHalfOpen?: boolean;

@@ -33,7 +33,7 @@ export function renderMermaid(story: Story, opts: { absolute?: boolean } = {}): 
   const bases = sequenceBases(story);
   const out = ['sequenceDiagram', '  participant a', '  participant b'];
   for (const e of story.events) {
-    const at = `t=${formatMs(e.t)} ms`;
+    const at = `t=${formatMs(e.time)} ms`;
     if (e.type === 'segment') {
       out.push(message(e, `${segmentLabel(e, bases, opts.absolute)} @${at}`));
     } else if (e.type === 'state') {

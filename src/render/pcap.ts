@@ -8,6 +8,6 @@ import { LINKTYPE_RAW, PcapWriter } from '../wire/pcap.js';
 
 export function renderPcap(packets: readonly CapturedPacket[]): Uint8Array {
   const writer = new PcapWriter({ linktype: LINKTYPE_RAW });
-  for (const p of packets) writer.addPacket(p.t, p.bytes);
+  for (const p of packets) writer.addPacket(p.time, p.bytes);
   return writer.toBytes();
 }

@@ -61,7 +61,7 @@ function delays(story: Story): Record<Side, number> {
   for (const side of ['a', 'b'] as const) {
     const ds = story.events
       .filter((e): e is SegmentEvent => e.type === 'segment' && e.from === side)
-      .map((e) => (e.tArrive === undefined ? undefined : e.tArrive - e.t))
+      .map((e) => (e.arrival === undefined ? undefined : e.arrival - e.time))
       .filter((d): d is number => d !== undefined)
       .sort((x, y) => x - y);
     out[side] = ds.length > 0 ? (ds[Math.floor(ds.length / 2)] ?? 0) : 0;
@@ -82,11 +82,11 @@ function timeAxis(story: Story, oneWay: Record<Side, number>): TimeAxis {
   const count = new Map<number, number>();
   const keys = new Set<number>([0]);
   for (const e of story.events) {
-    keys.add(e.t);
-    count.set(e.t, (count.get(e.t) ?? 0) + 1);
+    keys.add(e.time);
+    count.set(e.time, (count.get(e.time) ?? 0) + 1);
     if (e.type === 'segment') {
-      if (e.tArrive !== undefined) keys.add(e.tArrive);
-      else keys.add(e.t + oneWay[e.from] / 2);
+      if (e.arrival !== undefined) keys.add(e.arrival);
+      else keys.add(e.time + oneWay[e.from] / 2);
     }
   }
   const times = [...keys].sort((p, q) => p - q);
@@ -184,7 +184,7 @@ export function renderSvg(story: Story, opts: SvgOptions = {}): string {
   const sameInstant = new Map<string, number>();
   for (const e of story.events) {
     if (e.type !== 'segment') continue;
-    const key = `${e.from} ${e.t}`;
+    const key = `${e.from} ${e.time}`;
     const k = sameInstant.get(key) ?? 0;
     sameInstant.set(key, k + 1);
     segment(e, segmentLabel(e, bases, opts.absolute), axis, oneWay, k * ROW * 0.75, add);
@@ -210,8 +210,8 @@ function bands(story: Story, axis: TimeAxis, add: (s: string) => void): void {
     let current: { state: TcpState; from: number; cause?: string } = { state: first.from, from: 0 };
     for (const e of changes) {
       if (e.type !== 'state') continue;
-      spans.push({ ...current, to: e.t });
-      current = { state: e.to, from: e.t, cause: e.cause };
+      spans.push({ ...current, to: e.time });
+      current = { state: e.to, from: e.time, cause: e.cause };
     }
     spans.push({ ...current, to: axis.endTime });
     const x = X[side];
@@ -241,13 +241,13 @@ function timeLabels(story: Story, axis: TimeAxis, add: (s: string) => void): voi
   let lastY = Number.NEGATIVE_INFINITY;
   const seen = new Set<number>();
   for (const e of story.events) {
-    if (seen.has(e.t)) continue;
-    seen.add(e.t);
-    const y = axis.y(e.t);
+    if (seen.has(e.time)) continue;
+    seen.add(e.time);
+    const y = axis.y(e.time);
     if (y - lastY < 12) continue;
     lastY = y;
     add(
-      `<text x="44" y="${n(y + 4)}" text-anchor="end" font-size="10" fill="#777">${esc(formatMs(e.t))}</text>`,
+      `<text x="44" y="${n(y + 4)}" text-anchor="end" font-size="10" fill="#777">${esc(formatMs(e.time))}</text>`,
     );
     add(`<line x1="48" y1="${n(y)}" x2="54" y2="${n(y)}" stroke="#bbb"/>`);
   }
@@ -265,14 +265,14 @@ function segment(
   const dead = e.fate === 'lost' || e.fate === 'corrupted';
   const x1 = X[e.from] + (e.from === 'a' ? BAND / 2 : -BAND / 2);
   const xEnd = X[e.to] + (e.to === 'a' ? BAND / 2 : -BAND / 2);
-  const y1 = axis.y(e.t) + offset;
+  const y1 = axis.y(e.time) + offset;
   const color = dead ? '#c0392b' : e.from === 'a' ? '#1f5f9e' : '#7a2e8e';
   let x2 = xEnd;
-  let y2 = axis.y(e.tArrive ?? e.t + oneWay[e.from]) + offset;
+  let y2 = axis.y(e.arrival ?? e.time + oneWay[e.from]) + offset;
   if (dead) {
     // Drawn to the middle of where it would have arrived, then crossed out.
     x2 = (x1 + xEnd) / 2;
-    y2 = axis.y(e.t + oneWay[e.from] / 2) + offset;
+    y2 = axis.y(e.time + oneWay[e.from] / 2) + offset;
   }
   const dash = e.fate === 'duplicated' ? ' stroke-dasharray="6 2"' : '';
   const head = dead ? '' : ' marker-end="url(#head)"';
@@ -301,7 +301,7 @@ function segment(
 function notes(story: Story, axis: TimeAxis, add: (s: string) => void): void {
   for (const e of story.events) {
     if (e.type !== 'note') continue;
-    const y = axis.y(e.t);
+    const y = axis.y(e.time);
     // Inside the lifelines, next to the side it concerns, just above its instant.
     const x = e.side === 'a' ? X.a + 10 : e.side === 'b' ? X.b - 10 : (X.a + X.b) / 2;
     const anchor = e.side === 'a' ? 'start' : e.side === 'b' ? 'end' : 'middle';

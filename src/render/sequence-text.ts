@@ -68,14 +68,14 @@ export function renderTextDiagram(story: Story, opts: TextDiagramOptions): strin
       const pad = ' '.repeat(span - [...text].length - 2);
       const coloured = `${c.bold(c.yellow(`${e.from} → ${e.to}`))}${c.dim(text.slice(`${e.from} → ${e.to}`.length))}`;
       const inner = e.side === 'a' ? ` ${coloured}${pad} ` : ` ${pad}${coloured} `;
-      out.push(line(stamp(e.t), inner));
+      out.push(line(stamp(e.time), inner));
     } else if (e.type === 'note') {
       const text = clip(`· ${e.side ? `${e.side}: ` : ''}${e.text}`, span - 2);
       const pad = ' '.repeat(span - [...text].length - 2);
       const inner = e.side === 'b' ? ` ${pad}${c.dim(text)} ` : ` ${c.dim(text)}${pad} `;
-      out.push(line(stamp(e.t), inner));
+      out.push(line(stamp(e.time), inner));
     } else {
-      out.push(line(stamp(e.t), arrow(e, segmentLabel(e, bases, opts.absolute), span, c)));
+      out.push(line(stamp(e.time), arrow(e, segmentLabel(e, bases, opts.absolute), span, c)));
     }
   }
   out.push(`${' '.repeat(TIME_WIDTH)}a${' '.repeat(span)}b`);

@@ -94,7 +94,7 @@ function segmentEvent(p: PacketRecord): StoryEvent | undefined {
   const fate = storyFate(p.fate);
   return {
     type: 'segment',
-    t: p.t,
+    time: p.t,
     from,
     to: from === 'a' ? 'b' : 'a',
     flags: formatFlags(tcp.flags),
@@ -104,7 +104,7 @@ function segmentEvent(p: PacketRecord): StoryEvent | undefined {
     win: tcp.window,
     fate,
     ...((fate === 'delivered' || fate === 'duplicated') && p.tArrive !== undefined
-      ? { tArrive: p.tArrive }
+      ? { arrival: p.tArrive }
       : {}),
     ...(tcp.options.length > 0 ? { options: formatOptions(tcp.options) } : {}),
   };
@@ -136,7 +136,7 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
   };
   net.link(hosts.a, hosts.b, { latency: DEFAULT_LATENCY, ...script.network });
   net.onPacket((p) => {
-    packets.push({ t: p.t, bytes: p.bytes });
+    packets.push({ time: p.t, bytes: p.bytes });
     const segment = segmentEvent(p);
     if (segment !== undefined) events.push(segment);
   });
@@ -151,7 +151,7 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
 
   const note = (text: string, side?: Side) =>
     events.push(
-      side ? { type: 'note', t: net.now, side, text } : { type: 'note', t: net.now, text },
+      side ? { type: 'note', time: net.now, side, text } : { type: 'note', time: net.now, text },
     );
 
   const sideOf = (address: string): Side | undefined =>
@@ -244,8 +244,8 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     const app = apps[host as Side];
     if (e.type === 'transition') {
       const side = sideOf(e.event.connection.local.address) ?? app.side;
-      const { from, to, cause } = e.event;
-      events.push({ type: 'state', t: now, side, from, to, cause });
+      const { connection, from, to, cause } = e.event;
+      events.push({ type: 'state', time: now, side, connection, from, to, cause });
       apps[side].state = to;
     } else if (e.type === 'acceptable') {
       const listener = app.listeners.get(e.port);

@@ -4,8 +4,8 @@
  * virtual time since the scenario started. States use the netstat names of state/states.ts.
  */
 
+import type { TransitionEvent } from '../state/events.js';
 import type { TcpState } from '../state/states.js';
-import type { Cause } from '../state/transitions.js';
 
 export type Side = 'a' | 'b';
 
@@ -16,20 +16,16 @@ export type Side = 'a' | 'b';
  */
 export type Fate = 'delivered' | 'lost' | 'duplicated' | 'corrupted';
 
-export interface StateEvent {
+/** A state change: the one transition event (state/events.ts) of the side that changed. */
+export interface StateEvent extends TransitionEvent {
   type: 'state';
-  t: number;
   side: Side;
-  from: TcpState;
-  to: TcpState;
-  /** What caused it, in the engine's words: `rcv FIN`, `close()`, `2MSL timer`, … */
-  cause: Cause | undefined;
 }
 
 export interface SegmentEvent {
   type: 'segment';
   /** When it was sent. */
-  t: number;
+  time: number;
   from: Side;
   to: Side;
   /** Comma form, e.g. "SYN,ACK", "FIN,ACK", "PSH,ACK"; "" when no flag is set. */
@@ -43,7 +39,7 @@ export interface SegmentEvent {
   win: number;
   fate: Fate;
   /** When it arrived (the first copy), for delivered and duplicated segments. */
-  tArrive?: number;
+  arrival?: number;
   /** The options in packetdrill notation, e.g. "mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7". */
   options?: string;
 }
@@ -51,7 +47,7 @@ export interface SegmentEvent {
 /** A user call or a fault the scenario performed, shown as a note. */
 export interface NoteEvent {
   type: 'note';
-  t: number;
+  time: number;
   /** The side it concerns, or absent for the network. */
   side?: Side;
   text: string;
@@ -158,6 +154,6 @@ export function formatMs(t: number): string {
  * exchange can be written as a pcap file (the story itself only has the TCP summary).
  */
 export interface CapturedPacket {
-  t: number;
+  time: number;
   bytes: Uint8Array;
 }

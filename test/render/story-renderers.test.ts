@@ -141,7 +141,7 @@ describe('pcap', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tcpstate-pcap-'));
     try {
       const file = join(dir, 'handshake.pcap');
-      writeFileSync(file, renderPcap(handshake.map((bytes, i) => ({ t: i * 10, bytes }))));
+      writeFileSync(file, renderPcap(handshake.map((bytes, i) => ({ time: i * 10, bytes }))));
       const r = spawnSync(
         'tshark',
         ['-r', file, '-T', 'fields', '-e', 'tcp.flags.str', '-e', 'frame.time_relative'],
@@ -174,8 +174,8 @@ describe('pcap', () => {
       },
     );
     const bytes = renderPcap([
-      { t: 0, bytes: packet },
-      { t: 10.5, bytes: packet },
+      { time: 0, bytes: packet },
+      { time: 10.5, bytes: packet },
     ]);
     const read = readPcap(bytes);
     if (!read.ok) throw new Error(read.reason);

@@ -82,7 +82,7 @@ describe.skipIf(!haveStack)(
       const tw = story.events.filter(
         (e) => e.type === 'state' && e.side === 'a' && /TIME_WAIT/.test(`${e.from}${e.to}`),
       );
-      expect((tw[1]?.t ?? 0) - (tw[0]?.t ?? 0)).toBe(60_000);
+      expect((tw[1]?.time ?? 0) - (tw[0]?.time ?? 0)).toBe(60_000);
       expect(story.streams['a->b'].sent).toBe(1000);
       expect(story.streams['a->b'].sha256Received).toBe(story.streams['a->b'].sha256Sent);
     });
@@ -118,7 +118,7 @@ describe.skipIf(!haveStack)(
       const start = story.events.find(
         (e) => e.type === 'state' && e.side === 'b' && e.to === 'TIME_WAIT',
       );
-      expect((end?.t ?? 0) - (start?.t ?? 0)).toBeLessThan(60_000);
+      expect((end?.time ?? 0) - (start?.time ?? 0)).toBeLessThan(60_000);
     });
 
     it('lost-syn, lost-fin, lost-last-ack: the lost segment is sent again', () => {
@@ -130,7 +130,7 @@ describe.skipIf(!haveStack)(
 
     it('syn-timeout gives up after 1 + 6 SYNs with exponential backoff', () => {
       const { story } = run(builtin('syn-timeout'));
-      const syns = segmentsFrom(story, 'a', 'SYN').map((e) => e.t);
+      const syns = segmentsFrom(story, 'a', 'SYN').map((e) => e.time);
       expect(syns).toHaveLength(7);
       const gaps = syns.slice(1).map((t, i) => t - (syns[i] ?? 0));
       for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBe((gaps[i - 1] ?? 0) * 2);
@@ -190,7 +190,7 @@ describe.skipIf(!haveStack)(
       // 60 kB at 50 bytes/ms take at least 1.2 s on the wire before b can see a's FIN
       const closeWait = (r: typeof slow) =>
         r.story.events.find((e) => e.type === 'state' && e.side === 'b' && e.to === 'CLOSE_WAIT')
-          ?.t ?? 0;
+          ?.time ?? 0;
       expect(closeWait(slow)).toBeGreaterThan(1_200);
       expect(closeWait(fast)).toBeLessThan(1_200);
       expect(slow.ended).toBe('settled');
