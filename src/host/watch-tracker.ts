@@ -1,7 +1,8 @@
 /**
  * Turns a stream of per-socket state changes into watch events (with the time spent in the old
  * state) and connection lifetimes (like bcc's tcplife). Pure bookkeeping: times come in as
- * arguments.
+ * arguments. A change is either a transition (the one TransitionEvent of state/events.ts) or a
+ * socket polling found already in some state (`seen`), whose lifetime began before the watch.
  *
  * Sockets are identified by family and 4-tuple, as the event prints them. Two cases need care:
  * - connect(): CLOSE -> SYN_SENT is reported before the local port is chosen (sport 0), so that

@@ -89,7 +89,7 @@ export class ProcPoller {
     return { kind: 'seen', ...this.socketAt(time, s), state: s.socket.state };
   }
 
-  private socketAt(time: number, s: Seen) {
+  private socketAt(time: number, s: Seen): Omit<HostSeen, 'kind' | 'state'> {
     return {
       time,
       connection: { local: { ...s.socket.local }, remote: { ...s.socket.remote } },
