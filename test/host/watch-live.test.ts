@@ -349,8 +349,13 @@ describe.skipIf(!isLinux)(
       ]);
       await scriptedConnection(port, 300);
       expect(await watch.exited).toBe(0);
+      const { all, seen } = parse(watch.stdout);
+      // The listener opened after the watch's first read: a socket seen, not a transition.
+      expect(seen.filter((s) => s.local.port === port && s.remote.port === 0)).toEqual([
+        expect.objectContaining({ state: 'LISTEN' }),
+      ]);
       // A loopback handshake is usually over between two reads: the client is then `seen` ESTABLISHED.
-      const client = parse(watch.stdout).all.filter((t) => t.remote.port === port);
+      const client = all.filter((t) => t.remote.port === port);
       const to = (t: Transition | Seen) => (t.type === 'seen' ? t.state : t.to);
       const established = client.findIndex((t) => to(t) === 'ESTABLISHED');
       expect(established).toBeGreaterThanOrEqual(0);
