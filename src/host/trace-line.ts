@@ -12,6 +12,7 @@
  * format has no socket address (skaddr is a field but is not printed).
  */
 import type { TcpState } from '../state/states.js';
+import type { HostTransition } from './watch-tracker.js';
 
 export interface KernelTransition {
   /** Trace clock seconds (CLOCK_MONOTONIC when the instance's trace_clock is `mono`). */
@@ -122,6 +123,36 @@ export function parseTraceLine(line: string): KernelTransition | undefined {
     to,
     oldstate: KERNEL_STATE_NUMBERS[oldName],
     newstate: KERNEL_STATE_NUMBERS[newName],
+  };
+}
+
+/** What the reader adds to a parsed line: the wall-clock time, the task's name, the socket. */
+export interface KernelContext {
+  /** Unix epoch milliseconds of the line's trace timestamp. */
+  time: number;
+  /** The task's name, looked up where the trace printed `<...>`. */
+  process: string;
+  skaddr?: string;
+}
+
+/**
+ * The line as the one transition event. The trace's ports and addresses are the socket's own
+ * (saddr is local), and the event says nothing of the cause, so none is given.
+ */
+export function kernelTransitionEvent(t: KernelTransition, ctx: KernelContext): HostTransition {
+  return {
+    kind: 'transition',
+    time: ctx.time,
+    connection: {
+      local: { address: t.saddr, port: t.sport },
+      remote: { address: t.daddr, port: t.dport },
+    },
+    from: t.from,
+    to: t.to,
+    family: t.family,
+    pid: t.pid,
+    process: ctx.process,
+    ...(ctx.skaddr !== undefined ? { skaddr: ctx.skaddr } : {}),
   };
 }
 

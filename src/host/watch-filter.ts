@@ -1,9 +1,9 @@
 /** Which watch events a user asked for (`tcpstate watch --state/--port/--pid/--process/-4/-6`). */
 import type { TcpState } from '../state/states.js';
-import type { TransitionInput } from './watch-tracker.js';
+import type { HostChange } from './watch-tracker.js';
 
 export interface WatchFilter {
-  /** An event matches when its old or new state is in the set. */
+  /** A transition matches when its old or new state is in the set; a seen socket, its state. */
   states?: ReadonlySet<TcpState>;
   /** Local or remote port. */
   ports?: readonly number[];
@@ -13,19 +13,16 @@ export interface WatchFilter {
   family?: 4 | 6;
 }
 
-export function eventMatches(event: TransitionInput, filter: WatchFilter): boolean {
-  if (
-    filter.states &&
-    !filter.states.has(event.to) &&
-    !(event.from && filter.states.has(event.from))
-  )
-    return false;
+function statesOf(event: HostChange): TcpState[] {
+  return event.kind === 'seen' ? [event.state] : [event.from, event.to];
+}
+
+export function eventMatches(event: HostChange, filter: WatchFilter): boolean {
+  const { states } = filter;
+  if (states && !statesOf(event).some((s) => states.has(s))) return false;
   if (filter.family !== undefined && event.family !== filter.family) return false;
-  if (
-    filter.ports &&
-    !filter.ports.includes(event.local.port) &&
-    !filter.ports.includes(event.remote.port)
-  )
+  const { local, remote } = event.connection;
+  if (filter.ports && !filter.ports.includes(local.port) && !filter.ports.includes(remote.port))
     return false;
   if (filter.pids && (event.pid === undefined || !filter.pids.includes(event.pid))) return false;
   if (filter.process !== undefined) {

@@ -1,7 +1,8 @@
 /**
  * Turns a stream of per-socket state changes into watch events (with the time spent in the old
  * state) and connection lifetimes (like bcc's tcplife). Pure bookkeeping: times come in as
- * arguments.
+ * arguments. A change is either a transition (the one TransitionEvent of state/events.ts) or a
+ * socket polling found already in some state (`seen`), whose lifetime began before the watch.
  *
  * Sockets are identified by family and 4-tuple, as the event prints them. Two cases need care:
  * - connect(): CLOSE -> SYN_SENT is reported before the local port is chosen (sport 0), so that
@@ -9,24 +10,29 @@
  *   (oldest first when several connect to the same destination at once);
  * - a tuple used again after CLOSED is a new connection.
  */
-import type { Endpoint, TcpState } from '../state/states.js';
+import type { TransitionEvent } from '../state/events.js';
+import type { Endpoint, FourTuple, TcpState } from '../state/states.js';
 
 /** Where watch events come from: the kernel's tracepoint, or polling /proc/net/tcp{,6}. */
 export type WatchSource = 'tracefs' | 'poll';
 
-export interface TransitionInput {
-  /** Unix epoch milliseconds. */
-  time: number;
+/** What the host knows of the socket beside its connection. */
+export interface HostSocketInfo {
   family: 4 | 6;
-  local: Endpoint;
-  remote: Endpoint;
-  /** null: first seen by polling, state before unknown. */
-  from: TcpState | null;
-  to: TcpState;
+  /** The task running when the state changed (tracefs), or the socket's owner (polling). */
   pid?: number;
   process?: string;
   /** The socket's kernel address (tracefs with the `fields` option); identifies it exactly. */
   skaddr?: string;
+}
+
+/**
+ * A state change of one of the host's sockets: the one transition event (time in Unix epoch
+ * ms), with what the host knows of the socket. `cause` stays unset: the kernel's event does not
+ * say what made the change.
+ */
+export interface HostTransition extends TransitionEvent, HostSocketInfo {
+  kind: 'transition';
   /**
    * What the kernel's event said when `to` was corrected (CLOSED, for a socket that /proc shows
    * went to TIME_WAIT); absent when `to` is exactly what was reported.
@@ -34,10 +40,29 @@ export interface TransitionInput {
   reported?: TcpState;
 }
 
-export interface WatchEvent extends TransitionInput {
-  /** Milliseconds spent in `from`, when this watch saw the socket enter it. */
+/**
+ * A socket polling found in some state without having seen it before: not a transition, since
+ * the state it came from is unknown.
+ */
+export interface HostSeen extends HostSocketInfo {
+  kind: 'seen';
+  /** Unix epoch milliseconds. */
+  time: number;
+  connection: FourTuple;
+  state: TcpState;
+}
+
+/** What the watch's sources report, one socket at a time. */
+export type HostChange = HostTransition | HostSeen;
+
+/** A transition as the watch reports it, with the time its socket spent in `from`. */
+export interface WatchTransition extends HostTransition {
+  /** Milliseconds spent in `from`; null when this watch did not see the socket enter it. */
   ms: number | null;
 }
+
+/** A change as the watch reports it. */
+export type WatchEvent = WatchTransition | HostSeen;
 
 export interface Lifetime {
   family: 4 | 6;
@@ -93,11 +118,47 @@ export class TransitionTracker {
     return this.forgotten;
   }
 
-  record(input: TransitionInput): WatchEvent {
-    const key =
-      input.skaddr !== undefined
-        ? `sk|${input.skaddr}`
-        : tupleKey(input.family, input.local, input.remote);
+  record(change: HostTransition): WatchTransition;
+  record(change: HostSeen): HostSeen;
+  record(change: HostChange): WatchEvent;
+  record(change: HostChange): WatchEvent {
+    return change.kind === 'seen' ? this.recordSeen(change) : this.recordTransition(change);
+  }
+
+  private keyOf(change: HostChange): string {
+    return change.skaddr !== undefined
+      ? `sk|${change.skaddr}`
+      : tupleKey(change.family, change.connection.local, change.connection.remote);
+  }
+
+  /** A socket first seen by polling: a lifetime that began before the watch saw it. */
+  private recordSeen(seen: HostSeen): HostSeen {
+    const key = this.keyOf(seen);
+    const known = this.open.get(key);
+    if (known) {
+      // Same tuple, still open: the same socket as far as the watch can tell.
+      known.lastTime = seen.time;
+      if (known.lifetime.states.at(-1) !== seen.state) known.lifetime.states.push(seen.state);
+      return seen;
+    }
+    this.open.set(key, {
+      key,
+      lastTime: seen.time,
+      lifetime: {
+        family: seen.family,
+        local: { ...seen.connection.local },
+        remote: { ...seen.connection.remote },
+        start: seen.time,
+        states: [seen.state],
+        joinedMidway: true,
+      },
+    });
+    return seen;
+  }
+
+  private recordTransition(input: HostTransition): WatchTransition {
+    const { local, remote } = input.connection;
+    const key = this.keyOf(input);
     let track =
       this.open.get(key) ??
       (input.skaddr === undefined ? this.adoptUnbound(input, key) : undefined);
@@ -113,10 +174,10 @@ export class TransitionTracker {
         lastTime: input.time,
         lifetime: {
           family: input.family,
-          local: { ...input.local },
-          remote: { ...input.remote },
+          local: { ...local },
+          remote: { ...remote },
           start: input.time,
-          states: !fresh && input.from !== null ? [input.from] : [],
+          states: fresh ? [] : [input.from],
           joinedMidway: !fresh,
         },
       };
@@ -124,9 +185,9 @@ export class TransitionTracker {
         input.skaddr === undefined &&
         input.from === 'CLOSED' &&
         input.to === 'SYN_SENT' &&
-        input.local.port === 0
+        local.port === 0
       ) {
-        const dest = tupleKey(input.family, { address: '', port: 0 }, input.remote);
+        const dest = tupleKey(input.family, { address: '', port: 0 }, remote);
         this.unbound.set(dest, [...(this.unbound.get(dest) ?? []), track]);
       } else {
         this.open.set(key, track);
@@ -134,7 +195,7 @@ export class TransitionTracker {
     }
     track.lastTime = input.time;
     // The local port is chosen after CLOSE -> SYN_SENT; keep the one the socket ends up with.
-    if (input.local.port !== 0) track.lifetime.local = { ...input.local };
+    if (local.port !== 0) track.lifetime.local = { ...local };
     if (input.to !== 'CLOSED') track.lifetime.states.push(input.to);
     if (input.to === 'CLOSED' || (input.to === 'TIME_WAIT' && this.options.endAtTimeWait)) {
       track.lifetime.end = input.time;
@@ -150,15 +211,15 @@ export class TransitionTracker {
     return { ...input, ms };
   }
 
-  private adoptUnbound(input: TransitionInput, key: string): Track | undefined {
+  private adoptUnbound(input: HostTransition, key: string): Track | undefined {
     if (input.from !== 'SYN_SENT') return undefined;
-    const dest = tupleKey(input.family, { address: '', port: 0 }, input.remote);
+    const dest = tupleKey(input.family, { address: '', port: 0 }, input.connection.remote);
     const waiting = this.unbound.get(dest);
     const track = waiting?.shift();
     if (!track) return undefined;
     if (waiting && waiting.length === 0) this.unbound.delete(dest);
     track.key = key;
-    track.lifetime.local = { ...input.local };
+    track.lifetime.local = { ...input.connection.local };
     this.open.set(key, track);
     return track;
   }

@@ -1,42 +1,67 @@
 /** Text and JSON forms of watch events and connection lifetimes. */
+import { type TransitionJson, transitionJson } from '../state/events.js';
+import type { Endpoint, TcpState } from '../state/states.js';
 import { isoTime } from '../util/iso-time.js';
 import { formatEndpoint } from './doctor.js';
-import type { Lifetime, WatchEvent, WatchSource } from './watch-tracker.js';
+import type { HostSeen, Lifetime, WatchEvent, WatchSource } from './watch-tracker.js';
 
-export interface WatchEventJson {
-  type: 'transition';
-  /** ISO 8601. */
-  time: string;
+/** The host's fields, after those of the one form; null where the source does not know. */
+interface HostJsonFields {
+  /** ISO 8601 text of `time`, for people reading the lines. */
+  date: string;
   /** The task running when the state changed (tracefs), or the socket's owner (polling). */
   pid: number | null;
   process: string | null;
-  local: { address: string; port: number };
-  remote: { address: string; port: number };
-  /** null when first seen by polling. */
-  from: string | null;
-  to: string;
+  source: WatchSource;
+}
+
+/** A transition: the one JSON form (state/events.ts), time in Unix epoch ms, then the host's. */
+export interface WatchTransitionJson extends TransitionJson, HostJsonFields {
   /** Milliseconds in `from`; null when the watch did not see the socket enter it. */
   ms: number | null;
   /** The kernel's own report when `to` was corrected from /proc (CLOSED -> TIME_WAIT). */
-  reported: string | null;
+  reported: TcpState | null;
   /**
    * The socket's kernel address, as tracefs's `fields` option prints it (Linux 6.3+); null from
    * polling or where that option is missing.
    */
   skaddr: string | null;
-  source: WatchSource;
+}
+
+/** A socket polling found already in `state`: no transition, its previous state is unknown. */
+export interface WatchSeenJson extends HostJsonFields {
+  type: 'seen';
+  /** Unix epoch milliseconds, as in a transition. */
+  time: number;
+  local: Endpoint;
+  remote: Endpoint;
+  state: TcpState;
+}
+
+export type WatchEventJson = WatchTransitionJson | WatchSeenJson;
+
+/** The host's fields every line has, besides `source`. */
+function hostFields(event: WatchEvent): Pick<HostJsonFields, 'date' | 'pid' | 'process'> {
+  return { date: isoTime(event.time), pid: event.pid ?? null, process: event.process ?? null };
+}
+
+function seenJson(event: HostSeen, source: WatchSource): WatchSeenJson {
+  return {
+    type: 'seen',
+    time: event.time,
+    local: { ...event.connection.local },
+    remote: { ...event.connection.remote },
+    state: event.state,
+    ...hostFields(event),
+    source,
+  };
 }
 
 export function watchEventJson(event: WatchEvent, source: WatchSource): WatchEventJson {
+  if (event.kind === 'seen') return seenJson(event, source);
   return {
-    type: 'transition',
-    time: isoTime(event.time),
-    pid: event.pid ?? null,
-    process: event.process ?? null,
-    local: { ...event.local },
-    remote: { ...event.remote },
-    from: event.from,
-    to: event.to,
+    ...transitionJson(event),
+    ...hostFields(event),
     ms: event.ms,
     reported: event.reported ?? null,
     skaddr: event.skaddr ?? null,

@@ -26,15 +26,24 @@ const noTrace = !isLinux || !isRoot || tracefsUnavailable() !== undefined;
 
 interface Transition {
   type: 'transition';
+  time: number;
+  date: string;
   local: { address: string; port: number };
   remote: { address: string; port: number };
-  from: string | null;
+  from: string;
   to: string;
   ms: number | null;
   reported: string | null;
   skaddr: string | null;
   pid: number | null;
   process: string | null;
+}
+/** A socket polling found without having seen it change state. */
+interface Seen {
+  type: 'seen';
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  state: string;
 }
 interface Summary {
   type: 'summary';
@@ -111,15 +120,23 @@ async function scriptedConnection(port: number, holdMs: number, host = '127.0.0.
   });
 }
 
-function parse(lines: string[]): { transitions: Transition[]; summary?: Summary } {
-  const objects = lines.map((l) => JSON.parse(l) as Transition | Summary);
+function parse(lines: string[]): {
+  transitions: Transition[];
+  seen: Seen[];
+  all: (Transition | Seen)[];
+  summary?: Summary;
+} {
+  const objects = lines.map((l) => JSON.parse(l) as Transition | Seen | Summary);
+  const all = objects.filter((o): o is Transition | Seen => o.type !== 'summary');
   return {
-    transitions: objects.filter((o): o is Transition => o.type === 'transition'),
+    transitions: all.filter((o): o is Transition => o.type === 'transition'),
+    seen: all.filter((o): o is Seen => o.type === 'seen'),
+    all,
     summary: objects.find((o): o is Summary => o.type === 'summary'),
   };
 }
 
-const path = (ts: Transition[]) => ts.map((t) => `${t.from ?? 'new'}>${t.to}`);
+const path = (ts: Transition[]) => ts.map((t) => `${t.from}>${t.to}`);
 
 describe.skipIf(noTrace)(
   `watch via tracefs ${noTrace ? '(skipped: needs Linux, root and tracefs with sock/inet_sock_set_state)' : ''}`,
@@ -153,6 +170,10 @@ describe.skipIf(noTrace)(
         'LAST_ACK>CLOSED',
       ]);
       expect(path(listener)).toEqual(['CLOSED>LISTEN', 'LISTEN>CLOSED']);
+      // The tracepoint reports changes only: nothing is merely `seen`.
+      expect(parse(watch.stdout).seen).toEqual([]);
+      // Time in epoch ms as in every transition event, with its ISO text beside it.
+      for (const t of client) expect(t.date).toBe(new Date(t.time).toISOString());
       // The client held ESTABLISHED for at least the 50 ms it waited before closing.
       expect(client[2].ms).toBeGreaterThanOrEqual(45);
       expect(client[0].ms).toBeNull();
@@ -328,10 +349,17 @@ describe.skipIf(!isLinux)(
       ]);
       await scriptedConnection(port, 300);
       expect(await watch.exited).toBe(0);
-      const client = parse(watch.stdout).transitions.filter((t) => t.remote.port === port);
-      const established = client.findIndex((t) => t.to === 'ESTABLISHED');
+      const { all, seen } = parse(watch.stdout);
+      // The listener opened after the watch's first read: a socket seen, not a transition.
+      expect(seen.filter((s) => s.local.port === port && s.remote.port === 0)).toEqual([
+        expect.objectContaining({ state: 'LISTEN' }),
+      ]);
+      // A loopback handshake is usually over between two reads: the client is then `seen` ESTABLISHED.
+      const client = all.filter((t) => t.remote.port === port);
+      const to = (t: Transition | Seen) => (t.type === 'seen' ? t.state : t.to);
+      const established = client.findIndex((t) => to(t) === 'ESTABLISHED');
       expect(established).toBeGreaterThanOrEqual(0);
-      const later = client.slice(established + 1).map((t) => t.to);
+      const later = client.slice(established + 1).map(to);
       expect(later.length).toBeGreaterThan(0);
       expect(['FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSED']).toContain(later[0]);
     }, 20_000);

@@ -12,13 +12,22 @@ import { ProcPoller } from '../../src/host/kernel/watch-poll.js';
 import {
   type KernelFieldsLine,
   type KernelTransition,
+  kernelTransitionEvent,
   parseTraceFieldsLine,
   parseTraceLine,
 } from '../../src/host/trace-line.js';
 import { TracePairer } from '../../src/host/trace-pair.js';
 import { eventMatches } from '../../src/host/watch-filter.js';
-import { type TransitionInput, TransitionTracker } from '../../src/host/watch-tracker.js';
+import {
+  type HostChange,
+  type HostSeen,
+  type HostTransition,
+  TransitionTracker,
+} from '../../src/host/watch-tracker.js';
 import { formatLifetime, watchEventJson } from '../../src/host/watch-view.js';
+import { transitionJson } from '../../src/state/events.js';
+
+const ep = (address: string, port: number) => ({ address, port });
 
 // Lines as trace_pipe printed them on Linux 6.18 for a loopback connection (print format of
 // sock/inet_sock_set_state), with one `<...>` task and one record-tgid column variant.
@@ -47,6 +56,23 @@ describe('parseTraceLine', () => {
       oldstate: 7,
       newstate: 10,
     });
+  });
+
+  it('becomes the one transition event right after parsing, with no cause', () => {
+    const t = parseTraceLine(LINES.listen) as KernelTransition;
+    const event = kernelTransitionEvent(t, { time: 1234, process: 'node', skaddr: '0xa' });
+    expect(event).toEqual({
+      kind: 'transition',
+      time: 1234,
+      connection: { local: ep('127.0.0.1', 45123), remote: ep('0.0.0.0', 0) },
+      from: 'CLOSED',
+      to: 'LISTEN',
+      family: 4,
+      pid: 17385,
+      process: 'node',
+      skaddr: '0xa',
+    });
+    expect(transitionJson(event)).not.toHaveProperty('cause');
   });
 
   it('takes IPv6 addresses for AF_INET6 and keeps <...> as the task', () => {
@@ -159,22 +185,36 @@ describe('eventFilter', () => {
   });
 });
 
-const ep = (address: string, port: number) => ({ address, port });
+const loopback = (local: number, remote: number) => ({
+  local: ep('127.0.0.1', local),
+  remote: ep('127.0.0.1', remote),
+});
 
 function input(
   time: number,
   local: number,
   remote: number,
-  from: TransitionInput['from'],
-  to: TransitionInput['to'],
-): TransitionInput {
+  from: HostTransition['from'],
+  to: HostTransition['to'],
+): HostTransition {
   return {
+    kind: 'transition',
     time,
     family: 4,
-    local: ep('127.0.0.1', local),
-    remote: ep('127.0.0.1', remote),
+    connection: loopback(local, remote),
     from,
     to,
+  };
+}
+
+/** A socket polling found in `state` without having seen it before. */
+function seenAt(time: number, local: number, remote: number, state: HostSeen['state']): HostSeen {
+  return {
+    kind: 'seen',
+    time,
+    family: 4,
+    connection: loopback(local, remote),
+    state,
   };
 }
 
@@ -239,6 +279,31 @@ describe('TransitionTracker', () => {
     expect(kept.at(-1)?.remote.port).toBe(6006);
   });
 
+  it('starts the lifetime of a socket first seen by polling in its state, joined midway', () => {
+    const t = new TransitionTracker();
+    const seen = seenAt(100, 40000, 8080, 'ESTABLISHED');
+    expect(t.record(seen)).toBe(seen);
+    const [open] = t.lifetimes();
+    expect([open.states, open.joinedMidway, open.start, open.end]).toEqual([
+      ['ESTABLISHED'],
+      true,
+      100,
+      undefined,
+    ]);
+    // Its next change is timed from when it was seen.
+    expect(t.record(input(150, 40000, 8080, 'ESTABLISHED', 'CLOSED')).ms).toBe(50);
+    expect(formatLifetime(t.lifetimes()[0])).toBe(
+      '127.0.0.1:40000 -> 127.0.0.1:8080  0.05 s  … > ESTABLISHED > CLOSED',
+    );
+    // Seen again on a tuple still open: the same socket, not a second lifetime.
+    t.record({ ...seen, time: 200 });
+    t.record({ ...seen, time: 300 });
+    expect(t.lifetimes().map((l) => [l.start, l.states])).toEqual([
+      [100, ['ESTABLISHED']],
+      [200, ['ESTABLISHED']],
+    ]);
+  });
+
   it('treats a tuple used again after CLOSED as a new connection', () => {
     const t = new TransitionTracker();
     t.record(input(0, 80, 5000, 'LISTEN', 'SYN_RECV'));
@@ -259,27 +324,52 @@ describe('eventMatches and JSON', () => {
     expect(eventMatches(e, { pids: [43] })).toBe(false);
     expect(eventMatches(e, { family: 6 })).toBe(false);
   });
-  it('writes the documented JSON fields', () => {
-    const json = watchEventJson({ ...e, ms: 12 }, 'tracefs');
-    expect(Object.keys(json).sort()).toEqual(
-      [
-        'from',
-        'local',
-        'ms',
-        'pid',
-        'process',
-        'remote',
-        'reported',
-        'skaddr',
-        'source',
-        'time',
-        'to',
-        'type',
-      ].sort(),
-    );
-    expect(json.time).toBe('1970-01-01T00:00:00.000Z');
+  it('writes a transition in the one JSON form, time in epoch ms, then the host’s fields', () => {
+    const time = Date.UTC(2026, 11, 1, 20, 55, 31, 300);
+    const event = { ...e, time, skaddr: '0xa', ms: 12 };
+    const json = watchEventJson(event, 'tracefs');
+    const shared = transitionJson(event);
+    // The one form's fields come first, in its order and with its values.
+    expect(Object.keys(json).slice(0, Object.keys(shared).length)).toEqual(Object.keys(shared));
+    expect(json).toMatchObject(shared);
+    expect(json).toEqual({
+      type: 'transition',
+      time,
+      local: ep('127.0.0.1', 5000),
+      remote: ep('127.0.0.1', 80),
+      from: 'ESTABLISHED',
+      to: 'FIN_WAIT1',
+      date: '2026-12-01T20:55:31.300Z',
+      pid: 42,
+      process: 'curl',
+      ms: 12,
+      reported: null,
+      skaddr: '0xa',
+      source: 'tracefs',
+    });
+    expect(typeof json.time).toBe('number');
+  });
+  it('writes a socket first seen by polling as a `seen` line, with its state and no from', () => {
+    const seen = seenAt(1000, 8080, 40000, 'ESTABLISHED');
+    expect(watchEventJson(seen, 'poll')).toEqual({
+      type: 'seen',
+      time: 1000,
+      local: ep('127.0.0.1', 8080),
+      remote: ep('127.0.0.1', 40000),
+      state: 'ESTABLISHED',
+      date: '1970-01-01T00:00:01.000Z',
+      pid: null,
+      process: null,
+      source: 'poll',
+    });
+    // --state matches a seen socket by the state it was found in.
+    expect(eventMatches(seen, { states: new Set(['ESTABLISHED'] as const) })).toBe(true);
+    expect(eventMatches(seen, { states: new Set(['CLOSED'] as const) })).toBe(false);
   });
 });
+
+/** `[from, to]` of a transition, `['seen', state]` of a socket first seen. */
+const states = (c: HostChange) => (c.kind === 'seen' ? ['seen', c.state] : [c.from, c.to]);
 
 describe('ProcPoller', () => {
   const header =
@@ -298,21 +388,21 @@ describe('ProcPoller', () => {
         row(1, '0100007F:9C40', '0100007F:1F90', '01', 200),
     );
     const appeared = poller.poll(100);
-    expect(appeared.map((c) => [c.from, c.to, c.local.port])).toEqual([
-      [null, 'ESTABLISHED', 40000],
+    expect(appeared.map((c) => [...states(c), c.connection.local.port])).toEqual([
+      ['seen', 'ESTABLISHED', 40000],
     ]);
     write(
       row(0, '0100007F:1F90', '00000000:0000', '0A', 100) +
         row(1, '0100007F:9C40', '0100007F:1F90', '06', 0),
     );
-    expect(poller.poll(200).map((c) => [c.from, c.to])).toEqual([['ESTABLISHED', 'TIME_WAIT']]);
+    expect(poller.poll(200).map(states)).toEqual([['ESTABLISHED', 'TIME_WAIT']]);
     write(row(0, '0100007F:1F90', '00000000:0000', '0A', 100));
-    expect(poller.poll(300).map((c) => [c.from, c.to])).toEqual([['TIME_WAIT', 'CLOSED']]);
+    expect(poller.poll(300).map(states)).toEqual([['TIME_WAIT', 'CLOSED']]);
     write(row(0, '0100007F:1F90', '00000000:0000', '0A', 101));
     // A new listener on the same port (other inode): the old one closed, a new one appeared.
-    expect(poller.poll(400).map((c) => [c.from, c.to])).toEqual([
+    expect(poller.poll(400).map(states)).toEqual([
       ['LISTEN', 'CLOSED'],
-      [null, 'LISTEN'],
+      ['seen', 'LISTEN'],
     ]);
   });
 });

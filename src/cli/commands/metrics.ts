@@ -47,7 +47,7 @@ async function countTransitions(): Promise<
     const session = await startWatch({
       source: 'tracefs',
       onEvent: (event) => {
-        if (event.from === null) return;
+        if (event.kind !== 'transition') return;
         const key = `${event.from}>${event.to}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       },

@@ -144,16 +144,23 @@ async function runWatch(options: WatchOptions): Promise<void> {
       );
     }
     const who = event.pid !== undefined ? `${event.pid}/${event.process ?? '?'}` : '-';
-    const change = `${event.from ?? '(new)'} -> ${event.to}${event.reported ? '*' : ''}`;
-    if (event.reported && !correctedNoted) {
-      correctedNoted = true;
-      note(
-        `* the kernel reported ${event.reported}; /proc/net/tcp shows the connection's time-wait socket in ${event.to} (--raw shows the kernel's own words)`,
-      );
+    const { local, remote } = event.connection;
+    let change: string;
+    let ms = '';
+    if (event.kind === 'seen') {
+      change = `(new) -> ${event.state}`;
+    } else {
+      change = `${event.from} -> ${event.to}${event.reported ? '*' : ''}`;
+      if (event.reported && !correctedNoted) {
+        correctedNoted = true;
+        note(
+          `* the kernel reported ${event.reported}; /proc/net/tcp shows the connection's time-wait socket in ${event.to} (--raw shows the kernel's own words)`,
+        );
+      }
+      if (event.ms !== null) ms = formatDuration(event.ms);
     }
-    const ms = event.ms === null ? '' : formatDuration(event.ms);
     writeOut(
-      `${clock(event.time)}  ${who.padEnd(20)} ${endpoint(event.local).padEnd(22)} ${endpoint(event.remote).padEnd(22)} ${change.padEnd(26)} ${ms}\n`,
+      `${clock(event.time)}  ${who.padEnd(20)} ${endpoint(local).padEnd(22)} ${endpoint(remote).padEnd(22)} ${change.padEnd(26)} ${ms}\n`,
     );
   };
 

@@ -8,15 +8,15 @@
  */
 import type { TcpState } from '../../state/states.js';
 import type { HostSocket } from '../types.js';
-import type { TransitionInput } from '../watch-tracker.js';
+import type { HostTransition } from '../watch-tracker.js';
 import { readProcSockets } from './snapshot.js';
 
 const CLOSING_STATES: ReadonlySet<TcpState> = new Set(['FIN_WAIT1', 'FIN_WAIT2', 'CLOSING']);
 const TIME_WAIT_SOCKET_STATES: ReadonlySet<TcpState> = new Set(['TIME_WAIT', 'FIN_WAIT2']);
 
 /** A change to CLOSED that may really be the start of TIME_WAIT. */
-export function mayBeTimeWait(input: TransitionInput): boolean {
-  return input.to === 'CLOSED' && input.from !== null && CLOSING_STATES.has(input.from);
+export function mayBeTimeWait(input: HostTransition): boolean {
+  return input.to === 'CLOSED' && CLOSING_STATES.has(input.from);
 }
 
 function tupleKey(family: number, la: string, lp: number, ra: string, rp: number): string {
@@ -44,18 +44,13 @@ export function readTimeWaitSockets(procNet = '/proc/net'): Map<string, TcpState
 
 /** The change with `to` corrected from the time-wait sockets found, or unchanged. */
 export function correctTimeWait(
-  input: TransitionInput,
+  input: HostTransition,
   timeWait: ReadonlyMap<string, TcpState>,
-): TransitionInput {
+): HostTransition {
   if (!mayBeTimeWait(input)) return input;
+  const { local, remote } = input.connection;
   const found = timeWait.get(
-    tupleKey(
-      input.family,
-      input.local.address,
-      input.local.port,
-      input.remote.address,
-      input.remote.port,
-    ),
+    tupleKey(input.family, local.address, local.port, remote.address, remote.port),
   );
   return found ? { ...input, to: found, reported: input.to } : input;
 }

@@ -9,7 +9,7 @@
  */
 import type { TcpState } from '../../state/states.js';
 import type { HostSocket } from '../types.js';
-import type { TransitionInput } from '../watch-tracker.js';
+import type { HostChange, HostSeen, HostTransition } from '../watch-tracker.js';
 import { scanSocketOwners } from './owners.js';
 import { readProcSockets } from './snapshot.js';
 
@@ -34,10 +34,10 @@ export class ProcPoller {
   ) {}
 
   /** The changes since the previous call; the first call only takes the starting picture. */
-  poll(now: number): TransitionInput[] {
+  poll(now: number): HostChange[] {
     const current = new Map<string, Seen>();
     for (const socket of readProcSockets(this.procNet)) current.set(key(socket), { socket });
-    const changes: TransitionInput[] = [];
+    const changes: HostChange[] = [];
     const fresh: Seen[] = [];
     for (const [k, now_] of current) {
       const before = this.seen.get(k);
@@ -60,7 +60,7 @@ export class ProcPoller {
     }
     this.attachOwners(fresh);
     if (this.started) {
-      for (const s of fresh) changes.push(this.change(now, s, null, s.socket.state));
+      for (const s of fresh) changes.push(this.seenNow(now, s));
     }
     this.started = true;
     this.seen = current;
@@ -80,14 +80,20 @@ export class ProcPoller {
     }
   }
 
-  private change(time: number, s: Seen, from: TcpState | null, to: TcpState): TransitionInput {
+  private change(time: number, s: Seen, from: TcpState, to: TcpState): HostTransition {
+    return { kind: 'transition', ...this.socketAt(time, s), from, to };
+  }
+
+  /** A socket that appeared between two reads: its state before is unknown. */
+  private seenNow(time: number, s: Seen): HostSeen {
+    return { kind: 'seen', ...this.socketAt(time, s), state: s.socket.state };
+  }
+
+  private socketAt(time: number, s: Seen): Omit<HostSeen, 'kind' | 'state'> {
     return {
       time,
+      connection: { local: { ...s.socket.local }, remote: { ...s.socket.remote } },
       family: s.socket.family,
-      local: { ...s.socket.local },
-      remote: { ...s.socket.remote },
-      from,
-      to,
       ...(s.pid !== undefined ? { pid: s.pid } : {}),
       ...(s.process !== undefined ? { process: s.process } : {}),
     };

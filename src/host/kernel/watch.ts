@@ -11,11 +11,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type KernelTransition, parseTraceFieldsLine, parseTraceLine } from '../trace-line.js';
+import {
+  type KernelTransition,
+  kernelTransitionEvent,
+  parseTraceFieldsLine,
+  parseTraceLine,
+} from '../trace-line.js';
 import { TracePairer } from '../trace-pair.js';
 import { eventMatches, type WatchFilter } from '../watch-filter.js';
 import {
-  type TransitionInput,
+  type HostChange,
+  type HostTransition,
   TransitionTracker,
   type WatchEvent,
   type WatchSource,
@@ -149,10 +155,10 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
   const checkTimeWait = options.checkTimeWait ?? true;
 
   // Changes wait here, in order, while a possible TIME_WAIT among them is being looked up.
-  const queue: TransitionInput[] = [];
+  const queue: HostTransition[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
   let lookupCostMs = 0;
-  const emit = (input: TransitionInput): void => {
+  const emit = (input: HostChange): void => {
     const event = tracker.record(input);
     if (eventMatches(event, filter)) options.onEvent(event, 'tracefs');
   };
@@ -164,17 +170,11 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
     for (const input of queue.splice(0)) emit(correctTimeWait(input, timeWait));
   };
   const onTransition = (t: KernelTransition, skaddr: string | undefined): void => {
-    const input: TransitionInput = {
+    const input = kernelTransitionEvent(t, {
       time: Math.round(epochOffsetMs + t.timestamp * 1000),
-      family: t.family,
-      local: { address: t.saddr, port: t.sport },
-      remote: { address: t.daddr, port: t.dport },
-      from: t.from,
-      to: t.to,
-      pid: t.pid,
       process: taskName(t.pid, t.task),
       ...(skaddr !== undefined ? { skaddr } : {}),
-    };
+    });
     if (!checkTimeWait || (queue.length === 0 && !mayBeTimeWait(input))) {
       emit(input);
       return;
