@@ -8,6 +8,7 @@
 export * from './link/sim/index.js';
 export * from './stack/stack.js';
 export * from './state/aliases.js';
+export * from './state/events.js';
 export * from './state/meanings.js';
 export * from './state/states.js';
 export * from './tcp/connection.js';
