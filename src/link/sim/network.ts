@@ -2,8 +2,8 @@
  * The simulated network and its stepper: hosts (each a Stack) joined by links (link.ts) with
  * per-direction faults (faults.ts), a virtual clock that jumps to the next deadline, and a
  * seeded RNG. Nothing here waits: a 60 s TIME_WAIT simulates in microseconds, and the same seed
- * gives the same trace byte for byte. Every virtual-time user of two or more stacks drives them
- * through it: tests, `tcpstate sim`, benchmarks, the browser.
+ * gives the same trace byte for byte. Every virtual-time user drives its stacks through it: tests,
+ * `tcpstate sim`, the drill runner (one stack, the script its peer), benchmarks, the browser.
  *
  * Pure (no node:, no Date, no timers), so it runs in the browser too.
  *
