@@ -8,12 +8,24 @@
  * Timing follows packetdrill: `+t` counts from the previous event, and after an outbound
  * segment from the moment it was actually sent, so one late segment does not shift the rest.
  *
+ * The stack is the one host of a SimNetwork, the stepper every virtual-time user shares: it
+ * fires the timers, drains the stack (its packets, addressed to no host of that network, come
+ * out through `onPacket`) and retries a blocked call after each drain. The script is the peer:
+ * its segments are handed to the stack at their time. The script clock is in µs; the stack's
+ * and the stepper's are in ms (µs / 1000).
+ *
  * Layer drill/ (beside scenario/ and capture/): may import scenario/, capture/, link/sim/,
  * stack/, tcp/, wire/, state/, util/. Must not: import net/, link/tun/, host/, render/ or the user
  * interfaces, or read a clock or use Math.random: the runner also runs in a browser
  * (lint/layers.cjs, biome.json).
  */
 
+import {
+  type HostEvent,
+  type PacketRecord,
+  SimNetwork,
+  StuckTimerError,
+} from '../link/sim/network.js';
 import type { CapturedPacket } from '../scenario/story.js';
 import { Stack } from '../stack/stack.js';
 import { type TransitionEvent, transitionText } from '../state/events.js';
@@ -103,8 +115,6 @@ const DEFAULT_DEFINES: ReadonlySet<string> = new Set(['STANDARD']);
 /** packetdrill's defaults: the kernel under test at 192.168.0.1, the remote at 192.0.2.1. */
 export const LOCAL_ADDRESS = '192.168.0.1';
 export const REMOTE_ADDRESS = '192.0.2.1';
-/** More expiries of one deadline than any timer needs (guards against a stuck timer). */
-const MAX_SAME_DEADLINE = 10_000;
 /** packetdrill's --bind_port and --connect_port default. */
 const DEFAULT_PORT = 8080;
 /** The remote port of connections the script's remote side opens. */
@@ -234,6 +244,7 @@ function readSetup(script: Script): Setup | { error: Exclude<DrillOutcome, { sta
 class Drill {
   private readonly profile: Profile;
   private readonly stack: Stack;
+  private readonly sim = new SimNetwork({ record: false });
   private readonly sockets: SocketTable;
   private readonly tolerance: number;
   private readonly config: Partial<ConnectionConfig>;
@@ -273,6 +284,10 @@ class Drill {
       config: this.config,
       timeWaitReuse: !this.standard,
     });
+    this.sim.addStack('drill', this.stack);
+    this.sim.onPacket((p) => this.onSent(p));
+    this.sim.onEvent((e) => this.onStackEvent(e));
+    this.sim.addHook(() => this.retryBlocked());
     this.sockets = new SocketTable(
       this.stack,
       () => this.config,
@@ -330,28 +345,30 @@ class Drill {
     }
   }
 
-  /** Lets virtual time pass to `until` (µs), firing the stack's timers on the way. */
+  /**
+   * Lets virtual time pass to `until` (µs), firing the stack's timers on the way; with
+   * `stopAtPacket`, only until the stack has sent a segment the script has not matched yet.
+   */
   private advance(until: number, stopAtPacket = false): void {
-    let same = 0;
-    let last: number | undefined;
-    for (;;) {
-      if (stopAtPacket && this.sent.length > 0) return;
-      const deadline = this.stack.pollTimeout();
-      if (deadline === undefined || deadline * 1000 > until) break;
-      // A timer that stays due after it fired would spin here forever: a stack bug, reported.
-      same = deadline === last ? same + 1 : 0;
-      last = deadline;
-      if (same > MAX_SAME_DEADLINE) {
-        fail(this.line, `the stack's timer at ${seconds(deadline * 1000)} s fires without end`);
-      }
-      this.now = Math.max(this.now, deadline * 1000);
-      this.stack.handleTimeout(deadline);
-      this.drain();
-      this.retryBlocked();
+    const opts = { until: until / 1000, maxSteps: Number.POSITIVE_INFINITY };
+    try {
+      // runUntil leaves the clock where it stopped; run() then moves it to the bound.
+      if (!stopAtPacket || !this.sim.runUntil(() => this.sent.length > 0, opts)) this.sim.run(opts);
+    } catch (e) {
+      if (!(e instanceof StuckTimerError)) throw e;
+      fail(this.line, `the stack's timer at ${seconds(e.at * 1000)} s fires without end`);
     }
     if (!(stopAtPacket && this.sent.length > 0) && until !== Number.POSITIVE_INFINITY) {
       this.now = Math.max(this.now, until);
     }
+  }
+
+  /**
+   * The script clock catches up with the stepper's after a timer fired. When the two agree
+   * (µs / 1000 is the stepper's ms), nothing changes: ms × 1000 need not give the µs back.
+   */
+  private tick(): void {
+    if (this.sim.now !== this.ms()) this.now = Math.max(this.now, this.sim.now * 1000);
   }
 
   private log(text: string): void {
@@ -362,24 +379,22 @@ class Drill {
     return this.now / 1000;
   }
 
-  /** Collects what the stack sent and what happened to its connections. */
-  private drain(): void {
-    for (
-      let p = this.stack.pollTransmit(this.ms());
-      p !== undefined;
-      p = this.stack.pollTransmit(this.ms())
-    ) {
-      const parsed = parsePacket(p);
-      this.result.packets.push({ time: this.ms(), bytes: p.slice() });
-      if (!parsed.ok) fail(this.line, `the stack sent a malformed packet (${parsed.reason})`);
-      this.sent.push({ t: this.now, seg: parsed.value.tcp });
-    }
-    for (let e = this.stack.pollEvent(); e !== undefined; e = this.stack.pollEvent()) {
-      this.sockets.onEvent(e);
-      if (e.type !== 'transition') continue;
-      this.result.transitions.push(e.event);
-      this.log(transitionText(e.event));
-    }
+  /** A segment the stack sent, kept for the script's next `>` line. */
+  private onSent(p: PacketRecord): void {
+    this.tick();
+    const parsed = parsePacket(p.bytes);
+    this.result.packets.push({ time: this.ms(), bytes: p.bytes.slice() });
+    if (!parsed.ok) fail(this.line, `the stack sent a malformed packet (${parsed.reason})`);
+    this.sent.push({ t: this.now, seg: parsed.value.tcp });
+  }
+
+  /** What happened to the stack's connections: to the socket table, and state changes logged. */
+  private onStackEvent({ event: e }: HostEvent): void {
+    this.tick();
+    this.sockets.onEvent(e);
+    if (e.type !== 'transition') return;
+    this.result.transitions.push(e.event);
+    this.log(transitionText(e.event));
   }
 
   // --- events ---
@@ -397,8 +412,7 @@ class Drill {
     else if (event.kind === 'syscall') this.syscall(event);
     else if (event.kind === 'code') this.code(event);
     else this.command(event);
-    this.drain();
-    this.retryBlocked();
+    this.sim.flush();
   }
 
   private inject(event: PacketEvent): void {
@@ -538,13 +552,16 @@ class Drill {
     this.returned(event, result, startedAt);
   }
 
-  private retryBlocked(): void {
+  /** Retries a blocked call after the stack was drained; true when it returned. */
+  private retryBlocked(): boolean {
     const b = this.blocked;
-    if (b === undefined) return;
+    if (b === undefined) return false;
+    this.tick();
     const result = this.call(b.event);
-    if (result === WOULD_BLOCK) return;
+    if (result === WOULD_BLOCK) return false;
     this.blocked = undefined;
     this.returned(b.event, result, b.startedAt);
+    return true;
   }
 
   /** A call's result, and its return time when the script gives one (`start...end`). */

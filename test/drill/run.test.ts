@@ -463,6 +463,26 @@ describe('system calls', () => {
       expect(o.line).toBe(lineOf(text));
       expect(o.message).toBe('accept() never returned');
     });
+
+    it('sends what a blocked write() queued when it returns, at that instant', () => {
+      // A 1000-byte send buffer: the second write waits for the ACK of the first segment.
+      const result = run([
+        ' 0.00 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3',
+        '+0.00 setsockopt(3, SOL_SOCKET, SO_SNDBUF, [1000], 4) = 0',
+        '+0.00 connect(3, ..., ...) = 0',
+        '+0.00 > S  0:0(0) win 65535 <mss 1460,nop,wscale 6,sackOK,TS val 100 ecr 0>',
+        '+0.10 < S. 0:0(0) ack 1 win 32767 <mss 1460,sackOK,eol,eol>',
+        '+0.00 >  . 1:1(0) ack 1 win 65535',
+        '+0.00 write(3, ..., 1000) = 1000',
+        '+0.00 > P. 1:1001(1000) ack 1 win 65535',
+        '+0.00 write(3, ..., 500) = 500',
+        '+0.10 < . 1:1(0) ack 1001 win 32767',
+        '+0.00 > P. 1001:1501(500) ack 1 win 65535',
+      ]);
+      expect(result.outcome).toEqual({ status: 'pass' });
+      const sent = result.log.find((l) => l.text.startsWith('> P. 1001:1501'));
+      expect(sent?.t).toBe(200_000);
+    });
   });
 });
 

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LinkFaults } from '../../src/link/sim/faults.js';
-import { SimNetwork, type SimTraceEvent } from '../../src/link/sim/network.js';
+import {
+  MAX_SAME_DEADLINE,
+  SimNetwork,
+  type SimTraceEvent,
+  StuckTimerError,
+} from '../../src/link/sim/network.js';
+import { Stack } from '../../src/stack/stack.js';
+import { SeededRng } from '../../src/util/rng.js';
 import { flagsFrom } from '../../src/wire/flags.js';
 import { emitPacket } from '../../src/wire/packet.js';
 import { readPcap } from '../../src/wire/pcap.js';
@@ -160,6 +167,43 @@ describe('virtual time', () => {
     establish(p);
     p.net.run({ until: 12_345 });
     expect(p.net.now).toBe(12_345);
+  });
+
+  /** A stack whose timer at 5 ms is still due after each of its first `firings` firings. */
+  class DueAgain extends Stack {
+    fired = 0;
+    constructor(private readonly firings: number) {
+      super({ address: A, rng: new SeededRng(1) });
+    }
+    override pollTimeout(): number | undefined {
+      return this.fired <= this.firings ? 5 : undefined;
+    }
+    override handleTimeout(): void {
+      this.fired++;
+    }
+  }
+
+  it('reports a timer that stays due forever instead of spinning', () => {
+    const net = new SimNetwork();
+    net.addStack('stuck', new DueAgain(Number.POSITIVE_INFINITY));
+    let error: unknown;
+    try {
+      net.run();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StuckTimerError);
+    expect(error).toMatchObject({ host: 'stuck', at: 5 });
+    expect(net.now).toBe(5);
+  });
+
+  it('lets a deadline come back as often as MAX_SAME_DEADLINE times', () => {
+    const net = new SimNetwork();
+    const stack = new DueAgain(MAX_SAME_DEADLINE);
+    net.addStack('busy', stack);
+    net.run();
+    expect(stack.fired).toBe(MAX_SAME_DEADLINE + 1);
+    expect(net.now).toBe(5);
   });
 });
 

@@ -2,8 +2,8 @@
  * The simulated network and its stepper: hosts (each a Stack) joined by links (link.ts) with
  * per-direction faults (faults.ts), a virtual clock that jumps to the next deadline, and a
  * seeded RNG. Nothing here waits: a 60 s TIME_WAIT simulates in microseconds, and the same seed
- * gives the same trace byte for byte. Every virtual-time user of two or more stacks drives them
- * through it: tests, `tcpstate sim`, benchmarks, the browser.
+ * gives the same trace byte for byte. Every virtual-time user drives its stacks through it: tests,
+ * `tcpstate sim`, the drill runner (one stack, the script its peer), benchmarks, the browser.
  *
  * Pure (no node:, no Date, no timers), so it runs in the browser too.
  *
@@ -14,7 +14,8 @@
  * events, host by host, and repeats while a hook found work. `run()` steps until idle or a bound.
  *
  * Stack events are forwarded as they are, tagged with the host; only `transitions()` looks
- * inside them.
+ * inside them. A stack whose timer stays due after it fired would hold the clock forever: the
+ * stepper throws StuckTimerError instead of spinning.
  */
 
 import { Stack, type StackEvent, type StackOptions } from '../../stack/stack.js';
@@ -93,9 +94,27 @@ export interface RunOptions {
 /** Called after a host's stack was drained; returns true when it gave the stack more to do. */
 export type DrainHook = (host: SimHost) => boolean;
 
+/** Firings of one host's timers at one deadline that no timer needs (a stuck timer beyond). */
+export const MAX_SAME_DEADLINE = 10_000;
+
+/** A stack's timer that is still due at the same deadline after firing MAX_SAME_DEADLINE times. */
+export class StuckTimerError extends Error {
+  constructor(
+    readonly host: string,
+    /** The deadline (ms) that stays due. */
+    readonly at: number,
+  ) {
+    super(`${host}: the stack's timer at ${at} ms fires without end`);
+    this.name = 'StuckTimerError';
+  }
+}
+
 interface Node {
   host: SimHost;
   links: Map<Node, SimLink>;
+  /** The deadline this host's timers last fired at (NaN before any), and its repeats in a row. */
+  firedAt: number;
+  firedAgain: number;
 }
 
 interface Delivery {
@@ -144,7 +163,12 @@ export class SimNetwork {
   addStack(name: string, stack: Stack): SimHost {
     const address = this.checkAddress(stack.address);
     const host = { name, stack };
-    const node = { host, links: new Map<Node, SimLink>() };
+    const node: Node = {
+      host,
+      links: new Map<Node, SimLink>(),
+      firedAt: Number.NaN,
+      firedAgain: 0,
+    };
     this.nodes.push(node);
     this.byHost.set(host, node);
     this.byAddress.set(address, node);
@@ -288,12 +312,22 @@ export class SimNetwork {
     for (let d = this.flight.popDue(next); d !== undefined; d = this.flight.popDue(next)) {
       d.to.host.stack.handlePacket(next, d.bytes);
     }
-    for (const n of this.nodes) fireDueTimers(n.host.stack, next);
+    for (const n of this.nodes) this.fireTimers(n, next);
     this.flush();
     for (let a = this.actions.popDue(next); a !== undefined; a = this.actions.popDue(next)) {
       a();
       this.flush();
     }
+  }
+
+  /** Fires a host's due timers, unless the same deadline keeps coming back (a stack bug). */
+  private fireTimers(node: Node, now: number): void {
+    const due = node.host.stack.pollTimeout();
+    if (due === undefined || due > now) return;
+    node.firedAgain = due === node.firedAt ? node.firedAgain + 1 : 0;
+    node.firedAt = due;
+    if (node.firedAgain > MAX_SAME_DEADLINE) throw new StuckTimerError(node.host.name, due);
+    fireDueTimers(node.host.stack, now);
   }
 
   private checkAddress(address: string): number {

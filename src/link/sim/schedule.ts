@@ -1,8 +1,8 @@
 /**
- * The clock arithmetic every driver of a sans-IO stack shares, virtual (the stepper, the drill
- * runner) or real (net/driver.ts): the earliest of several optional deadlines, and firing a
- * stack's timers once their deadline has come (a spurious `handleTimeout` is a no-op, but an
- * early one is a wasted pass over the timer heap).
+ * The clock arithmetic every driver of a sans-IO stack shares, virtual (the stepper) or real
+ * (net/driver.ts): the earliest of several optional deadlines, and firing a stack's timers once
+ * their deadline has come (a spurious `handleTimeout` is a no-op, but an early one is a wasted
+ * pass over the timer heap).
  */
 
 /** Anything with a next deadline and a way to fire it (a Stack, a Connection). */
