@@ -298,7 +298,12 @@ export abstract class TcbInput extends TcbTimers {
     this.scoreboard.update(this.sackOk ? readSackBlocks(seg) : [], ack, this.sndNxt);
     // RTT sample: TSecr (RFC 7323 4.1) or the timed segment (RFC 6298 3, Karn's rule).
     if (ts !== undefined && ts.echo !== 0) {
-      this.rtt.sample(seqDiff(this.tsVal(now), ts.echo));
+      // A peer that got a retransmission as a duplicate (its ACK was lost) echoes the original's
+      // TSval (RFC 7323 5.3 R2 comes before R3): that sample spans our timeout and would pin RTO
+      // near maxRto (RFC 7323 4.3 (3)). As with Karn's rule, the backed-off RTO stays until a
+      // segment sent after the timeout is echoed (RFC 6298 5.7 note).
+      const beforeTimeout = this.rtoTsVal !== undefined && seqLt(ts.echo, this.rtoTsVal);
+      if (!beforeTimeout) this.rtt.sample(seqDiff(this.tsVal(now), ts.echo));
     } else if (this.rttSeq !== undefined && seqGe(ack, this.rttSeq)) {
       this.rtt.sample(now - this.rttStart);
       this.rttSeq = undefined;

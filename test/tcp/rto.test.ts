@@ -95,6 +95,38 @@ describe('retransmission timer (RFC 6298)', () => {
     expect(c.info().srtt).toBeCloseTo(0.875 * 10 + 0.125 * 20);
   });
 
+  it('with timestamps, an echo of a TSval sent before the timeout gives no sample', () => {
+    // The peer had the original (its ACK was lost), so the retransmission was a duplicate to it
+    // and its ACK echoes the original's TSval, 20 (RFC 7323 5.3: R2 before R3). R = 500 - 20
+    // would count our 30 ms timeout and 450 ms of lost ACKs (RFC 7323 4.3 (3)).
+    const ts = [...MSS_1460, { kind: 'timestamp' as const, value: 50, echo: 0 }];
+    const c = established({ ...FINE, timestamps: true }, ts);
+    c.send(new Uint8Array(10));
+    expectSegments(c, 20, [{ flags: 'P.' }]);
+    c.handleTimeout(50);
+    expectSegments(c, 50, [{ flags: 'P.' }]);
+    const before = c.info();
+    const ack = (at: number, acked: number, echo: number) =>
+      send(
+        c,
+        seg({
+          flags: '.',
+          seq: IRS + 1,
+          ack: ISS + acked,
+          options: [{ kind: 'timestamp', value: 51, echo }],
+        }),
+        at,
+      );
+    ack(500, 11, 20);
+    expect(c.info().srtt).toBe(before.srtt);
+    // As with Karn's rule, the backed-off RTO stays until a valid sample (RFC 6298 5.7 note).
+    expect(c.info().rto).toBe(60);
+    c.send(new Uint8Array(10));
+    expectSegments(c, 510, [{ flags: 'P.' }]);
+    ack(530, 21, 510);
+    expect(c.info().srtt).toBeCloseTo(0.875 * 10 + 0.125 * 20);
+  });
+
   it('after a SYN timeout and no sample, RTO becomes 3 s once established (5.7)', () => {
     const c = Connection.connect(0, opts(PLAIN));
     expectSegments(c, 0, [{ flags: 'S' }]);
