@@ -95,7 +95,11 @@ export abstract class TcbInput extends TcbTimers {
     if (ts !== undefined && !f.rst && seqLt(ts.value, this.tsRecent)) {
       this.stats.pawsDropped++;
       this.drop();
-      this.ackNow = true;
+      // R1's ACK tells a sender of old data or FIN where we are. For a pure ACK it would be an
+      // ACK for an ACK: two ends that reorder each other's ACKs (two TIME_WAITs, say) would
+      // trade them without end, growing with duplication. Only a duplicate ACK, which RFC 9293
+      // 3.10.7.4 lets us ignore; FreeBSD's tcp_input likewise ACKs a PAWS drop only with data.
+      if (this.segLen(seg) > 0) this.ackNow = true;
       return;
     }
     // First: sequence number check (RFC 9293 3.10.7.4 table).
