@@ -14,6 +14,8 @@ interface Outcome {
   toA: Uint8Array;
   aStates: string[];
   bStates: string[];
+  /** Whether a side's connection gave up on retransmissions (RFC 9293 3.8.3, R2). */
+  gaveUp: { a: boolean; b: boolean };
   trace: string;
 }
 
@@ -81,8 +83,29 @@ function exchange(
     toA: concat(got.a),
     aStates: p.net.transitions(p.a).map((t) => t.to),
     bStates: p.net.transitions(p.b).map((t) => t.to),
+    gaveUp: {
+      a: p.net.transitions(p.a).some((t) => t.cause === 'retransmission limit'),
+      b: p.net.transitions(p.b).some((t) => t.cause === 'retransmission limit'),
+    },
     trace,
   };
+}
+
+/**
+ * At up to 30% loss both ways, 15 retransmissions (dataRetries) can all fail: about once in
+ * 50,000 runs a side gives up and closes (RFC 9293 3.8.3; RFC 1122 4.2.3.5, R2). Then what
+ * arrived is still in order and only a prefix, the side that gave up is CLOSED, and the other
+ * is CLOSED (timed out too, or reset by the RST its retransmissions draw) or in FIN_WAIT2,
+ * where RFC 9293 waits for the peer's FIN with no timer when the application can still read.
+ */
+function expectGaveUp(out: Outcome, ab: Uint8Array, ba: Uint8Array): void {
+  expect(out.toB).toEqual(ab.subarray(0, out.toB.length));
+  expect(out.toA).toEqual(ba.subarray(0, out.toA.length));
+  for (const side of ['a', 'b'] as const) {
+    const last = (side === 'a' ? out.aStates : out.bStates).at(-1);
+    if (out.gaveUp[side]) expect(last).toBe('CLOSED');
+    else expect(['CLOSED', 'FIN_WAIT2']).toContain(last);
+  }
 }
 
 const faultsArb = fc.record({
@@ -106,6 +129,10 @@ describe('over a faulty network', () => {
           const ab = bytes(nab, seed);
           const ba = bytes(nba, seed + 1);
           const out = exchange(seed, faults, ab, ba);
+          if (out.gaveUp.a || out.gaveUp.b) {
+            expectGaveUp(out, ab, ba);
+            return;
+          }
           expect(out.toB).toEqual(ab);
           expect(out.toA).toEqual(ba);
           expect(out.aStates.at(-1)).toBe('CLOSED');
@@ -124,6 +151,14 @@ describe('over a faulty network', () => {
             { latency: 1, jitter: 20, loss: 0, duplicate: 0.3, reorder: 0, corrupt: 0 },
             44486,
             6,
+          ],
+          // Found before: a's retransmission of one segment and b's ACKs of it were lost 15
+          // times in a row; a gave up in CLOSING, b waits in FIN_WAIT2 (see expectGaveUp).
+          [
+            1170538934,
+            { latency: 5, jitter: 20, loss: 0.3, duplicate: 0, reorder: 0, corrupt: 0 },
+            58439,
+            17,
           ],
         ],
       },
