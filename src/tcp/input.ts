@@ -97,8 +97,8 @@ export abstract class TcbInput extends TcbTimers {
       this.drop();
       // R1's ACK tells a sender of old data or FIN where we are. For a pure ACK it would be an
       // ACK for an ACK: two ends that reorder each other's ACKs (two TIME_WAITs, say) would
-      // trade them without end, growing with duplication. Only a duplicate ACK, which RFC 9293
-      // 3.10.7.4 lets us ignore; FreeBSD's tcp_input likewise ACKs a PAWS drop only with data.
+      // trade them without end, growing with duplication. Such an ACK is a duplicate, which RFC
+      // 9293 3.10.7.4 lets us ignore; FreeBSD's tcp_input too ACKs a PAWS drop only with data.
       if (this.segLen(seg) > 0) this.ackNow = true;
       return;
     }
