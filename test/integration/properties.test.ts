@@ -92,8 +92,8 @@ function exchange(
 }
 
 /**
- * At up to 30% loss both ways, 15 retransmissions (dataRetries) can all fail: about once in
- * 50,000 runs a side gives up and closes (RFC 9293 3.8.3; RFC 1122 4.2.3.5, R2). Then what
+ * At up to 30% loss both ways, 15 retransmissions (dataRetries) or 7 SYNs can all fail: in
+ * 4 of 150,000 runs a side gave up and closed (RFC 9293 3.8.3; RFC 1122 4.2.3.5, R2). Then what
  * arrived is still in order and only a prefix, the side that gave up is CLOSED, and the other
  * is CLOSED (timed out too, or reset by the RST its retransmissions draw), in FIN_WAIT2, where
  * RFC 9293 waits for the peer's FIN with no timer when the application can still read, or never
