@@ -95,7 +95,11 @@ export abstract class TcbInput extends TcbTimers {
     if (ts !== undefined && !f.rst && seqLt(ts.value, this.tsRecent)) {
       this.stats.pawsDropped++;
       this.drop();
-      this.ackNow = true;
+      // R1's ACK tells a sender of old data or FIN where we are. For a pure ACK it would be an
+      // ACK for an ACK: two ends that reorder each other's ACKs (two TIME_WAITs, say) would
+      // trade them without end, growing with duplication. Such an ACK is a duplicate, which RFC
+      // 9293 3.10.7.4 lets us ignore; FreeBSD's tcp_input too ACKs a PAWS drop only with data.
+      if (this.segLen(seg) > 0) this.ackNow = true;
       return;
     }
     // First: sequence number check (RFC 9293 3.10.7.4 table).
@@ -298,7 +302,12 @@ export abstract class TcbInput extends TcbTimers {
     this.scoreboard.update(this.sackOk ? readSackBlocks(seg) : [], ack, this.sndNxt);
     // RTT sample: TSecr (RFC 7323 4.1) or the timed segment (RFC 6298 3, Karn's rule).
     if (ts !== undefined && ts.echo !== 0) {
-      this.rtt.sample(seqDiff(this.tsVal(now), ts.echo));
+      // A peer that got a retransmission as a duplicate (its ACK was lost) echoes the original's
+      // TSval (RFC 7323 5.3 R2 comes before R3): that sample spans our timeout and would pin RTO
+      // near maxRto (RFC 7323 4.3 (3)). As with Karn's rule, the backed-off RTO stays until a
+      // segment sent after the timeout is echoed (RFC 6298 5.7 note).
+      const beforeTimeout = this.rtoTsVal !== undefined && seqLt(ts.echo, this.rtoTsVal);
+      if (!beforeTimeout) this.rtt.sample(seqDiff(this.tsVal(now), ts.echo));
     } else if (this.rttSeq !== undefined && seqGe(ack, this.rttSeq)) {
       this.rtt.sample(now - this.rttStart);
       this.rttSeq = undefined;

@@ -259,6 +259,11 @@ export abstract class Tcb {
   /** Karn (RFC 6298 3): the one segment being timed, when timestamps are off. */
   protected rttSeq: number | undefined;
   protected rttStart = 0;
+  /**
+   * Our TSval when the retransmission timer last expired: a TSecr older than it echoes a
+   * segment sent before the timeout, so its "RTT" contains the timeout (RFC 7323 4.3 (3)).
+   */
+  protected rtoTsVal: number | undefined;
   protected synRetransmitted = false;
   /** SYNs (or SYN,ACKs) sent in the current handshake state. */
   protected synSends = 0;

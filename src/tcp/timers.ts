@@ -129,6 +129,7 @@ export abstract class TcbTimers extends TcbOutput {
     // RFC 6298 (5.5, 5.6): back off, restart; Karn: the timed segment is void.
     this.rtt.backoff();
     this.rttSeq = undefined;
+    if (this.tsOk) this.rtoTsVal = this.tsVal(now);
     if (handshake) {
       this.synPending = true;
       return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from '../../src/tcp/types.js';
-import { firstDifference, pattern } from './helpers.js';
+import { firstDifference, flagsOf, pattern } from './helpers.js';
 import { Pair, type Side } from './pair.js';
 
 /** Sends `data` from `side`, topping up the send buffer as ACKs free it, until all arrive. */
@@ -18,6 +18,16 @@ function transfer(p: Pair, side: Side, data: Uint8Array, limit = 3_600_000): voi
     p.run(t);
   }
   throw new Error(`transfer stalled: ${p.receivedLength[other] - start} of ${data.length}`);
+}
+
+/** a closes, then b closes once a's FIN is in, then both run out. */
+function closeInTurn(p: Pair): void {
+  p.conn('a').close(p.now);
+  p.flush();
+  p.run(p.now + 5000);
+  p.conn('b').close(p.now);
+  p.flush();
+  p.run();
 }
 
 function bytes(p: Pair, side: Side): Uint8Array {
@@ -188,15 +198,29 @@ describe('pairs: data transfer under loss and reordering', () => {
       }
       return true;
     };
-    p.conn('a').close(p.now);
-    p.flush();
-    p.run(p.now + 5000);
-    p.conn('b').close(p.now);
-    p.flush();
-    p.run();
+    closeInTurn(p);
     expect(dropped).toBe(1);
     expect(p.closedReason('a')).toBe('normal');
     expect(p.closedReason('b')).toBe('normal');
+  });
+
+  it('final ACK always lost, FIN sent again after 2MSL: the peer has no TCB and resets LAST_ACK', () => {
+    // RFC 9293 3.6: TIME_WAIT guards the last ACK for 2MSL only. b's FIN retransmissions back
+    // off (RFC 6298 5.5) until one comes more than 2MSL (2 s) after the last one a got; a's
+    // CLOSED answers RST (RFC 9293 3.10.7.1), which LAST_ACK takes (RFC 9293 3.10.7.4).
+    const p = new Pair({ config: { msl: 1000 } }).connect().run(100);
+    p.filter = (from, seg) => !(from === 'a' && p.state('a') === 'TIME_WAIT' && !seg.flags.rst);
+    closeInTurn(p);
+    expect(p.transitions('a').slice(-2)).toEqual([
+      'FIN_WAIT2->TIME_WAIT (rcv FIN)',
+      'TIME_WAIT->CLOSED (2MSL timer)',
+    ]);
+    expect(p.transitions('b').at(-1)).toBe('LAST_ACK->CLOSED (rcv RST)');
+    expect([p.closedReason('a'), p.closedReason('b')]).toEqual(['normal', 'reset']);
+    const tail = p.log.slice(-2);
+    expect(tail.map((l) => `${l.from} ${flagsOf(l.seg)}`)).toEqual(['b F.', 'a R']);
+    const timeWaitEnd = p.eventsOf.a.find((e) => e.type === 'state' && e.to === 'CLOSED');
+    expect(timeWaitEnd?.type === 'state' && tail[1].at > timeWaitEnd.time).toBe(true);
   });
 });
 

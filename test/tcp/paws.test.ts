@@ -43,6 +43,20 @@ describe('timestamps and PAWS (RFC 7323)', () => {
     expect(c.stats.pawsDropped).toBe(1);
   });
 
+  it('a pure ACK with an older TSval is dropped without an ACK (no ACK for an ACK)', () => {
+    const c = withTs();
+    send(c, seg({ flags: '.', seq: IRS + 1, ack: ISS + 1, options: ts(1005) }), 20);
+    expectNothing(c, 20);
+    // Reordered: an ACK sent before the last one arrives after it.
+    send(c, seg({ flags: '.', seq: IRS + 1, ack: ISS + 1, options: ts(1003) }), 21);
+    expectNothing(c, 21);
+    expect(c.stats.pawsDropped).toBe(1);
+    // A FIN is answered: the peer needs to learn where we are.
+    send(c, seg({ flags: 'F.', seq: IRS + 1, ack: ISS + 1, options: ts(1001) }), 22);
+    expectSegments(c, 22, [{ flags: '.', ack: IRS + 1 }]);
+    expect(c.stats.pawsDropped).toBe(2);
+  });
+
   it('TS.Recent follows the newest in-order segment and is echoed', () => {
     const c = withTs();
     send(c, seg({ flags: '.', seq: IRS + 1, ack: ISS + 1, data: 10, options: ts(2000) }), 20);

@@ -16,6 +16,23 @@ import {
 
 const FINE = { ...PLAIN, minRto: 1, maxRto: 60_000 };
 
+/** Timestamps on; 10 bytes sent at 20 (TSval 20), sent again on the timeout at 50 (TSval 50). */
+function retransmittedWithTimestamps(): Connection {
+  const ts = [...MSS_1460, { kind: 'timestamp' as const, value: 50, echo: 0 }];
+  const c = established({ ...FINE, timestamps: true }, ts);
+  c.send(new Uint8Array(10));
+  expectSegments(c, 20, [{ flags: 'P.' }]);
+  c.handleTimeout(50);
+  expectSegments(c, 50, [{ flags: 'P.' }]);
+  return c;
+}
+
+/** The peer's ACK of ISS + acked at `at`, echoing `echo`. */
+function tsAck(c: Connection, at: number, acked: number, echo: number): void {
+  const options = [{ kind: 'timestamp' as const, value: 51, echo }];
+  send(c, seg({ flags: '.', seq: IRS + 1, ack: ISS + acked, options }), at);
+}
+
 describe('retransmission timer (RFC 6298)', () => {
   it('first sample from the handshake, then SRTT/RTTVAR per 2.2 and 2.3', () => {
     const c = established(FINE);
@@ -75,23 +92,25 @@ describe('retransmission timer (RFC 6298)', () => {
   });
 
   it('with timestamps a retransmission is still measured from TSecr', () => {
-    const ts = [...MSS_1460, { kind: 'timestamp' as const, value: 50, echo: 0 }];
-    const c = established({ ...FINE, timestamps: true }, ts);
-    c.send(new Uint8Array(10));
-    expectSegments(c, 20, [{ flags: 'P.' }]);
-    c.handleTimeout(50);
-    expectSegments(c, 50, [{ flags: 'P.' }]);
+    const c = retransmittedWithTimestamps();
     // The ACK echoes the retransmission's TSval (50): R = 70 - 50.
-    send(
-      c,
-      seg({
-        flags: '.',
-        seq: IRS + 1,
-        ack: ISS + 11,
-        options: [{ kind: 'timestamp', value: 51, echo: 50 }],
-      }),
-      70,
-    );
+    tsAck(c, 70, 11, 50);
+    expect(c.info().srtt).toBeCloseTo(0.875 * 10 + 0.125 * 20);
+  });
+
+  it('with timestamps, an echo of a TSval sent before the timeout gives no sample', () => {
+    // The peer had the original (its ACK was lost), so the retransmission was a duplicate to it
+    // and its ACK echoes the original's TSval, 20 (RFC 7323 5.3: R2 before R3). R = 500 - 20
+    // would count our 30 ms timeout and 450 ms of lost ACKs (RFC 7323 4.3 (3)).
+    const c = retransmittedWithTimestamps();
+    const before = c.info();
+    tsAck(c, 500, 11, 20);
+    expect(c.info().srtt).toBe(before.srtt);
+    // As with Karn's rule, the backed-off RTO stays until a valid sample (RFC 6298 5.7 note).
+    expect(c.info().rto).toBe(60);
+    c.send(new Uint8Array(10));
+    expectSegments(c, 510, [{ flags: 'P.' }]);
+    tsAck(c, 530, 21, 510);
     expect(c.info().srtt).toBeCloseTo(0.875 * 10 + 0.125 * 20);
   });
 
