@@ -77,6 +77,10 @@ export class TunHost {
     const stack = new Stack({
       address: opts.address,
       rng: new SeededRng(seed),
+      // RFC 6528 (3), RFC 4987 (3.6): real peers must not be able to recover the keys from a
+      // 32-bit seed, so they come from the system's CSPRNG, not from `rng`.
+      isnSecret: crypto.getRandomValues(new Uint8Array(16)),
+      cookieSecret: crypto.getRandomValues(new Uint8Array(16)),
       config: { mss: mtu - 40, ...opts.config },
     });
     const tap = opts.tap;
