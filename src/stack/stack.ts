@@ -44,9 +44,9 @@ import { StackError } from './errors.js';
 import type { ListenerDropReason, PacketDropReason, StackEvent } from './events.js';
 import { echoReply } from './icmp.js';
 import { IsnGenerator } from './isn.js';
-import { type CookieTuple, cookieTsOptions, cookieTsVal, SynCookies } from './syn-cookie.js';
 import { SECRET_BYTES, type SipKey, secretFromRng, sipKey } from './secret.js';
 import { type Listener, ListenerImpl, StackConnection } from './stack-connection.js';
+import { type CookieTuple, cookieTsOptions, cookieTsVal, SynCookies } from './syn-cookie.js';
 
 export { StackError, type StackErrorCode } from './errors.js';
 export type {
