@@ -5,6 +5,7 @@
 import type { Cause } from '../state/transitions.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/types.js';
+import { invalidSegmentAck } from './invalid-ack.js';
 import { readSackBlocks, readSynOptions, readTimestamp, type Timestamp } from './options.js';
 import {
   DEFAULT_SEND_MSS,
@@ -95,14 +96,14 @@ export abstract class TcbInput extends TcbTimers {
     if (ts !== undefined && !f.rst && seqLt(ts.value, this.tsRecent)) {
       this.stats.pawsDropped++;
       this.drop();
-      this.ackNow = true;
+      if (invalidSegmentAck(this, now, this.config.invalidAckInterval)) this.ackNow = true;
       return;
     }
     // First: sequence number check (RFC 9293 3.10.7.4 table).
     if (!this.acceptable(seg)) {
       this.drop();
       if (!f.rst) {
-        this.ackNow = true;
+        if (invalidSegmentAck(this, now, this.config.invalidAckInterval)) this.ackNow = true;
         // RFC 9293: TIME-WAIT acknowledges a retransmitted FIN and restarts the 2MSL timer.
         if (this.st === 'TIME_WAIT' && f.fin) this.armTimeWait(now);
       }
