@@ -91,6 +91,12 @@ export interface StackOptions {
   synCookies?: SynCookieMode;
   /** SYN,ACK retransmissions of a passive open before it is given up (Linux tcp_synack_retries: 5). */
   synAckRetries?: number;
+  /**
+   * RFC 5961 (7): challenge ACKs this host sends per second over all its connections (Linux
+   * tcp_challenge_ack_limit: 1000), beside each connection's own `challengeAckLimit`.
+   * Infinity lifts it.
+   */
+  challengeAckLimit?: number;
 }
 
 export type SynCookieMode = 'off' | 'overflow' | 'always';
@@ -120,6 +126,8 @@ export interface StackCounters {
   syncookiesRecv: number;
   /** Handshake ACKs whose cookie was stale or not ours (dropped). */
   syncookiesFailed: number;
+  /** Challenge ACKs not sent for the host-wide limit (Linux TCPChallengeACK's overflow). */
+  challengeAcksLimited: number;
   timeWaitReused: number;
   icmpEchoReplies: number;
   otherProtocols: number;
@@ -155,6 +163,9 @@ export class Stack {
   private readonly synAckRetries: number;
   /** When each listener last answered a SYN with a cookie (Linux tcp_synq_overflow). */
   private readonly lastCookie = new Map<ListenerImpl, number>();
+  private readonly challengeLimit: number;
+  private challengeWindow = Number.NEGATIVE_INFINITY;
+  private challengeCount = 0;
 
   private readonly conns = new Map<string, StackConnection>();
   private readonly listeners = new Map<number, ListenerImpl>();
@@ -187,6 +198,7 @@ export class Stack {
     syncookiesSent: 0,
     syncookiesRecv: 0,
     syncookiesFailed: 0,
+    challengeAcksLimited: 0,
     timeWaitReused: 0,
     icmpEchoReplies: 0,
     otherProtocols: 0,
@@ -215,6 +227,7 @@ export class Stack {
     );
     this.synCookies = opts.synCookies ?? 'overflow';
     this.synAckRetries = opts.synAckRetries ?? SYNACK_RETRIES;
+    this.challengeLimit = opts.challengeAckLimit ?? CHALLENGE_ACK_LIMIT;
   }
 
   /** Totals over the stack and all its connections, like `netstat -s`. */
@@ -325,7 +338,9 @@ export class Stack {
         this.listenerDrop(listener, 'accept-queue-full', 'handshake ACK dropped');
         return;
       }
+      const challenges = entry.conn.stats.challengeAcksSent;
       entry.conn.handleSegment(now, tcp);
+      if (entry.conn.stats.challengeAcksSent > challenges) this.limitChallenge(now, entry);
       this.service(now, entry);
       return;
     }
@@ -594,6 +609,30 @@ export class Stack {
     this.service(now, entry);
   }
 
+  /**
+   * RFC 5961 (7): over the host-wide budget of this second, the challenge ACK the connection
+   * just queued is not sent (a pure ACK: a segment dropped by RFC 5961 sends nothing else).
+   */
+  private limitChallenge(now: number, entry: StackConnection): void {
+    if (now - this.challengeWindow >= 1000) {
+      this.challengeWindow = now;
+      this.challengeCount = 0;
+    }
+    if (++this.challengeCount <= this.challengeLimit) return;
+    const conn = entry.conn;
+    for (let seg = conn.pollTransmit(now); seg !== undefined; seg = conn.pollTransmit(now)) {
+      const f = seg.flags;
+      if (seg.payload.length === 0 && !f.syn && !f.fin && !f.rst) {
+        this.base.challengeAcksLimited++;
+        // the connection counted it as sent
+        this.base.challengeAcks--;
+        this.base.segmentsOut--;
+        continue;
+      }
+      this.emit(conn.remote.address, seg);
+    }
+  }
+
   /** RFC 4987 (3.6): answer a SYN with a SYN,ACK whose ISN is a cookie, and keep nothing. */
   private sendCookie(now: number, listener: ListenerImpl, src: string, seg: TcpSegment): void {
     const config = { ...DEFAULT_CONFIG, ...listener.config };
@@ -823,6 +862,8 @@ export class Stack {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Linux tcp_challenge_ack_limit (per second, per host). */
+const CHALLENGE_ACK_LIMIT = 1000;
 /** Linux tcp_synack_retries. */
 const SYNACK_RETRIES = 5;
 /** Linux TCP_SYNCOOKIE_VALID: cookie ACKs are looked at this long after the last cookie. */

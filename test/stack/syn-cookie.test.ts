@@ -1,51 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Stack, type StackEvent, type StackOptions } from '../../src/stack/stack.js';
-import { SeededRng } from '../../src/util/rng.js';
-import { flagsFrom } from '../../src/wire/flags.js';
-import { emitPacket, parsePacket } from '../../src/wire/packet.js';
+import type { Stack, StackOptions } from '../../src/stack/stack.js';
 import type { TcpOption, TcpSegment } from '../../src/wire/types.js';
-
-const US = '192.0.2.1';
-const PEER = '198.51.100.7';
-
-function stack(opts: Partial<StackOptions> = {}): Stack {
-  return new Stack({ address: US, rng: new SeededRng(1), ...opts });
-}
-
-function seg(flags: string, over: Partial<Omit<TcpSegment, 'flags'>> = {}): TcpSegment {
-  return {
-    srcPort: 40000,
-    dstPort: 80,
-    seq: 1000,
-    ack: 0,
-    window: 65535,
-    urgentPointer: 0,
-    options: [],
-    payload: new Uint8Array(0),
-    ...over,
-    flags: flagsFrom(flags),
-  };
-}
-
-function inject(s: Stack, now: number, segment: TcpSegment): void {
-  s.handlePacket(now, emitPacket({ src: PEER, dst: US }, segment));
-}
-
-function sent(s: Stack, now: number): TcpSegment[] {
-  const out: TcpSegment[] = [];
-  for (let p = s.pollTransmit(now); p !== undefined; p = s.pollTransmit(now)) {
-    const parsed = parsePacket(p);
-    if (parsed.ok) out.push(parsed.value.tcp);
-  }
-  return out;
-}
-
-function drops(s: Stack): StackEvent[] {
-  const out: StackEvent[] = [];
-  for (let e = s.pollEvent(); e !== undefined; e = s.pollEvent())
-    if (e.type === 'drop') out.push(e);
-  return out;
-}
+import { drops, inject, PEER, seg, sent, stack } from './inject.js';
 
 const FULL_SYN: TcpOption[] = [
   { kind: 'mss', value: 1400 },
