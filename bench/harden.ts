@@ -134,7 +134,7 @@ function flood(rate: number, synCookies: 'overflow' | 'off'): void {
         receivedLength += chunk.length;
       }
     }
-    peakHalfOpen = Math.max(peakHalfOpen, listener.synQueueLength);
+    peakHalfOpen = Math.max(peakHalfOpen, listener.synQueueLength ?? 0);
     if (now === 2000) heapDuring = process.memoryUsage().heapUsed - heapBefore;
   }
   const got = new Uint8Array(receivedLength);
