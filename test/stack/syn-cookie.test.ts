@@ -40,6 +40,16 @@ describe('SYN cookies (RFC 4987 3.6, Linux tcp_syncookies=1)', () => {
     expect(drops(s)).toEqual([]);
   });
 
+  it("'always' answers every SYN with a cookie, even with room in the SYN queue", () => {
+    const s = stack({ synCookies: 'always' });
+    s.listen(80);
+    inject(s, 0, seg('S'));
+    const [synAck] = sent(s, 0);
+    expect(s.connectionCount).toBe(0);
+    inject(s, 10, seg('.', { seq: 1001, ack: synAck.seq + 1 }));
+    expect(s.find(80, { address: PEER, port: 40000 })?.state).toBe('ESTABLISHED');
+  });
+
   it('with cookies off the same SYN is dropped', () => {
     const s = fullListener({ synCookies: 'off' });
     inject(s, 10, seg('S', { options: FULL_SYN }));
