@@ -32,7 +32,7 @@ export interface TunHostOptions {
   /** The kernel's address on the device with prefix, e.g. "10.77.0.1/24". */
   kernelAddress: string;
   mtu?: number;
-  /** Seed for ISNs and ports (default: random, as a real host must be, RFC 6528). */
+  /** Seed for ephemeral ports and impairment (default: random); ISN and cookie keys are always random (RFC 6528). */
   seed?: number;
   /** Connection defaults (MSS defaults to MTU - 40). */
   config?: Partial<ConnectionConfig>;
