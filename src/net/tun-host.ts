@@ -32,7 +32,7 @@ export interface TunHostOptions {
   /** The kernel's address on the device with prefix, e.g. "10.77.0.1/24". */
   kernelAddress: string;
   mtu?: number;
-  /** Seed for ISNs and ports (default: random, as a real host must be, RFC 6528). */
+  /** Seed for ephemeral ports and impairment (default: random); ISN and cookie keys are always random (RFC 6528). */
   seed?: number;
   /** Connection defaults (MSS defaults to MTU - 40). */
   config?: Partial<ConnectionConfig>;
@@ -77,6 +77,10 @@ export class TunHost {
     const stack = new Stack({
       address: opts.address,
       rng: new SeededRng(seed),
+      // RFC 6528 (3), RFC 4987 (3.6): real peers must not be able to recover the keys from a
+      // 32-bit seed, so they come from the system's CSPRNG, not from `rng`.
+      isnSecret: crypto.getRandomValues(new Uint8Array(16)),
+      cookieSecret: crypto.getRandomValues(new Uint8Array(16)),
       config: { mss: mtu - 40, ...opts.config },
     });
     const tap = opts.tap;

@@ -31,7 +31,11 @@ export type ListenerDropReason =
   /** Neither SYN nor RST nor ACK. */
   | 'not-syn'
   /** SYN and FIN together, with `dropSynFin` on. */
-  | 'syn-fin';
+  | 'syn-fin'
+  /** A handshake ACK whose SYN cookie is older than its validity (RFC 4987 3.6): dropped. */
+  | 'syn-cookie-stale'
+  /** A handshake ACK whose SYN cookie is not one of ours (forged or for another tuple): dropped. */
+  | 'syn-cookie-bad';
 
 export type DropReason = PacketDropReason | ListenerDropReason;
 

@@ -3,8 +3,8 @@
  * remoteport, secretkey), where M is a timer ticking every 4 microseconds and F a keyed hash.
  * Connections to different peers get unrelated ISNs; the same 4-tuple gets increasing ones.
  */
-import type { Rng } from '../util/rng.js';
 import { ipv4ToU32 } from '../wire/address.js';
+import type { SipKey } from './secret.js';
 import { siphash24 } from './siphash.js';
 
 /** RFC 6528 (3): "M is the 4 microsecond timer". */
@@ -15,9 +15,9 @@ export class IsnGenerator {
   private readonly k1: bigint;
   private readonly buf = new Uint8Array(12);
 
-  constructor(rng: Rng) {
-    this.k0 = (BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32());
-    this.k1 = (BigInt(rng.nextU32()) << 32n) | BigInt(rng.nextU32());
+  constructor(key: SipKey) {
+    this.k0 = key.k0;
+    this.k1 = key.k1;
   }
 
   isn(

@@ -24,6 +24,8 @@
  */
 import type { Endpoint, TcpState } from '../state/states.js';
 import { Connection } from '../tcp/connection.js';
+import { synOptions } from '../tcp/options.js';
+import { shiftFor } from '../tcp/tcb.js';
 import {
   type ConnectionConfig,
   type ConnectionStats,
@@ -36,13 +38,15 @@ import { emptyFlags } from '../wire/flags.js';
 import { parseIpv4 } from '../wire/ipv4.js';
 import { emitPacket, parsePacket } from '../wire/packet.js';
 import { seqAdd, seqGt } from '../wire/seq.js';
-import { IPPROTO_ICMP, IPPROTO_TCP, type TcpSegment } from '../wire/types.js';
+import { IPPROTO_ICMP, IPPROTO_TCP, type TcpOption, type TcpSegment } from '../wire/types.js';
 import { DeadlineHeap } from './deadlines.js';
 import { StackError } from './errors.js';
 import type { ListenerDropReason, PacketDropReason, StackEvent } from './events.js';
 import { echoReply } from './icmp.js';
 import { IsnGenerator } from './isn.js';
+import { SECRET_BYTES, type SipKey, secretFromRng, sipKey } from './secret.js';
 import { type Listener, ListenerImpl, StackConnection } from './stack-connection.js';
+import { type CookieTuple, cookieTsOptions, cookieTsVal, SynCookies } from './syn-cookie.js';
 
 export { StackError, type StackErrorCode } from './errors.js';
 export type {
@@ -57,8 +61,16 @@ export { StackConnection } from './stack-connection.js';
 export interface StackOptions {
   /** This host's IPv4 address (dotted quad). */
   address: string;
-  /** Seeded randomness: ISN secret, ephemeral ports. */
+  /** Seeded randomness: ephemeral ports, and the secrets when they are not given. */
   rng: Rng;
+  /**
+   * RFC 6528 (3): the 128-bit key of the ISN hash (16 bytes). On a real network pass
+   * `crypto.getRandomValues(new Uint8Array(16))`; without it the key is drawn from `rng`, which
+   * is only as secret as its seed.
+   */
+  isnSecret?: Uint8Array;
+  /** RFC 4987 (3.6): the 128-bit key of the SYN-cookie hash; drawn from `rng` when absent. */
+  cookieSecret?: Uint8Array;
   /** Defaults for every connection of this stack. */
   config?: Partial<ConnectionConfig>;
   /** Ephemeral port range, inclusive (Linux ip_local_port_range: 32768-60999). */
@@ -71,7 +83,23 @@ export interface StackOptions {
    * 3.10.7.4 handling for every SYN (challenge ACK, or an ACK when outside the window).
    */
   timeWaitReuse?: boolean;
+  /**
+   * SYN cookies (RFC 4987 3.6), as Linux's tcp_syncookies: 'overflow' (1, the default) answers
+   * with a cookie only when a listener's SYN queue is full, 'always' (2) for every SYN, 'off'
+   * (0) drops the SYN instead.
+   */
+  synCookies?: SynCookieMode;
+  /** SYN,ACK retransmissions of a passive open before it is given up (Linux tcp_synack_retries: 5). */
+  synAckRetries?: number;
+  /**
+   * RFC 5961 (7): challenge ACKs this host sends per second over all its connections (Linux
+   * tcp_challenge_ack_limit: 1000), beside each connection's own `challengeAckLimit`.
+   * Infinity lifts it.
+   */
+  challengeAckLimit?: number;
 }
+
+export type SynCookieMode = 'off' | 'overflow' | 'always';
 
 /** Counters like `netstat -s`. */
 export interface StackCounters {
@@ -92,6 +120,14 @@ export interface StackCounters {
   listenOverflows: number;
   listenDrops: number;
   challengeAcks: number;
+  /** SYN,ACKs sent with a cookie instead of a SYN-queue entry (Linux SyncookiesSent). */
+  syncookiesSent: number;
+  /** Handshake ACKs whose cookie was good: a connection without a SYN-queue entry. */
+  syncookiesRecv: number;
+  /** Handshake ACKs whose cookie was stale or not ours (dropped). */
+  syncookiesFailed: number;
+  /** Challenge ACKs not sent for the host-wide limit (Linux TCPChallengeACK's overflow). */
+  challengeAcksLimited: number;
   timeWaitReused: number;
   icmpEchoReplies: number;
   otherProtocols: number;
@@ -122,6 +158,14 @@ export class Stack {
   private readonly ephemeral: [number, number];
   private nextEphemeral: number;
   private readonly isns: IsnGenerator;
+  private readonly cookies: SynCookies;
+  private readonly synCookies: SynCookieMode;
+  private readonly synAckRetries: number;
+  /** When each listener last answered a SYN with a cookie (Linux tcp_synq_overflow). */
+  private readonly lastCookie = new Map<ListenerImpl, number>();
+  private readonly challengeLimit: number;
+  private challengeWindow = Number.NEGATIVE_INFINITY;
+  private challengeCount = 0;
 
   private readonly conns = new Map<string, StackConnection>();
   private readonly listeners = new Map<number, ListenerImpl>();
@@ -151,6 +195,10 @@ export class Stack {
     listenOverflows: 0,
     listenDrops: 0,
     challengeAcks: 0,
+    syncookiesSent: 0,
+    syncookiesRecv: 0,
+    syncookiesFailed: 0,
+    challengeAcksLimited: 0,
     timeWaitReused: 0,
     icmpEchoReplies: 0,
     otherProtocols: 0,
@@ -170,9 +218,16 @@ export class Stack {
     if (!(lo >= 1 && hi <= 65535 && lo <= hi)) {
       throw new StackError('EINVAL', `Stack: bad ephemeral port range ${lo}-${hi}`);
     }
-    this.isns = new IsnGenerator(this.rng);
+    this.isns = new IsnGenerator(stackKey('isnSecret', opts.isnSecret ?? secretFromRng(this.rng)));
     // RFC 6056 (3.3.1): start the search at a random point of the range.
     this.nextEphemeral = lo + (this.rng.nextU32() % (hi - lo + 1));
+    // Drawn after the port so that seeded runs keep the ISNs and ports they had.
+    this.cookies = new SynCookies(
+      stackKey('cookieSecret', opts.cookieSecret ?? secretFromRng(this.rng)),
+    );
+    this.synCookies = opts.synCookies ?? 'overflow';
+    this.synAckRetries = opts.synAckRetries ?? SYNACK_RETRIES;
+    this.challengeLimit = opts.challengeAckLimit ?? CHALLENGE_ACK_LIMIT;
   }
 
   /** Totals over the stack and all its connections, like `netstat -s`. */
@@ -193,7 +248,12 @@ export class Stack {
       throw new StackError('EADDRINUSE', `listen(): port ${port} is in use`);
     }
     const backlog = Math.max(0, Math.min(opts.backlog ?? DEFAULT_BACKLOG, DEFAULT_BACKLOG));
-    const config = opts.config === undefined ? this.config : { ...this.config, ...opts.config };
+    // A passive open retries its SYN,ACK synAckRetries times, unless the listener says otherwise.
+    const config = {
+      ...this.config,
+      synRetries: this.synAckRetries,
+      ...opts.config,
+    };
     const listener = new ListenerImpl((at, l) => this.closeListener(at, l), port, backlog, config);
     this.listeners.set(port, listener);
     return listener;
@@ -278,7 +338,9 @@ export class Stack {
         this.listenerDrop(listener, 'accept-queue-full', 'handshake ACK dropped');
         return;
       }
+      const challenges = entry.conn.stats.challengeAcksSent;
       entry.conn.handleSegment(now, tcp);
+      if (entry.conn.stats.challengeAcksSent > challenges) this.limitChallenge(now, entry);
       this.service(now, entry);
       return;
     }
@@ -494,6 +556,7 @@ export class Stack {
       return;
     }
     if (f.ack) {
+      if (!f.syn && this.cookieAck(now, listener, src, seg)) return;
       this.listenerDrop(listener, 'ack-to-listener', 'ACK answered with RST');
       this.resetStray(src, seg);
       return;
@@ -513,14 +576,19 @@ export class Stack {
     iss: number | undefined,
   ): void {
     // Linux drops a SYN when the accept queue is full, and when the SYN queue is as long as the
-    // backlog (no SYN cookies here); both count as listen drops.
+    // backlog and SYN cookies are off; both count as listen drops.
     if (listener.acceptQueue.length >= listener.backlog) {
       this.base.listenOverflows++;
       this.base.listenDrops++;
       this.listenerDrop(listener, 'accept-queue-full', 'SYN dropped');
       return;
     }
-    if (listener.synQueue.size >= Math.max(listener.backlog, 1)) {
+    const synQueueFull = listener.synQueue.size >= Math.max(listener.backlog, 1);
+    if (this.synCookies === 'always' || (synQueueFull && this.synCookies === 'overflow')) {
+      this.sendCookie(now, listener, src, seg);
+      return;
+    }
+    if (synQueueFull) {
       this.base.listenDrops++;
       this.listenerDrop(listener, 'syn-queue-full', 'SYN dropped');
       return;
@@ -539,6 +607,139 @@ export class Stack {
     listener.synQueue.add(entry);
     // acceptSyn reports LISTEN -> SYN_RECV; the event is the child's first.
     this.service(now, entry);
+  }
+
+  /**
+   * RFC 5961 (7): over the host-wide budget of this second, the challenge ACK the connection
+   * just queued is not sent (a pure ACK: a segment dropped by RFC 5961 sends nothing else).
+   */
+  private limitChallenge(now: number, entry: StackConnection): void {
+    if (now - this.challengeWindow >= 1000) {
+      this.challengeWindow = now;
+      this.challengeCount = 0;
+    }
+    if (++this.challengeCount <= this.challengeLimit) return;
+    const conn = entry.conn;
+    for (let seg = conn.pollTransmit(now); seg !== undefined; seg = conn.pollTransmit(now)) {
+      const f = seg.flags;
+      if (seg.payload.length === 0 && !f.syn && !f.fin && !f.rst) {
+        this.base.challengeAcksLimited++;
+        // the connection counted it as sent
+        this.base.challengeAcks--;
+        this.base.segmentsOut--;
+        continue;
+      }
+      this.emit(conn.remote.address, seg);
+    }
+  }
+
+  /** RFC 4987 (3.6): answer a SYN with a SYN,ACK whose ISN is a cookie, and keep nothing. */
+  private sendCookie(now: number, listener: ListenerImpl, src: string, seg: TcpSegment): void {
+    const config = { ...DEFAULT_CONFIG, ...listener.config };
+    const peer = synOffer(seg);
+    // Linux (tcp_conn_request): without timestamps there is nowhere to keep wscale and SACK.
+    const ts = config.timestamps ? peer.ts : undefined;
+    const wscale = ts !== undefined && config.windowScale ? peer.wscale : undefined;
+    const sack = ts !== undefined && config.sack && peer.sackPermitted;
+    const ourShift = config.windowScaleShift ?? shiftFor(config.receiveBufferSize);
+    const tuple = this.cookieTuple(listener, src, seg);
+    const iss = this.cookies.isn(now, tuple, seg.seq, peer.mss);
+    const tsNow = (Math.floor(now) + config.tsOffset) >>> 0;
+    const flags = emptyFlags();
+    flags.syn = true;
+    flags.ack = true;
+    this.lastCookie.set(listener, now);
+    this.base.syncookiesSent++;
+    this.base.segmentsOut++;
+    this.emit(src, {
+      srcPort: listener.port,
+      dstPort: seg.srcPort,
+      seq: iss,
+      ack: seqAdd(seg.seq, 1),
+      flags,
+      window: Math.min(config.receiveBufferSize, 65535),
+      urgentPointer: 0,
+      options: synOptions(config.synOptionLayout, {
+        mss: config.mss,
+        wscale: wscale === undefined ? undefined : ourShift,
+        sackPermitted: sack,
+        ts:
+          ts === undefined
+            ? undefined
+            : { value: cookieTsVal(tsNow, wscale, sack), echo: ts.value },
+      }),
+      payload: EMPTY,
+    });
+  }
+
+  /**
+   * The handshake's last ACK for a listener that sent cookies in the last two minutes (Linux
+   * cookie_v4_check): a good cookie makes the connection, one that fails is dropped. Returns
+   * false when the ACK is no cookie business (the listener then answers it with RST).
+   */
+  private cookieAck(now: number, listener: ListenerImpl, src: string, seg: TcpSegment): boolean {
+    if (this.synCookies === 'off') return false;
+    const last = this.lastCookie.get(listener);
+    if (this.synCookies === 'overflow' && (last === undefined || now - last > COOKIE_RECENT_MS))
+      return false;
+    const check = this.cookies.check(now, this.cookieTuple(listener, src, seg), seg.ack, seg.seq);
+    if (!check.ok) {
+      this.base.syncookiesFailed++;
+      this.listenerDrop(listener, check.reason, 'handshake ACK with a failed cookie dropped');
+      return true;
+    }
+    if (listener.acceptQueue.length >= listener.backlog) {
+      this.base.listenOverflows++;
+      this.base.listenDrops++;
+      this.listenerDrop(listener, 'accept-queue-full', 'cookie ACK dropped');
+      return true;
+    }
+    const config = { ...DEFAULT_CONFIG, ...listener.config };
+    const ts = config.timestamps ? readTs(seg) : undefined;
+    const bits = ts === undefined ? { wscale: undefined, sack: false } : cookieTsOptions(ts.echo);
+    const options: TcpOption[] = [{ kind: 'mss', value: check.syn.mss }];
+    if (bits.wscale !== undefined && config.windowScale)
+      options.push({ kind: 'wscale', shift: bits.wscale });
+    if (bits.sack && config.sack) options.push({ kind: 'sack-permitted' });
+    if (ts !== undefined) options.push({ kind: 'timestamp', value: ts.value, echo: 0 });
+    // The SYN this cookie stands for, rebuilt; its SYN,ACK went out already as the cookie.
+    const syn: TcpSegment = {
+      ...seg,
+      seq: seqAdd(seg.seq, -1),
+      ack: 0,
+      flags: { ...emptyFlags(), syn: true },
+      options,
+      payload: EMPTY,
+    };
+    const conn = Connection.acceptSyn(now, syn, {
+      local: { address: this.address, port: listener.port },
+      remote: { address: src, port: seg.srcPort },
+      iss: seqAdd(seg.ack, -1),
+      config: listener.config,
+    });
+    while (conn.pollTransmit(now) !== undefined) {
+      // the connection's own SYN,ACK: the cookie SYN,ACK was that segment
+      this.base.segmentsOut--;
+    }
+    // The connection counted the rebuilt SYN and will count the ACK, which this stack counted.
+    this.base.segmentsIn -= 2;
+    this.base.passiveOpens++;
+    this.base.syncookiesRecv++;
+    const entry = this.add(tupleKey(listener.port, src, seg.srcPort), conn, listener);
+    listener.synQueue.add(entry);
+    this.service(now, entry);
+    conn.handleSegment(now, seg);
+    this.service(now, entry);
+    return true;
+  }
+
+  private cookieTuple(listener: ListenerImpl, src: string, seg: TcpSegment): CookieTuple {
+    return {
+      localAddress: this.address,
+      localPort: listener.port,
+      remoteAddress: src,
+      remotePort: seg.srcPort,
+    };
   }
 
   /**
@@ -661,6 +862,43 @@ export class Stack {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Linux tcp_challenge_ack_limit (per second, per host). */
+const CHALLENGE_ACK_LIMIT = 1000;
+/** Linux tcp_synack_retries. */
+const SYNACK_RETRIES = 5;
+/** Linux TCP_SYNCOOKIE_VALID: cookie ACKs are looked at this long after the last cookie. */
+const COOKIE_RECENT_MS = 120_000;
+
+/** What a SYN offered (RFC 9293 3.7.1 MSS default 536). */
+function synOffer(seg: TcpSegment): {
+  mss: number;
+  wscale: number | undefined;
+  sackPermitted: boolean;
+  ts: { value: number; echo: number } | undefined;
+} {
+  let mss = 536;
+  let wscale: number | undefined;
+  let sackPermitted = false;
+  for (const o of seg.options) {
+    if (o.kind === 'mss') mss = o.value;
+    else if (o.kind === 'wscale') wscale = o.shift;
+    else if (o.kind === 'sack-permitted') sackPermitted = true;
+  }
+  return { mss, wscale, sackPermitted, ts: readTs(seg) };
+}
+
+function readTs(seg: TcpSegment): { value: number; echo: number } | undefined {
+  for (const o of seg.options) if (o.kind === 'timestamp') return { value: o.value, echo: o.echo };
+  return undefined;
+}
+
+function stackKey(name: string, secret: Uint8Array): SipKey {
+  const key = sipKey(secret);
+  if (key === undefined) {
+    throw new StackError('EINVAL', `Stack: ${name} must be ${SECRET_BYTES} bytes`);
+  }
+  return key;
+}
 
 function tupleKey(localPort: number, remoteAddress: string, remotePort: number): string {
   return `${localPort}|${remoteAddress}|${remotePort}`;

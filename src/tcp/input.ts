@@ -5,6 +5,7 @@
 import type { Cause } from '../state/transitions.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/types.js';
+import { invalidSegmentAck } from './invalid-ack.js';
 import { readSackBlocks, readSynOptions, readTimestamp, type Timestamp } from './options.js';
 import {
   DEFAULT_SEND_MSS,
@@ -99,14 +100,17 @@ export abstract class TcbInput extends TcbTimers {
       // ACK for an ACK: two ends that reorder each other's ACKs (two TIME_WAITs, say) would
       // trade them without end, growing with duplication. Such an ACK is a duplicate, which RFC
       // 9293 3.10.7.4 lets us ignore; FreeBSD's tcp_input too ACKs a PAWS drop only with data.
-      if (this.segLen(seg) > 0) this.ackNow = true;
+      // Within the rate limit of ACKs for invalid segments (Linux tcp_invalid_ratelimit).
+      if (this.segLen(seg) > 0 && invalidSegmentAck(this, now, this.config.invalidAckInterval)) {
+        this.ackNow = true;
+      }
       return;
     }
     // First: sequence number check (RFC 9293 3.10.7.4 table).
     if (!this.acceptable(seg)) {
       this.drop();
       if (!f.rst) {
-        this.ackNow = true;
+        if (invalidSegmentAck(this, now, this.config.invalidAckInterval)) this.ackNow = true;
         // RFC 9293: TIME-WAIT acknowledges a retransmitted FIN and restarts the 2MSL timer.
         if (this.st === 'TIME_WAIT' && f.fin) this.armTimeWait(now);
       }

@@ -88,6 +88,8 @@ export interface ConnectionConfig {
   userTimeout: number;
   /** RFC 5961 (7): at most this many challenge ACKs per second per connection. */
   challengeAckLimit: number;
+  /** At most one ACK per this many ms for out-of-window segments (Linux tcp_invalid_ratelimit); 0 = each. */
+  invalidAckInterval: number;
   /**
    * RFC 5961 (3.2): an RST in the window but not exactly at RCV.NXT gets a challenge ACK. False
    * accepts any in-window RST, as RFC 793 did (FreeBSD's net.inet.tcp.insecure_rst=1).
@@ -178,6 +180,7 @@ export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
   keepalive: { enabled: false, idle: 7_200_000, interval: 75_000, count: 9 },
   userTimeout: 0,
   challengeAckLimit: 10,
+  invalidAckInterval: 500,
   rstChallenge: true,
   synChallenge: true,
   dropSynFin: false,

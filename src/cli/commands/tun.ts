@@ -310,7 +310,10 @@ export function register(program: Command): void {
       '0',
     )
     .option('--delay <ms>', 'delay packets in each direction by this long', '0')
-    .option('--seed <n>', 'seed ISNs and ephemeral ports (default: random)')
+    .option(
+      '--seed <n>',
+      'seed ephemeral ports and impairment (default: random; ISN and SYN-cookie keys are always random)',
+    )
     .action(async (opts: TunCliOptions) => {
       await run(opts);
     });

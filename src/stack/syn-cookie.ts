@@ -1,0 +1,118 @@
+/**
+ * SYN cookies (RFC 4987 3.6), laid out as Linux lays them out (net/ipv4/syncookies.c), so a
+ * listener whose SYN queue is full keeps no state for a SYN and still completes a handshake.
+ *
+ * The SYN,ACK's ISN is H1(4-tuple) + the client's ISN + (count << 24) + ((H2(4-tuple, count) +
+ * mssIndex) mod 2^24), count being a minute counter: the returning ACK's ack - 1 gives the
+ * count back (valid for MAX_AGE minutes) and then the MSS index, which must be one of the
+ * table's. When the SYN had timestamps, window scale and SACK-permitted ride in the low bits of
+ * our TSval, which the ACK echoes; without timestamps they are lost, as on Linux.
+ */
+import { ipv4ToU32 } from '../wire/address.js';
+import { seqAdd, seqDiff } from '../wire/seq.js';
+import type { SipKey } from './secret.js';
+import { siphash24 } from './siphash.js';
+
+/** Linux's msstab for IPv4: the MSS a cookie can carry (2 bits). */
+export const COOKIE_MSS = [536, 1300, 1440, 1460] as const;
+/** The time counter ticks once a minute (Linux tcp_cookie_time). */
+const COUNT_MS = 60_000;
+/** Linux MAX_SYNCOOKIE_AGE: a cookie is good for this many ticks. */
+const MAX_AGE = 2;
+const COOKIE_BITS = 24;
+const COOKIE_MASK = (1 << COOKIE_BITS) - 1;
+/** Linux TSOPT_BITS: 4 bits of window scale (15: none) and one of SACK-permitted. */
+const TS_BITS = 6;
+const TS_MASK = (1 << TS_BITS) - 1;
+const WSCALE_NONE = 0xf;
+const SACK_BIT = 1 << 4;
+
+export interface CookieTuple {
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+}
+
+/** What a cookie ACK gives back of its SYN. */
+export interface CookieSyn {
+  mss: number;
+  /** The peer's window scale shift, if its SYN had one and timestamps carried it. */
+  wscale: number | undefined;
+  sackPermitted: boolean;
+}
+
+export type CookieCheck =
+  | { ok: true; syn: CookieSyn }
+  /** The time counter is older than MAX_AGE minutes (or from the future). */
+  | { ok: false; reason: 'syn-cookie-stale' }
+  /** The hash part does not decode to an MSS index: not one of our cookies. */
+  | { ok: false; reason: 'syn-cookie-bad' };
+
+export class SynCookies {
+  private readonly buf = new Uint8Array(17);
+
+  constructor(private readonly key: SipKey) {}
+
+  /** The ISN of a cookie SYN,ACK for a SYN with sequence number `synSeq` and this MSS. */
+  isn(now: number, t: CookieTuple, synSeq: number, mss: number): number {
+    const count = counter(now);
+    const h1 = this.hash(t, 0, 0);
+    const low = (this.hash(t, count, 1) + mssIndex(mss)) & COOKIE_MASK;
+    return seqAdd(seqAdd(h1, synSeq), ((count & 0xff) * 2 ** COOKIE_BITS + low) >>> 0);
+  }
+
+  /** Checks `ack - 1` of the handshake's ACK (its seq - 1 being the SYN's sequence number). */
+  check(now: number, t: CookieTuple, ack: number, seq: number): CookieCheck {
+    const cookie = seqDiff(seqAdd(ack, -1), seqAdd(this.hash(t, 0, 0), seqAdd(seq, -1))) >>> 0;
+    const count = counter(now);
+    const age = (count - (cookie >>> COOKIE_BITS)) & 0xff;
+    if (age >= MAX_AGE) return { ok: false, reason: 'syn-cookie-stale' };
+    const index = (cookie - this.hash(t, (count - age) >>> 0, 1)) & COOKIE_MASK;
+    if (index >= COOKIE_MSS.length) return { ok: false, reason: 'syn-cookie-bad' };
+    return { ok: true, syn: { mss: COOKIE_MSS[index], wscale: undefined, sackPermitted: false } };
+  }
+
+  private hash(t: CookieTuple, count: number, which: number): number {
+    const view = new DataView(this.buf.buffer);
+    view.setUint32(0, ipv4ToU32(t.localAddress));
+    view.setUint16(4, t.localPort);
+    view.setUint32(6, ipv4ToU32(t.remoteAddress));
+    view.setUint16(10, t.remotePort);
+    view.setUint32(12, count >>> 0);
+    view.setUint8(16, which);
+    return Number(siphash24(this.key.k0, this.key.k1, this.buf) & 0xffff_ffffn);
+  }
+}
+
+function counter(now: number): number {
+  return Math.floor(now / COUNT_MS) >>> 0;
+}
+
+/** The largest table MSS not above the peer's (Linux __cookie_v4_init_sequence). */
+function mssIndex(mss: number): number {
+  for (let i = COOKIE_MSS.length - 1; i > 0; i--) if (mss >= COOKIE_MSS[i]) return i;
+  return 0;
+}
+
+/** The MSS a cookie carries for a peer's MSS. */
+export function cookieMss(mss: number): number {
+  return COOKIE_MSS[mssIndex(mss)];
+}
+
+/**
+ * Our SYN,ACK's TSval with the SYN's window scale and SACK-permitted in its low bits, never
+ * above `tsNow` so that later TSvals still increase (Linux cookie_init_timestamp).
+ */
+export function cookieTsVal(tsNow: number, wscale: number | undefined, sack: boolean): number {
+  const bits = (wscale ?? WSCALE_NONE) | (sack ? SACK_BIT : 0);
+  let ts = ((tsNow & ~TS_MASK) | bits) >>> 0;
+  if (seqDiff(ts, tsNow) > 0) ts = seqAdd(ts, -(1 << TS_BITS));
+  return ts;
+}
+
+/** The options a cookie ACK's TSecr gives back (Linux cookie_timestamp_decode). */
+export function cookieTsOptions(tsEcr: number): { wscale: number | undefined; sack: boolean } {
+  const w = tsEcr & WSCALE_NONE;
+  return { wscale: w === WSCALE_NONE ? undefined : w, sack: (tsEcr & SACK_BIT) !== 0 };
+}
