@@ -24,6 +24,7 @@ export function mountPaste(app: HTMLElement): void {
     name: 'paste',
     rows: '10',
     spellcheck: 'false',
+    wrap: 'off',
     placeholder: EXAMPLE,
     'aria-label': 'pasted netstat, ss or PowerShell output',
   });

@@ -97,13 +97,13 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
   const back = h(
     'button',
     { type: 'button', 'aria-label': 'step back', 'data-action': 'back' },
-    '⏮ Back',
+    '‹ Back',
   );
   const play = h('button', { type: 'button', 'data-action': 'play' }, '▶ Play');
   const forward = h(
     'button',
     { type: 'button', 'aria-label': 'step forward', 'data-action': 'forward' },
-    'Step ⏭',
+    'Step ›',
   );
   const speed = h(
     'select',
@@ -168,8 +168,8 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
       ? eventText(frame.last, story)
       : 'Not started: press Play or Step.';
     for (const side of SIDES) {
-      const last =
-        frame.last?.type === 'state' && frame.last.side === side ? frame.last : undefined;
+      // The side's latest transition stays drawn (edge and cause) until its next one.
+      const last = frame.transitions.filter((t) => t.side === side).at(-1);
       diagrams[side].innerHTML =
         `<figcaption>${side} (${ADDRESSES[side]})</figcaption>${stateDiagramSvg({
           side,
@@ -284,7 +284,7 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
   const start = () => {
     if (story === undefined) return;
     if (step === story.events.length) step = 0;
-    play.textContent = '⏸ Pause';
+    play.textContent = '❚❚ Pause';
     timer = setInterval(() => go(step + 1), BASE_INTERVAL / Number(speed.value));
     setStatus('playing');
   };

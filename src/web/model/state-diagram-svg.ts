@@ -49,6 +49,21 @@ function boxEdge(a: TcpState, b: TcpState): { x: number; y: number } {
   return { x: p.x + dx * scale, y: p.y + dy * scale };
 }
 
+/**
+ * Nearly every state can fall back to CLOSED (a reset, an abort, a timeout): those edges are
+ * drawn only when they are the transition just played, so that the figure stays readable.
+ */
+const USUAL_WAYS_TO_CLOSED: ReadonlySet<TcpState> = new Set([
+  'TIME_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'SYN_SENT',
+]);
+
+function drawnAlways(from: TcpState, to: TcpState): boolean {
+  return to !== 'CLOSED' || USUAL_WAYS_TO_CLOSED.has(from);
+}
+
 export interface DiagramInput {
   side: string;
   /** The side's label shown in the title, e.g. "a (10.0.0.1)". */
@@ -66,9 +81,9 @@ export function stateDiagramSvg(d: DiagramInput): string {
   const seen = new Set<string>();
   for (const t of TRANSITIONS) {
     const key = `${t.from}>${t.to}`;
-    if (t.from === t.to || seen.has(key)) continue;
-    seen.add(key);
     const lit = d.last !== undefined && d.last.from === t.from && d.last.to === t.to;
+    if (t.from === t.to || seen.has(key) || (!lit && !drawnAlways(t.from, t.to))) continue;
+    seen.add(key);
     const p = boxEdge(t.from, t.to);
     const q = boxEdge(t.to, t.from);
     parts.push(
