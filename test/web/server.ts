@@ -10,6 +10,8 @@ export const built =
 export interface WebServer {
   url: string;
   child: ChildProcess;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export function startWeb(args: readonly string[] = []): Promise<WebServer> {
         resolve({
           url: m[1],
           child,
+          stderr: () => err,
           stop: () =>
             new Promise((done) => {
               child.once('exit', () => done());
