@@ -16,6 +16,7 @@ import { register as registerSim } from './commands/sim.js';
 import { register as registerSummary } from './commands/summary.js';
 import { register as registerTun } from './commands/tun.js';
 import { register as registerWatch } from './commands/watch.js';
+import { register as registerWeb } from './commands/web.js';
 import { CliError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerSim(program);
   registerDrill(program);
   registerTun(program);
+  registerWeb(program);
   return program;
 }
 

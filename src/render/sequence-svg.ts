@@ -43,7 +43,8 @@ export const STATE_COLORS: Readonly<Record<TcpState, string>> = {
   TIME_WAIT: '#9ec3e6',
 };
 
-function esc(text: string): string {
+/** Text made safe for SVG/XML content and attribute values. */
+export function esc(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

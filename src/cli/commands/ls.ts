@@ -102,7 +102,7 @@ export function register(program: Command): void {
  * One JSON array, one socket per line: valid JSON for machines, greppable for people, and several
  * times faster to produce and parse than indented JSON on 100k sockets.
  */
-function jsonLines(rows: readonly HostSocket[]): string {
+export function jsonLines(rows: readonly HostSocket[]): string {
   if (rows.length === 0) return '[]\n';
   return `[\n${rows.map(socketJsonText).join(',\n')}\n]\n`;
 }

@@ -1,0 +1,62 @@
+/**
+ * The page's inputs in its URL (`?view=sim&scenario=lost-last-ack&seed=7&loss=0.05`), so that a
+ * link reproduces a run. Pure: it reads and writes URLSearchParams only.
+ */
+import type { ScriptOverrides } from '../../scenario/script.js';
+
+export type View = 'sim' | 'paste';
+export const VIEWS: readonly View[] = ['sim', 'paste'];
+
+/** The faults the simulator view exposes, as the script's network options name them. */
+export const FAULT_KEYS = ['latency', 'jitter', 'loss', 'duplicate', 'reorder'] as const;
+export type FaultKey = (typeof FAULT_KEYS)[number];
+
+export interface SimQuery {
+  scenario: string;
+  seed: number;
+  /** Only the faults the user set; the others keep the scenario's own values. */
+  faults: Partial<Record<FaultKey, number>>;
+}
+
+export const DEFAULT_SCENARIO = 'normal-close';
+export const DEFAULT_SEED = 1;
+
+export function viewOf(params: URLSearchParams): View {
+  const v = params.get('view');
+  return v === 'paste' ? 'paste' : 'sim';
+}
+
+/** Numbers that are not finite and non-negative are ignored, as if absent. */
+function number(params: URLSearchParams, key: string): number | undefined {
+  const text = params.get(key);
+  if (text === null || text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+export function simQueryOf(params: URLSearchParams): SimQuery {
+  const faults: Partial<Record<FaultKey, number>> = {};
+  for (const key of FAULT_KEYS) {
+    const v = number(params, key);
+    if (v !== undefined) faults[key] = v;
+  }
+  const seed = number(params, 'seed');
+  return {
+    scenario: params.get('scenario') || DEFAULT_SCENARIO,
+    seed: seed === undefined ? DEFAULT_SEED : Math.floor(seed),
+    faults,
+  };
+}
+
+export function simQueryParams(q: SimQuery): URLSearchParams {
+  const p = new URLSearchParams({ view: 'sim', scenario: q.scenario, seed: String(q.seed) });
+  for (const key of FAULT_KEYS) {
+    const v = q.faults[key];
+    if (v !== undefined) p.set(key, String(v));
+  }
+  return p;
+}
+
+export function overridesOf(q: SimQuery): ScriptOverrides {
+  return { ...q.faults };
+}
