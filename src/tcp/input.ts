@@ -101,10 +101,20 @@ export abstract class TcbInput extends TcbTimers {
     // First: sequence number check (RFC 9293 3.10.7.4 table).
     if (!this.acceptable(seg)) {
       this.drop();
-      if (!f.rst) {
+      if (f.rst) return;
+      // RFC 9293: TIME-WAIT acknowledges a retransmitted FIN and restarts the 2MSL timer.
+      if (this.st === 'TIME_WAIT' && f.fin) this.armTimeWait(now);
+      if (this.segLen(seg) === 0 && seqGt(seg.seq, this.rcvNxt)) {
+        // A pure ACK beyond our window: no correct peer's SND.NXT passes the right edge we
+        // advertised (only a lost sequence space, e.g. its data dropped for an ACK above our
+        // SND.NXT after an injected FIN, puts it there). The peer answers our ACK with an ACK
+        // of its own (RFC 9293 3.10.7.4), so an unthrottled reply starts an ACK storm that
+        // never ends; answer it as RFC 5961 (5.2, 7) answers an ACK for unsent data, under the
+        // challenge-ACK limit, where the first suppressed reply ends the exchange.
+        this.challengeAck(now);
+      } else {
+        // RFC 9293 3.10.7.4: an old duplicate or a keepalive probe below RCV.NXT is answered.
         this.ackNow = true;
-        // RFC 9293: TIME-WAIT acknowledges a retransmitted FIN and restarts the 2MSL timer.
-        if (this.st === 'TIME_WAIT' && f.fin) this.armTimeWait(now);
       }
       return;
     }
