@@ -386,7 +386,11 @@ export abstract class TcbInput extends TcbTimers {
       }
       this.onData(now, seq, data);
     }
-    if (this.peerFin.kind === 'seen' && this.rcvNxt === this.peerFin.seq) this.onFin(now);
+    if (this.peerFin.kind !== 'seen') return;
+    if (this.rcvNxt === this.peerFin.seq) this.onFin(now);
+    // RFC 5681 (4.2): a segment above RCV.NXT is acknowledged at once; a FIN beyond a gap is
+    // one too (the duplicate ACK tells the sender of the hole even when the FIN carries no data).
+    else if (fin) this.ackNow = true;
   }
 
   protected onData(now: number, seq: number, data: Uint8Array): void {
