@@ -254,19 +254,12 @@ export abstract class TcbInput extends TcbTimers {
       return false;
     }
     const window = seg.window * 2 ** this.sndWndScale;
-    if (seqGt(ack, this.sndUna)) {
-      this.onNewAck(now, seg, ts);
-    } else if (
-      ack === this.sndUna &&
-      seg.payload.byteLength === 0 &&
-      !seg.flags.fin &&
-      window === this.sndWnd &&
-      window > 0 &&
-      seqGt(this.sndNxt, this.sndUna)
-    ) {
-      // RFC 5681 (2): a duplicate ACK.
+    const advanced = seqGt(ack, this.sndUna);
+    if (advanced) this.onNewAck(now, seg, ts);
+    const blocks = this.sackOk ? readSackBlocks(seg) : [];
+    const newSack = this.scoreboard.update(blocks, this.sndUna, this.sndNxt);
+    if (this.isDupAck(seg, window, advanced, blocks.length > 0, newSack)) {
       this.stats.dupAcksIn++;
-      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndNxt);
       if (this.cc.onDupAck(ack, this.sndNxt, this.flight())) {
         this.stats.fastRetransmits++;
         this.fastRtxSeq = this.sndUna;
@@ -274,8 +267,6 @@ export abstract class TcbInput extends TcbTimers {
       } else if (this.cc.inRecovery && this.sackOk) {
         this.fastRtxSeq = this.scoreboard.nextHole(this.rtxHigh(), this.sndNxt);
       }
-    } else if (this.sackOk) {
-      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndNxt);
     }
     // RFC 9293 3.10.7.4: update the send window from newer segments only.
     if (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, ack))) {
@@ -287,6 +278,35 @@ export abstract class TcbInput extends TcbTimers {
       this.persistUnanswered = 0;
     }
     return true;
+  }
+
+  /**
+   * Is this ACK a duplicate acknowledgment? With SACK blocks, RFC 6675 (2): it reports octets
+   * above SND.UNA not SACKed before, even if it also carries data, changes the window or moves
+   * SND.UNA (after RFC 6675 5 reset DupAcks for the cumulative ACK; in recovery a cumulative ACK
+   * is a partial ACK, RFC 6582, and not also a duplicate). A D-SACK block is no new information
+   * (RFC 2883 4). Without SACK blocks, RFC 5681 (2): outstanding data, no data, no SYN or FIN,
+   * SEG.ACK = SND.UNA and the window unchanged; and not a zero window, whose repeated ACKs
+   * answer persist probes (RFC 9293 3.8.6.1) and tell of no loss.
+   */
+  private isDupAck(
+    seg: TcpSegment,
+    window: number,
+    advanced: boolean,
+    sackBlocks: boolean,
+    newSack: boolean,
+  ): boolean {
+    if (!seqGt(this.sndNxt, this.sndUna)) return false;
+    if (sackBlocks) return newSack && !(advanced && this.cc.inRecovery);
+    return (
+      !advanced &&
+      seg.ack === this.sndUna &&
+      seg.payload.byteLength === 0 &&
+      !seg.flags.fin &&
+      !seg.flags.syn &&
+      window === this.sndWnd &&
+      window > 0
+    );
   }
 
   protected onNewAck(now: number, seg: TcpSegment, ts: Timestamp | undefined): void {
@@ -305,7 +325,6 @@ export abstract class TcbInput extends TcbTimers {
     this.sndUna = ack;
     if (seqLt(this.rtxNxt, ack)) this.rtxNxt = ack;
     this.rtxCount = 0;
-    this.scoreboard.update(this.sackOk ? readSackBlocks(seg) : [], ack, this.sndNxt);
     // RTT sample: TSecr (RFC 7323 4.1) or the timed segment (RFC 6298 3, Karn's rule).
     if (ts !== undefined && ts.echo !== 0) {
       this.rtt.sample(seqDiff(this.tsVal(now), ts.echo));
