@@ -115,6 +115,7 @@ export abstract class TcbInput extends TcbTimers {
       } else {
         // RFC 9293 3.10.7.4: an old duplicate or a keepalive probe below RCV.NXT is answered.
         this.ackNow = true;
+        this.noteDuplicate(seg.seq, seg.payload.byteLength);
       }
       return;
     }
@@ -368,6 +369,7 @@ export abstract class TcbInput extends TcbTimers {
       // Trim what we already have and what lies beyond the advertised window.
       const before = seqDiff(this.rcvNxt, seq);
       if (before > 0) {
+        this.noteDuplicate(seq, Math.min(before, data.byteLength));
         data = data.subarray(Math.min(before, data.byteLength));
         seq = this.rcvNxt;
       }
@@ -435,9 +437,20 @@ export abstract class TcbInput extends TcbTimers {
     } else {
       // RFC 5681 (4.2): out-of-order data gets an immediate (duplicate) ACK, with SACK blocks.
       this.stats.outOfOrder++;
-      this.recvBuf.insertOoo(seq, own);
+      const dup = this.recvBuf.insertOoo(seq, own);
+      if (dup !== undefined) this.noteDuplicate(dup[0], seqDiff(dup[1], dup[0]));
       this.ackNow = true;
     }
+  }
+
+  /**
+   * RFC 2883 (4): `len` bytes at `seq` arrived a second time; the next ACK, sent at once, reports
+   * them as its first SACK block (only when SACK was negotiated, RFC 2883 3).
+   */
+  private noteDuplicate(seq: number, len: number): void {
+    if (len <= 0 || !this.sackOk || !this.config.dsack) return;
+    this.dsack = [seq, seqAdd(seq, len)];
+    this.ackNow = true;
   }
 
   protected onFin(now: number): void {
