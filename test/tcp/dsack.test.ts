@@ -1,16 +1,19 @@
 /** D-SACK (RFC 2883) at the receiver: a duplicate segment is reported in the first SACK block. */
 import { describe, expect, it } from 'vitest';
-import type { TcpOption } from '../../src/wire/types.js';
-import { established, expectSegments, IRS, ISS, PLAIN, seg, send } from './helpers.js';
+import {
+  established,
+  expectSegments,
+  IRS,
+  ISS,
+  PLAIN,
+  SACK_OK,
+  sackOption,
+  seg,
+  send,
+} from './helpers.js';
 
-const SACK_OK: TcpOption[] = [{ kind: 'mss', value: 1460 }, { kind: 'sack-permitted' }];
 const SACK_CFG = { ...PLAIN, sack: true };
 const base = IRS + 1;
-const sackOpt = (blocks: Array<[number, number]>): TcpOption[] => [
-  { kind: 'nop' },
-  { kind: 'nop' },
-  { kind: 'sack', blocks },
-];
 const data = (seq: number, len: number) => seg({ flags: '.', seq, ack: ISS + 1, data: len });
 
 describe('D-SACK (RFC 2883)', () => {
@@ -20,7 +23,7 @@ describe('D-SACK (RFC 2883)', () => {
     expectSegments(c, 20, [{ flags: '.', ack: base + 100, options: [] }]);
     send(c, data(base, 100), 30);
     expectSegments(c, 30, [
-      { flags: '.', ack: base + 100, options: sackOpt([[base, base + 100]]) },
+      { flags: '.', ack: base + 100, options: sackOption([[base, base + 100]]) },
     ]);
     // Not repeated: the next ACK has no SACK option.
     send(c, data(base + 100, 100), 40);
@@ -33,7 +36,7 @@ describe('D-SACK (RFC 2883)', () => {
     expectSegments(c, 20, [{ flags: '.', ack: base + 100 }]);
     send(c, data(base + 50, 100), 30);
     expectSegments(c, 30, [
-      { flags: '.', ack: base + 150, options: sackOpt([[base + 50, base + 100]]) },
+      { flags: '.', ack: base + 150, options: sackOption([[base + 50, base + 100]]) },
     ]);
     expect(c.recvQueue).toBe(150);
   });
@@ -49,7 +52,7 @@ describe('D-SACK (RFC 2883)', () => {
       {
         flags: '.',
         ack: base,
-        options: sackOpt([
+        options: sackOption([
           [base + 100, base + 150],
           [base + 100, base + 200],
           [base + 300, base + 400],

@@ -4,17 +4,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isDsack, SackScoreboard } from '../../src/tcp/sack-scoreboard.js';
-import type { TcpOption } from '../../src/wire/types.js';
-import { established, expectSegments, IRS, ISS, PLAIN, seg, send } from './helpers.js';
+import {
+  established,
+  expectSegments,
+  IRS,
+  ISS,
+  PLAIN,
+  SACK_OK,
+  sackOption,
+  seg,
+  send,
+} from './helpers.js';
 
 const MSS = 1460;
-const SACK_OK: TcpOption[] = [{ kind: 'mss', value: MSS }, { kind: 'sack-permitted' }];
 const s = (n: number) => (ISS + 1 + n * MSS) >>> 0;
-const sackOpt = (blocks: Array<[number, number]>): TcpOption[] => [
-  { kind: 'nop' },
-  { kind: 'nop' },
-  { kind: 'sack', blocks },
-];
 
 /** Ten segments in flight on a connection with or without SACK. */
 function tenInFlight(sack: boolean) {
@@ -39,7 +42,7 @@ describe('duplicate ACKs', () => {
         seq: IRS + 1,
         ack: s(0),
         window: 65535 - i * 1000,
-        options: sackOpt([[s(1), s(1 + i)]]),
+        options: sackOption([[s(1), s(1 + i)]]),
       });
       send(c, ack, 30 + i);
     }
@@ -50,7 +53,7 @@ describe('duplicate ACKs', () => {
   it('with SACK, an ACK repeating old SACK blocks or carrying only a D-SACK does not count', () => {
     const c = tenInFlight(true);
     const at = (t: number, blocks: Array<[number, number]>) =>
-      send(c, seg({ flags: '.', seq: IRS + 1, ack: s(0), options: sackOpt(blocks) }), t);
+      send(c, seg({ flags: '.', seq: IRS + 1, ack: s(0), options: sackOption(blocks) }), t);
     at(30, [[s(1), s(2)]]);
     expect(c.stats.dupAcksIn).toBe(1);
     // Same block again; a D-SACK inside it (RFC 2883 4) followed by it; a D-SACK below SND.UNA.
