@@ -109,10 +109,31 @@ export abstract class TcbInput extends TcbTimers {
     // First: sequence number check (RFC 9293 3.10.7.4 table).
     if (!this.acceptable(seg)) {
       this.drop();
-      if (!f.rst) {
-        if (invalidSegmentAck(this, now, this.config.invalidAckInterval)) this.ackNow = true;
-        // RFC 9293: TIME-WAIT acknowledges a retransmitted FIN and restarts the 2MSL timer.
-        if (this.st === 'TIME_WAIT' && f.fin) this.armTimeWait(now);
+      if (f.rst) return;
+      // RFC 9293: TIME-WAIT acknowledges a retransmitted FIN and restarts the 2MSL timer.
+      if (this.st === 'TIME_WAIT' && f.fin) this.armTimeWait(now);
+      if (this.segLen(seg) === 0 && seqGt(seg.seq, this.rcvNxt)) {
+        // A pure ACK beyond our window: no correct peer's SND.NXT passes the right edge we
+        // advertised (only a lost sequence space, e.g. its data dropped for an ACK above our
+        // SND.NXT after an injected FIN, puts it there). The peer answers our ACK with an ACK
+        // of its own (RFC 9293 3.10.7.4), so an unthrottled reply starts an ACK storm that
+        // never ends; answer it as RFC 5961 (5.2, 7) answers an ACK for unsent data, under the
+        // challenge-ACK limit, where the first suppressed reply ends the exchange.
+        this.challengeAck(now);
+      } else {
+        // RFC 9293 3.10.7.4: an old duplicate or a keepalive probe below RCV.NXT is answered.
+        // Data retransmitted from just below RCV.NXT (within one receive buffer) is a real
+        // duplicate and is answered at once, with its D-SACK; anything else within the rate
+        // limit of ACKs for invalid segments (Linux tcp_invalid_ratelimit), so blind segments
+        // draw few ACKs.
+        const recentDuplicate =
+          seg.payload.byteLength > 0 &&
+          seqLt(seg.seq, this.rcvNxt) &&
+          seqGe(seg.seq, seqAdd(this.rcvNxt, -this.config.receiveBufferSize));
+        if (recentDuplicate || invalidSegmentAck(this, now, this.config.invalidAckInterval)) {
+          this.ackNow = true;
+          this.noteDuplicate(seg.seq, seg.payload.byteLength);
+        }
       }
       return;
     }
@@ -252,19 +273,12 @@ export abstract class TcbInput extends TcbTimers {
       return false;
     }
     const window = seg.window * 2 ** this.sndWndScale;
-    if (seqGt(ack, this.sndUna)) {
-      this.onNewAck(now, seg, ts);
-    } else if (
-      ack === this.sndUna &&
-      seg.payload.byteLength === 0 &&
-      !seg.flags.fin &&
-      window === this.sndWnd &&
-      window > 0 &&
-      seqGt(this.sndNxt, this.sndUna)
-    ) {
-      // RFC 5681 (2): a duplicate ACK.
+    const advanced = seqGt(ack, this.sndUna);
+    if (advanced) this.onNewAck(now, seg, ts);
+    const blocks = this.sackOk ? readSackBlocks(seg) : [];
+    const newSack = this.scoreboard.update(blocks, this.sndUna, this.sndNxt);
+    if (this.isDupAck(seg, window, advanced, blocks.length > 0, newSack)) {
       this.stats.dupAcksIn++;
-      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndNxt);
       if (this.cc.onDupAck(ack, this.sndNxt, this.flight())) {
         this.stats.fastRetransmits++;
         this.fastRtxSeq = this.sndUna;
@@ -272,8 +286,6 @@ export abstract class TcbInput extends TcbTimers {
       } else if (this.cc.inRecovery && this.sackOk) {
         this.fastRtxSeq = this.scoreboard.nextHole(this.rtxHigh(), this.sndNxt);
       }
-    } else if (this.sackOk) {
-      this.scoreboard.update(readSackBlocks(seg), this.sndUna, this.sndNxt);
     }
     // RFC 9293 3.10.7.4: update the send window from newer segments only.
     if (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, ack))) {
@@ -285,6 +297,35 @@ export abstract class TcbInput extends TcbTimers {
       this.persistUnanswered = 0;
     }
     return true;
+  }
+
+  /**
+   * Is this ACK a duplicate acknowledgment? With SACK blocks, RFC 6675 (2): it reports octets
+   * above SND.UNA not SACKed before, even if it also carries data, changes the window or moves
+   * SND.UNA (after RFC 6675 5 reset DupAcks for the cumulative ACK; in recovery a cumulative ACK
+   * is a partial ACK, RFC 6582, and not also a duplicate). A D-SACK block is no new information
+   * (RFC 2883 4). Without SACK blocks, RFC 5681 (2): outstanding data, no data, no SYN or FIN,
+   * SEG.ACK = SND.UNA and the window unchanged; and not a zero window, whose repeated ACKs
+   * answer persist probes (RFC 9293 3.8.6.1) and tell of no loss.
+   */
+  private isDupAck(
+    seg: TcpSegment,
+    window: number,
+    advanced: boolean,
+    sackBlocks: boolean,
+    newSack: boolean,
+  ): boolean {
+    if (!seqGt(this.sndNxt, this.sndUna)) return false;
+    if (sackBlocks) return newSack && !(advanced && this.cc.inRecovery);
+    return (
+      !advanced &&
+      seg.ack === this.sndUna &&
+      seg.payload.byteLength === 0 &&
+      !seg.flags.fin &&
+      !seg.flags.syn &&
+      window === this.sndWnd &&
+      window > 0
+    );
   }
 
   protected onNewAck(now: number, seg: TcpSegment, ts: Timestamp | undefined): void {
@@ -303,7 +344,6 @@ export abstract class TcbInput extends TcbTimers {
     this.sndUna = ack;
     if (seqLt(this.rtxNxt, ack)) this.rtxNxt = ack;
     this.rtxCount = 0;
-    this.scoreboard.update(this.sackOk ? readSackBlocks(seg) : [], ack, this.sndNxt);
     // RTT sample: TSecr (RFC 7323 4.1) or the timed segment (RFC 6298 3, Karn's rule).
     if (ts !== undefined && ts.echo !== 0) {
       // A peer that got a retransmission as a duplicate (its ACK was lost) echoes the original's
@@ -352,6 +392,7 @@ export abstract class TcbInput extends TcbTimers {
       // Trim what we already have and what lies beyond the advertised window.
       const before = seqDiff(this.rcvNxt, seq);
       if (before > 0) {
+        this.noteDuplicate(seq, Math.min(before, data.byteLength));
         data = data.subarray(Math.min(before, data.byteLength));
         seq = this.rcvNxt;
       }
@@ -389,7 +430,11 @@ export abstract class TcbInput extends TcbTimers {
       }
       this.onData(now, seq, data);
     }
-    if (this.peerFin.kind === 'seen' && this.rcvNxt === this.peerFin.seq) this.onFin(now);
+    if (this.peerFin.kind !== 'seen') return;
+    if (this.rcvNxt === this.peerFin.seq) this.onFin(now);
+    // RFC 5681 (4.2): a segment above RCV.NXT is acknowledged at once; a FIN beyond a gap is
+    // one too (the duplicate ACK tells the sender of the hole even when the FIN carries no data).
+    else if (fin) this.ackNow = true;
   }
 
   protected onData(now: number, seq: number, data: Uint8Array): void {
@@ -415,9 +460,20 @@ export abstract class TcbInput extends TcbTimers {
     } else {
       // RFC 5681 (4.2): out-of-order data gets an immediate (duplicate) ACK, with SACK blocks.
       this.stats.outOfOrder++;
-      this.recvBuf.insertOoo(seq, own);
+      const dup = this.recvBuf.insertOoo(seq, own);
+      if (dup !== undefined) this.noteDuplicate(dup[0], seqDiff(dup[1], dup[0]));
       this.ackNow = true;
     }
+  }
+
+  /**
+   * RFC 2883 (4): `len` bytes at `seq` arrived a second time; the next ACK, sent at once, reports
+   * them as its first SACK block (only when SACK was negotiated, RFC 2883 3).
+   */
+  private noteDuplicate(seq: number, len: number): void {
+    if (len <= 0 || !this.sackOk || !this.config.dsack) return;
+    this.dsack = [seq, seqAdd(seq, len)];
+    this.ackNow = true;
   }
 
   protected onFin(now: number): void {

@@ -186,13 +186,20 @@ export abstract class TcbOutput extends Tcb {
 
   protected segmentOptions(now: number): TcpOption[] {
     const ts = this.tsOk ? { value: this.tsVal(now), echo: this.tsRecent } : undefined;
-    const sack = this.sackOk ? this.recvBuf.sackBlocks(maxSackBlocks(this.tsOk)) : [];
-    return segmentOptions(ts, sack);
+    if (!this.sackOk) return segmentOptions(ts, []);
+    const max = maxSackBlocks(this.tsOk);
+    // RFC 2883 (4): the D-SACK block first, then the blocks of RFC 2018 (the first of them the
+    // one holding the duplicate, if it lies above RCV.NXT: insertOoo touched it last).
+    const dsack = this.dsack;
+    if (dsack === undefined) return segmentOptions(ts, this.recvBuf.sackBlocks(max));
+    return segmentOptions(ts, [[dsack[0], dsack[1]], ...this.recvBuf.sackBlocks(max - 1)]);
   }
 
   /** Every segment we send carries ACK = rcvNxt: clear the pending-ACK state. */
   protected noteAckSent(): void {
     this.ackNow = false;
+    // RFC 2883 (4): a D-SACK block is reported in one ACK only.
+    this.dsack = undefined;
     this.timers[Timer.delayedAck] = STOPPED;
     this.lastAckSent = this.rcvNxt;
   }

@@ -7,7 +7,7 @@
  * Out-of-order data is a short sorted list of non-overlapping ranges, each a list of chunks.
  * Sequence numbers are modulo 2^32 (wire/seq.ts).
  */
-import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../wire/seq.js';
+import { seqAdd, seqDiff, seqGt, seqLe, seqLt, seqMax, seqMin } from '../wire/seq.js';
 
 interface OooRange {
   /** First sequence number held. */
@@ -88,10 +88,12 @@ export class RecvBuffer {
 
   /**
    * Stores an out-of-order segment `[seq, seq + data.length)` (already trimmed to the window and
-   * lying above rcvNxt). Overlaps with held data keep the bytes already held.
+   * lying above rcvNxt). Overlaps with held data keep the bytes already held; the first of them
+   * is returned as [left, right), the duplicate a D-SACK block reports (RFC 2883 4).
    */
-  insertOoo(seq: number, data: Uint8Array): void {
-    if (data.byteLength === 0) return;
+  insertOoo(seq: number, data: Uint8Array): [number, number] | undefined {
+    if (data.byteLength === 0) return undefined;
+    let dup: [number, number] | undefined;
     let left = seq;
     const right = seqAdd(seq, data.byteLength);
     this.clock++;
@@ -105,6 +107,7 @@ export class RecvBuffer {
         pieces.push({ at: left, bytes: data.subarray(seqDiff(left, seq), seqDiff(r.left, seq)) });
       }
       r.touched = this.clock;
+      dup ??= [seqMax(left, r.left), seqMin(r.right, right)];
       left = r.right;
     }
     if (seqLt(left, right)) pieces.push({ at: left, bytes: data.subarray(seqDiff(left, seq)) });
@@ -129,6 +132,7 @@ export class RecvBuffer {
       } else merged.push(r);
     }
     this.ooo = merged;
+    return dup;
   }
 
   /**

@@ -223,6 +223,8 @@ export abstract class Tcb {
    */
   protected synText: { seq: number; data: Uint8Array } | undefined;
   protected ackNow = false;
+  /** RFC 2883: the duplicate range the next ACK reports in its first SACK block. */
+  protected dsack: readonly [number, number] | undefined;
   /**
    * One segment to retransmit at this sequence number now, in fast recovery: fast retransmit
    * (RFC 5681 3.2), a partial ACK (RFC 6582 3.2), a SACK hole (RFC 6675 5).

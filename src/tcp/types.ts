@@ -62,6 +62,11 @@ export interface ConnectionConfig {
   timestamps: boolean;
   /** Offer SACK-permitted and send SACK blocks (RFC 2018). */
   sack: boolean;
+  /**
+   * With SACK, report a duplicate segment in a D-SACK block (RFC 2883), as Linux does
+   * (net.ipv4.tcp_dsack=1); on by default.
+   */
+  dsack: boolean;
   /** Nagle's algorithm (RFC 9293 3.7.4, RFC 896); on by default. */
   nagle: boolean;
   /** Delayed ACKs (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2); on by default. */
@@ -166,6 +171,7 @@ export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
   windowScale: true,
   timestamps: true,
   sack: true,
+  dsack: true,
   nagle: true,
   delayedAck: true,
   delayedAckTimeout: 40,

@@ -89,6 +89,8 @@ describe('faults', () => {
       if (!p.net.step()) break;
     }
     expect(got).toBe(data.length);
+    // Let the packets still in flight arrive: a corrupted one is counted when sent.
+    p.net.run({ until: p.net.now + 100 });
     const corrupted = p.net.trace.filter(
       (e) => e.type === 'packet' && e.fate === 'corrupted',
     ).length;

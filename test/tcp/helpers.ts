@@ -131,6 +131,13 @@ export function opts(config: Partial<ConnectionConfig> = PLAIN, iss = ISS): Conn
 }
 
 export const MSS_1460: TcpOption[] = [{ kind: 'mss', value: 1460 }];
+/** The SYN options of a peer that offers SACK. */
+export const SACK_OK: TcpOption[] = [...MSS_1460, { kind: 'sack-permitted' }];
+
+/** A SACK option as tcpstate lays it out (RFC 2018 3: two NOPs first). */
+export function sackOption(blocks: Array<[number, number]>): TcpOption[] {
+  return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks }];
+}
 
 /**
  * Active open completed: we sent SYN at t=0, the peer's SYN,ACK (with `synAckOptions`, window
