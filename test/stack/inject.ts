@@ -35,7 +35,9 @@ export function sent(s: Stack, now: number): TcpSegment[] {
   const out: TcpSegment[] = [];
   for (let p = s.pollTransmit(now); p !== undefined; p = s.pollTransmit(now)) {
     const parsed = parsePacket(p);
-    if (parsed.ok) out.push(parsed.value.tcp);
+    // The stack never sends a malformed packet: a test that sees one fails.
+    if (!parsed.ok) throw new Error(parsed.reason);
+    out.push(parsed.value.tcp);
   }
   return out;
 }

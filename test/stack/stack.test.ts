@@ -3,45 +3,25 @@ import { siphash24 } from '../../src/stack/siphash.js';
 import { Stack, type StackEvent } from '../../src/stack/stack.js';
 import { SeededRng } from '../../src/util/rng.js';
 import { internetChecksum } from '../../src/wire/checksum.js';
-import { flagsFrom } from '../../src/wire/flags.js';
 import { emitIpv4, parseIpv4 } from '../../src/wire/ipv4.js';
-import { emitPacket, parsePacket } from '../../src/wire/packet.js';
+import { emitPacket } from '../../src/wire/packet.js';
 import { IPPROTO_ICMP, type TcpSegment } from '../../src/wire/types.js';
-
-const US = '192.0.2.1';
-const PEER = '198.51.100.7';
+import { PEER, seg, sent as sentBy, US } from './inject.js';
 
 function stack(seed = 1, opts: Partial<ConstructorParameters<typeof Stack>[0]> = {}): Stack {
   return new Stack({ address: US, rng: new SeededRng(seed), ...opts });
 }
 
 function segment(over: Partial<Omit<TcpSegment, 'flags'>> & { flags: string }): TcpSegment {
-  return {
-    srcPort: 40000,
-    dstPort: 80,
-    seq: 1000,
-    ack: 0,
-    window: 65535,
-    urgentPointer: 0,
-    options: [],
-    payload: new Uint8Array(0),
-    ...over,
-    flags: flagsFrom(over.flags),
-  };
+  return seg(over.flags, over);
 }
 
-function inject(s: Stack, seg: TcpSegment, now = 0, src = PEER, dst = US): void {
-  s.handlePacket(now, emitPacket({ src, dst }, seg));
+function inject(s: Stack, segm: TcpSegment, now = 0, src = PEER, dst = US): void {
+  s.handlePacket(now, emitPacket({ src, dst }, segm));
 }
 
 function sent(s: Stack, now = 0): TcpSegment[] {
-  const out: TcpSegment[] = [];
-  for (let p = s.pollTransmit(now); p !== undefined; p = s.pollTransmit(now)) {
-    const parsed = parsePacket(p);
-    if (!parsed.ok) throw new Error(parsed.reason);
-    out.push(parsed.value.tcp);
-  }
-  return out;
+  return sentBy(s, now);
 }
 
 function events(s: Stack): StackEvent[] {
