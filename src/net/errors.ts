@@ -14,6 +14,8 @@ export type NetErrorCode =
   | 'EPIPE'
   | 'EADDRINUSE'
   | 'EADDRNOTAVAIL'
+  | 'EAFNOSUPPORT'
+  | 'ENOENT'
   | 'EINVAL';
 
 export interface NetError extends Error {
@@ -27,9 +29,11 @@ export interface NetError extends Error {
 export function netError(
   code: NetErrorCode,
   syscall: string,
-  where?: { address: string; port: number },
+  where?: { address: string; port?: number },
 ): NetError {
-  const detail = where ? ` ${where.address}:${where.port}` : '';
+  const detail = where
+    ? ` ${where.address}${where.port === undefined ? '' : `:${where.port}`}`
+    : '';
   const err = new Error(`${syscall} ${code}${detail}`) as NetError;
   err.code = code;
   // libuv reports errors as negated errno values; Node copies them into err.errno.
@@ -37,8 +41,26 @@ export function netError(
   err.syscall = syscall;
   if (where) {
     err.address = where.address;
-    err.port = where.port;
+    if (where.port !== undefined) err.port = where.port;
   }
+  return err;
+}
+
+/** A host name that could not be resolved, as dns.lookup reports it (getaddrinfo ENOTFOUND). */
+export function lookupError(
+  hostname: string,
+): Error & { code: string; syscall: string; hostname: string } {
+  const err = new Error(`getaddrinfo ENOTFOUND ${hostname}`) as Error & {
+    code: string;
+    errno: number;
+    syscall: string;
+    hostname: string;
+  };
+  err.code = 'ENOTFOUND';
+  // c-ares and getaddrinfo's EAI_NONAME, as Node reports it on Linux.
+  err.errno = -3008;
+  err.syscall = 'getaddrinfo';
+  err.hostname = hostname;
   return err;
 }
 

@@ -11,7 +11,7 @@
  * connection, `acceptable` to the server of that port. No socket is polled.
  */
 import { EventEmitter } from 'node:events';
-import { isIP as nodeIsIP } from 'node:net';
+import { type LookupFunction, isIP as nodeIsIP } from 'node:net';
 import {
   type Listener,
   type StackConnection,
@@ -23,6 +23,14 @@ import type { StackDriver } from './driver.js';
 import { type ListenOptions, Server, type ServerOptions } from './server.js';
 import { Socket, type SocketConnectOptions, type SocketOptions } from './socket.js';
 
+export interface NetStackOptions {
+  /**
+   * Resolves host names for connect() (dns.lookup's signature): the TUN link can pass Node's own
+   * `dns.lookup`, a simulation a hosts table. Without one, a name fails with ENOTFOUND.
+   */
+  lookup?: LookupFunction;
+}
+
 export class NetStack extends EventEmitter {
   private readonly socketOf = new Map<StackConnection, Socket>();
   private readonly servers = new Map<number, Server>();
@@ -30,7 +38,10 @@ export class NetStack extends EventEmitter {
   private keepAlive: NodeJS.Timeout | undefined;
   private readonly detach: Array<() => void> = [];
 
-  constructor(readonly driver: StackDriver) {
+  constructor(
+    readonly driver: StackDriver,
+    private readonly options: NetStackOptions = {},
+  ) {
     super();
     this.detach.push(driver.onEvent((e) => this.onStackEvent(e)));
   }
@@ -59,7 +70,7 @@ export class NetStack extends EventEmitter {
     b?: string | (() => void),
     c?: () => void,
   ): Socket {
-    const socket = this.socket(typeof a === 'object' ? { allowHalfOpen: a.allowHalfOpen } : {});
+    const socket = this.socket(typeof a === 'object' ? a : {});
     if (typeof a === 'object') return socket.connect(a, typeof b === 'function' ? b : c);
     if (typeof b === 'function') return socket.connect(a, b);
     return socket.connect(a, b, c);
@@ -172,6 +183,7 @@ export class NetStack extends EventEmitter {
       },
       ref: (socket: Socket) => this.holdOpen(socket, true),
       unref: (socket: Socket) => this.holdOpen(socket, false),
+      lookup: this.options.lookup,
     };
   }
 
@@ -187,7 +199,7 @@ export class NetStack extends EventEmitter {
       unlisten: (server: Server) => {
         for (const [port, s] of this.servers) if (s === server) this.servers.delete(port);
       },
-      newSocket: (opts: { allowHalfOpen: boolean }) => this.socket(opts),
+      newSocket: (opts: { allowHalfOpen: boolean; highWaterMark?: number }) => this.socket(opts),
       now: () => this.driver.now(),
       schedule: () => this.driver.schedule(),
       holdOpen: (holder: object, on: boolean) => this.holdOpen(holder, on),

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { type Listener, StackError } from '../stack/stack.js';
 import { netError, netErrorFromStack } from './errors.js';
 import type { Socket } from './socket.js';
+import { validatePort } from './validate.js';
 
 export interface ServerOptions {
   allowHalfOpen?: boolean;
@@ -13,6 +14,9 @@ export interface ServerOptions {
   noDelay?: boolean;
   keepAlive?: boolean;
   keepAliveInitialDelay?: number;
+  /** Accepted sockets start paused: nothing is read until resume() (as node:net). */
+  pauseOnConnect?: boolean;
+  highWaterMark?: number;
 }
 
 export interface ListenOptions {
@@ -26,7 +30,7 @@ export interface ServerHost {
   readonly address: string;
   listen(server: Server, port: number, backlog: number): Listener;
   unlisten(server: Server): void;
-  newSocket(opts: { allowHalfOpen: boolean }): Socket;
+  newSocket(opts: { allowHalfOpen: boolean; highWaterMark?: number }): Socket;
   now(): number;
   schedule(): void;
   holdOpen(holder: object, on: boolean): void;
@@ -39,6 +43,8 @@ export class Server extends EventEmitter {
   private listener: Listener | undefined;
   private readonly sockets = new Set<Socket>();
   private closing = false;
+  /** unref() may come before listen() (node:net remembers it). */
+  private refed = true;
 
   constructor(
     private readonly host: ServerHost,
@@ -68,11 +74,8 @@ export class Server extends EventEmitter {
             host: typeof args[1] === 'string' ? (args[1] as string) : undefined,
             backlog: typeof args[2] === 'number' ? (args[2] as number) : undefined,
           };
+    const port = opts.port === undefined ? 0 : validatePort(opts.port, 'options.port');
     if (callback) this.once('listening', callback);
-    const port = opts.port ?? 0;
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new RangeError(`port must be an integer from 0 to 65535: ${port}`);
-    }
     if (this.listener) throw netError('EINVAL', 'listen');
     if (opts.host && opts.host !== '0.0.0.0' && opts.host !== this.host.address) {
       process.nextTick(() =>
@@ -89,8 +92,12 @@ export class Server extends EventEmitter {
       return this;
     }
     this.closing = false;
-    this.host.holdOpen(this, true);
-    process.nextTick(() => this.emit('listening'));
+    if (this.refed) this.host.holdOpen(this, true);
+    const listener = this.listener;
+    // As node:net: no 'listening' if close() came first, in the same tick.
+    process.nextTick(() => {
+      if (this.listener === listener) this.emit('listening');
+    });
     return this;
   }
 
@@ -130,11 +137,13 @@ export class Server extends EventEmitter {
   }
 
   ref(): this {
+    this.refed = true;
     if (this.listener) this.host.holdOpen(this, true);
     return this;
   }
 
   unref(): this {
+    this.refed = false;
     this.host.holdOpen(this, false);
     return this;
   }
@@ -144,7 +153,10 @@ export class Server extends EventEmitter {
     const listener = this.listener;
     if (!listener) return;
     for (let conn = listener.accept(); conn; conn = listener.accept()) {
-      const socket = this.host.newSocket({ allowHalfOpen: this.opts.allowHalfOpen ?? false });
+      const socket = this.host.newSocket({
+        allowHalfOpen: this.opts.allowHalfOpen ?? false,
+        highWaterMark: this.opts.highWaterMark,
+      });
       socket.attach(conn);
       if (this.maxConnections !== undefined && this.sockets.size >= this.maxConnections) {
         socket.destroy();
@@ -160,7 +172,7 @@ export class Server extends EventEmitter {
       if (this.opts.noDelay) socket.setNoDelay(true);
       if (this.opts.keepAlive) socket.setKeepAlive(true, this.opts.keepAliveInitialDelay);
       this.sockets.add(socket);
-      socket.once('close', () => {
+      socket.accepted(this, this.opts.pauseOnConnect ?? false, () => {
         this.sockets.delete(socket);
         this.maybeEmitClose();
       });

@@ -15,13 +15,16 @@
  * stream asks (`_read`, `_write`), and never polls.
  */
 
+import type { LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import { Duplex } from 'node:stream';
 import { type StackConnection, StackError } from '../stack/stack.js';
 import type { TransitionEvent } from '../state/events.js';
 import type { Endpoint, TcpState } from '../state/states.js';
 import type { CloseReason, ConnectionConfig } from '../tcp/types.js';
 import { DEFAULT_CONFIG, TcpUsageError } from '../tcp/types.js';
-import { errorForClose, netError, netErrorFromStack } from './errors.js';
+import { errorForClose, lookupError, netError, netErrorFromStack } from './errors.js';
+import { missingConnectArgs, validatePort, validateTimeout } from './validate.js';
 
 /** What a socket needs from the NetStack that owns it. */
 export interface SocketHost {
@@ -32,6 +35,8 @@ export interface SocketHost {
   unregister(socket: Socket, conn: StackConnection): void;
   ref(socket: Socket): void;
   unref(socket: Socket): void;
+  /** The stack's resolver for host names (NetStack's `lookup` option), if it has one. */
+  readonly lookup: LookupFunction | undefined;
 }
 
 /** A Socket's `'state'` event: the one transition event (state/events.ts), on the driver's clock. */
@@ -39,11 +44,19 @@ export type SocketStateChange = TransitionEvent;
 
 export interface SocketOptions {
   allowHalfOpen?: boolean;
+  /** Both stream buffers' high-water mark, as for any stream.Duplex (net.Socket passes it on). */
+  highWaterMark?: number;
+  readableHighWaterMark?: number;
+  writableHighWaterMark?: number;
 }
 
 export interface SocketConnectOptions {
-  port: number;
+  port?: number | string;
   host?: string;
+  /** A Unix socket path: this stack has none, so it fails with ENOENT as node:net would. */
+  path?: string;
+  /** Resolves a host name (as dns.lookup does); without it the stack's own resolver, if any. */
+  lookup?: LookupFunction;
   localPort?: number;
   noDelay?: boolean;
   keepAlive?: boolean;
@@ -66,7 +79,14 @@ export function isIPv4(text: string): boolean {
 export class Socket extends Duplex {
   connecting = false;
   bytesRead = 0;
-  private written = 0;
+  /** The server that accepted this socket (net.Socket#server). */
+  server: unknown = undefined;
+  /** Bytes handed to _write (whole chunks, as Node's _bytesDispatched counts them). */
+  private dispatched = 0;
+  /** Length of the chunk _write is working on (counted in `dispatched` and in writableLength). */
+  private inProgress = 0;
+  /** The peer's endpoint once known; kept after close, as Node keeps `_peername`. */
+  private peer: Endpoint | undefined;
   private conn: StackConnection | undefined;
   private state: TcpState = 'CLOSED';
   private pendingWrite: PendingWrite | undefined;
@@ -77,9 +97,14 @@ export class Socket extends Duplex {
   private closedReason: CloseReason | undefined;
   private resetOnDestroy = false;
   private idleMs = 0;
+  private timeoutSet = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private refed = true;
   private configPatch: Partial<ConnectionConfig> = {};
+  /** The accepting server's bookkeeping, run once when this socket is destroyed. */
+  private onDestroy: (() => void) | undefined;
+  /** The handle was closed by destroy (Node sets `_handle` to null). */
+  private closedHandle = false;
 
   constructor(
     private readonly host: SocketHost,
@@ -87,6 +112,9 @@ export class Socket extends Duplex {
   ) {
     super({
       allowHalfOpen: opts.allowHalfOpen ?? false,
+      highWaterMark: opts.highWaterMark,
+      readableHighWaterMark: opts.readableHighWaterMark,
+      writableHighWaterMark: opts.writableHighWaterMark,
       // 'close' carries hadError, as net.Socket's does: emitted by _destroy below.
       emitClose: false,
       autoDestroy: true,
@@ -101,12 +129,18 @@ export class Socket extends Duplex {
     return this.state;
   }
 
+  /** Everything written so far, sent or still buffered (Node counts both). */
   get bytesWritten(): number {
-    return this.written;
+    return this.dispatched + this.writableLength - this.inProgress;
+  }
+
+  /** Bytes buffered in the stream and not yet taken by the connection (net.Socket#bufferSize). */
+  get bufferSize(): number {
+    return this.writableLength;
   }
 
   get pending(): boolean {
-    return !this.conn || this.connecting;
+    return !this.handleOpen() || this.connecting;
   }
 
   get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
@@ -117,28 +151,36 @@ export class Socket extends Duplex {
     return 'closed';
   }
 
+  // As node:net: the peer is known from the connect on (and kept after close); the local end
+  // only while the handle is open and not connecting.
   get remoteAddress(): string | undefined {
-    return this.conn?.remote.address;
+    return this.peer?.address;
   }
   get remotePort(): number | undefined {
-    return this.conn?.remote.port;
+    return this.peer?.port;
   }
   get remoteFamily(): string | undefined {
-    return this.conn ? 'IPv4' : undefined;
+    return this.peer ? 'IPv4' : undefined;
   }
   get localAddress(): string | undefined {
-    return this.conn?.local.address;
+    return this.localEnd()?.address;
   }
   get localPort(): number | undefined {
-    return this.conn?.local.port;
+    return this.localEnd()?.port;
   }
   get localFamily(): string | undefined {
-    return this.conn ? 'IPv4' : undefined;
+    return this.localEnd() ? 'IPv4' : undefined;
   }
 
   address(): { address: string; family: string; port: number } | Record<string, never> {
-    if (!this.conn) return {};
-    return { address: this.conn.local.address, family: 'IPv4', port: this.conn.local.port };
+    const local = this.localEnd();
+    if (!local) return {};
+    return { address: local.address, family: 'IPv4', port: local.port };
+  }
+
+  /** Node's `autoSelectFamilyAttemptedAddresses`: the `addr:port`s tried (one, IPv4 only). */
+  get autoSelectFamilyAttemptedAddresses(): string[] {
+    return this.peer ? [`${this.peer.address}:${this.peer.port}`] : [];
   }
 
   /** The underlying connection (for tcp_info-like `info()`), once there is one. */
@@ -155,14 +197,19 @@ export class Socket extends Duplex {
     const opts: SocketConnectOptions =
       typeof a === 'object' ? a : { port: a, host: typeof b === 'string' ? b : undefined };
     const listener = typeof b === 'function' ? b : c;
-    if (this.conn) throw netError('EINVAL', 'connect');
+    // As node:net, a destroyed socket may connect again (Socket#connect undestroys it).
+    if (this.destroyed && this.closedHandle) this.reinitialize();
+    else if (this.conn || this.connecting) throw netError('EINVAL', 'connect');
+    if (opts.path !== undefined) {
+      this.connecting = true;
+      if (listener) this.once('connect', listener);
+      const path = opts.path;
+      process.nextTick(() => this.destroy(netError('ENOENT', 'connect', { address: path })));
+      return this;
+    }
+    if (opts.port === undefined) throw missingConnectArgs();
+    const port = validatePort(opts.port);
     const host = opts.host ?? '127.0.0.1';
-    if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) {
-      throw new RangeError(`port must be an integer from 1 to 65535: ${opts.port}`);
-    }
-    if (!isIPv4(host)) {
-      throw new TypeError(`host must be an IPv4 address (this stack resolves no names): ${host}`);
-    }
     if (listener) this.once('connect', listener);
     if (opts.noDelay) this.configPatch.nagle = false;
     if (opts.keepAlive) {
@@ -174,20 +221,63 @@ export class Socket extends Duplex {
     }
     if (opts.timeout) this.setTimeout(opts.timeout);
     this.connecting = true;
-    const remote = { address: host, port: opts.port };
+    if (isIPv4(host)) {
+      this.open({ address: host, port }, opts.localPort);
+      return this;
+    }
+    if (isIP(host) === 6) {
+      process.nextTick(() =>
+        this.destroy(netError('EAFNOSUPPORT', 'connect', { address: host, port })),
+      );
+      return this;
+    }
+    const lookup = opts.lookup ?? this.host.lookup;
+    if (!lookup) {
+      // No resolver on this stack: the name cannot be found, as getaddrinfo would say.
+      process.nextTick(() => {
+        const err = lookupError(host);
+        this.emit('lookup', err, undefined, undefined, host);
+        this.destroy(err);
+      });
+      return this;
+    }
+    lookup(host, { family: 4, all: false }, (err, address, family) => {
+      this.emit('lookup', err, address, family, host);
+      if (!this.connecting || this.destroyed) return;
+      if (err) {
+        // As node:net: a failed lookup is reported on the next tick, still connecting until then.
+        process.nextTick(() => this.destroy(err));
+        return;
+      }
+      const first = Array.isArray(address) ? (address[0]?.address as string | undefined) : address;
+      if (first === undefined || !isIPv4(first)) {
+        this.destroy(netError('EAFNOSUPPORT', 'connect', { address: String(first), port }));
+        return;
+      }
+      this.open({ address: first, port }, opts.localPort);
+    });
+    return this;
+  }
+
+  /** Opens the connection to an address (after any lookup). */
+  private open(remote: Endpoint, localPort: number | undefined): void {
+    if (remote.port === 0) {
+      // Nothing listens on port 0: the kernel refuses it, so node:net reports ECONNREFUSED.
+      process.nextTick(() => this.destroy(netError('ECONNREFUSED', 'connect', remote)));
+      return;
+    }
     let conn: StackConnection;
     try {
-      conn = this.host.connect(this, remote, opts.localPort);
+      conn = this.host.connect(this, remote, localPort);
     } catch (e) {
       if (!(e instanceof StackError)) throw e;
       // As node:net: a failed connect is an 'error' on the next tick, not a throw.
       const err = netErrorFromStack(e, 'connect', remote);
       process.nextTick(() => this.destroy(err));
-      return this;
+      return;
     }
     if (Object.keys(this.configPatch).length > 0) conn.configure(this.configPatch);
     this.host.schedule();
-    return this;
   }
 
   setNoDelay(noDelay = true): this {
@@ -209,7 +299,8 @@ export class Socket extends Duplex {
 
   /** Emits 'timeout' after `ms` without reads or writes (0 turns it off); the socket stays open. */
   setTimeout(ms: number, callback?: () => void): this {
-    this.idleMs = ms;
+    this.idleMs = validateTimeout(ms, callback);
+    this.timeoutSet = true;
     if (callback) {
       if (ms === 0) this.off('timeout', callback);
       else this.once('timeout', callback);
@@ -219,7 +310,7 @@ export class Socket extends Duplex {
   }
 
   get timeout(): number | undefined {
-    return this.idleMs || undefined;
+    return this.timeoutSet ? this.idleMs : undefined;
   }
 
   /** Sends RST (not FIN) and destroys the socket, like net.Socket#resetAndDestroy. */
@@ -255,8 +346,26 @@ export class Socket extends Duplex {
     this.state = conn.state;
     // An accepted connection may have had the peer's FIN before accept().
     this.peerFin = conn.ended;
+    this.closedHandle = false;
     this.host.register(this, conn);
     if (this.refed) this.host.ref(this);
+  }
+
+  /**
+   * The server handed this accepted socket to the application. As node:net, it starts reading at
+   * once (libuv's read start, `read(0)`), so the peer's FIN is seen even if nobody reads, unless
+   * the server has `pauseOnConnect`. A connection that died in the accept queue (an RST before
+   * accept, which Linux keeps queued) reports its end now, as the first read would.
+   */
+  accepted(server: unknown, pauseOnConnect: boolean, onDestroy: () => void): void {
+    this.server = server;
+    this.onDestroy = onDestroy;
+    const conn = this.conn;
+    if (conn) this.peer = conn.remote;
+    if (pauseOnConnect) this.pause();
+    else this.read(0);
+    const reason = conn?.closeReason;
+    if (reason !== undefined) process.nextTick(() => this.onClosed(reason));
   }
 
   /** A transition of our connection, as the stack reported it. */
@@ -302,12 +411,21 @@ export class Socket extends Duplex {
       this.destroy(err);
       return;
     }
-    // A normal end reaches CLOSED only after both FINs: hand over what is left, then end.
+    // A normal end reaches CLOSED only after both FINs: hand over everything left, even past
+    // the high-water mark (there is no window left to hold it in), then the end. Holding it back
+    // until the next _read would lose it: the stream ends as soon as null is pushed.
     this.connecting = false;
-    this.pushReceived();
+    const conn = this.conn;
+    if (conn && !this.endPushed) {
+      for (let chunk = conn.read(); chunk.byteLength > 0; chunk = conn.read()) {
+        this.bytesRead += chunk.byteLength;
+        this.push(Buffer.from(chunk));
+      }
+    }
     if (!this.endPushed) {
       this.endPushed = true;
       this.push(null);
+      this.read(0);
     }
   }
 
@@ -333,6 +451,8 @@ export class Socket extends Duplex {
       if (this.peerFin && conn.recvQueue === 0 && this.wantRead) {
         this.endPushed = true;
         this.push(null);
+        // As node:net after EOF: read(0) lets 'end' come even with nobody reading.
+        this.read(0);
       }
     }
   }
@@ -350,12 +470,19 @@ export class Socket extends Duplex {
     callback: (err?: Error | null) => void,
   ): void {
     this.touch();
+    this.dispatched += chunk.byteLength;
+    this.inProgress = chunk.byteLength;
     const pending = {
       data: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
       callback,
     };
     if (this.connecting || !this.conn) {
+      // As node:net: a write made while connecting goes out from a 'connect' listener added
+      // now, so it runs before any listener the application adds later.
       this.pendingWrite = pending;
+      this.once('connect', () => {
+        if (this.pendingWrite === pending) this.writeSome(pending);
+      });
       return;
     }
     this.writeSome(pending);
@@ -363,6 +490,10 @@ export class Socket extends Duplex {
 
   override _final(callback: (err?: Error | null) => void): void {
     if (this.connecting || !this.conn) {
+      this.once('connect', () => this._final(callback));
+      return;
+    }
+    if (this.pendingWrite) {
       this.finalCallback = callback;
       return;
     }
@@ -391,9 +522,20 @@ export class Socket extends Duplex {
       cb(err ?? netError('EPIPE', 'write'));
     }
     this.connecting = false;
+    // The server counts its connections down here, before 'close' (node:net's _destroy does).
+    const onDestroy = this.onDestroy;
+    this.onDestroy = undefined;
+    onDestroy?.();
+    const hadHandle = this.handleOpen();
+    this.closedHandle = true;
     this.host.unref(this);
     callback(err);
-    process.nextTick(() => this.emit('close', err !== null && err !== undefined));
+    const hadError = err !== null && err !== undefined;
+    // node:net emits 'close' from the handle's close callback, a turn of the event loop later
+    // (so code that awaits 'end' or 'finish' can still attach a 'close' listener); without a
+    // handle, on the next tick.
+    if (hadHandle) setImmediate(() => this.emit('close', hadError));
+    else process.nextTick(() => this.emit('close', hadError));
   }
 
   // --- internals -------------------------------------------------------------------------
@@ -405,15 +547,38 @@ export class Socket extends Duplex {
 
   private onConnected(): void {
     this.connecting = false;
+    this.peer = this.conn?.remote;
     this.emit('connect');
     this.emit('ready');
-    if (this.pendingWrite) this.writeSome(this.pendingWrite);
-    if (this.finalCallback && !this.pendingWrite) {
-      const cb = this.finalCallback;
-      this.finalCallback = undefined;
-      this.shutdownNow(cb);
-    }
+    // As node:net's afterConnect: start reading unless the application paused the socket.
+    if (this.readable && !this.isPaused()) this.read(0);
     this.host.schedule();
+  }
+
+  /** Whether the socket has an open connection handle (Node: `this._handle` is set). */
+  private handleOpen(): boolean {
+    return this.conn !== undefined && !this.closedHandle;
+  }
+
+  private localEnd(): Endpoint | undefined {
+    return this.handleOpen() && !this.connecting ? this.conn?.local : undefined;
+  }
+
+  /** Back to a new socket's state, for connect() after destroy (as Socket#connect does). */
+  private reinitialize(): void {
+    // The old connection may live on (FIN_WAIT2, TIME_WAIT); its events are no longer ours.
+    if (this.conn) this.host.unregister(this, this.conn);
+    this.conn = undefined;
+    this.state = 'CLOSED';
+    this.pendingWrite = undefined;
+    this.finalCallback = undefined;
+    this.wantRead = false;
+    this.peerFin = false;
+    this.endPushed = false;
+    this.closedReason = undefined;
+    this.resetOnDestroy = false;
+    this.inProgress = 0;
+    (this as unknown as { _undestroy(): void })._undestroy();
   }
 
   private writeSome(pending: PendingWrite): void {
@@ -430,10 +595,10 @@ export class Socket extends Duplex {
       }
       throw e;
     }
-    this.written += accepted;
     if (accepted > 0) this.host.schedule();
     if (accepted === pending.data.byteLength) {
       this.pendingWrite = undefined;
+      this.inProgress = 0;
       pending.callback();
       if (this.finalCallback) {
         const cb = this.finalCallback;
@@ -455,7 +620,8 @@ export class Socket extends Duplex {
       return;
     }
     this.host.schedule();
-    callback();
+    // node:net's shutdown completes from libuv a turn later: 'finish' is not synchronous.
+    setImmediate(() => callback());
   }
 
   private touch(): void {

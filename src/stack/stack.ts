@@ -535,9 +535,10 @@ export class Stack {
     const listener = entry.listener;
     if (listener !== undefined) {
       listener.synQueue.delete(entry);
-      const i = listener.acceptQueue.indexOf(entry);
-      if (i >= 0) listener.acceptQueue.splice(i, 1);
-      entry.listener = undefined;
+      // A connection that died in the accept queue (an RST before accept()) stays there, as on
+      // Linux: accept() still returns it, and its user learns of the reset from its close reason
+      // (node:net emits ECONNRESET on the accepted socket). It still counts against the backlog.
+      if (!entry.queued) entry.listener = undefined;
     }
   }
 
