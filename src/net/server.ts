@@ -39,7 +39,8 @@ export interface ServerHost {
 const DEFAULT_BACKLOG = 511;
 
 export class Server extends EventEmitter {
-  maxConnections: number | undefined;
+  /** Unset (undefined) until the application sets it, as in node:net, whose typings say number. */
+  maxConnections = undefined as unknown as number;
   private listener: Listener | undefined;
   private readonly sockets = new Set<Socket>();
   private closing = false;
@@ -61,18 +62,31 @@ export class Server extends EventEmitter {
 
   listen(port?: number, host?: string, backlog?: number, callback?: () => void): this;
   listen(port?: number, host?: string, callback?: () => void): this;
+  listen(port?: number, backlog?: number, callback?: () => void): this;
   listen(port?: number, callback?: () => void): this;
+  listen(path: string, backlog?: number, callback?: () => void): this;
+  listen(path: string, callback?: () => void): this;
   listen(options: ListenOptions, callback?: () => void): this;
+  listen(handle: unknown, backlog?: number, callback?: () => void): this;
+  listen(handle: unknown, callback?: () => void): this;
   listen(...args: unknown[]): this {
     const callback = typeof args.at(-1) === 'function' ? (args.pop() as () => void) : undefined;
     const first = args[0];
+    if (typeof first === 'string' && !/^\d+$/.test(first)) {
+      // A Unix socket path: this stack has none (node:net would create one).
+      process.nextTick(() =>
+        this.emit('error', netError('EAFNOSUPPORT', 'listen', { address: first })),
+      );
+      return this;
+    }
+    const rest = args.slice(1);
     const opts: ListenOptions =
       typeof first === 'object' && first !== null
         ? (first as ListenOptions)
         : {
             port: first as number | undefined,
-            host: typeof args[1] === 'string' ? (args[1] as string) : undefined,
-            backlog: typeof args[2] === 'number' ? (args[2] as number) : undefined,
+            host: typeof rest[0] === 'string' ? (rest.shift() as string) : undefined,
+            backlog: typeof rest[0] === 'number' ? (rest[0] as number) : undefined,
           };
     const port = opts.port === undefined ? 0 : validatePort(opts.port, 'options.port');
     if (callback) this.once('listening', callback);
@@ -130,6 +144,17 @@ export class Server extends EventEmitter {
     return this;
   }
 
+  /** node:net's deprecated count of connections (getConnections() is the supported way). */
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  /** `await using server = …`: closes the server (node:net's Symbol.asyncDispose). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.listener) return;
+    await new Promise<void>((resolve) => this.close(() => resolve()));
+  }
+
   getConnections(callback: (err: Error | null, count: number) => void): this {
     const n = this.sockets.size;
     process.nextTick(() => callback(null, n));
@@ -158,7 +183,8 @@ export class Server extends EventEmitter {
         highWaterMark: this.opts.highWaterMark,
       });
       socket.attach(conn);
-      if (this.maxConnections !== undefined && this.sockets.size >= this.maxConnections) {
+      const max: number | undefined = this.maxConnections;
+      if (max !== undefined && this.sockets.size >= max) {
         socket.destroy();
         this.emit('drop', {
           localAddress: conn.local.address,

@@ -193,9 +193,18 @@ export class Socket extends Duplex {
   connect(options: SocketConnectOptions, listener?: () => void): this;
   connect(port: number, host?: string, listener?: () => void): this;
   connect(port: number, listener?: () => void): this;
-  connect(a: number | SocketConnectOptions, b?: string | (() => void), c?: () => void): this {
+  connect(path: string, listener?: () => void): this;
+  connect(
+    a: number | string | SocketConnectOptions,
+    b?: string | (() => void),
+    c?: () => void,
+  ): this {
     const opts: SocketConnectOptions =
-      typeof a === 'object' ? a : { port: a, host: typeof b === 'string' ? b : undefined };
+      typeof a === 'object'
+        ? a
+        : typeof a === 'string' && !/^\d+$/.test(a)
+          ? { path: a }
+          : { port: a, host: typeof b === 'string' ? b : undefined };
     const listener = typeof b === 'function' ? b : c;
     // As node:net, a destroyed socket may connect again (Socket#connect undestroys it).
     if (this.destroyed && this.closedHandle) this.reinitialize();
