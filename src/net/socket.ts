@@ -120,6 +120,24 @@ export class Socket extends Duplex {
       autoDestroy: true,
       decodeStrings: true,
     });
+    // As node:net: once the peer's FIN is read on a socket that is not half-open, the socket
+    // ends itself, and a later write fails with EPIPE ("ended by the other party").
+    this.on('end', () => {
+      if (!this.allowHalfOpen) this.write = this.writeAfterFin;
+    });
+  }
+
+  private writeAfterFin(chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
+    if (!this.writableEnded) {
+      return Duplex.prototype.write.call(this, chunk, encoding as BufferEncoding, cb as () => void);
+    }
+    const callback = typeof encoding === 'function' ? encoding : cb;
+    const err = Object.assign(new Error('This socket has been ended by the other party'), {
+      code: 'EPIPE',
+    });
+    if (typeof callback === 'function') process.nextTick(callback as (e: Error) => void, err);
+    this.destroy(err);
+    return false;
   }
 
   // --- Node's properties -----------------------------------------------------------------
@@ -629,8 +647,8 @@ export class Socket extends Duplex {
       return;
     }
     this.host.schedule();
-    // node:net's shutdown completes from libuv a turn later: 'finish' is not synchronous.
-    setImmediate(() => callback());
+    // node:net's shutdown completes from libuv, not synchronously: 'finish' comes a tick later.
+    process.nextTick(() => callback());
   }
 
   private touch(): void {

@@ -154,6 +154,22 @@ program('the server writes in its end handler (allowHalfOpen false)', async (w, 
   await closeServer(server);
 });
 
+program('a write after the peer’s FIN was read (allowHalfOpen false): EPIPE', async (w, log) => {
+  const { server, port, closed } = await serveTraced(w, log, (s) => s.end('bye'));
+  const c = connect(w, port);
+  const done = trace(c, 'c', log);
+  c.on('end', () =>
+    setImmediate(() => {
+      const ok = c.write('too late', (err) =>
+        log('c', `callback ${err ? (err as NodeJS.ErrnoException).code : 'ok'}`),
+      );
+      log('c', `write returned ${ok}`);
+    }),
+  );
+  await Promise.all([done, closed]);
+  await closeServer(server);
+});
+
 program('a hundred writes, then end: every byte arrives once', async (w, log) => {
   const { server, port, closed } = await serveTraced(w, log);
   const c = connect(w, port);
