@@ -17,7 +17,7 @@
  * (`oooDropped`): it is the newest, and the peer sends it again, as Linux's tcp_prune_ofo_queue
  * drops what arrived last when the out-of-order queue outgrows its memory.
  */
-import { RangeSet } from '../util/range-set.js';
+import { type Range, RangeSet } from '../util/range-set.js';
 import { seqAdd, seqDiff } from '../wire/seq.js';
 
 /**
@@ -32,6 +32,8 @@ export const MAX_OOO_PIECES = 1024;
 const ORIGIN = 2 ** 32;
 /** The smallest out-of-order buffer allocated. */
 const MIN_STORE = 2048;
+/** What read() returns when nothing is readable: shared, since nothing can be written into it. */
+const EMPTY = new Uint8Array(0);
 /** SACK blocks remembered as recently changed (RFC 2018 4 reports at most 4). */
 const RECENT = 8;
 
@@ -47,10 +49,13 @@ export class RecvBuffer {
   private anchorSeq = 0;
   private anchorOff = ORIGIN;
   /** The out-of-order bytes: store[i] is the byte at offset storeStart + i. */
-  private store = new Uint8Array(0);
+  private store = EMPTY;
   private storeStart = 0;
-  /** An offset inside each recently changed range, the newest first (RFC 2018 4). */
-  private recent: number[] = [];
+  /**
+   * The recently changed ranges, the newest first (RFC 2018 4), as they are now: a merge
+   * replaces the ranges it swallows, delivery and dropping remove or trim them.
+   */
+  private recent: Range[] = [];
   private dropped = 0;
 
   constructor(readonly maxPieces = MAX_OOO_PIECES) {}
@@ -93,7 +98,7 @@ export class RecvBuffer {
 
   read(max: number): Uint8Array {
     const want = Math.min(max, this.inOrder);
-    if (want <= 0) return new Uint8Array(0);
+    if (want <= 0) return EMPTY;
     const first = this.queue[this.qHead] as Uint8Array;
     let out: Uint8Array;
     if (first.byteLength - this.qOff >= want) {
@@ -151,16 +156,14 @@ export class RecvBuffer {
         ? [this.seqOf(Math.max(a, first.start)), this.seqOf(Math.min(b, first.end))]
         : undefined;
     this.reserve(a, b);
-    for (const g of this.held.gaps(a, b)) {
-      this.store.set(data.subarray(g.start - a, g.end - a), g.start - this.storeStart);
+    if (dup === undefined) this.store.set(data, a - this.storeStart);
+    else {
+      for (const g of this.held.gaps(a, b)) {
+        this.store.set(data.subarray(g.start - a, g.end - a), g.start - this.storeStart);
+      }
     }
     const merged = this.held.add(a, b);
-    if (merged !== undefined) {
-      this.recent = [
-        merged.start,
-        ...this.recent.filter((p) => p < merged.start || p >= merged.end),
-      ].slice(0, RECENT);
-    }
+    if (merged !== undefined) this.touch(merged.start, merged.end);
     return dup;
   }
 
@@ -184,7 +187,7 @@ export class RecvBuffer {
     // Keep the anchor at RCV.NXT so that offsets stay within a window of it.
     this.anchorSeq = next;
     this.anchorOff = nxt;
-    this.recent = this.recent.filter((p) => p >= nxt);
+    this.recent = this.recent.filter((r) => r.start >= nxt);
     if (this.held.count === 0) this.release();
     return next;
   }
@@ -194,7 +197,9 @@ export class RecvBuffer {
     if (this.held.count === 0) return;
     const off = this.offset(edge);
     this.held.removeFrom(off);
-    this.recent = this.recent.filter((p) => p < off);
+    this.recent = this.recent.flatMap((r) =>
+      r.start >= off ? [] : [r.end > off ? { start: r.start, end: off } : r],
+    );
     if (this.held.count === 0) this.release();
   }
 
@@ -205,23 +210,30 @@ export class RecvBuffer {
    */
   sackBlocks(max: number): Array<[number, number]> {
     const out: Array<[number, number]> = [];
-    const starts = new Set<number>();
-    const take = (start: number, end: number) => {
-      if (out.length >= max || starts.has(start)) return;
-      starts.add(start);
-      out.push([this.seqOf(start), this.seqOf(end)]);
-    };
-    for (const p of this.recent) {
-      const r = this.held.containing(p);
-      if (r !== undefined) take(r.start, r.end);
+    const recent = this.recent;
+    for (let i = 0; i < recent.length && out.length < max; i++) {
+      const r = recent[i] as Range;
+      out.push([this.seqOf(r.start), this.seqOf(r.end)]);
     }
-    if (out.length < max && out.length < this.held.count) {
-      for (const r of this.held) {
-        if (out.length >= max) break;
-        take(r.start, r.end);
-      }
+    if (out.length >= max || out.length === this.held.count) return out;
+    for (
+      let r = this.held.first();
+      r !== undefined && out.length < max;
+      r = this.held.find(r.end)
+    ) {
+      const start = r.start;
+      if (!recent.some((x) => x.start === start)) out.push([this.seqOf(start), this.seqOf(r.end)]);
     }
     return out;
+  }
+
+  /** [start, end) changed: it goes first among the recent ranges, replacing those it holds. */
+  private touch(start: number, end: number): void {
+    const recent = this.recent;
+    let kept = 0;
+    for (const r of recent) if (r.start < start || r.start >= end) recent[kept++] = r;
+    recent.length = Math.min(kept, RECENT - 1);
+    recent.unshift({ start, end });
   }
 
   private offset(seq: number): number {
@@ -258,7 +270,7 @@ export class RecvBuffer {
   }
 
   private release(): void {
-    this.store = new Uint8Array(0);
+    this.store = EMPTY;
     this.storeStart = 0;
     this.recent = [];
   }

@@ -125,26 +125,29 @@ export class RangeSet {
    */
   add(start: number, end: number): Range | undefined {
     if (!(start < end)) return undefined;
-    let s = start;
-    let e = end;
-    const before = this.floorNode(s);
-    if (before !== undefined && before.end >= s) {
-      s = before.start;
-      e = Math.max(e, before.end);
-      this.removeNode(before);
-    }
-    for (
-      let next = this.ceilNode(s);
-      next !== undefined && next.start <= e;
-      next = this.ceilNode(s)
-    ) {
-      e = Math.max(e, next.end);
+    // The range that will hold the result is changed in place where the tree's order allows:
+    // the one before when it touches (its start stays), else the one after when it touches
+    // (its start moves down, still above the one before). Only swallowed ranges leave the tree.
+    let host = this.floorNode(start);
+    if (host === undefined || host.end < start) {
+      host = this.ceilNode(start);
+      if (host === undefined || host.start > end) {
+        this.root = insert(this.root, start, end);
+        this.n++;
+        this.bytes += end - start;
+        return { start, end };
+      }
+      this.bytes -= host.end - host.start;
+      host.start = start;
+    } else this.bytes -= host.end - host.start;
+    host.end = Math.max(host.end, end);
+    for (let next = this.higherNode(host.start); next !== undefined && next.start <= host.end; ) {
+      host.end = Math.max(host.end, next.end);
       this.removeNode(next);
+      next = this.higherNode(host.start);
     }
-    this.root = insert(this.root, s, e);
-    this.n++;
-    this.bytes += e - s;
-    return { start: s, end: e };
+    this.bytes += host.end - host.start;
+    return copy(host);
   }
 
   /** The range holding `offset`, if any. */
@@ -263,6 +266,19 @@ export class RangeSet {
         best = n;
         n = n.right;
       } else n = n.left;
+    }
+    return best;
+  }
+
+  /** The node with the least start > key. */
+  private higherNode(key: number): Node | undefined {
+    let n = this.root;
+    let best: Node | undefined;
+    while (n !== undefined) {
+      if (n.start > key) {
+        best = n;
+        n = n.left;
+      } else n = n.right;
     }
     return best;
   }

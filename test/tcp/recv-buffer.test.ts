@@ -60,8 +60,24 @@ describe('RecvBuffer reassembly', () => {
           const data = pattern(2000, 7);
           const rx = new Receiver(base, data, maxPieces);
           for (const [off, len] of pieces) {
+            const dropped = rx.r.oooDropped;
             rx.feed(off, len);
             expect(rx.r.oooPieces).toBeLessThanOrEqual(maxPieces);
+            // SACK blocks: distinct pieces, as many as there are (up to 4), the newest first.
+            const blocks = rx.r.sackBlocks(4);
+            expect(blocks).toHaveLength(Math.min(4, rx.r.oooPieces));
+            const rel = blocks.map(([l, r]) => [(l - base) >>> 0, (r - base) >>> 0] as const);
+            const sorted = [...rel].sort((x, y) => x[0] - y[0]);
+            for (let i = 1; i < sorted.length; i++) {
+              expect(sorted[i]?.[0]).toBeGreaterThan(sorted[i - 1]?.[1] as number);
+            }
+            const covered = rel.reduce((n, [l, r]) => n + r - l, 0);
+            expect(covered).toBeLessThanOrEqual(rx.r.oooBytes);
+            const nxtRel = (rx.nxt - base) >>> 0;
+            if (off > nxtRel && rx.r.oooDropped === dropped) {
+              expect(rel[0]?.[0]).toBeLessThanOrEqual(off);
+              expect(rel[0]?.[1]).toBeGreaterThan(off);
+            }
           }
           rx.retransmit(100);
           expect(rx.nxt).toBe((base + 2000) >>> 0);
@@ -83,7 +99,12 @@ describe('RecvBuffer reassembly', () => {
     rx.feed(0, 5);
     expect(rx.nxt).toBe(1025);
     expect(rx.r.read(100)).toEqual(
-      Uint8Array.from([...first.subarray(0, 5), ...other.subarray(5, 10), ...first.subarray(10, 20), ...other.subarray(20, 25)]),
+      Uint8Array.from([
+        ...first.subarray(0, 5),
+        ...other.subarray(5, 10),
+        ...first.subarray(10, 20),
+        ...other.subarray(20, 25),
+      ]),
     );
   });
 
