@@ -1,7 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_OOO_PIECES, RecvBuffer } from '../../src/tcp/recv-buffer.js';
-import { firstDifference, pattern } from './helpers.js';
+import type { TcpSegment } from '../../src/wire/types.js';
+import {
+  drain,
+  established,
+  firstDifference,
+  IRS,
+  ISS,
+  PLAIN,
+  pattern,
+  SACK_OK,
+  seg,
+  send,
+} from './helpers.js';
 
 /**
  * A receiver's loop over one RecvBuffer, as input.ts drives it: a segment at RCV.NXT is pushed
@@ -216,5 +228,46 @@ describe('RecvBuffer reassembly', () => {
     }
     expect(nxt).toBe((0xffff_0000 + 40_000_000) >>> 0);
     expect(r.hasOoo).toBe(false);
+  });
+
+  it("through a connection: the cap's dropped pieces are not SACKed, and retransmission completes the stream", () => {
+    const c = established({ ...PLAIN, sack: true }, SACK_OK);
+    const n = 2 * MAX_OOO_PIECES + 200;
+    const data = pattern(n);
+    const sackOf = (s: TcpSegment | undefined) => {
+      const o = s?.options.find((x) => x.kind === 'sack');
+      return o?.kind === 'sack' ? o.blocks : [];
+    };
+    const at = (off: number) => (IRS + 1 + off) >>> 0;
+    let t = 20;
+    // Every other byte from offset 1: MAX_OOO_PIECES pieces fit, the rest are dropped.
+    for (let off = 1; off < n; off += 2) {
+      send(
+        c,
+        seg({ flags: '.', seq: at(off), ack: ISS + 1, data: data.subarray(off, off + 1) }),
+        t++,
+      );
+      const acks = drain(c, t);
+      expect(acks).toHaveLength(1);
+      const first = sackOf(acks[0])[0];
+      if (off < 2 * MAX_OOO_PIECES) expect(first).toEqual([at(off), at(off + 1)]);
+      else expect(first).toEqual([at(2 * MAX_OOO_PIECES - 1), at(2 * MAX_OOO_PIECES)]);
+    }
+    // The peer resends from the cumulative ACK, one byte at a time, until all has arrived.
+    let got = 0;
+    const out = new Uint8Array(n);
+    for (let off = 0; off < n; off = (c.info().rcvNxt - IRS - 1) >>> 0) {
+      send(
+        c,
+        seg({ flags: '.', seq: at(off), ack: ISS + 1, data: data.subarray(off, off + 1) }),
+        t++,
+      );
+      drain(c, t);
+      const chunk = c.read();
+      out.set(chunk, got);
+      got += chunk.byteLength;
+    }
+    expect(got).toBe(n);
+    expect(firstDifference(out, data)).toBe(-1);
   });
 });
