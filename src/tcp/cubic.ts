@@ -22,7 +22,7 @@
  *   the old cwnd (RFC 2861, as Linux), and begins a new epoch when congestion avoidance resumes.
  */
 import type { CongestionController } from './cc.js';
-import { HYSTART, HyStartPlusPlus } from './hystart.js';
+import { HYSTART, type HyStartPhase, HyStartPlusPlus } from './hystart.js';
 
 /** RFC 9438: the recommended constants, C (5.1) and beta_cubic (4.6). */
 export const CUBIC_C = 0.4;
@@ -130,7 +130,7 @@ export class Cubic implements CongestionController {
   }
 
   /** HyStart++'s phase ('done' when it is off or finished). */
-  get slowStartPhase(): HyStartPlusPlus['phase'] {
+  get slowStartPhase(): HyStartPhase {
     return this.hystart?.phase ?? 'done';
   }
 
