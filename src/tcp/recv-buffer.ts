@@ -1,23 +1,41 @@
 /**
- * The receive side's storage: in-order bytes waiting for read(), and out-of-order segments
+ * The receive side's storage: in-order bytes waiting for read(), and out-of-order bytes
  * waiting for a gap to fill (RFC 9293 3.10.7.4 "seventh, process the segment text"; RFC 2018
  * for the SACK blocks that describe them).
  *
  * In-order data is a queue of chunks; read() takes from the front without moving the rest.
- * Out-of-order data is a short sorted list of non-overlapping ranges, each a list of chunks.
- * Sequence numbers are modulo 2^32 (wire/seq.ts).
+ *
+ * Out-of-order data is kept as Linux keeps its collapsed out-of-order queue: the bytes in one
+ * buffer indexed by stream offset, and which offsets are held in a RangeSet (util/), so that a
+ * segment costs O(log n) in the number of held pieces, whatever the arrival order. Sequence
+ * numbers (modulo 2^32, wire/seq.ts) become offsets from an anchor that moves with RCV.NXT.
+ *
+ * Memory is bounded: the caller only stores bytes inside the receive window, so the buffer
+ * spans at most the window (it is sized to twice the span it must hold, and freed when the
+ * last gap fills); and the number of disjoint pieces is capped (`maxPieces`, default
+ * MAX_OOO_PIECES). A segment that would add a piece beyond the cap is dropped and counted
+ * (`oooDropped`): it is the newest, and the peer sends it again, as Linux's tcp_prune_ofo_queue
+ * drops what arrived last when the out-of-order queue outgrows its memory.
  */
-import { seqAdd, seqDiff, seqGt, seqLe, seqLt, seqMax, seqMin } from '../wire/seq.js';
+import { type Range, RangeSet } from '../util/range-set.js';
+import { seqAdd, seqDiff } from '../wire/seq.js';
 
-interface OooRange {
-  /** First sequence number held. */
-  left: number;
-  /** One past the last sequence number held. */
-  right: number;
-  chunks: Uint8Array[];
-  /** Bumped on every insert that touches this range: RFC 2018 4 reports the newest first. */
-  touched: number;
-}
+/**
+ * Disjoint out-of-order pieces held at most. A peer sending full segments into a 256 KiB window
+ * can make at most 90 (one lost segment in two); 1,024 leaves room for windows of several MB
+ * under heavy loss, while a peer sending every other byte cannot make the receiver keep more
+ * than 1,024 ranges (about 60 KiB of bookkeeping).
+ */
+export const MAX_OOO_PIECES = 1024;
+
+/** Offset given to the anchor, so that offsets stay positive within any window below it. */
+const ORIGIN = 2 ** 32;
+/** The smallest out-of-order buffer allocated. */
+const MIN_STORE = 2048;
+/** What read() returns when nothing is readable: shared, since nothing can be written into it. */
+const EMPTY = new Uint8Array(0);
+/** SACK blocks remembered as recently changed (RFC 2018 4 reports at most 4). */
+const RECENT = 8;
 
 export class RecvBuffer {
   private queue: Uint8Array[] = [];
@@ -25,9 +43,22 @@ export class RecvBuffer {
   /** Offset into queue[qHead] of the first unread byte. */
   private qOff = 0;
   private inOrder = 0;
-  private ooo: OooRange[] = [];
-  private oooBytesHeld = 0;
-  private clock = 0;
+
+  /** Out-of-order offsets held; offset(seq) = anchorOff + seqDiff(seq, anchorSeq). */
+  private readonly held = new RangeSet();
+  private anchorSeq = 0;
+  private anchorOff = ORIGIN;
+  /** The out-of-order bytes: store[i] is the byte at offset storeStart + i. */
+  private store = EMPTY;
+  private storeStart = 0;
+  /**
+   * The recently changed ranges, the newest first (RFC 2018 4), as they are now: a merge
+   * replaces the ranges it swallows, delivery and dropping remove or trim them.
+   */
+  private recent: Range[] = [];
+  private dropped = 0;
+
+  constructor(readonly maxPieces = MAX_OOO_PIECES) {}
 
   /** In-order bytes not yet read (netstat Recv-Q). */
   get readable(): number {
@@ -36,11 +67,26 @@ export class RecvBuffer {
 
   /** Bytes held out of order. */
   get oooBytes(): number {
-    return this.oooBytesHeld;
+    return this.held.covered;
   }
 
   get hasOoo(): boolean {
-    return this.ooo.length > 0;
+    return this.held.count > 0;
+  }
+
+  /** Disjoint out-of-order pieces held (the SACK-able ranges). */
+  get oooPieces(): number {
+    return this.held.count;
+  }
+
+  /** Bytes allocated for out-of-order data (0 when nothing is held). */
+  get oooCapacity(): number {
+    return this.store.byteLength;
+  }
+
+  /** Out-of-order segments dropped because they would have exceeded `maxPieces`. */
+  get oooDropped(): number {
+    return this.dropped;
   }
 
   /** Appends in-order bytes. The caller passes bytes it owns (never a view of a link buffer). */
@@ -52,7 +98,7 @@ export class RecvBuffer {
 
   read(max: number): Uint8Array {
     const want = Math.min(max, this.inOrder);
-    if (want <= 0) return new Uint8Array(0);
+    if (want <= 0) return EMPTY;
     const first = this.queue[this.qHead] as Uint8Array;
     let out: Uint8Array;
     if (first.byteLength - this.qOff >= want) {
@@ -89,49 +135,35 @@ export class RecvBuffer {
   /**
    * Stores an out-of-order segment `[seq, seq + data.length)` (already trimmed to the window and
    * lying above rcvNxt). Overlaps with held data keep the bytes already held; the first of them
-   * is returned as [left, right), the duplicate a D-SACK block reports (RFC 2883 4).
+   * is returned as [left, right), the duplicate a D-SACK block reports (RFC 2883 4). A segment
+   * that would make more than `maxPieces` pieces is dropped (and counted in `oooDropped`).
    */
   insertOoo(seq: number, data: Uint8Array): [number, number] | undefined {
     if (data.byteLength === 0) return undefined;
-    let dup: [number, number] | undefined;
-    let left = seq;
-    const right = seqAdd(seq, data.byteLength);
-    this.clock++;
-    // Walk ranges in order, filling the gaps between them with slices of data.
-    const pieces: Array<{ at: number; bytes: Uint8Array }> = [];
-    for (const r of this.ooo) {
-      if (seqLe(right, left)) break;
-      if (seqLe(r.right, left)) continue;
-      if (seqLe(right, r.left)) break;
-      if (seqLt(left, r.left)) {
-        pieces.push({ at: left, bytes: data.subarray(seqDiff(left, seq), seqDiff(r.left, seq)) });
+    if (this.held.count === 0) {
+      this.anchorSeq = seq;
+      this.anchorOff = ORIGIN;
+    }
+    const a = this.offset(seq);
+    const b = a + data.byteLength;
+    if (this.held.count >= this.maxPieces && !this.held.touches(a, b)) {
+      this.dropped++;
+      return undefined;
+    }
+    const first = this.held.find(a);
+    const dup: [number, number] | undefined =
+      first !== undefined && first.start < b
+        ? [this.seqOf(Math.max(a, first.start)), this.seqOf(Math.min(b, first.end))]
+        : undefined;
+    this.reserve(a, b);
+    if (dup === undefined) this.store.set(data, a - this.storeStart);
+    else {
+      for (const g of this.held.gaps(a, b)) {
+        this.store.set(data.subarray(g.start - a, g.end - a), g.start - this.storeStart);
       }
-      r.touched = this.clock;
-      dup ??= [seqMax(left, r.left), seqMin(r.right, right)];
-      left = r.right;
     }
-    if (seqLt(left, right)) pieces.push({ at: left, bytes: data.subarray(seqDiff(left, seq)) });
-    for (const p of pieces) {
-      this.oooBytesHeld += p.bytes.byteLength;
-      this.ooo.push({
-        left: p.at,
-        right: seqAdd(p.at, p.bytes.byteLength),
-        chunks: [p.bytes],
-        touched: this.clock,
-      });
-    }
-    this.ooo.sort((a, b) => seqDiff(a.left, b.left));
-    // Merge adjacent ranges so SACK blocks describe contiguous runs.
-    const merged: OooRange[] = [];
-    for (const r of this.ooo) {
-      const prev = merged[merged.length - 1];
-      if (prev !== undefined && prev.right === r.left) {
-        prev.right = r.right;
-        prev.chunks.push(...r.chunks);
-        prev.touched = Math.max(prev.touched, r.touched);
-      } else merged.push(r);
-    }
-    this.ooo = merged;
+    const merged = this.held.add(a, b);
+    if (merged !== undefined) this.touch(merged.start, merged.end);
     return dup;
   }
 
@@ -140,41 +172,106 @@ export class RecvBuffer {
    * returns the new rcvNxt.
    */
   drainOoo(rcvNxt: number): number {
-    let nxt = rcvNxt;
-    while (this.ooo.length > 0) {
-      const r = this.ooo[0] as OooRange;
-      if (seqGt(r.left, nxt)) break;
-      this.ooo.shift();
-      let at = r.left;
-      for (const c of r.chunks) {
-        this.oooBytesHeld -= c.byteLength;
-        const end = seqAdd(at, c.byteLength);
-        if (seqGt(end, nxt)) {
-          this.push(c.subarray(Math.max(0, seqDiff(nxt, at))));
-          nxt = end;
-        }
-        at = end;
+    if (this.held.count === 0) return rcvNxt;
+    const from = this.offset(rcvNxt);
+    let nxt = from;
+    for (let r = this.held.first(); r !== undefined && r.start <= nxt; r = this.held.first()) {
+      if (r.end > nxt) {
+        // A copy: the store is reused, the queue's chunks are read later.
+        this.push(this.store.slice(nxt - this.storeStart, r.end - this.storeStart));
+        nxt = r.end;
       }
+      this.held.removeBelow(r.end);
     }
-    return nxt;
+    const next = seqAdd(rcvNxt, nxt - from);
+    // Keep the anchor at RCV.NXT so that offsets stay within a window of it.
+    this.anchorSeq = next;
+    this.anchorOff = nxt;
+    this.recent = this.recent.filter((r) => r.start >= nxt);
+    if (this.held.count === 0) this.release();
+    return next;
   }
 
   /** Drops out-of-order data at or beyond `edge` (the window shrank, or memory pressure). */
   dropOooFrom(edge: number): void {
-    this.ooo = this.ooo.filter((r) => {
-      if (seqLe(edge, r.left)) {
-        this.oooBytesHeld -= seqDiff(r.right, r.left);
-        return false;
-      }
-      return true;
-    });
+    if (this.held.count === 0) return;
+    const off = this.offset(edge);
+    this.held.removeFrom(off);
+    this.recent = this.recent.flatMap((r) =>
+      r.start >= off ? [] : [r.end > off ? { start: r.start, end: off } : r],
+    );
+    if (this.held.count === 0) this.release();
   }
 
-  /** SACK blocks, the most recently changed first (RFC 2018 4), at most `max`. */
+  /**
+   * SACK blocks, the most recently changed first (RFC 2018 4), at most `max`. Past the ranges
+   * changed recently (the last RECENT), the blocks are filled with the lowest ranges, those
+   * nearest RCV.NXT.
+   */
   sackBlocks(max: number): Array<[number, number]> {
-    return [...this.ooo]
-      .sort((a, b) => b.touched - a.touched)
-      .slice(0, max)
-      .map((r) => [r.left, r.right] as [number, number]);
+    const out: Array<[number, number]> = [];
+    const recent = this.recent;
+    for (let i = 0; i < recent.length && out.length < max; i++) {
+      const r = recent[i] as Range;
+      out.push([this.seqOf(r.start), this.seqOf(r.end)]);
+    }
+    if (out.length >= max || out.length === this.held.count) return out;
+    for (
+      let r = this.held.first();
+      r !== undefined && out.length < max;
+      r = this.held.find(r.end)
+    ) {
+      const start = r.start;
+      if (!recent.some((x) => x.start === start)) out.push([this.seqOf(start), this.seqOf(r.end)]);
+    }
+    return out;
+  }
+
+  /** [start, end) changed: it goes first among the recent ranges, replacing those it holds. */
+  private touch(start: number, end: number): void {
+    const recent = this.recent;
+    let kept = 0;
+    for (const r of recent) if (r.start < start || r.start >= end) recent[kept++] = r;
+    recent.length = Math.min(kept, RECENT - 1);
+    recent.unshift({ start, end });
+  }
+
+  private offset(seq: number): number {
+    return this.anchorOff + seqDiff(seq, this.anchorSeq);
+  }
+
+  private seqOf(offset: number): number {
+    return seqAdd(this.anchorSeq, offset - this.anchorOff);
+  }
+
+  /**
+   * Makes the store cover [a, b) as well as every held range. A new store is twice the span
+   * it must hold, with the spare room on the side the data grows to, so that any arrival
+   * order copies each byte O(1) times on average.
+   */
+  private reserve(a: number, b: number): void {
+    const end = this.storeStart + this.store.byteLength;
+    if (a >= this.storeStart && b <= end) return;
+    const lowest = this.held.first();
+    const highest = this.held.last();
+    const lo = Math.min(a, lowest?.start ?? a);
+    const hi = Math.max(b, highest?.end ?? b);
+    const size = Math.max(MIN_STORE, 2 * (hi - lo));
+    const start = a < this.storeStart && lowest !== undefined ? hi - size : lo;
+    const next = new Uint8Array(size);
+    if (lowest !== undefined && highest !== undefined) {
+      next.set(
+        this.store.subarray(lowest.start - this.storeStart, highest.end - this.storeStart),
+        lowest.start - start,
+      );
+    }
+    this.store = next;
+    this.storeStart = start;
+  }
+
+  private release(): void {
+    this.store = EMPTY;
+    this.storeStart = 0;
+    this.recent = [];
   }
 }
