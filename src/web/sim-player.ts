@@ -153,7 +153,7 @@ export function simPlayer(on: {
       t instanceof HTMLInputElement ||
       t instanceof HTMLTextAreaElement ||
       t instanceof HTMLSelectElement ||
-      (t instanceof HTMLElement && t.isContentEditable)
+      (t instanceof HTMLElement && (t.isContentEditable || t.closest('[data-scrolls]') !== null))
     )
       return;
     // Space on a focused button presses that button; only elsewhere is it play/pause.

@@ -68,8 +68,11 @@ function markSegments(svg: SVGSVGElement, story: Story, drops: readonly SegmentR
 }
 
 export function sequencePanel(toggle: (index: number) => void): SequencePanel {
+  // Focusable, so that the keyboard can scroll it (its arrow keys scroll, not step).
   const element = h('figure', {
     class: 'sequence',
+    tabindex: '0',
+    'data-scrolls': '',
     'aria-label': 'sequence diagram: click a segment to drop it',
   });
   let groups: SVGGElement[] = [];

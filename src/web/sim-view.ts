@@ -250,9 +250,9 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
         : at.step === 'at'
           ? (indexOfRef(story, at.ref) ?? before - 1) + 1
           : at.step;
+    root.dispatchEvent(new CustomEvent('sim:run', { bubbles: true, detail: { story } }));
     player.load(story.events.length, step);
     writeUrl();
-    root.dispatchEvent(new CustomEvent('sim:run', { bubbles: true, detail: { story } }));
     status();
   }
 

@@ -3,7 +3,7 @@
  * dropping a segment by clicking it, the YAML editor's mistakes at their line, the network
  * sliders and the URL, the keyboard; and screenshots (desktop and phone, light and dark).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -325,6 +325,60 @@ describe.skipIf(!runnable)(`the simulator view${why}`, () => {
     });
     expect(outline).not.toMatch(/^none/);
     await page.close();
+  });
+
+  it('tells other panels of each run and each event, and holds a place for the graphs', async () => {
+    const page = await open('?view=sim&scenario=normal-close&seed=7');
+    expect(await page.getAttribute('#sim-graphs', 'aria-label')).toBeTruthy();
+    await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        seen: string[];
+        document: { addEventListener(t: string, f: (e: { detail: never }) => void): void };
+      };
+      g.seen = [];
+      g.document.addEventListener('sim:run', (e: { detail: { story: Story } }) =>
+        g.seen.push(`run ${e.detail.story.events.length}`),
+      );
+      g.document.addEventListener('sim:frame', (e: { detail: { step: number; time: number } }) =>
+        g.seen.push(`frame ${e.detail.step} ${e.detail.time}`),
+      );
+    });
+    await page.click('[data-action="forward"]');
+    await page.fill('input[name="seed"]', '8');
+    await urlHas(page, 'seed=8');
+    const seen = await page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen);
+    const story = nodeStory('normal-close', 8);
+    expect(seen).toEqual([
+      'frame 1 0',
+      `run ${story.events.length}`,
+      // The new run is shown at the same event.
+      'frame 1 0',
+    ]);
+    await page.close();
+  });
+
+  it('has no serious accessibility violation, editor open with a mistake, light and dark', async () => {
+    const axe = readFileSync(
+      fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url)),
+      'utf8',
+    );
+    for (const dark of [false, true]) {
+      const page = await open('?view=sim&scenario=lost-last-ack&seed=7&step=12', { dark });
+      await page.click('.editor summary');
+      await page.fill('textarea[name="yaml"]', 'steps:\n  - b: listen\n  - a: jump\n');
+      await page.click('button[type="submit"]');
+      await page.evaluate(axe);
+      const violations = await page.evaluate(async () => {
+        const g = globalThis as unknown as {
+          axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> };
+        };
+        return (await g.axe.run()).violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => v.id);
+      });
+      expect(violations).toEqual([]);
+      await page.close();
+    }
   });
 
   it('writes screenshots: desktop and phone width, light and dark, none wider than the window', async () => {

@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+const [,, path, width, dark, out, scrollY = '0', actions = ''] = process.argv;
+const child = spawn(process.execPath, ['dist/cli/main.js', 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((r) => child.stdout.on('data', (d) => { const m = /serving (http:\/\/\S+\/)/.exec(String(d)); if (m) r(m[1]); }));
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await b.newPage({ viewport: { width: Number(width), height: 800 }, colorScheme: dark === 'dark' ? 'dark' : 'light' });
+p.on('console', (m) => console.log('console', m.type(), m.text()));
+await p.goto(url + path);
+await p.waitForSelector('html[data-status]');
+for (const a of actions.split(';').filter(Boolean)) await p.click(a);
+await p.evaluate((y) => window.scrollTo(0, Number(y)), scrollY);
+await p.screenshot({ path: out });
+await b.close(); child.kill();
