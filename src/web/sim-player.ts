@@ -148,16 +148,12 @@ export function simPlayer(on: {
   });
   document.addEventListener('keydown', (e) => {
     if (!element.isConnected || e.altKey || e.ctrlKey || e.metaKey) return;
-    const t = e.target;
-    if (
-      t instanceof HTMLInputElement ||
-      t instanceof HTMLTextAreaElement ||
-      t instanceof HTMLSelectElement ||
-      (t instanceof HTMLElement && (t.isContentEditable || t.closest('[data-scrolls]') !== null))
-    )
-      return;
-    // Space on a focused button presses that button; only elsewhere is it play/pause.
-    if (e.key === ' ' && t instanceof HTMLButtonElement) return;
+    const t = e.target instanceof Element ? e.target : null;
+    // Text fields, lists and scrolled regions keep their own keys.
+    if (t?.closest('input, textarea, select, [contenteditable], [data-scrolls]')) return;
+    // Space presses a focused button, follows a link, opens a disclosure: only elsewhere is it
+    // play/pause.
+    if (e.key === ' ' && t?.closest('button, a, summary, [tabindex]')) return;
     const keys: Record<string, () => void> = {
       ' ': toggle,
       ArrowLeft: () => back.click(),

@@ -310,6 +310,17 @@ describe.skipIf(!runnable)(`the simulator view${why}`, () => {
     expect(await status(page)).toBe('playing');
     await page.keyboard.press(' ');
     expect(await status(page)).toBe('ready');
+    // In the editor's disclosure, Space opens it and plays nothing.
+    await page.focus('.editor summary');
+    await page.keyboard.press(' ');
+    expect(await page.getAttribute('.editor', 'open')).toBe('');
+    expect(await status(page)).toBe('ready');
+    // In the editor, keys are text.
+    const at = await step();
+    await page.focus('textarea[name="yaml"]');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    expect(await step()).toBe(at);
     // Every control of the player has a name, and focus is drawn.
     for (const action of ['first', 'back', 'play', 'forward', 'end']) {
       expect(await page.getAttribute(`[data-action="${action}"]`, 'aria-label')).toBeTruthy();
