@@ -67,7 +67,14 @@ function markSegments(svg: SVGSVGElement, story: Story, drops: readonly SegmentR
   });
 }
 
-export function sequencePanel(toggle: (index: number) => void): SequencePanel {
+/**
+ * `render` draws the story as SVG text (render/sequence-svg.ts unless another renderer is
+ * given); `toggle` is called with the story index of a segment clicked.
+ */
+export function sequencePanel(
+  toggle: (index: number) => void,
+  render: (story: Story) => string = renderSvg,
+): SequencePanel {
   // Focusable, so that the keyboard can scroll it (its arrow keys scroll, not step).
   const element = h('figure', {
     class: 'sequence',
@@ -87,7 +94,7 @@ export function sequencePanel(toggle: (index: number) => void): SequencePanel {
   return {
     element,
     draw(story, drops) {
-      element.innerHTML = renderSvg(story);
+      element.innerHTML = render(story);
       const svg = element.querySelector('svg');
       if (svg !== null) {
         svg.setAttribute('role', 'img');

@@ -66,7 +66,6 @@ export function statePanels(): StatePanels {
         const fresh = last !== undefined && frame.last === last;
         const label = `${side} (${ADDRESSES[side]})`;
         const caption = `<figcaption><b>${label}</b> <span class="state-name">${frame.state[side]}</span></figcaption>`;
-        figures[side].classList.toggle('fresh', fresh);
         figures[side].innerHTML = `${caption}${stateDiagramSvg({
           side,
           label,

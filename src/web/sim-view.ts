@@ -9,7 +9,7 @@
  * story) after each run and `sim:frame` (detail: { story, step, time }) after each event shown,
  * and holds an empty `#sim-graphs` section for them.
  */
-import { runScenario } from '../scenario/runner.js';
+import { type RunResult, runScenario } from '../scenario/runner.js';
 import type { Script } from '../scenario/script.js';
 import {
   formatMs,
@@ -38,6 +38,15 @@ import { networkControls } from './sim-network.js';
 import { simPlayer } from './sim-player.js';
 import { sequencePanel } from './sim-sequence.js';
 import { statePanels } from './sim-states.js';
+
+/** Why a run stopped, when it did not play its script to the end. */
+const ENDED: Record<RunResult['ended'], string> = {
+  settled: '',
+  stuck:
+    'The run stopped early: a wait step waits for a state that nothing can bring any more (the steps after it never ran).',
+  'time-limit': 'The run stopped at its time limit (1 hour of virtual time).',
+  'step-limit': 'The run stopped at its step limit.',
+};
 
 function eventText(e: StoryEvent, story: Story): string {
   const t = `${formatMs(e.time)} ms`;
@@ -74,6 +83,7 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
 
   const description = h('p', { class: 'description' });
   const error = h('p', { class: 'error', role: 'alert', hidden: '' });
+  const ended = h('p', { class: 'ended', hidden: '' });
   const dropList = h('div', { class: 'drops', 'aria-live': 'polite' });
   const now = h('p', { class: 'now', 'aria-live': 'polite' });
   const nowDrop = h('button', { type: 'button', 'data-action': 'drop', hidden: '' });
@@ -105,6 +115,7 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
     { class: 'sim', 'aria-label': 'simulator' },
     h('div', { class: 'inputs' }, h('div', {}, editor.element, description), network.element),
     error,
+    ended,
     dropList,
     player.element,
     nowBar,
@@ -228,13 +239,16 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
     const q = query();
     const before = player.step;
     try {
-      story = runScenario(script, {
+      const result = runScenario(script, {
         seed: q.seed,
         overrides: q.faults,
         makeStack: (o) => new Stack(o),
         onNetwork: dropHook(drops),
-      }).story;
+      });
+      story = result.story;
       error.hidden = true;
+      ended.textContent = ENDED[result.ended];
+      ended.hidden = result.ended === 'settled';
     } catch (err) {
       story = undefined;
       error.textContent = `The run failed: ${err instanceof Error ? err.message : String(err)}`;

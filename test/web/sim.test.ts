@@ -266,6 +266,26 @@ describe.skipIf(!runnable)(`the simulator view${why}`, () => {
     await page.close();
   });
 
+  it('says when a run stopped before its script ended', async () => {
+    const page = await open('?view=sim&scenario=normal-close&seed=7');
+    expect(await page.isHidden('.ended')).toBe(true);
+    await page.click('.editor summary');
+    // Nothing ever closes a: the wait can never end.
+    const stuck =
+      'steps:\n  - b: listen\n  - a: connect\n  - wait: { a: FIN_WAIT2 }\n  - a: close\n';
+    await page.fill('textarea[name="yaml"]', stuck);
+    await page.click('button[type="submit"]');
+    expect(await page.textContent('.ended')).toMatch(/^The run stopped early: a wait step/);
+    await toEnd(page);
+    expect((await logOf(page)).map((e) => e.to)).toEqual([
+      'SYN_SENT',
+      'SYN_RECV',
+      'ESTABLISHED',
+      'ESTABLISHED',
+    ]);
+    await page.close();
+  });
+
   it('re-runs when a slider or the seed changes, and keeps them in the URL', async () => {
     const page = await open('?view=sim&scenario=normal-close&seed=7');
     expect(await page.inputValue('input[name="latency"]')).toBe('10');
@@ -287,6 +307,12 @@ describe.skipIf(!runnable)(`the simulator view${why}`, () => {
     expect(await segmentsOn(page)).toEqual(segmentsOf(lossy));
     expect(await logOf(page)).toEqual(transitionsOf(lossy));
     expect(await search(page)).toMatchObject({ latency: '100', loss: '0.3', seed: '11' });
+    // A segment the network lost already cannot be dropped: the page says so and runs nothing.
+    const lost = segmentsOf(lossy).find((x) => x.fate === 'lost');
+    expect(lost).toBeDefined();
+    await page.click(`.sequence [data-segment="${lost?.segment}"] .hit`, { force: true });
+    expect(await page.textContent('.now')).toMatch(/was lost on the wire already/);
+    expect((await search(page)).drop).toBeUndefined();
     // Back to the scenario's own network: the overrides leave the URL.
     await page.click('text=Scenario’s network');
     await urlHas(page, 'loss=', false);
