@@ -78,6 +78,13 @@ export function networkControls(
   });
   seed.value = String(initial.seed);
   seed.addEventListener('input', soon);
+  const shuffle = h('button', { type: 'button', class: 'small' }, 'Another seed');
+  shuffle.title = 'A random seed: the same faults drawn differently';
+  shuffle.addEventListener('click', () => {
+    // The page may draw at random; the run itself only ever sees the seed.
+    seed.value = String(1 + Math.floor(Math.random() * 99_999));
+    changed();
+  });
   const reset = h('button', { type: 'button' }, 'Scenario’s network');
   reset.title = 'Put every slider back to the scenario’s own value';
   reset.addEventListener('click', () => {
@@ -90,6 +97,7 @@ export function networkControls(
     h('legend', {}, 'Network (both directions)'),
     ...rows,
     h('label', { class: 'slider seed' }, h('span', {}, 'Seed'), seed),
+    shuffle,
     reset,
   );
   return {

@@ -313,6 +313,15 @@ describe.skipIf(!runnable)(`the simulator view${why}`, () => {
     await page.click(`.sequence [data-segment="${lost?.segment}"] .hit`, { force: true });
     expect(await page.textContent('.now')).toMatch(/was lost on the wire already/);
     expect((await search(page)).drop).toBeUndefined();
+    // Another seed: a new one in the field and the URL, and the run is that seed's.
+    await page.click('text=Another seed');
+    await urlHas(page, 'seed=11&', false);
+    const drawn = Number(await page.inputValue('input[name="seed"]'));
+    expect((await search(page)).seed).toBe(String(drawn));
+    await toEnd(page);
+    expect(await logOf(page)).toEqual(
+      transitionsOf(nodeStory('normal-close', drawn, { latency: 100, loss: 0.3 })),
+    );
     // Back to the scenario's own network: the overrides leave the URL.
     await page.click('text=Scenario’s network');
     await urlHas(page, 'loss=', false);
