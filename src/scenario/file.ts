@@ -22,10 +22,30 @@ import type { Direction, LinkFaults, Script, Step } from './script.js';
 import type { Side } from './story.js';
 
 export class ScenarioFileError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /**
+     * Where in the document the fault is, as keys and list indexes (`['steps', 2, 'a']` for
+     * "step 3.a"); empty for the document as a whole. Editors mark the line from it.
+     */
+    readonly path: ReadonlyArray<string | number> = [],
+  ) {
     super(message);
     this.name = 'ScenarioFileError';
   }
+}
+
+/** The document path a place in a message names: "x.yaml: step 3.wait.a" → steps, 2, wait, a. */
+function pathOf(where: string): Array<string | number> {
+  const colon = where.lastIndexOf(': ');
+  if (colon < 0) return [];
+  return where
+    .slice(colon + 2)
+    .split('.')
+    .flatMap((part) => {
+      const step = /^step (\d+)$/.exec(part);
+      return step ? ['steps', Number(step[1]) - 1] : [part];
+    });
 }
 
 type Obj = Record<string, unknown>;
@@ -50,8 +70,8 @@ const FAULT_KEYS = Object.keys(FAULT_RANGES) as Array<keyof SimLinkFaults>;
 /** Spellings scenario files used before the simulator had one fault type; they keep working. */
 const FAULT_ALIASES: Record<string, keyof SimLinkFaults> = { dup: 'duplicate' };
 
-function fail(where: string, what: string): never {
-  throw new ScenarioFileError(`${where}: ${what}`);
+function fail(where: string, what: string, path = pathOf(where)): never {
+  throw new ScenarioFileError(`${where}: ${what}`, path);
 }
 
 function number(v: unknown, where: string, min: number, max: number, integer = false): number {
@@ -225,9 +245,10 @@ export function parseScenarioFile(text: string, name: string): Script {
     'synRetries',
     'userTimeout',
   ]);
-  for (const key of Object.keys(doc)) if (!known.has(key)) fail(name, `unknown key '${key}'`);
+  for (const key of Object.keys(doc))
+    if (!known.has(key)) fail(name, `unknown key '${key}'`, [key]);
   if (!Array.isArray(doc.steps) || doc.steps.length === 0)
-    fail(name, 'steps: must be a non-empty list');
+    fail(name, 'steps: must be a non-empty list', ['steps']);
   const ka = doc.keepalive;
   return {
     name:

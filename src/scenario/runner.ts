@@ -37,6 +37,11 @@ export interface RunOptions {
   /** Hard bounds, whatever the script says (defaults: 1 hour of virtual time, 2 million steps). */
   maxTime?: number;
   maxSteps?: number;
+  /**
+   * Called once the network and both hosts exist, before the first step: where a caller adds
+   * its own faults to the run (the web page drops the segments a user clicked).
+   */
+  onNetwork?: (net: SimNetwork, hosts: Readonly<Record<Side, SimHost>>) => void;
 }
 
 export interface RunResult {
@@ -140,6 +145,7 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     const segment = segmentEvent(p);
     if (segment !== undefined) events.push(segment);
   });
+  opts.onNetwork?.(net, hosts);
   const maxTime = opts.maxTime ?? 3_600_000;
   const maxSteps = opts.maxSteps ?? 2_000_000;
 

@@ -1,46 +1,52 @@
 /**
- * The simulator view: a built-in scenario run in the browser with the same runner as
- * `tcpstate sim`, then played one story event at a time beside both endpoints' state diagrams,
- * the sequence diagram and the explanation of each side's current state.
+ * The simulator view: a scenario (built-in, or edited as YAML) run in the browser with the
+ * runner of `tcpstate sim`, then played one story event at a time beside both endpoints' state
+ * diagrams, the sequence diagram and the explanation of each side's current state. Any segment
+ * can be dropped by clicking it; the run is then replayed, the same seed plus the drop list.
+ * Every input is in the URL (model/query.ts), so a link replays the same run to the same event.
+ *
+ * For the panels other modules draw (graphs), the view's root fires `sim:run` (detail: the
+ * story) after each run and `sim:frame` (detail: { story, step, time }) after each event shown,
+ * and holds an empty `#sim-graphs` section for them.
  */
-import { renderSvg } from '../render/sequence-svg.js';
-import { BUILTIN_SCRIPTS, findBuiltin } from '../scenario/builtin.js';
-import { ADDRESSES, runScenario } from '../scenario/runner.js';
+import { type RunResult, runScenario } from '../scenario/runner.js';
+import type { Script } from '../scenario/script.js';
 import {
   formatMs,
-  type Side,
   type Story,
   type StoryEvent,
   segmentLabel,
   sequenceBases,
 } from '../scenario/story.js';
 import { Stack } from '../stack/stack.js';
-import { describeCause, explainState } from '../state/explanations.js';
 import type { Lang } from '../state/meanings.js';
 import { field, h, setStatus } from './dom.js';
-import { frameAt } from './model/playback.js';
 import {
-  FAULT_KEYS,
-  type FaultKey,
-  overridesOf,
-  type SimQuery,
-  simQueryOf,
-  simQueryParams,
-} from './model/query.js';
-import { stateDiagramSvg } from './model/state-diagram-svg.js';
+  dropHook,
+  indexOfRef,
+  isDropped,
+  refAt,
+  refText,
+  type SegmentRef,
+  toggleDrop,
+} from './model/drops.js';
+import { frameAt } from './model/playback.js';
+import { type SimQuery, simQueryOf, simQueryParams } from './model/query.js';
+import { parseScenarioText } from './model/scenario-text.js';
+import { scenarioEditor } from './sim-editor.js';
+import { networkControls } from './sim-network.js';
+import { simPlayer } from './sim-player.js';
+import { sequencePanel } from './sim-sequence.js';
+import { statePanels } from './sim-states.js';
 
-const SIDES: readonly Side[] = ['a', 'b'];
-
-const FAULT_LABELS: Record<FaultKey, string> = {
-  latency: 'Latency (ms)',
-  jitter: 'Jitter (ms)',
-  loss: 'Loss (0–1)',
-  duplicate: 'Duplication (0–1)',
-  reorder: 'Reordering (0–1)',
+/** Why a run stopped, when it did not play its script to the end. */
+const ENDED: Record<RunResult['ended'], string> = {
+  settled: '',
+  stuck:
+    'The run stopped early: a wait step waits for a state that nothing can bring any more (the steps after it never ran).',
+  'time-limit': 'The run stopped at its time limit (1 hour of virtual time).',
+  'step-limit': 'The run stopped at its step limit.',
 };
-
-/** Milliseconds between two played events at speed 1. */
-const BASE_INTERVAL = 600;
 
 function eventText(e: StoryEvent, story: Story): string {
   const t = `${formatMs(e.time)} ms`;
@@ -51,30 +57,20 @@ function eventText(e: StoryEvent, story: Story): string {
 }
 
 export function mountSim(app: HTMLElement, params: URLSearchParams): void {
-  const query = simQueryOf(params);
-  let lang: Lang = params.get('lang') === 'pt' ? 'pt' : 'en';
+  const initial = simQueryOf(params);
+  let lang: Lang = initial.lang;
+  let drops: SegmentRef[] = initial.drops;
+  let story: Story | undefined;
+  let script: Script | undefined;
 
-  const scenario = h(
-    'select',
-    { name: 'scenario' },
-    ...BUILTIN_SCRIPTS.map((s) => h('option', { value: s.name, title: s.description }, s.name)),
-  );
-  scenario.value = findBuiltin(query.scenario) ? query.scenario : 'normal-close';
-  const seed = h('input', { name: 'seed', type: 'number', min: '0', step: '1' });
-  seed.value = String(query.seed);
-  const faults = Object.fromEntries(
-    FAULT_KEYS.map((k) => {
-      const input = h('input', {
-        name: k,
-        type: 'number',
-        min: '0',
-        step: 'any',
-        placeholder: 'scenario',
-      });
-      input.value = query.faults[k] === undefined ? '' : String(query.faults[k]);
-      return [k, input];
-    }),
-  ) as Record<FaultKey, HTMLInputElement>;
+  const editor = scenarioEditor(initial, {
+    run: () => run({ step: 0 }),
+    pick: () => {
+      drops = [];
+      run({ step: 0 });
+    },
+  });
+  const network = networkControls(initial, () => run({ step: 'same' }));
   const langSelect = h(
     'select',
     { name: 'lang' },
@@ -82,221 +78,203 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
     h('option', { value: 'pt' }, 'Português'),
   );
   langSelect.value = lang;
-  const form = h(
-    'form',
-    { class: 'controls', 'aria-label': 'scenario' },
-    field('Scenario', scenario),
-    field('Seed', seed),
-    ...FAULT_KEYS.map((k) => field(FAULT_LABELS[k], faults[k])),
-    field('Language', langSelect),
-    h('button', { type: 'submit' }, 'Run'),
-  );
+  const runButton = h('button', { type: 'submit' }, 'Run');
+  editor.element.querySelector('.controls')?.append(runButton, field('Explain in', langSelect));
+
   const description = h('p', { class: 'description' });
+  const error = h('p', { class: 'error', role: 'alert', hidden: '' });
+  const ended = h('p', { class: 'ended', hidden: '' });
+  const dropList = h('div', { class: 'drops', 'aria-live': 'polite' });
+  const now = h('p', { class: 'now', 'aria-live': 'polite' });
+  const nowDrop = h('button', { type: 'button', 'data-action': 'drop', hidden: '' });
+  const nowBar = h('div', { class: 'now-bar' }, now, nowDrop);
+  const states = statePanels();
+  const sequence = sequencePanel((index) => toggle(index));
+  const graphs = h('section', {
+    id: 'sim-graphs',
+    class: 'sim-graphs',
+    'aria-label': 'graphs of the run',
+  });
   const permalink = h('a', { class: 'permalink' }, 'Link to this run');
 
-  const back = h(
-    'button',
-    { type: 'button', 'aria-label': 'step back', 'data-action': 'back' },
-    '‹ Back',
-  );
-  const play = h('button', { type: 'button', 'data-action': 'play' }, '▶ Play');
-  const forward = h(
-    'button',
-    { type: 'button', 'aria-label': 'step forward', 'data-action': 'forward' },
-    'Step ›',
-  );
-  const speed = h(
-    'select',
-    { name: 'speed' },
-    ...['0.5', '1', '2', '4', '10'].map((s) => h('option', { value: s }, `${s}×`)),
-  );
-  speed.value = '1';
-  const scrubber = h('input', { type: 'range', name: 'scrubber', min: '0', value: '0' });
-  const position = h('output', { class: 'position' });
-  const player = h(
-    'div',
-    { class: 'player', role: 'group', 'aria-label': 'playback' },
-    back,
-    play,
-    forward,
-    field('Speed', speed),
-    field('Event', scrubber),
-    position,
-  );
-  const now = h('p', { class: 'now', 'aria-live': 'polite' });
-  const diagrams = Object.fromEntries(
-    SIDES.map((s) => [s, h('figure', { class: 'diagram', 'data-diagram': s })]),
-  ) as Record<Side, HTMLElement>;
-  const sequence = h('figure', { class: 'sequence' });
-  const explain = h('section', { class: 'explain', 'aria-label': 'current states explained' });
-  const log = h('ol', { class: 'log', 'aria-label': 'transitions' });
-  const error = h('p', { class: 'error', role: 'alert', hidden: '' });
-  app.append(
-    h(
-      'section',
-      { class: 'sim' },
-      form,
-      description,
-      permalink,
-      error,
-      player,
-      now,
-      h('div', { class: 'stage' }, diagrams.a, diagrams.b, sequence),
-      explain,
-      h('h2', {}, 'Transitions'),
-      log,
-    ),
-  );
+  const player = simPlayer({
+    show: (step) => show(step),
+    describe: (step) => {
+      const total = story?.events.length ?? 0;
+      const at = story === undefined ? 0 : frameAt(story, step).time;
+      return `${step} of ${total} · ${formatMs(at)} ms`;
+    },
+    changed: () => {
+      status();
+      if (!player.playing) writeUrl();
+    },
+  });
 
-  let story: Story | undefined;
-  let step = 0;
-  let timer: ReturnType<typeof setInterval> | undefined;
+  const root = h(
+    'section',
+    { class: 'sim', 'aria-label': 'simulator' },
+    h('div', { class: 'inputs' }, h('div', {}, editor.element, description), network.element),
+    error,
+    ended,
+    dropList,
+    player.element,
+    nowBar,
+    h('div', { class: 'stage' }, states.figures.a, sequence.element, states.figures.b),
+    states.explain,
+    graphs,
+    states.log,
+    permalink,
+  );
+  app.append(root);
 
-  const stop = () => {
-    if (timer !== undefined) clearInterval(timer);
-    timer = undefined;
-    play.textContent = '▶ Play';
+  const query = (): SimQuery => ({
+    scenario: editor.picker.value,
+    ...(editor.pristine() ? {} : { yaml: editor.textarea.value }),
+    seed: Math.max(0, Math.floor(Number(network.seed.value) || 0)),
+    faults: network.overrides(),
+    drops,
+    step: player.step,
+    lang,
+  });
+
+  const writeUrl = () => {
+    const p = simQueryParams(query());
+    history.replaceState(null, '', `?${p}`);
+    permalink.href = `?${p}`;
   };
 
-  const show = () => {
-    if (story === undefined) return;
-    const frame = frameAt(story, step);
-    const total = story.events.length;
-    scrubber.value = String(step);
-    position.textContent = `${step} / ${total}`;
-    now.textContent = frame.last
-      ? eventText(frame.last, story)
-      : 'Not started: press Play or Step.';
-    for (const side of SIDES) {
-      // The side's latest transition stays drawn (edge and cause) until its next one.
-      const last = frame.transitions.filter((t) => t.side === side).at(-1);
-      diagrams[side].innerHTML =
-        `<figcaption>${side} (${ADDRESSES[side]})</figcaption>${stateDiagramSvg({
-          side,
-          label: `${side} (${ADDRESSES[side]})`,
-          current: frame.state[side],
-          ...(last
-            ? {
-                last: {
-                  from: last.from,
-                  to: last.to,
-                  ...(last.cause ? { cause: last.cause } : {}),
-                },
-              }
-            : {}),
-        })}`;
+  const status = () => {
+    if (story !== undefined && player.step === story.events.length) setStatus('done');
+    else setStatus(player.playing ? 'playing' : 'ready');
+  };
+
+  const paintDrops = () => {
+    if (drops.length === 0) {
+      dropList.replaceChildren(
+        h(
+          'p',
+          { class: 'hint' },
+          'Click a segment in the sequence diagram (or step to it and press “Drop”) to lose it on the wire; the run is replayed with that loss.',
+        ),
+      );
+      return;
     }
-    explain.replaceChildren(
-      ...SIDES.map((side) => {
-        const state = frame.state[side];
-        const x = explainState(state, lang);
-        const last = frame.transitions.filter((t) => t.side === side).at(-1);
-        return h(
-          'article',
-          { 'data-explain': side },
-          h('h3', {}, `${side}: ${state}`),
-          last?.cause ? h('p', { class: 'why' }, describeCause(last.cause, lang)) : undefined,
-          h('p', {}, x.meaning),
-          h('p', { class: 'duration' }, x.duration),
+    dropList.replaceChildren(
+      h('span', {}, 'Dropped by you: '),
+      ...drops.map((d) => {
+        const b = h(
+          'button',
+          {
+            type: 'button',
+            class: 'chip',
+            'data-drop': refText(d),
+            'aria-label': `deliver ${d.side}’s segment ${d.n} again`,
+          },
+          `${d.side}’s #${d.n} ✕`,
         );
+        b.addEventListener('click', () => {
+          drops = toggleDrop(drops, d);
+          run({ step: 'same' });
+        });
+        return b;
       }),
     );
-    log.replaceChildren(
-      ...frame.transitions.map((t) =>
-        h(
-          'li',
-          {
-            'data-side': t.side,
-            'data-from': t.from,
-            'data-to': t.to,
-            'data-cause': t.cause ?? '',
-          },
-          `${formatMs(t.time)} ms · ${t.side}: ${t.from} → ${t.to} (${t.cause ?? '?'})`,
-        ),
-      ),
-    );
-    back.disabled = step === 0;
-    forward.disabled = step === total;
-    if (step === total) setStatus('done');
-    else setStatus(timer === undefined ? 'ready' : 'playing');
   };
 
-  const go = (to: number) => {
+  const show = (step: number) => {
     if (story === undefined) return;
-    step = Math.max(0, Math.min(to, story.events.length));
-    if (step === story.events.length) stop();
-    show();
+    const frame = frameAt(story, step);
+    states.show(frame, lang);
+    sequence.show(step);
+    now.textContent = frame.last
+      ? eventText(frame.last, story)
+      : 'Not started: press Play or Step (Space, →).';
+    const ref = refAt(story, step - 1);
+    const last = frame.last;
+    if (ref !== undefined && last?.type === 'segment') {
+      const mine = isDropped(drops, ref);
+      nowDrop.hidden = !mine && last.fate === 'lost';
+      nowDrop.textContent = mine ? 'Deliver it again' : 'Drop this segment';
+      nowDrop.setAttribute(
+        'aria-label',
+        `${mine ? 'deliver again' : 'drop'} ${ref.side}’s segment ${ref.n}`,
+      );
+    } else nowDrop.hidden = true;
+    status();
+    root.dispatchEvent(
+      new CustomEvent('sim:frame', { bubbles: true, detail: { story, step, time: frame.time } }),
+    );
   };
 
-  const run = () => {
-    stop();
-    error.hidden = true;
-    const q: SimQuery = { scenario: scenario.value, seed: Number(seed.value) || 0, faults: {} };
-    for (const k of FAULT_KEYS) {
-      const v = faults[k].value.trim();
-      if (v !== '' && Number.isFinite(Number(v))) q.faults[k] = Number(v);
+  /** Drops the segment at story index `index`, or delivers it again; replays from there. */
+  const toggle = (index: number) => {
+    if (story === undefined) return;
+    const ref = refAt(story, index);
+    const e = story.events[index];
+    if (ref === undefined || e?.type !== 'segment') return;
+    // A segment the network lost by itself is gone already: dropping it changes nothing.
+    if (e.fate === 'lost' && !isDropped(drops, ref)) {
+      now.textContent = `${ref.side}’s segment ${ref.n} was lost on the wire already.`;
+      return;
     }
-    const script = findBuiltin(q.scenario);
-    if (script === undefined) return;
-    const params = simQueryParams(q);
-    if (lang !== 'en') params.set('lang', lang);
-    history.replaceState(null, '', `?${params}`);
-    permalink.href = `?${params}`;
+    drops = toggleDrop(drops, ref);
+    run({ step: 'at', ref });
+  };
+  nowDrop.addEventListener('click', () => toggle(player.step - 1));
+
+  /**
+   * Runs the editor's text with the network controls and the drop list. `step` says where the
+   * new run is shown from: the start, the same event as before, or just after a segment.
+   */
+  function run(at: { step: number | 'same' } | { step: 'at'; ref: SegmentRef }): void {
+    const parsed = parseScenarioText(editor.textarea.value);
+    editor.showResult(parsed);
+    if (!parsed.ok) {
+      player.pause();
+      return;
+    }
+    script = parsed.script;
+    network.showScenario(script.network);
     description.textContent = script.description;
+    const q = query();
+    const before = player.step;
     try {
-      story = runScenario(script, {
+      const result = runScenario(script, {
         seed: q.seed,
-        overrides: overridesOf(q),
+        overrides: q.faults,
         makeStack: (o) => new Stack(o),
-      }).story;
+        onNetwork: dropHook(drops),
+      });
+      story = result.story;
+      error.hidden = true;
+      ended.textContent = ENDED[result.ended];
+      ended.hidden = result.ended === 'settled';
     } catch (err) {
       story = undefined;
       error.textContent = `The run failed: ${err instanceof Error ? err.message : String(err)}`;
       error.hidden = false;
       return;
     }
-    sequence.innerHTML = renderSvg(story);
-    scrubber.max = String(story.events.length);
-    step = 0;
-    show();
-  };
+    // A dropped segment that the new run no longer sends stays in the list, marked nowhere.
+    sequence.draw(story, drops);
+    paintDrops();
+    const step =
+      at.step === 'same'
+        ? before
+        : at.step === 'at'
+          ? (indexOfRef(story, at.ref) ?? before - 1) + 1
+          : at.step;
+    root.dispatchEvent(new CustomEvent('sim:run', { bubbles: true, detail: { story } }));
+    player.load(story.events.length, step);
+    writeUrl();
+    status();
+  }
 
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    run();
-  });
   langSelect.addEventListener('change', () => {
     lang = langSelect.value === 'pt' ? 'pt' : 'en';
-    run();
+    show(player.step);
+    writeUrl();
   });
-  back.addEventListener('click', () => {
-    stop();
-    go(step - 1);
-  });
-  forward.addEventListener('click', () => {
-    stop();
-    go(step + 1);
-  });
-  scrubber.addEventListener('input', () => {
-    stop();
-    go(Number(scrubber.value));
-  });
-  const start = () => {
-    if (story === undefined) return;
-    if (step === story.events.length) step = 0;
-    play.textContent = '❚❚ Pause';
-    timer = setInterval(() => go(step + 1), BASE_INTERVAL / Number(speed.value));
-    setStatus('playing');
-  };
-  play.addEventListener('click', () => {
-    if (timer === undefined) return start();
-    stop();
-    show();
-  });
-  speed.addEventListener('change', () => {
-    if (timer === undefined) return;
-    stop();
-    start();
-  });
-  run();
+
+  run({ step: initial.step ?? 0 });
 }

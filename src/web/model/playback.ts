@@ -14,6 +14,10 @@ export interface Frame {
   last: StoryEvent | undefined;
   /** The transitions played so far, in order. */
   transitions: StateEvent[];
+  /** Each side's latest transition played, which its diagram keeps drawn until the next. */
+  lastBySide: Record<Side, StateEvent | undefined>;
+  /** Virtual time of the event played last (0 before the first). */
+  time: number;
 }
 
 /**
@@ -30,10 +34,13 @@ export function frameAt(story: Story, step: number): Frame {
   const n = Math.max(0, Math.min(step, story.events.length));
   const state = initialStates(story);
   const transitions: StateEvent[] = [];
+  const lastBySide: Record<Side, StateEvent | undefined> = { a: undefined, b: undefined };
   for (const e of story.events.slice(0, n)) {
     if (e.type !== 'state') continue;
     state[e.side] = e.to;
     transitions.push(e);
+    lastBySide[e.side] = e;
   }
-  return { step: n, state, last: n > 0 ? story.events[n - 1] : undefined, transitions };
+  const last = n > 0 ? story.events[n - 1] : undefined;
+  return { step: n, state, last, transitions, lastBySide, time: last?.time ?? 0 };
 }

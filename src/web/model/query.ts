@@ -3,6 +3,8 @@
  * link reproduces a run. Pure: it reads and writes URLSearchParams only.
  */
 import type { ScriptOverrides } from '../../scenario/script.js';
+import type { Lang } from '../../state/meanings.js';
+import { formatDrops, parseDrops, type SegmentRef } from './drops.js';
 
 export type View = 'sim' | 'paste';
 export const VIEWS: readonly View[] = ['sim', 'paste'];
@@ -12,10 +14,19 @@ export const FAULT_KEYS = ['latency', 'jitter', 'loss', 'duplicate', 'reorder'] 
 export type FaultKey = (typeof FAULT_KEYS)[number];
 
 export interface SimQuery {
+  /** The built-in scenario picked (the editor starts from its text). */
   scenario: string;
+  /** The editor's text, when it is not the built-in scenario's own. */
+  yaml?: string;
   seed: number;
   /** Only the faults the user set; the others keep the scenario's own values. */
   faults: Partial<Record<FaultKey, number>>;
+  /** Segments the user dropped (drops.ts), applied to the run in this order. */
+  drops: SegmentRef[];
+  /** How many events have been played, so a link opens at the same moment. */
+  step?: number;
+  /** The explanations' language. */
+  lang: Lang;
 }
 
 export const DEFAULT_SCENARIO = 'normal-close';
@@ -41,10 +52,16 @@ export function simQueryOf(params: URLSearchParams): SimQuery {
     if (v !== undefined) faults[key] = v;
   }
   const seed = number(params, 'seed');
+  const step = number(params, 'step');
+  const yaml = params.get('yaml');
   return {
     scenario: params.get('scenario') || DEFAULT_SCENARIO,
+    ...(yaml === null || yaml.trim() === '' ? {} : { yaml }),
     seed: seed === undefined ? DEFAULT_SEED : Math.floor(seed),
     faults,
+    drops: parseDrops(params.get('drop')),
+    ...(step === undefined ? {} : { step: Math.floor(step) }),
+    lang: params.get('lang') === 'pt' ? 'pt' : 'en',
   };
 }
 
@@ -54,6 +71,11 @@ export function simQueryParams(q: SimQuery): URLSearchParams {
     const v = q.faults[key];
     if (v !== undefined) p.set(key, String(v));
   }
+  if (q.drops.length > 0) p.set('drop', formatDrops(q.drops));
+  if (q.step !== undefined && q.step > 0) p.set('step', String(q.step));
+  if (q.lang !== 'en') p.set('lang', q.lang);
+  // Last: the longest, and the one a reader of the link cares least to read.
+  if (q.yaml !== undefined) p.set('yaml', q.yaml);
   return p;
 }
 
