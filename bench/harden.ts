@@ -198,9 +198,14 @@ function blind(kind: Kind, count: number): void {
   const reset = server.state !== 'ESTABLISHED';
   // one ACK per 500 ms for out-of-window segments, and 10 challenge ACKs per second (RFC 5961 7)
   const bound = duration / 500 + 1 + (10 * duration) / 1000;
+  const c = pair.b.counters;
   console.log(
     `  ${kind.padEnd(4)}: ${sent} segments, reset ${reset ? 1 : 0}, injected bytes ${injected},` +
       ` ACKs back ${pair.heldToClient} (bound ${bound}) -> ${mark(!reset && injected === 0 && pair.heldToClient <= bound)}`,
+  );
+  console.log(
+    `        held back: ${c.invalidAcksSuppressed} out-of-window ACKs (500 ms limit),` +
+      ` ${c.challengeAcksLimited} challenge ACKs (host limit); challenge ACKs sent ${c.challengeAcks}`,
   );
 }
 
