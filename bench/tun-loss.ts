@@ -4,7 +4,9 @@
  * of TCP packets dropped each way by one nftables rule that covers both paths; median of three
  * rounds each, and the ratio against the target (tcpstate <= 2x the kernel; issue 11).
  * Printed, never asserted. Options: --mb N (default 10), --loss PERCENT (default 5),
- * --rounds N (default 3).
+ * --rounds N (default 3), --veth-gso (let the veth pair carry 64 KB GSO packets, which the rule
+ * then drops whole: the kernel's path sees far fewer loss events than the TUN path, which has
+ * no GSO; off by default so that both paths lose the same share of segments).
  *
  * Namespaces (made here with unique names, deleted at the end, on error and on Ctrl-C):
  * K holds curl, the TUN device (tcpstate at 10.91.0.2, the kernel at 10.91.0.1) and one end of
@@ -165,7 +167,7 @@ async function inside(): Promise<void> {
     const ours: Round[] = [];
     const kernel: Round[] = [];
     console.log(
-      `bench:tun-loss: ${BYTES / 1e6} MB by curl (the kernel's TCP) over HTTP, ${LOSS}% of TCP packets dropped each way by one nftables rule on both paths, ${ROUNDS} rounds`,
+      `bench:tun-loss: ${BYTES / 1e6} MB by curl (the kernel's TCP) over HTTP, ${LOSS}% of TCP packets dropped each way by one nftables rule on both paths, ${ROUNDS} rounds; veth ${process.argv.includes('--veth-gso') ? 'with GSO (64 KB packets dropped whole)' : 'one segment per packet, as TUN'}`,
     );
     for (let round = 1; round <= ROUNDS; round++) {
       const before = ruleCounters();
@@ -221,7 +223,7 @@ function outside(): void {
     makeVethNamespaces(NS_K, NS_P, {
       k: '10.92.0.1/24',
       p: `${KERNEL.address}/24`,
-      oneSegmentPerPacket: true,
+      oneSegmentPerPacket: !process.argv.includes('--veth-gso'),
     });
     const status = runInside(NS_K, import.meta.filename, process.argv.slice(2), {
       TS_LOSS_NS_K: NS_K,
