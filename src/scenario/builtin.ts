@@ -181,6 +181,8 @@ export const BUILTIN_SCRIPTS: readonly Script[] = [
     'spoofed SYNs flood b (--rate N/s, default 10000) while a connects and sends --bytes (default 20000): once b’s SYN queue is full, b answers with SYN cookies and keeps no state',
     [
       { side: 'b', call: 'listen' },
+      // a moment apart, so that the diagrams draw the two notes on rows of their own
+      { wait: 10 },
       { flood: { rate: 10_000, duration: 5000 } },
       { wait: 1000 },
       { side: 'a', call: 'connect' },
@@ -195,8 +197,9 @@ export const BUILTIN_SCRIPTS: readonly Script[] = [
     'an off-path attacker sprays RSTs and SYNs with guessed sequence numbers into a’s connection while a sends --bytes (default 100000): a answers with rate-limited challenge ACKs (RFC 5961) and the connection survives',
     [
       ...OPEN,
-      { blind: { target: 'a', kinds: ['RST', 'SYN'], count: 1000, duration: 2000 } },
       { side: 'a', call: 'send', bytes: 100_000 },
+      { wait: 10 },
+      { blind: { target: 'a', kinds: ['RST', 'SYN'], count: 1000, duration: 2000 } },
       { wait: 2100 },
       { side: 'a', call: 'close' },
       ...B_CLOSES_AFTER_A,
