@@ -117,6 +117,19 @@ describe.skipIf(!haveStack)('blind-reset (skipped: no Stack in this build)', () 
     expect(storyReport(story).join('\n')).toMatch(/resets: 0 \(target 0: met\)/);
   });
 
+  it('survives with its bytes intact when the path between a and b is lossy too', () => {
+    const { story, ended } = run(builtin('blind-reset'), 9, {
+      loss: 0.3,
+      duplicate: 0.2,
+      reorder: 0.2,
+      jitter: 20,
+    });
+    expect(ended).toBe('settled');
+    expect(story.attack?.blind?.resets).toBe(0);
+    expect(intact(story)).toBe(true);
+    expect(story.final).toEqual({ a: 'CLOSED', b: 'CLOSED' });
+  });
+
   it('--count changes how many guesses are sent', () => {
     const { story } = run(builtin('blind-reset'), 1, { count: 100 });
     expect(story.attack?.blind?.sent).toEqual({ RST: 100, SYN: 100 });
