@@ -26,7 +26,7 @@ export function storyReport(story: Story): string[] {
     const s = story.streams['a->b'];
     const intact = s.sent === s.received && s.sha256Sent === s.sha256Received;
     out.push(
-      `  a->b: ${s.sent} bytes sent, ${s.received} received, ${intact ? 'intact' : 'NOT intact'} (${verdict(intact)})`,
+      `  a's bytes at b: ${s.received} of ${s.sent}, ${intact ? 'intact' : 'NOT intact'} (target intact: ${verdict(intact)})`,
     );
   }
   const end = story.end;

@@ -30,7 +30,7 @@ describe.skipIf(!built)(
       expect(r.stdout).toMatch(/SYN flood: 50000 spoofed SYNs at 10000\/s to b:80/);
       expect(r.stdout).toMatch(/SYN queue at most 4096 half-open of 4096/);
       expect(r.stdout).toMatch(/ESTABLISHED at \d+ ms: \d+ ms \(target within 1000 ms: met\)/);
-      expect(r.stdout).toMatch(/a->b: 5000 bytes sent, 5000 received, intact/);
+      expect(r.stdout).toMatch(/a's bytes at b: 5000 of 5000, intact \(target intact: met\)/);
     });
 
     it('blind-reset in JSON: the attack’s figures beside the story', () => {
