@@ -160,11 +160,9 @@ export class Attacker {
           const c = b.counters;
           const drops = totalDrops(flood);
           this.ctx.note(
-            `flood: +${flood.spoofedSyns - lastReport.syns} SYNs, +${
+            `flood${last ? ' ends' : ''}: +${flood.spoofedSyns - lastReport.syns} SYNs, +${
               c.syncookiesSent - lastReport.cookies
-            } cookies, +${drops - lastReport.drops} dropped, queue ${queue}/${flood.backlog}${
-              last ? ', ends' : ''
-            }`,
+            } cookies, +${drops - lastReport.drops} drops, queue ${queue}/${flood.backlog}`,
           );
           lastReport = { syns: flood.spoofedSyns, cookies: c.syncookiesSent, drops };
         }

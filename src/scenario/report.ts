@@ -53,7 +53,8 @@ function floodLines(story: Story, f: FloodSummary): string[] {
     client?.establishedAt === undefined ? undefined : client.establishedAt - client.connectAt;
   return [
     `SYN flood: ${f.spoofedSyns} spoofed SYNs at ${f.rate}/s to b:${f.port} (${f.start}-${f.start + f.duration} ms)`,
-    `  b: SYN queue at most ${f.synQueuePeak} half-open of ${f.backlog} (the backlog), at most ${f.connectionsPeak} connections held: memory bounded by the backlog, not the flood`,
+    `  b: SYN queue peak ${f.synQueuePeak} of ${f.backlog} (the backlog), ${f.connectionsPeak} connections at most:`,
+    `     memory bounded by the backlog, not by the flood`,
     `  b: ${f.cookieSynAcks} SYN,ACKs with a SYN cookie, ${f.cookieConnections} connection(s) made from a cookie; dropped: ${drops === '' ? 'none' : drops}`,
     `  backscatter: ${f.backscatter} segments to spoofed sources (${(f.backscatter / Math.max(1, f.spoofedSyns)).toFixed(2)} per spoofed SYN)`,
     client === undefined

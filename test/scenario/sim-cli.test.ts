@@ -28,7 +28,7 @@ describe.skipIf(!built)(
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/SYN,ACK with a SYN cookie/);
       expect(r.stdout).toMatch(/SYN flood: 50000 spoofed SYNs at 10000\/s to b:80/);
-      expect(r.stdout).toMatch(/SYN queue at most 4096 half-open of 4096/);
+      expect(r.stdout).toMatch(/SYN queue peak 4096 of 4096 \(the backlog\)/);
       expect(r.stdout).toMatch(/ESTABLISHED at \d+ ms: \d+ ms \(target within 1000 ms: met\)/);
       expect(r.stdout).toMatch(/a's bytes at b: 5000 of 5000, intact \(target intact: met\)/);
     });
