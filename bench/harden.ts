@@ -10,9 +10,9 @@
  *    0, at most the rate-limited number).
  * Options: --rate N (SYN/s, default 10000), --blind N (segments per kind, default 100000).
  */
+import { attackSegment, packetsInMs, spoofedSyn } from '../src/scenario/attack.js';
 import { Stack, type StackConnection, type StackOptions } from '../src/stack/stack.js';
 import { SeededRng } from '../src/util/rng.js';
-import { flagsFrom } from '../src/wire/flags.js';
 import { emitPacket } from '../src/wire/packet.js';
 import type { TcpSegment } from '../src/wire/types.js';
 
@@ -71,19 +71,9 @@ class Pair {
   }
 }
 
+/** A segment to the server's port (the attacker's builder, src/scenario/attack.ts). */
 function segment(flags: string, over: Partial<Omit<TcpSegment, 'flags'>>): TcpSegment {
-  return {
-    srcPort: 0,
-    dstPort: PORT,
-    seq: 0,
-    ack: 0,
-    window: 65535,
-    urgentPointer: 0,
-    options: [],
-    payload: new Uint8Array(0),
-    ...over,
-    flags: flagsFrom(flags),
-  };
+  return attackSegment(flags, { dstPort: PORT, ...over });
 }
 
 const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
@@ -107,18 +97,8 @@ function flood(rate: number, synCookies: 'overflow' | 'off'): void {
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   for (let now = 0; now <= end; now++) {
-    for (
-      let k = Math.floor(((now + 1) * rate) / 1000) - Math.floor((now * rate) / 1000);
-      k > 0;
-      k--
-    ) {
-      const src = `172.${16 + (rng.nextU32() % 16)}.${rng.nextU32() % 256}.${1 + (rng.nextU32() % 254)}`;
-      const syn = segment('S', {
-        srcPort: 1024 + (rng.nextU32() % 64000),
-        seq: rng.nextU32(),
-        options: [{ kind: 'mss', value: 1460 }],
-      });
-      pair.b.handlePacket(now, emitPacket({ src, dst: SERVER }, syn));
+    for (let k = packetsInMs(rate, now); k > 0; k--) {
+      pair.b.handlePacket(now, spoofedSyn(rng, SERVER, PORT));
       spoofed++;
     }
     if (now === connectAt) client = pair.a.connect(now, { address: SERVER, port: PORT });
@@ -198,9 +178,14 @@ function blind(kind: Kind, count: number): void {
   const reset = server.state !== 'ESTABLISHED';
   // one ACK per 500 ms for out-of-window segments, and 10 challenge ACKs per second (RFC 5961 7)
   const bound = duration / 500 + 1 + (10 * duration) / 1000;
+  const c = pair.b.counters;
   console.log(
     `  ${kind.padEnd(4)}: ${sent} segments, reset ${reset ? 1 : 0}, injected bytes ${injected},` +
       ` ACKs back ${pair.heldToClient} (bound ${bound}) -> ${mark(!reset && injected === 0 && pair.heldToClient <= bound)}`,
+  );
+  console.log(
+    `        held back: ${c.invalidAcksSuppressed} out-of-window ACKs (500 ms limit),` +
+      ` ${c.challengeAcksLimited} challenge ACKs (host limit); challenge ACKs sent ${c.challengeAcks}`,
   );
 }
 

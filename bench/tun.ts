@@ -8,8 +8,9 @@
  * the kernel at 10.91.0.1) and one end of a veth pair (10.92.0.1); P holds the other (10.92.0.2).
  * This script re-runs itself inside K with --inside; the kernel's peers are bench/tun-peer.ts.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { deleteNamespaces, makeVethNamespaces, runInside } from './netns.js';
 import { type Result, sinkInto, sourceTo } from './tun-io.js';
 
 const MIB = Number(process.argv.find((x) => /^\d+$/.test(x)) ?? 128);
@@ -165,49 +166,13 @@ else:
 if (process.argv.includes('--inside')) {
   await inside();
 } else {
-  const sh = (args: string[]) => execFileSync('ip', args);
-  sh(['netns', 'add', NS_K]);
-  sh(['netns', 'add', NS_P]);
   try {
-    for (const ns of [NS_K, NS_P]) sh(['-n', ns, 'link', 'set', 'lo', 'up']);
-    sh([
-      '-n',
-      NS_K,
-      'link',
-      'add',
-      'tsveth0',
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'tsveth1',
-      'netns',
-      NS_P,
-    ]);
-    sh(['-n', NS_K, 'addr', 'add', '10.92.0.1/24', 'dev', 'tsveth0']);
-    sh(['-n', NS_P, 'addr', 'add', '10.92.0.2/24', 'dev', 'tsveth1']);
-    sh(['-n', NS_K, 'link', 'set', 'tsveth0', 'up']);
-    sh(['-n', NS_P, 'link', 'set', 'tsveth1', 'up']);
-    spawnSync(
-      'ip',
-      [
-        'netns',
-        'exec',
-        NS_K,
-        process.execPath,
-        '--import',
-        'tsx',
-        import.meta.filename,
-        '--inside',
-        String(MIB),
-      ],
-      {
-        stdio: 'inherit',
-        env: { ...process.env, TS_BENCH_NS_K: NS_K, TS_BENCH_NS_P: NS_P },
-      },
-    );
+    makeVethNamespaces(NS_K, NS_P, { k: '10.92.0.1/24', p: '10.92.0.2/24' });
+    runInside(NS_K, import.meta.filename, [String(MIB)], {
+      TS_BENCH_NS_K: NS_K,
+      TS_BENCH_NS_P: NS_P,
+    });
   } finally {
-    spawnSync('ip', ['netns', 'del', NS_K]);
-    spawnSync('ip', ['netns', 'del', NS_P]);
+    deleteNamespaces(NS_K, NS_P);
   }
 }

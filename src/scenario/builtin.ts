@@ -176,6 +176,35 @@ export const BUILTIN_SCRIPTS: readonly Script[] = [
       { wait: 100 },
     ],
   ),
+  script(
+    'syn-flood',
+    'spoofed SYNs flood b (--rate N/s, default 10000) while a connects and sends --bytes (default 20000): once b’s SYN queue is full, b answers with SYN cookies and keeps no state',
+    [
+      { side: 'b', call: 'listen' },
+      // a moment apart, so that the diagrams draw the two notes on rows of their own
+      { wait: 10 },
+      { flood: { rate: 10_000, duration: 5000 } },
+      { wait: 1000 },
+      { side: 'a', call: 'connect' },
+      { waitFor: { side: 'a', state: 'ESTABLISHED' } },
+      { side: 'a', call: 'send', bytes: 20_000 },
+      { side: 'a', call: 'close' },
+      ...B_CLOSES_AFTER_A,
+    ],
+  ),
+  script(
+    'blind-reset',
+    'an off-path attacker sprays RSTs and SYNs with guessed sequence numbers into a’s connection while a sends --bytes (default 100000): a answers with rate-limited challenge ACKs (RFC 5961) and the connection survives',
+    [
+      ...OPEN,
+      { side: 'a', call: 'send', bytes: 100_000 },
+      { wait: 10 },
+      { blind: { target: 'a', kinds: ['RST', 'SYN'], count: 1000, duration: 2000 } },
+      { wait: 2100 },
+      { side: 'a', call: 'close' },
+      ...B_CLOSES_AFTER_A,
+    ],
+  ),
   script('bulk', 'a sends --bytes N (default 100000) to b, then both close', [
     ...OPEN,
     { side: 'a', call: 'send', bytes: 100_000 },

@@ -14,10 +14,14 @@
  *     - faults: { direction: a->b, loss: 0.3 }   # names of link/sim/faults.ts (dup: duplicate)
  *     - partition: both            # heal: both
  *     - drop: { from: a, flags: FIN, count: 1 }
+ *     - flood: { rate: 10000, duration: 5000 }   # spoofed SYNs to b (synCookies: off|overflow|always)
+ *     - blind: { target: a, kinds: RST,SYN, count: 1000, duration: 2000 }
  */
 import { parse as parseYaml } from 'yaml';
 import type { LinkFaults as SimLinkFaults, TcpFlagName } from '../link/sim/faults.js';
+import type { SynCookieMode } from '../stack/stack.js';
 import { parseState } from '../state/aliases.js';
+import type { BlindKind } from './attack.js';
 import type { Direction, LinkFaults, Script, Step } from './script.js';
 import type { Side } from './story.js';
 
@@ -171,7 +175,10 @@ function call(who: Side, v: unknown, where: string): Step {
 
 function step(v: unknown, where: string): Step {
   if (!isObj(v) || Object.keys(v).length !== 1) {
-    fail(where, 'each step is one of a:, b:, wait:, faults:, partition:, heal:, drop:');
+    fail(
+      where,
+      'each step is one of a:, b:, wait:, faults:, partition:, heal:, drop:, flood:, blind:',
+    );
   }
   const [key, arg] = Object.entries(v)[0] as [string, unknown];
   switch (key) {
@@ -218,9 +225,42 @@ function step(v: unknown, where: string): Step {
         },
       };
     }
+    case 'flood': {
+      if (!isObj(arg)) fail(`${where}.flood`, 'expected { rate: SYN/s, duration: ms, port: 80 }');
+      return {
+        flood: {
+          rate: number(arg.rate, `${where}.flood.rate`, 1, 100_000, true),
+          duration: number(arg.duration, `${where}.flood.duration`, 1, 600_000, true),
+          ...(arg.port === undefined ? {} : { port: port(arg.port, `${where}.flood.port`) }),
+        },
+      };
+    }
+    case 'blind': {
+      if (!isObj(arg))
+        fail(`${where}.blind`, 'expected { target: a|b, kinds: RST,SYN, count: N, duration: ms }');
+      const kinds = typeof arg.kinds === 'string' ? arg.kinds.toUpperCase() : 'RST,SYN';
+      if (!/^(RST|SYN)(,(RST|SYN))?$/.test(kinds))
+        fail(`${where}.blind.kinds`, 'expected RST, SYN or RST,SYN');
+      return {
+        blind: {
+          target: side(arg.target, `${where}.blind.target`),
+          kinds: [...new Set(kinds.split(',') as BlindKind[])],
+          count: number(arg.count, `${where}.blind.count`, 1, 1_000_000, true),
+          duration: number(arg.duration, `${where}.blind.duration`, 1, 600_000, true),
+        },
+      };
+    }
     default:
-      fail(where, `unknown step '${key}' (use a, b, wait, faults, partition, heal, drop)`);
+      fail(
+        where,
+        `unknown step '${key}' (use a, b, wait, faults, partition, heal, drop, flood, blind)`,
+      );
   }
+}
+
+function cookieMode(v: unknown, name: string): SynCookieMode {
+  if (v === 'off' || v === 'overflow' || v === 'always') return v;
+  return fail(`${name}: synCookies`, 'expected off, overflow or always');
 }
 
 /** Parses a scenario file's text; `name` (the file name) is used in messages and as default name. */
@@ -244,6 +284,7 @@ export function parseScenarioFile(text: string, name: string): Script {
     'keepalive',
     'synRetries',
     'userTimeout',
+    'synCookies',
   ]);
   for (const key of Object.keys(doc))
     if (!known.has(key)) fail(name, `unknown key '${key}'`, [key]);
@@ -281,6 +322,7 @@ export function parseScenarioFile(text: string, name: string): Script {
               count: number(ka.count, `${name}: keepalive.count`, 1, 100, true),
             }
           : fail(`${name}: keepalive`, 'expected { idle, interval, count }'),
+    ...(doc.synCookies === undefined ? {} : { synCookies: cookieMode(doc.synCookies, name) }),
     steps: doc.steps.map((s, i) => step(s, `${name}: step ${i + 1}`)),
   };
 }

@@ -11,13 +11,14 @@ import type { PacketFate } from '../link/sim/faults.js';
 import { type PacketRecord, type SimHost, SimNetwork } from '../link/sim/network.js';
 import type { StackConnection as Connection, Listener, Stack } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
-import type { ConnectionConfig } from '../tcp/types.js';
+import type { ConnectionConfig, TimerKind } from '../tcp/types.js';
 import { TcpUsageError } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
 import { Sha256 } from '../util/sha256.js';
 import { formatFlags } from '../wire/flags.js';
 import { formatOptions } from '../wire/format.js';
 import { parsePacket } from '../wire/packet.js';
+import { ATTACKER_ADDRESS, Attacker } from './attack-run.js';
 import {
   applyOverrides,
   type Call,
@@ -25,7 +26,16 @@ import {
   type Script,
   type ScriptOverrides,
 } from './script.js';
-import type { CapturedPacket, Fate, Side, Story, StoryEvent, StreamSummary } from './story.js';
+import type {
+  CapturedPacket,
+  Fate,
+  PendingWork,
+  Side,
+  Story,
+  StoryEnd,
+  StoryEvent,
+  StreamSummary,
+} from './story.js';
 
 export const ADDRESSES: Record<Side, string> = { a: '10.0.0.1', b: '10.0.0.2' };
 
@@ -51,7 +61,36 @@ export interface RunResult {
    * Why it stopped: the script finished and settled; it waited for a state that nothing could
    * bring any more (`stuck`); or a bound was hit.
    */
-  ended: 'settled' | 'stuck' | 'time-limit' | 'step-limit';
+  ended: StoryEnd['reason'];
+}
+
+/**
+ * Timers after which a connection still sends: a run is not over while one is armed. The others
+ * (2MSL, FIN_WAIT2, keepalive) are the lifetime of the state the run ends in, not work left.
+ */
+const WORK_TIMERS: ReadonlySet<TimerKind> = new Set([
+  'retransmit',
+  'persist',
+  'delayed-ack',
+  'user-timeout',
+]);
+
+/** What `conn` still has to do: unacknowledged data, SYN or FIN, or a timer that sends. */
+function pendingWork(side: Side, conn: Connection): PendingWork | undefined {
+  const state = conn.state;
+  if (state === 'CLOSED') return undefined;
+  const timer = conn.activeTimer();
+  const { sndUna, sndNxt } = conn.info();
+  const unacked = sndUna !== sndNxt && state !== 'LISTEN';
+  if (timer === undefined || (!unacked && !WORK_TIMERS.has(timer.kind))) return undefined;
+  return {
+    side,
+    connection: { local: { ...conn.local }, remote: { ...conn.remote } },
+    state,
+    // the retransmission timer stays armed under an earlier one (a delayed ACK, say)
+    timer: unacked ? 'retransmit' : timer.kind,
+    at: timer.deadline,
+  };
 }
 
 class App {
@@ -128,9 +167,15 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
       ? { userTimeout: script.userTimeout }
       : {}),
   });
+  const stackOptions = (side: Side): ConstructorParameters<typeof Stack>[0] => ({
+    address: ADDRESSES[side],
+    rng: rng.fork(),
+    config: config(side),
+    ...(script.synCookies === undefined ? {} : { synCookies: script.synCookies }),
+  });
   const apps: Record<Side, App> = {
-    a: new App('a', opts.makeStack({ address: ADDRESSES.a, rng: rng.fork(), config: config('a') })),
-    b: new App('b', opts.makeStack({ address: ADDRESSES.b, rng: rng.fork(), config: config('b') })),
+    a: new App('a', opts.makeStack(stackOptions('a'))),
+    b: new App('b', opts.makeStack(stackOptions('b'))),
   };
   const events: StoryEvent[] = [];
   const packets: CapturedPacket[] = [];
@@ -140,8 +185,23 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     b: net.addStack('b', apps.b.stack),
   };
   net.link(hosts.a, hosts.b, { latency: DEFAULT_LATENCY, ...script.network });
+  const latency = script.network.latency ?? DEFAULT_LATENCY;
+  const attacker = new Attacker({
+    net,
+    hosts,
+    addresses: ADDRESSES,
+    latency,
+    newHost: () => opts.makeStack({ address: ATTACKER_ADDRESS, rng: rng.fork() }),
+    rng: () => rng.fork(),
+    note: (text, side) => note(text, side),
+    listener: (side, port) => apps[side].listeners.get(port),
+    connection: (side) => apps[side].current,
+    synCookies: script.synCookies ?? 'overflow',
+  });
   net.onPacket((p) => {
     packets.push({ time: p.t, bytes: p.bytes });
+    // the attacker's packets and b's answers to spoofed sources are counted, not drawn
+    if (!attacker.packet(p)) return;
     const segment = segmentEvent(p);
     if (segment !== undefined) events.push(segment);
   });
@@ -247,15 +307,19 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
   // The stepper moves the stacks' packets onto the link; their events go into the story, and
   // the applications read what a connection says is readable.
   net.onEvent(({ t: now, host, event: e }) => {
-    const app = apps[host as Side];
+    if (host !== 'a' && host !== 'b') return;
+    const app = apps[host];
     if (e.type === 'transition') {
       const side = sideOf(e.event.connection.local.address) ?? app.side;
       const { connection, from, to, cause } = e.event;
+      if (!attacker.transition(side, connection.remote.address, to, now)) return;
       events.push({ type: 'state', time: now, side, connection, from, to, cause });
       apps[side].state = to;
     } else if (e.type === 'acceptable') {
       const listener = app.listeners.get(e.port);
       for (let c = listener?.accept(); c; c = listener?.accept()) app.conns.push(c);
+    } else if (e.type === 'drop' && 'port' in e) {
+      attacker.drop(app.side, e.reason);
     } else if (e.type === 'readable') {
       for (let data = e.conn.read(); data.length > 0; data = e.conn.read()) {
         app.receivedHash.update(data);
@@ -265,7 +329,9 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
   });
   // After each side's stack is drained, its application writes what the send buffer takes.
   net.addHook((host) => {
-    const app = apps[host.name as Side];
+    // the attacker's host has no application
+    if (host.name !== 'a' && host.name !== 'b') return false;
+    const app = apps[host.name];
     if (app.pending === 0 && !app.after) return false;
     const before = app.pending;
     flush(app);
@@ -305,6 +371,12 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     } else if ('drop' in s) {
       const to = hosts[s.drop.from === 'a' ? 'b' : 'a'];
       net.fault(hosts[s.drop.from], to, { kind: 'drop', flags: s.drop.flags, count: s.drop.count });
+    } else if ('flood' in s) {
+      const { rate, duration, port } = s.flood;
+      attacker.startFlood(net.now, rate, duration, port ?? script.port);
+    } else if ('blind' in s) {
+      const { target, kinds, count, duration } = s.blind;
+      attacker.startBlind(net.now, target, kinds, count, duration);
     }
   };
 
@@ -318,6 +390,26 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
         ? [[hosts.a, hosts.b]]
         : [[hosts.b, hosts.a]];
 
+  // The connections between a and b, on both sides (b's may not be accepted yet).
+  const pending = (): PendingWork[] => {
+    const seen = new Set<Connection>();
+    const out: PendingWork[] = [];
+    const add = (side: Side, conn: Connection | undefined) => {
+      if (conn === undefined || seen.has(conn)) return;
+      seen.add(conn);
+      const work = pendingWork(side, conn);
+      if (work !== undefined) out.push(work);
+    };
+    for (const side of ['a', 'b'] as const) {
+      const peer = apps[side === 'a' ? 'b' : 'a'].stack;
+      for (const conn of apps[side].conns) {
+        add(side, conn);
+        add(side === 'a' ? 'b' : 'a', peer.find(conn.remote.port, conn.local));
+      }
+    }
+    return out;
+  };
+
   for (;;) {
     net.flush();
     while (stepReady()) {
@@ -327,12 +419,13 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     if (stepIndex >= script.steps.length && settleUntil === undefined)
       settleUntil = net.now + script.settle;
     const next = net.nextDeadline();
-    // Nothing left to happen, or the script is done and the settling time has passed.
+    // Nothing left to happen, or the script is done, the settling time has passed and no
+    // connection between a and b has anything left to send (a FIN still to retransmit, say).
     if (next === undefined) {
       if (stepIndex < script.steps.length) ended = 'stuck';
       break;
     }
-    if (settleUntil !== undefined && next > settleUntil) break;
+    if (settleUntil !== undefined && next > settleUntil && pending().length === 0) break;
     if (next > maxTime) {
       ended = 'time-limit';
       break;
@@ -351,6 +444,18 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     sha256Received: to.receivedHash.digestHex(),
   });
   const finalState = (app: App): TcpState => app.current?.state ?? app.state ?? 'CLOSED';
+  const attack = attacker.summary();
+  const end: StoryEnd = {
+    reason: ended,
+    time: net.now,
+    pending: ended === 'settled' ? [] : pending(),
+  };
+  if (end.pending.length > 0) {
+    const what = end.pending.map(
+      (p) => `${p.side} in ${p.state}, ${p.timer} timer due at ${p.at} ms`,
+    );
+    note(`run cut (${ended}): ${what.join('; ')}`);
+  }
   return {
     story: {
       scenario: script.name,
@@ -358,6 +463,8 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
       events,
       final: { a: finalState(apps.a), b: finalState(apps.b) },
       streams: { 'a->b': summary(apps.a, apps.b), 'b->a': summary(apps.b, apps.a) },
+      end,
+      ...(attack === undefined ? {} : { attack }),
     },
     packets,
     ended,

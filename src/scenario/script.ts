@@ -14,7 +14,9 @@
  * time pass (a duration, or until a side reaches a state); the others take no time.
  */
 import type { LinkFaults as SimLinkFaults, TcpFlagName } from '../link/sim/faults.js';
+import type { SynCookieMode } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
+import type { BlindKind } from './attack.js';
 import type { Side } from './story.js';
 
 export type Direction = 'a->b' | 'b->a' | 'both';
@@ -45,7 +47,18 @@ export type Step =
   | { partition: Direction }
   | { heal: Direction }
   /** Drops the next `count` segments `from` sends whose flags include all of `flags`. */
-  | { drop: { from: Side; flags: readonly TcpFlagName[]; count: number } };
+  | { drop: { from: Side; flags: readonly TcpFlagName[]; count: number } }
+  /**
+   * A SYN flood (RFC 4987): an attacker sends `rate` SYNs per second from spoofed sources to
+   * b's `port` (default: the script's) for `duration` ms, starting now; the step takes no time.
+   */
+  | { flood: { rate: number; duration: number; port?: number } }
+  /**
+   * A blind attack (RFC 5961): an off-path attacker that knows the 4-tuple of `target`'s
+   * connection but not its numbers sends `count` segments of each kind, spoofed as the other
+   * side, with guessed sequence numbers, spread over `duration` ms from now.
+   */
+  | { blind: { target: Side; kinds: readonly BlindKind[]; count: number; duration: number } };
 
 export interface Script {
   name: string;
@@ -62,6 +75,8 @@ export interface Script {
   userTimeout?: number;
   /** SYN retransmissions before giving up (Linux tcp_syn_retries). */
   synRetries?: number;
+  /** SYN cookies on both stacks (Linux tcp_syncookies; the stack's default is 'overflow'). */
+  synCookies?: SynCookieMode;
   /** Virtual-time limit in ms after the last step; the scenario always ends by itself. */
   settle: number;
   steps: Step[];
@@ -76,6 +91,11 @@ export interface ScriptOverrides {
   reorder?: number;
   mss?: number;
   bytes?: number;
+  /** SYNs per second of every flood step. */
+  rate?: number;
+  /** Segments of each kind of every blind step. */
+  count?: number;
+  synCookies?: SynCookieMode;
 }
 
 /** The script with the command line's network options and byte count applied. */
@@ -85,13 +105,23 @@ export function applyOverrides(script: Script, o: ScriptOverrides): Script {
     const v = o[key];
     if (v !== undefined) network[key] = v;
   }
-  const steps =
-    o.bytes === undefined
-      ? script.steps
-      : script.steps.map((s) =>
-          'call' in s && s.call === 'send' && s.text === undefined
-            ? { ...s, bytes: o.bytes ?? s.bytes }
-            : s,
-        );
-  return { ...script, network, mss: o.mss ?? script.mss, steps };
+  const steps = script.steps.map((s): Step => {
+    if ('call' in s && s.call === 'send' && s.text === undefined && o.bytes !== undefined)
+      return { ...s, bytes: o.bytes };
+    if ('flood' in s && o.rate !== undefined) return { flood: { ...s.flood, rate: o.rate } };
+    if ('blind' in s && o.count !== undefined) return { blind: { ...s.blind, count: o.count } };
+    return s;
+  });
+  return {
+    ...script,
+    network,
+    mss: o.mss ?? script.mss,
+    synCookies: o.synCookies ?? script.synCookies,
+    steps,
+  };
+}
+
+/** Whether the script has a step of this kind (what `--rate` and `--count` apply to). */
+export function hasStep(script: Script, kind: 'flood' | 'blind'): boolean {
+  return script.steps.some((s) => kind in s);
 }

@@ -4,8 +4,11 @@
  * virtual time since the scenario started. States use the netstat names of state/states.ts.
  */
 
+import type { ListenerDropReason } from '../stack/events.js';
 import type { TransitionEvent } from '../state/events.js';
-import type { TcpState } from '../state/states.js';
+import type { Endpoint, TcpState } from '../state/states.js';
+import type { TimerKind } from '../tcp/types.js';
+import type { BlindKind } from './attack.js';
 
 export type Side = 'a' | 'b';
 
@@ -64,6 +67,83 @@ export interface StreamSummary {
   sha256Received: string;
 }
 
+/** A connection between a and b that still had something to do when the run stopped. */
+export interface PendingWork {
+  side: Side;
+  connection: { local: Endpoint; remote: Endpoint };
+  state: TcpState;
+  /** The timer that would have made it act (`retransmit` whenever data, SYN or FIN is unacknowledged). */
+  timer: TimerKind;
+  /** When that timer was due (virtual ms). */
+  at: number;
+}
+
+/**
+ * How a run ended. `settled`: the script finished and nothing between a and b was left to
+ * send or retransmit, so `final` is what the states stay at (TIME_WAIT and FIN_WAIT2 still end
+ * by their own timers). `stuck`: a step waited for a state that nothing could bring. A limit
+ * (`time-limit`, `step-limit`): the run was cut, and `pending` says what was still to come; the
+ * states in `final` are then not final.
+ */
+export interface StoryEnd {
+  reason: 'settled' | 'stuck' | 'time-limit' | 'step-limit';
+  /** Virtual time the run stopped at. */
+  time: number;
+  pending: PendingWork[];
+}
+
+/** What a SYN flood did to b (syn-flood), from b's counters and typed drop events. */
+export interface FloodSummary {
+  rate: number;
+  /** ms the flood lasted, from `start`. */
+  start: number;
+  duration: number;
+  port: number;
+  spoofedSyns: number;
+  /** b's segments to the spoofed sources (SYN,ACKs and their retransmissions): the backscatter. */
+  backscatter: number;
+  /** SYN,ACKs b sent with a cookie instead of a SYN-queue entry (Linux SyncookiesSent). */
+  cookieSynAcks: number;
+  /** Handshakes completed from a cookie (Linux SyncookiesRecv). */
+  cookieConnections: number;
+  /** SYNs and handshake ACKs b's listener dropped, by the drop event's reason. */
+  drops: Partial<Record<ListenerDropReason, number>>;
+  /** The most half-open (SYN_RECV) entries b's listener held at once, and its bound (the backlog). */
+  synQueuePeak: number;
+  backlog: number;
+  /** The most connections b's stack held at once (its memory grows with this). */
+  connectionsPeak: number;
+}
+
+/** What a blind attack did to its target's connection (blind-reset). */
+export interface BlindSummary {
+  target: Side;
+  start: number;
+  duration: number;
+  /** Segments sent, by kind. */
+  sent: Partial<Record<BlindKind, number>>;
+  /** Of the RSTs, how many the scenario made land inside the target's receive window. */
+  inWindow: number;
+  /** Challenge ACKs the target sent (RFC 5961 3.2, 4.2), and those its limit held back. */
+  challengeAcks: number;
+  challengeAcksSuppressed: number;
+  /** The target's challenge-ACK limit per second (per connection; the host has its own). */
+  challengeAckLimit: number;
+  /** ACKs the target sent to out-of-window segments, and those the 500 ms limit held back. */
+  outOfWindowAcks: number;
+  outOfWindowAcksSuppressed: number;
+  /** Connections of the target reset by the attack (0 is the goal). */
+  resets: number;
+}
+
+/** The attack a scenario played, and how the real client fared (syn-flood, blind-reset). */
+export interface AttackSummary {
+  flood?: FloodSummary;
+  blind?: BlindSummary;
+  /** When a called connect() (the last time) and when that connection reached ESTABLISHED. */
+  client?: { connectAt: number; establishedAt?: number };
+}
+
 export interface Story {
   scenario: string;
   seed: number;
@@ -72,6 +152,10 @@ export interface Story {
   /** Each side's state when the scenario ended. */
   final: Record<Side, TcpState>;
   streams: { 'a->b': StreamSummary; 'b->a': StreamSummary };
+  /** How the run ended (every story the runner tells has it). */
+  end?: StoryEnd;
+  /** Scenarios with an attack: its figures. */
+  attack?: AttackSummary;
 }
 
 export function isSegment(e: StoryEvent): e is SegmentEvent {

@@ -24,14 +24,10 @@
  */
 import type { Endpoint, TcpState } from '../state/states.js';
 import { Connection } from '../tcp/connection.js';
+import { invalidAcksSuppressed } from '../tcp/invalid-ack.js';
 import { synOptions } from '../tcp/options.js';
 import { shiftFor } from '../tcp/tcb.js';
-import {
-  type ConnectionConfig,
-  type ConnectionStats,
-  DEFAULT_CONFIG,
-  type TimerKind,
-} from '../tcp/types.js';
+import { type ConnectionConfig, DEFAULT_CONFIG, type TimerKind } from '../tcp/types.js';
 import type { Rng } from '../util/rng.js';
 import { parseIpv4Address } from '../wire/address.js';
 import { emptyFlags } from '../wire/flags.js';
@@ -128,6 +124,11 @@ export interface StackCounters {
   syncookiesFailed: number;
   /** Challenge ACKs not sent for the host-wide limit (Linux TCPChallengeACK's overflow). */
   challengeAcksLimited: number;
+  /**
+   * ACKs not sent in answer to out-of-window segments, for each connection's rate limit
+   * (tcp/invalid-ack.ts; Linux's TCPACKSkippedSeq and friends).
+   */
+  invalidAcksSuppressed: number;
   timeWaitReused: number;
   icmpEchoReplies: number;
   otherProtocols: number;
@@ -199,6 +200,7 @@ export class Stack {
     syncookiesRecv: 0,
     syncookiesFailed: 0,
     challengeAcksLimited: 0,
+    invalidAcksSuppressed: 0,
     timeWaitReused: 0,
     icmpEchoReplies: 0,
     otherProtocols: 0,
@@ -233,7 +235,7 @@ export class Stack {
   /** Totals over the stack and all its connections, like `netstat -s`. */
   get counters(): StackCounters {
     const c = { ...this.base };
-    for (const entry of this.conns.values()) addStats(c, entry.conn.stats);
+    for (const entry of this.conns.values()) addStats(c, entry.conn);
     return c;
   }
 
@@ -529,7 +531,7 @@ export class Stack {
   }
 
   private remove(entry: StackConnection): void {
-    addStats(this.base, entry.conn.stats);
+    addStats(this.base, entry.conn);
     this.conns.delete(entry.key);
     this.timers.set(entry, undefined);
     const listener = entry.listener;
@@ -905,7 +907,9 @@ function tupleKey(localPort: number, remoteAddress: string, remotePort: number):
   return `${localPort}|${remoteAddress}|${remotePort}`;
 }
 
-function addStats(c: StackCounters, s: ConnectionStats): void {
+function addStats(c: StackCounters, conn: Connection): void {
+  const s = conn.stats;
+  c.invalidAcksSuppressed += invalidAcksSuppressed(conn);
   c.segmentsIn += s.segmentsIn;
   c.segmentsOut += s.segmentsOut;
   c.retransmits += s.retransmits;

@@ -5,91 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LinkFaults } from '../../src/link/sim/faults.js';
-import type { StackConnection as Connection } from '../../src/stack/stack.js';
-import { B, pair } from './harness.js';
-
-interface Outcome {
-  toB: Uint8Array;
-  toA: Uint8Array;
-  aStates: string[];
-  bStates: string[];
-  /** Whether a side's connection gave up on retransmissions (RFC 9293 3.8.3, R2). */
-  gaveUp: { a: boolean; b: boolean };
-  trace: string;
-}
-
-function bytes(n: number, salt: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = salt | 1;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-/** a and b exchange `ab` and `ba` bytes over a faulty link; each closes once it has sent all. */
-function exchange(
-  seed: number,
-  faults: Partial<LinkFaults>,
-  ab: Uint8Array,
-  ba: Uint8Array,
-): Outcome {
-  const p = pair(seed, faults);
-  const listener = p.b.stack.listen(80);
-  const client = p.a.stack.connect(0, { address: B, port: 80 });
-  let server: Connection | undefined;
-  const got = { a: [] as Uint8Array[], b: [] as Uint8Array[] };
-  const sent = { a: 0, b: 0 };
-  const closed = { a: false, b: false };
-  const pump = (conn: Connection, side: 'a' | 'b', out: Uint8Array): void => {
-    const synced = conn.state === 'ESTABLISHED' || conn.state === 'CLOSE_WAIT';
-    if (synced && sent[side] < out.length) sent[side] += conn.send(out.subarray(sent[side]));
-    if (conn.state !== 'CLOSED') {
-      const chunk = conn.read();
-      if (chunk.length > 0) got[side].push(chunk.slice());
-    }
-    if (synced && !closed[side] && sent[side] === out.length) {
-      closed[side] = true;
-      conn.shutdown(p.net.now);
-    }
-  };
-  for (let steps = 0; steps < 200_000; steps++) {
-    server ??= listener.accept();
-    pump(client, 'a', ab);
-    if (server !== undefined) pump(server, 'b', ba);
-    if (!p.net.step()) break;
-  }
-  const trace = p.net.trace
-    .map((e) =>
-      e.type === 'packet'
-        ? `${e.t}:${e.from}:${e.fate}:${e.tcp?.seq}:${e.tcp?.flags}`
-        : `${e.t}:${e.type}`,
-    )
-    .join('\n');
-  return {
-    toB: concat(got.b),
-    toA: concat(got.a),
-    aStates: p.net.transitions(p.a).map((t) => t.to),
-    bStates: p.net.transitions(p.b).map((t) => t.to),
-    gaveUp: {
-      a: p.net.transitions(p.a).some((t) => t.cause === 'retransmission limit'),
-      b: p.net.transitions(p.b).some((t) => t.cause === 'retransmission limit'),
-    },
-    trace,
-  };
-}
+import { bytes, exchange, faultsArb, type Outcome } from './exchange.js';
 
 /**
  * At up to 30% loss both ways, 15 retransmissions (dataRetries) or 7 SYNs can all fail: in
@@ -108,15 +24,6 @@ function expectGaveUp(out: Outcome, ab: Uint8Array, ba: Uint8Array): void {
     else expect([undefined, 'CLOSED', 'FIN_WAIT2']).toContain(last);
   }
 }
-
-const faultsArb = fc.record({
-  latency: fc.integer({ min: 1, max: 50 }),
-  jitter: fc.integer({ min: 0, max: 20 }),
-  loss: fc.double({ min: 0, max: 0.3, noNaN: true }),
-  duplicate: fc.double({ min: 0, max: 0.3, noNaN: true }),
-  reorder: fc.double({ min: 0, max: 0.3, noNaN: true }),
-  corrupt: fc.double({ min: 0, max: 0.05, noNaN: true }),
-});
 
 describe('over a faulty network', () => {
   it('every byte arrives exactly once, in order, both ways; both ends reach CLOSED', () => {

@@ -57,6 +57,26 @@ describe('scenario files', () => {
     expect(old.steps).toEqual(current.steps);
   });
 
+  it('reads attack steps (flood, blind) and the SYN-cookie mode', () => {
+    const s = parseScenarioFile(
+      [
+        'synCookies: off',
+        'steps:',
+        '  - b: listen',
+        '  - flood: { rate: 500, duration: 2000 }',
+        '  - blind: { target: a, kinds: rst, count: 10, duration: 100 }',
+        '  - blind: { target: b, count: 3, duration: 50 }',
+      ].join('\n'),
+      'attack.yaml',
+    );
+    expect(s.synCookies).toBe('off');
+    expect(s.steps.slice(1)).toEqual([
+      { flood: { rate: 500, duration: 2000 } },
+      { blind: { target: 'a', kinds: ['RST'], count: 10, duration: 100 } },
+      { blind: { target: 'b', kinds: ['RST', 'SYN'], count: 3, duration: 50 } },
+    ]);
+  });
+
   it('takes every fault of the simulator, by its name', () => {
     const s = parseScenarioFile(
       'network: { latency: 5, jitter: 2, loss: 0.1, duplicate: 0.1, reorder: 0.1, reorderDelay: 30, corrupt: 0.01, bandwidth: 125, queueLimit: 20 }\nsteps:\n  - a: close',
@@ -106,6 +126,27 @@ describe('scenario files', () => {
     ['x.yaml', 'steps:\n  - partition: sideways', /partition: expected a->b, b->a or both/],
     ['x.yaml', 'colour: red\nsteps:\n  - a: close', /unknown key 'colour'/],
     ['x.yaml', '42', /expected a mapping/],
+    [
+      'x.yaml',
+      'steps:\n  - flood: { rate: 0, duration: 10 }',
+      /flood\.rate: expected an integer from 1/,
+    ],
+    ['x.yaml', 'steps:\n  - flood: fast', /step 1\.flood: expected \{ rate/],
+    [
+      'x.yaml',
+      'steps:\n  - blind: { target: a, kinds: FIN, count: 5, duration: 10 }',
+      /blind\.kinds: expected RST, SYN or RST,SYN/,
+    ],
+    [
+      'x.yaml',
+      'steps:\n  - blind: { target: c, count: 5, duration: 10 }',
+      /blind\.target: expected a or b/,
+    ],
+    [
+      'x.yaml',
+      'synCookies: sometimes\nsteps:\n  - a: close',
+      /synCookies: expected off, overflow or always/,
+    ],
   ];
   for (const [name, text, message] of bad) {
     it(`rejects ${JSON.stringify(text).slice(0, 40)} with one clear line`, () => {
@@ -140,6 +181,8 @@ describe('built-in scenarios', () => {
         'keepalive-dead-peer',
         'time-wait-reuse',
         'bulk',
+        'syn-flood',
+        'blind-reset',
       ]),
     );
     for (const s of BUILTIN_SCRIPTS) expect(s.description.length).toBeGreaterThan(20);
@@ -153,5 +196,18 @@ describe('built-in scenarios', () => {
     expect(s.mss).toBe(536);
     expect(s.steps).toContainEqual({ side: 'a', call: 'send', bytes: 1234 });
     expect(bulk.steps).toContainEqual({ side: 'a', call: 'send', bytes: 100_000 });
+  });
+
+  it('applies --rate, --count and --syn-cookies to the attack scenarios', () => {
+    const flood = findBuiltin('syn-flood');
+    const blind = findBuiltin('blind-reset');
+    if (!flood || !blind) throw new Error('attack scenarios exist');
+    const f = applyOverrides(flood, { rate: 300, synCookies: 'off' });
+    expect(f.steps).toContainEqual({ flood: { rate: 300, duration: 5000 } });
+    expect(f.synCookies).toBe('off');
+    const b = applyOverrides(blind, { count: 7 });
+    expect(b.steps).toContainEqual({
+      blind: { target: 'a', kinds: ['RST', 'SYN'], count: 7, duration: 2000 },
+    });
   });
 });

@@ -7,10 +7,15 @@ import * as stackModule from '../../src/stack/stack.js';
 const StackClass = (stackModule as { Stack?: typeof stackModule.Stack }).Stack;
 export const haveStack = typeof StackClass === 'function';
 
-export function run(script: Script, seed = 1, overrides: ScriptOverrides = {}): RunResult {
+export function run(
+  script: Script,
+  seed = 1,
+  overrides: ScriptOverrides = {},
+  bounds: { maxTime?: number } = {},
+): RunResult {
   if (!StackClass) throw new Error('no Stack in this build');
   const Stack = StackClass;
-  return runScenario(script, { seed, overrides, makeStack: (o) => new Stack(o) });
+  return runScenario(script, { seed, overrides, ...bounds, makeStack: (o) => new Stack(o) });
 }
 
 /** Each state change of one side as "FROM>TO (cause)". */

@@ -12,13 +12,15 @@ import { renderTextDiagram } from '../../render/sequence-text.js';
 import { colors } from '../../render/table-style.js';
 import { BUILTIN_SCRIPTS, findBuiltin } from '../../scenario/builtin.js';
 import { parseScenarioFile, ScenarioFileError } from '../../scenario/file.js';
+import { storyReport } from '../../scenario/report.js';
 import { type RunResult, runScenario } from '../../scenario/runner.js';
-import type { Script, ScriptOverrides } from '../../scenario/script.js';
+import { hasStep, type Script, type ScriptOverrides } from '../../scenario/script.js';
 import * as stackModule from '../../stack/stack.js';
 import { CliError } from '../errors.js';
 import { terminalWidth, useColor, writeOut } from '../terminal.js';
 
 const FORMATS = ['text', 'json', 'mermaid', 'svg', 'pcap'] as const;
+const COOKIE_MODES = ['off', 'overflow', 'always'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface SimOptions {
@@ -30,6 +32,10 @@ interface SimOptions {
   reorder?: string;
   bytes?: string;
   mss?: string;
+  rate?: string;
+  count?: string;
+  synCookies?: string;
+  maxTime?: string;
   format?: string;
   out?: string;
   list?: boolean;
@@ -53,6 +59,19 @@ export function register(program: Command): void {
     .option('--reorder <p>', 'probability that a segment is held back and overtaken (0-1)')
     .option('--bytes <n>', 'bytes to send where the scenario sends data (bulk: default 100000)')
     .option('--mss <n>', 'maximum segment size both sides advertise')
+    .option('--rate <n>', 'SYNs per second of a SYN flood (syn-flood: default 10000)')
+    .option(
+      '--count <n>',
+      'segments of each kind a blind attacker sends (blind-reset: default 1000)',
+    )
+    .option(
+      '--syn-cookies <mode>',
+      `SYN cookies on both stacks: ${COOKIE_MODES.join(', ')} (default overflow)`,
+    )
+    .option(
+      '--max-time <ms>',
+      'stop after this much virtual time even if work is pending (default 3600000, one hour)',
+    )
     .option('--format <format>', `output: ${FORMATS.join(', ')} (default text)`)
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--absolute', 'raw sequence numbers instead of relative to each side’s ISN')
@@ -66,9 +85,12 @@ export function register(program: Command): void {
         throw new CliError('name a scenario (tcpstate sim --list shows them) or a scenario file');
       }
       const format = parseFormat(options.format);
-      const output = simulate(loadScript(scenario), {
+      const script = loadScript(scenario);
+      const maxTime = parseNumber('--max-time', options.maxTime, 1, 86_400_000, true);
+      const output = simulate(script, {
         seed: parseNumber('--seed', options.seed, 0, 0xffffffff, true) ?? 1,
-        overrides: parseOverrides(options),
+        overrides: parseOverrides(options, script),
+        ...(maxTime === undefined ? {} : { maxTime }),
       });
       emit(output, format, options);
     });
@@ -103,9 +125,9 @@ export function parseNumber(
   return n;
 }
 
-function parseOverrides(o: SimOptions): ScriptOverrides {
+function parseOverrides(o: SimOptions, script: Script): ScriptOverrides {
   const out: ScriptOverrides = {};
-  const set = (key: keyof ScriptOverrides, v: number | undefined) => {
+  const set = (key: Exclude<keyof ScriptOverrides, 'synCookies'>, v: number | undefined) => {
     if (v !== undefined) out[key] = v;
   };
   set('latency', parseNumber('--latency', o.latency, 0, 600_000));
@@ -115,6 +137,22 @@ function parseOverrides(o: SimOptions): ScriptOverrides {
   set('reorder', parseNumber('--reorder', o.reorder, 0, 1));
   set('bytes', parseNumber('--bytes', o.bytes, 1, 1 << 30, true));
   set('mss', parseNumber('--mss', o.mss, 64, 65495, true));
+  set('rate', parseNumber('--rate', o.rate, 1, 100_000, true));
+  set('count', parseNumber('--count', o.count, 1, 1_000_000, true));
+  if (o.rate !== undefined && !hasStep(script, 'flood'))
+    throw new CliError(`--rate: scenario '${script.name}' has no SYN flood (syn-flood has one)`);
+  if (o.count !== undefined && !hasStep(script, 'blind'))
+    throw new CliError(
+      `--count: scenario '${script.name}' has no blind attack (blind-reset has one)`,
+    );
+  if (o.synCookies !== undefined) {
+    const mode = COOKIE_MODES.find((m) => m === o.synCookies);
+    if (mode === undefined)
+      throw new CliError(
+        `unknown --syn-cookies mode '${o.synCookies}'; use ${COOKIE_MODES.join(', ')}`,
+      );
+    out.synCookies = mode;
+  }
   return out;
 }
 
@@ -147,7 +185,7 @@ export function loadScript(name: string): Script {
 
 export function simulate(
   script: Script,
-  opts: { seed: number; overrides: ScriptOverrides },
+  opts: { seed: number; overrides: ScriptOverrides; maxTime?: number },
 ): RunResult {
   const Stack = (stackModule as { Stack?: typeof stackModule.Stack }).Stack;
   if (typeof Stack !== 'function') {
@@ -170,12 +208,15 @@ export function formatResult(
       return renderSvg(result.story, { absolute: opts.absolute });
     case 'pcap':
       return renderPcap(result.packets);
-    default:
-      return renderTextDiagram(result.story, {
+    default: {
+      const diagram = renderTextDiagram(result.story, {
         absolute: opts.absolute,
         colors: colors(opts.color),
         width: opts.width,
       });
+      const report = storyReport(result.story);
+      return report.length === 0 ? diagram : `${diagram}${report.join('\n')}\n`;
+    }
   }
 }
 
@@ -202,7 +243,14 @@ function emit(result: RunResult, format: Format, options: SimOptions): void {
   } else {
     process.stdout.write(body);
   }
-  if (result.ended === 'stuck') {
+  const pending = result.story.end?.pending ?? [];
+  if (pending.length > 0) {
+    const what = pending.map((p) => `${p.side} in ${p.state} (${p.timer} timer)`).join(', ');
+    process.stderr.write(
+      `tcpstate: note: the run was cut at its ${result.ended} with work pending: ${what}; its final states are not final\n`,
+    );
+    process.exitCode = 1;
+  } else if (result.ended === 'stuck') {
     process.stderr.write(
       'tcpstate: note: the scenario waited for a state that never came; nothing else could happen\n',
     );
