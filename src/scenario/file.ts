@@ -15,7 +15,7 @@
  *     - partition: both            # heal: both
  *     - drop: { from: a, flags: FIN, count: 1 }
  *     - flood: { rate: 10000, duration: 5000 }   # spoofed SYNs to b (synCookies: off|overflow|always)
- *     - blind: { target: a, kinds: RST,SYN, count: 1000, duration: 2000 }
+ *     - blind: { target: a, kinds: "RST,SYN", count: 1000, duration: 2000 }
  */
 import { parse as parseYaml } from 'yaml';
 import type { LinkFaults as SimLinkFaults, TcpFlagName } from '../link/sim/faults.js';
@@ -237,7 +237,10 @@ function step(v: unknown, where: string): Step {
     }
     case 'blind': {
       if (!isObj(arg))
-        fail(`${where}.blind`, 'expected { target: a|b, kinds: RST,SYN, count: N, duration: ms }');
+        fail(
+          `${where}.blind`,
+          'expected { target: a|b, kinds: "RST,SYN", count: N, duration: ms }',
+        );
       const kinds = typeof arg.kinds === 'string' ? arg.kinds.toUpperCase() : 'RST,SYN';
       if (!/^(RST|SYN)(,(RST|SYN))?$/.test(kinds))
         fail(`${where}.blind.kinds`, 'expected RST, SYN or RST,SYN');

@@ -17,7 +17,10 @@ function scalar(v: string | number): string {
 
 function flow(entries: Array<[string, string | number | undefined]>): string {
   const kept = entries.filter((e): e is [string, string | number] => e[1] !== undefined);
-  return `{ ${kept.map(([k, v]) => `${k}: ${scalar(v)}`).join(', ')} }`;
+  // In a flow mapping a comma or bracket ends the value, so such strings are quoted.
+  const text = (v: string | number) =>
+    typeof v === 'string' && /[,[\]{}]/.test(v) ? JSON.stringify(v) : scalar(v);
+  return `{ ${kept.map(([k, v]) => `${k}: ${text(v)}`).join(', ')} }`;
 }
 
 function faultEntries(f: LinkFaults): Array<[string, number | undefined]> {
@@ -48,6 +51,19 @@ function stepText(s: Step): string {
     return `faults: ${flow([['direction', s.direction], ...faultEntries(s.faults)])}`;
   if ('partition' in s) return `partition: ${s.partition}`;
   if ('heal' in s) return `heal: ${s.heal}`;
+  if ('flood' in s)
+    return `flood: ${flow([
+      ['rate', s.flood.rate],
+      ['duration', s.flood.duration],
+      ['port', s.flood.port],
+    ])}`;
+  if ('blind' in s)
+    return `blind: ${flow([
+      ['target', s.blind.target],
+      ['kinds', s.blind.kinds.join(',')],
+      ['count', s.blind.count],
+      ['duration', s.blind.duration],
+    ])}`;
   return `drop: ${flow([
     ['from', s.drop.from],
     ['flags', s.drop.flags.join(',')],
@@ -66,6 +82,7 @@ export function scriptToYaml(script: Script): string {
     lines.push(`keepalive: ${flow(Object.entries(script.keepalive))}`);
   if (script.userTimeout !== undefined) lines.push(`userTimeout: ${script.userTimeout}`);
   if (script.synRetries !== undefined) lines.push(`synRetries: ${script.synRetries}`);
+  if (script.synCookies !== undefined) lines.push(`synCookies: ${script.synCookies}`);
   lines.push(`settle: ${script.settle}`);
   lines.push('steps:');
   for (const s of script.steps) lines.push(`  - ${stepText(s)}`);
