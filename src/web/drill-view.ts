@@ -144,7 +144,11 @@ export function mountDrill(app: HTMLElement, params: URLSearchParams): void {
       h(
         'div',
         { class: 'drill-main' },
-        h('div', { class: 'listing-wrap', tabindex: '0', 'aria-label': 'script listing' }, listing),
+        h(
+          'div',
+          { class: 'listing-wrap', tabindex: '0', role: 'region', 'aria-label': 'script listing' },
+          listing,
+        ),
         h('div', {}, diagram, h('h2', {}, 'Transitions'), log),
       ),
       h('h2', {}, 'Sequence diagram'),

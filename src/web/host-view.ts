@@ -120,7 +120,12 @@ function mountLive(view: HTMLElement, params: URLSearchParams): void {
   const status = h('p', { class: 'message', role: 'status' }, 'Reading this machine’s sockets…');
   const filterError = h('p', { class: 'error', role: 'alert' });
   const counts = h('section', { class: 'counts', 'aria-label': 'sockets per state' });
-  const table = h('div', { class: 'table-wrap', tabindex: '0', 'aria-label': 'sockets' });
+  const table = h('div', {
+    class: 'table-wrap',
+    tabindex: '0',
+    role: 'region',
+    'aria-label': 'sockets',
+  });
   const diagram = h('figure', { class: 'socket-diagram' });
   const historyPanel = h('section', { class: 'socket-history', 'aria-label': 'socket history' });
   const selectedPanel = h(
@@ -145,7 +150,11 @@ function mountLive(view: HTMLElement, params: URLSearchParams): void {
       { class: 'live', 'aria-labelledby': 'live-title' },
       h('h2', { id: 'live-title' }, 'Live transitions'),
       live,
-      h('div', { class: 'log-wrap', tabindex: '0', 'aria-label': 'live transitions' }, log),
+      h(
+        'div',
+        { class: 'log-wrap', tabindex: '0', role: 'region', 'aria-label': 'live transitions' },
+        log,
+      ),
       notes,
     ),
     h('div', { class: 'doctor' }, doctor, checkAgain),

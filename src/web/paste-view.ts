@@ -39,7 +39,12 @@ export function mountPaste(app: HTMLElement, params = new URLSearchParams()): vo
   const langField = field('', language);
   const message = h('p', { class: 'message', role: 'status' });
   const counts = h('section', { class: 'counts', 'aria-label': 'sockets per state' });
-  const table = h('div', { class: 'table-wrap' });
+  const table = h('div', {
+    class: 'table-wrap',
+    tabindex: '0',
+    role: 'region',
+    'aria-label': 'sockets',
+  });
   const findings = h('section', { class: 'findings', 'aria-label': 'findings' });
   const form = h(
     'form',

@@ -118,11 +118,6 @@ export function register(program: Command): void {
       const port = parsePort(options.port);
       const root = webRoot();
       const loopback = isLoopback(options.host);
-      if (!loopback) {
-        process.stderr.write(
-          `tcpstate: warning: serving on ${options.host}, not loopback: anyone who can reach it sees this machine’s connections and processes\n`,
-        );
-      }
       const streams = new EventStreams();
       const server = createServer(handler(root, loopback, streams));
       await new Promise<void>((resolve, reject) => {
@@ -134,7 +129,7 @@ export function register(program: Command): void {
                 1,
               ),
             );
-          else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+          else if (['EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN'].includes(err.code ?? ''))
             reject(new CliError(`cannot bind to ${options.host}: no such local address`, 1));
           else if (err.code === 'EACCES')
             reject(new CliError(`port ${port} needs privileges: choose one above 1023`, 1));
@@ -145,6 +140,12 @@ export function register(program: Command): void {
         });
         server.listen(port, options.host, resolve);
       });
+      // Only once bound: a bad address is one line of error, not a warning and then an error.
+      if (!loopback) {
+        process.stderr.write(
+          `tcpstate: warning: serving on ${options.host}, not loopback: anyone who can reach it sees this machine’s connections and processes\n`,
+        );
+      }
       const address = server.address();
       const actual = typeof address === 'object' && address !== null ? address.port : port;
       const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
