@@ -348,12 +348,16 @@ function mountLive(view: HTMLElement, params: URLSearchParams): void {
         'data-local': local,
         'data-remote': remote,
       },
-      h('span', { class: 'time' }, clock(e.time)),
-      ` ${local} → ${remote}: `,
-      h('strong', {}, `${e.from} → ${e.to}`),
-      e.process ? ` (${e.process})` : '',
+      h(
+        'button',
+        { type: 'button', class: 'entry', title: 'show this socket on the diagram' },
+        h('span', { class: 'time' }, clock(e.time)),
+        ` ${local} → ${remote}: `,
+        h('strong', {}, `${e.from} → ${e.to}`),
+        e.process ? ` (${e.process})` : '',
+      ),
     );
-    item.addEventListener('click', () => select(id));
+    item.querySelector('button')?.addEventListener('click', () => select(id));
     const wrap = log.parentElement;
     const atEnd = wrap ? wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 4 : true;
     log.append(item);

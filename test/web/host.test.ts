@@ -72,7 +72,10 @@ describe.skipIf(!runnable)(`the host view, live${why}`, () => {
 
     // The port filter of `ls`: only this test's sockets are left in the table.
     await page.fill('input[name="port"]', String(port));
-    expect(new URL(page.url()).searchParams.get('port')).toBe(String(port));
+    const search = await page.evaluate(
+      () => (globalThis as unknown as { location: { search: string } }).location.search,
+    );
+    expect(new URLSearchParams(search).get('port')).toBe(String(port));
     const ports = await page.$$eval('tbody tr', (rows) =>
       rows.map((r) => `${r.getAttribute('data-local')} ${r.getAttribute('data-remote')}`),
     );
