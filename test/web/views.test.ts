@@ -109,17 +109,19 @@ describe.skipIf(!runnable)(`the page's views against tcpstate web${why}`, () => 
   };
 
   for (const view of ['sim', 'host', 'paste', 'drill']) {
-    it(`loads the ${view} view with no console error, no request to another host, no serious axe violation`, async () => {
-      const w =
-        view === 'host'
-          ? await host()
-          : view === 'paste'
-            ? await pasted(fixture('ss-tanp.txt'))
-            : await open(`?view=${view}`);
-      expect(await w.page.locator('main#app > section').count()).toBe(1);
-      expect(await seriousViolations(w.page)).toEqual([]);
-      await clean(w);
-    });
+    for (const dark of [false, true]) {
+      it(`loads the ${view} view (${dark ? 'dark' : 'light'}) with no console error, no request to another host, no serious axe violation`, async () => {
+        const w =
+          view === 'host'
+            ? await host({ dark })
+            : view === 'paste'
+              ? await pasted(fixture('ss-close-wait-leak.txt'), '', { dark })
+              : await open(`?view=${view}`, { dark });
+        expect(await w.page.locator('main#app > section').count()).toBe(1);
+        expect(await seriousViolations(w.page)).toEqual([]);
+        await clean(w);
+      });
+    }
   }
 
   it('the paste view counts an ss sample per state and finds its CLOSE_WAIT leak', async () => {
