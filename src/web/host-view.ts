@@ -180,8 +180,13 @@ function mountLive(view: HTMLElement, params: URLSearchParams): void {
     drawSelected();
   };
 
+  /** What the table showed last: an unchanged snapshot leaves the DOM (and a click) alone. */
+  let drawn = '';
   const drawTable = () => {
     const rows = sortSockets(filterSockets(sockets, filter));
+    const key = JSON.stringify([sockets.length, selected, rows.slice(0, MAX_ROWS)]);
+    if (key === drawn) return;
+    drawn = key;
     counts.replaceChildren(...countsList(rows, 'By state'));
     const focused = document.activeElement?.closest<HTMLElement>('tr[data-id]')?.dataset.id;
     const shown = rows.slice(0, MAX_ROWS);
@@ -206,7 +211,7 @@ function mountLive(view: HTMLElement, params: URLSearchParams): void {
             'tr',
             {},
             ...['State', 'Recv-Q', 'Send-Q', 'Local', 'Remote', 'Process'].map((c) =>
-              h('th', { scope: 'col' }, c),
+              h('th', { scope: 'col', ...(c.endsWith('-Q') ? { class: 'num' } : {}) }, c),
             ),
           ),
         ),
