@@ -26,3 +26,15 @@ export function field(label: string, control: HTMLElement): HTMLLabelElement {
 export function setStatus(status: 'ready' | 'playing' | 'done'): void {
   document.documentElement.dataset.status = status;
 }
+
+/** The language picker (`name="lang"`): English or Portuguese, as state/ explains states. */
+export function langSelect(lang: 'en' | 'pt'): HTMLSelectElement {
+  const select = h(
+    'select',
+    { name: 'lang' },
+    h('option', { value: 'en' }, 'English'),
+    h('option', { value: 'pt' }, 'Português'),
+  );
+  select.value = lang;
+  return select;
+}

@@ -3,6 +3,8 @@
  * (model/query.ts), so a link reproduces what the page shows.
  */
 import { setStatus } from './dom.js';
+import { mountDrill } from './drill-view.js';
+import { mountHost } from './host-view.js';
 import { viewOf } from './model/query.js';
 import { mountPaste } from './paste-view.js';
 import { mountSim } from './sim-view.js';
@@ -15,5 +17,7 @@ for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a')) {
   if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
 }
 setStatus('ready');
-if (view === 'paste') mountPaste(app);
+if (view === 'paste') mountPaste(app, params);
+else if (view === 'host') mountHost(app, params);
+else if (view === 'drill') mountDrill(app, params);
 else mountSim(app, params);

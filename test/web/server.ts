@@ -15,8 +15,13 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
-export function startWeb(args: readonly string[] = []): Promise<WebServer> {
-  const child = spawn(process.execPath, [MAIN, 'web', '--port', '0', ...args], {
+/** `prefix`: a command that runs it (e.g. `setpriv --reuid=65534 …`, to run it unprivileged). */
+export function startWeb(
+  args: readonly string[] = [],
+  prefix: readonly string[] = [],
+): Promise<WebServer> {
+  const command = [...prefix, process.execPath, MAIN, 'web', '--port', '0', ...args];
+  const child = spawn(command[0], command.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -14,8 +14,8 @@ import type { Story } from '../../src/scenario/story.js';
 import { Stack } from '../../src/stack/stack.js';
 import { dropHook, parseDrops } from '../../src/web/model/drops.js';
 import { hasChromium, launchChromium, skipReason } from '../support/chromium.js';
-import { logOf, openPage, type PageOptions, type Watch } from './page.js';
 import { built, startWeb, type WebServer } from './server.js';
+import { logOf, openPage, type PageOptions, type Watch } from './sim-page.js';
 
 const runnable = hasChromium && built;
 const why = skipReason || (built ? '' : ' (skipped: run `npm run build` first)');

@@ -16,7 +16,7 @@ interface DoctorOptions {
 }
 
 /** Longest sampling window accepted: doctor is a quick look, not a monitor. */
-const MAX_SAMPLE_SECONDS = 60;
+export const MAX_SAMPLE_SECONDS = 60;
 
 const CHECKS = [
   'CLOSE_WAIT leaks (connections a process never closes)',
@@ -51,35 +51,56 @@ export function register(program: Command): void {
           `--sample must be 0 to ${MAX_SAMPLE_SECONDS} seconds, not "${options.sample}"`,
         );
       }
-      const earlier =
-        seconds > 0
-          ? await snapshotForCli({ netns: options.netns, sockets: false, owners: false })
-          : undefined;
-      if (earlier) await new Promise((r) => setTimeout(r, seconds * 1000));
-      const snapshot = await snapshotForCli({ netns: options.netns });
-      if (earlier) {
-        snapshot.context.earlier = {
-          seconds,
-          ...(earlier.context.tcpExt ? { tcpExt: earlier.context.tcpExt } : {}),
-          ...(earlier.context.snmpTcp ? { snmpTcp: earlier.context.snmpTcp } : {}),
-        };
-      }
-      const findings = diagnose(snapshot.sockets, snapshot.context);
-      const healthy = !findings.some(isProblem);
+      const report = await doctorReport({ netns: options.netns, sampleSeconds: seconds });
       if (options.json) {
-        const notes = [...snapshot.notes, ...snapshot.kernelNotes];
-        writeOut(
-          `${JSON.stringify({ healthy, sockets: snapshot.sockets.length, findings, notes }, null, 2)}\n`,
-        );
+        writeOut(`${JSON.stringify(report, null, 2)}\n`);
       } else {
         const c = colors(options.color && useColor());
-        const lines = renderFindings(findings, snapshot.sockets.length, c, terminalWidth());
+        const lines = renderFindings(report.findings, report.sockets, c, terminalWidth());
         writeOut(`${lines.join('\n')}\n`);
-        printNotes([...snapshot.notes, ...snapshot.kernelNotes]);
+        printNotes(report.notes);
       }
+      const { healthy } = report;
       // 1 = something to fix; info findings are notes, not problems.
       process.exitCode = healthy ? 0 : 1;
     });
+}
+
+/** What `doctor --json` prints (and `tcpstate web` serves as GET /api/doctor). */
+export interface DoctorReport {
+  healthy: boolean;
+  sockets: number;
+  findings: Finding[];
+  notes: string[];
+}
+
+/**
+ * One look at this machine: the counters read `sampleSeconds` apart (0: once), then the
+ * findings, with the notes of both reads.
+ */
+export async function doctorReport(options: {
+  netns?: string | undefined;
+  sampleSeconds: number;
+}): Promise<DoctorReport> {
+  const { netns, sampleSeconds: seconds } = options;
+  const earlier =
+    seconds > 0 ? await snapshotForCli({ netns, sockets: false, owners: false }) : undefined;
+  if (earlier) await new Promise((r) => setTimeout(r, seconds * 1000));
+  const snapshot = await snapshotForCli({ netns });
+  if (earlier) {
+    snapshot.context.earlier = {
+      seconds,
+      ...(earlier.context.tcpExt ? { tcpExt: earlier.context.tcpExt } : {}),
+      ...(earlier.context.snmpTcp ? { snmpTcp: earlier.context.snmpTcp } : {}),
+    };
+  }
+  const findings = diagnose(snapshot.sockets, snapshot.context);
+  return {
+    healthy: !findings.some(isProblem),
+    sockets: snapshot.sockets.length,
+    findings,
+    notes: [...snapshot.notes, ...snapshot.kernelNotes],
+  };
 }
 
 function bullets(items: readonly string[], width: number, indent: string): string[] {

@@ -1,6 +1,8 @@
 /**
  * `tcpstate web`: serves the web page (built by `npm run build` into dist/web/) and a small API
- * for the views that need this machine: `GET /api/snapshot` is `tcpstate ls --json`.
+ * for the view that needs this machine (src/cli/web/): `GET /api/snapshot` is `tcpstate ls
+ * --json`, `GET /api/doctor` is `tcpstate doctor --json`, `GET /api/events` streams the
+ * kernel's transitions as `tcpstate watch --json` prints them (server-sent events).
  *
  * It binds to 127.0.0.1 unless told otherwise, because the snapshot lists this machine's
  * connections and processes; on loopback it also refuses requests whose Host header names
@@ -14,36 +16,16 @@ import { isIP } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { sortSockets } from '../../host/filters.js';
 import { CliError } from '../errors.js';
-import { jsonLines } from './ls.js';
-import { snapshotForCli } from './summary.js';
+import { serveDoctor, serveSnapshot } from '../web/api.js';
+import { EventStreams } from '../web/events.js';
+import { CONTENT_TYPES, JSON_TYPE, send, TEXT_TYPE } from '../web/http.js';
 
 interface WebOptions {
   port: string;
   host: string;
   open?: boolean;
 }
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json; charset=utf-8',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
-
-/** The page may load only what it was served with: no other host, ever. */
-const SECURITY_HEADERS = {
-  'Content-Security-Policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-};
 
 /** dist/web/ beside dist/cli/ when built; from the sources (tsx), the build's dist/web/. */
 export function webRoot(): string {
@@ -75,50 +57,36 @@ function hostOf(header: string): string {
   return m ? m[1] : header.replace(/:\d+$/, '');
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...SECURITY_HEADERS });
-  res.end(body);
-}
-
 async function serveFile(root: string, pathname: string, res: ServerResponse): Promise<void> {
   let rel: string;
   try {
     rel = decodeURIComponent(pathname);
   } catch {
-    return send(res, 400, 'text/plain; charset=utf-8', 'bad path\n');
+    return send(res, 400, TEXT_TYPE, 'bad path\n');
   }
   const file = normalize(join(root, rel.endsWith('/') ? `${rel}index.html` : rel));
-  if (!file.startsWith(root)) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden\n');
+  if (!file.startsWith(root)) return send(res, 403, TEXT_TYPE, 'forbidden\n');
   const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
   try {
     send(res, 200, type, await readFile(file));
   } catch {
-    send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    send(res, 404, TEXT_TYPE, 'not found\n');
   }
 }
 
-async function serveSnapshot(res: ServerResponse): Promise<void> {
-  try {
-    const snapshot = await snapshotForCli({ kernelInfo: false });
-    send(res, 200, CONTENT_TYPES['.json'], jsonLines(sortSockets(snapshot.sockets)));
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    send(res, 500, CONTENT_TYPES['.json'], `${JSON.stringify({ error: message })}\n`);
-  }
-}
-
-function handler(root: string, loopbackOnly: boolean) {
+function handler(root: string, loopbackOnly: boolean, streams: EventStreams) {
   return (req: IncomingMessage, res: ServerResponse) => {
     if (loopbackOnly && !isLoopback(hostOf(req.headers.host ?? ''))) {
-      return send(res, 421, 'text/plain; charset=utf-8', 'this server answers on loopback only\n');
+      return send(res, 421, TEXT_TYPE, 'this server answers on loopback only\n');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(res, 405, 'text/plain; charset=utf-8', 'only GET\n');
+      return send(res, 405, TEXT_TYPE, 'only GET\n');
     }
-    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const { pathname, searchParams } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === '/api/snapshot') return void serveSnapshot(res);
-    if (pathname.startsWith('/api/'))
-      return send(res, 404, CONTENT_TYPES['.json'], '{"error":"no such API"}\n');
+    if (pathname === '/api/doctor') return void serveDoctor(res, searchParams);
+    if (pathname === '/api/events') return streams.serve(req, res);
+    if (pathname.startsWith('/api/')) return send(res, 404, JSON_TYPE, '{"error":"no such API"}\n');
     void serveFile(root, pathname, res);
   };
 }
@@ -136,7 +104,9 @@ function openBrowser(url: string): void {
 export function register(program: Command): void {
   program
     .command('web')
-    .description('serve the web page (simulator, paste) and this machine’s sockets on localhost')
+    .description(
+      'serve the web page (simulator, this machine, paste, drill) and its API on localhost',
+    )
     .option('--port <n>', 'TCP port to listen on (0: any free port)', '8000')
     .option(
       '--host <address>',
@@ -148,12 +118,8 @@ export function register(program: Command): void {
       const port = parsePort(options.port);
       const root = webRoot();
       const loopback = isLoopback(options.host);
-      if (!loopback) {
-        process.stderr.write(
-          `tcpstate: warning: serving on ${options.host}, not loopback: anyone who can reach it sees this machine’s connections and processes\n`,
-        );
-      }
-      const server = createServer(handler(root, loopback));
+      const streams = new EventStreams();
+      const server = createServer(handler(root, loopback, streams));
       await new Promise<void>((resolve, reject) => {
         server.once('error', (err: NodeJS.ErrnoException) => {
           if (err.code === 'EADDRINUSE')
@@ -163,14 +129,23 @@ export function register(program: Command): void {
                 1,
               ),
             );
-          else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+          else if (['EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN'].includes(err.code ?? ''))
             reject(new CliError(`cannot bind to ${options.host}: no such local address`, 1));
           else if (err.code === 'EACCES')
             reject(new CliError(`port ${port} needs privileges: choose one above 1023`, 1));
-          else reject(err);
+          else
+            reject(
+              new CliError(`cannot listen on ${options.host} port ${port}: ${err.message}`, 1),
+            );
         });
         server.listen(port, options.host, resolve);
       });
+      // Only once bound: a bad address is one line of error, not a warning and then an error.
+      if (!loopback) {
+        process.stderr.write(
+          `tcpstate: warning: serving on ${options.host}, not loopback: anyone who can reach it sees this machine’s connections and processes\n`,
+        );
+      }
       const address = server.address();
       const actual = typeof address === 'object' && address !== null ? address.port : port;
       const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -178,7 +153,11 @@ export function register(program: Command): void {
       process.stdout.write(`tcpstate web: serving ${url} (Ctrl-C to stop)\n`);
       if (options.open) openBrowser(url);
       await new Promise<void>((resolve) => {
-        const stop = () => server.close(() => resolve());
+        // Open event streams would keep close() waiting for ever: end them (and their tracing).
+        const stop = () => {
+          server.close(() => resolve());
+          void streams.closeAll().then(() => server.closeAllConnections());
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });

@@ -6,8 +6,8 @@ import type { ScriptOverrides } from '../../scenario/script.js';
 import type { Lang } from '../../state/meanings.js';
 import { formatDrops, parseDrops, type SegmentRef } from './drops.js';
 
-export type View = 'sim' | 'paste';
-export const VIEWS: readonly View[] = ['sim', 'paste'];
+export type View = 'sim' | 'host' | 'paste' | 'drill';
+export const VIEWS: readonly View[] = ['sim', 'host', 'paste', 'drill'];
 
 /** The faults the simulator view exposes, as the script's network options name them. */
 export const FAULT_KEYS = ['latency', 'jitter', 'loss', 'duplicate', 'reorder'] as const;
@@ -34,7 +34,7 @@ export const DEFAULT_SEED = 1;
 
 export function viewOf(params: URLSearchParams): View {
   const v = params.get('view');
-  return v === 'paste' ? 'paste' : 'sim';
+  return VIEWS.find((view) => view === v) ?? 'sim';
 }
 
 /** Numbers that are not finite and non-negative are ignored, as if absent. */
