@@ -34,6 +34,7 @@ interface SimOptions {
   out?: string;
   list?: boolean;
   absolute?: boolean;
+  fold: boolean;
   color: boolean;
 }
 
@@ -56,6 +57,7 @@ export function register(program: Command): void {
     .option('--format <format>', `output: ${FORMATS.join(', ')} (default text)`)
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--absolute', 'raw sequence numbers instead of relative to each side’s ISN')
+    .option('--no-fold', 'draw every segment of a transfer (default: runs folded into bursts)')
     .option('--no-color', 'no colours')
     .action((scenario: string | undefined, options: SimOptions) => {
       if (options.list) {
@@ -159,15 +161,16 @@ export function simulate(
 export function formatResult(
   result: RunResult,
   format: Format,
-  opts: { absolute: boolean; color: boolean; width: number },
+  opts: { absolute: boolean; color: boolean; width: number; fold?: boolean },
 ): string | Uint8Array {
+  const fold = opts.fold ?? true;
   switch (format) {
     case 'json':
       return `${JSON.stringify(result.story, null, 2)}\n`;
     case 'mermaid':
-      return renderMermaid(result.story, { absolute: opts.absolute });
+      return renderMermaid(result.story, { absolute: opts.absolute, fold });
     case 'svg':
-      return renderSvg(result.story, { absolute: opts.absolute });
+      return renderSvg(result.story, { absolute: opts.absolute, fold });
     case 'pcap':
       return renderPcap(result.packets);
     default:
@@ -175,6 +178,7 @@ export function formatResult(
         absolute: opts.absolute,
         colors: colors(opts.color),
         width: opts.width,
+        fold,
       });
   }
 }
@@ -186,6 +190,7 @@ function emit(result: RunResult, format: Format, options: SimOptions): void {
   }
   const body = formatResult(result, format, {
     absolute: options.absolute ?? false,
+    fold: options.fold,
     color: options.color && !toFile && useColor(),
     width: toFile ? 80 : Math.min(terminalWidth(), 120),
   });
