@@ -18,6 +18,7 @@ import { Sha256 } from '../util/sha256.js';
 import { formatFlags } from '../wire/flags.js';
 import { formatOptions } from '../wire/format.js';
 import { parsePacket } from '../wire/packet.js';
+import { type ConnectionSample, createSampler } from './samples.js';
 import {
   applyOverrides,
   type Call,
@@ -37,6 +38,8 @@ export interface RunOptions {
   /** Hard bounds, whatever the script says (defaults: 1 hour of virtual time, 2 million steps). */
   maxTime?: number;
   maxSteps?: number;
+  /** Sample both sides' connections after every step (samples.ts), for the graphs. */
+  sample?: boolean;
 }
 
 export interface RunResult {
@@ -47,6 +50,8 @@ export interface RunResult {
    * bring any more (`stuck`); or a bound was hit.
    */
   ended: 'settled' | 'stuck' | 'time-limit' | 'step-limit';
+  /** With `sample`: each connection's figures whenever they changed. */
+  samples?: ConnectionSample[];
 }
 
 class App {
@@ -140,6 +145,7 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     const segment = segmentEvent(p);
     if (segment !== undefined) events.push(segment);
   });
+  const sampler = opts.sample ? createSampler((side) => apps[side].conns) : undefined;
   const maxTime = opts.maxTime ?? 3_600_000;
   const maxSteps = opts.maxSteps ?? 2_000_000;
 
@@ -336,6 +342,7 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
       break;
     }
     net.step();
+    sampler?.sample(net.now);
   }
 
   const summary = (from: App, to: App): StreamSummary => ({
@@ -355,5 +362,6 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     },
     packets,
     ended,
+    ...(sampler ? { samples: sampler.samples } : {}),
   };
 }
