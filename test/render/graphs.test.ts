@@ -5,6 +5,7 @@
  */
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { formatResult, simulate } from '../../src/cli/commands/sim.js';
 import { cwndSeries, renderCwndSvg } from '../../src/render/cwnd-svg.js';
 import { renderTimeSequenceSvg, timeSequence } from '../../src/render/time-sequence-svg.js';
 import { findBuiltin } from '../../src/scenario/builtin.js';
@@ -129,5 +130,24 @@ describe('samples and cwnd over time', () => {
     expect(clear).toContain('no ssthresh yet');
     expect(renderCwndSvg({ story: clean.story })).toContain('no samples');
     expect(overlaps(textBoxes(svg))).toEqual([]);
+  });
+});
+
+describe('tcpstate sim --format tsg-svg | cwnd-svg, --no-fold', () => {
+  const opts = { absolute: false, color: false, width: 80 };
+  it('writes the graphs, sampling only for cwnd-svg', () => {
+    const script = findBuiltin('bulk');
+    if (!script) throw new Error('no bulk');
+    const sampled = simulate(script, { seed: 7, overrides: { loss: 0.05 }, sample: true });
+    expect(formatResult(sampled, 'cwnd-svg', opts)).toContain('data-series="cwnd"');
+    expect(formatResult(sampled, 'tsg-svg', opts)).toBe(renderTimeSequenceSvg(sampled.story));
+    expect(simulate(script, { seed: 7, overrides: {} }).samples).toBeUndefined();
+  });
+  it('folds unless told not to', () => {
+    const folded = formatResult(clean, 'text', opts) as string;
+    const unfolded = formatResult(clean, 'text', { ...opts, fold: false }) as string;
+    expect(folded).toContain('══');
+    expect(unfolded).not.toContain('══');
+    expect(unfolded.split('\n').length).toBeGreaterThan(folded.split('\n').length * 2);
   });
 });

@@ -5,11 +5,13 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { renderCwndSvg } from '../../render/cwnd-svg.js';
 import { renderMermaid } from '../../render/mermaid.js';
 import { renderPcap } from '../../render/pcap.js';
 import { renderSvg } from '../../render/sequence-svg.js';
 import { renderTextDiagram } from '../../render/sequence-text.js';
 import { colors } from '../../render/table-style.js';
+import { renderTimeSequenceSvg } from '../../render/time-sequence-svg.js';
 import { BUILTIN_SCRIPTS, findBuiltin } from '../../scenario/builtin.js';
 import { parseScenarioFile, ScenarioFileError } from '../../scenario/file.js';
 import { type RunResult, runScenario } from '../../scenario/runner.js';
@@ -18,7 +20,7 @@ import * as stackModule from '../../stack/stack.js';
 import { CliError } from '../errors.js';
 import { terminalWidth, useColor, writeOut } from '../terminal.js';
 
-const FORMATS = ['text', 'json', 'mermaid', 'svg', 'pcap'] as const;
+const FORMATS = ['text', 'json', 'mermaid', 'svg', 'tsg-svg', 'cwnd-svg', 'pcap'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface SimOptions {
@@ -54,7 +56,10 @@ export function register(program: Command): void {
     .option('--reorder <p>', 'probability that a segment is held back and overtaken (0-1)')
     .option('--bytes <n>', 'bytes to send where the scenario sends data (bulk: default 100000)')
     .option('--mss <n>', 'maximum segment size both sides advertise')
-    .option('--format <format>', `output: ${FORMATS.join(', ')} (default text)`)
+    .option(
+      '--format <format>',
+      `output: ${FORMATS.join(', ')} (default text; tsg-svg: time-sequence graph, cwnd-svg: congestion window over time)`,
+    )
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--absolute', 'raw sequence numbers instead of relative to each side’s ISN')
     .option('--no-fold', 'draw every segment of a transfer (default: runs folded into bursts)')
@@ -71,6 +76,7 @@ export function register(program: Command): void {
       const output = simulate(loadScript(scenario), {
         seed: parseNumber('--seed', options.seed, 0, 0xffffffff, true) ?? 1,
         overrides: parseOverrides(options),
+        sample: format === 'cwnd-svg',
       });
       emit(output, format, options);
     });
@@ -149,7 +155,7 @@ export function loadScript(name: string): Script {
 
 export function simulate(
   script: Script,
-  opts: { seed: number; overrides: ScriptOverrides },
+  opts: { seed: number; overrides: ScriptOverrides; sample?: boolean },
 ): RunResult {
   const Stack = (stackModule as { Stack?: typeof stackModule.Stack }).Stack;
   if (typeof Stack !== 'function') {
@@ -171,6 +177,10 @@ export function formatResult(
       return renderMermaid(result.story, { absolute: opts.absolute, fold });
     case 'svg':
       return renderSvg(result.story, { absolute: opts.absolute, fold });
+    case 'tsg-svg':
+      return renderTimeSequenceSvg(result.story);
+    case 'cwnd-svg':
+      return renderCwndSvg(result);
     case 'pcap':
       return renderPcap(result.packets);
     default:
