@@ -133,6 +133,17 @@ function timeAxis(items: readonly FoldedEvent[], oneWay: Record<Side, number>): 
 }
 
 export function renderSvg(story: Story, opts: SvgOptions = {}): string {
+  return layoutSvg(story, opts).svg;
+}
+
+/** The diagram and where its time runs: y of a virtual time, for a view that follows a run. */
+export interface SvgLayout {
+  svg: string;
+  y: (time: number) => number;
+  height: number;
+}
+
+export function layoutSvg(story: Story, opts: SvgOptions = {}): SvgLayout {
   const bases = sequenceBases(story);
   const oneWay = oneWayDelays(story);
   const items = foldEvents(story, { fold: opts.fold ?? true });
@@ -247,7 +258,7 @@ export function renderSvg(story: Story, opts: SvgOptions = {}): string {
   add('</svg>');
   if (hidden > 0)
     parts[0] = (parts[0] ?? '').replace('<svg ', `<svg data-hidden-labels="${hidden}" `);
-  return `${parts.join('\n')}\n`;
+  return { svg: `${parts.join('\n')}\n`, y: axis.y, height };
 }
 
 /**
