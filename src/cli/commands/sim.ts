@@ -20,7 +20,7 @@ import * as stackModule from '../../stack/stack.js';
 import { CliError } from '../errors.js';
 import { terminalWidth, useColor, writeOut } from '../terminal.js';
 
-const FORMATS = ['text', 'json', 'mermaid', 'svg', 'tsg-svg', 'cwnd-svg', 'pcap'] as const;
+const FORMATS = ['text', 'json', 'mermaid', 'svg', 'pcap', 'tsg-svg', 'cwnd-svg'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface SimOptions {
