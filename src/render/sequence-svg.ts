@@ -32,6 +32,8 @@ const ROW = 16;
 const MAX_GAP = 140;
 const BREAK = 44;
 const BAND = 12;
+/** Pixels of height in each slice of a crowded diagram (see layoutSvg). */
+export const CHUNK = 1200;
 
 export const STATE_COLORS: Readonly<Record<TcpState, string>> = {
   CLOSED: '#d9d9d9',
@@ -158,6 +160,23 @@ export function layoutSvg(story: Story, opts: SvgOptions = {}): SvgLayout {
   // Labels stay between the lifelines' bands.
   const placer = new LabelPlacer({ minX: X.a + BAND, maxX: X.b - BAND });
   let hidden = 0;
+  // A crowded diagram is cut into slices of CHUNK pixels, arrows and labels apart, so that a
+  // view can draw only the slices on screen (web/seq-view.ts): a 10 MB transfer is thousands.
+  const arrowChunks = new Map<number, string[]>();
+  const labelChunks = new Map<number, string[]>();
+  const addAt = (chunks: Map<number, string[]>, y: number) => (svg: string) => {
+    const k = Math.max(0, Math.floor(y / CHUNK));
+    const chunk = chunks.get(k);
+    if (chunk) chunk.push(svg);
+    else chunks.set(k, [svg]);
+  };
+  const emitChunks = (chunks: Map<number, string[]>, cls: string) => {
+    for (const k of [...chunks.keys()].sort((p, q) => p - q)) {
+      add(`<g class="${cls}" data-chunk="${k}">`);
+      for (const svg of chunks.get(k) ?? []) add(svg);
+      add('</g>');
+    }
+  };
   const pending: ArrowLabel[] = [];
   const put: PutLabel = (l) => {
     const first = l.candidates[0];
@@ -175,10 +194,9 @@ export function layoutSvg(story: Story, opts: SvgOptions = {}): SvgLayout {
         placer.place(l.candidates.map((c) => ({ ...c, text: l.short })));
       if (chosen) l.svg = textSvg(chosen, l.fill, l.bold ?? false, true);
       else hidden++;
+      l.y = chosen?.y;
     }
-    add('<g class="labels">');
-    for (const l of pending) if (l.svg) add(l.svg);
-    add('</g>');
+    for (const l of pending) if (l.svg) addAt(labelChunks, l.y ?? 0)(l.svg);
   };
 
   add(
@@ -226,7 +244,7 @@ export function layoutSvg(story: Story, opts: SvgOptions = {}): SvgLayout {
       `<text x="${(X.a + X.b) / 2}" y="${n(b.y + 4)}" text-anchor="middle" font-size="11" fill="#666" font-style="italic">${esc(`… ${formatGap(b.gap)} later …`)}</text>`,
     );
   }
-  timeLabels(items, axis, add);
+  timeLabels(items, axis, dense ? (svg, y) => addAt(arrowChunks, y)(svg) : add);
   if (dense) for (const spec of noteSpecs(items, axis)) placer.take(boxOf(spec));
   // Segments one side sends at the same instant are drawn one under the other, in order.
   const sameInstant = new Map<string, number>();
@@ -240,24 +258,31 @@ export function layoutSvg(story: Story, opts: SvgOptions = {}): SvgLayout {
         : segmentLabel(e, bases, opts.absolute);
     // In a transfer each arrow is a group whose title is its whole label (a tooltip, and what a
     // screen reader says), whatever room the drawn label found.
-    if (dense) add(`<g><title>${esc(label)}</title>`);
+    const body = dense ? addAt(arrowChunks, axis.y(e.time)) : add;
+    if (dense) body(`<g><title>${esc(label)}</title>`);
     if (e.type === 'burst') {
       sameInstant.set(key, k + BURST_ROWS);
-      burst(e, label, axis, k * ROW * 0.75, add, put);
+      burst(e, label, axis, k * ROW * 0.75, body, put);
     } else {
       sameInstant.set(key, k + 1);
-      segment(e, label, shortLabel(label), axis, oneWay, k * ROW * 0.75, add, put);
+      segment(e, label, shortLabel(label), axis, oneWay, k * ROW * 0.75, body, put);
     }
-    if (dense) add('</g>');
+    if (dense) body('</g>');
   }
-  if (dense) placeLabels();
+  if (dense) {
+    placeLabels();
+    emitChunks(arrowChunks, 'arrows');
+    emitChunks(labelChunks, 'labels');
+  }
   notes(items, axis, add);
   add(
     `<text x="${WIDTH / 2}" y="${n(axis.end + 30)}" text-anchor="middle" font-size="12">${esc(`final: a ${story.final.a}, b ${story.final.b}`)}</text>`,
   );
   add('</svg>');
-  if (hidden > 0)
-    parts[0] = (parts[0] ?? '').replace('<svg ', `<svg data-hidden-labels="${hidden}" `);
+  if (dense) {
+    const hiddenAttr = hidden > 0 ? ` data-hidden-labels="${hidden}"` : '';
+    parts[0] = (parts[0] ?? '').replace('<svg ', `<svg data-chunk-height="${CHUNK}"${hiddenAttr} `);
+  }
   return { svg: `${parts.join('\n')}\n`, y: axis.y, height };
 }
 
@@ -317,7 +342,11 @@ function bands(story: Story, axis: TimeAxis, add: AddText): void {
   }
 }
 
-function timeLabels(items: readonly FoldedEvent[], axis: TimeAxis, add: (s: string) => void): void {
+function timeLabels(
+  items: readonly FoldedEvent[],
+  axis: TimeAxis,
+  add: (s: string, y: number) => void,
+): void {
   let lastY = Number.NEGATIVE_INFINITY;
   const seen = new Set<number>();
   for (const e of items) {
@@ -328,10 +357,11 @@ function timeLabels(items: readonly FoldedEvent[], axis: TimeAxis, add: (s: stri
     lastY = y;
     add(
       `<text x="44" y="${n(y + 4)}" text-anchor="end" font-size="10" fill="#777">${esc(formatMs(e.time))}</text>`,
+      y,
     );
-    add(`<line x1="48" y1="${n(y)}" x2="54" y2="${n(y)}" stroke="#bbb"/>`);
+    add(`<line x1="48" y1="${n(y)}" x2="54" y2="${n(y)}" stroke="#bbb"/>`, y);
   }
-  add('<text x="44" y="88" text-anchor="end" font-size="10" fill="#777">ms</text>');
+  add('<text x="44" y="88" text-anchor="end" font-size="10" fill="#777">ms</text>', 0);
 }
 
 function segment(
@@ -413,8 +443,9 @@ interface ArrowLabel {
   candidates: TextSpec[];
   /** Placing order in a crowded diagram: lower first. */
   rank: number;
-  /** The label as drawn, once placed. */
+  /** The label as drawn, once placed, and its baseline. */
   svg?: string;
+  y?: number | undefined;
 }
 
 /** Puts an arrow's label on the drawing. */

@@ -120,6 +120,30 @@ export function mountSeqView(container: HTMLElement, opts: SeqViewOptions = {}):
   let ty = 0;
   let fit = 1;
   let time: number | undefined;
+  // A crowded diagram comes in slices (render/sequence-svg.ts): only those near the viewport
+  // are displayed, so that a frame paints what shows and not a 10 MB transfer's every arrow.
+  let chunkHeight = 0;
+  let chunks = new Map<number, SVGElement[]>();
+  const shown = new Set<number>();
+  const showChunks = () => {
+    if (chunkHeight <= 0) return;
+    const k = fit * scale;
+    const top = -ty / k;
+    // Half a slice of margin: an arrow drawn from a slice above reaches into the view.
+    const margin = chunkHeight / 2;
+    const lo = Math.floor((top - margin) / chunkHeight);
+    const hi = Math.floor((top + viewport.clientHeight / k + margin) / chunkHeight);
+    for (const c of [...shown]) {
+      if (c >= lo && c <= hi) continue;
+      for (const el of chunks.get(c) ?? []) el.style.display = 'none';
+      shown.delete(c);
+    }
+    for (let c = Math.max(0, lo); c <= hi; c++) {
+      if (shown.has(c) || !chunks.has(c)) continue;
+      for (const el of chunks.get(c) ?? []) el.style.display = '';
+      shown.add(c);
+    }
+  };
 
   const clamp = () => {
     const vw = viewport.clientWidth;
@@ -132,6 +156,7 @@ export function mountSeqView(container: HTMLElement, opts: SeqViewOptions = {}):
   const apply = () => {
     clamp();
     canvas.style.transform = `translate(${tx}px, ${ty}px) scale(${fit * scale})`;
+    showChunks();
     if (time !== undefined) {
       now.hidden = false;
       now.style.transform = `translateY(${ty + y(time) * fit * scale}px)`;
@@ -164,6 +189,14 @@ export function mountSeqView(container: HTMLElement, opts: SeqViewOptions = {}):
     svgHeight = layout.height;
     y = layout.y;
     svg?.setAttribute('aria-hidden', 'true');
+    chunkHeight = Number(svg?.getAttribute('data-chunk-height') ?? 0);
+    chunks = new Map();
+    shown.clear();
+    canvas.querySelectorAll<SVGElement>('[data-chunk]').forEach((el) => {
+      const c = Number(el.dataset.chunk);
+      el.style.display = 'none';
+      chunks.set(c, [...(chunks.get(c) ?? []), el]);
+    });
     const bases = sequenceBases(story);
     list.replaceChildren(
       ...foldEvents(story, { fold }).map((e) => h('li', {}, itemText(e, bases))),

@@ -139,6 +139,33 @@ describe.skipIf(!hasChromium)(`the sequence view and graphs in a browser${skipRe
     await page.selectOption('select[name="direction"]', 'a');
   });
 
+  it('displays only the slices of a long diagram that are on screen', async () => {
+    await page.evaluate(() =>
+      (
+        globalThis as unknown as {
+          tcpstateHarness: { harness: { run(n: string, s: number, o: object): unknown } };
+        }
+      ).tcpstateHarness.harness.run('bulk', 3, { loss: 0.02, bytes: 300_000 }),
+    );
+    const slices = () =>
+      page.$$eval('.seq-canvas g.arrows[data-chunk]', (gs) =>
+        gs.map((g) => ({
+          chunk: Number(g.getAttribute('data-chunk')),
+          shown: (g as SVGElement).style.display !== 'none',
+        })),
+      );
+    const top = await slices();
+    expect(top.length).toBeGreaterThanOrEqual(3);
+    expect(top.find((c) => c.chunk === 0)?.shown).toBe(true);
+    expect(top.filter((c) => !c.shown).length).toBeGreaterThan(0);
+    await page.focus('.seq-viewport');
+    await page.keyboard.press('End');
+    const bottom = await slices();
+    expect(bottom.find((c) => c.chunk === 0)?.shown).toBe(false);
+    expect(bottom.at(-1)?.shown).toBe(true);
+    await page.keyboard.press('Home');
+  }, 60_000);
+
   it('has no serious accessibility violation and no console error', async () => {
     const require = createRequire(import.meta.url);
     await page.addScriptTag({ content: readFileSync(require.resolve('axe-core'), 'utf8') });
