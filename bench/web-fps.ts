@@ -7,8 +7,9 @@
  *    page, served from a local static server (target < 1 s), and first contentful paint.
  * 3. Playing `bulk --bytes 10000000 --loss 0.02` in headless Chromium: the time to simulate it
  *    in the page, to draw its folded sequence diagram, and the frames per second while a player
- *    sweeps the sequence view's now-line through the run, counted with requestAnimationFrame
- *    (target >= 30). The page's own simulator view takes no byte count in its URL yet, so this
+ *    moves the sequence view's now-line through the run, counted with requestAnimationFrame
+ *    (target >= 30): once as the simulator view plays at its fastest (an event every 60 ms),
+ *    once sweeping the whole transfer in a few seconds (a stress figure). The page's own simulator view takes no byte count in its URL yet, so this
  *    plays on the harness page of test/web/fixtures/ with src/web/seq-view.ts.
  * Options: --bytes N (default 10000000), --loss P (default 0.02), --seconds S of playing
  * (default 5). Needs /usr/bin/chromium; builds dist/web/ with Vite when it is missing.
@@ -148,30 +149,46 @@ async function main(): Promise<void> {
     console.log(
       `  then drawing its folded sequence diagram (${run.items} items) and both graphs: ${((run.total - run.ms) / 1000).toFixed(2)} s`,
     );
-    // A string, not a function: tsx would wrap a function's inner closures in a helper that
-    // does not exist in the page.
-    const fps = (await harnessPage.evaluate(`new Promise((resolve) => {
-      const seq = globalThis.tcpstateHarness.harness.seq;
+    // Strings, not functions: tsx would wrap a function's inner closures in a helper that does
+    // not exist in the page. Two ways of playing: as the simulator view plays at its fastest
+    // (10x: one story event every 60 ms, the sequence view's now-line on that event), and a
+    // sweep of the whole transfer (not the 60 s of TIME_WAIT after it) in the given seconds.
+    const measure = (advance: string) => `new Promise((resolve) => {
+      const h = globalThis.tcpstateHarness.harness;
+      const seq = h.seq;
+      const events = h.result.story.events;
       const seconds = ${SECONDS};
-      // The transfer itself, not the 60 s of TIME_WAIT after it, is swept in \`seconds\`.
       const span = ${run.end > 60_000 ? run.end - 60_000 : run.end};
-      let frames = 0, worst = 0, last = 0, start = 0;
+      let frames = 0, worst = 0, last = 0, start = 0, step = 0;
+      const timer = setInterval(() => { ${advance.includes('events') ? 'step++; seq.setTime(events[Math.min(step, events.length - 1)].time);' : ''} }, 60);
       function tick(now) {
         if (start === 0) { start = now; last = now; }
         worst = Math.max(worst, now - last);
         last = now;
         const elapsed = now - start;
-        seq.setTime((elapsed / (seconds * 1000)) * span);
+        ${advance.includes('sweep') ? 'seq.setTime((elapsed / (seconds * 1000)) * span);' : ''}
         frames++;
-        if (elapsed >= seconds * 1000) resolve({ frames, ms: elapsed, worst });
+        if (elapsed >= seconds * 1000) { clearInterval(timer); resolve({ frames, ms: elapsed, worst, step }); }
         else requestAnimationFrame(tick);
       }
       requestAnimationFrame(tick);
-    })`)) as { frames: number; ms: number; worst: number };
-    const rate = (fps.frames * 1000) / fps.ms;
-    console.log(
-      `playing: ${rate.toFixed(1)} frames per second over ${(fps.ms / 1000).toFixed(1)} s, longest frame ${fps.worst.toFixed(0)} ms (target >= 30: ${verdict(rate >= 30)})`,
-    );
+    })`;
+    for (const mode of ['events', 'sweep'] as const) {
+      const fps = (await harnessPage.evaluate(measure(mode))) as {
+        frames: number;
+        ms: number;
+        worst: number;
+        step: number;
+      };
+      const rate = (fps.frames * 1000) / fps.ms;
+      const what =
+        mode === 'events'
+          ? `playing at the simulator view's 10x (one event per 60 ms, ${fps.step} events)`
+          : `sweeping the whole transfer in ${SECONDS} s`;
+      console.log(
+        `${what}: ${rate.toFixed(1)} frames per second over ${(fps.ms / 1000).toFixed(1)} s, longest frame ${fps.worst.toFixed(0)} ms (target >= 30: ${verdict(rate >= 30)})`,
+      );
+    }
     if (errors.length > 0) console.log(`console errors on the harness page: ${errors.join('; ')}`);
   } finally {
     await browser.close();
