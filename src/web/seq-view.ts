@@ -125,6 +125,8 @@ export function mountSeqView(container: HTMLElement, opts: SeqViewOptions = {}):
   let chunkHeight = 0;
   let chunks = new Map<number, SVGElement[]>();
   const shown = new Set<number>();
+  let shownLo = 0;
+  let shownHi = -1;
   const showChunks = () => {
     if (chunkHeight <= 0) return;
     const k = fit * scale;
@@ -133,18 +135,21 @@ export function mountSeqView(container: HTMLElement, opts: SeqViewOptions = {}):
     const margin = chunkHeight / 2;
     const lo = Math.floor((top - margin) / chunkHeight);
     const hi = Math.floor((top + viewport.clientHeight / k + margin) / chunkHeight);
+    if (lo >= shownLo && hi <= shownHi) return;
+    // One slice more each way than needed: showing and hiding repaints, so do it less often.
+    shownLo = lo - 1;
+    shownHi = hi + 1;
     for (const c of [...shown]) {
-      if (c >= lo && c <= hi) continue;
+      if (c >= shownLo && c <= shownHi) continue;
       for (const el of chunks.get(c) ?? []) el.style.display = 'none';
       shown.delete(c);
     }
-    for (let c = Math.max(0, lo); c <= hi; c++) {
+    for (let c = Math.max(0, shownLo); c <= shownHi; c++) {
       if (shown.has(c) || !chunks.has(c)) continue;
       for (const el of chunks.get(c) ?? []) el.style.display = '';
       shown.add(c);
     }
   };
-
   const clamp = () => {
     const vw = viewport.clientWidth;
     const vh = viewport.clientHeight;
@@ -192,6 +197,8 @@ export function mountSeqView(container: HTMLElement, opts: SeqViewOptions = {}):
     chunkHeight = Number(svg?.getAttribute('data-chunk-height') ?? 0);
     chunks = new Map();
     shown.clear();
+    shownLo = 0;
+    shownHi = -1;
     canvas.querySelectorAll<SVGElement>('[data-chunk]').forEach((el) => {
       const c = Number(el.dataset.chunk);
       el.style.display = 'none';

@@ -94,6 +94,50 @@ describe('folding', () => {
   });
 });
 
+/** A segment of a hand-made story: a sends data to b at 1 ms intervals, b acknowledges. */
+function seg(time: number, from: 'a' | 'b', seq: number, len: number, win: number): SegmentEvent {
+  return {
+    type: 'segment',
+    time,
+    from,
+    to: from === 'a' ? 'b' : 'a',
+    flags: 'ACK',
+    seq,
+    ack: 1,
+    len,
+    win,
+    fate: 'delivered',
+    arrival: time + 10,
+  };
+}
+
+describe('folding around a zero window', () => {
+  it('draws the window closing, the probes and the window opening one by one', () => {
+    const data = [0, 1, 2, 3].map((i) => seg(i * 0.1, 'a', 1 + i * 100, 100, 1000));
+    const zero = seg(11, 'b', 1, 0, 0);
+    const probes = [1, 2, 3].map((i) => seg(11 + i * 0.1, 'a', 401, 1, 1000));
+    const open = seg(12, 'b', 1, 0, 1000);
+    const more = [0, 1, 2].map((i) => seg(12.1 + i * 0.1, 'a', 401 + i * 100, 100, 1000));
+    const events = [...data, zero, ...probes, open, ...more];
+    const items = foldEvents({
+      scenario: 'zero-window',
+      seed: 1,
+      events,
+      final: { a: 'ESTABLISHED', b: 'ESTABLISHED' },
+      streams: {
+        'a->b': { sent: 0, received: 0, sha256Sent: '', sha256Received: '' },
+        'b->a': { sent: 0, received: 0, sha256Sent: '', sha256Received: '' },
+      },
+    });
+    expect(items[0]).toMatchObject({ type: 'burst', kind: 'data' });
+    expect((items[0] as Burst).segments).toEqual(data);
+    // The zero window, each probe (sent into it) and the reopening stand alone; new data after
+    // it folds again (the first probe's byte is resent as new data: a retransmission, alone).
+    expect(items.slice(1, 6)).toEqual([zero, ...probes, open]);
+    expect(items.slice(6).flatMap((i) => (i.type === 'burst' ? i.segments : [i]))).toEqual(more);
+  });
+});
+
 describe('the folded bulk SVG', () => {
   it('has no two labels overlapping (DejaVu Sans metrics), where the unfolded one has many', () => {
     expect(overlaps(textBoxes(renderSvg(bulk, { fold: false }))).length).toBeGreaterThan(50);
