@@ -9,6 +9,7 @@ import {
   segmentLabel,
   sequenceBases,
 } from '../scenario/story.js';
+import { burstLabel, burstSpan, foldEvents } from './fold.js';
 
 /**
  * Mermaid message and note text ends at a newline, and ';' and '#' have meanings of their own;
@@ -29,12 +30,22 @@ function message(e: SegmentEvent, label: string): string {
   return `  ${e.from}${arrow}${e.to}: ${escapeText(`${label}${fate}`)}`;
 }
 
-export function renderMermaid(story: Story, opts: { absolute?: boolean } = {}): string {
+export interface MermaidOptions {
+  absolute?: boolean;
+  /** Fold runs of data segments and of their ACKs into one message each (fold.ts); default true. */
+  fold?: boolean;
+}
+
+export function renderMermaid(story: Story, opts: MermaidOptions = {}): string {
   const bases = sequenceBases(story);
   const out = ['sequenceDiagram', '  participant a', '  participant b'];
-  for (const e of story.events) {
+  for (const e of foldEvents(story, { fold: opts.fold ?? true })) {
     const at = `t=${formatMs(e.time)} ms`;
-    if (e.type === 'segment') {
+    if (e.type === 'burst') {
+      // -) is Mermaid's open (async) arrow: set apart from the single segments' ->>.
+      const text = `${burstLabel(e, bases, opts.absolute)} @t=${burstSpan(e, formatMs)}`;
+      out.push(`  ${e.from}-)${e.to}: ${escapeText(text)}`);
+    } else if (e.type === 'segment') {
       out.push(message(e, `${segmentLabel(e, bases, opts.absolute)} @${at}`));
     } else if (e.type === 'state') {
       out.push(`  Note over ${e.side}: ${escapeText(`${e.from} → ${e.to} (${e.cause}) ${at}`)}`);

@@ -14,9 +14,13 @@ import {
   sequenceBases,
 } from '../scenario/story.js';
 import type { TcpState } from '../state/states.js';
+import { type Burst, burstLabel, type FoldedEvent, foldEvents, oneWayDelays } from './fold.js';
+import { boxOf, LabelPlacer, type TextSpec } from './label-layout.js';
 
 export interface SvgOptions {
   absolute?: boolean;
+  /** Fold runs of data segments and of their ACKs into bursts (fold.ts); default true. */
+  fold?: boolean;
 }
 
 const WIDTH = 780;
@@ -28,6 +32,8 @@ const ROW = 16;
 const MAX_GAP = 140;
 const BREAK = 44;
 const BAND = 12;
+/** Pixels of height in each slice of a crowded diagram (see layoutSvg). */
+export const CHUNK = 1200;
 
 export const STATE_COLORS: Readonly<Record<TcpState, string>> = {
   CLOSED: '#d9d9d9',
@@ -56,21 +62,6 @@ function n(v: number): string {
   return (Math.round(v * 10) / 10).toString();
 }
 
-/** One-way delay per direction: the median of the delivered segments' delays. */
-function delays(story: Story): Record<Side, number> {
-  const out: Record<Side, number> = { a: 0, b: 0 };
-  for (const side of ['a', 'b'] as const) {
-    const ds = story.events
-      .filter((e): e is SegmentEvent => e.type === 'segment' && e.from === side)
-      .map((e) => (e.arrival === undefined ? undefined : e.arrival - e.time))
-      .filter((d): d is number => d !== undefined)
-      .sort((x, y) => x - y);
-    out[side] = ds.length > 0 ? (ds[Math.floor(ds.length / 2)] ?? 0) : 0;
-  }
-  const either = out.a || out.b;
-  return { a: out.a || either, b: out.b || either };
-}
-
 interface TimeAxis {
   y(t: number): number;
   breaks: Array<{ y: number; gap: number }>;
@@ -78,16 +69,24 @@ interface TimeAxis {
   endTime: number;
 }
 
+/** Rows of room a burst takes at its first instant: its band and its label. */
+const BURST_ROWS = 2;
+
 /** Piecewise-linear time→y mapping over every time something happens. */
-function timeAxis(story: Story, oneWay: Record<Side, number>): TimeAxis {
+function timeAxis(items: readonly FoldedEvent[], oneWay: Record<Side, number>): TimeAxis {
   const count = new Map<number, number>();
   const keys = new Set<number>([0]);
-  for (const e of story.events) {
-    keys.add(e.time);
-    count.set(e.time, (count.get(e.time) ?? 0) + 1);
+  const room = (t: number, rows: number) => {
+    keys.add(t);
+    count.set(t, (count.get(t) ?? 0) + rows);
+  };
+  for (const e of items) {
+    room(e.time, e.type === 'burst' ? BURST_ROWS : 1);
     if (e.type === 'segment') {
       if (e.arrival !== undefined) keys.add(e.arrival);
       else keys.add(e.time + oneWay[e.from] / 2);
+    } else if (e.type === 'burst') {
+      for (const t of [e.end, e.arrival, e.lastArrival]) keys.add(t);
     }
   }
   const times = [...keys].sort((p, q) => p - q);
@@ -136,12 +135,69 @@ function timeAxis(story: Story, oneWay: Record<Side, number>): TimeAxis {
 }
 
 export function renderSvg(story: Story, opts: SvgOptions = {}): string {
+  return layoutSvg(story, opts).svg;
+}
+
+/** The diagram and where its time runs: y of a virtual time, for a view that follows a run. */
+export interface SvgLayout {
+  svg: string;
+  y: (time: number) => number;
+  height: number;
+}
+
+export function layoutSvg(story: Story, opts: SvgOptions = {}): SvgLayout {
   const bases = sequenceBases(story);
-  const oneWay = delays(story);
-  const axis = timeAxis(story, oneWay);
+  const oneWay = oneWayDelays(story);
+  const items = foldEvents(story, { fold: opts.fold ?? true });
+  const axis = timeAxis(items, oneWay);
   const height = axis.end + 70;
   const parts: string[] = [];
   const add = (s: string) => parts.push(s);
+  // A diagram with bursts is a transfer, crowded: its labels are placed where they collide with
+  // no other (label-layout.ts), and every arrow keeps its full label as a tooltip. A small
+  // exchange is drawn as it always was.
+  const dense = items.some((e) => e.type === 'burst');
+  // Labels stay between the lifelines' bands.
+  const placer = new LabelPlacer({ minX: X.a + BAND, maxX: X.b - BAND });
+  let hidden = 0;
+  // A crowded diagram is cut into slices of CHUNK pixels, arrows and labels apart, so that a
+  // view can draw only the slices on screen (web/seq-view.ts): a 10 MB transfer is thousands.
+  const arrowChunks = new Map<number, string[]>();
+  const labelChunks = new Map<number, string[]>();
+  const addAt = (chunks: Map<number, string[]>, y: number) => (svg: string) => {
+    const k = Math.max(0, Math.floor(y / CHUNK));
+    const chunk = chunks.get(k);
+    if (chunk) chunk.push(svg);
+    else chunks.set(k, [svg]);
+  };
+  const emitChunks = (chunks: Map<number, string[]>, cls: string) => {
+    for (const k of [...chunks.keys()].sort((p, q) => p - q)) {
+      add(`<g class="${cls}" data-chunk="${k}">`);
+      for (const svg of chunks.get(k) ?? []) add(svg);
+      add('</g>');
+    }
+  };
+  const pending: ArrowLabel[] = [];
+  const put: PutLabel = (l) => {
+    const first = l.candidates[0];
+    if (dense) pending.push(l);
+    else if (first) add(textSvg(first, l.fill, l.bold ?? false));
+  };
+  // Losses first, then bursts, then the other segments: what a reader looks for gets its room.
+  const placeLabels = () => {
+    const order = pending
+      .map((l, i) => ({ l, i }))
+      .sort((p, q) => p.l.rank - q.l.rank || p.i - q.i);
+    for (const { l } of order) {
+      const chosen =
+        placer.place(l.candidates) ??
+        placer.place(l.candidates.map((c) => ({ ...c, text: l.short })));
+      if (chosen) l.svg = textSvg(chosen, l.fill, l.bold ?? false, true);
+      else hidden++;
+      l.y = chosen?.y;
+    }
+    for (const l of pending) if (l.svg) addAt(labelChunks, l.y ?? 0)(l.svg);
+  };
 
   add(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${n(height)}" viewBox="0 0 ${WIDTH} ${n(height)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">`,
@@ -150,6 +206,11 @@ export function renderSvg(story: Story, opts: SvgOptions = {}): string {
   add(
     '<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>',
   );
+  if (dense) {
+    add(
+      '<defs><marker id="burst-head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="12" markerHeight="12" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>',
+    );
+  }
   add(`<rect x="0" y="0" width="${WIDTH}" height="${n(height)}" fill="#ffffff"/>`);
   add(
     `<text x="${WIDTH / 2}" y="26" text-anchor="middle" font-size="15" font-weight="bold">${esc(`tcpstate sim ${story.scenario}`)}</text>`,
@@ -168,7 +229,10 @@ export function renderSvg(story: Story, opts: SvgOptions = {}): string {
       `<line x1="${X[side]}" y1="80" x2="${X[side]}" y2="${n(axis.end)}" stroke="#999" stroke-dasharray="4 3"/>`,
     );
   }
-  bands(story, axis, add);
+  bands(story, axis, (svg, spec) => {
+    add(svg);
+    if (dense && spec) placer.take(boxOf(spec));
+  });
   for (const b of axis.breaks) {
     for (const side of ['a', 'b'] as const) {
       const x = X[side];
@@ -180,29 +244,67 @@ export function renderSvg(story: Story, opts: SvgOptions = {}): string {
       `<text x="${(X.a + X.b) / 2}" y="${n(b.y + 4)}" text-anchor="middle" font-size="11" fill="#666" font-style="italic">${esc(`… ${formatGap(b.gap)} later …`)}</text>`,
     );
   }
-  timeLabels(story, axis, add);
+  timeLabels(items, axis, dense ? (svg, y) => addAt(arrowChunks, y)(svg) : add);
+  if (dense) for (const spec of noteSpecs(items, axis)) placer.take(boxOf(spec));
   // Segments one side sends at the same instant are drawn one under the other, in order.
   const sameInstant = new Map<string, number>();
-  for (const e of story.events) {
-    if (e.type !== 'segment') continue;
+  for (const e of items) {
+    if (e.type !== 'segment' && e.type !== 'burst') continue;
     const key = `${e.from} ${e.time}`;
     const k = sameInstant.get(key) ?? 0;
-    sameInstant.set(key, k + 1);
-    segment(e, segmentLabel(e, bases, opts.absolute), axis, oneWay, k * ROW * 0.75, add);
+    const label =
+      e.type === 'burst'
+        ? burstLabel(e, bases, opts.absolute)
+        : segmentLabel(e, bases, opts.absolute);
+    // In a transfer each arrow is a group whose title is its whole label (a tooltip, and what a
+    // screen reader says), whatever room the drawn label found.
+    const body = dense ? addAt(arrowChunks, axis.y(e.time)) : add;
+    if (dense) body(`<g><title>${esc(label)}</title>`);
+    if (e.type === 'burst') {
+      sameInstant.set(key, k + BURST_ROWS);
+      burst(e, label, axis, k * ROW * 0.75, body, put);
+    } else {
+      sameInstant.set(key, k + 1);
+      segment(e, label, shortLabel(label), axis, oneWay, k * ROW * 0.75, body, put);
+    }
+    if (dense) body('</g>');
   }
-  notes(story, axis, add);
+  if (dense) {
+    placeLabels();
+    emitChunks(arrowChunks, 'arrows');
+    emitChunks(labelChunks, 'labels');
+  }
+  notes(items, axis, add);
   add(
     `<text x="${WIDTH / 2}" y="${n(axis.end + 30)}" text-anchor="middle" font-size="12">${esc(`final: a ${story.final.a}, b ${story.final.b}`)}</text>`,
   );
   add('</svg>');
-  return `${parts.join('\n')}\n`;
+  if (dense) {
+    const hiddenAttr = hidden > 0 ? ` data-hidden-labels="${hidden}"` : '';
+    parts[0] = (parts[0] ?? '').replace('<svg ', `<svg data-chunk-height="${CHUNK}"${hiddenAttr} `);
+  }
+  return { svg: `${parts.join('\n')}\n`, y: axis.y, height };
+}
+
+/**
+ * A segment's label without what a transfer repeats on every segment: a pure ACK keeps its
+ * ack, a data segment its seq and len (`ACK ack=30409`, `ACK seq=4345 len=1448`).
+ */
+function shortLabel(label: string): string {
+  const bare = label.replace(/ win=\d+/, '');
+  return / len=0$/.test(bare)
+    ? bare.replace(/ seq=\d+/, '').replace(/ len=0$/, '')
+    : bare.replace(/ ack=\d+/, '');
 }
 
 function formatGap(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s` : `${formatMs(ms)} ms`;
 }
 
-function bands(story: Story, axis: TimeAxis, add: (s: string) => void): void {
+/** Draws a piece of the picture; a text also says where it is, for the label placer. */
+type AddText = (svg: string, text?: TextSpec) => void;
+
+function bands(story: Story, axis: TimeAxis, add: AddText): void {
   for (const side of ['a', 'b'] as const) {
     const changes = story.events.filter((e) => e.type === 'state' && e.side === side);
     const first = changes[0];
@@ -228,20 +330,26 @@ function bands(story: Story, axis: TimeAxis, add: (s: string) => void): void {
       const anchor = side === 'a' ? 'end' : 'start';
       add(
         `<text x="${tx}" y="${n(y0 + 12)}" text-anchor="${anchor}" font-size="11" font-weight="bold" fill="#222"><tspan>${esc(s.state)}</tspan></text>`,
+        { x: tx, y: y0 + 12, anchor, size: 11, bold: true, text: s.state },
       );
       if (s.cause !== undefined) {
         add(
           `<text x="${tx}" y="${n(y0 + 24)}" text-anchor="${anchor}" font-size="9" fill="#666">${esc(s.cause)}</text>`,
+          { x: tx, y: y0 + 24, anchor, size: 9, text: s.cause },
         );
       }
     }
   }
 }
 
-function timeLabels(story: Story, axis: TimeAxis, add: (s: string) => void): void {
+function timeLabels(
+  items: readonly FoldedEvent[],
+  axis: TimeAxis,
+  add: (s: string, y: number) => void,
+): void {
   let lastY = Number.NEGATIVE_INFINITY;
   const seen = new Set<number>();
-  for (const e of story.events) {
+  for (const e of items) {
     if (seen.has(e.time)) continue;
     seen.add(e.time);
     const y = axis.y(e.time);
@@ -249,19 +357,22 @@ function timeLabels(story: Story, axis: TimeAxis, add: (s: string) => void): voi
     lastY = y;
     add(
       `<text x="44" y="${n(y + 4)}" text-anchor="end" font-size="10" fill="#777">${esc(formatMs(e.time))}</text>`,
+      y,
     );
-    add(`<line x1="48" y1="${n(y)}" x2="54" y2="${n(y)}" stroke="#bbb"/>`);
+    add(`<line x1="48" y1="${n(y)}" x2="54" y2="${n(y)}" stroke="#bbb"/>`, y);
   }
-  add('<text x="44" y="88" text-anchor="end" font-size="10" fill="#777">ms</text>');
+  add('<text x="44" y="88" text-anchor="end" font-size="10" fill="#777">ms</text>', 0);
 }
 
 function segment(
   e: SegmentEvent,
   label: string,
+  short: string,
   axis: TimeAxis,
   oneWay: Record<Side, number>,
   offset: number,
   add: (s: string) => void,
+  put: PutLabel,
 ): void {
   const dead = e.fate === 'lost' || e.fate === 'corrupted';
   const x1 = X[e.from] + (e.from === 'a' ? BAND / 2 : -BAND / 2);
@@ -294,20 +405,131 @@ function segment(
   const ax = dead ? x1 + (e.from === 'a' ? 8 : -8) : (x1 + x2) / 2;
   const ay = dead ? y1 + (y2 - y1) * (8 / Math.abs(x2 - x1)) : (y1 + y2) / 2;
   const anchor = dead ? (e.from === 'a' ? 'start' : 'end') : 'middle';
-  add(
-    `<text x="${n(ax)}" y="${n(ay - 4)}" text-anchor="${anchor}" font-size="10" fill="${color}" transform="rotate(${n(upright)} ${n(ax)} ${n(ay)})">${esc(label + fate)}</text>`,
-  );
+  const at = (x: number, y: number, dy: number, a: TextSpec['anchor']): TextSpec => ({
+    x,
+    y: y + dy,
+    anchor: a,
+    size: 10,
+    text: label + fate,
+    rotate: { deg: upright, cx: x, cy: y },
+  });
+  put({
+    fill: color,
+    short: short + fate,
+    rank: dead ? 0 : 2,
+    candidates: [
+      at(ax, ay, -4, anchor),
+      at(ax, ay, 11, anchor),
+      ...(dead
+        ? []
+        : alongLine(x1, y1, x2, y2).flatMap(([x, y]) => [
+            at(x, y, -4, 'middle'),
+            at(x, y, 11, 'middle'),
+          ])),
+    ],
+  });
 }
 
-function notes(story: Story, axis: TimeAxis, add: (s: string) => void): void {
-  for (const e of story.events) {
+/** Points along an arrow where its label may also go, nearest the middle first. */
+function alongLine(x1: number, y1: number, x2: number, y2: number): Array<[number, number]> {
+  return [0.35, 0.65, 0.25, 0.75].map((f) => [x1 + f * (x2 - x1), y1 + f * (y2 - y1)]);
+}
+
+/** An arrow's label: where it may go, best first, and a shorter text for when none is free. */
+interface ArrowLabel {
+  fill: string;
+  bold?: boolean;
+  short: string;
+  candidates: TextSpec[];
+  /** Placing order in a crowded diagram: lower first. */
+  rank: number;
+  /** The label as drawn, once placed, and its baseline. */
+  svg?: string;
+  y?: number | undefined;
+}
+
+/** Puts an arrow's label on the drawing. */
+type PutLabel = (label: ArrowLabel) => void;
+
+/** A white outline under a label keeps it readable where it crosses arrows and bands. */
+const HALO = ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"';
+
+function textSvg(t: TextSpec, fill: string, bold: boolean, halo = false): string {
+  const weight = `${bold ? ' font-weight="bold"' : ''}${halo ? HALO : ''}`;
+  const rotate = t.rotate
+    ? ` transform="rotate(${n(t.rotate.deg)} ${n(t.rotate.cx)} ${n(t.rotate.cy)})"`
+    : '';
+  return `<text x="${n(t.x)}" y="${n(t.y)}" text-anchor="${t.anchor}" font-size="${t.size}"${weight} fill="${fill}"${rotate}>${esc(t.text)}</text>`;
+}
+
+/**
+ * A burst: a shaded band from the sender's first to last send to the receiver's first to last
+ * arrival, with one thick arrow through its middle that carries the counts.
+ */
+function burst(
+  b: Burst,
+  label: string,
+  axis: TimeAxis,
+  offset: number,
+  add: (s: string) => void,
+  put: PutLabel,
+): void {
+  const x1 = X[b.from] + (b.from === 'a' ? BAND / 2 : -BAND / 2);
+  const x2 = X[b.to] + (b.to === 'a' ? BAND / 2 : -BAND / 2);
+  const color = b.from === 'a' ? '#1f5f9e' : '#7a2e8e';
+  const fill = b.from === 'a' ? '#dce9f6' : '#eadcf0';
+  // A flight sent in one instant still gets a visible band.
+  const top1 = axis.y(b.time) + offset;
+  const bottom1 = Math.max(axis.y(b.end) + offset, top1 + ROW * 0.75);
+  const top2 = axis.y(b.arrival) + offset;
+  const bottom2 = Math.max(axis.y(b.lastArrival) + offset, top2 + ROW * 0.75);
+  add(
+    `<path d="M${n(x1)},${n(top1)} L${n(x2)},${n(top2)} L${n(x2)},${n(bottom2)} L${n(x1)},${n(bottom1)} z" fill="${fill}" fill-opacity="0.7" stroke="${color}" stroke-width="0.5" data-burst="${b.kind}" data-segments="${b.segments.length}"/>`,
+  );
+  const y1 = (top1 + bottom1) / 2;
+  const y2 = (top2 + bottom2) / 2;
+  add(
+    `<line x1="${n(x1)}" y1="${n(y1)}" x2="${n(x2)}" y2="${n(y2)}" stroke="${color}" stroke-width="3" marker-end="url(#burst-head)"/>`,
+  );
+  const angle = (Math.atan2(y2 - y1, x2 - x1) * 180) / Math.PI;
+  const upright = angle > 90 || angle < -90 ? angle + 180 : angle;
+  const at = (x: number, y: number, dy: number): TextSpec => ({
+    x,
+    y: y + dy,
+    anchor: 'middle',
+    size: 10,
+    bold: true,
+    text: label,
+    rotate: { deg: upright, cx: x, cy: y },
+  });
+  put({
+    fill: color,
+    bold: true,
+    rank: 1,
+    short: `${b.segments.length} ${b.kind === 'data' ? 'segments' : 'ACKs'}`,
+    candidates: [
+      [(x1 + x2) / 2, (y1 + y2) / 2] as [number, number],
+      ...alongLine(x1, y1, x2, y2),
+    ].flatMap(([x, y]) => [at(x, y, -5), at(x, y, 12)]),
+  });
+}
+
+/** Notes sit inside the lifelines, next to the side they concern, just above their instant. */
+function noteSpecs(items: readonly FoldedEvent[], axis: TimeAxis): TextSpec[] {
+  const out: TextSpec[] = [];
+  for (const e of items) {
     if (e.type !== 'note') continue;
-    const y = axis.y(e.time);
-    // Inside the lifelines, next to the side it concerns, just above its instant.
     const x = e.side === 'a' ? X.a + 10 : e.side === 'b' ? X.b - 10 : (X.a + X.b) / 2;
     const anchor = e.side === 'a' ? 'start' : e.side === 'b' ? 'end' : 'middle';
+    out.push({ x, y: axis.y(e.time) - 3, anchor, size: 9, text: e.text });
+  }
+  return out;
+}
+
+function notes(items: readonly FoldedEvent[], axis: TimeAxis, add: (s: string) => void): void {
+  for (const t of noteSpecs(items, axis)) {
     add(
-      `<text x="${n(x)}" y="${n(y - 3)}" text-anchor="${anchor}" font-size="9" font-style="italic" fill="#444">${esc(e.text)}</text>`,
+      `<text x="${n(t.x)}" y="${n(t.y)}" text-anchor="${t.anchor}" font-size="9" font-style="italic" fill="#444">${esc(t.text)}</text>`,
     );
   }
 }

@@ -11,6 +11,7 @@ import {
   segmentLabel,
   sequenceBases,
 } from '../scenario/story.js';
+import { type Burst, burstLabel, burstSpan, foldEvents } from './fold.js';
 import type { Colors } from './table-style.js';
 
 export interface TextDiagramOptions {
@@ -18,6 +19,8 @@ export interface TextDiagramOptions {
   absolute?: boolean;
   width?: number;
   colors: Colors;
+  /** Fold runs of data segments and of their ACKs into bursts (fold.ts); default true. */
+  fold?: boolean;
 }
 
 const TIME_WIDTH = 9;
@@ -62,8 +65,11 @@ export function renderTextDiagram(story: Story, opts: TextDiagramOptions): strin
     return shown;
   };
 
-  for (const e of story.events) {
-    if (e.type === 'state') {
+  for (const e of foldEvents(story, { fold: opts.fold ?? true })) {
+    if (e.type === 'burst') {
+      const label = `${burstLabel(e, bases, opts.absolute)} · ${burstSpan(e, formatMs)}`;
+      out.push(line(stamp(e.time), burstArrow(e, label, span, c)));
+    } else if (e.type === 'state') {
       const text = clip(`${e.from} → ${e.to}  (${e.cause})`, span - 2);
       const pad = ' '.repeat(span - [...text].length - 2);
       const coloured = `${c.bold(c.yellow(`${e.from} → ${e.to}`))}${c.dim(text.slice(`${e.from} → ${e.to}`.length))}`;
@@ -111,6 +117,13 @@ function arrow(e: SegmentEvent, label: string, span: number, c: Colors): string 
   return rightward
     ? paint(`──${text}${suffix} ${dash(fill)}▶`)
     : paint(`◀${dash(fill)} ${text}${suffix}──`);
+}
+
+/** `══LABEL══════▶`: a double line says that the arrow stands for many segments. */
+function burstArrow(b: Burst, label: string, span: number, c: Colors): string {
+  const text = clip(label, span - 6);
+  const fill = '═'.repeat(Math.max(0, span - [...text].length - 4));
+  return b.from === 'a' ? c.cyan(`══${text} ${fill}▶`) : c.magenta(`◀${fill} ${text}══`);
 }
 
 function summary(story: Story, c: Colors): string[] {

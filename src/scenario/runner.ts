@@ -19,6 +19,7 @@ import { formatFlags } from '../wire/flags.js';
 import { formatOptions } from '../wire/format.js';
 import { parsePacket } from '../wire/packet.js';
 import { ATTACKER_ADDRESS, Attacker } from './attack-run.js';
+import { type ConnectionSample, createSampler } from './samples.js';
 import {
   applyOverrides,
   type Call,
@@ -52,6 +53,8 @@ export interface RunOptions {
    * its own faults to the run (the web page drops the segments a user clicked).
    */
   onNetwork?: (net: SimNetwork, hosts: Readonly<Record<Side, SimHost>>) => void;
+  /** Sample both sides' connections after every step (samples.ts), for the graphs. */
+  sample?: boolean;
 }
 
 export interface RunResult {
@@ -62,6 +65,8 @@ export interface RunResult {
    * bring any more (`stuck`); or a bound was hit.
    */
   ended: StoryEnd['reason'];
+  /** With `sample`: each connection's figures whenever they changed. */
+  samples?: ConnectionSample[];
 }
 
 /**
@@ -206,6 +211,7 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     if (segment !== undefined) events.push(segment);
   });
   opts.onNetwork?.(net, hosts);
+  const sampler = opts.sample ? createSampler((side) => apps[side].conns) : undefined;
   const maxTime = opts.maxTime ?? 3_600_000;
   const maxSteps = opts.maxSteps ?? 2_000_000;
 
@@ -435,6 +441,7 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
       break;
     }
     net.step();
+    sampler?.sample(net.now);
   }
 
   const summary = (from: App, to: App): StreamSummary => ({
@@ -468,5 +475,6 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     },
     packets,
     ended,
+    ...(sampler ? { samples: sampler.samples } : {}),
   };
 }

@@ -5,11 +5,13 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { renderCwndSvg } from '../../render/cwnd-svg.js';
 import { renderMermaid } from '../../render/mermaid.js';
 import { renderPcap } from '../../render/pcap.js';
 import { renderSvg } from '../../render/sequence-svg.js';
 import { renderTextDiagram } from '../../render/sequence-text.js';
 import { colors } from '../../render/table-style.js';
+import { renderTimeSequenceSvg } from '../../render/time-sequence-svg.js';
 import { BUILTIN_SCRIPTS, findBuiltin } from '../../scenario/builtin.js';
 import { parseScenarioFile, ScenarioFileError } from '../../scenario/file.js';
 import { storyReport } from '../../scenario/report.js';
@@ -19,7 +21,7 @@ import * as stackModule from '../../stack/stack.js';
 import { CliError } from '../errors.js';
 import { terminalWidth, useColor, writeOut } from '../terminal.js';
 
-const FORMATS = ['text', 'json', 'mermaid', 'svg', 'pcap'] as const;
+const FORMATS = ['text', 'json', 'mermaid', 'svg', 'pcap', 'tsg-svg', 'cwnd-svg'] as const;
 const COOKIE_MODES = ['off', 'overflow', 'always'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -40,6 +42,7 @@ interface SimOptions {
   out?: string;
   list?: boolean;
   absolute?: boolean;
+  fold: boolean;
   color: boolean;
 }
 
@@ -72,9 +75,13 @@ export function register(program: Command): void {
       '--max-time <ms>',
       'stop after this much virtual time even if work is pending (default 3600000, one hour)',
     )
-    .option('--format <format>', `output: ${FORMATS.join(', ')} (default text)`)
+    .option(
+      '--format <format>',
+      `output: ${FORMATS.join(', ')} (default text; tsg-svg: time-sequence graph, cwnd-svg: congestion window over time)`,
+    )
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--absolute', 'raw sequence numbers instead of relative to each side’s ISN')
+    .option('--no-fold', 'draw every segment of a transfer (default: runs folded into bursts)')
     .option('--no-color', 'no colours')
     .action((scenario: string | undefined, options: SimOptions) => {
       if (options.list) {
@@ -91,6 +98,7 @@ export function register(program: Command): void {
         seed: parseNumber('--seed', options.seed, 0, 0xffffffff, true) ?? 1,
         overrides: parseOverrides(options, script),
         ...(maxTime === undefined ? {} : { maxTime }),
+        sample: format === 'cwnd-svg',
       });
       emit(output, format, options);
     });
@@ -185,7 +193,7 @@ export function loadScript(name: string): Script {
 
 export function simulate(
   script: Script,
-  opts: { seed: number; overrides: ScriptOverrides; maxTime?: number },
+  opts: { seed: number; overrides: ScriptOverrides; maxTime?: number; sample?: boolean },
 ): RunResult {
   const Stack = (stackModule as { Stack?: typeof stackModule.Stack }).Stack;
   if (typeof Stack !== 'function') {
@@ -197,15 +205,20 @@ export function simulate(
 export function formatResult(
   result: RunResult,
   format: Format,
-  opts: { absolute: boolean; color: boolean; width: number },
+  opts: { absolute: boolean; color: boolean; width: number; fold?: boolean },
 ): string | Uint8Array {
+  const fold = opts.fold ?? true;
   switch (format) {
     case 'json':
       return `${JSON.stringify(result.story, null, 2)}\n`;
     case 'mermaid':
-      return renderMermaid(result.story, { absolute: opts.absolute });
+      return renderMermaid(result.story, { absolute: opts.absolute, fold });
     case 'svg':
-      return renderSvg(result.story, { absolute: opts.absolute });
+      return renderSvg(result.story, { absolute: opts.absolute, fold });
+    case 'tsg-svg':
+      return renderTimeSequenceSvg(result.story);
+    case 'cwnd-svg':
+      return renderCwndSvg(result);
     case 'pcap':
       return renderPcap(result.packets);
     default: {
@@ -213,6 +226,7 @@ export function formatResult(
         absolute: opts.absolute,
         colors: colors(opts.color),
         width: opts.width,
+        fold,
       });
       const report = storyReport(result.story);
       return report.length === 0 ? diagram : `${diagram}${report.join('\n')}\n`;
@@ -227,6 +241,7 @@ function emit(result: RunResult, format: Format, options: SimOptions): void {
   }
   const body = formatResult(result, format, {
     absolute: options.absolute ?? false,
+    fold: options.fold,
     color: options.color && !toFile && useColor(),
     width: toFile ? 80 : Math.min(terminalWidth(), 120),
   });
