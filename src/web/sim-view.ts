@@ -21,6 +21,7 @@ import {
 import { Stack } from '../stack/stack.js';
 import type { Lang } from '../state/meanings.js';
 import { field, h, setStatus } from './dom.js';
+import { type GraphsView, mountGraphs } from './graphs.js';
 import {
   dropHook,
   indexOfRef,
@@ -38,6 +39,9 @@ import { networkControls } from './sim-network.js';
 import { simPlayer } from './sim-player.js';
 import { sequencePanel } from './sim-sequence.js';
 import { statePanels } from './sim-states.js';
+
+/** Data segments a run needs before the graphs are drawn. */
+const GRAPH_MIN_SEGMENTS = 10;
 
 /** Why a run stopped, when it did not play its script to the end. */
 const ENDED: Record<RunResult['ended'], string> = {
@@ -96,6 +100,7 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
     'aria-label': 'graphs of the run',
   });
   const permalink = h('a', { class: 'permalink' }, 'Link to this run');
+  let graphView: GraphsView | undefined;
 
   const player = simPlayer({
     show: (step) => show(step),
@@ -244,8 +249,10 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
         overrides: q.faults,
         makeStack: (o) => new Stack(o),
         onNetwork: dropHook(drops),
+        sample: true,
       });
       story = result.story;
+      drawGraphs(result);
       error.hidden = true;
       ended.textContent = ENDED[result.ended];
       ended.hidden = result.ended === 'settled';
@@ -268,6 +275,21 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
     player.load(story.events.length, step);
     writeUrl();
     status();
+  }
+
+  /**
+   * The time-sequence and cwnd graphs, for runs that carry a transfer (a handshake and a close
+   * have too few segments to draw a graph worth reading).
+   */
+  function drawGraphs(result: RunResult): void {
+    const dataSegments = result.story.events.filter(
+      (e) => e.type === 'segment' && e.len > 0,
+    ).length;
+    graphs.hidden = dataSegments < GRAPH_MIN_SEGMENTS;
+    if (graphs.hidden) return;
+    const run = { story: result.story, samples: result.samples };
+    if (graphView) graphView.update(run);
+    else graphView = mountGraphs(graphs, run);
   }
 
   langSelect.addEventListener('change', () => {
