@@ -340,6 +340,19 @@ export class Socket extends Duplex {
     return this.timeoutSet ? this.idleMs : undefined;
   }
 
+  /** As net.Socket#pause: reading stops, so a paused socket no longer holds the process. */
+  override pause(): this {
+    super.pause();
+    this.updateHold();
+    return this;
+  }
+
+  override resume(): this {
+    super.resume();
+    this.updateHold();
+    return this;
+  }
+
   /** Sends RST (not FIN) and destroys the socket, like net.Socket#resetAndDestroy. */
   resetAndDestroy(): this {
     this.resetOnDestroy = true;
@@ -355,13 +368,13 @@ export class Socket extends Duplex {
 
   ref(): this {
     this.refed = true;
-    if (this.conn && !this.destroyed) this.host.ref(this);
+    this.updateHold();
     return this;
   }
 
   unref(): this {
     this.refed = false;
-    this.host.unref(this);
+    this.updateHold();
     return this;
   }
 
@@ -375,7 +388,7 @@ export class Socket extends Duplex {
     this.peerFin = conn.ended;
     this.closedHandle = false;
     this.host.register(this, conn);
-    if (this.refed) this.host.ref(this);
+    this.updateHold();
   }
 
   /**
@@ -451,6 +464,7 @@ export class Socket extends Duplex {
     }
     if (!this.endPushed) {
       this.endPushed = true;
+      this.updateHold();
       this.push(null);
       this.read(0);
     }
@@ -471,12 +485,14 @@ export class Socket extends Duplex {
         const keepGoing = this.push(Buffer.from(chunk));
         if (!keepGoing) {
           this.wantRead = false;
+          this.updateHold();
           break;
         }
         chunk = conn.read();
       }
       if (this.peerFin && conn.recvQueue === 0 && this.wantRead) {
         this.endPushed = true;
+        this.updateHold();
         this.push(null);
         // As node:net after EOF: read(0) lets 'end' come even with nobody reading.
         this.read(0);
@@ -488,6 +504,7 @@ export class Socket extends Duplex {
 
   override _read(): void {
     this.wantRead = true;
+    this.updateHold();
     this.pushReceived();
   }
 
@@ -507,6 +524,7 @@ export class Socket extends Duplex {
       // As node:net: a write made while connecting goes out from a 'connect' listener added
       // now, so it runs before any listener the application adds later.
       this.pendingWrite = pending;
+      this.updateHold();
       this.once('connect', () => {
         if (this.pendingWrite === pending) this.writeSome(pending);
       });
@@ -555,7 +573,7 @@ export class Socket extends Duplex {
     onDestroy?.();
     const hadHandle = this.handleOpen();
     this.closedHandle = true;
-    this.host.unref(this);
+    this.updateHold();
     callback(err);
     const hadError = err !== null && err !== undefined;
     // node:net emits 'close' from the handle's close callback, a turn of the event loop later
@@ -574,12 +592,30 @@ export class Socket extends Duplex {
 
   private onConnected(): void {
     this.connecting = false;
+    this.updateHold();
     this.peer = this.conn?.remote;
     this.emit('connect');
     this.emit('ready');
     // As node:net's afterConnect: start reading unless the application paused the socket.
     if (this.readable && !this.isPaused()) this.read(0);
     this.host.schedule();
+  }
+
+  /**
+   * Holds the process open exactly while libuv's handle would be active and referenced: while
+   * connecting, with a write in progress, or while reading (not paused, not stopped by a full
+   * stream buffer, the peer's FIN not yet seen). A paused or finished socket lets Node exit.
+   */
+  private updateHold(): void {
+    const active =
+      this.refed &&
+      !this.closedHandle &&
+      this.conn !== undefined &&
+      (this.connecting ||
+        this.pendingWrite !== undefined ||
+        (this.wantRead && !this.endPushed && !this.isPaused()));
+    if (active) this.host.ref(this);
+    else this.host.unref(this);
   }
 
   /** Whether the socket has an open connection handle (Node: `this._handle` is set). */
@@ -616,6 +652,7 @@ export class Socket extends Duplex {
       accepted = pending.data.byteLength === 0 ? 0 : conn.send(pending.data);
     } catch (e) {
       this.pendingWrite = undefined;
+      this.updateHold();
       if (e instanceof TcpUsageError) {
         pending.callback(netError('EPIPE', 'write'));
         return;
@@ -626,6 +663,7 @@ export class Socket extends Duplex {
     if (accepted === pending.data.byteLength) {
       this.pendingWrite = undefined;
       this.inProgress = 0;
+      this.updateHold();
       pending.callback();
       if (this.finalCallback) {
         const cb = this.finalCallback;
@@ -634,6 +672,7 @@ export class Socket extends Duplex {
       }
     } else {
       this.pendingWrite = { data: pending.data.subarray(accepted), callback: pending.callback };
+      this.updateHold();
     }
   }
 
