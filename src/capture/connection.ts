@@ -102,6 +102,8 @@ export interface SeenSegment {
 export interface ConnectionOptions {
   /** How many segments to keep for diagrams and JSON (0: none; the counts are kept anyway). */
   keepSegments: number;
+  /** Segments still to be kept across all connections: memory stays bounded on big captures. */
+  budget: { left: number };
 }
 
 export class Connection {
@@ -123,10 +125,12 @@ export class Connection {
   history: string;
   private readonly letterCounts = new Map<string, number>();
   private readonly keep: number;
+  private readonly budget: { left: number };
 
   constructor(id: number, first: TcpPacket, options: ConnectionOptions) {
     this.id = id;
     this.keep = options.keepSegments;
+    this.budget = options.budget;
     this.firstTime = first.timeMs;
     this.lastTime = first.timeMs;
     const syn = (first.flags & (SYN | ACK)) === SYN;
@@ -343,7 +347,8 @@ export class Connection {
       x.prevSendTime = t;
     }
 
-    if (this.keep > this.segments.length) {
+    if (this.keep > this.segments.length && this.budget.left > 0) {
+      this.budget.left--;
       this.segments.push({
         index,
         time: t,

@@ -39,6 +39,8 @@ export interface CaptureResult {
 export interface AnalysisOptions {
   /** Segments kept per connection for diagrams and JSON (default 10,000; 0 for summaries only). */
   keepSegments?: number;
+  /** Segments kept over all connections (default 1,000,000): later ones are counted only. */
+  totalSegments?: number;
 }
 
 export class Analysis {

@@ -33,8 +33,11 @@ export class ConnectionTracker {
   private readonly byTuple = new Map<string, Connection>();
   private readonly options: ConnectionOptions;
 
-  constructor(options: Partial<ConnectionOptions> = {}) {
-    this.options = { keepSegments: options.keepSegments ?? 10_000 };
+  constructor(options: { keepSegments?: number; totalSegments?: number } = {}) {
+    this.options = {
+      keepSegments: options.keepSegments ?? 10_000,
+      budget: { left: options.totalSegments ?? 1_000_000 },
+    };
   }
 
   frame(f: Frame): void {
