@@ -74,7 +74,7 @@ export function findings(c: Connection, r: ConnectionReport): Finding[] {
   }
   for (const side of ['a', 'b'] as const) {
     const span = r.summary[side].states.find((s) => s.state === 'CLOSE_WAIT');
-    if (!span || (span.ms < CLOSE_WAIT_MS && !span.open)) continue;
+    if (!span || span.ms < CLOSE_WAIT_MS) continue;
     const peer = name(otherSide(side));
     out.push({
       code: 'close-wait',

@@ -15,8 +15,6 @@ export type InputKind =
   | 'send FIN'
   | 'rcv FIN'
   | 'rcv ACK of FIN'
-  /** A FIN and the ACK of this endpoint's own FIN in one segment. */
-  | 'rcv FIN,ACK'
   | 'send RST'
   | 'rcv RST'
   | 'rcv new SYN';
@@ -80,9 +78,6 @@ export function step(state: TcpState, input: Input): Step | undefined {
         default:
           return undefined;
       }
-    case 'rcv FIN,ACK':
-      if (state === 'FIN_WAIT1') return { to: 'TIME_WAIT', cause: 'rcv FIN,ACK' };
-      return step(state, { ...input, kind: 'rcv FIN' });
     case 'rcv ACK of FIN':
       switch (state) {
         case 'FIN_WAIT1':
@@ -117,29 +112,18 @@ export interface Change {
 }
 
 /**
- * Plays the inputs in order from `initial`. Two receipts from one packet (its FIN and its ACK
- * of this endpoint's FIN) are one input, `rcv FIN,ACK`, as the RFC's FIN-WAIT-1 processing
- * takes them together.
+ * Plays the inputs in order from `initial`. A segment that carries a FIN and acknowledges this
+ * endpoint's own FIN is two steps, as RFC 9293 3.10.7.4 processes it (the ACK, fifth, "enter
+ * FIN-WAIT-2 and continue processing in that state"; then the FIN, eighth) and as Linux
+ * reports it: FIN_WAIT1 -> FIN_WAIT2 -> TIME_WAIT. So at equal order an ACK comes first.
  */
 export function replay(initial: TcpState, inputs: readonly Input[]): Change[] {
-  const sorted = [...inputs].sort((x, y) => x.order - y.order);
-  const merged: Input[] = [];
-  for (const input of sorted) {
-    const prev = merged[merged.length - 1];
-    const pair = prev && prev.packet === input.packet && prev.order === input.order;
-    if (
-      pair &&
-      ((prev.kind === 'rcv ACK of FIN' && input.kind === 'rcv FIN') ||
-        (prev.kind === 'rcv FIN' && input.kind === 'rcv ACK of FIN'))
-    ) {
-      merged[merged.length - 1] = { ...prev, kind: 'rcv FIN,ACK' };
-      continue;
-    }
-    merged.push(input);
-  }
+  const ackFirst = (i: Input) =>
+    i.kind === 'rcv ACK of FIN' || i.kind === 'rcv ACK of SYN' ? 0 : 1;
+  const sorted = [...inputs].sort((x, y) => x.order - y.order || ackFirst(x) - ackFirst(y));
   const out: Change[] = [];
   let state = initial;
-  for (const input of merged) {
+  for (const input of sorted) {
     const s = step(state, input);
     if (!s) continue;
     out.push({

@@ -11,7 +11,7 @@ const NO_STREAM = { sent: 0, received: 0, sha256Sent: '', sha256Received: '' };
 
 /** The name the renderers print where the sim prints the scenario's. */
 export function storyTitle(r: ConnectionReport): string {
-  return `connection ${r.id}: ${r.a} -> ${r.b}`;
+  return `connection ${r.id}: ${r.a} → ${r.b}`;
 }
 
 export function reportStory(r: ConnectionReport): Story {

@@ -188,7 +188,7 @@ export function render(
     return renderSvg(story, { absolute: opts.absolute })
       .replace(
         `tcpstate sim ${story.scenario} (seed 0)`,
-        `tcpstate pcap ${result.source}, ${story.scenario}`,
+        `tcpstate pcap ${escapeXml(result.source)}, ${story.scenario}`,
       )
       .replace(`tcpstate sim ${story.scenario}`, story.scenario)
       .replace('seed 0 · ', `${isoTime(one.summary.start)} · `);
@@ -214,6 +214,10 @@ export function render(
   // The sim's diagram ends with the streams it compared; a capture has no such thing to say.
   const diagram = lines.join('\n').trimEnd();
   return `${head}\n\n${diagram}\n\n${reportText(one)}`;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function single(
