@@ -12,6 +12,7 @@
  * its receipt is taken back.
  */
 import type { TcpState } from '../state/states.js';
+import type { Cause } from '../state/transitions.js';
 import { seqGe, seqGt, seqLt } from '../wire/seq.js';
 import { ACK, FIN, RST, SYN, type TcpPacket } from './decode.js';
 import { type Change, type Input, type InputKind, replay } from './machine.js';
@@ -125,6 +126,8 @@ export class Connection {
   history: string;
   private readonly letterCounts = new Map<string, number>();
   private readonly keep: number;
+  private replayedA: Change[] | undefined;
+  private replayedB: Change[] | undefined;
   private readonly budget: { left: number };
 
   constructor(id: number, first: TcpPacket, options: ConnectionOptions) {
@@ -180,6 +183,8 @@ export class Connection {
   /** Takes one packet of this connection, in capture order. */
   handle(p: TcpPacket): void {
     const index = this.packets++;
+    this.replayedA = undefined;
+    this.replayedB = undefined;
     const xName = this.sideOf(p);
     const x = this.sides[xName];
     const y = this.sides[otherSide(xName)];
@@ -193,13 +198,10 @@ export class Connection {
     const fin = (p.flags & FIN) !== 0;
     const rst = (p.flags & RST) !== 0;
     const hasAck = (p.flags & ACK) !== 0;
-    const add = (
-      side: SideState,
-      kind: InputKind,
-      order: number,
-      time: number,
-      extra: Partial<Input> = {},
-    ) => side.inputs.push({ kind, order, time, packet: index, ...extra });
+    const add = (side: SideState, kind: InputKind, order: number, time: number, cause?: Cause) =>
+      side.inputs.push(
+        cause ? { kind, order, time, packet: index, cause } : { kind, order, time, packet: index },
+      );
 
     // Sequence space: SYN and FIN take one number each (RFC 9293 3.4).
     const end = (p.seq + p.len + (syn ? 1 : 0) + (fin ? 1 : 0)) >>> 0;
@@ -281,7 +283,7 @@ export class Connection {
       s.rstTime ??= t;
       const cause =
         x.finSeq !== undefined && y.dataAfterPeerFin ? 'rcv data after close()' : undefined;
-      add(x, 'send RST', index, t, cause ? { cause } : {});
+      add(x, 'send RST', index, t, cause);
       if (this.rstAcceptable(y, p)) add(y, 'rcv RST', index + 0.5, t);
     } else {
       if (syn && !hasAck) {
@@ -372,20 +374,18 @@ export class Connection {
    */
   private addHistory(side: SideName, p: TcpPacket, retransmission: boolean): void {
     const f = p.flags;
-    const once = (letter: string) => this.letter(side, letter, false);
-    const scaled = (letter: string) => this.letter(side, letter, true);
     const syn = (f & SYN) !== 0;
     const fin = (f & FIN) !== 0;
     const rst = (f & RST) !== 0;
-    if (syn && (fin || rst)) once('q');
-    else if (fin && rst) once('i');
-    if (syn) once(f & ACK ? 'h' : 's');
-    if (fin) once('f');
-    if (rst) once('r');
-    if (p.len > 0) once('d');
-    else if (f & ACK && !syn && !fin && !rst) once('a');
-    if (retransmission && p.len > 0) scaled('t');
-    if (p.win === 0 && !rst && !syn) scaled('w');
+    if (syn && (fin || rst)) this.letter(side, 'q', false);
+    else if (fin && rst) this.letter(side, 'i', false);
+    if (syn) this.letter(side, f & ACK ? 'h' : 's', false);
+    if (fin) this.letter(side, 'f', false);
+    if (rst) this.letter(side, 'r', false);
+    if (p.len > 0) this.letter(side, 'd', false);
+    else if (f & ACK && !syn && !fin && !rst) this.letter(side, 'a', false);
+    if (retransmission && p.len > 0) this.letter(side, 't', true);
+    if (p.win === 0 && !rst && !syn) this.letter(side, 'w', true);
   }
 
   private letter(side: SideName, letter: string, scaled: boolean): void {
@@ -400,22 +400,28 @@ export class Connection {
    * answering y's bare SYN says x received that SYN; a bare ACK, that x received y's SYN,ACK.
    */
   private deliver(x: SideState, y: SideState, ack: number, xSendsSyn: boolean): void {
-    const take = (item: Pending | undefined, kind: InputKind | undefined) => {
-      if (!item || item.delivered || !seqGe(ack, item.end)) return;
-      item.delivered = true;
-      if (kind === undefined) return;
-      // Received after x's last segment that did not acknowledge it, and after its last copy.
-      const after = Math.max(item.index, x.prevSend);
-      const time = after === item.index ? item.time : x.prevSendTime;
-      x.inputs.push({ kind, order: after + 0.5, time, packet: item.index });
-    };
     if (xSendsSyn) {
-      take(y.syn, 'rcv SYN');
+      this.take(x, y.syn, ack, 'rcv SYN');
     } else {
-      take(y.syn, y.synAck ? undefined : 'rcv SYN');
-      take(y.synAck, 'rcv SYN,ACK');
+      this.take(x, y.syn, ack, y.synAck ? undefined : 'rcv SYN');
+      this.take(x, y.synAck, ack, 'rcv SYN,ACK');
     }
-    take(y.fin, 'rcv FIN');
+    this.take(x, y.fin, ack, 'rcv FIN');
+  }
+
+  private take(
+    x: SideState,
+    item: Pending | undefined,
+    ack: number,
+    kind: InputKind | undefined,
+  ): void {
+    if (!item || item.delivered || !seqGe(ack, item.end)) return;
+    item.delivered = true;
+    if (kind === undefined) return;
+    // Received after x's last segment that did not acknowledge it, and after its last copy.
+    const after = Math.max(item.index, x.prevSend);
+    const time = after === item.index ? item.time : x.prevSendTime;
+    x.inputs.push({ kind, order: after + 0.5, time, packet: item.index });
   }
 
   private hasInput(side: SideState, kind: InputKind): boolean {
@@ -457,10 +463,16 @@ export class Connection {
     return side.stats.wscale ?? 0;
   }
 
-  /** The side's state changes so far, from its initial state. */
+  /** The side's state changes so far, from its initial state (kept until the next packet). */
   changes(side: SideName): Change[] {
-    const s = this.sides[side];
-    return replay(s.initial, s.inputs);
+    let c = side === 'a' ? this.replayedA : this.replayedB;
+    if (!c) {
+      const s = this.sides[side];
+      c = replay(s.initial, s.inputs);
+      if (side === 'a') this.replayedA = c;
+      else this.replayedB = c;
+    }
+    return c;
   }
 
   stateOf(side: SideName): TcpState {
@@ -476,6 +488,8 @@ export class Connection {
 
   /** The tracker's note that a new SYN ended TIME_WAIT on `side`. */
   newSyn(side: SideName, time: number): void {
+    this.replayedA = undefined;
+    this.replayedB = undefined;
     this.sides[side].inputs.push({
       kind: 'rcv new SYN',
       order: this.packets,

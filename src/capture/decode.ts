@@ -27,6 +27,9 @@ export interface TcpPacket {
   version: 4 | 6;
   src: string;
   dst: string;
+  /** IPv4 addresses as numbers (for the connection table's keys); -1 for IPv6. */
+  srcNum: number;
+  dstNum: number;
   sport: number;
   dport: number;
   seq: number;
@@ -62,16 +65,19 @@ const IPV6_FRAGMENT = 44;
 const IPV6_AH = 51;
 
 export function decodeFrame(frame: Frame): Decoded {
-  const d = frame.data;
-  const link = ipInFrame(frame.linktype, d);
+  const d = frame.bytes;
+  const end = frame.start + frame.length;
+  const link = ipInFrame(frame.linktype, d, frame.start, end);
   if (!link.ok) return skip(link.reason);
   let p = link.start;
   let src: string;
   let dst: string;
+  let srcNum = -1;
+  let dstNum = -1;
   let proto: number;
   let tcpLength: number;
   if (link.version === 4) {
-    if (d.length < p + 20) return skip('truncated');
+    if (end < p + 20) return skip('truncated');
     if (d[p] >> 4 !== 4) return skip('bad-header');
     const ihl = (d[p] & 0x0f) * 4;
     if (ihl < 20) return skip('bad-header');
@@ -80,26 +86,28 @@ export function decodeFrame(frame: Frame): Decoded {
     // More-fragments set or a non-zero offset: a piece of a datagram, not reassembled here.
     if (fragment !== 0) return skip('fragment');
     proto = d[p + 9];
-    src = ipv4Text(d, p + 12);
-    dst = ipv4Text(d, p + 16);
+    srcNum = u32(d, p + 12);
+    dstNum = u32(d, p + 16);
+    src = ipv4Cached(srcNum, d, p + 12);
+    dst = ipv4Cached(dstNum, d, p + 16);
     // A total length of 0 is what captures of TCP segmentation offload show: use the frame.
-    const ipLength = total === 0 ? frame.originalLength - p : total;
+    const ipLength = total === 0 ? frame.originalLength - (p - frame.start) : total;
     if (ipLength < ihl) return skip('bad-header');
     tcpLength = ipLength - ihl;
     p += ihl;
   } else {
-    if (d.length < p + 40) return skip('truncated');
+    if (end < p + 40) return skip('truncated');
     if (d[p] >> 4 !== 6) return skip('bad-header');
     const payload = (d[p + 4] << 8) | d[p + 5];
     let next = d[p + 6];
     src = ipv6Text(d, p + 8);
     dst = ipv6Text(d, p + 24);
     // A payload length of 0 is a jumbogram or offload: use the frame.
-    tcpLength = payload === 0 ? frame.originalLength - p - 40 : payload;
+    tcpLength = payload === 0 ? frame.originalLength - (p - frame.start) - 40 : payload;
     p += 40;
     for (;;) {
       if (EXT_8.has(next) || next === IPV6_AH || next === IPV6_FRAGMENT) {
-        if (d.length < p + 8) return skip('truncated');
+        if (end < p + 8) return skip('truncated');
         let len: number;
         if (next === IPV6_FRAGMENT) {
           const word = (d[p + 2] << 8) | d[p + 3];
@@ -122,7 +130,7 @@ export function decodeFrame(frame: Frame): Decoded {
   }
   if (proto !== IPPROTO_TCP) return skip('not-tcp');
   // Ports, numbers, data offset, flags and window: the first 16 bytes are what an observer needs.
-  if (d.length < p + 16) return skip('truncated');
+  if (end < p + 16) return skip('truncated');
   const dataOffset = (d[p + 12] >> 4) * 4;
   if (dataOffset < 20 || dataOffset > tcpLength) return skip('bad-header');
   const flags = d[p + 13];
@@ -132,17 +140,39 @@ export function decodeFrame(frame: Frame): Decoded {
     version: link.version,
     src,
     dst,
+    srcNum,
+    dstNum,
     sport: (d[p] << 8) | d[p + 1],
     dport: (d[p + 2] << 8) | d[p + 3],
-    seq: ((d[p + 4] << 24) | (d[p + 5] << 16) | (d[p + 6] << 8) | d[p + 7]) >>> 0,
-    ack: ((d[p + 8] << 24) | (d[p + 9] << 16) | (d[p + 10] << 8) | d[p + 11]) >>> 0,
+    seq: u32(d, p + 4),
+    ack: u32(d, p + 8),
     flags,
     win: (d[p + 14] << 8) | d[p + 15],
     len: tcpLength - dataOffset,
-    cut: d.length < p + dataOffset,
+    cut: end < p + dataOffset,
   };
-  if (flags & SYN) synOptions(d, p + 20, Math.min(d.length, p + dataOffset), packet);
+  if (flags & SYN) synOptions(d, p + 20, Math.min(end, p + dataOffset), packet);
   return { ok: true, packet };
+}
+
+function u32(d: Uint8Array, p: number): number {
+  return ((d[p] << 24) | (d[p + 1] << 16) | (d[p + 2] << 8) | d[p + 3]) >>> 0;
+}
+
+/**
+ * The text of IPv4 addresses seen before: a capture has few addresses and many packets, and
+ * one string per address also makes comparing them cheap. Bounded: emptied when it is full.
+ */
+const IPV4_TEXT = new Map<number, string>();
+
+function ipv4Cached(n: number, d: Uint8Array, p: number): string {
+  let text = IPV4_TEXT.get(n);
+  if (text === undefined) {
+    if (IPV4_TEXT.size >= 65536) IPV4_TEXT.clear();
+    text = ipv4Text(d, p);
+    IPV4_TEXT.set(n, text);
+  }
+  return text;
 }
 
 /** MSS and window scale from a SYN's options (RFC 9293 3.2, RFC 7323 2.2), what was captured. */

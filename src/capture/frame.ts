@@ -7,20 +7,53 @@
  * May import: scenario/, wire/, state/, util/ (lint/layers.cjs, biome.json).
  */
 
-export interface Frame {
+const EMPTY = new Uint8Array(0);
+
+/**
+ * One frame, reused by its reader for every record (so reading allocates nothing per packet):
+ * read it in the callback that receives it, and keep only what the decoding returns.
+ */
+export class Frame {
   /** Capture time in milliseconds since the Unix epoch, fractional (µs or finer). */
-  timeMs: number;
+  timeMs = 0;
   /** LINKTYPE_* of the interface it was captured on (the tcpdump.org registry). */
-  linktype: number;
-  /**
-   * The captured bytes: a view valid only during the callback that receives it (the reader
-   * reuses its buffers), so decode it there and keep only what the decoding returns.
-   */
-  data: Uint8Array;
-  /** The frame's length on the wire; more than `data.length` when the snaplen cut it. */
-  originalLength: number;
+  linktype = 0;
+  /** The frame's length on the wire; more than `length` when the snaplen cut it. */
+  originalLength = 0;
   /** The byte offset of the frame's record (or block) in the file. */
-  offset: number;
+  offset = 0;
+  /** The captured bytes are `bytes[start, start + length)`, a part of the reader's buffer. */
+  bytes: Uint8Array = EMPTY;
+  start = 0;
+  length = 0;
+
+  /** The captured bytes as their own view. */
+  get data(): Uint8Array {
+    return this.bytes.subarray(this.start, this.start + this.length);
+  }
+
+  static of(linktype: number, data: Uint8Array, timeMs = 0, originalLength = data.length): Frame {
+    return new Frame().fill(timeMs, linktype, data, 0, data.length, originalLength, 0);
+  }
+
+  fill(
+    timeMs: number,
+    linktype: number,
+    bytes: Uint8Array,
+    start: number,
+    length: number,
+    originalLength: number,
+    offset: number,
+  ): Frame {
+    this.timeMs = timeMs;
+    this.linktype = linktype;
+    this.bytes = bytes;
+    this.start = start;
+    this.length = length;
+    this.originalLength = Math.max(originalLength, length);
+    this.offset = offset;
+    return this;
+  }
 }
 
 /** Why a file could not be read to its end; `offset` is where the problem starts. */

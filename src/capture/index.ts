@@ -12,8 +12,8 @@ import type { ConnectionReport } from './report-types.js';
 import type { CaptureCounts } from './tracker.js';
 import { ConnectionTracker } from './tracker.js';
 
-export type { CaptureFormat, CaptureProblem, Frame } from './frame.js';
-export { problemText } from './frame.js';
+export type { CaptureFormat, CaptureProblem } from './frame.js';
+export { Frame, problemText } from './frame.js';
 export { CaptureReader, readCaptureBytes } from './reader.js';
 export type {
   CapturePoint,

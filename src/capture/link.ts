@@ -43,59 +43,54 @@ function byFamily(family: number, start: number): LinkResult {
   return NOT_IP;
 }
 
-function byVersionNibble(frame: Uint8Array): LinkResult {
-  if (frame.length < 1) return TRUNCATED;
-  const v = frame[0] >> 4;
-  return v === 4 || v === 6 ? { ok: true, start: 0, version: v } : NOT_IP;
+function byVersion(f: Uint8Array, s: number, end: number, only?: 4 | 6): LinkResult {
+  if (end < s + 1) return TRUNCATED;
+  const v = f[s] >> 4;
+  if (only !== undefined && v !== only) return NOT_IP;
+  return v === 4 || v === 6 ? { ok: true, start: s, version: v } : NOT_IP;
 }
 
-export function ipInFrame(linktype: number, frame: Uint8Array): LinkResult {
+/** Where the IP packet starts in `f[s, end)`, a frame of this link type (offsets into `f`). */
+export function ipInFrame(linktype: number, f: Uint8Array, s = 0, end = f.length): LinkResult {
+  const len = end - s;
   switch (linktype) {
     case LINKTYPE_ETHERNET: {
-      if (frame.length < 14) return TRUNCATED;
-      let p = 12;
-      let type = (frame[p] << 8) | frame[p + 1];
+      if (len < 14) return TRUNCATED;
+      let p = s + 12;
+      let type = (f[p] << 8) | f[p + 1];
       // Each VLAN tag is 4 bytes (TPID, TCI) before the real EtherType.
       while (VLAN_TAGS.has(type)) {
         p += 4;
-        if (frame.length < p + 2) return TRUNCATED;
-        type = (frame[p] << 8) | frame[p + 1];
+        if (end < p + 2) return TRUNCATED;
+        type = (f[p] << 8) | f[p + 1];
       }
       return byEtherType(type, p + 2);
     }
     case LINKTYPE_LINUX_SLL:
       // packet type, ARPHRD type, address length, 8 address bytes, protocol.
-      if (frame.length < 16) return TRUNCATED;
-      return byEtherType((frame[14] << 8) | frame[15], 16);
+      if (len < 16) return TRUNCATED;
+      return byEtherType((f[s + 14] << 8) | f[s + 15], s + 16);
     case LINKTYPE_LINUX_SLL2:
       // protocol, reserved, interface index, ARPHRD type, packet type, address length, address.
-      if (frame.length < 20) return TRUNCATED;
-      return byEtherType((frame[0] << 8) | frame[1], 20);
+      if (len < 20) return TRUNCATED;
+      return byEtherType((f[s] << 8) | f[s + 1], s + 20);
     case LINKTYPE_NULL: {
       // The family in the byte order of the host that wrote it: small either way round.
-      if (frame.length < 4) return TRUNCATED;
-      const le = frame[0] | (frame[1] << 8) | (frame[2] << 16) | (frame[3] << 24);
-      const be = (frame[0] << 24) | (frame[1] << 16) | (frame[2] << 8) | frame[3];
-      return byFamily(le >>> 0 < 256 ? le : be, 4);
+      if (len < 4) return TRUNCATED;
+      const le = f[s] | (f[s + 1] << 8) | (f[s + 2] << 16) | (f[s + 3] << 24);
+      const be = (f[s] << 24) | (f[s + 1] << 16) | (f[s + 2] << 8) | f[s + 3];
+      return byFamily(le >>> 0 < 256 ? le : be, s + 4);
     }
     case LINKTYPE_LOOP:
-      if (frame.length < 4) return TRUNCATED;
-      return byFamily(((frame[0] << 24) | (frame[1] << 16) | (frame[2] << 8) | frame[3]) >>> 0, 4);
+      if (len < 4) return TRUNCATED;
+      return byFamily(((f[s] << 24) | (f[s + 1] << 16) | (f[s + 2] << 8) | f[s + 3]) >>> 0, s + 4);
     case LINKTYPE_RAW:
     case LINKTYPE_RAW_OLD:
-      return byVersionNibble(frame);
+      return byVersion(f, s, end);
     case LINKTYPE_IPV4:
-      return frame.length < 1
-        ? TRUNCATED
-        : frame[0] >> 4 === 4
-          ? { ok: true, start: 0, version: 4 }
-          : NOT_IP;
+      return byVersion(f, s, end, 4);
     case LINKTYPE_IPV6:
-      return frame.length < 1
-        ? TRUNCATED
-        : frame[0] >> 4 === 6
-          ? { ok: true, start: 0, version: 6 }
-          : NOT_IP;
+      return byVersion(f, s, end, 6);
     default:
       return UNSUPPORTED;
   }

@@ -4,7 +4,7 @@
  * original length) followed by the captured bytes. Either byte order: the magic says which,
  * and whether the subsecond field counts micro- or nanoseconds.
  */
-import type { BlockParser, CaptureProblem, Frame } from './frame.js';
+import { type BlockParser, type CaptureProblem, Frame } from './frame.js';
 
 export const PCAP_MAGIC_MICRO = 0xa1b2c3d4;
 export const PCAP_MAGIC_NANO = 0xa1b23c4d;
@@ -20,6 +20,7 @@ export class ClassicPcapParser implements BlockParser {
   private subsecondsPerSecond = 1e6;
   private linktype = 0;
   private maxCaptured = MAX_SNAPLEN;
+  private readonly frame = new Frame();
 
   parse(
     buf: Uint8Array,
@@ -70,13 +71,17 @@ export class ClassicPcapParser implements BlockParser {
     }
     if (left < RECORD_HEADER + captured) return 0;
     const start = pos + RECORD_HEADER;
-    emit({
-      timeMs: seconds * 1000 + subseconds / this.subsecondsPerMs,
-      linktype: this.linktype,
-      data: buf.subarray(start, start + captured),
-      originalLength: Math.max(originalLength, captured),
-      offset,
-    });
+    emit(
+      this.frame.fill(
+        seconds * 1000 + subseconds / this.subsecondsPerMs,
+        this.linktype,
+        buf,
+        start,
+        captured,
+        originalLength,
+        offset,
+      ),
+    );
     return RECORD_HEADER + captured;
   }
 

@@ -6,7 +6,7 @@
  * Simple Packet Blocks and the obsolete Packet Block; every other block and every option is
  * skipped by its length.
  */
-import type { BlockParser, CaptureProblem, Frame } from './frame.js';
+import { type BlockParser, type CaptureProblem, Frame } from './frame.js';
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -39,6 +39,7 @@ export class PcapngParser implements BlockParser {
   /** Simple Packet Blocks have no time: they get the time of the packet before them. */
   private lastTime = 0;
   private sections = 0;
+  private readonly frame = new Frame();
 
   parse(
     buf: Uint8Array,
@@ -130,13 +131,8 @@ export class PcapngParser implements BlockParser {
         const low = view.getUint32(pos + 16, le);
         const timeMs = (high * 4294967296 + low) * iface.msPerUnit + iface.offsetMs;
         this.lastTime = timeMs;
-        emit({
-          timeMs,
-          linktype: iface.linktype,
-          data: buf.subarray(pos + 28, pos + 28 + captured),
-          originalLength: Math.max(view.getUint32(pos + 24, le), captured),
-          offset,
-        });
+        const original = view.getUint32(pos + 24, le);
+        emit(this.frame.fill(timeMs, iface.linktype, buf, pos + 28, captured, original, offset));
         break;
       }
       case SPB: {
@@ -147,13 +143,17 @@ export class PcapngParser implements BlockParser {
         // The captured length is the original cut to the snaplen and to what the block holds.
         let captured = Math.min(originalLength, length - 16);
         if (iface.snaplen > 0) captured = Math.min(captured, iface.snaplen);
-        emit({
-          timeMs: this.lastTime,
-          linktype: iface.linktype,
-          data: buf.subarray(pos + 12, pos + 12 + captured),
-          originalLength: Math.max(originalLength, captured),
-          offset,
-        });
+        emit(
+          this.frame.fill(
+            this.lastTime,
+            iface.linktype,
+            buf,
+            pos + 12,
+            captured,
+            originalLength,
+            offset,
+          ),
+        );
         break;
       }
       default:

@@ -8,6 +8,20 @@ import { Connection, type ConnectionOptions, otherSide } from './connection.js';
 import { ACK, decodeFrame, type SkipReason, SYN, type TcpPacket } from './decode.js';
 import type { Frame } from './frame.js';
 
+type TupleKey = string | readonly [number, number];
+
+/** Both directions of a connection give the same key. */
+function tupleKey(p: TcpPacket): TupleKey {
+  if (p.version === 4) {
+    const s = p.srcNum * 65536 + p.sport;
+    const d = p.dstNum * 65536 + p.dport;
+    return s <= d ? [s, d] : [d, s];
+  }
+  return p.src < p.dst || (p.src === p.dst && p.sport <= p.dport)
+    ? `${p.src} ${p.sport} ${p.dst} ${p.dport}`
+    : `${p.dst} ${p.dport} ${p.src} ${p.sport}`;
+}
+
 export interface CaptureCounts {
   frames: number;
   tcp: number;
@@ -30,7 +44,9 @@ export class ConnectionTracker {
   };
   firstTime: number | undefined;
   lastTime: number | undefined;
-  private readonly byTuple = new Map<string, Connection>();
+  /** IPv4 by numbers (the lower endpoint, then the higher, each address * 65536 + port); IPv6 by text. */
+  private readonly byTuple4 = new Map<number, Map<number, Connection>>();
+  private readonly byTuple6 = new Map<string, Connection>();
   private readonly options: ConnectionOptions;
 
   constructor(options: { keepSegments?: number; totalSegments?: number } = {}) {
@@ -54,11 +70,8 @@ export class ConnectionTracker {
     this.counts.tcp++;
     this.firstTime ??= p.timeMs;
     this.lastTime = p.timeMs;
-    const key =
-      p.src < p.dst || (p.src === p.dst && p.sport <= p.dport)
-        ? `${p.src} ${p.sport} ${p.dst} ${p.dport}`
-        : `${p.dst} ${p.dport} ${p.src} ${p.sport}`;
-    let c = this.byTuple.get(key);
+    const key = tupleKey(p);
+    let c = this.lookup(key);
     if (c && (p.flags & (SYN | ACK)) === SYN && this.startsAnew(c, p)) {
       const previous = c;
       c = this.open(key, p);
@@ -82,10 +95,25 @@ export class ConnectionTracker {
     c.handle(p);
   }
 
-  private open(key: string, p: TcpPacket): Connection {
+  private lookup(key: TupleKey): Connection | undefined {
+    return typeof key === 'string'
+      ? this.byTuple6.get(key)
+      : this.byTuple4.get(key[0])?.get(key[1]);
+  }
+
+  private open(key: TupleKey, p: TcpPacket): Connection {
     const c = new Connection(this.connections.length + 1, p, this.options);
     this.connections.push(c);
-    this.byTuple.set(key, c);
+    if (typeof key === 'string') {
+      this.byTuple6.set(key, c);
+    } else {
+      let inner = this.byTuple4.get(key[0]);
+      if (!inner) {
+        inner = new Map();
+        this.byTuple4.set(key[0], inner);
+      }
+      inner.set(key[1], c);
+    }
     return c;
   }
 

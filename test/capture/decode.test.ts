@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../src/capture/decode.js';
-import type { Frame } from '../../src/capture/frame.js';
+import { Frame } from '../../src/capture/frame.js';
 import { ACK, bsdNull, ethernet, FIN, ipv4, ipv6, PSH, SYN, sll, sll2, tcp } from './build.js';
 
 const seg = tcp({
@@ -16,7 +16,10 @@ const v4 = ipv4('192.0.2.1', '198.51.100.2', seg);
 const v6 = ipv6('2001:db8::1', '2001:db8:0:0:1::2', seg);
 
 function frame(linktype: number, data: Uint8Array, originalLength = data.length): Frame {
-  return { timeMs: 1, linktype, data, originalLength, offset: 0 };
+  // Inside a bigger buffer, as the readers hand frames on.
+  const buffer = new Uint8Array(data.length + 11);
+  buffer.set(data, 7);
+  return new Frame().fill(1, linktype, buffer, 7, data.length, originalLength, 0);
 }
 
 function decoded(linktype: number, data: Uint8Array, originalLength?: number) {

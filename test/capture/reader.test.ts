@@ -12,8 +12,18 @@ function packet(i: number, at = T + i): Packet {
 }
 
 function frames(bytes: Uint8Array, chunk = bytes.length) {
-  const out: Array<Omit<Frame, 'data'> & { data: number[] }> = [];
-  const reader = new CaptureReader((f) => out.push({ ...f, data: [...f.data] }));
+  const out: Array<
+    Pick<Frame, 'timeMs' | 'linktype' | 'originalLength' | 'offset'> & { data: number[] }
+  > = [];
+  const reader = new CaptureReader((f) =>
+    out.push({
+      timeMs: f.timeMs,
+      linktype: f.linktype,
+      originalLength: f.originalLength,
+      offset: f.offset,
+      data: [...f.data],
+    }),
+  );
   for (let i = 0; i < bytes.length; i += chunk) reader.push(bytes.subarray(i, i + chunk));
   return { frames: out, problem: reader.end(), format: reader.format };
 }
