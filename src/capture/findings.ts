@@ -192,8 +192,8 @@ export function findings(c: Connection, r: ConnectionReport): Finding[] {
       ...(cp.near === 'between' ? {} : { side: cp.near }),
       text:
         cp.near === 'between'
-          ? `the capture point is between the two ends (${gaps})`
-          : `the capture was taken near ${name(cp.near)} (${gaps}); its sends are seen when sent, the other side's when they arrive`,
+          ? `the capture point is between the two ends: ${gaps}`
+          : `the capture was taken near ${name(cp.near)}: ${gaps}; its sends are seen when sent, the other side's when they arrive`,
     });
   }
   return out;
