@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, type ConnectionReport } from '../../src/capture/index.js';
-import { ACK, Conversation, FIN, PSH, RST, SYN } from './build.js';
+import { ACK, Conversation, ethernet, FIN, PSH, pcapng, RST, SYN, sll2 } from './build.js';
 
 function analyse(c: Conversation): ConnectionReport[] {
   const r = analyzeCapture('test', c.pcap());
@@ -280,5 +280,39 @@ describe('passive inference of both endpoints', () => {
     expect(r.summary.a.initial).toEqual({ state: 'SYN_SENT', assumed: true });
     expect(states(r, 'b')).toEqual(['LISTEN>SYN_RECV (rcv SYN)', 'SYN_RECV>ESTABLISHED (rcv ACK)']);
     expect(r.summary.zeek.history.startsWith('^')).toBe(true);
+  });
+
+  it('a mid-stream capture in pcapng, over SLL2 and QinQ-tagged Ethernet interfaces', () => {
+    const c = new Conversation();
+    c.send('a', PSH | ACK, 200, { ack: 900000 });
+    c.at(1).send('b', ACK);
+    c.at(5).send('a', FIN | ACK);
+    c.at(1).send('b', FIN | ACK);
+    c.at(1).send('a', ACK);
+    const bytes = pcapng([
+      {
+        interfaces: [{ linktype: 276 }, { linktype: 1, tsresol: 9 }],
+        packets: c.packets.map((p, i) => ({
+          ...p,
+          data: i % 2 ? ethernet(p.data, [0x88a8, 0x8100]) : sll2(p.data),
+          iface: i % 2,
+        })),
+      },
+    ]);
+    const r = analyzeCapture('mixed', bytes);
+    expect(r.problem).toBeUndefined();
+    expect(r.counts).toMatchObject({ frames: 5, tcp: 5 });
+    const [conn] = r.connections;
+    expect(conn.summary.a.initial).toEqual({ state: 'ESTABLISHED', assumed: true });
+    expect(states(conn, 'a')).toEqual([
+      'ESTABLISHED>FIN_WAIT1 (close())',
+      'FIN_WAIT1>FIN_WAIT2 (rcv ACK)',
+      'FIN_WAIT2>TIME_WAIT (rcv FIN)',
+    ]);
+    expect(states(conn, 'b')).toEqual([
+      'ESTABLISHED>CLOSE_WAIT (rcv FIN)',
+      'CLOSE_WAIT>LAST_ACK (close())',
+      'LAST_ACK>CLOSED (rcv ACK)',
+    ]);
   });
 });
