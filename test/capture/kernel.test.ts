@@ -91,10 +91,12 @@ const STORY_LIST: Story[] = [
     finding: 'a:closed-first',
   },
   {
+    // The client stays to read the server's late FIN: an orphaned FIN_WAIT2 socket would be
+    // handed to a timewait sock at once, and its kernel line would not be TIME_WAIT.
     name: 'a CLOSE_WAIT that lingers',
     port: 5008,
     server: 'read-linger-close',
-    client: 'send-close',
+    client: 'half-close',
     finding: 'b:close-wait',
   },
 ];
