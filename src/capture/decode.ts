@@ -57,7 +57,38 @@ export type SkipReason =
 
 export type Decoded = { ok: true; packet: TcpPacket } | { ok: false; reason: SkipReason };
 
-const skip = (reason: SkipReason): Decoded => ({ ok: false, reason });
+const SKIPS = new Map<SkipReason, Decoded>();
+const skip = (reason: SkipReason): Decoded => {
+  let d = SKIPS.get(reason);
+  if (!d) {
+    d = { ok: false, reason };
+    SKIPS.set(reason, d);
+  }
+  return d;
+};
+
+/**
+ * The packet and result objects, refilled for every frame so that decoding allocates nothing
+ * per packet: a caller reads the packet before decoding the next one (the tracker does).
+ */
+const PACKET: TcpPacket = {
+  timeMs: 0,
+  offset: 0,
+  version: 4,
+  src: '',
+  dst: '',
+  srcNum: -1,
+  dstNum: -1,
+  sport: 0,
+  dport: 0,
+  seq: 0,
+  ack: 0,
+  flags: 0,
+  win: 0,
+  len: 0,
+  cut: false,
+};
+const DECODED: Decoded = { ok: true, packet: PACKET };
 
 /** RFC 8200 section 4: the extension headers whose length is (byte 1 + 1) * 8. */
 const EXT_8 = new Set([0, 43, 60, 135, 139, 140]);
@@ -134,25 +165,26 @@ export function decodeFrame(frame: Frame): Decoded {
   const dataOffset = (d[p + 12] >> 4) * 4;
   if (dataOffset < 20 || dataOffset > tcpLength) return skip('bad-header');
   const flags = d[p + 13];
-  const packet: TcpPacket = {
-    timeMs: frame.timeMs,
-    offset: frame.offset,
-    version: link.version,
-    src,
-    dst,
-    srcNum,
-    dstNum,
-    sport: (d[p] << 8) | d[p + 1],
-    dport: (d[p + 2] << 8) | d[p + 3],
-    seq: u32(d, p + 4),
-    ack: u32(d, p + 8),
-    flags,
-    win: (d[p + 14] << 8) | d[p + 15],
-    len: tcpLength - dataOffset,
-    cut: end < p + dataOffset,
-  };
+  const packet = PACKET;
+  packet.timeMs = frame.timeMs;
+  packet.offset = frame.offset;
+  packet.version = link.version;
+  packet.src = src;
+  packet.dst = dst;
+  packet.srcNum = srcNum;
+  packet.dstNum = dstNum;
+  packet.sport = (d[p] << 8) | d[p + 1];
+  packet.dport = (d[p + 2] << 8) | d[p + 3];
+  packet.seq = u32(d, p + 4);
+  packet.ack = u32(d, p + 8);
+  packet.flags = flags;
+  packet.win = (d[p + 14] << 8) | d[p + 15];
+  packet.len = tcpLength - dataOffset;
+  packet.cut = end < p + dataOffset;
+  packet.wscale = undefined;
+  packet.mss = undefined;
   if (flags & SYN) synOptions(d, p + 20, Math.min(end, p + dataOffset), packet);
-  return { ok: true, packet };
+  return DECODED;
 }
 
 function u32(d: Uint8Array, p: number): number {

@@ -31,15 +31,24 @@ const NOT_IP: LinkResult = { ok: false, reason: 'not-ip' };
 const TRUNCATED: LinkResult = { ok: false, reason: 'truncated' };
 const UNSUPPORTED: LinkResult = { ok: false, reason: 'unsupported-linktype' };
 
+/** The one success result, refilled for every frame (read it before the next call). */
+const OK: { ok: true; start: number; version: 4 | 6 } = { ok: true, start: 0, version: 4 };
+
+function ok(start: number, version: 4 | 6): LinkResult {
+  OK.start = start;
+  OK.version = version;
+  return OK;
+}
+
 function byEtherType(etherType: number, start: number): LinkResult {
-  if (etherType === ETHERTYPE_IPV4) return { ok: true, start, version: 4 };
-  if (etherType === ETHERTYPE_IPV6) return { ok: true, start, version: 6 };
+  if (etherType === ETHERTYPE_IPV4) return ok(start, 4);
+  if (etherType === ETHERTYPE_IPV6) return ok(start, 6);
   return NOT_IP;
 }
 
 function byFamily(family: number, start: number): LinkResult {
-  if (family === AF_INET) return { ok: true, start, version: 4 };
-  if (AF_INET6.has(family)) return { ok: true, start, version: 6 };
+  if (family === AF_INET) return ok(start, 4);
+  if (AF_INET6.has(family)) return ok(start, 6);
   return NOT_IP;
 }
 
@@ -47,7 +56,7 @@ function byVersion(f: Uint8Array, s: number, end: number, only?: 4 | 6): LinkRes
   if (end < s + 1) return TRUNCATED;
   const v = f[s] >> 4;
   if (only !== undefined && v !== only) return NOT_IP;
-  return v === 4 || v === 6 ? { ok: true, start: s, version: v } : NOT_IP;
+  return v === 4 || v === 6 ? ok(s, v) : NOT_IP;
 }
 
 /** Where the IP packet starts in `f[s, end)`, a frame of this link type (offsets into `f`). */
