@@ -30,39 +30,71 @@ export class CaptureReader {
   }
 
   /** Reads what `chunk` completes; false once a problem has stopped the reading. */
-  push(chunk: Uint8Array): boolean {
+  push(input: Uint8Array): boolean {
     if (this.problem) return false;
-    if (chunk.length === 0) return true;
-    const buf = this.rest.length === 0 ? chunk : concat(this.rest, chunk);
+    if (input.length === 0) return true;
+    let chunk = input;
     if (!this.parser) {
-      if (buf.length < 4) {
-        this.rest = buf.slice();
+      const head = this.rest.length === 0 ? chunk : concat(this.rest, chunk);
+      if (head.length < 4) {
+        this.rest = head.slice();
         return true;
       }
-      const detected = detect(buf);
+      const detected = detect(head);
       if ('code' in detected) {
         this.problem = detected;
         return false;
       }
       this.format = detected.format;
       this.parser = detected.parser;
+      this.rest = EMPTY;
+      chunk = head;
     }
+    // A record begun in an earlier chunk: complete it from the head of this one (a little at
+    // a time, so a big chunk is not copied whole), then read the rest of the chunk in place.
+    let start = 0;
+    let take = Math.max(65536, this.rest.length);
+    while (this.rest.length > 0) {
+      const head = Math.min(chunk.length, take);
+      const buf = concat(this.rest, chunk.subarray(0, head));
+      const pos = this.run(buf, 0);
+      if (pos < 0) return false;
+      if (pos >= this.rest.length) {
+        start = pos - this.rest.length;
+        this.rest = EMPTY;
+        break;
+      }
+      if (head === chunk.length) {
+        this.rest = buf.slice(pos);
+        return true;
+      }
+      if (pos > 0) this.rest = this.rest.slice(pos);
+      take *= 2;
+    }
+    const pos = this.run(chunk, start);
+    if (pos < 0) return false;
+    // What is left is less than one record: copy it, since the caller may reuse its chunk.
+    this.rest = pos === chunk.length ? EMPTY : chunk.slice(pos);
+    return true;
+  }
+
+  /** Parses the whole records in `buf` from `from`: the position after them, or -1 on a problem. */
+  private run(buf: Uint8Array, from: number): number {
+    const parser = this.parser as BlockParser;
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    let pos = 0;
+    let pos = from;
     while (pos < buf.length) {
-      const used = this.parser.parse(buf, view, pos, this.offset, this.emit);
+      const used = parser.parse(buf, view, pos, this.offset, this.emit);
       if (typeof used !== 'number') {
         this.problem = used;
         this.rest = EMPTY;
-        return false;
+        return -1;
       }
       if (used === 0) break;
       pos += used;
       this.offset += used;
     }
-    // What is left is less than one record: copy it, since the caller may reuse its chunk.
-    this.rest = pos === buf.length ? EMPTY : buf.slice(pos);
-    return true;
+    return pos;
   }
 
   /** The end of the file: a record cut short is a problem (everything before it was read). */

@@ -53,6 +53,19 @@ describe('classic pcap', () => {
     expect(micro.frames[0].timeMs - 5000).toBeCloseTo(0.001, 6);
   });
 
+  it('completes a record bigger than its chunks (200 KB in 10 KB chunks, and in one chunk after a cut)', () => {
+    const big = new Uint8Array(200_000).map((_, i) => i & 0xff);
+    const bytes = classicPcap([packet(0), { timeMs: T, data: big }, packet(1)]);
+    const whole = frames(bytes);
+    expect(whole.frames.map((f) => f.data.length)).toEqual([
+      packet(0).data.length,
+      200_000,
+      packet(1).data.length,
+    ]);
+    expect(frames(bytes, 10_000)).toEqual(whole);
+    expect(frames(bytes, 150_000)).toEqual(whole);
+  });
+
   it('reports a record cut short with its offset, after the frames before it', () => {
     const whole = classicPcap([packet(0), packet(1), packet(2)]);
     const cut = whole.subarray(0, whole.length - 5);
