@@ -9,7 +9,7 @@
  * full socket reports CLOSE (`FIN_WAIT2 -> CLOSE`), so in the stories without a reset, the
  * kernel's `X -> CLOSED` from FIN_WAIT1, FIN_WAIT2 or CLOSING is TIME_WAIT.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -109,6 +109,16 @@ function drop(ns: Netns, match: string): void {
   if (nft.status !== 0) throw new Error(`nft: ${nft.stderr}`);
 }
 
+/** Waits for a story's process, killing it after 20 s so that a stuck story cannot hang the run. */
+async function finished(child: ChildProcess): Promise<void> {
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  try {
+    await exited(child);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const captures: Record<string, CaptureResult> = {};
 let kernel: KernelTransition[] = [];
 let dir = '';
@@ -195,8 +205,8 @@ async function recordStories(): Promise<void> {
           await new Promise((r) => setTimeout(r, 50));
           sv.run('nft', ['delete', 'table', 'inet', 'tsdrop']);
         }
-        await exited(client);
-        if (server) await exited(server);
+        await finished(client);
+        if (server) await finished(server);
         await new Promise((r) => setTimeout(r, 100));
       }
       await new Promise((r) => setTimeout(r, 300));
