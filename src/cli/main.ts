@@ -12,6 +12,7 @@ import { register as registerDrill } from './commands/drill.js';
 import { register as registerExplain } from './commands/explain.js';
 import { register as registerLs } from './commands/ls.js';
 import { register as registerMetrics } from './commands/metrics.js';
+import { register as registerPcap } from './commands/pcap.js';
 import { register as registerSim } from './commands/sim.js';
 import { register as registerSummary } from './commands/summary.js';
 import { register as registerTun } from './commands/tun.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerMetrics(program);
   registerSim(program);
   registerDrill(program);
+  registerPcap(program);
   registerTun(program);
   registerWeb(program);
   return program;

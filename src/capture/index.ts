@@ -1,0 +1,90 @@
+/**
+ * Captures read back into stories: `tcpstate pcap FILE`. Feed a capture file's bytes in
+ * chunks to an `Analysis` (memory stays bounded by the largest record, plus a summary per
+ * connection), then ask for the reports: each connection with both endpoints' states over
+ * time, as RFC 9293's machine says a passive observer can tell them, and the findings.
+ */
+
+import type { CaptureFormat, CaptureProblem } from './frame.js';
+import { CaptureReader } from './reader.js';
+import { reportConnection } from './report.js';
+import type { ConnectionReport } from './report-types.js';
+import type { CaptureCounts } from './tracker.js';
+import { ConnectionTracker } from './tracker.js';
+
+export type { CaptureFormat, CaptureProblem } from './frame.js';
+export { Frame, problemText } from './frame.js';
+export { CaptureReader, readCaptureBytes } from './reader.js';
+export type {
+  CapturePoint,
+  ConnectionReport,
+  ConnectionSummary,
+  Finding,
+  FindingCode,
+  SideSummary,
+  StateSpan,
+} from './report-types.js';
+export { ZEEK_MEANINGS, type ZeekConnState } from './zeek.js';
+export type { CaptureCounts };
+
+export interface CaptureResult {
+  source: string;
+  format: CaptureFormat | undefined;
+  /** What stopped the reading before the end of the file; everything before it is reported. */
+  problem: CaptureProblem | undefined;
+  counts: CaptureCounts;
+  connections: ConnectionReport[];
+}
+
+export interface AnalysisOptions {
+  /** Segments kept per connection for diagrams and JSON (default 10,000; 0 for summaries only). */
+  keepSegments?: number;
+  /** Segments kept over all connections (default 1,000,000): later ones are counted only. */
+  totalSegments?: number;
+}
+
+export class Analysis {
+  private readonly tracker: ConnectionTracker;
+  private readonly reader: CaptureReader;
+
+  constructor(
+    readonly source: string,
+    options: AnalysisOptions = {},
+  ) {
+    this.tracker = new ConnectionTracker(options);
+    this.reader = new CaptureReader((f) => this.tracker.frame(f));
+  }
+
+  /** Reads one chunk of the file; false once a problem stopped the reading (more is ignored). */
+  push(chunk: Uint8Array): boolean {
+    return this.reader.push(chunk);
+  }
+
+  get bytesRead(): number {
+    return this.reader.offset;
+  }
+
+  /** The end of the file: every connection's report, and the problem if there was one. */
+  end(): CaptureResult {
+    const problem = this.reader.end();
+    const captureEnd = this.tracker.lastTime ?? 0;
+    return {
+      source: this.source,
+      format: this.reader.format,
+      problem,
+      counts: this.tracker.counts,
+      connections: this.tracker.connections.map((c) => reportConnection(c, captureEnd)),
+    };
+  }
+}
+
+/** A whole capture held in memory. */
+export function analyzeCapture(
+  source: string,
+  bytes: Uint8Array,
+  options: AnalysisOptions = {},
+): CaptureResult {
+  const analysis = new Analysis(source, options);
+  analysis.push(bytes);
+  return analysis.end();
+}
