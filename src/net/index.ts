@@ -15,6 +15,7 @@ export {
   netError,
   netErrorFromStack,
 } from './errors.js';
+export { attachServer, type NodeServerLike } from './http-attach.js';
 export { createMemoryPair, type MemoryPairOptions } from './memory-link.js';
 export { NetStack } from './net-stack.js';
 export { type ListenOptions, Server, type ServerOptions } from './server.js';
