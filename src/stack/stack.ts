@@ -276,8 +276,10 @@ export class Stack {
     const localPort = opts.localPort ?? this.pickEphemeral(remote);
     const key = tupleKey(localPort, remote.address, remote.port);
     if (this.conns.has(key)) {
+      // Linux's connect() (inet_hash_connect) says EADDRNOTAVAIL when the 4-tuple is taken, even
+      // for a port the caller bound: node:net reports that code, not EADDRINUSE.
       throw new StackError(
-        'EADDRINUSE',
+        'EADDRNOTAVAIL',
         `connect(): ${this.address}:${localPort} -> ${remote.address}:${remote.port} is in use`,
       );
     }

@@ -22,7 +22,7 @@ describe('net/ over the stack events', () => {
     expect(drops.map((d) => d.type === 'drop' && d.reason)).toContain('not-for-us');
   });
 
-  it('gives EADDRINUSE on error for a 4-tuple in use, as node:net, not a throw', async () => {
+  it('gives EADDRNOTAVAIL on error for a 4-tuple in use, as node:net, not a throw', async () => {
     pair = makePair(22);
     const server = pair.server.createServer((s) => s.resume());
     await once(server.listen(90), 'listening');
@@ -30,7 +30,7 @@ describe('net/ over the stack events', () => {
     await once(first, 'connect');
     const second = pair.client.connect({ port: 90, host: SERVER_ADDRESS, localPort: 5555 });
     const err = await once<NodeJS.ErrnoException>(second, 'error');
-    expect(err).toMatchObject({ code: 'EADDRINUSE', syscall: 'connect', port: 90 });
+    expect(err).toMatchObject({ code: 'EADDRNOTAVAIL', syscall: 'connect', port: 90 });
     first.destroy();
   });
 

@@ -714,4 +714,154 @@ program('server ref and unref return the server; unref before listen is kept', a
   await closeServer(server);
 });
 
+// --- more stream behaviour ------------------------------------------------------------------
+
+program('end() with data and a callback; end() twice', async (w, log) => {
+  const { server, port, closed } = await serveTraced(w, log);
+  const c = connect(w, port);
+  c.end('last', () => log('c', 'end callback'));
+  c.end();
+  await Promise.all([trace(c, 'c', log), closed]);
+  await closeServer(server);
+});
+
+program('an empty write is accepted and sends nothing', async (w, log) => {
+  const { server, port, closed } = await serveTraced(w, log);
+  const c = connect(w, port);
+  c.write('', () => log('c', 'empty write callback'));
+  c.write(Buffer.alloc(0));
+  c.end('x');
+  await Promise.all([trace(c, 'c', log), closed]);
+  await closeServer(server);
+});
+
+program('cork and uncork batch writes; writev order is kept', async (w, log) => {
+  let got = '';
+  const { server, port, closed } = await serveTraced(w, log, (s) => {
+    s.setEncoding('latin1');
+    s.on('data', (d: string) => (got += d));
+  });
+  const c = connect(w, port);
+  c.cork();
+  c.write('a');
+  c.write('b');
+  c.write('c');
+  process.nextTick(() => c.uncork());
+  c.end('d');
+  await Promise.all([trace(c, 'c', log), closed]);
+  log('s', `got ${got}`);
+  await closeServer(server);
+});
+
+program('read() in paused mode with readable events', async (w, log) => {
+  const { server, port, closed } = await serveTraced(w, log, (s) => s.end(bytes(3000)));
+  const c = connect(w, port);
+  let total = 0;
+  c.on('readable', () => {
+    for (let chunk = c.read(); chunk !== null; chunk = c.read()) total += (chunk as Buffer).length;
+  });
+  c.on('end', () => log('c', `read ${total} through read()`));
+  await Promise.all([once(c, 'close'), closed]);
+  await closeServer(server);
+});
+
+program('setEncoding hex', async (w, log) => {
+  const { server, port, closed } = await serveTraced(w, log, (s) =>
+    s.end(Buffer.from([1, 2, 255])),
+  );
+  const c = connect(w, port);
+  c.setEncoding('hex');
+  let text = '';
+  c.on('data', (d: string) => (text += d));
+  await once(c, 'close');
+  log('c', `hex ${text}`);
+  await closed;
+  await closeServer(server);
+});
+
+program('async iteration reads the whole stream', async (w, log) => {
+  const { server, port, closed } = await serveTraced(w, log, (s) => s.end(bytes(50_000)));
+  const c = connect(w, port);
+  let total = 0;
+  for await (const chunk of c) total += (chunk as Buffer).length;
+  log('c', `iterated ${total}`);
+  await closed;
+  await closeServer(server);
+});
+
+program('a connect listener given to connect() runs before later listeners', async (w, log) => {
+  const { server, port, closed } = await serveTraced(w, log);
+  const c = w.client.connect({ port, host: w.serverAddress }, () => log('c', 'listener argument'));
+  c.on('connect', () => log('c', 'added later'));
+  c.end();
+  await Promise.all([trace(c, 'c', log), closed]);
+  await closeServer(server);
+});
+
+program('localPort option: the connection comes from that port', async (w, log) => {
+  const seen = signal();
+  let remotePort = 0;
+  const { server, port } = await serve(w, (s) => {
+    remotePort = s.remotePort ?? 0;
+    s.resume();
+    seen.fire();
+  });
+  const c = connect(w, port, { localPort: 47123 });
+  await seen.promise;
+  log('s', `peer port ${remotePort}`);
+  log('c', `local port ${c.localPort}`);
+  c.end();
+  c.resume();
+  await once(c, 'close');
+  await closeServer(server);
+});
+
+program('the same local port twice: the second connect fails', async (w, log) => {
+  const { server, port } = await serve(w, (s) => s.resume());
+  const a = connect(w, port, { localPort: 47124 });
+  await once(a, 'connect');
+  const b = connect(w, port, { localPort: 47124 });
+  b.on('error', (e: NodeJS.ErrnoException) => log('b', `error ${e.code} ${e.syscall}`));
+  await once(b, 'close');
+  a.end();
+  a.resume();
+  await once(a, 'close');
+  await closeServer(server);
+});
+
+program('timeout is reset by activity', async (w, log) => {
+  const { server, port, closed } = await serveTraced(w, log);
+  const c = connect(w, port);
+  await once(c, 'connect');
+  let timeouts = 0;
+  c.on('timeout', () => timeouts++);
+  c.setTimeout(80);
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 30));
+    c.write('x');
+  }
+  log('c', `timeouts while writing every 30 ms: ${timeouts}`);
+  c.end();
+  await Promise.all([once(c, 'close'), closed]);
+  await closeServer(server);
+});
+
+program('destroyed, readable and writable flags through a life', async (w, log) => {
+  const { server, port, closed } = await serveTraced(w, log);
+  const c = connect(w, port);
+  const flags = (when: string) =>
+    log('c', `${when}: destroyed=${c.destroyed} readable=${c.readable} writable=${c.writable}`);
+  flags('connecting');
+  await once(c, 'connect');
+  flags('connected');
+  c.end();
+  await once(c, 'finish');
+  flags('finished');
+  c.resume();
+  await once(c, 'close');
+  flags('closed');
+  await closed;
+  await closeServer(server);
+});
+
 export const programs: ReadonlyArray<Program> = p;
