@@ -10,14 +10,17 @@
 import type { Endpoint, TcpState } from '../state/states.js';
 import type { Cause } from '../state/transitions.js';
 import { emptyFlags } from '../wire/flags.js';
-import { seqAdd, seqDiff, seqGt, seqMax } from '../wire/seq.js';
+import { seqAdd, seqDiff, seqGt } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/types.js';
-import { NewReno } from './congestion.js';
+import type { CongestionController } from './cc.js';
+import { makeController } from './cc-factory.js';
 import { MAX_WSCALE } from './options.js';
+import { Rack } from './rack.js';
 import { RecvBuffer } from './recv-buffer.js';
 import { RttEstimator } from './rtt.js';
 import { SackScoreboard } from './sack-scoreboard.js';
 import { SendBuffer } from './send-buffer.js';
+import { SentSegments } from './sent-segments.js';
 import { newTimerTable, STOPPED, Timer, type TimerTable } from './timer-table.js';
 import {
   type CloseReason,
@@ -140,6 +143,10 @@ export function newStats(): ConnectionStats {
     resetsReceived: 0,
     zeroWindowProbes: 0,
     keepaliveProbes: 0,
+    rtoRetransmits: 0,
+    lossProbes: 0,
+    undos: 0,
+    spuriousRtos: 0,
   };
 }
 
@@ -168,11 +175,6 @@ export abstract class Tcb {
   protected sndUna: number;
   /** SND.NXT: the next new sequence number to send (one past the highest sent so far). */
   protected sndNxt: number;
-  /**
-   * The next sequence number to (re)transmit: SND.NXT, except after a retransmission timeout,
-   * which sets it back to SND.UNA (go-back-N) from where it walks up to SND.NXT again.
-   */
-  protected rtxNxt: number;
   /** SND.WND: the peer's window in bytes (scaled, RFC 7323 2.3). */
   protected sndWnd = 0;
   /** SND.WL1, SND.WL2: SEG.SEQ and SEG.ACK of the segment that last updated SND.WND. */
@@ -207,6 +209,8 @@ export abstract class Tcb {
   /** Sequence number of the first byte in sendBuf. */
   protected bufSeq: number;
   protected readonly scoreboard = new SackScoreboard();
+  /** Every segment in flight, with its SACK, loss and transmit-time state (recovery.ts). */
+  protected readonly sent = new SentSegments();
 
   protected fin: OurFin = NO_FIN;
   /** The application called close(): it reads no more (an orphan, RFC 9293 3.10.4). */
@@ -226,12 +230,53 @@ export abstract class Tcb {
   /** RFC 2883: the duplicate range the next ACK reports in its first SACK block. */
   protected dsack: readonly [number, number] | undefined;
   /**
-   * One segment to retransmit at this sequence number now, in fast recovery: fast retransmit
-   * (RFC 5681 3.2), a partial ACK (RFC 6582 3.2), a SACK hole (RFC 6675 5).
+   * Loss recovery (recovery.ts), after Linux's tcp_ca_state: `open` (no loss known),
+   * `recovery` (fast recovery, RFC 6675 / RFC 6582, paced by PRR), `loss` (after a
+   * retransmission timeout, until RecoveryPoint is acknowledged).
    */
-  protected fastRtxSeq: number | undefined;
-  /** RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery episode. */
+  protected caState: 'open' | 'recovery' | 'loss' = 'open';
+  /** RFC 6675 RecoveryPoint (RFC 6582 "recover"): SND.NXT when the episode began. */
+  protected recoveryPoint: number;
+  /** Duplicate ACKs since SND.UNA last moved (RFC 5681 2, RFC 6675 2). */
+  protected dupAcks = 0;
+  /** RFC 6675 HighRxt and RescueRxt. */
   protected highRxt = 0;
+  protected rescueRxt: number | undefined;
+  /** RFC 6937 PRR: prr_delivered, prr_out, RecoverFS. */
+  protected prrDelivered = 0;
+  protected prrOut = 0;
+  protected recoverFs = 0;
+  /** The next retransmission goes out whatever the window (fast retransmit, RFC 5681 3.2). */
+  protected forcedRtx = false;
+  /** RFC 8985 RACK's state, and the tail loss probe's (TLP.end_seq, TLP.is_retrans). */
+  protected readonly rack: Rack;
+  protected tlpEndSeq: number | undefined;
+  protected tlpStart = 0;
+  protected tlpIsRetrans = false;
+  protected tlpPending = false;
+  /** A new PTO is due: new data went out or an ACK moved SND.UNA (RFC 8985 7.2). */
+  protected tlpRearm = false;
+  /**
+   * Deadlines sharing the retransmit slot of the timer table, as Linux's icsk_pending shares
+   * one timer: the RTO (RFC 6298), the tail loss probe and the RACK reorder timer (RFC 8985).
+   */
+  protected rtoAt = Number.POSITIVE_INFINITY;
+  protected tlpAt = Number.POSITIVE_INFINITY;
+  protected reoAt = Number.POSITIVE_INFINITY;
+  /**
+   * Undo (RFC 3708, RFC 3522, RFC 5682 as Linux does them): SND.UNA at the last window
+   * reduction (undefined when there is none to undo), the retransmissions since not shown
+   * spurious by a D-SACK, and the TSval of the first of them.
+   */
+  protected undoMarker: number | undefined;
+  protected undoRetrans = 0;
+  protected retransStamp: number | undefined;
+  /**
+   * F-RTO (RFC 5682 3.1, SACK-enhanced): `first` after a timeout's retransmission, `newdata`
+   * once the first ACK moved SND.UNA and new data was sent; `frtoHigh` is SND.NXT then.
+   */
+  protected frto: 'off' | 'first' | 'newdata' = 'off';
+  protected frtoHigh = 0;
   protected probePending = false;
   /** The persist timer's SWS override (RFC 9293 3.8.6.2.1): send the next small segment. */
   protected forceSmall = false;
@@ -257,7 +302,7 @@ export abstract class Tcb {
   protected unackedSince: number | undefined;
 
   protected readonly rtt: RttEstimator;
-  protected readonly cc: NewReno;
+  protected readonly cc: CongestionController;
   /** Karn (RFC 6298 3): the one segment being timed, when timestamps are off. */
   protected rttSeq: number | undefined;
   protected rttStart = 0;
@@ -281,12 +326,17 @@ export abstract class Tcb {
     this.iss = opts.iss >>> 0;
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
-    this.rtxNxt = this.iss;
+    this.recoveryPoint = this.iss;
+    this.rack = new Rack(this.iss);
     this.bufSeq = seqAdd(this.iss, 1);
     this.sndSml = this.iss;
     this.sendBuf = new SendBuffer(this.config.sendBufferSize);
     this.rtt = new RttEstimator(this.config.initialRto, this.config.minRto, this.config.maxRto);
-    this.cc = new NewReno(this.effSndMss(), this.config.initialCwndSegments, this.iss);
+    this.cc = makeController(
+      this.config.congestionControl,
+      this.effSndMss(),
+      this.config.initialCwndSegments,
+    );
     this.rcvWndScale = this.config.windowScale
       ? (this.config.windowScaleShift ?? shiftFor(this.config.receiveBufferSize))
       : 0;
@@ -295,10 +345,6 @@ export abstract class Tcb {
 
   protected segLen(seg: TcpSegment): number {
     return seg.payload.byteLength + (seg.flags.syn ? 1 : 0) + (seg.flags.fin ? 1 : 0);
-  }
-
-  protected rtxHigh(): number {
-    return seqMax(this.highRxt, this.sndUna);
   }
 
   /** Payload bytes per segment: send MSS less the options every segment carries (RFC 6691). */
@@ -465,12 +511,16 @@ export abstract class Tcb {
 
   protected clearSendTimers(): void {
     this.stopSendTimer();
-    this.fastRtxSeq = undefined;
+    this.forcedRtx = false;
+    this.tlpPending = false;
     this.probePending = false;
   }
 
   /** Stops the retransmission or persist timer; which one was in use is kept (sendTimer). */
   protected stopSendTimer(): void {
+    this.rtoAt = STOPPED;
+    this.tlpAt = STOPPED;
+    this.reoAt = STOPPED;
     this.timers[Timer.retransmit] = STOPPED;
     this.timers[Timer.persist] = STOPPED;
   }
@@ -503,5 +553,8 @@ export abstract class Tcb {
       throw new TcpUsageError('EINVAL', 'config.windowScaleShift must be an integer in 0..14');
     }
     if (c.minRto > c.maxRto) throw new TcpUsageError('EINVAL', 'config.minRto exceeds maxRto');
+    if (c.congestionControl !== 'newreno' && c.congestionControl !== 'cubic') {
+      throw new TcpUsageError('EINVAL', "config.congestionControl must be 'newreno' or 'cubic'");
+    }
   }
 }

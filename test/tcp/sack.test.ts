@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { TcpOption } from '../../src/wire/types.js';
-import { established, expectSegments, IRS, ISS, PLAIN, seg, send } from './helpers.js';
+import {
+  established,
+  expectNothing,
+  expectSegments,
+  IRS,
+  ISS,
+  PLAIN,
+  seg,
+  send,
+} from './helpers.js';
 
 const SACK_OK: TcpOption[] = [{ kind: 'mss', value: 1460 }, { kind: 'sack-permitted' }];
 const SACK_CFG = { ...PLAIN, sack: true };
@@ -120,8 +129,28 @@ describe('SACK (RFC 2018)', () => {
       ]),
       33,
     );
+    // PRR (RFC 6937): pipe (6 segments, then 5) is not below ssthresh (5 segments): these two
+    // ACKs release nothing; the next one, with pipe at 4, releases one segment.
+    expectNothing(c, 33);
+    send(
+      c,
+      dup([
+        [s(3), s(7)],
+        [s(1), s(2)],
+      ]),
+      34,
+    );
+    expectNothing(c, 34);
+    send(
+      c,
+      dup([
+        [s(3), s(8)],
+        [s(1), s(2)],
+      ]),
+      35,
+    );
     // The next hole is segment 2, not the SACKed segment 1.
-    expectSegments(c, 33, [{ flags: '.', seq: s(2), len: MSS }]);
+    expectSegments(c, 35, [{ flags: '.', seq: s(2), len: MSS }]);
   });
 });
 
