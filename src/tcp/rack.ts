@@ -95,7 +95,7 @@ export class Rack {
   detectLoss(q: SentSegments, now: number, reoWnd: number, onLost: () => void): number {
     let timeout = 0;
     q.forEach((s) => {
-      if (s.sacked || s.lost) return;
+      if (s.sacked || (s.lost && !s.rtxInFlight)) return;
       if (!sentAfter(this.xmitTs, this.endSeq, s.xmitTime, s.end)) return;
       const remaining = s.xmitTime + this.rtt + reoWnd - now;
       if (remaining <= 0) {

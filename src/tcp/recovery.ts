@@ -42,10 +42,9 @@ export interface AckFacts {
 }
 
 export abstract class TcbRecovery extends TcbOutput {
-  /** RFC 6675 pipe in bytes; without SACK, the flight less what is deemed lost. */
+  /** RFC 6675 pipe in bytes (without SACK nothing is SACKed). */
   protected pipe(): number {
     const q = this.sent;
-    if (!this.sackOk) return Math.max(0, this.flight() - q.lostBytes);
     return Math.max(0, this.flight() - q.sackedBytes - q.lostBytes + q.rtxBytes);
   }
 

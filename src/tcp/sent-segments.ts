@@ -4,7 +4,7 @@
  * 8985 transmit time). Counters kept on every change give RFC 6675's pipe in O(1):
  * pipe = (SND.NXT - SND.UNA) - sacked - lost + retransmitted (a segment deemed lost counts
  * nothing, its retransmission once; a retransmission of a segment not deemed lost twice), as
- * Linux's tcp_packets_in_flight counts it.
+ * RFC 6675 (4) SetPipe and Linux's tcp_packets_in_flight count it.
  */
 import { seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
 
@@ -17,13 +17,15 @@ export interface SentSegment {
   /** Times it was retransmitted. */
   retransmits: number;
   sacked: boolean;
-  /** Deemed lost (RFC 6675 IsLost, RACK, a timeout) and not retransmitted since. */
+  /** Deemed lost (RFC 6675 IsLost, RACK, a timeout); stays so when retransmitted. */
   lost: boolean;
   /** A retransmission of it is in flight (neither acknowledged nor deemed lost). */
   rtxInFlight: boolean;
 }
 
 const len = (s: SentSegment): number => seqDiff(s.end, s.start);
+/** Deemed lost and not retransmitted since: NextSeg rule 1's candidates. */
+const needsRtx = (s: SentSegment): boolean => s.lost && !s.rtxInFlight;
 
 export class SentSegments {
   private segs: SentSegment[] = [];
@@ -31,7 +33,7 @@ export class SentSegments {
   sackedBytes = 0;
   lostBytes = 0;
   rtxBytes = 0;
-  /** Records deemed lost: NextSeg's rule 1 has work when this is above 0. */
+  /** Records deemed lost with no retransmission in flight: NextSeg's rule 1 has work. */
   lostCount = 0;
 
   get size(): number {
@@ -88,7 +90,7 @@ export class SentSegments {
     const right: SentSegment = { ...s, start: seq };
     s.end = seq;
     this.segs.splice(this.head + i + 1, 0, right);
-    if (s.lost) this.lostCount++;
+    if (needsRtx(s)) this.lostCount++;
   }
 
   /**
@@ -159,14 +161,17 @@ export class SentSegments {
     this.sackedBytes = 0;
   }
 
+  /** `s` (or its last retransmission) is deemed lost. */
   markLost(s: SentSegment): void {
-    if (s.lost || s.sacked) return;
+    if (s.sacked || needsRtx(s)) return;
+    if (!s.lost) {
+      s.lost = true;
+      this.lostBytes += len(s);
+    }
     if (s.rtxInFlight) {
       s.rtxInFlight = false;
       this.rtxBytes -= len(s);
     }
-    s.lost = true;
-    this.lostBytes += len(s);
     this.lostCount++;
   }
 
@@ -182,11 +187,7 @@ export class SentSegments {
 
   /** `s` was retransmitted at `now`. */
   retransmitted(s: SentSegment, now: number): void {
-    if (s.lost) {
-      s.lost = false;
-      this.lostBytes -= len(s);
-      this.lostCount--;
-    }
+    if (needsRtx(s)) this.lostCount--;
     if (!s.rtxInFlight && !s.sacked) {
       s.rtxInFlight = true;
       this.rtxBytes += len(s);
@@ -200,7 +201,7 @@ export class SentSegments {
     if (this.lostCount === 0) return undefined;
     for (let j = this.head; j < this.segs.length; j++) {
       const s = this.segs[j] as SentSegment;
-      if (s.lost) return s;
+      if (needsRtx(s)) return s;
     }
     return undefined;
   }
@@ -228,10 +229,8 @@ export class SentSegments {
   /** Takes `n` bytes of `s` out of the counters (acknowledged or SACKed); `whole`: all of it. */
   private forget(s: SentSegment, n: number, whole: boolean): void {
     if (s.sacked) this.sackedBytes -= n;
-    if (s.lost) {
-      this.lostBytes -= n;
-      if (whole) this.lostCount--;
-    }
+    if (whole && needsRtx(s)) this.lostCount--;
+    if (s.lost) this.lostBytes -= n;
     if (s.rtxInFlight) this.rtxBytes -= n;
   }
 }

@@ -129,8 +129,9 @@ describe('SACK (RFC 2018)', () => {
       ]),
       33,
     );
-    // PRR (RFC 6937): pipe (6 segments, then 5) is not below ssthresh (5 segments): these two
-    // ACKs release nothing; the next one, with pipe at 4, releases one segment.
+    // PRR (RFC 6937): pipe (10 sent - 4 SACKed - 2 lost + 1 retransmitted = 5 segments) is not
+    // below ssthresh (5 segments): this ACK releases nothing; the next one, with pipe at 4,
+    // releases one segment.
     expectNothing(c, 33);
     send(
       c,
@@ -140,17 +141,8 @@ describe('SACK (RFC 2018)', () => {
       ]),
       34,
     );
-    expectNothing(c, 34);
-    send(
-      c,
-      dup([
-        [s(3), s(8)],
-        [s(1), s(2)],
-      ]),
-      35,
-    );
     // The next hole is segment 2, not the SACKed segment 1.
-    expectSegments(c, 35, [{ flags: '.', seq: s(2), len: MSS }]);
+    expectSegments(c, 34, [{ flags: '.', seq: s(2), len: MSS }]);
   });
 });
 
