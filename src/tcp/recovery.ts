@@ -215,11 +215,22 @@ export abstract class TcbRecovery extends TcbOutput {
     return seg;
   }
 
+  /** A probe could go out now: new data within the peer's window, or a last segment unSACKed. */
+  protected probeAvailable(): boolean {
+    if (!SENDING_STATES.has(this.st) || this.sndWnd === 0) return false;
+    const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
+    if (seqLt(this.sndNxt, dataEnd) && seqLt(this.sndNxt, seqAdd(this.sndUna, this.sndWnd))) {
+      return true;
+    }
+    const last = this.sent.last();
+    return last !== undefined && !last.sacked;
+  }
+
   /** RFC 8985 (7.2): when the probe is due, or undefined when none may be scheduled. */
   protected probeDeadline(now: number): number | undefined {
     if (!this.config.rack || !this.sackOk || this.caState !== 'open') return undefined;
-    if (this.tlpEndSeq !== undefined || this.frto !== 'off' || this.sndWnd === 0) return undefined;
-    if (this.flight() === 0 || this.sent.size === 0) return undefined;
+    if (this.tlpEndSeq !== undefined || this.frto !== 'off' || this.tlpPending) return undefined;
+    if (this.flight() === 0 || !this.probeAvailable()) return undefined;
     const srtt = this.rtt.srtt;
     let pto = INITIAL_PTO;
     if (srtt !== undefined) {

@@ -78,8 +78,9 @@ export abstract class TcbTimers extends TcbRecovery {
     if (this.tlpRearm || this.tlpAt === STOPPED) {
       this.tlpRearm = false;
       const pto = this.probeDeadline(now);
-      // RFC 8985 (7.2): the probe only when it comes before the RTO.
-      this.tlpAt = pto !== undefined && pto < this.rtoAt ? pto : STOPPED;
+      // RFC 8985 (7.2): an RTO due sooner brings the probe forward to its time (the probe,
+      // not the timeout, goes out then).
+      this.tlpAt = pto === undefined ? STOPPED : Math.min(pto, this.rtoAt);
     }
     this.timers[Timer.retransmit] = Math.min(this.rtoAt, this.tlpAt, this.reoAt);
   }
@@ -112,9 +113,13 @@ export abstract class TcbTimers extends TcbRecovery {
         if (this.reoAt <= now) {
           this.reoAt = STOPPED;
           this.onReorderTimeout(now);
-        } else if (this.tlpAt <= now) {
+        } else if (this.tlpAt <= now && this.probeAvailable()) {
           this.tlpAt = STOPPED;
           this.onProbeTimeout();
+          // The probe takes the place of an RTO due now (RFC 8985 7.2); the RTO restarts.
+          if (this.rtoAt <= now) this.rtoAt = now + this.rtt.rto;
+        } else if (this.rtoAt > now) {
+          this.tlpAt = STOPPED;
         } else {
           this.rtoAt = STOPPED;
           this.onRetransmitTimeout(now);

@@ -5,37 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeController } from '../../src/tcp/cc-factory.js';
-import type { ConnectionConfig } from '../../src/tcp/types.js';
-import type { TcpSegment } from '../../src/wire/types.js';
-import { pattern } from './helpers.js';
-import { Pair } from './pair.js';
-
-const MSS = 1448; // 1460 less the timestamps option
-const ISS_A = 1_000_000;
-
-/** a sends `n` segments to b; `drop(seq, copy)` drops the copy-th transmission of a segment. */
-function transfer(
-  n: number,
-  drop: (index: number, copy: number) => boolean,
-  config: Partial<ConnectionConfig> = {},
-) {
-  const p = new Pair({ config: { minRto: 200, ...config } });
-  const copies = new Map<number, number>();
-  p.filter = (from, seg: TcpSegment) => {
-    if (from !== 'a' || seg.payload.byteLength === 0) return true;
-    const index = Math.round((seg.seq - ISS_A - 1) / MSS);
-    const copy = (copies.get(seg.seq) ?? 0) + 1;
-    copies.set(seg.seq, copy);
-    return !drop(index, copy);
-  };
-  p.connect().run(100);
-  const data = pattern(n * MSS);
-  p.conn('a').send(data);
-  p.flush();
-  p.run(p.now + 60_000);
-  expect(p.bytes('b')).toEqual(data);
-  return { p, a: p.conn('a'), copies };
-}
+import { ISS_A, MSS, transfer } from './transfer.js';
 
 describe.each([
   ['RACK-TLP', { rack: true }],
