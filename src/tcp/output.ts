@@ -106,9 +106,9 @@ export abstract class TcbOutput extends Tcb {
     if (payload.byteLength < this.effSndMss() && seqGt(end, this.sndSml)) this.sndSml = end;
     if (seqGt(segEnd, this.sndNxt)) {
       if (this.sndNxt === this.sndUna) this.unackedSince = now;
-      this.sent.push(this.sndNxt, segEnd, now);
+      this.rv.sent.push(this.sndNxt, segEnd, now);
       this.sndNxt = segEnd;
-      this.tlpRearm = true;
+      this.rv.tlpRearm = true;
     }
     if (retransmit) {
       this.stats.retransmits++;

@@ -44,7 +44,7 @@ export interface AckFacts {
 export abstract class TcbRecovery extends TcbOutput {
   /** RFC 6675 pipe in bytes (without SACK nothing is SACKed). */
   protected pipe(): number {
-    const q = this.sent;
+    const q = this.rv.sent;
     return Math.max(0, this.flight() - q.sackedBytes - q.lostBytes + q.rtxBytes);
   }
 
@@ -67,8 +67,13 @@ export abstract class TcbRecovery extends TcbOutput {
         return this.buildSegment(now, this.sndUna, 1);
       }
     }
-    if (this.tlpPending) {
-      this.tlpPending = false;
+    const rv = this.rvObj;
+    if (rv === undefined) {
+      // Nothing sent yet: no retransmission queue, only new data (or the FIN).
+      return this.buildNew(now, dataEnd, this.cc.cwnd - this.flight());
+    }
+    if (rv.tlpPending) {
+      rv.tlpPending = false;
       const probe = this.buildProbe(now, dataEnd);
       if (probe !== undefined) return probe;
     }
@@ -76,20 +81,20 @@ export abstract class TcbRecovery extends TcbOutput {
     const room = this.cwndRoom();
     // F-RTO (RFC 5682 3.1 step 2b): new data rather than retransmissions, to see whether the
     // segments sent before the timeout arrive after all.
-    if (this.frto !== 'newdata') {
-      const lost = this.sent.firstLost();
+    if (this.rv.frto !== 'newdata') {
+      const lost = this.rv.sent.firstLost();
       // Retransmissions too stay inside the peer's window (a closed one is probed instead).
       const inWindow = lost !== undefined && seqLt(lost.start, seqAdd(this.sndUna, this.sndWnd));
       if (
         lost !== undefined &&
         inWindow &&
-        (this.forcedRtx || room >= Math.min(mss, this.segBytes(lost)))
+        (this.rv.forcedRtx || room >= Math.min(mss, this.segBytes(lost)))
       ) {
         return this.retransmit(now, lost, dataEnd);
       }
     }
     const fresh = this.buildNew(now, dataEnd, room);
-    if (fresh !== undefined || this.frto === 'newdata') return fresh;
+    if (fresh !== undefined || this.rv.frto === 'newdata') return fresh;
     if (this.caState === 'recovery' && this.sackOk && !this.config.rack && room >= mss) {
       return this.rule3or4(now, dataEnd);
     }
@@ -122,33 +127,33 @@ export abstract class TcbRecovery extends TcbOutput {
    */
   private rule3or4(now: number, dataEnd: number): TcpSegment | undefined {
     let highSacked: number | undefined;
-    this.sent.forEachDown((s) => {
+    this.rv.sent.forEachDown((s) => {
       if (!s.sacked) return true;
       highSacked = s.end;
       return false;
     });
     if (highSacked !== undefined) {
       let pick: SentSegment | undefined;
-      this.sent.forEach((s) => {
-        if (pick === undefined && !s.sacked && !s.rtxInFlight && seqGe(s.start, this.highRxt)) {
+      this.rv.sent.forEach((s) => {
+        if (pick === undefined && !s.sacked && !s.rtxInFlight && seqGe(s.start, this.rv.highRxt)) {
           if (seqLt(s.start, highSacked as number)) pick = s;
         }
       });
       if (pick !== undefined) return this.retransmit(now, pick, dataEnd);
     }
-    if (this.rescueRxt === undefined || seqGt(this.sndUna, this.rescueRxt)) {
+    if (this.rv.rescueRxt === undefined || seqGt(this.sndUna, this.rv.rescueRxt)) {
       let last: SentSegment | undefined;
-      this.sent.forEachDown((s) => {
+      this.rv.sent.forEachDown((s) => {
         if (s.sacked) return true;
         last = s;
         return false;
       });
       if (last !== undefined && !last.rtxInFlight) {
-        this.rescueRxt = this.recoveryPoint;
-        const high = this.highRxt;
+        this.rv.rescueRxt = this.recoveryPoint;
+        const high = this.rv.highRxt;
         const seg = this.retransmit(now, last, dataEnd);
         // RFC 6675 (4) rule 4: HighRxt is not updated by the rescue.
-        this.highRxt = high;
+        this.rv.highRxt = high;
         return seg;
       }
     }
@@ -164,24 +169,24 @@ export abstract class TcbRecovery extends TcbOutput {
   /** Sends `s` again (one MSS of it at most) and updates the scoreboard and the undo state. */
   private retransmit(now: number, s: SentSegment, _dataEnd: number): TcpSegment {
     const mss = this.effSndMss();
-    if (this.segBytes(s) > mss) this.sent.splitAt(seqAdd(s.start, mss));
+    if (this.segBytes(s) > mss) this.rv.sent.splitAt(seqAdd(s.start, mss));
     const seg = this.buildSegment(now, s.start, this.segBytes(s));
     const sentEnd = seqAdd(seqAdd(s.start, seg.payload.byteLength), seg.flags.fin ? 1 : 0);
-    if (seqLt(sentEnd, s.end)) this.sent.splitAt(sentEnd);
-    this.sent.retransmitted(s, now);
-    this.forcedRtx = false;
-    if (seqGt(s.end, this.highRxt)) this.highRxt = s.end;
+    if (seqLt(sentEnd, s.end)) this.rv.sent.splitAt(sentEnd);
+    this.rv.sent.retransmitted(s, now);
+    this.rv.forcedRtx = false;
+    if (seqGt(s.end, this.rv.highRxt)) this.rv.highRxt = s.end;
     this.notePrrOut(seg.payload.byteLength);
     if (this.caState === 'loss') this.stats.rtoRetransmits++;
-    if (this.undoMarker !== undefined) {
-      this.undoRetrans++;
-      this.retransStamp ??= this.tsVal(now);
+    if (this.rv.undoMarker !== undefined) {
+      this.rv.undoRetrans++;
+      this.rv.retransStamp ??= this.tsVal(now);
     }
     return seg;
   }
 
   private notePrrOut(bytes: number): void {
-    if (this.caState === 'recovery') this.prrOut += bytes;
+    if (this.caState === 'recovery') this.rv.prrOut += bytes;
   }
 
   /**
@@ -195,20 +200,20 @@ export abstract class TcbRecovery extends TcbOutput {
     const start = this.sndNxt;
     if (unsent > 0 && usable > 0) {
       seg = this.buildSegment(now, this.sndNxt, Math.min(unsent, usable, this.effSndMss()));
-      this.tlpIsRetrans = false;
-      this.tlpStart = start;
+      this.rv.tlpIsRetrans = false;
+      this.rv.tlpStart = start;
     } else {
-      const last = this.sent.last();
+      const last = this.rv.sent.last();
       if (last === undefined || last.sacked) return undefined;
-      this.tlpStart = last.start;
-      const undoMarker = this.undoMarker;
+      this.rv.tlpStart = last.start;
+      const undoMarker = this.rv.undoMarker;
       // A probe is no retransmission of a recovery episode: it does not count for undo.
-      this.undoMarker = undefined;
+      this.rv.undoMarker = undefined;
       seg = this.retransmit(now, last, dataEnd);
-      this.undoMarker = undoMarker;
-      this.tlpIsRetrans = true;
+      this.rv.undoMarker = undoMarker;
+      this.rv.tlpIsRetrans = true;
     }
-    this.tlpEndSeq = this.sndNxt;
+    this.rv.tlpEndSeq = this.sndNxt;
     this.stats.lossProbes++;
     this.tlpAt = Number.POSITIVE_INFINITY;
     this.rtoAt = now + this.rtt.rto;
@@ -222,14 +227,15 @@ export abstract class TcbRecovery extends TcbOutput {
     if (seqLt(this.sndNxt, dataEnd) && seqLt(this.sndNxt, seqAdd(this.sndUna, this.sndWnd))) {
       return true;
     }
-    const last = this.sent.last();
+    const last = this.rv.sent.last();
     return last !== undefined && !last.sacked;
   }
 
   /** RFC 8985 (7.2): when the probe is due, or undefined when none may be scheduled. */
   protected probeDeadline(now: number): number | undefined {
     if (!this.config.rack || !this.sackOk || this.caState !== 'open') return undefined;
-    if (this.tlpEndSeq !== undefined || this.frto !== 'off' || this.tlpPending) return undefined;
+    if (this.rv.tlpEndSeq !== undefined || this.rv.frto !== 'off' || this.rv.tlpPending)
+      return undefined;
     if (this.flight() === 0 || !this.probeAvailable()) return undefined;
     const srtt = this.rtt.srtt;
     let pto = INITIAL_PTO;
@@ -242,12 +248,12 @@ export abstract class TcbRecovery extends TcbOutput {
 
   /** The PTO fired: send the probe on the next pollTransmit. */
   protected onProbeTimeout(): void {
-    this.tlpPending = true;
+    this.rv.tlpPending = true;
   }
 
   /** The RACK reorder timer fired (RFC 8985 6.3): look again, and recover what is lost. */
   protected onReorderTimeout(now: number): void {
-    if (this.sent.size === 0) return;
+    if (this.rv.sent.size === 0) return;
     this.rackDetect(now);
     this.afterLossMarks(now, 0);
   }
@@ -260,64 +266,64 @@ export abstract class TcbRecovery extends TcbOutput {
   protected onDataTimeout(now: number): void {
     if (this.caState !== 'loss') {
       this.cc.onTimeout(this.flight(), now);
-      this.undoMarker = this.sndUna;
-      this.undoRetrans = 0;
-      this.retransStamp = undefined;
+      this.rv.undoMarker = this.sndUna;
+      this.rv.undoRetrans = 0;
+      this.rv.retransStamp = undefined;
       // F-RTO (RFC 5682 3.1, SACK-enhanced; Linux tcp_frto=2): on the first timeout only.
-      this.frto = this.sackOk ? 'first' : 'off';
-      this.frtoHigh = this.sndNxt;
+      this.rv.frto = this.sackOk ? 'first' : 'off';
+      this.rv.frtoHigh = this.sndNxt;
     } else {
       this.cc.cwnd = this.effSndMss();
-      this.frto = 'off';
+      this.rv.frto = 'off';
     }
     this.caState = 'loss';
     this.recoveryPoint = this.sndNxt;
     this.dupAcks = 0;
-    this.highRxt = this.sndUna;
-    this.tlpEndSeq = undefined;
-    this.tlpPending = false;
+    this.rv.highRxt = this.sndUna;
+    this.rv.tlpEndSeq = undefined;
+    this.rv.tlpPending = false;
     this.reoAt = Number.POSITIVE_INFINITY;
     this.tlpAt = Number.POSITIVE_INFINITY;
-    this.sent.forEach((s) => {
-      this.sent.markLost(s);
+    this.rv.sent.forEach((s) => {
+      this.rv.sent.markLost(s);
     });
-    this.forcedRtx = true;
+    this.rv.forcedRtx = true;
   }
 
   /** Recovery's part of an acceptable ACK, after SND.UNA and the SACK scoreboard moved. */
   protected recoveryOnAck(now: number, a: AckFacts): void {
     const advanced = seqGt(this.sndUna, a.priorUna);
     const acked = seqDiff(this.sndUna, a.priorUna);
-    const priorSacked = this.sent.sackedBytes;
+    const priorSacked = this.rv.sent.sackedBytes;
     let origDelivered = false;
     const deliver = (s: SentSegment): void => {
-      if (s.retransmits === 0 && seqLe(s.end, this.frtoHigh)) origDelivered = true;
-      this.rack.onDelivered(s, now, a.echo, (t) => this.tsVal(t));
+      if (s.retransmits === 0 && seqLe(s.end, this.rv.frtoHigh)) origDelivered = true;
+      this.rv.rack.onDelivered(s, now, a.echo, (t) => this.tsVal(t));
     };
-    this.sent.ackTo(this.sndUna, deliver);
+    this.rv.sent.ackTo(this.sndUna, deliver);
     const dsack = isDsack(a.blocks, this.sndUna);
     if (this.sackOk) {
       for (const [l, r] of dsack ? a.blocks.slice(1) : a.blocks) {
         if (!seqLt(l, r) || seqLe(l, this.sndUna) || seqGt(r, this.sndNxt)) continue;
-        this.sent.sack(l >>> 0, r >>> 0, deliver);
+        this.rv.sent.sack(l >>> 0, r >>> 0, deliver);
       }
       // RFC 2018 (8): SND.UNA reached data the peer had SACKed and it still asks for it: the
       // receiver dropped what it SACKed (reneging). Trust no SACK information from before.
-      if (this.sent.first()?.sacked === true) {
-        this.sent.clearSacks();
+      if (this.rv.sent.first()?.sacked === true) {
+        this.rv.sent.clearSacks();
         this.scoreboard.clear();
       }
     }
-    const delivered = acked + this.sent.sackedBytes - priorSacked;
+    const delivered = acked + this.rv.sent.sackedBytes - priorSacked;
     if (advanced) {
       this.dupAcks = 0;
-      this.tlpRearm = true;
+      this.rv.tlpRearm = true;
     } else if (a.dupAck) this.dupAcks++;
     const dsackBlock = a.blocks[0];
     if (dsack && dsackBlock !== undefined) this.onDsack(now, dsackBlock);
     this.tlpOnAck(now, dsack, advanced, a.newSack);
     if (advanced) this.eifel(now, a.echo);
-    if (this.caState === 'loss' && this.frto !== 'off') {
+    if (this.caState === 'loss' && this.rv.frto !== 'off') {
       this.frtoOnAck(now, advanced, origDelivered, a.newSack || a.dupAck);
     }
     if (this.sackOk) {
@@ -339,7 +345,7 @@ export abstract class TcbRecovery extends TcbOutput {
         if (advanced) this.cc.onAck(acked, now, a.rtt, a.priorFlight);
         if (seqGe(this.sndUna, this.recoveryPoint)) {
           this.caState = 'open';
-          this.frto = 'off';
+          this.rv.frto = 'off';
         }
         break;
     }
@@ -349,49 +355,49 @@ export abstract class TcbRecovery extends TcbOutput {
   private afterLossMarks(now: number, delivered: number): void {
     if (this.caState !== 'open' || !this.sackOk) return;
     const byDupAcks = !this.config.rack && this.dupAcks >= DUP_THRESH;
-    if (this.sent.lostCount === 0 && !byDupAcks) return;
+    if (this.rv.sent.lostCount === 0 && !byDupAcks) return;
     // RFC 6582 (3.2 step 2) / RFC 6675 (5): not before the last episode's RecoveryPoint.
     if (seqLt(this.sndUna, this.recoveryPoint)) return;
     this.caState = 'recovery';
     this.stats.fastRetransmits++;
     this.recoveryPoint = this.sndNxt;
-    this.rescueRxt = undefined;
-    this.highRxt = this.sndUna;
+    this.rv.rescueRxt = undefined;
+    this.rv.highRxt = this.sndUna;
     this.beginReduction(now);
-    this.prrDelivered = 0;
-    this.prrOut = 0;
-    this.recoverFs = this.flight();
-    const head = this.sent.first();
+    this.rv.prrDelivered = 0;
+    this.rv.prrOut = 0;
+    this.rv.recoverFs = this.flight();
+    const head = this.rv.sent.first();
     // RFC 6675 (5 step 4.3): the first unSACKed segment is retransmitted whatever IsLost says.
-    if (head !== undefined && !head.sacked && !head.rtxInFlight) this.sent.markLost(head);
-    this.tlpEndSeq = undefined;
+    if (head !== undefined && !head.sacked && !head.rtxInFlight) this.rv.sent.markLost(head);
+    this.rv.tlpEndSeq = undefined;
     this.prrOnAck(delivered);
   }
 
   /** The window is reduced for a loss: the controller decreases, undo keeps the way back. */
   private beginReduction(now: number): void {
     this.cc.onCongestion(this.flight(), now);
-    this.undoMarker = this.sndUna;
-    this.undoRetrans = 0;
-    this.retransStamp = undefined;
+    this.rv.undoMarker = this.sndUna;
+    this.rv.undoRetrans = 0;
+    this.rv.retransStamp = undefined;
   }
 
   /** RFC 6937 (3): cwnd = pipe + sndcnt; the first retransmission goes out in any case. */
   private prrOnAck(delivered: number): void {
-    this.prrDelivered += delivered;
+    this.rv.prrDelivered += delivered;
     const mss = this.effSndMss();
     const pipe = this.pipe();
     let sndcnt = prrSndcnt({
-      prrDelivered: this.prrDelivered,
-      prrOut: this.prrOut,
-      recoverFs: this.recoverFs,
+      prrDelivered: this.rv.prrDelivered,
+      prrOut: this.rv.prrOut,
+      recoverFs: this.rv.recoverFs,
       ssthresh: this.cc.ssthresh,
       pipe,
       delivered,
       mss,
     });
     // As Linux's tcp_cwnd_reduction: force the fast retransmit on entering recovery.
-    if (this.prrOut === 0) sndcnt = Math.max(sndcnt, mss);
+    if (this.rv.prrOut === 0) sndcnt = Math.max(sndcnt, mss);
     this.cc.cwnd = pipe + sndcnt;
   }
 
@@ -405,7 +411,7 @@ export abstract class TcbRecovery extends TcbOutput {
     }
     this.caState = 'open';
     this.cc.onRecoveryEnd(now);
-    this.rack.onRecoveryEnd();
+    this.rv.rack.onRecoveryEnd();
   }
 
   /** RFC 6582 (3.2 step 2) for a peer without SACK: fast retransmit on the third duplicate. */
@@ -430,20 +436,20 @@ export abstract class TcbRecovery extends TcbOutput {
   }
 
   private retransmitHead(): void {
-    const head = this.sent.first();
+    const head = this.rv.sent.first();
     if (head === undefined) return;
-    this.sent.markLost(head);
-    this.forcedRtx = true;
+    this.rv.sent.markLost(head);
+    this.rv.forcedRtx = true;
   }
 
   /** RFC 8985 (6.2 step 5, 6.3): time-based marks, and the reorder timer for the rest. */
   private rackDetect(now: number): void {
-    if (this.caState === 'open' && this.sent.sackedBytes === 0 && this.sent.rtxBytes === 0) {
+    if (this.caState === 'open' && this.rv.sent.sackedBytes === 0 && this.rv.sent.rtxBytes === 0) {
       return;
     }
-    const sackedSegs = Math.floor(this.sent.sackedBytes / this.effSndMss());
-    const reoWnd = this.rack.reoWnd(this.caState !== 'open', sackedSegs, this.rtt.srtt);
-    const wait = this.rack.detectLoss(this.sent, now, reoWnd, () => {});
+    const sackedSegs = Math.floor(this.rv.sent.sackedBytes / this.effSndMss());
+    const reoWnd = this.rv.rack.reoWnd(this.caState !== 'open', sackedSegs, this.rtt.srtt);
+    const wait = this.rv.rack.detectLoss(this.rv.sent, now, reoWnd, () => {});
     this.reoAt = wait > 0 ? now + wait : Number.POSITIVE_INFINITY;
   }
 
@@ -456,7 +462,7 @@ export abstract class TcbRecovery extends TcbOutput {
     let sackedAbove = 0;
     let runs = 0;
     let inRun = false;
-    this.sent.forEachDown((s) => {
+    this.rv.sent.forEachDown((s) => {
       if (s.sacked) {
         sackedAbove += seqDiff(s.end, s.start);
         if (!inRun) runs++;
@@ -465,7 +471,7 @@ export abstract class TcbRecovery extends TcbOutput {
       }
       inRun = false;
       if (sackedAbove > limit || runs >= DUP_THRESH) {
-        if (!s.rtxInFlight) this.sent.markLost(s);
+        if (!s.rtxInFlight) this.rv.sent.markLost(s);
       }
       return true;
     });
@@ -478,19 +484,20 @@ export abstract class TcbRecovery extends TcbOutput {
    */
   private onDsack(now: number, block: readonly [number, number]): void {
     const [l, r] = [block[0] >>> 0, block[1] >>> 0];
-    this.rack.onDsack(this.sndUna, this.sndNxt);
-    if (this.tlpIsRetrans && this.tlpEndSeq !== undefined && seqGe(l, this.tlpStart)) return;
-    if (this.undoMarker === undefined || this.undoRetrans <= 0) return;
-    if (!seqGe(l, this.undoMarker) || seqGt(r, this.sndNxt)) return;
+    this.rv.rack.onDsack(this.sndUna, this.sndNxt);
+    if (this.rv.tlpIsRetrans && this.rv.tlpEndSeq !== undefined && seqGe(l, this.rv.tlpStart))
+      return;
+    if (this.rv.undoMarker === undefined || this.rv.undoRetrans <= 0) return;
+    if (!seqGe(l, this.rv.undoMarker) || seqGt(r, this.sndNxt)) return;
     if (seqGt(r, this.sndUna)) {
       // Above SND.UNA only a range we retransmitted counts.
-      const i = this.sent.indexOf(l);
-      const s = i === undefined ? undefined : this.sent.at(i);
+      const i = this.rv.sent.indexOf(l);
+      const s = i === undefined ? undefined : this.rv.sent.at(i);
       if (s === undefined || s.retransmits === 0) return;
     }
     const segs = Math.max(1, Math.ceil(seqDiff(r, l) / this.effSndMss()));
-    this.undoRetrans = Math.max(0, this.undoRetrans - segs);
-    if (this.undoRetrans === 0) this.undo(now, false);
+    this.rv.undoRetrans = Math.max(0, this.rv.undoRetrans - segs);
+    if (this.rv.undoRetrans === 0) this.undo(now, false);
   }
 
   /**
@@ -499,11 +506,15 @@ export abstract class TcbRecovery extends TcbOutput {
    * spurious. As Linux's tcp_packet_delayed, only once no retransmission is still in flight.
    */
   private eifel(now: number, echo: number | undefined): void {
-    if (echo === undefined || this.undoMarker === undefined || this.retransStamp === undefined) {
+    if (
+      echo === undefined ||
+      this.rv.undoMarker === undefined ||
+      this.rv.retransStamp === undefined
+    ) {
       return;
     }
-    if (this.caState === 'open' || this.sent.rtxBytes > 0) return;
-    if (seqLt(echo, this.retransStamp)) this.undo(now, this.caState === 'loss');
+    if (this.caState === 'open' || this.rv.sent.rtxBytes > 0) return;
+    if (seqLt(echo, this.rv.retransStamp)) this.undo(now, this.caState === 'loss');
   }
 
   /** F-RTO (RFC 5682 3.1, SACK-enhanced), on an ACK after a retransmission timeout. */
@@ -513,13 +524,13 @@ export abstract class TcbRecovery extends TcbOutput {
       this.undo(now, true);
       return;
     }
-    if (this.frto === 'newdata') {
+    if (this.rv.frto === 'newdata') {
       // Step 3a: a duplicate ACK after the new data: the loss was real.
-      if (dup || advanced) this.frto = 'off';
+      if (dup || advanced) this.rv.frto = 'off';
       return;
     }
     if (!advanced) {
-      if (dup) this.frto = 'off';
+      if (dup) this.rv.frto = 'off';
       return;
     }
     // Step 2b: the retransmission was acknowledged; try new data before more retransmissions.
@@ -527,22 +538,22 @@ export abstract class TcbRecovery extends TcbOutput {
     const canSendNew =
       seqLt(this.sndNxt, dataEnd) && seqLt(this.sndNxt, seqAdd(this.sndUna, this.sndWnd));
     if (canSendNew && seqLt(this.sndUna, this.recoveryPoint)) {
-      this.frto = 'newdata';
-      this.frtoHigh = this.sndNxt;
-    } else this.frto = 'off';
+      this.rv.frto = 'newdata';
+      this.rv.frtoHigh = this.sndNxt;
+    } else this.rv.frto = 'off';
   }
 
   /** RFC 8985 (7.4): how the tail loss probe's episode ends. */
   private tlpOnAck(now: number, dsack: boolean, advanced: boolean, newSack: boolean): void {
-    const end = this.tlpEndSeq;
+    const end = this.rv.tlpEndSeq;
     if (end === undefined || seqLt(this.sndUna, end)) {
-      if (end !== undefined && !advanced && !newSack && dsack && this.tlpIsRetrans) {
-        this.tlpEndSeq = undefined;
+      if (end !== undefined && !advanced && !newSack && dsack && this.rv.tlpIsRetrans) {
+        this.rv.tlpEndSeq = undefined;
       }
       return;
     }
-    this.tlpEndSeq = undefined;
-    if (!this.tlpIsRetrans || dsack) return;
+    this.rv.tlpEndSeq = undefined;
+    if (!this.rv.tlpIsRetrans || dsack) return;
     // The probe repaired a loss: reduce the window once, as for a recovery (Linux CWR).
     if (this.caState === 'open') {
       this.cc.onCongestion(this.flight(), now);
@@ -556,15 +567,15 @@ export abstract class TcbRecovery extends TcbOutput {
     this.cc.undo(now);
     this.stats.undos++;
     if (spuriousRto) this.stats.spuriousRtos++;
-    this.undoMarker = undefined;
-    this.retransStamp = undefined;
-    this.frto = 'off';
-    this.rack.reorderingSeen = true;
+    this.rv.undoMarker = undefined;
+    this.rv.retransStamp = undefined;
+    this.rv.frto = 'off';
+    this.rv.rack.reorderingSeen = true;
     if (this.caState !== 'open') {
-      this.sent.unmarkLost();
+      this.rv.sent.unmarkLost();
       this.caState = 'open';
-      this.forcedRtx = false;
-      this.rack.onRecoveryEnd();
+      this.rv.forcedRtx = false;
+      this.rv.rack.onRecoveryEnd();
     }
   }
 }

@@ -15,12 +15,11 @@ import type { TcpSegment } from '../wire/types.js';
 import type { CongestionController } from './cc.js';
 import { makeController } from './cc-factory.js';
 import { MAX_WSCALE } from './options.js';
-import { Rack } from './rack.js';
+import { RecoveryVars } from './recovery-vars.js';
 import { RecvBuffer } from './recv-buffer.js';
 import { RttEstimator } from './rtt.js';
 import { SackScoreboard } from './sack-scoreboard.js';
 import { SendBuffer } from './send-buffer.js';
-import { SentSegments } from './sent-segments.js';
 import { newTimerTable, STOPPED, Timer, type TimerTable } from './timer-table.js';
 import {
   type CloseReason,
@@ -209,8 +208,6 @@ export abstract class Tcb {
   /** Sequence number of the first byte in sendBuf. */
   protected bufSeq: number;
   protected readonly scoreboard = new SackScoreboard();
-  /** Every segment in flight, with its SACK, loss and transmit-time state (recovery.ts). */
-  protected readonly sent = new SentSegments();
 
   protected fin: OurFin = NO_FIN;
   /** The application called close(): it reads no more (an orphan, RFC 9293 3.10.4). */
@@ -239,23 +236,6 @@ export abstract class Tcb {
   protected recoveryPoint: number;
   /** Duplicate ACKs since SND.UNA last moved (RFC 5681 2, RFC 6675 2). */
   protected dupAcks = 0;
-  /** RFC 6675 HighRxt and RescueRxt. */
-  protected highRxt = 0;
-  protected rescueRxt: number | undefined;
-  /** RFC 6937 PRR: prr_delivered, prr_out, RecoverFS. */
-  protected prrDelivered = 0;
-  protected prrOut = 0;
-  protected recoverFs = 0;
-  /** The next retransmission goes out whatever the window (fast retransmit, RFC 5681 3.2). */
-  protected forcedRtx = false;
-  /** RFC 8985 RACK's state, and the tail loss probe's (TLP.end_seq, TLP.is_retrans). */
-  protected readonly rack: Rack;
-  protected tlpEndSeq: number | undefined;
-  protected tlpStart = 0;
-  protected tlpIsRetrans = false;
-  protected tlpPending = false;
-  /** A new PTO is due: new data went out or an ACK moved SND.UNA (RFC 8985 7.2). */
-  protected tlpRearm = false;
   /**
    * Deadlines sharing the retransmit slot of the timer table, as Linux's icsk_pending shares
    * one timer: the RTO (RFC 6298), the tail loss probe and the RACK reorder timer (RFC 8985).
@@ -264,19 +244,10 @@ export abstract class Tcb {
   protected tlpAt = Number.POSITIVE_INFINITY;
   protected reoAt = Number.POSITIVE_INFINITY;
   /**
-   * Undo (RFC 3708, RFC 3522, RFC 5682 as Linux does them): SND.UNA at the last window
-   * reduction (undefined when there is none to undo), the retransmissions since not shown
-   * spurious by a D-SACK, and the TSval of the first of them.
+   * The rest of loss recovery's state (recovery-vars.ts), made when the connection first sends
+   * data: an idle connection does not carry it.
    */
-  protected undoMarker: number | undefined;
-  protected undoRetrans = 0;
-  protected retransStamp: number | undefined;
-  /**
-   * F-RTO (RFC 5682 3.1, SACK-enhanced): `first` after a timeout's retransmission, `newdata`
-   * once the first ACK moved SND.UNA and new data was sent; `frtoHigh` is SND.NXT then.
-   */
-  protected frto: 'off' | 'first' | 'newdata' = 'off';
-  protected frtoHigh = 0;
+  protected rvObj: RecoveryVars | undefined;
   protected probePending = false;
   /** The persist timer's SWS override (RFC 9293 3.8.6.2.1): send the next small segment. */
   protected forceSmall = false;
@@ -327,7 +298,6 @@ export abstract class Tcb {
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
     this.recoveryPoint = this.iss;
-    this.rack = new Rack(this.iss);
     this.bufSeq = seqAdd(this.iss, 1);
     this.sndSml = this.iss;
     this.sendBuf = new SendBuffer(this.config.sendBufferSize);
@@ -341,6 +311,12 @@ export abstract class Tcb {
       ? (this.config.windowScaleShift ?? shiftFor(this.config.receiveBufferSize))
       : 0;
     void now;
+  }
+
+  /** Loss recovery's per-episode state, made on first use. */
+  protected get rv(): RecoveryVars {
+    this.rvObj ??= new RecoveryVars(this.iss);
+    return this.rvObj;
   }
 
   protected segLen(seg: TcpSegment): number {
@@ -511,8 +487,10 @@ export abstract class Tcb {
 
   protected clearSendTimers(): void {
     this.stopSendTimer();
-    this.forcedRtx = false;
-    this.tlpPending = false;
+    if (this.rvObj !== undefined) {
+      this.rvObj.forcedRtx = false;
+      this.rvObj.tlpPending = false;
+    }
     this.probePending = false;
   }
 

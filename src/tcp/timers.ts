@@ -75,8 +75,9 @@ export abstract class TcbTimers extends TcbRecovery {
     this.sendTimer = 'retransmit';
     this.timers[Timer.persist] = STOPPED;
     if (this.rtoAt === STOPPED) this.rtoAt = now + this.rtt.rto;
-    if (this.tlpRearm || this.tlpAt === STOPPED) {
-      this.tlpRearm = false;
+    const rv = this.rvObj;
+    if (rv !== undefined && (rv.tlpRearm || this.tlpAt === STOPPED)) {
+      rv.tlpRearm = false;
       const pto = this.probeDeadline(now);
       // RFC 8985 (7.2): an RTO due sooner brings the probe forward to its time (the probe,
       // not the timeout, goes out then).
