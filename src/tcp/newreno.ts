@@ -15,7 +15,10 @@ export function initialWindow(mss: number, segments: number): number {
 }
 
 export class NewRenoController implements CongestionController {
-  readonly kind = 'newreno' as const;
+  /** On the prototype: one field less per connection. */
+  get kind(): 'newreno' {
+    return 'newreno';
+  }
   cwnd: number;
   /** RFC 5681 (3.1): "arbitrarily high" initially; 2^30 stays a safe positive number. */
   ssthresh = 2 ** 30;

@@ -9,6 +9,13 @@ import { SentSegments } from './sent-segments.js';
 export class RecoveryVars {
   /** Every segment in flight, with its SACK, loss and transmit-time state (recovery.ts). */
   readonly sent = new SentSegments();
+  /** RFC 6675 RecoveryPoint (RFC 6582 "recover"): SND.NXT when the episode began. */
+  recoveryPoint: number;
+  /** Duplicate ACKs since SND.UNA last moved (RFC 5681 2, RFC 6675 2). */
+  dupAcks = 0;
+  /** The tail loss probe's and the RACK reorder timer's deadlines (RFC 8985 7.2, 6.3). */
+  tlpAt = Number.POSITIVE_INFINITY;
+  reoAt = Number.POSITIVE_INFINITY;
   /** RFC 6675 HighRxt and RescueRxt. */
   highRxt = 0;
   rescueRxt: number | undefined;
@@ -42,6 +49,7 @@ export class RecoveryVars {
   frtoHigh = 0;
 
   constructor(iss: number) {
+    this.recoveryPoint = iss;
     this.rack = new Rack(iss);
   }
 }

@@ -51,7 +51,7 @@ export abstract class TcbRecovery extends TcbOutput {
   /** Bytes the congestion window lets out now (RFC 3042 limited transmit without SACK). */
   private cwndRoom(): number {
     const limited =
-      !this.sackOk && this.caState === 'open' ? Math.min(this.dupAcks, 2) * this.effSndMss() : 0;
+      !this.sackOk && this.caState === 'open' ? Math.min(this.rv.dupAcks, 2) * this.effSndMss() : 0;
     return this.cc.cwnd + limited - this.pipe();
   }
 
@@ -149,7 +149,7 @@ export abstract class TcbRecovery extends TcbOutput {
         return false;
       });
       if (last !== undefined && !last.rtxInFlight) {
-        this.rv.rescueRxt = this.recoveryPoint;
+        this.rv.rescueRxt = this.rv.recoveryPoint;
         const high = this.rv.highRxt;
         const seg = this.retransmit(now, last, dataEnd);
         // RFC 6675 (4) rule 4: HighRxt is not updated by the rescue.
@@ -215,7 +215,7 @@ export abstract class TcbRecovery extends TcbOutput {
     }
     this.rv.tlpEndSeq = this.sndNxt;
     this.stats.lossProbes++;
-    this.tlpAt = Number.POSITIVE_INFINITY;
+    this.rv.tlpAt = Number.POSITIVE_INFINITY;
     this.rtoAt = now + this.rtt.rto;
     return seg;
   }
@@ -277,13 +277,13 @@ export abstract class TcbRecovery extends TcbOutput {
       this.rv.frto = 'off';
     }
     this.caState = 'loss';
-    this.recoveryPoint = this.sndNxt;
-    this.dupAcks = 0;
+    this.rv.recoveryPoint = this.sndNxt;
+    this.rv.dupAcks = 0;
     this.rv.highRxt = this.sndUna;
     this.rv.tlpEndSeq = undefined;
     this.rv.tlpPending = false;
-    this.reoAt = Number.POSITIVE_INFINITY;
-    this.tlpAt = Number.POSITIVE_INFINITY;
+    this.rv.reoAt = Number.POSITIVE_INFINITY;
+    this.rv.tlpAt = Number.POSITIVE_INFINITY;
     this.rv.sent.forEach((s) => {
       this.rv.sent.markLost(s);
     });
@@ -316,9 +316,9 @@ export abstract class TcbRecovery extends TcbOutput {
     }
     const delivered = acked + this.rv.sent.sackedBytes - priorSacked;
     if (advanced) {
-      this.dupAcks = 0;
+      this.rv.dupAcks = 0;
       this.rv.tlpRearm = true;
-    } else if (a.dupAck) this.dupAcks++;
+    } else if (a.dupAck) this.rv.dupAcks++;
     const dsackBlock = a.blocks[0];
     if (dsack && dsackBlock !== undefined) this.onDsack(now, dsackBlock);
     this.tlpOnAck(now, dsack, advanced, a.newSack);
@@ -334,16 +334,16 @@ export abstract class TcbRecovery extends TcbOutput {
       case 'open':
         if (advanced) this.cc.onAck(acked, now, a.rtt, a.priorFlight);
         if (this.sackOk) this.afterLossMarks(now, delivered);
-        else if (a.dupAck && this.dupAcks === DUP_THRESH) this.enterNewReno(now);
+        else if (a.dupAck && this.rv.dupAcks === DUP_THRESH) this.enterNewReno(now);
         break;
       case 'recovery':
-        if (seqGe(this.sndUna, this.recoveryPoint)) this.endRecovery(now);
+        if (seqGe(this.sndUna, this.rv.recoveryPoint)) this.endRecovery(now);
         else if (this.sackOk) this.prrOnAck(delivered);
         else this.newRenoOnAck(acked, a.dupAck);
         break;
       case 'loss':
         if (advanced) this.cc.onAck(acked, now, a.rtt, a.priorFlight);
-        if (seqGe(this.sndUna, this.recoveryPoint)) {
+        if (seqGe(this.sndUna, this.rv.recoveryPoint)) {
           this.caState = 'open';
           this.rv.frto = 'off';
         }
@@ -354,13 +354,13 @@ export abstract class TcbRecovery extends TcbOutput {
   /** A loss is marked (RACK, IsLost) or DupThresh reached: enter fast recovery (RFC 6675 5). */
   private afterLossMarks(now: number, delivered: number): void {
     if (this.caState !== 'open' || !this.sackOk) return;
-    const byDupAcks = !this.config.rack && this.dupAcks >= DUP_THRESH;
+    const byDupAcks = !this.config.rack && this.rv.dupAcks >= DUP_THRESH;
     if (this.rv.sent.lostCount === 0 && !byDupAcks) return;
     // RFC 6582 (3.2 step 2) / RFC 6675 (5): not before the last episode's RecoveryPoint.
-    if (seqLt(this.sndUna, this.recoveryPoint)) return;
+    if (seqLt(this.sndUna, this.rv.recoveryPoint)) return;
     this.caState = 'recovery';
     this.stats.fastRetransmits++;
-    this.recoveryPoint = this.sndNxt;
+    this.rv.recoveryPoint = this.sndNxt;
     this.rv.rescueRxt = undefined;
     this.rv.highRxt = this.sndUna;
     this.beginReduction(now);
@@ -416,10 +416,10 @@ export abstract class TcbRecovery extends TcbOutput {
 
   /** RFC 6582 (3.2 step 2) for a peer without SACK: fast retransmit on the third duplicate. */
   private enterNewReno(now: number): void {
-    if (seqLt(this.sndUna, this.recoveryPoint)) return;
+    if (seqLt(this.sndUna, this.rv.recoveryPoint)) return;
     this.caState = 'recovery';
     this.stats.fastRetransmits++;
-    this.recoveryPoint = this.sndNxt;
+    this.rv.recoveryPoint = this.sndNxt;
     this.beginReduction(now);
     this.cc.cwnd = this.cc.ssthresh + 3 * this.effSndMss();
     this.retransmitHead();
@@ -450,7 +450,7 @@ export abstract class TcbRecovery extends TcbOutput {
     const sackedSegs = Math.floor(this.rv.sent.sackedBytes / this.effSndMss());
     const reoWnd = this.rv.rack.reoWnd(this.caState !== 'open', sackedSegs, this.rtt.srtt);
     const wait = this.rv.rack.detectLoss(this.rv.sent, now, reoWnd, () => {});
-    this.reoAt = wait > 0 ? now + wait : Number.POSITIVE_INFINITY;
+    this.rv.reoAt = wait > 0 ? now + wait : Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -537,7 +537,7 @@ export abstract class TcbRecovery extends TcbOutput {
     const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
     const canSendNew =
       seqLt(this.sndNxt, dataEnd) && seqLt(this.sndNxt, seqAdd(this.sndUna, this.sndWnd));
-    if (canSendNew && seqLt(this.sndUna, this.recoveryPoint)) {
+    if (canSendNew && seqLt(this.sndUna, this.rv.recoveryPoint)) {
       this.rv.frto = 'newdata';
       this.rv.frtoHigh = this.sndNxt;
     } else this.rv.frto = 'off';

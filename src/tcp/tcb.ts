@@ -232,17 +232,12 @@ export abstract class Tcb {
    * retransmission timeout, until RecoveryPoint is acknowledged).
    */
   protected caState: 'open' | 'recovery' | 'loss' = 'open';
-  /** RFC 6675 RecoveryPoint (RFC 6582 "recover"): SND.NXT when the episode began. */
-  protected recoveryPoint: number;
-  /** Duplicate ACKs since SND.UNA last moved (RFC 5681 2, RFC 6675 2). */
-  protected dupAcks = 0;
   /**
-   * Deadlines sharing the retransmit slot of the timer table, as Linux's icsk_pending shares
-   * one timer: the RTO (RFC 6298), the tail loss probe and the RACK reorder timer (RFC 8985).
+   * The RTO's deadline (RFC 6298). The retransmit slot of the timer table holds the earliest of
+   * it, the tail loss probe and the RACK reorder timer (RFC 8985; recovery-vars.ts), as Linux's
+   * icsk_pending shares one timer among them.
    */
   protected rtoAt = Number.POSITIVE_INFINITY;
-  protected tlpAt = Number.POSITIVE_INFINITY;
-  protected reoAt = Number.POSITIVE_INFINITY;
   /**
    * The rest of loss recovery's state (recovery-vars.ts), made when the connection first sends
    * data: an idle connection does not carry it.
@@ -297,7 +292,6 @@ export abstract class Tcb {
     this.iss = opts.iss >>> 0;
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
-    this.recoveryPoint = this.iss;
     this.bufSeq = seqAdd(this.iss, 1);
     this.sndSml = this.iss;
     this.sendBuf = new SendBuffer(this.config.sendBufferSize);
@@ -497,8 +491,10 @@ export abstract class Tcb {
   /** Stops the retransmission or persist timer; which one was in use is kept (sendTimer). */
   protected stopSendTimer(): void {
     this.rtoAt = STOPPED;
-    this.tlpAt = STOPPED;
-    this.reoAt = STOPPED;
+    if (this.rvObj !== undefined) {
+      this.rvObj.tlpAt = STOPPED;
+      this.rvObj.reoAt = STOPPED;
+    }
     this.timers[Timer.retransmit] = STOPPED;
     this.timers[Timer.persist] = STOPPED;
   }

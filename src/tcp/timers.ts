@@ -59,10 +59,7 @@ export abstract class TcbTimers extends TcbRecovery {
   private armPersist(now: number): void {
     if (isArmed(this.timers, Timer.persist)) return;
     this.sendTimer = 'persist';
-    this.rtoAt = STOPPED;
-    this.tlpAt = STOPPED;
-    this.reoAt = STOPPED;
-    this.timers[Timer.retransmit] = STOPPED;
+    this.stopSendTimer();
     this.timers[Timer.persist] = now + this.persistInterval();
   }
 
@@ -76,14 +73,18 @@ export abstract class TcbTimers extends TcbRecovery {
     this.timers[Timer.persist] = STOPPED;
     if (this.rtoAt === STOPPED) this.rtoAt = now + this.rtt.rto;
     const rv = this.rvObj;
-    if (rv !== undefined && (rv.tlpRearm || this.tlpAt === STOPPED)) {
+    if (rv === undefined) {
+      this.timers[Timer.retransmit] = this.rtoAt;
+      return;
+    }
+    if (rv.tlpRearm || rv.tlpAt === STOPPED) {
       rv.tlpRearm = false;
       const pto = this.probeDeadline(now);
       // RFC 8985 (7.2): an RTO due sooner brings the probe forward to its time (the probe,
       // not the timeout, goes out then).
-      this.tlpAt = pto === undefined ? STOPPED : Math.min(pto, this.rtoAt);
+      rv.tlpAt = pto === undefined ? STOPPED : Math.min(pto, this.rtoAt);
     }
-    this.timers[Timer.retransmit] = Math.min(this.rtoAt, this.tlpAt, this.reoAt);
+    this.timers[Timer.retransmit] = Math.min(this.rtoAt, rv.tlpAt, rv.reoAt);
   }
 
   /**
@@ -109,23 +110,25 @@ export abstract class TcbTimers extends TcbRecovery {
       case Timer.userTimeout:
         this.finish(now, 'timeout', 'user timeout');
         return;
-      case Timer.retransmit:
+      case Timer.retransmit: {
+        const rv = this.rvObj;
         this.timers[t] = STOPPED;
-        if (this.reoAt <= now) {
-          this.reoAt = STOPPED;
+        if (rv !== undefined && rv.reoAt <= now) {
+          rv.reoAt = STOPPED;
           this.onReorderTimeout(now);
-        } else if (this.tlpAt <= now && this.probeAvailable()) {
-          this.tlpAt = STOPPED;
+        } else if (rv !== undefined && rv.tlpAt <= now && this.probeAvailable()) {
+          rv.tlpAt = STOPPED;
           this.onProbeTimeout();
           // The probe takes the place of an RTO due now (RFC 8985 7.2); the RTO restarts.
           if (this.rtoAt <= now) this.rtoAt = now + this.rtt.rto;
         } else if (this.rtoAt > now) {
-          this.tlpAt = STOPPED;
+          if (rv !== undefined) rv.tlpAt = STOPPED;
         } else {
           this.rtoAt = STOPPED;
           this.onRetransmitTimeout(now);
         }
         return;
+      }
       case Timer.persist:
         this.timers[t] = STOPPED;
         this.onPersistTimeout(now);
