@@ -107,6 +107,7 @@ export abstract class TcbOutput extends Tcb {
     if (seqGt(segEnd, this.sndNxt)) {
       if (this.sndNxt === this.sndUna) this.unackedSince = now;
       this.rv.sent.push(this.sndNxt, segEnd, now);
+      this.rv.lastSentAt = now;
       this.sndNxt = segEnd;
       this.rv.tlpRearm = true;
     }

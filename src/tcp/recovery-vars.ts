@@ -16,6 +16,8 @@ export class RecoveryVars {
   /** The tail loss probe's and the RACK reorder timer's deadlines (RFC 8985 7.2, 6.3). */
   tlpAt = Number.POSITIVE_INFINITY;
   reoAt = Number.POSITIVE_INFINITY;
+  /** When data last went out (RFC 5681 4.1 restart after idle). */
+  lastSentAt = 0;
   /** RFC 6675 HighRxt and RescueRxt. */
   highRxt = 0;
   rescueRxt: number | undefined;

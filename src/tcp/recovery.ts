@@ -72,6 +72,12 @@ export abstract class TcbRecovery extends TcbOutput {
       // Nothing sent yet: no retransmission queue, only new data (or the FIN).
       return this.buildNew(now, dataEnd, this.cc.cwnd - this.flight());
     }
+    if (this.flight() === 0 && now - rv.lastSentAt > this.rtt.rto) {
+      // RFC 5681 (4.1): idle longer than an RTO, the window starts again from the restart
+      // window (Linux tcp_slow_start_after_idle).
+      rv.lastSentAt = now;
+      this.cc.onIdleRestart(now);
+    }
     if (rv.tlpPending) {
       rv.tlpPending = false;
       const probe = this.buildProbe(now, dataEnd);
@@ -174,6 +180,7 @@ export abstract class TcbRecovery extends TcbOutput {
     const sentEnd = seqAdd(seqAdd(s.start, seg.payload.byteLength), seg.flags.fin ? 1 : 0);
     if (seqLt(sentEnd, s.end)) this.rv.sent.splitAt(sentEnd);
     this.rv.sent.retransmitted(s, now);
+    this.rv.lastSentAt = now;
     this.rv.forcedRtx = false;
     if (seqGt(s.end, this.rv.highRxt)) this.rv.highRxt = s.end;
     this.notePrrOut(seg.payload.byteLength);
