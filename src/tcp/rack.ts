@@ -11,15 +11,20 @@ const REO_WND_PERSIST = 16;
 /** RFC 6675 DupThresh, which RFC 8985 (6.2 step 4) also uses. */
 export const DUP_THRESH = 3;
 
-/** RFC 8985 (6.1) RACK_sent_after: t1/seq1 was sent after t2/seq2. */
-export function sentAfter(t1: number, seq1: number, t2: number, seq2: number): boolean {
-  return t1 > t2 || (t1 === t2 && seqGt(seq1, seq2));
+/**
+ * RFC 8985 (6.1) RACK_sent_after: t1 was sent after t2. The RFC breaks a tie of the clock by
+ * sequence number, which holds for new data only: a retransmission sent in the same
+ * millisecond after new data has the lower number. The transmit order (SentSegment.xmitOrder)
+ * breaks it instead.
+ */
+export function sentAfter(t1: number, order1: number, t2: number, order2: number): boolean {
+  return t1 > t2 || (t1 === t2 && order1 > order2);
 }
 
 export class Rack {
-  /** RACK.xmit_ts, RACK.end_seq: the most recently sent segment delivered so far. */
+  /** RACK.xmit_ts (with its transmit order): the most recently sent segment delivered so far. */
   xmitTs = Number.NEGATIVE_INFINITY;
-  endSeq = 0;
+  xmitOrder = 0;
   /** RACK.rtt: the RTT of that segment. */
   rtt = 0;
   /** RACK.min_RTT: the smallest RTT seen (RFC 8985 uses it for reo_wnd and Karn-like checks). */
@@ -34,7 +39,6 @@ export class Rack {
   private dsackRound: number | undefined;
 
   constructor(iss: number) {
-    this.endSeq = iss;
     this.fack = iss;
   }
 
@@ -55,10 +59,10 @@ export class Rack {
       if (rtt < this.minRtt) return;
     }
     if (rtt >= 0) this.minRtt = Math.min(this.minRtt, rtt);
-    if (sentAfter(s.xmitTime, s.end, this.xmitTs, this.endSeq)) {
+    if (sentAfter(s.xmitTime, s.xmitOrder, this.xmitTs, this.xmitOrder)) {
       this.rtt = rtt;
       this.xmitTs = s.xmitTime;
-      this.endSeq = s.end;
+      this.xmitOrder = s.xmitOrder;
     }
     // Step 3: a segment below the highest delivered one that was never retransmitted arrived
     // late: the network reorders.
@@ -96,7 +100,7 @@ export class Rack {
     let timeout = 0;
     q.forEach((s) => {
       if (s.sacked || (s.lost && !s.rtxInFlight)) return;
-      if (!sentAfter(this.xmitTs, this.endSeq, s.xmitTime, s.end)) return;
+      if (!sentAfter(this.xmitTs, this.xmitOrder, s.xmitTime, s.xmitOrder)) return;
       const remaining = s.xmitTime + this.rtt + reoWnd - now;
       if (remaining <= 0) {
         q.markLost(s);

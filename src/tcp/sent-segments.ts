@@ -14,6 +14,8 @@ export interface SentSegment {
   end: number;
   /** When it was (re)transmitted last, ms (RFC 8985 Segment.xmit_ts). */
   xmitTime: number;
+  /** The connection's count of transmissions at that moment: orders sends within one ms. */
+  xmitOrder: number;
   /** Times it was retransmitted. */
   retransmits: number;
   sacked: boolean;
@@ -33,6 +35,8 @@ export class SentSegments {
   sackedBytes = 0;
   lostBytes = 0;
   rtxBytes = 0;
+  /** Transmissions so far (SentSegment.xmitOrder). */
+  private transmissions = 0;
   /** Records deemed lost with no retransmission in flight: NextSeg's rule 1 has work. */
   lostCount = 0;
 
@@ -60,6 +64,7 @@ export class SentSegments {
       start,
       end,
       xmitTime: now,
+      xmitOrder: ++this.transmissions,
       retransmits: 0,
       sacked: false,
       lost: false,
@@ -194,6 +199,7 @@ export class SentSegments {
     }
     s.retransmits++;
     s.xmitTime = now;
+    s.xmitOrder = ++this.transmissions;
   }
 
   /** The first record deemed lost (NextSeg rule 1). */

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from '../../src/tcp/types.js';
 import {
+  drain,
   established,
   expectNothing,
   expectSegments,
@@ -64,6 +65,34 @@ describe('RACK (RFC 8985 6)', () => {
     expectSegments(c, 46, [{ flags: '.', seq: s(1), len: MSS }]);
     expect(c.info().caState).toBe('recovery');
     expect(c.stats.fastRetransmits).toBe(1);
+  });
+
+  it('orders sends within one millisecond by transmission, not sequence number', () => {
+    const c = established({ ...PLAIN, sack: true, minRto: 1000 }, SACK_OK);
+    c.send(new Uint8Array(20 * MSS));
+    expect(drain(c, 20)).toHaveLength(10);
+    send(c, ackWith(1), 40);
+    expect(drain(c, 40).map((x) => x.seq)).toEqual([s(10), s(11)]);
+    // At 41 one ACK releases new data (segment 12), the next deems 1 lost: its
+    // retransmission goes out after 12 in the same millisecond.
+    send(c, ackWith(1, [[s(2), s(3)]]), 41);
+    expect(drain(c, 41).map((x) => x.seq)).toEqual([s(12)]);
+    send(c, ackWith(1, [[s(2), s(5)]]), 41);
+    expect(drain(c, 41).map((x) => x.seq)).toEqual([s(1)]);
+    // Segment 12 is SACKed 20 ms later; 1's retransmission, sent after it, is not yet late.
+    send(
+      c,
+      ackWith(1, [
+        [s(12), s(13)],
+        [s(2), s(5)],
+      ]),
+      61,
+    );
+    // (Segments 5-9, sent at 20, are deemed lost and some of them go out again.)
+    const again = drain(c, 61).map((x) => x.seq);
+    expect(again).not.toContain(s(1));
+    expect(again.length).toBeGreaterThan(0);
+    for (const seq of again) expect(seq >= s(5) && seq < s(10), `segment at ${seq}`).toBe(true);
   });
 
   it('with rack off, one SACKed segment is no loss (RFC 6675 DupThresh)', () => {
