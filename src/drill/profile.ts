@@ -33,6 +33,8 @@ const FREEBSD: Profile = {
     windowScaleShift: 6,
     timestamps: true,
     sack: true,
+    // The default stack's loss recovery: RFC 6675 SACK recovery, no RACK-TLP.
+    rack: false,
     initialRto: 1000,
     minRto: 30,
     delayedAckTimeout: 100,

@@ -34,8 +34,11 @@
  * - `close()` with unread received data sends RST (RFC 9293 3.10.4, RFC 2525 2.17) and ends with
  *   reason `aborted`; so does data arriving after `close()` (an orphan cannot deliver it).
  * - retransmission, keepalive and user timeouts end the connection without sending RST.
- * - retransmission after a timeout is go-back-N from SND.UNA; SND.NXT (`info().sndNxt`) stays
- *   one past the highest sequence number sent, and pure ACKs carry it.
+ * - loss recovery (recovery.ts) as Linux's default: RACK-TLP (RFC 8985) and RFC 6675 SACK
+ *   recovery paced by PRR (RFC 6937), NewReno (RFC 6582) for a peer without SACK, undo of
+ *   spurious reductions (D-SACK, timestamps, F-RTO). After a timeout, retransmission starts at
+ *   SND.UNA and skips what the peer SACKed; SND.NXT (`info().sndNxt`) stays one past the
+ *   highest sequence number sent, and pure ACKs carry it.
  * - RST in SYN_RECV ends a passive open with `reset` (the listener in stack/ stays, as on Linux)
  *   and an active (simultaneous) one with `refused`; RST in TIME_WAIT is ignored (RFC 1337).
  * - `close()`/`shutdown()` before ESTABLISHED queue the FIN; FIN_WAIT1 follows the handshake.
@@ -86,7 +89,13 @@ export interface ConnectionInfo {
   rto: number;
   cwnd: number;
   ssthresh: number;
+  /** The congestion controller in use (config.congestionControl). */
+  congestionControl: string;
+  /** Loss recovery's state, as Linux's tcp_info ca_state: open, recovery (fast), loss (after RTO). */
+  caState: 'open' | 'recovery' | 'loss';
   retransmits: number;
+  /** Window reductions undone as spurious (stats.undos). */
+  undos: number;
   sackPermitted: boolean;
   timestamps: boolean;
   /** Buffer sizes in bytes (SO_RCVBUF, SO_SNDBUF), after any MSS rounding. */
@@ -352,7 +361,10 @@ export class Connection extends TcbInput {
       rto: this.rtt.rto,
       cwnd: this.cc.cwnd,
       ssthresh: this.cc.ssthresh,
+      congestionControl: this.cc.kind,
+      caState: this.caState,
       retransmits: this.stats.retransmits,
+      undos: this.stats.undos,
       sackPermitted: this.sackOk,
       timestamps: this.tsOk,
       receiveBufferSize: this.config.receiveBufferSize,

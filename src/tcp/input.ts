@@ -274,18 +274,24 @@ export abstract class TcbInput extends TcbTimers {
     }
     const window = seg.window * 2 ** this.sndWndScale;
     const advanced = seqGt(ack, this.sndUna);
-    if (advanced) this.onNewAck(now, seg, ts);
+    const priorUna = this.sndUna;
+    const priorFlight = this.flight();
+    const rtt = advanced ? this.onNewAck(now, seg, ts) : undefined;
+    if (this.isClosed()) return true;
     const blocks = this.sackOk ? readSackBlocks(seg) : [];
     const newSack = this.scoreboard.update(blocks, this.sndUna, this.sndNxt);
-    if (this.isDupAck(seg, window, advanced, blocks.length > 0, newSack)) {
-      this.stats.dupAcksIn++;
-      if (this.cc.onDupAck(ack, this.sndNxt, this.flight())) {
-        this.stats.fastRetransmits++;
-        this.fastRtxSeq = this.sndUna;
-        this.rttSeq = undefined;
-      } else if (this.cc.inRecovery && this.sackOk) {
-        this.fastRtxSeq = this.scoreboard.nextHole(this.rtxHigh(), this.sndNxt);
-      }
+    const dupAck = this.isDupAck(seg, window, advanced, blocks.length > 0, newSack);
+    if (dupAck) this.stats.dupAcksIn++;
+    if (advanced || blocks.length > 0 || dupAck) {
+      this.recoveryOnAck(now, {
+        priorUna,
+        priorFlight,
+        blocks,
+        dupAck,
+        newSack,
+        echo: ts !== undefined && ts.echo !== 0 ? ts.echo : undefined,
+        rtt,
+      });
     }
     // RFC 9293 3.10.7.4: update the send window from newer segments only.
     if (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, ack))) {
@@ -316,7 +322,7 @@ export abstract class TcbInput extends TcbTimers {
     newSack: boolean,
   ): boolean {
     if (!seqGt(this.sndNxt, this.sndUna)) return false;
-    if (sackBlocks) return newSack && !(advanced && this.cc.inRecovery);
+    if (sackBlocks) return newSack && !(advanced && this.caState === 'recovery');
     return (
       !advanced &&
       seg.ack === this.sndUna &&
@@ -328,9 +334,9 @@ export abstract class TcbInput extends TcbTimers {
     );
   }
 
-  protected onNewAck(now: number, seg: TcpSegment, ts: Timestamp | undefined): void {
+  /** SND.UNA moved: free the buffer, take an RTT sample (returned), handle our FIN's ACK. */
+  protected onNewAck(now: number, seg: TcpSegment, ts: Timestamp | undefined): number | undefined {
     const ack = seg.ack;
-    const acked = seqDiff(ack, this.sndUna);
     // Bytes of the send buffer covered (the FIN's sequence number is not in the buffer).
     const dataAcked = Math.min(Math.max(0, seqDiff(ack, this.bufSeq)), this.sendBuf.length);
     if (dataAcked > 0) {
@@ -342,8 +348,8 @@ export abstract class TcbInput extends TcbTimers {
       }
     }
     this.sndUna = ack;
-    if (seqLt(this.rtxNxt, ack)) this.rtxNxt = ack;
     this.rtxCount = 0;
+    let sample: number | undefined;
     // RTT sample: TSecr (RFC 7323 4.1) or the timed segment (RFC 6298 3, Karn's rule).
     if (ts !== undefined && ts.echo !== 0) {
       // A peer that got a retransmission as a duplicate (its ACK was lost) echoes the original's
@@ -351,23 +357,16 @@ export abstract class TcbInput extends TcbTimers {
       // near maxRto (RFC 7323 4.3 (3)). As with Karn's rule, the backed-off RTO stays until a
       // segment sent after the timeout is echoed (RFC 6298 5.7 note).
       const beforeTimeout = this.rtoTsVal !== undefined && seqLt(ts.echo, this.rtoTsVal);
-      if (!beforeTimeout) this.rtt.sample(seqDiff(this.tsVal(now), ts.echo));
+      if (!beforeTimeout) sample = seqDiff(this.tsVal(now), ts.echo);
     } else if (this.rttSeq !== undefined && seqGe(ack, this.rttSeq)) {
-      this.rtt.sample(now - this.rttStart);
+      sample = now - this.rttStart;
       this.rttSeq = undefined;
     }
-    const partial = this.cc.onNewAck(ack, acked, this.flight());
-    if (partial) {
-      // RFC 6582 (3.2 step 4): retransmit the first unacknowledged segment.
-      this.fastRtxSeq = this.sndUna;
-      this.rttSeq = undefined;
-    } else if (!this.cc.inRecovery) {
-      this.highRxt = ack;
-    }
+    if (sample !== undefined) this.rtt.sample(sample);
     // RFC 6298 (5.2, 5.3): stop the timer, or restart it for the remaining data.
     this.stopSendTimer();
     this.unackedSince = seqGt(this.sndNxt, this.sndUna) ? now : undefined;
-    if (this.fin.kind !== 'queued' || !seqGt(ack, this.fin.seq)) return;
+    if (this.fin.kind !== 'queued' || !seqGt(ack, this.fin.seq)) return sample;
     this.fin = { kind: 'acked', seq: this.fin.seq };
     switch (this.st) {
       case 'FIN_WAIT1':
@@ -381,6 +380,7 @@ export abstract class TcbInput extends TcbTimers {
         this.finish(now, 'normal', 'rcv ACK');
         break;
     }
+    return sample;
   }
 
   /** Seventh and eighth steps: deliver text, then process FIN. */
@@ -528,7 +528,7 @@ export abstract class TcbInput extends TcbTimers {
     this.sndWl1 = seg.seq;
     this.sndWl2 = seg.ack;
     this.rcvMss = Math.min(this.config.mss, DEFAULT_SEND_MSS);
-    this.cc.setMss(this.effSndMss(), this.config.initialCwndSegments);
+    this.cc.setMss(this.effSndMss());
     if (this.config.roundBuffersToMss) this.roundBuffersToMss();
   }
 
@@ -545,7 +545,6 @@ export abstract class TcbInput extends TcbTimers {
   /** Our SYN was acknowledged (SYN_SENT on SYN,ACK, SYN_RECV on ACK). */
   protected ackSyn(now: number, ack: number): void {
     this.sndUna = ack;
-    if (seqLt(this.rtxNxt, ack)) this.rtxNxt = ack;
     this.stopSendTimer();
     this.rtxCount = 0;
     if (this.rttSeq !== undefined && seqGe(ack, this.rttSeq)) {

@@ -1,13 +1,14 @@
 /**
  * What a connection sends (RFC 9293 3.7, 3.8.6): SYN and SYN,ACK with their options, data and
- * FIN within the send and congestion windows, Nagle and sender SWS avoidance, pure ACKs.
+ * FIN segments, Nagle and sender SWS avoidance, pure ACKs. Which segment goes next, within
+ * which window, is recovery.ts's choice.
  */
 import { emptyFlags } from '../wire/flags.js';
-import { seqAdd, seqDiff, seqGt, seqLe, seqLt, seqMax } from '../wire/seq.js';
+import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import { tcpOptionsLength } from '../wire/tcp-options.js';
 import type { TcpOption, TcpSegment } from '../wire/types.js';
 import { maxSackBlocks, segmentOptions, synOptions } from './options.js';
-import { MAX_UNSCALED_WINDOW, SENDING_STATES, Tcb, TS_OPTION_BYTES } from './tcb.js';
+import { MAX_UNSCALED_WINDOW, Tcb, TS_OPTION_BYTES } from './tcb.js';
 import { STOPPED, Timer } from './timer-table.js';
 
 export abstract class TcbOutput extends Tcb {
@@ -39,7 +40,6 @@ export abstract class TcbOutput extends Tcb {
       payload: new Uint8Array(0),
     };
     this.sndNxt = seqAdd(this.iss, 1);
-    this.rtxNxt = this.sndNxt;
     this.unackedSince ??= now;
     if (retransmit) {
       this.synRetransmitted = true;
@@ -52,56 +52,9 @@ export abstract class TcbOutput extends Tcb {
     return this.count(seg);
   }
 
-  /** Data (and FIN) the send side may put out now; undefined when nothing is due. */
-  protected buildData(now: number): TcpSegment | undefined {
-    if (!SENDING_STATES.has(this.st)) return undefined;
-    const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
-    const mss = this.effSndMss();
-    if (this.fastRtxSeq !== undefined) {
-      // Fast retransmit, partial ACK or a SACK hole: one segment, not past a SACKed block.
-      const seq = seqMax(this.fastRtxSeq, this.sndUna);
-      this.fastRtxSeq = undefined;
-      if (seqLt(seq, this.sndNxt)) {
-        const limit = this.scoreboard.nextSacked(seq) ?? this.sndNxt;
-        const len = Math.max(0, Math.min(mss, seqDiff(dataEnd, seq), seqDiff(limit, seq)));
-        if (len > 0 || (this.fin.kind === 'queued' && seq === this.fin.seq)) {
-          this.highRxt = seqAdd(seq, len);
-          return this.buildSegment(now, seq, len);
-        }
-      }
-    }
-    if (this.probePending) {
-      this.probePending = false;
-      if (seqLt(this.sndUna, dataEnd)) {
-        // RFC 9293 3.8.6.1: a zero-window probe carries one byte beyond the window.
-        this.stats.zeroWindowProbes++;
-        return this.buildSegment(now, this.sndUna, 1);
-      }
-    }
-    const unsent = seqDiff(dataEnd, this.rtxNxt);
-    if (unsent > 0) {
-      // RFC 5681 (3.2) / RFC 3042 limited transmit: the first and second duplicate ACKs may
-      // each release one new segment beyond cwnd.
-      const limited = this.cc.inRecovery ? 0 : Math.min(this.cc.dupAcks, 2) * mss;
-      const wnd = Math.min(this.sndWnd, this.cc.cwnd + limited);
-      const usable = seqDiff(seqAdd(this.sndUna, wnd), this.rtxNxt);
-      const len = Math.min(unsent, mss, usable);
-      if (len > 0 && this.mayTransmit(len, unsent, mss)) {
-        return this.buildSegment(now, this.rtxNxt, len);
-      }
-      return undefined;
-    }
-    if (this.fin.kind === 'queued' && this.rtxNxt === this.fin.seq) {
-      return this.buildSegment(now, this.fin.seq, 0);
-    }
-    return undefined;
-  }
-
   /** Sender SWS avoidance (RFC 9293 3.8.6.2.1) and Nagle (RFC 896, RFC 9293 3.7.4). */
   protected mayTransmit(len: number, unsent: number, mss: number): boolean {
     if (len >= mss) return true;
-    // Go-back-N after a timeout resends what was already sent: no reason to hold it.
-    if (seqLt(this.rtxNxt, this.sndNxt)) return true;
     if (this.forceSmall) {
       this.forceSmall = false;
       return true;
@@ -116,7 +69,10 @@ export abstract class TcbOutput extends Tcb {
     return len >= this.maxSndWnd / 2;
   }
 
-  /** Builds a data/FIN segment at `seq` with `len` payload bytes and advances rtxNxt and sndNxt. */
+  /**
+   * Builds a data/FIN segment at `seq` with up to `wanted` payload bytes (fewer when SACK blocks
+   * take room) and advances SND.NXT; new data joins the retransmission queue.
+   */
   protected buildSegment(now: number, seq: number, wanted: number): TcpSegment {
     const options = this.segmentOptions(now);
     // SACK blocks beyond the timestamps take room from the payload so that header, options
@@ -148,10 +104,12 @@ export abstract class TcbOutput extends Tcb {
     };
     const segEnd = seqAdd(end, fin ? 1 : 0);
     if (payload.byteLength < this.effSndMss() && seqGt(end, this.sndSml)) this.sndSml = end;
-    if (seqGt(segEnd, this.rtxNxt)) this.rtxNxt = segEnd;
     if (seqGt(segEnd, this.sndNxt)) {
       if (this.sndNxt === this.sndUna) this.unackedSince = now;
+      this.rv.sent.push(this.sndNxt, segEnd, now);
+      this.rv.lastSentAt = now;
       this.sndNxt = segEnd;
+      this.rv.tlpRearm = true;
     }
     if (retransmit) {
       this.stats.retransmits++;

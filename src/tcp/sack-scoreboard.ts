@@ -2,7 +2,7 @@
  * The sender's SACK scoreboard (RFC 2018, a small part of RFC 6675): which ranges above
  * SND.UNA the peer reported as received, so recovery retransmits holes and not SACKed data.
  */
-import { seqDiff, seqGe, seqGt, seqLe, seqLt, seqMax } from '../wire/seq.js';
+import { seqDiff, seqGt, seqLe, seqLt } from '../wire/seq.js';
 
 /**
  * RFC 2883 (4): the first block of an ACK is a D-SACK, reporting a duplicate segment, when it
@@ -14,13 +14,6 @@ export function isDsack(blocks: ReadonlyArray<readonly [number, number]>, cumAck
   if (seqLe(first[1], cumAck)) return true;
   const second = blocks[1];
   return second !== undefined && seqLe(second[0], first[0]) && seqLe(first[1], second[1]);
-}
-
-/** Octets held by sorted, non-overlapping ranges. */
-function covered(ranges: ReadonlyArray<readonly [number, number]>): number {
-  let n = 0;
-  for (const [l, r] of ranges) n += seqDiff(r, l);
-  return n;
 }
 
 export class SackScoreboard {
@@ -38,47 +31,38 @@ export class SackScoreboard {
   /**
    * Adds reported blocks that lie in (sndUna, sndNxt] and forgets what sndUna passed. Returns
    * true when the blocks SACKed octets not SACKed before: RFC 6675 (2)'s test for a duplicate
-   * acknowledgment. A D-SACK block (RFC 2883) is no SACK information and is left out.
+   * acknowledgment. A D-SACK block (RFC 2883) is no SACK information and is left out. Each
+   * block costs a binary search over the ranges (and a splice where it merges some).
    */
   update(
     reported: ReadonlyArray<readonly [number, number]>,
     sndUna: number,
     sndNxt: number,
   ): boolean {
-    const next = this.ranges
-      .filter(([, r]) => seqGt(r, sndUna))
-      .map(([l, r]) => [seqMax(l, sndUna), r] as [number, number]);
-    const before = covered(next);
-    for (const [rawL, rawR] of isDsack(reported, sndUna) ? reported.slice(1) : reported) {
-      const l = rawL >>> 0;
-      const r = rawR >>> 0;
+    this.forgetBelow(sndUna);
+    let grew = false;
+    for (let i = isDsack(reported, sndUna) ? 1 : 0; i < reported.length; i++) {
+      const block = reported[i] as readonly [number, number];
+      const l = block[0] >>> 0;
+      const r = block[1] >>> 0;
       // RFC 2018: ignore blocks that are empty, at or below SND.UNA or beyond what we sent.
       if (!seqLt(l, r) || seqLe(l, sndUna) || seqGt(r, sndNxt)) continue;
-      next.push([l, r]);
+      if (this.insert(l, r)) grew = true;
     }
-    next.sort((a, b) => (seqLt(a[0], b[0]) ? -1 : seqGt(a[0], b[0]) ? 1 : 0));
-    const merged: Array<[number, number]> = [];
-    for (const [l, r] of next) {
-      const last = merged[merged.length - 1];
-      if (last !== undefined && seqGe(last[1], l)) {
-        if (seqGt(r, last[1])) last[1] = r;
-      } else merged.push([l, r]);
-    }
-    this.ranges = merged;
-    return covered(merged) > before;
+    return grew;
   }
 
   /** True when `seq` was SACKed. */
   isSacked(seq: number): boolean {
-    return this.ranges.some(([l, r]) => seqLe(l, seq) && seqLt(seq, r));
+    const range = this.ranges[this.firstEndingAfter(seq)];
+    return range !== undefined && seqLe(range[0], seq);
   }
 
   /** The left edge of the first SACKed range at or after `seq`, or `seq` itself if SACKed. */
   nextSacked(seq: number): number | undefined {
-    for (const [l, r] of this.ranges) {
-      if (seqLt(seq, r)) return seqGt(l, seq) ? l : seq;
-    }
-    return undefined;
+    const range = this.ranges[this.firstEndingAfter(seq)];
+    if (range === undefined) return undefined;
+    return seqGt(range[0], seq) ? range[0] : seq;
   }
 
   /**
@@ -86,13 +70,53 @@ export class SackScoreboard {
    * byte (RFC 6675 NextSeg rule 1, without its IsLost test); undefined when there is none.
    */
   nextHole(from: number, sndNxt: number): number | undefined {
-    const last = this.ranges[this.ranges.length - 1];
-    if (last === undefined) return undefined;
-    let seq = from;
-    for (const [l, r] of this.ranges) {
-      if (seqLt(seq, l)) return seqLt(seq, sndNxt) ? seq : undefined;
-      if (seqLt(seq, r)) seq = r;
+    const i = this.firstEndingAfter(from);
+    const range = this.ranges[i];
+    if (range === undefined) return undefined;
+    // Inside a range: the hole starts at its right edge, if another range lies above it.
+    const seq = seqLe(range[0], from) ? range[1] : from;
+    if (seq !== from && this.ranges[i + 1] === undefined) return undefined;
+    return seqLt(seq, sndNxt) ? seq : undefined;
+  }
+
+  /** Index of the first range whose right edge lies above `seq` (ranges.length if none). */
+  private firstEndingAfter(seq: number): number {
+    let lo = 0;
+    let hi = this.ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (seqGt((this.ranges[mid] as [number, number])[1], seq)) hi = mid;
+      else lo = mid + 1;
     }
-    return undefined;
+    return lo;
+  }
+
+  /** Drops the ranges SND.UNA passed and trims the one it entered. */
+  private forgetBelow(sndUna: number): void {
+    const i = this.firstEndingAfter(sndUna);
+    if (i > 0) this.ranges.splice(0, i);
+    const first = this.ranges[0];
+    if (first !== undefined && seqLt(first[0], sndUna)) first[0] = sndUna;
+  }
+
+  /** Merges [l, r) into the ranges; true when it covered octets not covered before. */
+  private insert(l: number, r: number): boolean {
+    // The first range that touches or follows l (its right edge at or above l).
+    let i = this.firstEndingAfter(l);
+    const before = this.ranges[i - 1];
+    if (before !== undefined && before[1] === l) i--;
+    let left = l;
+    let right = r;
+    let had = 0;
+    let j = i;
+    for (; j < this.ranges.length; j++) {
+      const range = this.ranges[j] as [number, number];
+      if (seqGt(range[0], r)) break;
+      had += seqDiff(seqLt(range[1], r) ? range[1] : r, seqGt(range[0], l) ? range[0] : l);
+      if (seqLt(range[0], left)) left = range[0];
+      if (seqGt(range[1], right)) right = range[1];
+    }
+    this.ranges.splice(i, j - i, [left, right]);
+    return had < seqDiff(r, l);
   }
 }

@@ -10,10 +10,12 @@
 import type { Endpoint, TcpState } from '../state/states.js';
 import type { Cause } from '../state/transitions.js';
 import { emptyFlags } from '../wire/flags.js';
-import { seqAdd, seqDiff, seqGt, seqMax } from '../wire/seq.js';
+import { seqAdd, seqDiff, seqGt } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/types.js';
-import { NewReno } from './congestion.js';
+import type { CongestionController } from './cc.js';
+import { makeController } from './cc-factory.js';
 import { MAX_WSCALE } from './options.js';
+import { RecoveryVars } from './recovery-vars.js';
 import { RecvBuffer } from './recv-buffer.js';
 import { RttEstimator } from './rtt.js';
 import { SackScoreboard } from './sack-scoreboard.js';
@@ -140,6 +142,10 @@ export function newStats(): ConnectionStats {
     resetsReceived: 0,
     zeroWindowProbes: 0,
     keepaliveProbes: 0,
+    rtoRetransmits: 0,
+    lossProbes: 0,
+    undos: 0,
+    spuriousRtos: 0,
   };
 }
 
@@ -168,11 +174,6 @@ export abstract class Tcb {
   protected sndUna: number;
   /** SND.NXT: the next new sequence number to send (one past the highest sent so far). */
   protected sndNxt: number;
-  /**
-   * The next sequence number to (re)transmit: SND.NXT, except after a retransmission timeout,
-   * which sets it back to SND.UNA (go-back-N) from where it walks up to SND.NXT again.
-   */
-  protected rtxNxt: number;
   /** SND.WND: the peer's window in bytes (scaled, RFC 7323 2.3). */
   protected sndWnd = 0;
   /** SND.WL1, SND.WL2: SEG.SEQ and SEG.ACK of the segment that last updated SND.WND. */
@@ -226,12 +227,22 @@ export abstract class Tcb {
   /** RFC 2883: the duplicate range the next ACK reports in its first SACK block. */
   protected dsack: readonly [number, number] | undefined;
   /**
-   * One segment to retransmit at this sequence number now, in fast recovery: fast retransmit
-   * (RFC 5681 3.2), a partial ACK (RFC 6582 3.2), a SACK hole (RFC 6675 5).
+   * Loss recovery (recovery.ts), after Linux's tcp_ca_state: `open` (no loss known),
+   * `recovery` (fast recovery, RFC 6675 / RFC 6582, paced by PRR), `loss` (after a
+   * retransmission timeout, until RecoveryPoint is acknowledged).
    */
-  protected fastRtxSeq: number | undefined;
-  /** RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery episode. */
-  protected highRxt = 0;
+  protected caState: 'open' | 'recovery' | 'loss' = 'open';
+  /**
+   * The RTO's deadline (RFC 6298). The retransmit slot of the timer table holds the earliest of
+   * it, the tail loss probe and the RACK reorder timer (RFC 8985; recovery-vars.ts), as Linux's
+   * icsk_pending shares one timer among them.
+   */
+  protected rtoAt = Number.POSITIVE_INFINITY;
+  /**
+   * The rest of loss recovery's state (recovery-vars.ts), made when the connection first sends
+   * data: an idle connection does not carry it.
+   */
+  protected rvObj: RecoveryVars | undefined;
   protected probePending = false;
   /** The persist timer's SWS override (RFC 9293 3.8.6.2.1): send the next small segment. */
   protected forceSmall = false;
@@ -257,7 +268,7 @@ export abstract class Tcb {
   protected unackedSince: number | undefined;
 
   protected readonly rtt: RttEstimator;
-  protected readonly cc: NewReno;
+  protected readonly cc: CongestionController;
   /** Karn (RFC 6298 3): the one segment being timed, when timestamps are off. */
   protected rttSeq: number | undefined;
   protected rttStart = 0;
@@ -281,24 +292,29 @@ export abstract class Tcb {
     this.iss = opts.iss >>> 0;
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
-    this.rtxNxt = this.iss;
     this.bufSeq = seqAdd(this.iss, 1);
     this.sndSml = this.iss;
     this.sendBuf = new SendBuffer(this.config.sendBufferSize);
     this.rtt = new RttEstimator(this.config.initialRto, this.config.minRto, this.config.maxRto);
-    this.cc = new NewReno(this.effSndMss(), this.config.initialCwndSegments, this.iss);
+    this.cc = makeController(
+      this.config.congestionControl,
+      this.effSndMss(),
+      this.config.initialCwndSegments,
+    );
     this.rcvWndScale = this.config.windowScale
       ? (this.config.windowScaleShift ?? shiftFor(this.config.receiveBufferSize))
       : 0;
     void now;
   }
 
-  protected segLen(seg: TcpSegment): number {
-    return seg.payload.byteLength + (seg.flags.syn ? 1 : 0) + (seg.flags.fin ? 1 : 0);
+  /** Loss recovery's per-episode state, made on first use. */
+  protected get rv(): RecoveryVars {
+    this.rvObj ??= new RecoveryVars(this.iss);
+    return this.rvObj;
   }
 
-  protected rtxHigh(): number {
-    return seqMax(this.highRxt, this.sndUna);
+  protected segLen(seg: TcpSegment): number {
+    return seg.payload.byteLength + (seg.flags.syn ? 1 : 0) + (seg.flags.fin ? 1 : 0);
   }
 
   /** Payload bytes per segment: send MSS less the options every segment carries (RFC 6691). */
@@ -465,12 +481,20 @@ export abstract class Tcb {
 
   protected clearSendTimers(): void {
     this.stopSendTimer();
-    this.fastRtxSeq = undefined;
+    if (this.rvObj !== undefined) {
+      this.rvObj.forcedRtx = false;
+      this.rvObj.tlpPending = false;
+    }
     this.probePending = false;
   }
 
   /** Stops the retransmission or persist timer; which one was in use is kept (sendTimer). */
   protected stopSendTimer(): void {
+    this.rtoAt = STOPPED;
+    if (this.rvObj !== undefined) {
+      this.rvObj.tlpAt = STOPPED;
+      this.rvObj.reoAt = STOPPED;
+    }
     this.timers[Timer.retransmit] = STOPPED;
     this.timers[Timer.persist] = STOPPED;
   }
@@ -503,5 +527,8 @@ export abstract class Tcb {
       throw new TcpUsageError('EINVAL', 'config.windowScaleShift must be an integer in 0..14');
     }
     if (c.minRto > c.maxRto) throw new TcpUsageError('EINVAL', 'config.minRto exceeds maxRto');
+    if (c.congestionControl !== 'newreno' && c.congestionControl !== 'cubic') {
+      throw new TcpUsageError('EINVAL', "config.congestionControl must be 'newreno' or 'cubic'");
+    }
   }
 }

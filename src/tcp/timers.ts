@@ -4,11 +4,11 @@
  * live in one table (timer-table.ts).
  */
 import { seqAdd, seqGt, seqLt } from '../wire/seq.js';
-import { TcbOutput } from './output.js';
+import { TcbRecovery } from './recovery.js';
 import { MIN_PERSIST, SENDING_STATES } from './tcb.js';
 import { isArmed, isExpired, STOPPED, TIMERS, Timer } from './timer-table.js';
 
-export abstract class TcbTimers extends TcbOutput {
+export abstract class TcbTimers extends TcbRecovery {
   /** RFC 5482: sent data (or our SYN) unacknowledged for config.userTimeout ends the connection. */
   private userTimeoutDeadline(): number | undefined {
     if (this.config.userTimeout <= 0 || this.unackedSince === undefined) return undefined;
@@ -35,7 +35,7 @@ export abstract class TcbTimers extends TcbOutput {
     } else if (seqGt(this.sndNxt, this.sndUna)) {
       // RFC 6298 (5.1): data outstanding: the retransmission timer runs.
       this.armRetransmit(now);
-    } else if (pending && seqLt(this.rtxNxt, dataEnd)) {
+    } else if (pending && seqLt(this.sndNxt, dataEnd)) {
       // Data held back by sender SWS avoidance: the override timeout (RFC 9293 3.8.6.2.1).
       this.armPersist(now);
     } else {
@@ -59,16 +59,32 @@ export abstract class TcbTimers extends TcbOutput {
   private armPersist(now: number): void {
     if (isArmed(this.timers, Timer.persist)) return;
     this.sendTimer = 'persist';
-    this.timers[Timer.retransmit] = STOPPED;
+    this.stopSendTimer();
     this.timers[Timer.persist] = now + this.persistInterval();
   }
 
-  /** Starts the retransmission timer unless it runs already (RFC 6298 5.1). */
+  /**
+   * Starts the retransmission timer unless it runs already (RFC 6298 5.1), schedules the tail
+   * loss probe again after new data or an ACK (RFC 8985 7.2), and puts the earliest of RTO,
+   * probe and RACK reorder timer in the retransmit slot.
+   */
   private armRetransmit(now: number): void {
-    if (isArmed(this.timers, Timer.retransmit)) return;
     this.sendTimer = 'retransmit';
     this.timers[Timer.persist] = STOPPED;
-    this.timers[Timer.retransmit] = now + this.rtt.rto;
+    if (this.rtoAt === STOPPED) this.rtoAt = now + this.rtt.rto;
+    const rv = this.rvObj;
+    if (rv === undefined) {
+      this.timers[Timer.retransmit] = this.rtoAt;
+      return;
+    }
+    if (rv.tlpRearm || rv.tlpAt === STOPPED) {
+      rv.tlpRearm = false;
+      const pto = this.probeDeadline(now);
+      // RFC 8985 (7.2): an RTO due sooner brings the probe forward to its time (the probe,
+      // not the timeout, goes out then).
+      rv.tlpAt = pto === undefined ? STOPPED : Math.min(pto, this.rtoAt);
+    }
+    this.timers[Timer.retransmit] = Math.min(this.rtoAt, rv.tlpAt, rv.reoAt);
   }
 
   /**
@@ -94,10 +110,25 @@ export abstract class TcbTimers extends TcbOutput {
       case Timer.userTimeout:
         this.finish(now, 'timeout', 'user timeout');
         return;
-      case Timer.retransmit:
+      case Timer.retransmit: {
+        const rv = this.rvObj;
         this.timers[t] = STOPPED;
-        this.onRetransmitTimeout(now);
+        if (rv !== undefined && rv.reoAt <= now) {
+          rv.reoAt = STOPPED;
+          this.onReorderTimeout(now);
+        } else if (rv !== undefined && rv.tlpAt <= now && this.probeAvailable()) {
+          rv.tlpAt = STOPPED;
+          this.onProbeTimeout();
+          // The probe takes the place of an RTO due now (RFC 8985 7.2); the RTO restarts.
+          if (this.rtoAt <= now) this.rtoAt = now + this.rtt.rto;
+        } else if (this.rtoAt > now) {
+          if (rv !== undefined) rv.tlpAt = STOPPED;
+        } else {
+          this.rtoAt = STOPPED;
+          this.onRetransmitTimeout(now);
+        }
         return;
+      }
       case Timer.persist:
         this.timers[t] = STOPPED;
         this.onPersistTimeout(now);
@@ -134,12 +165,7 @@ export abstract class TcbTimers extends TcbOutput {
       this.synPending = true;
       return;
     }
-    this.cc.onTimeout(this.flight(), this.sndNxt);
-    // RFC 2018 (8): after a timeout, SACK information is not trusted.
-    this.scoreboard.clear();
-    this.fastRtxSeq = undefined;
-    this.rtxNxt = this.sndUna;
-    this.highRxt = this.sndUna;
+    this.onDataTimeout(now);
     if (this.sndWnd === 0) {
       // The window is closed: probe it rather than count retransmissions (as BSD's tcp_output
       // falls back to the persist timer when nothing may be sent).
@@ -158,7 +184,6 @@ export abstract class TcbTimers extends TcbOutput {
     if (this.sndWnd === 0) this.probePending = true;
     else {
       // SWS override: send what the window allows even if small.
-      this.fastRtxSeq = undefined;
       this.forceSmall = true;
     }
   }

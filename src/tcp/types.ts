@@ -5,6 +5,7 @@
 
 import type { TcpState } from '../state/states.js';
 import type { Cause } from '../state/transitions.js';
+import type { CongestionControlKind } from './cc.js';
 
 /** Why a connection ended. */
 export type CloseReason =
@@ -84,6 +85,14 @@ export interface ConnectionConfig {
   dataRetries: number;
   /** Initial congestion window in segments (RFC 6928: 10). */
   initialCwndSegments: number;
+  /** The congestion controller (cc.ts, cc-factory.ts); 'newreno' (RFC 5681) by default. */
+  congestionControl: CongestionControlKind;
+  /**
+   * RACK-TLP (RFC 8985): time-based loss detection and the tail loss probe, as Linux does by
+   * default (net.ipv4.tcp_recovery=1). False: RFC 6675's DupThresh loss detection, with its
+   * NextSeg rules 3 and 4 (and no probe).
+   */
+  rack: boolean;
   /** Maximum segment lifetime; TIME_WAIT lasts 2*MSL (Linux: 60 s in all). */
   msl: number;
   /** How long an orphaned (fully closed) connection waits in FIN_WAIT2 (Linux tcp_fin_timeout: 60 s). */
@@ -162,6 +171,14 @@ export interface ConnectionStats {
   resetsReceived: number;
   zeroWindowProbes: number;
   keepaliveProbes: number;
+  /** Segments retransmitted after a retransmission timeout (go-back-N less what was SACKed). */
+  rtoRetransmits: number;
+  /** Tail loss probes sent (RFC 8985 7). */
+  lossProbes: number;
+  /** Window reductions undone as spurious (D-SACK, timestamps, F-RTO; Linux TCPFullUndo etc.). */
+  undos: number;
+  /** Of those, retransmission timeouts found spurious (F-RTO or timestamps; Linux TCPSpuriousRTOs). */
+  spuriousRtos: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
@@ -181,6 +198,8 @@ export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
   synRetries: 6,
   dataRetries: 15,
   initialCwndSegments: 10,
+  congestionControl: 'newreno',
+  rack: true,
   msl: 30_000,
   finWait2Timeout: 60_000,
   keepalive: { enabled: false, idle: 7_200_000, interval: 75_000, count: 9 },

@@ -213,7 +213,9 @@ describe('aborts and timeouts', () => {
     p.net.run({ until: p.net.now + 600_000 });
     expect(client.state).toBe('CLOSED');
     expect(story(p.net, p.a).at(-1)).toBe('ESTABLISHED>CLOSED (retransmission limit)');
-    expect(client.stats.retransmits).toBe(4);
+    // One tail loss probe (RFC 8985 7) goes before the first timeout; the limit counts timeouts.
+    expect(client.stats.lossProbes).toBe(1);
+    expect(client.stats.retransmits).toBe(4 + 1);
   });
 
   it('user timeout: sent data unacknowledged for longer than userTimeout aborts', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RecvBuffer } from '../../src/tcp/recv-buffer.js';
-import { SackScoreboard } from '../../src/tcp/sack-scoreboard.js';
+import { isDsack, SackScoreboard } from '../../src/tcp/sack-scoreboard.js';
 import { SendBuffer } from '../../src/tcp/send-buffer.js';
 import { firstDifference, pattern } from './helpers.js';
 
@@ -194,5 +194,55 @@ describe('shared configs', () => {
     // configure() on one connection leaves the other alone.
     a.configure({ nagle: false });
     expect(config.nagle).toBe(true);
+  });
+});
+
+describe('SackScoreboard against a plain model', () => {
+  /** The ranges as a set of octets, the obvious way (sndUna 0, small numbers). */
+  function model(updates: Array<{ blocks: Array<[number, number]>; una: number }>, nxt: number) {
+    const sacked = new Set<number>();
+    const grew: boolean[] = [];
+    for (const { blocks, una } of updates) {
+      for (const o of [...sacked]) if (o < una) sacked.delete(o);
+      const size = sacked.size;
+      const dsack = isDsack(blocks, una);
+      blocks.forEach(([l, r], i) => {
+        if ((dsack && i === 0) || !(l < r) || l <= una || r > nxt) return;
+        for (let o = l; o < r; o++) sacked.add(o);
+      });
+      grew.push(sacked.size > size);
+    }
+    return { sacked, grew };
+  }
+
+  it('holds the same octets and reports the same growth, block by block (binary search)', () => {
+    const block = fc
+      .tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 40 }))
+      .map(([l, n]): [number, number] => [l, l + n]);
+    const update = fc.record({
+      blocks: fc.array(block, { maxLength: 4 }),
+      una: fc.integer({ min: 0, max: 200 }),
+    });
+    fc.assert(
+      fc.property(fc.array(update, { maxLength: 12 }), (raw) => {
+        // SND.UNA never moves back.
+        let una = 0;
+        const updates = raw.map((u) => {
+          una = Math.max(una, u.una);
+          return { blocks: u.blocks, una };
+        });
+        const s = new SackScoreboard();
+        const grew = updates.map((u) => s.update(u.blocks, u.una, 320));
+        const want = model(updates, 320);
+        expect(grew).toEqual(want.grew);
+        for (let o = 0; o <= 340; o++) expect(s.isSacked(o), `octet ${o}`).toBe(want.sacked.has(o));
+        // Sorted, disjoint, not touching.
+        const b = s.blocks;
+        for (let i = 1; i < b.length; i++) {
+          expect((b[i] as [number, number])[0]).toBeGreaterThan((b[i - 1] as [number, number])[1]);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

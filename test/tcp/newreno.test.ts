@@ -114,6 +114,41 @@ describe('congestion control (RFC 5681, NewReno RFC 6582)', () => {
   });
 });
 
+describe('restart after idle (RFC 5681 4.1)', () => {
+  /** Acknowledges everything sent, round after round, until nothing is in flight. */
+  function ackAll(c: ReturnType<typeof tenInFlight>, from: number): number {
+    let t = from;
+    let acked = 0;
+    for (let out = expectSegmentsLoose(c, t); ; out = expectSegmentsLoose(c, t)) {
+      for (const s of out) {
+        acked = ((s.seq + s.payload.byteLength - (ISS + 1)) >>> 0) as number;
+        send(c, ack(acked), t + 1);
+      }
+      t += 2;
+      if (out.length === 0) return t;
+    }
+  }
+
+  it('idle longer than an RTO, the window falls back to the initial window', () => {
+    const c = tenInFlight();
+    for (let i = 1; i <= 10; i++) send(c, ack(i * MSS), 30);
+    let t = ackAll(c, 30);
+    expect(c.info().cwnd).toBeGreaterThan(10 * MSS);
+    // Sending again within the RTO (1 s here) uses the grown window at once.
+    c.send(new Uint8Array(60 * MSS));
+    const grown = c.info().cwnd / MSS;
+    const burst = expectSegmentsLoose(c, t + 100);
+    expect(burst).toHaveLength(Math.min(60, grown, Math.floor(65535 / MSS)));
+    const last = burst.at(-1) as (typeof burst)[number];
+    send(c, ack((last.seq + last.payload.byteLength - (ISS + 1)) >>> 0), t + 101);
+    t = ackAll(c, t + 110);
+    // Idle for 5 s: the restart window is the initial one.
+    c.send(new Uint8Array(40 * MSS));
+    expect(expectSegmentsLoose(c, t + 5000)).toHaveLength(10);
+    expect(c.info().cwnd).toBe(10 * MSS);
+  });
+});
+
 function expectSegmentsLoose(c: ReturnType<typeof established>, at: number) {
   const out = [];
   for (let s = c.pollTransmit(at); s; s = c.pollTransmit(at)) out.push(s);

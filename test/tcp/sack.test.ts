@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { TcpOption } from '../../src/wire/types.js';
-import { established, expectSegments, IRS, ISS, PLAIN, seg, send } from './helpers.js';
+import {
+  established,
+  expectNothing,
+  expectSegments,
+  IRS,
+  ISS,
+  PLAIN,
+  seg,
+  send,
+} from './helpers.js';
 
 const SACK_OK: TcpOption[] = [{ kind: 'mss', value: 1460 }, { kind: 'sack-permitted' }];
 const SACK_CFG = { ...PLAIN, sack: true };
@@ -120,8 +129,20 @@ describe('SACK (RFC 2018)', () => {
       ]),
       33,
     );
+    // PRR (RFC 6937): pipe (10 sent - 4 SACKed - 2 lost + 1 retransmitted = 5 segments) is not
+    // below ssthresh (5 segments): this ACK releases nothing; the next one, with pipe at 4,
+    // releases one segment.
+    expectNothing(c, 33);
+    send(
+      c,
+      dup([
+        [s(3), s(7)],
+        [s(1), s(2)],
+      ]),
+      34,
+    );
     // The next hole is segment 2, not the SACKed segment 1.
-    expectSegments(c, 33, [{ flags: '.', seq: s(2), len: MSS }]);
+    expectSegments(c, 34, [{ flags: '.', seq: s(2), len: MSS }]);
   });
 });
 

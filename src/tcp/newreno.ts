@@ -1,0 +1,90 @@
+/**
+ * NewReno's window arithmetic (RFC 5681 slow start and congestion avoidance, the decrease of
+ * RFC 5681 eq. 4 and 5) as a CongestionController. When a loss is detected and how the sending
+ * is paced during recovery (RFC 6675, RFC 6582 for a peer without SACK, RFC 6937 PRR) live in
+ * recovery.ts, not here. All quantities are bytes.
+ */
+import type { CongestionController } from './cc.js';
+
+/**
+ * RFC 6928 (2): IW = min(10*MSS, max(2*MSS, 14600)); generalised to N segments as
+ * min(N*MSS, max(2*MSS, N*1460)).
+ */
+export function initialWindow(mss: number, segments: number): number {
+  return Math.min(segments * mss, Math.max(2 * mss, segments * 1460));
+}
+
+export class NewRenoController implements CongestionController {
+  /** On the prototype: one field less per connection. */
+  get kind(): 'newreno' {
+    return 'newreno';
+  }
+  cwnd: number;
+  /** RFC 5681 (3.1): "arbitrarily high" initially; 2^30 stays a safe positive number. */
+  ssthresh = 2 ** 30;
+  /** Bytes acknowledged in congestion avoidance since cwnd last grew (RFC 5681 3.1, eq. 3 note). */
+  private caAcked = 0;
+  /** cwnd and ssthresh just before the last decrease, for undo (Linux prior_cwnd, prior_ssthresh). */
+  private priorCwnd = 0;
+  private priorSsthresh = 0;
+
+  constructor(
+    private mss: number,
+    private readonly initialSegments: number,
+  ) {
+    this.cwnd = initialWindow(mss, initialSegments);
+  }
+
+  setMss(mss: number): void {
+    this.mss = mss;
+    this.cwnd = initialWindow(mss, this.initialSegments);
+  }
+
+  onAck(acked: number, _now: number, _rtt: number | undefined, _flight: number): void {
+    if (this.cwnd < this.ssthresh) {
+      // RFC 5681 (3.1) eq. 2 with appropriate byte counting L = 1 SMSS (RFC 3465).
+      this.cwnd += Math.min(acked, this.mss);
+      return;
+    }
+    // RFC 5681 (3.1): about one SMSS per RTT, counted in bytes acknowledged.
+    this.caAcked += acked;
+    if (this.caAcked >= this.cwnd) {
+      this.caAcked -= this.cwnd;
+      this.cwnd += this.mss;
+    }
+  }
+
+  onCongestion(flight: number, _now: number): void {
+    this.remember();
+    // RFC 5681 (3.2) eq. 4.
+    this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);
+  }
+
+  onRecoveryEnd(_now: number): void {
+    this.caAcked = 0;
+  }
+
+  onTimeout(flight: number, _now: number): void {
+    this.remember();
+    // RFC 5681 (3.1) eq. 4 and the loss window of eq. 5.
+    this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);
+    this.cwnd = this.mss;
+    this.caAcked = 0;
+  }
+
+  undo(_now: number): void {
+    // As Linux's tcp_undo_cwnd_reduction: never below what the window has grown to since.
+    this.cwnd = Math.max(this.cwnd, this.priorCwnd);
+    this.ssthresh = Math.max(this.ssthresh, this.priorSsthresh);
+  }
+
+  onIdleRestart(_now: number): void {
+    // RFC 5681 (4.1): the restart window.
+    this.cwnd = Math.min(this.cwnd, initialWindow(this.mss, this.initialSegments));
+  }
+
+  private remember(): void {
+    this.priorCwnd = this.cwnd;
+    this.priorSsthresh = this.ssthresh;
+  }
+}
