@@ -4,13 +4,15 @@
  * a config naming a controller this build does not have still makes a working connection.
  */
 import type { CongestionControlKind, CongestionController } from './cc.js';
+import { Cubic } from './cubic.js';
 import { NewRenoController } from './newreno.js';
 
 export type ControllerMaker = (mss: number, initialCwndSegments: number) => CongestionController;
 
 export const CONTROLLERS: Partial<Record<CongestionControlKind, ControllerMaker>> = {
   newreno: (mss, iw) => new NewRenoController(mss, iw),
-  // CUBIC (RFC 9438, with HyStart++ RFC 9406) is wired here: cubic: (mss, iw) => new Cubic(mss, iw).
+  // CUBIC (RFC 9438) with HyStart++ (RFC 9406), Linux's default.
+  cubic: (mss, iw) => new Cubic(mss, iw),
 };
 
 export function makeController(

@@ -85,7 +85,7 @@ export interface ConnectionConfig {
   dataRetries: number;
   /** Initial congestion window in segments (RFC 6928: 10). */
   initialCwndSegments: number;
-  /** The congestion controller (cc.ts, cc-factory.ts); 'newreno' (RFC 5681) by default. */
+  /** The congestion controller (cc.ts, cc-factory.ts): 'cubic' (RFC 9438, as Linux) by default, or 'newreno' (RFC 5681). */
   congestionControl: CongestionControlKind;
   /**
    * RACK-TLP (RFC 8985): time-based loss detection and the tail loss probe, as Linux does by
@@ -198,7 +198,7 @@ export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
   synRetries: 6,
   dataRetries: 15,
   initialCwndSegments: 10,
-  congestionControl: 'newreno',
+  congestionControl: 'cubic',
   rack: true,
   msl: 30_000,
   finWait2Timeout: 60_000,

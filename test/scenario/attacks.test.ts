@@ -140,7 +140,8 @@ describe.skipIf(!haveStack)('blind-reset (skipped: no Stack in this build)', () 
 describe.skipIf(!haveStack)('a run is never reported final with a retransmission pending', () => {
   // Found by searching seeds: a's last ACK and its repeats are lost, b's FIN retransmissions
   // back off past a's TIME_WAIT, so b was still in LAST_ACK when the settling time ran out.
-  const seed = 61;
+  // (seed 61 until CUBIC became the default controller; 182 found the same way since)
+  const seed = 182;
   const lossy = { loss: 0.2 };
 
   it('runs on past the settling time until b’s FIN retransmission is answered', () => {
