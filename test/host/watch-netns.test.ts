@@ -167,6 +167,16 @@ function parse(lines: string[]): { transitions: Transition[]; summary: Summary |
   };
 }
 
+/**
+ * A client that closed first with close(2): orphaned in FIN_WAIT2, the kernel hands it to a
+ * time-wait socket, where its lifetime ends; /proc shows that socket in FIN_WAIT2, or in
+ * TIME_WAIT once the server's FIN came (300 ms later: only a very loaded machine looks so late).
+ */
+function expectOrphanedClient(states: string[]): void {
+  expect(states.slice(0, 4)).toEqual(['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2']);
+  expect(states.slice(4)).toEqual(states.length === 5 ? ['TIME_WAIT'] : []);
+}
+
 const isClient = (e: { remote: Endpoint }) => e.remote.port === P1 || e.remote.port === P2;
 const isServerChild = (e: { local: Endpoint; remote: Endpoint }) =>
   (e.local.port === P1 || e.local.port === P2) && e.remote.port !== 0;
@@ -220,16 +230,7 @@ describe.skipIf(!canRun)(
         expect(l.open).toBe(false);
         expect(l.joinedMidway).toBe(false);
         if (l.remote.port === P1) {
-          // Orphaned in FIN_WAIT2, the kernel hands it to a time-wait socket, where it ends;
-          // /proc shows that socket in FIN_WAIT2, or in TIME_WAIT once the server's FIN came
-          // (300 ms later; only a very loaded machine looks that late).
-          expect(l.states.slice(0, 4)).toEqual([
-            'SYN_SENT',
-            'ESTABLISHED',
-            'FIN_WAIT1',
-            'FIN_WAIT2',
-          ]);
-          expect(l.states.slice(4)).toEqual(l.states.length === 5 ? ['TIME_WAIT'] : []);
+          expectOrphanedClient(l.states);
         } else {
           expect(l.states).toEqual(['SYN_SENT', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK']);
         }
@@ -258,6 +259,51 @@ describe.skipIf(!canRun)(
         expect(t.ms ?? 0).toBeLessThanOrEqual(t.time - (born ?? 0));
       }
       expect(transitions.filter((t) => isClient(t) && t.from === 'CLOSED')).toHaveLength(N);
+    }, 40_000);
+
+    it('two namespaces with the same addresses and ports: watch shows only its own', async () => {
+      // A makes 4 connections, B 8, with the same addresses and the same local ports.
+      const inA = await startWatch(NS_A, ['--json', '--duration', '5', '--port', String(P1)]);
+      const towardB = await startWatch(undefined, [
+        '--json',
+        '--netns',
+        NS_B,
+        '--duration',
+        '5',
+        '--port',
+        String(P1),
+      ]);
+      const inHost = await startWatch(undefined, [
+        '--json',
+        '--duration',
+        '5',
+        '--port',
+        String(P1),
+      ]);
+      runTraffic(NS_A, 4, 45000);
+      runTraffic(NS_B, 8, 45000);
+      for (const w of [inA, towardB, inHost]) expect(await w.exited).toBe(0);
+
+      const clientsOf = (w: Watch) =>
+        (parse(w.stdout).summary?.connections ?? []).filter(
+          (l) => l.remote.port === P1 && l.local.port >= 45000 && l.local.port < 45010,
+        );
+      // Only P1 is watched: half of each namespace's connections.
+      expect(clientsOf(inA)).toHaveLength(2);
+      expect(clientsOf(towardB)).toHaveLength(4);
+      expect(clientsOf(inHost)).toHaveLength(0);
+      for (const w of [inA, towardB]) {
+        for (const l of clientsOf(w)) {
+          expectOrphanedClient(l.states);
+        }
+      }
+      const childrenOf = (w: Watch) =>
+        (parse(w.stdout).summary?.connections ?? []).filter(
+          (l) => l.local.port === P1 && l.remote.port >= 45000 && l.remote.port < 45010,
+        );
+      expect(childrenOf(inA)).toHaveLength(2);
+      expect(childrenOf(towardB)).toHaveLength(4);
+      expect(childrenOf(inHost)).toHaveLength(0);
     }, 40_000);
   },
 );

@@ -46,6 +46,7 @@ describe('parseTraceLine', () => {
       cpu: 0,
       pid: 17385,
       task: 'node',
+      context: 'process',
       family: 4,
       saddr: '127.0.0.1',
       sport: 45123,
