@@ -14,6 +14,7 @@ import { register as registerLs } from './commands/ls.js';
 import { register as registerMetrics } from './commands/metrics.js';
 import { register as registerSim } from './commands/sim.js';
 import { register as registerSummary } from './commands/summary.js';
+import { register as registerTop } from './commands/top.js';
 import { register as registerTun } from './commands/tun.js';
 import { register as registerWatch } from './commands/watch.js';
 import { register as registerWeb } from './commands/web.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerSummary(program);
   registerLs(program);
   registerWatch(program);
+  registerTop(program);
   registerDoctor(program);
   registerExplain(program);
   registerMetrics(program);

@@ -112,7 +112,8 @@ function endpoint(e: { address: string; port: number }): string {
   return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
 }
 
-function clock(ms: number): string {
+/** Local wall-clock time of an epoch ms, to the millisecond (watch's and top's TIME column). */
+export function clock(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
