@@ -9,7 +9,8 @@
  *    shutdown); that task's network namespace (/proc/PID/ns/net) is the socket's;
  * 2. the socket's kernel address among the watched namespace's own sockets, as its
  *    /proc/net/tcp{,6} lists them (their kernel addresses, where the kernel shows them): present
- *    means ours; absent for a while, the connection not ended, means another namespace's.
+ *    means ours; absent from two reads, the connection not ended, means another namespace's
+ *    (the caller applies a read only once every change traced before it has been added).
  *
  * A child of a listener is born in a softirq (LISTEN -> SYN_RECV) and waits for one of these;
  * its changes are held meanwhile and released in order. A connection that ends before either
@@ -21,15 +22,9 @@ export type NetnsVerdict = 'ours' | 'theirs';
 
 interface Pending {
   changes: HostTransition[];
-  /** When a table read first did not list the socket (reset when one does). */
-  firstAbsent?: number;
+  /** Table reads that did not list the socket. */
+  absences: number;
 }
-
-/**
- * A socket missing from the table this long after a first read missed it is another
- * namespace's: by then the close of one of ours that raced with the first read has come in.
- */
-const ABSENT_FOR_MS = 150;
 
 /** A change that only a new connection makes (as in watch-tracker.ts). */
 function isBirth(change: HostTransition): boolean {
@@ -62,7 +57,8 @@ export class NetnsSorter {
   add(change: HostTransition, byTask: NetnsVerdict | undefined): void {
     const sk = change.skaddr;
     if (sk === undefined) {
-      this.emit(change);
+      // Its twin with skaddr was lost: only its own task can still tell.
+      if (byTask !== 'theirs') this.emit(change);
       return;
     }
     if (isBirth(change)) this.forget(sk);
@@ -73,7 +69,7 @@ export class NetnsSorter {
     } else {
       const waiting = this.pending.get(sk);
       if (waiting) waiting.changes.push(change);
-      else this.pending.set(sk, { changes: [change] });
+      else this.pending.set(sk, { changes: [change], absences: 0 });
     }
     if (ends(change)) {
       if (this.pending.has(sk)) {
@@ -86,16 +82,15 @@ export class NetnsSorter {
   }
 
   /**
-   * The watched namespace's socket addresses, read (at `now`, ms) after every change handed to
-   * add() so far: a waiting socket listed there is ours; one missing from reads for
-   * ABSENT_FOR_MS, its connection still open, is another namespace's (one read alone could race
-   * with a close still on its way, or a socket not yet hashed).
+   * The watched namespace's socket addresses, read after every change traced before the read
+   * was handed to add(): a waiting socket listed there is ours; one missing from two such reads,
+   * its connection not ended, is another namespace's (one read alone could fall in the moment
+   * between a child socket's birth and its hashing).
    */
-  sortByTable(ours: ReadonlySet<string>, now: number): void {
+  sortByTable(ours: ReadonlySet<string>): void {
     for (const [sk, waiting] of [...this.pending]) {
       if (ours.has(sk)) this.decide(sk, 'ours');
-      else if (waiting.firstAbsent === undefined) waiting.firstAbsent = now;
-      else if (now - waiting.firstAbsent >= ABSENT_FOR_MS) this.decide(sk, 'theirs');
+      else if (++waiting.absences >= 2) this.decide(sk, 'theirs');
     }
   }
 

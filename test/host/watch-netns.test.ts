@@ -239,7 +239,11 @@ describe.skipIf(!canRun)(
         expect(l.open).toBe(false);
         expect(l.states.slice(0, 2)).toEqual(['SYN_RECV', 'ESTABLISHED']);
         expect(l.states.filter((s) => s === 'SYN_RECV')).toHaveLength(1);
-        expect(l.states.at(-1)).toMatch(l.local.port === P1 ? /^LAST_ACK$/ : /^TIME_WAIT$/);
+        // P2's server closes first: TIME_WAIT, or FIN_WAIT2 when node closed it before the
+        // client's FIN came (then it ends handed to a time-wait socket).
+        expect(l.states.at(-1)).toMatch(
+          l.local.port === P1 ? /^LAST_ACK$/ : /^(TIME_WAIT|FIN_WAIT2)$/,
+        );
       }
       expect(clients.filter((l) => l.remote.port === P1)).toHaveLength(N / 2);
 

@@ -19,7 +19,7 @@ import {
 } from '../trace-line.js';
 import { TracePairer } from '../trace-pair.js';
 import { eventMatches, type WatchFilter } from '../watch-filter.js';
-import { NetnsSorter } from '../watch-netns.js';
+import { NetnsSorter, type NetnsVerdict } from '../watch-netns.js';
 import {
   type HostChange,
   type HostTransition,
@@ -81,10 +81,18 @@ export interface WatchSession {
 export const DEFAULT_POLL_INTERVAL_MS = 100;
 /** How long a change to CLOSED waits before its TIME_WAIT lookup (batching a burst of them). */
 const TIME_WAIT_LOOKUP_DELAY_MS = 10;
-/** How long an event waits for its twin from the skaddr instance before going out without. */
-const TWIN_WAIT_MS = 50;
+/**
+ * How long an event waits for its twin from the skaddr instance before going out without.
+ * Twins come microseconds apart; the wait matters only on a loaded machine, where the second
+ * reader lags and a line without skaddr cannot be told apart from a reused socket or sorted by
+ * namespace, so it is generous.
+ */
+const TWIN_WAIT_MS = 500;
 /** How often the watched namespace's socket table is read while a connection awaits its verdict. */
 const TABLE_READ_MS = 40;
+/** The trace_marker text that follows a table read through the pipe. */
+const TABLE_MARKER = 'tcpstate-table-';
+const TABLE_MARKER_LINE = /tracing_mark_write: tcpstate-table-(\d+)\s*$/;
 
 function safeAddresses(view: NetnsView): ReturnType<typeof viewSocketAddresses> | undefined {
   try {
@@ -222,32 +230,69 @@ function startTrace(options: WatchOptions, filter: WatchFilter, view: NetnsView)
   const sortNetns = options.procNet === undefined;
   const sorter = new NetnsSorter(accept);
   const tasks = new TaskNetns(view.inode);
+  const taskVerdicts = new WeakMap<KernelTransition, NetnsVerdict>();
   let undoReveal = sortNetns ? revealSocketAddresses() : undefined;
   if (undoReveal) {
     options.onNote?.(
       'kernel.kptr_restrict set from 0 to 1 while watching, so that /proc/net/tcp shows socket addresses to root (put back at the end)',
     );
   }
+  // A table read is applied only once every change traced before it has reached the sorter:
+  // a marker written into the instance right after the read comes out of trace_pipe after all
+  // earlier events (the pipe merges the CPUs in time order), and is applied when the pairer
+  // has let out every line received before it. Without this, a close still on its way could
+  // make one of ours look like another namespace's on a loaded machine.
   let tableTimer: NodeJS.Timeout | undefined;
   let hiddenNoted = false;
+  let linesIn = 0;
+  let linesOut = 0;
+  let markerSeq = 0;
+  const sentTables = new Map<number, ReadonlySet<string>>();
+  const arrivedTables: { linesBefore: number; addresses: ReadonlySet<string> }[] = [];
+  const applyTables = (): void => {
+    while (arrivedTables.length > 0 && arrivedTables[0].linesBefore <= linesOut) {
+      sorter.sortByTable((arrivedTables.shift() as { addresses: ReadonlySet<string> }).addresses);
+    }
+    if (sorter.waiting.length > 0) tableTimer ??= setTimeout(readTable, TABLE_READ_MS);
+  };
   const readTable = (): void => {
     tableTimer = undefined;
+    if (sentTables.size > 0) return; // one in flight at a time; its marker reschedules
     let table = safeAddresses(view);
     if (table?.hidden) {
       // Another watch may have put kptr_restrict back to 0: ask again.
       undoReveal ??= revealSocketAddresses();
       table = safeAddresses(view);
     }
-    if (table && !table.hidden) sorter.sortByTable(table.addresses, performance.now());
-    else if (!hiddenNoted) {
-      hiddenNoted = true;
-      options.onNote?.(
-        `/proc/net/tcp hides socket addresses (kernel.kptr_restrict); an accepted connection is shown once its process acts on it (${view.label})`,
-      );
+    if (!table || table.hidden) {
+      if (!hiddenNoted) {
+        hiddenNoted = true;
+        options.onNote?.(
+          `/proc/net/tcp hides socket addresses (kernel.kptr_restrict); an accepted connection is shown once its process acts on it (${view.label})`,
+        );
+      }
+      return;
     }
-    if (sorter.waiting.length > 0) tableTimer = setTimeout(readTable, TABLE_READ_MS);
+    const seq = ++markerSeq;
+    sentTables.set(seq, table.addresses);
+    try {
+      instance.mark(`${TABLE_MARKER}${seq}`);
+    } catch {
+      sentTables.delete(seq);
+    }
+  };
+  const onMarker = (line: string): boolean => {
+    const m = TABLE_MARKER_LINE.exec(line);
+    if (!m) return false;
+    const seq = Number(m[1]);
+    const addresses = sentTables.get(seq);
+    sentTables.delete(seq);
+    if (addresses) arrivedTables.push({ linesBefore: linesIn, addresses });
+    applyTables();
+    return true;
   };
   const onTransition = (t: KernelTransition, skaddr: string | undefined): void => {
+    linesOut++;
     const input = kernelTransitionEvent(t, {
       time: Math.round(epochOffsetMs + t.timestamp * 1000),
       process: taskName(t.pid, t.task),
@@ -257,8 +302,8 @@ function startTrace(options: WatchOptions, filter: WatchFilter, view: NetnsView)
       accept(input);
       return;
     }
-    sorter.add(input, t.context === 'process' ? tasks.verdict(t.pid) : undefined);
-    if (sorter.waiting.length > 0) tableTimer ??= setTimeout(readTable, TABLE_READ_MS);
+    sorter.add(input, taskVerdicts.get(t));
+    applyTables();
   };
 
   const pairer = new TracePairer(onTransition, TWIN_WAIT_MS);
@@ -282,7 +327,17 @@ function startTrace(options: WatchOptions, filter: WatchFilter, view: NetnsView)
         instance.pipePath,
         (line) => {
           const t = parseTraceLine(line);
-          if (!t) return;
+          if (!t) {
+            onMarker(line);
+            return;
+          }
+          linesIn++;
+          // The task's namespace is looked up at once, before the wait for the twin line: a
+          // short-lived client may be gone a few hundred milliseconds later.
+          if (sortNetns && t.context === 'process') {
+            const verdict = tasks.verdict(t.pid);
+            if (verdict) taskVerdicts.set(t, verdict);
+          }
           if (!skInstance) {
             onTransition(t, undefined);
             return;
@@ -342,8 +397,6 @@ function startTrace(options: WatchOptions, filter: WatchFilter, view: NetnsView)
         await Promise.all(readers.map((r) => r.done));
         if (pairTimer) clearTimeout(pairTimer);
         pairer.drain(performance.now(), true);
-        if (tableTimer) clearTimeout(tableTimer);
-        if (sorter.waiting.length > 0) readTable();
         if (tableTimer) clearTimeout(tableTimer);
         sorter.finish();
         undoReveal?.();
