@@ -21,7 +21,7 @@ import { type Column, renderTable, wrap } from '../../render/table.js';
 import { type Colors, colors } from '../../render/table-style.js';
 import { type Lang, shortMeaning } from '../../state/meanings.js';
 import { CliError } from '../errors.js';
-import { terminalWidth, useColor, writeOut } from '../terminal.js';
+import { tableWidth, useColor, writeOut } from '../terminal.js';
 import { chooseLang, printNotes, snapshotForCli } from './summary.js';
 
 interface LsOptions {
@@ -90,7 +90,7 @@ export function register(program: Command): void {
       } else {
         const c = colors(options.color && useColor());
         writeOut(
-          `${renderSockets(rows, c, terminalWidth(), options.explain ?? false, lang).join('\n')}\n`,
+          `${renderSockets(rows, c, tableWidth(), options.explain ?? false, lang).join('\n')}\n`,
         );
         if (rows.length === 0) writeOut(`${c.dim('(no sockets match)')}\n`);
       }
