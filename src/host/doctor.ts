@@ -498,6 +498,25 @@ function orphans(context: DiagnoseContext): Finding[] {
   ];
 }
 
+/** A listener of this host on `dest` (its address or a wildcard) whose accept queue is full. */
+function fullLocalListener(sockets: readonly HostSocket[], dest: Endpoint): HostSocket | undefined {
+  const local = new Set(sockets.map((s) => s.local.address));
+  const loopback =
+    dest.address === '127.0.0.1' || dest.address === '::1' || dest.address.startsWith('127.');
+  if (!loopback && !local.has(dest.address)) return undefined;
+  return sockets.find(
+    (l) =>
+      l.state === 'LISTEN' &&
+      l.local.port === dest.port &&
+      (l.local.address === dest.address ||
+        l.local.address === '0.0.0.0' ||
+        l.local.address === '::') &&
+      l.sendQ > 0 &&
+      !l.backlogUnknown &&
+      l.recvQ >= l.sendQ,
+  );
+}
+
 function retransmitting(sockets: readonly HostSocket[]): Finding[] {
   const stalled = sockets.filter(
     (s) => s.timer?.kind === 'retransmit' && s.timer.retries >= RETRIES_WARN,
@@ -505,6 +524,17 @@ function retransmitting(sockets: readonly HostSocket[]): Finding[] {
   if (stalled.length === 0) return [];
   const worst = Math.max(...stalled.map((s) => s.timer?.retries ?? 0));
   const connecting = stalled.filter((s) => s.state === 'SYN_SENT');
+  // A connect() to a listener of this very host whose accept queue is full is not lost on the
+  // way: Linux drops the SYN while the queue is full (tcp_abort_on_overflow 0), so it retries.
+  const queued = new Map<HostSocket, HostSocket>();
+  for (const s of connecting) {
+    const listener = fullLocalListener(sockets, s.remote);
+    if (listener) queued.set(s, listener);
+  }
+  const byListener = sortedByCount(
+    groupBy([...queued.keys()], (s) => formatEndpoint((queued.get(s) as HostSocket).local)),
+  );
+  const unexplained = connecting.length - queued.size;
   const byPeer = sortedByCount(groupBy(stalled, (s) => s.remote.address));
   return [
     {
@@ -521,19 +551,33 @@ function retransmitting(sockets: readonly HostSocket[]): Finding[] {
               .join(', ')}`,
         ),
         ...moreLine(byPeer.length, EVIDENCE_LINES, 'peers'),
-        ...(connecting.length > 0
-          ? [`${connecting.length} are connect()s whose SYN gets no answer (SYN_SENT)`]
+        ...(unexplained > 0
+          ? [`${unexplained} are connect()s whose SYN gets no answer (SYN_SENT)`]
           : []),
+        ...byListener.map(([where, list]) => {
+          const l = queued.get(list[0]) as HostSocket;
+          return `${list.length} connect()s to ${where} wait on its full accept queue (Recv-Q ${l.recvQ} of ${l.sendQ}, ${ownerLabel(l)} does not accept() fast enough): the kernel drops their SYNs while it is full`;
+        }),
       ],
       advice: [
         'each retry doubles the wait (RFC 6298 5.5): the peer or the path is not acknowledging',
-        'SYN_SENT retrying: the destination drops SYNs silently (a firewall, a wrong address, a host that is down)',
+        ...(unexplained > 0
+          ? [
+              'SYN_SENT retrying: the destination drops SYNs silently (a firewall, a wrong address, a host that is down)',
+            ]
+          : []),
+        ...(queued.size > 0
+          ? [
+              'SYN_SENT to a full local accept queue: make the listener accept() faster or raise its backlog (listen() and net.core.somaxconn); see the accept-queue finding',
+            ]
+          : []),
         'established connections retrying: packet loss or a dead peer; check the path (mtr, tcpdump) and the peer',
       ],
       data: {
         count: stalled.length,
         maxRetries: worst,
         synSent: connecting.length,
+        synSentToFullQueue: queued.size,
         peers: byPeer.map(([peer, list]) => ({ address: peer, count: list.length })),
       },
     },

@@ -167,6 +167,26 @@ describe('diagnose', () => {
     expect(f.data).toMatchObject({ count: 1, synSent: 1, maxRetries: RETRIES_WARN });
   });
 
+  it('retransmitting: a SYN_SENT to a full local accept queue is explained by the queue, not a firewall', () => {
+    const sockets = [
+      sock('LISTEN', '127.0.0.1:8080', '0.0.0.0:0', {
+        recvQ: 2,
+        sendQ: 1,
+        pid: 9,
+        process: 'slow',
+      }),
+      sock('SYN_SENT', '127.0.0.1:40000', '127.0.0.1:8080', {
+        timer: { kind: 'retransmit', remainingMs: 4000, retries: RETRIES_WARN },
+      }),
+    ];
+    const f = diagnose(sockets, context).find((x) => x.kind === 'retransmitting');
+    expect(f?.data).toMatchObject({ synSent: 1, synSentToFullQueue: 1 });
+    expect(f?.evidence.join('\n')).toMatch(
+      /1 connect\(\)s to 127\.0\.0\.1:8080 wait on its full accept queue \(Recv-Q 2 of 1, pid 9 \(slow\)/,
+    );
+    expect(f?.advice.join('\n')).not.toMatch(/firewall/);
+  });
+
   it('works on pasted output: sockets only, no context', () => {
     const sockets = many(CLOSE_WAIT_WARN, (i) =>
       sock('CLOSE_WAIT', '10.0.0.1:80', `10.0.0.2:${i + 1}`, { inode: undefined, uid: undefined }),
