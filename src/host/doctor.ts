@@ -223,11 +223,24 @@ function timeWaitPileup(sockets: readonly HostSocket[], context: DiagnoseContext
       const hot = perDestination.filter(
         ([, l]) => l.length / rangeSize >= TIME_WAIT_PORT_SHARE_WARN,
       );
+      // What the kernel really allows: with tcp_tw_reuse (1, or 2 towards loopback, the
+      // default) a new connect() takes a TIME_WAIT port once its last timestamp is a second
+      // old, so the ports run out only above about one connection per port per second.
+      const reuse = reuseApplies(context.twReuse, top[1][0].remote.address);
+      const perSecond = reuse ? rangeSize : Math.floor(rangeSize / TIME_WAIT_SECONDS);
+      const severity: Finding['severity'] = reuse
+        ? 'info'
+        : share >= TIME_WAIT_PORT_SHARE_CRITICAL
+          ? 'critical'
+          : 'warning';
       findings.push({
         kind: 'time-wait-pileup',
-        severity: share >= TIME_WAIT_PORT_SHARE_CRITICAL ? 'critical' : 'warning',
-        title: `TIME_WAIT is using ${Math.round(share * 100)}% of the ephemeral ports towards ${top[0].split(' -> ')[1]}`,
+        severity,
+        title: `TIME_WAIT is using ${Math.round(share * 100)}% of the ephemeral ports towards ${top[0].split(' -> ')[1]}${reuse ? ', which tcp_tw_reuse lets new connections take again' : ''}`,
         evidence: [
+          reuse
+            ? `the limit: about ${perSecond} new connections per second towards one destination (each port reusable 1 s after its last segment, TCP timestamps on), not ${rangeSize} per ${TIME_WAIT_SECONDS} s`
+            : `the limit: ${rangeSize} ports per ${TIME_WAIT_SECONDS} s of TIME_WAIT, about ${perSecond} new connections per second towards one destination; past it connect() fails (EADDRNOTAVAIL)`,
           `this host opened these connections and closed them first, so it holds TIME_WAIT (RFC 9293 3.6): ${outgoing.length} such sockets`,
           ...hot
             .slice(0, EVIDENCE_LINES)
@@ -293,6 +306,17 @@ function timeWaitPileup(sockets: readonly HostSocket[], context: DiagnoseContext
     });
   }
   return findings;
+}
+
+/** Linux's TIME_WAIT length (TCP_TIMEWAIT_LEN, 60 s; not a sysctl). */
+const TIME_WAIT_SECONDS = 60;
+
+/** Whether tcp_tw_reuse lets connects towards `address` take TIME_WAIT ports. */
+function reuseApplies(twReuse: number | undefined, address: string): boolean {
+  if (twReuse === 1) return true;
+  const loopback =
+    address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
+  return twReuse === 2 && loopback;
 }
 
 function twReuseWords(value: number | undefined): string {

@@ -84,6 +84,25 @@ describe('diagnose', () => {
     expect(advice).not.toMatch(/set .*tcp_tw_recycle/);
   });
 
+  it('time-wait-pileup: weighed with tcp_tw_reuse, so it is not critical where connects still succeed', () => {
+    const range = { low: 50000, high: 50999 };
+    const towards = (dest: string) =>
+      many(800, (i) => sock('TIME_WAIT', `127.0.0.1:${50000 + i}`, dest));
+    // twReuse 2 (the default) covers loopback: new connects take the ports again after 1 s.
+    const [loop] = diagnose(towards('127.0.0.1:5432'), { ...context, ephemeralPorts: range });
+    expect(loop.severity).toBe('info');
+    expect(loop.evidence[0]).toMatch(/about 1000 new connections per second/);
+    expect(isProblem(loop)).toBe(false);
+    // Off, or not loopback with 2: the ports really run out; the limit is said per second.
+    const [off] = diagnose(towards('127.0.0.1:5432'), {
+      ...context,
+      twReuse: 0,
+      ephemeralPorts: range,
+    });
+    expect(off.severity).toBe('critical');
+    expect(off.evidence[0]).toMatch(/1000 ports per 60 s .* about 16 new connections per second/);
+  });
+
   it('server-side TIME_WAIT is only a note', () => {
     const sockets = many(10_000, (i) =>
       sock('TIME_WAIT', '10.0.0.1:80', `10.0.${i >> 8}.${i & 255}:1234`),
