@@ -73,6 +73,20 @@ time.sleep(3600)`;
       spawnSync('ip', ['netns', 'del', NS]);
     });
 
+    it('inside a namespace: the Next hints keep --netns, and doctor is quiet about host-wide files', () => {
+      const summary = run(['--netns', NS]);
+      expect(summary.status).toBe(0);
+      for (const cmd of ['ls', 'doctor', 'watch']) {
+        expect(summary.stdout).toMatch(new RegExp(`tcpstate ${cmd} --netns ${NS}`));
+      }
+      const inside = spawnSync('ip', ['netns', 'exec', NS, process.execPath, CLI, 'doctor'], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      expect(inside.stderr).not.toMatch(/cannot read/);
+      expect(run(['doctor', '--netns', NS]).stderr).not.toMatch(/cannot read/);
+    });
+
     it('never cuts rows to 80 columns when piped; COLUMNS still fits them', () => {
       const wide = run(['ls', '--netns', NS]);
       expect(wide.status).toBe(0);

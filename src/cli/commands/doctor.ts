@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { diagnose, isProblem } from '../../host/doctor.js';
+import type { Snapshot } from '../../host/kernel/snapshot.js';
 import type { Finding } from '../../host/types.js';
 import { plural } from '../../host/view.js';
 import { wrap } from '../../render/table.js';
@@ -66,8 +67,8 @@ export function register(program: Command): void {
       }
       const findings = diagnose(snapshot.sockets, snapshot.context);
       const healthy = !findings.some(isProblem);
+      const notes = [...snapshot.notes, ...kernelNotesWorthSaying(snapshot)];
       if (options.json) {
-        const notes = [...snapshot.notes, ...snapshot.kernelNotes];
         writeOut(
           `${JSON.stringify({ healthy, sockets: snapshot.sockets.length, findings, notes }, null, 2)}\n`,
         );
@@ -75,11 +76,22 @@ export function register(program: Command): void {
         const c = colors(options.color && useColor());
         const lines = renderFindings(findings, snapshot.sockets.length, c, terminalWidth());
         writeOut(`${lines.join('\n')}\n`);
-        printNotes([...snapshot.notes, ...snapshot.kernelNotes]);
+        printNotes(notes);
       }
       // 1 = something to fix; info findings are notes, not problems.
       process.exitCode = healthy ? 0 : 1;
     });
+}
+
+/**
+ * A network namespace has no copy of the host-wide sysctls (tcp_max_orphans, …), and the host's
+ * own namespace always has them: a /proc/sys/net file that is missing says only that doctor looks
+ * from inside a namespace (`ip netns exec`, a container, --netns), so that note is left out.
+ */
+function kernelNotesWorthSaying(snapshot: Snapshot): string[] {
+  return snapshot.kernelNotes.filter(
+    (note) => !(note.includes('/proc/sys/net/') && note.endsWith('(ENOENT)')),
+  );
 }
 
 function bullets(items: readonly string[], width: number, indent: string): string[] {
