@@ -87,6 +87,33 @@ time.sleep(3600)`;
       expect(run(['doctor', '--netns', NS]).stderr).not.toMatch(/cannot read/);
     });
 
+    it('ls --info gives tcp_info as ss -ti reads it, in the table and in --json', () => {
+      const r = run(['ls', '--netns', NS, '--info', '--json', '--state', 'established']);
+      expect(r.status).toBe(0);
+      const rows = JSON.parse(r.stdout) as {
+        local: { port: number };
+        remote: { port: number };
+        info?: Record<string, number | string | null>;
+      }[];
+      const client = rows.find((x) => x.local.port === Number(child?.firstLine));
+      expect(client?.info).toBeDefined();
+      // ss, the reference, on the same socket: fields an idle connection keeps still.
+      const ss = execFileSync(
+        'ip',
+        ['netns', 'exec', NS, 'ss', '-tinH', 'sport', '=', `:${child?.firstLine}`],
+        {
+          encoding: 'utf8',
+        },
+      );
+      const field = (name: string) => new RegExp(`\\b${name}:(\\d+)`).exec(ss)?.[1];
+      expect(client?.info?.cwnd).toBe(Number(field('cwnd')));
+      expect(client?.info?.bytesAcked).toBe(Number(field('bytes_acked') ?? 0));
+      expect(client?.info?.pmtu).toBe(Number(field('pmtu')));
+      expect(ss).toContain(String(client?.info?.congestion));
+      const table = run(['ls', '--netns', NS, '-i', '--state', 'established']);
+      expect(table.stdout.split('\n')[0]).toMatch(/RTT\/VAR ms +CWND +SSTHRESH +RETRANS .* CC$/);
+    });
+
     it('never cuts rows to 80 columns when piped; COLUMNS still fits them', () => {
       const wide = run(['ls', '--netns', NS]);
       expect(wide.status).toBe(0);
