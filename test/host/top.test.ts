@@ -181,7 +181,16 @@ net.createServer((s) => held.push(s)).listen(${PORT}, '127.0.0.1', () => {
         'top to quit on q',
         10_000,
       );
-      expect(tmux('display-message', '-p', '-t', 'top', '#{pane_dead_status}').trim()).toBe('0');
+      // The exit status is filled in just after the pane is marked dead.
+      const status = await waitFor(
+        () =>
+          tmux('display-message', '-p', '-t', 'top', '#{pane_dead_status}:#{pane_dead_signal}')
+            .trim()
+            .replace(/^:$/, '') || undefined,
+        'the exit status of top',
+        5000,
+      );
+      expect(status).toBe('0:');
       // The alternate screen is gone: the terminal shows what it showed before (nothing).
       expect(capture()).not.toMatch(/tcpstate top|STATE/);
     }, 60_000);
