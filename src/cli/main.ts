@@ -6,6 +6,7 @@
  * Layer cli/ (the top, beside web/): may import every layer; nothing imports it. Reading the
  * process (argv, environment, terminal, exit codes) happens here and in the I/O layers only.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { register as registerDoctor } from './commands/doctor.js';
 import { register as registerDrill } from './commands/drill.js';
@@ -15,6 +16,7 @@ import { register as registerMetrics } from './commands/metrics.js';
 import { register as registerPcap } from './commands/pcap.js';
 import { register as registerSim } from './commands/sim.js';
 import { register as registerSummary } from './commands/summary.js';
+import { register as registerTop } from './commands/top.js';
 import { register as registerTun } from './commands/tun.js';
 import { register as registerWatch } from './commands/watch.js';
 import { register as registerWeb } from './commands/web.js';
@@ -27,11 +29,14 @@ export function buildProgram(): Command {
     .description(
       'The TCP connection state machine made visible: this machine’s sockets explained, a TCP stack to play with.',
     )
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    // One prefix for every error, commander's own ("error: unknown option") included.
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'tcpstate: ')) });
   registerSummary(program);
   registerLs(program);
   registerWatch(program);
+  registerTop(program);
   registerDoctor(program);
   registerExplain(program);
   registerMetrics(program);
@@ -41,6 +46,16 @@ export function buildProgram(): Command {
   registerTun(program);
   registerWeb(program);
   return program;
+}
+
+/** The version in package.json (two folders up from src/cli/ and from dist/cli/). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

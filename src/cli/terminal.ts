@@ -18,6 +18,16 @@ export function terminalWidth(stream: NodeJS.WriteStream = process.stdout): numb
   return Number.isInteger(env) && env >= 20 ? env : 80;
 }
 
+/**
+ * The width a table may take: the terminal's; piped or redirected, COLUMNS if set, else no
+ * limit, so that nothing is cut (as ss never cuts its output).
+ */
+export function tableWidth(stream: NodeJS.WriteStream = process.stdout): number {
+  if (stream.isTTY && stream.columns) return stream.columns;
+  const env = Number(process.env.COLUMNS);
+  return Number.isInteger(env) && env >= 20 ? env : 100_000;
+}
+
 let pipeGuard = false;
 
 /**

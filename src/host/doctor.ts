@@ -223,11 +223,24 @@ function timeWaitPileup(sockets: readonly HostSocket[], context: DiagnoseContext
       const hot = perDestination.filter(
         ([, l]) => l.length / rangeSize >= TIME_WAIT_PORT_SHARE_WARN,
       );
+      // What the kernel really allows: with tcp_tw_reuse (1, or 2 towards loopback, the
+      // default) a new connect() takes a TIME_WAIT port once its last timestamp is a second
+      // old, so the ports run out only above about one connection per port per second.
+      const reuse = reuseApplies(context.twReuse, top[1][0].remote.address);
+      const perSecond = reuse ? rangeSize : Math.floor(rangeSize / TIME_WAIT_SECONDS);
+      const severity: Finding['severity'] = reuse
+        ? 'info'
+        : share >= TIME_WAIT_PORT_SHARE_CRITICAL
+          ? 'critical'
+          : 'warning';
       findings.push({
         kind: 'time-wait-pileup',
-        severity: share >= TIME_WAIT_PORT_SHARE_CRITICAL ? 'critical' : 'warning',
-        title: `TIME_WAIT is using ${Math.round(share * 100)}% of the ephemeral ports towards ${top[0].split(' -> ')[1]}`,
+        severity,
+        title: `TIME_WAIT is using ${Math.round(share * 100)}% of the ephemeral ports towards ${top[0].split(' -> ')[1]}${reuse ? ', which tcp_tw_reuse lets new connections take again' : ''}`,
         evidence: [
+          reuse
+            ? `the limit: about ${perSecond} new connections per second towards one destination (each port reusable 1 s after its last segment, TCP timestamps on), not ${rangeSize} per ${TIME_WAIT_SECONDS} s`
+            : `the limit: ${rangeSize} ports per ${TIME_WAIT_SECONDS} s of TIME_WAIT, about ${perSecond} new connections per second towards one destination; past it connect() fails (EADDRNOTAVAIL)`,
           `this host opened these connections and closed them first, so it holds TIME_WAIT (RFC 9293 3.6): ${outgoing.length} such sockets`,
           ...hot
             .slice(0, EVIDENCE_LINES)
@@ -293,6 +306,17 @@ function timeWaitPileup(sockets: readonly HostSocket[], context: DiagnoseContext
     });
   }
   return findings;
+}
+
+/** Linux's TIME_WAIT length (TCP_TIMEWAIT_LEN, 60 s; not a sysctl). */
+const TIME_WAIT_SECONDS = 60;
+
+/** Whether tcp_tw_reuse lets connects towards `address` take TIME_WAIT ports. */
+function reuseApplies(twReuse: number | undefined, address: string): boolean {
+  if (twReuse === 1) return true;
+  const loopback =
+    address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
+  return twReuse === 2 && loopback;
 }
 
 function twReuseWords(value: number | undefined): string {
@@ -498,6 +522,25 @@ function orphans(context: DiagnoseContext): Finding[] {
   ];
 }
 
+/** A listener of this host on `dest` (its address or a wildcard) whose accept queue is full. */
+function fullLocalListener(sockets: readonly HostSocket[], dest: Endpoint): HostSocket | undefined {
+  const local = new Set(sockets.map((s) => s.local.address));
+  const loopback =
+    dest.address === '127.0.0.1' || dest.address === '::1' || dest.address.startsWith('127.');
+  if (!loopback && !local.has(dest.address)) return undefined;
+  return sockets.find(
+    (l) =>
+      l.state === 'LISTEN' &&
+      l.local.port === dest.port &&
+      (l.local.address === dest.address ||
+        l.local.address === '0.0.0.0' ||
+        l.local.address === '::') &&
+      l.sendQ > 0 &&
+      !l.backlogUnknown &&
+      l.recvQ >= l.sendQ,
+  );
+}
+
 function retransmitting(sockets: readonly HostSocket[]): Finding[] {
   const stalled = sockets.filter(
     (s) => s.timer?.kind === 'retransmit' && s.timer.retries >= RETRIES_WARN,
@@ -505,6 +548,17 @@ function retransmitting(sockets: readonly HostSocket[]): Finding[] {
   if (stalled.length === 0) return [];
   const worst = Math.max(...stalled.map((s) => s.timer?.retries ?? 0));
   const connecting = stalled.filter((s) => s.state === 'SYN_SENT');
+  // A connect() to a listener of this very host whose accept queue is full is not lost on the
+  // way: Linux drops the SYN while the queue is full (tcp_abort_on_overflow 0), so it retries.
+  const queued = new Map<HostSocket, HostSocket>();
+  for (const s of connecting) {
+    const listener = fullLocalListener(sockets, s.remote);
+    if (listener) queued.set(s, listener);
+  }
+  const byListener = sortedByCount(
+    groupBy([...queued.keys()], (s) => formatEndpoint((queued.get(s) as HostSocket).local)),
+  );
+  const unexplained = connecting.length - queued.size;
   const byPeer = sortedByCount(groupBy(stalled, (s) => s.remote.address));
   return [
     {
@@ -521,19 +575,33 @@ function retransmitting(sockets: readonly HostSocket[]): Finding[] {
               .join(', ')}`,
         ),
         ...moreLine(byPeer.length, EVIDENCE_LINES, 'peers'),
-        ...(connecting.length > 0
-          ? [`${connecting.length} are connect()s whose SYN gets no answer (SYN_SENT)`]
+        ...(unexplained > 0
+          ? [`${unexplained} are connect()s whose SYN gets no answer (SYN_SENT)`]
           : []),
+        ...byListener.map(([where, list]) => {
+          const l = queued.get(list[0]) as HostSocket;
+          return `${list.length} connect()s to ${where} wait on its full accept queue (Recv-Q ${l.recvQ} of ${l.sendQ}, ${ownerLabel(l)} does not accept() fast enough): the kernel drops their SYNs while it is full`;
+        }),
       ],
       advice: [
         'each retry doubles the wait (RFC 6298 5.5): the peer or the path is not acknowledging',
-        'SYN_SENT retrying: the destination drops SYNs silently (a firewall, a wrong address, a host that is down)',
+        ...(unexplained > 0
+          ? [
+              'SYN_SENT retrying: the destination drops SYNs silently (a firewall, a wrong address, a host that is down)',
+            ]
+          : []),
+        ...(queued.size > 0
+          ? [
+              'SYN_SENT to a full local accept queue: make the listener accept() faster or raise its backlog (listen() and net.core.somaxconn); see the accept-queue finding',
+            ]
+          : []),
         'established connections retrying: packet loss or a dead peer; check the path (mtr, tcpdump) and the peer',
       ],
       data: {
         count: stalled.length,
         maxRetries: worst,
         synSent: connecting.length,
+        synSentToFullQueue: queued.size,
         peers: byPeer.map(([peer, list]) => ({ address: peer, count: list.length })),
       },
     },

@@ -21,6 +21,12 @@ export interface KernelTransition {
   /** The task running when the event fired; not necessarily the socket's owner. */
   pid: number;
   task: string;
+  /**
+   * 'process': the task made the change in a system call on this socket (connect, listen,
+   * close, shutdown), so it lives in the socket's namespace; undefined where the trace has no
+   * flags column.
+   */
+  context?: TraceContext;
   family: 4 | 6;
   /** Addresses in text; ports 0 while unknown (an unbound connect, a listener's remote). */
   saddr: string;
@@ -36,13 +42,26 @@ export interface KernelTransition {
 
 /** `task-pid [(tgid)] [cpu] [flags] seconds: inet_sock_set_state: fields`, in either format. */
 const LINE =
-  /^\s*(.*)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:\S+\s+)?(\d+\.\d+):\s+inet_sock_set_state:\s+(.*)$/;
+  /^\s*(.*)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:(\S+)\s+)?(\d+\.\d+):\s+inet_sock_set_state:\s+(.*)$/;
+
+/**
+ * Where the change was made, from the latency flags (`irq-info`, on by default: e.g. `.....`,
+ * `..s2.`): the third is `h`/`H` in a hard interrupt, `s` in a softirq (packet arrival, timers),
+ * `z`/`Z` in an NMI, `.` in process context, i.e. in a system call of the task printed.
+ */
+export type TraceContext = 'process' | 'interrupt';
+
+function traceContext(flags: string | undefined): TraceContext | undefined {
+  if (flags === undefined || flags.length < 4 || /^\d/.test(flags)) return undefined;
+  return flags[2] === '.' ? 'process' : 'interrupt';
+}
 
 interface LineHead {
   task: string;
   pid: number;
   cpu: number;
   timestamp: number;
+  context: TraceContext | undefined;
   body: string;
 }
 
@@ -53,8 +72,9 @@ function lineHead(line: string): LineHead | undefined {
     task: m[1].trim(),
     pid: Number(m[2]),
     cpu: Number(m[3]),
-    timestamp: Number(m[4]),
-    body: m[5],
+    context: traceContext(m[4]),
+    timestamp: Number(m[5]),
+    body: m[6],
   };
 }
 
@@ -114,6 +134,7 @@ export function parseTraceLine(line: string): KernelTransition | undefined {
     cpu: head.cpu,
     pid: head.pid,
     task: head.task,
+    ...(head.context !== undefined ? { context: head.context } : {}),
     family,
     saddr,
     sport,

@@ -11,6 +11,32 @@ export interface HostTimer {
   retries: number;
 }
 
+/**
+ * The kernel's struct tcp_info for one socket (include/uapi/linux/tcp.h), the fields `ss -ti`
+ * shows, from sock_diag's INET_DIAG_INFO (and INET_DIAG_CONG for the algorithm).
+ */
+export interface HostTcpInfo {
+  /** Smoothed RTT and its variation, ms (the kernel keeps microseconds). */
+  rttMs: number;
+  rttVarMs: number;
+  /** Congestion window and slow-start threshold, in segments (ssthresh ≥ 2^31-1: not set). */
+  cwnd: number;
+  ssthresh: number | null;
+  /** Segments now being retransmitted, and all retransmitted in the connection's life. */
+  retrans: number;
+  totalRetrans: number;
+  /** Segments sent and not yet acknowledged. */
+  unacked: number;
+  bytesAcked: number;
+  bytesReceived: number;
+  /** Bytes per second, the latest delivery-rate sample (RFC 9293 says nothing; Linux BBR's). */
+  deliveryRate: number;
+  pmtu: number;
+  rtoMs: number;
+  /** e.g. cubic, bbr, reno; null when the kernel did not say. */
+  congestion: string | null;
+}
+
 export interface HostSocket {
   state: TcpState;
   family: 4 | 6;
@@ -31,6 +57,8 @@ export interface HostSocket {
   pid?: number;
   process?: string;
   fd?: number;
+  /** tcp_info, when asked for (`ls --info`) and read through sock_diag. */
+  info?: HostTcpInfo;
 }
 
 export type FindingKind =

@@ -2,7 +2,7 @@
 import type { Endpoint } from '../state/states.js';
 import { isV4Mapped } from './address.js';
 import { formatEndpoint } from './doctor.js';
-import type { HostSocket, HostTimer } from './types.js';
+import type { HostSocket, HostTcpInfo, HostTimer } from './types.js';
 
 /** "200ms", "12s", "2m05s", "1h59m": short, like ss's timer column. */
 export function formatDuration(ms: number): string {
@@ -80,6 +80,8 @@ export interface SocketJson {
   inode: number | null;
   pid: number | null;
   process: string | null;
+  /** tcp_info (`ls --info`); absent without --info, null for a socket the kernel gave none. */
+  info?: HostTcpInfo | null;
 }
 
 export function socketJson(socket: HostSocket): SocketJson {
@@ -94,6 +96,7 @@ export function socketJson(socket: HostSocket): SocketJson {
     inode: socket.inode ?? null,
     pid: socket.pid ?? null,
     process: socket.process ?? null,
+    ...(socket.info ? { info: { ...socket.info } } : {}),
   };
 }
 
@@ -113,5 +116,6 @@ export function socketJsonText(socket: HostSocket): string {
     socket.timer && socket.timer.kind !== 'off'
       ? `{"kind":"${socket.timer.kind}","remainingMs":${socket.timer.remainingMs},"retries":${socket.timer.retries}}`
       : 'null';
-  return `{"state":"${socket.state}","local":{"address":"${socket.local.address}","port":${socket.local.port}},"remote":{"address":"${socket.remote.address}","port":${socket.remote.port}},"recvQ":${socket.recvQ},"sendQ":${socket.backlogUnknown ? 'null' : socket.sendQ},"timer":${timer},"uid":${socket.uid ?? 'null'},"inode":${socket.inode ?? 'null'},"pid":${socket.pid ?? 'null'},"process":${socket.process === undefined ? 'null' : JSON.stringify(socket.process)}}`;
+  const info = socket.info ? `,"info":${JSON.stringify(socket.info)}` : '';
+  return `{"state":"${socket.state}","local":{"address":"${socket.local.address}","port":${socket.local.port}},"remote":{"address":"${socket.remote.address}","port":${socket.remote.port}},"recvQ":${socket.recvQ},"sendQ":${socket.backlogUnknown ? 'null' : socket.sendQ},"timer":${timer},"uid":${socket.uid ?? 'null'},"inode":${socket.inode ?? 'null'},"pid":${socket.pid ?? 'null'},"process":${socket.process === undefined ? 'null' : JSON.stringify(socket.process)}${info}}`;
 }

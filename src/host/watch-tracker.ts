@@ -4,11 +4,16 @@
  * arguments. A change is either a transition (the one TransitionEvent of state/events.ts) or a
  * socket polling found already in some state (`seen`), whose lifetime began before the watch.
  *
- * Sockets are identified by family and 4-tuple, as the event prints them. Two cases need care:
- * - connect(): CLOSE -> SYN_SENT is reported before the local port is chosen (sport 0), so that
- *   socket waits, keyed by its destination, for the SYN_SENT -> x change that carries the port
- *   (oldest first when several connect to the same destination at once);
- * - a tuple used again after CLOSED is a new connection.
+ * Sockets are identified by their kernel address (skaddr) where the trace gives it, else by
+ * family and 4-tuple, as the event prints them. Neither is a connection: the kernel reuses a
+ * freed socket's memory for the next socket, and a 4-tuple for the next connection. So a
+ * connection's identity starts at its birth, a change that only begins a connection
+ * (CLOSED -> SYN_SENT from connect(), CLOSED -> LISTEN, LISTEN -> SYN_RECV for a listener's
+ * child), or at a new 4-tuple on a known skaddr, and ends at CLOSED (or where the kernel hands it
+ * to a time-wait socket); time in a state is never counted across that line.
+ * connect() needs care: CLOSE -> SYN_SENT is reported before the local port is chosen (sport 0),
+ * so without skaddr that socket waits, keyed by its destination, for the SYN_SENT -> x change
+ * that carries the port (oldest first when several connect to the same destination at once).
  */
 import type { TransitionEvent } from '../state/events.js';
 import type { Endpoint, FourTuple, TcpState } from '../state/states.js';
@@ -79,6 +84,11 @@ export interface Lifetime {
   states: TcpState[];
   /** Already in its first state when the watch started (its start time is when it was seen). */
   joinedMidway: boolean;
+  /**
+   * Ended where the kernel handed the connection to a time-wait socket before TIME_WAIT (an
+   * orphan in FIN_WAIT2): it goes on there, unseen by the trace.
+   */
+  handedOff?: boolean;
 }
 
 interface Track {
@@ -93,6 +103,22 @@ function endpointKey(e: Endpoint): string {
 
 function tupleKey(family: number, local: Endpoint, remote: Endpoint): string {
   return `${family}|${endpointKey(local)}|${endpointKey(remote)}`;
+}
+
+/** A change that only a new connection makes (connect(), listen(), a listener's child). */
+function isBirth(change: HostTransition): boolean {
+  return change.from === 'CLOSED' || (change.from === 'LISTEN' && change.to === 'SYN_RECV');
+}
+
+/**
+ * Whether a change on a known socket still belongs to the connection tracked there: same
+ * remote, and the same local port once it is chosen (a skaddr reused by a connection whose
+ * birth the watch missed shows up as another 4-tuple).
+ */
+function sameConnection(l: Lifetime, change: HostTransition): boolean {
+  const { local, remote } = change.connection;
+  if (l.remote.address !== remote.address || l.remote.port !== remote.port) return false;
+  return local.port === 0 || l.local.port === 0 || l.local.port === local.port;
 }
 
 export interface TrackerOptions {
@@ -159,16 +185,20 @@ export class TransitionTracker {
   private recordTransition(input: HostTransition): WatchTransition {
     const { local, remote } = input.connection;
     const key = this.keyOf(input);
-    let track =
-      this.open.get(key) ??
-      (input.skaddr === undefined ? this.adoptUnbound(input, key) : undefined);
+    const fresh = isBirth(input);
+    let track: Track | undefined = this.open.get(key);
+    if (track && (fresh || !sameConnection(track.lifetime, input))) {
+      // The socket (or tuple) now carries another connection: the old one ended unseen.
+      this.finish(track, track.lastTime);
+      track = undefined;
+    }
+    if (!track && !fresh && input.skaddr === undefined) track = this.adoptUnbound(input, key);
     let ms: number | null = null;
     if (track) {
       ms = Math.max(0, input.time - track.lastTime);
     } else {
       // A child socket starts as a copy of its listener (LISTEN -> SYN_RECV); a connect starts
       // from CLOSED. Any other first change means the socket existed before the watch began.
-      const fresh = input.from === 'CLOSED' || (input.from === 'LISTEN' && input.to === 'SYN_RECV');
       track = {
         key,
         lastTime: input.time,
@@ -196,19 +226,32 @@ export class TransitionTracker {
     track.lastTime = input.time;
     // The local port is chosen after CLOSE -> SYN_SENT; keep the one the socket ends up with.
     if (local.port !== 0) track.lifetime.local = { ...local };
-    if (input.to !== 'CLOSED') track.lifetime.states.push(input.to);
-    if (input.to === 'CLOSED' || (input.to === 'TIME_WAIT' && this.options.endAtTimeWait)) {
-      track.lifetime.end = input.time;
-      this.open.delete(track.key);
-      this.done.push(track.lifetime);
-      const max = this.options.maxFinished ?? DEFAULT_MAX_FINISHED;
-      if (this.done.length > max * 2) {
-        // Trim in batches so that a long watch does not copy the array on every close.
-        this.forgotten += this.done.length - max;
-        this.done = this.done.slice(-max);
-      }
+    const states = track.lifetime.states;
+    if (input.to !== 'CLOSED' && states.at(-1) !== input.to) states.push(input.to);
+    // A change the watch corrected from /proc (`reported`) is the full socket closing while a
+    // time-wait socket, which the trace never reports on, carries the connection on.
+    const handedOff = this.options.endAtTimeWait && input.reported !== undefined;
+    if (
+      input.to === 'CLOSED' ||
+      handedOff ||
+      (input.to === 'TIME_WAIT' && this.options.endAtTimeWait)
+    ) {
+      if (handedOff && input.to !== 'TIME_WAIT') track.lifetime.handedOff = true;
+      this.finish(track, input.time);
     }
     return { ...input, ms };
+  }
+
+  private finish(track: Track, end: number): void {
+    track.lifetime.end = end;
+    this.open.delete(track.key);
+    this.done.push(track.lifetime);
+    const max = this.options.maxFinished ?? DEFAULT_MAX_FINISHED;
+    if (this.done.length > max * 2) {
+      // Trim in batches so that a long watch does not copy the array on every close.
+      this.forgotten += this.done.length - max;
+      this.done = this.done.slice(-max);
+    }
   }
 
   private adoptUnbound(input: HostTransition, key: string): Track | undefined {

@@ -88,7 +88,12 @@ export function formatLifetime(l: Lifetime): string {
   const duration =
     l.end !== undefined ? `${((l.end - l.start) / 1000).toFixed(2)} s` : 'still open';
   const last = l.states[l.states.length - 1];
-  const closed = l.end !== undefined && last !== 'TIME_WAIT' ? ' > CLOSED' : '';
+  const closed =
+    l.end === undefined || last === 'TIME_WAIT'
+      ? ''
+      : l.handedOff
+        ? ' > (time-wait socket)'
+        : ' > CLOSED';
   const path = `${l.joinedMidway ? '… > ' : ''}${l.states.join(' > ')}${closed}`;
   return `${formatEndpoint(l.local)} -> ${remote}  ${duration}  ${path}`;
 }

@@ -95,10 +95,19 @@ export function renderStateDiagram(lang: Lang, c: Colors, width = 80): string[] 
   for (const path of OTHER_PATHS) {
     const first = path[0];
     if (!first) continue;
+    // A chain wider than the page goes on under itself, one step further in, never past it.
     let line = c.bold(first[0]);
+    let plain = `  ${first[0]}`;
     for (const step of path) {
       const t = row(step);
+      const piece = ` ──${label(t, lang)}──▶ ${t.to}`;
+      if (plain.length + piece.length > width && plain.trim() !== '') {
+        out.push(`  ${line}`);
+        line = '   ';
+        plain = '     ';
+      }
       line += ` ──${c.dim(label(t, lang))}──▶ ${c.bold(t.to)}`;
+      plain += piece;
     }
     out.push(`  ${line}`);
   }
@@ -112,6 +121,8 @@ export function renderStateDiagram(lang: Lang, c: Colors, width = 80): string[] 
   return out;
 }
 
+const CAUSE_WIDTH = Math.max(...TRANSITIONS.map((t) => t.cause.length)) + 2;
+
 /** Every row of the table, grouped by the state it leaves. */
 export function renderTransitionTable(lang: Lang, c: Colors, width = 80): string[] {
   const out: string[] = [];
@@ -124,8 +135,10 @@ export function renderTransitionTable(lang: Lang, c: Colors, width = 80): string
       const arrow = `→ ${t.to}`;
       const plain = `  ${head.padEnd(12)}${arrow.padEnd(15)}`;
       const coloured = `  ${c.bold(head)}${' '.repeat(12 - head.length)}${arrow.padEnd(15)}`;
+      // The cause column is as wide as the longest cause and a gap: `close()` and `sends RST`
+      // never run together.
       const tail =
-        t.sends === '' ? t.cause : `${t.cause.padEnd(22)}${describeSends(t.sends, lang)}`;
+        t.sends === '' ? t.cause : `${t.cause.padEnd(CAUSE_WIDTH)}${describeSends(t.sends, lang)}`;
       const text = `${coloured}${c.dim(tail)}`;
       out.push(plain.length + tail.length <= width ? text : `${coloured}${c.dim(t.cause)}`);
     }

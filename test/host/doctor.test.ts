@@ -84,6 +84,25 @@ describe('diagnose', () => {
     expect(advice).not.toMatch(/set .*tcp_tw_recycle/);
   });
 
+  it('time-wait-pileup: weighed with tcp_tw_reuse, so it is not critical where connects still succeed', () => {
+    const range = { low: 50000, high: 50999 };
+    const towards = (dest: string) =>
+      many(800, (i) => sock('TIME_WAIT', `127.0.0.1:${50000 + i}`, dest));
+    // twReuse 2 (the default) covers loopback: new connects take the ports again after 1 s.
+    const [loop] = diagnose(towards('127.0.0.1:5432'), { ...context, ephemeralPorts: range });
+    expect(loop.severity).toBe('info');
+    expect(loop.evidence[0]).toMatch(/about 1000 new connections per second/);
+    expect(isProblem(loop)).toBe(false);
+    // Off, or not loopback with 2: the ports really run out; the limit is said per second.
+    const [off] = diagnose(towards('127.0.0.1:5432'), {
+      ...context,
+      twReuse: 0,
+      ephemeralPorts: range,
+    });
+    expect(off.severity).toBe('critical');
+    expect(off.evidence[0]).toMatch(/1000 ports per 60 s .* about 16 new connections per second/);
+  });
+
   it('server-side TIME_WAIT is only a note', () => {
     const sockets = many(10_000, (i) =>
       sock('TIME_WAIT', '10.0.0.1:80', `10.0.${i >> 8}.${i & 255}:1234`),
@@ -165,6 +184,26 @@ describe('diagnose', () => {
     const [f] = diagnose(sockets, context);
     expect(f.kind).toBe('retransmitting');
     expect(f.data).toMatchObject({ count: 1, synSent: 1, maxRetries: RETRIES_WARN });
+  });
+
+  it('retransmitting: a SYN_SENT to a full local accept queue is explained by the queue, not a firewall', () => {
+    const sockets = [
+      sock('LISTEN', '127.0.0.1:8080', '0.0.0.0:0', {
+        recvQ: 2,
+        sendQ: 1,
+        pid: 9,
+        process: 'slow',
+      }),
+      sock('SYN_SENT', '127.0.0.1:40000', '127.0.0.1:8080', {
+        timer: { kind: 'retransmit', remainingMs: 4000, retries: RETRIES_WARN },
+      }),
+    ];
+    const f = diagnose(sockets, context).find((x) => x.kind === 'retransmitting');
+    expect(f?.data).toMatchObject({ synSent: 1, synSentToFullQueue: 1 });
+    expect(f?.evidence.join('\n')).toMatch(
+      /1 connect\(\)s to 127\.0\.0\.1:8080 wait on its full accept queue \(Recv-Q 2 of 1, pid 9 \(slow\)/,
+    );
+    expect(f?.advice.join('\n')).not.toMatch(/firewall/);
   });
 
   it('works on pasted output: sockets only, no context', () => {

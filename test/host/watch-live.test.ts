@@ -282,7 +282,9 @@ describe.skipIf(noTrace)(
       'mounts tracefs when it is not mounted, and unmounts it after (in a private mount namespace)',
       async () => {
         const port = await freePort();
-        const connect = `const net=require('net');const s=net.createServer(c=>{c.resume();c.on('end',()=>c.end())}).listen(${port},'127.0.0.1',()=>{const c=net.connect(${port},'127.0.0.1',()=>c.end());c.resume();c.on('close',()=>s.close())})`;
+        // The connecting process stays a moment after closing: watch tells a connection's
+        // namespace by its task's /proc/PID/ns/net, which must still be there when the line is read.
+        const connect = `const net=require('net');const s=net.createServer(c=>{c.resume();c.on('end',()=>c.end())}).listen(${port},'127.0.0.1',()=>{const c=net.connect(${port},'127.0.0.1',()=>c.end());c.resume();c.on('close',()=>{s.close();setTimeout(()=>{},500)})})`;
         // Only this namespace loses the mount; the rest of the machine keeps its tracefs.
         const script = [
           // other test files may mount or unmount tracefs at the same time: unmount only if mounted

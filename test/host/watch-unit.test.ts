@@ -46,6 +46,7 @@ describe('parseTraceLine', () => {
       cpu: 0,
       pid: 17385,
       task: 'node',
+      context: 'process',
       family: 4,
       saddr: '127.0.0.1',
       sport: 45123,
@@ -301,6 +302,54 @@ describe('TransitionTracker', () => {
     expect(t.lifetimes().map((l) => [l.start, l.states])).toEqual([
       [100, ['ESTABLISHED']],
       [200, ['ESTABLISHED']],
+    ]);
+  });
+
+  it('starts a new connection when the kernel reuses a socket address, and never times across it', () => {
+    const t = new TransitionTracker({ endAtTimeWait: true });
+    const on = (change: HostTransition) => t.record({ ...change, skaddr: '0xa' });
+    on(input(0, 0, 5101, 'CLOSED', 'SYN_SENT'));
+    on(input(1, 40000, 5101, 'SYN_SENT', 'ESTABLISHED'));
+    on(input(20, 40000, 5101, 'ESTABLISHED', 'FIN_WAIT1'));
+    on(input(21, 40000, 5101, 'FIN_WAIT1', 'FIN_WAIT2'));
+    // Orphaned in FIN_WAIT2: the kernel closes the full socket, a time-wait socket goes on.
+    on({ ...input(21, 40000, 5101, 'FIN_WAIT2', 'FIN_WAIT2'), reported: 'CLOSED' });
+    // The same memory, the next connection, to another port.
+    expect(on(input(600, 0, 5102, 'CLOSED', 'SYN_SENT')).ms).toBeNull();
+    expect(on(input(601, 40000, 5102, 'SYN_SENT', 'ESTABLISHED')).ms).toBe(1);
+    const [first, second] = t.lifetimes();
+    expect([first.states, first.end, first.remote.port]).toEqual([
+      ['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2'],
+      21,
+      5101,
+    ]);
+    expect(formatLifetime(first)).toBe(
+      '127.0.0.1:40000 -> 127.0.0.1:5101  0.02 s  SYN_SENT > ESTABLISHED > FIN_WAIT1 > FIN_WAIT2 > (time-wait socket)',
+    );
+    expect([second.states, second.start, second.remote.port, second.joinedMidway]).toEqual([
+      ['SYN_SENT', 'ESTABLISHED'],
+      600,
+      5102,
+      false,
+    ]);
+  });
+
+  it('ends a connection whose end it missed when its socket or tuple begins another', () => {
+    const t = new TransitionTracker();
+    // skaddr known, birth missed: a new 4-tuple on the same socket is another connection.
+    t.record({ ...input(0, 40000, 80, 'ESTABLISHED', 'FIN_WAIT1'), skaddr: '0xb' });
+    expect(
+      t.record({ ...input(9, 40001, 81, 'ESTABLISHED', 'CLOSE_WAIT'), skaddr: '0xb' }).ms,
+    ).toBeNull();
+    // No skaddr: a listener's child born again on a tuple still open.
+    t.record(input(10, 80, 5000, 'LISTEN', 'SYN_RECV'));
+    t.record(input(11, 80, 5000, 'SYN_RECV', 'ESTABLISHED'));
+    expect(t.record(input(50, 80, 5000, 'LISTEN', 'SYN_RECV')).ms).toBeNull();
+    expect(t.lifetimes().map((l) => [l.local.port, l.states, l.end])).toEqual([
+      [40000, ['ESTABLISHED', 'FIN_WAIT1'], 0],
+      [80, ['SYN_RECV', 'ESTABLISHED'], 11],
+      [40001, ['ESTABLISHED', 'CLOSE_WAIT'], undefined],
+      [80, ['SYN_RECV'], undefined],
     ]);
   });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { diagnose, isProblem } from '../../host/doctor.js';
+import type { Snapshot } from '../../host/kernel/snapshot.js';
 import type { Finding } from '../../host/types.js';
 import { plural } from '../../host/view.js';
 import { wrap } from '../../render/table.js';
@@ -99,8 +100,19 @@ export async function doctorReport(options: {
     healthy: !findings.some(isProblem),
     sockets: snapshot.sockets.length,
     findings,
-    notes: [...snapshot.notes, ...snapshot.kernelNotes],
+    notes: [...snapshot.notes, ...kernelNotesWorthSaying(snapshot)],
   };
+}
+
+/**
+ * A network namespace has no copy of the host-wide sysctls (tcp_max_orphans, …), and the host's
+ * own namespace always has them: a /proc/sys/net file that is missing says only that doctor looks
+ * from inside a namespace (`ip netns exec`, a container, --netns), so that note is left out.
+ */
+function kernelNotesWorthSaying(snapshot: Snapshot): string[] {
+  return snapshot.kernelNotes.filter(
+    (note) => !(note.includes('/proc/sys/net/') && note.endsWith('(ENOENT)')),
+  );
 }
 
 function bullets(items: readonly string[], width: number, indent: string): string[] {

@@ -4,7 +4,7 @@
  * diagram; with `-`, pasted netstat/ss output from stdin, annotated.
  */
 import type { Command } from 'commander';
-import { parsePasted, renderPasted } from '../../host/paste/index.js';
+import { parsePasted, pastedJson, renderPasted } from '../../host/paste/index.js';
 import { renderExplanation } from '../../render/explain.js';
 import { detectLang, isLang, LANGS } from '../../render/lang.js';
 import { renderStateDiagram } from '../../render/state-diagram.js';
@@ -30,7 +30,10 @@ export function register(program: Command): void {
     )
     .argument('[states...]', 'state names, e.g. TIME_WAIT close-wait ESTAB; or - to read stdin')
     .option('--lang <lang>', `language: ${LANGS.join(' or ')} (default: from LC_ALL/LANG)`)
-    .option('--json', 'the explanations as JSON')
+    .option(
+      '--json',
+      'the explanations as JSON (with -: the sockets read, counts, findings and the rows not read)',
+    )
     .option('--no-color', 'no colours')
     .action(async (names: string[], options: ExplainOptions) => {
       const lang = chooseLang(options.lang);
@@ -38,7 +41,14 @@ export function register(program: Command): void {
       if (names.includes('-')) {
         if (names.length > 1)
           throw new CliError('`-` (read stdin) cannot be mixed with state names');
-        writeOut(explainPasted(await readStdin(), lang, color));
+        const parse = parsePasted(decodeStdin(await readStdin()));
+        writeOut(
+          options.json
+            ? `${JSON.stringify(pastedJson(parse), null, 2)}\n`
+            : explainPasted(parse, lang, color),
+        );
+        // Nothing read is not success: a script piping output here must be able to tell.
+        if (parse.sockets.length === 0) process.exitCode = 1;
         return;
       }
       writeOut(
@@ -90,16 +100,46 @@ export function explainText(names: readonly string[], opts: ExplainTextOptions):
   return `${pages.join(`\n\n${'─'.repeat(Math.min(width, 80))}\n\n`)}\n`;
 }
 
-function explainPasted(text: string, lang: Lang, color: boolean): string {
-  const out = renderPasted(parsePasted(text), { lang, color });
+function explainPasted(parse: ReturnType<typeof parsePasted>, lang: Lang, color: boolean): string {
+  const out = renderPasted(parse, { lang, color });
   return out.endsWith('\n') ? out : `${out}\n`;
 }
 
-async function readStdin(): Promise<string> {
+/**
+ * The pasted bytes as text: UTF-8, or UTF-16 with its byte order mark (what Windows
+ * PowerShell 5's `>` writes). Anything else binary (NUL bytes, invalid UTF-8 with control
+ * bytes) is refused in one line rather than echoed back to the terminal.
+ */
+export function decodeStdin(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = '';
+  }
+  // Control bytes other than tab, CR, LF, form feed and ESC (colour codes) are no pasted table.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for exactly those bytes
+  const control = /[\u0000-\u0008\u000b\u000e-\u001a\u001c-\u001f]/;
+  if ((text === '' && bytes.length > 0) || control.test(text)) {
+    throw new CliError(
+      'stdin is binary data, not text: pipe the text output of netstat, ss or Get-NetTCPConnection into `tcpstate explain -`',
+      2,
+    );
+  }
+  return text.replace(/^\uFEFF/, '');
+}
+
+async function readStdin(): Promise<Buffer> {
   if (process.stdin.isTTY) {
     process.stderr.write('tcpstate: paste netstat or ss output, then Ctrl-D\n');
   }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -21,7 +21,7 @@ import { type Column, renderTable, wrap } from '../../render/table.js';
 import { type Colors, colors } from '../../render/table-style.js';
 import { type Lang, shortMeaning } from '../../state/meanings.js';
 import { CliError } from '../errors.js';
-import { terminalWidth, useColor, writeOut } from '../terminal.js';
+import { tableWidth, useColor, writeOut } from '../terminal.js';
 import { chooseLang, printNotes, snapshotForCli } from './summary.js';
 
 interface LsOptions {
@@ -38,6 +38,7 @@ interface LsOptions {
   color: boolean;
   source: 'auto' | 'netlink' | 'proc';
   lang?: string;
+  info?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -61,6 +62,10 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output: one JSON array')
     .option('-e, --explain', 'add what each state means')
     .option(
+      '-i, --info',
+      'tcp_info as `ss -ti` shows it: rtt/rttvar, cwnd, ssthresh, retransmits, unacked, bytes acked/received, delivery rate, pmtu, congestion algorithm (netlink)',
+    )
+    .option(
       '--netns <name|pid>',
       'look into another network namespace (a name in /run/netns, or a pid)',
     )
@@ -82,6 +87,7 @@ export function register(program: Command): void {
         netns: options.netns,
         source: options.source,
         kernelInfo: false,
+        ...(options.info ? { tcpInfo: true } : {}),
         ...(Object.keys(early).length > 0 ? { keep: (s: HostSocket) => matches(s, early) } : {}),
       });
       const rows = sortSockets(filterSockets(snapshot.sockets, filter));
@@ -90,9 +96,14 @@ export function register(program: Command): void {
       } else {
         const c = colors(options.color && useColor());
         writeOut(
-          `${renderSockets(rows, c, terminalWidth(), options.explain ?? false, lang).join('\n')}\n`,
+          `${renderSockets(rows, c, tableWidth(), options.explain ?? false, lang, options.info ?? false).join('\n')}\n`,
         );
         if (rows.length === 0) writeOut(`${c.dim('(no sockets match)')}\n`);
+      }
+      if (options.info && snapshot.source !== 'netlink') {
+        snapshot.notes.push(
+          'tcp_info comes from netlink sock_diag, which could not be used here: no INFO columns',
+        );
       }
       printNotes(snapshot.notes);
     });
@@ -131,9 +142,11 @@ export function renderSockets(
   width: number,
   explain: boolean,
   lang: Lang = 'en',
+  info = false,
 ): string[] {
   const inColumn = explain && width >= MEANING_COLUMN_MIN_WIDTH;
-  const lines = renderTable(rows, socketColumns(c, inColumn, lang), { width, headerStyle: c.bold });
+  const columns = [...socketColumns(c, inColumn, lang), ...(info ? infoColumns() : [])];
+  const lines = renderTable(rows, columns, { width, headerStyle: c.bold });
   if (!explain || inColumn) return lines;
   // No column wraps in this table, so line i + 1 is row i.
   const out = [lines[0]];
@@ -144,6 +157,40 @@ export function renderSockets(
     });
   });
   return out;
+}
+
+/** Bits per second as ss prints rates: 61.6Mbps, 226Kbps, 800bps. */
+export function formatRate(bytesPerSecond: number): string {
+  const bits = bytesPerSecond * 8;
+  if (bits >= 1e9) return `${(bits / 1e9).toFixed(1)}Gbps`;
+  if (bits >= 1e6) return `${(bits / 1e6).toFixed(1)}Mbps`;
+  if (bits >= 1e3) return `${(bits / 1e3).toFixed(1)}Kbps`;
+  return `${Math.round(bits)}bps`;
+}
+
+/** The `ls --info` columns, after the usual ones; `-` where the kernel gave no tcp_info. */
+export function infoColumns(): Column<HostSocket>[] {
+  const of =
+    (f: (i: NonNullable<HostSocket['info']>) => string) =>
+    (s: HostSocket): string =>
+      s.info ? f(s.info) : '-';
+  const ms = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(3).replace(/0+$/, ''));
+  return [
+    { header: 'RTT/VAR ms', value: of((i) => `${ms(i.rttMs)}/${ms(i.rttVarMs)}`), align: 'right' },
+    { header: 'CWND', value: of((i) => String(i.cwnd)), align: 'right' },
+    {
+      header: 'SSTHRESH',
+      value: of((i) => (i.ssthresh === null ? '-' : String(i.ssthresh))),
+      align: 'right',
+    },
+    { header: 'RETRANS', value: of((i) => `${i.retrans}/${i.totalRetrans}`), align: 'right' },
+    { header: 'UNACKED', value: of((i) => String(i.unacked)), align: 'right' },
+    { header: 'ACKED', value: of((i) => String(i.bytesAcked)), align: 'right' },
+    { header: 'RECEIVED', value: of((i) => String(i.bytesReceived)), align: 'right' },
+    { header: 'DELIVERY', value: of((i) => formatRate(i.deliveryRate)), align: 'right' },
+    { header: 'PMTU', value: of((i) => String(i.pmtu)), align: 'right' },
+    { header: 'CC', value: of((i) => i.congestion ?? '-') },
+  ];
 }
 
 export function socketColumns(

@@ -75,6 +75,8 @@ export function register(program: Command): void {
       'look into another network namespace (a name in /run/netns, or a pid)',
     )
     .option('--no-transitions', 'with --serve: do not count state changes through tracefs')
+    // Metrics are plain text: accepted so that one flag works with every command.
+    .option('--no-color', 'no colours (metrics have none)')
     .action(async (options: MetricsOptions) => {
       if (!options.serve) {
         const { text, notes } = await scrape(options.netns);

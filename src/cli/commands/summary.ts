@@ -167,18 +167,24 @@ export function renderSummary(
     lines.push(`${findingMark(c, finding)} ${first}`, ...rest.map((l) => `   ${l}`));
   }
   if (summary.findings.length > 0) {
-    lines.push(c.dim('   details, evidence and advice: tcpstate doctor'));
+    lines.push(
+      c.dim(
+        `   details, evidence and advice: tcpstate doctor${snapshot.netns ? ` --netns ${snapshot.netns.replace(/^(netns|pid) /, '')}` : ''}`,
+      ),
+    );
   }
 
+  // The hints look where this summary looked: `--netns X` stays on every command that takes it.
+  const netnsFlag = snapshot.netns ? ` --netns ${snapshot.netns.replace(/^(netns|pid) /, '')}` : '';
   const hints: [string, string][] = [
-    ['tcpstate ls', 'every socket, with its process'],
+    [`tcpstate ls${netnsFlag}`, 'every socket, with its process'],
     [
-      `tcpstate ls --state ${summary.states.some((s) => s.state === 'CLOSE_WAIT') ? 'close-wait' : 'time-wait'}`,
+      `tcpstate ls${netnsFlag} --state ${summary.states.some((s) => s.state === 'CLOSE_WAIT') ? 'close-wait' : 'time-wait'}`,
       'only the sockets in one state',
     ],
     ['tcpstate explain TIME_WAIT', 'a state in detail: how it starts, how it ends'],
-    ['tcpstate doctor', 'problems, with evidence and advice'],
-    ['tcpstate watch', 'state changes as they happen'],
+    [`tcpstate doctor${netnsFlag}`, 'problems, with evidence and advice'],
+    [`tcpstate watch${netnsFlag}`, 'state changes as they happen'],
   ];
   lines.push('', c.bold('Next'));
   lines.push(

@@ -29,6 +29,7 @@ interface WatchOptions {
   summary: boolean;
   raw?: boolean;
   color: boolean;
+  netns?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -72,6 +73,10 @@ export function register(program: Command): void {
       '--raw',
       'print the kernel’s events as they are: no /proc lookup turning "FIN_WAIT2 -> CLOSED" into "-> TIME_WAIT"',
     )
+    .option(
+      '--netns <name|pid>',
+      'watch another network namespace (a name from `ip netns`, or a pid living in it); default: the one tcpstate runs in',
+    )
     .option('--no-color', 'no colours')
     .action(async (options: WatchOptions) => {
       await runWatch(options);
@@ -107,7 +112,8 @@ function endpoint(e: { address: string; port: number }): string {
   return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
 }
 
-function clock(ms: number): string {
+/** Local wall-clock time of an epoch ms, to the millisecond (watch's and top's TIME column). */
+export function clock(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
@@ -173,6 +179,7 @@ async function runWatch(options: WatchOptions): Promise<void> {
       onEvent,
       onNote: note,
       checkTimeWait: !options.raw,
+      ...(options.netns !== undefined ? { netns: options.netns } : {}),
     });
   } catch (err) {
     if (err instanceof TraceUnavailableError || err instanceof HostError) {
@@ -182,8 +189,8 @@ async function runWatch(options: WatchOptions): Promise<void> {
   }
   note(
     session.source === 'tracefs'
-      ? `watching kernel TCP state changes through tracefs (instance ${session.instanceDir}); stop with Ctrl-C`
-      : 'watching by polling /proc/net/tcp; stop with Ctrl-C',
+      ? `watching kernel TCP state changes in ${session.netns} through tracefs (instance ${session.instanceDir}); stop with Ctrl-C`
+      : `watching ${session.netns} by polling /proc/net/tcp; stop with Ctrl-C`,
   );
   if (!options.json && session.source === 'tracefs') {
     note(
@@ -203,9 +210,15 @@ async function runWatch(options: WatchOptions): Promise<void> {
 
   const lifetimes = session.tracker.lifetimes();
   const forgotten = session.tracker.forgottenLifetimes;
+  const undecided = session.undecided;
+  if (undecided > 0) {
+    note(
+      `${undecided} connection${undecided === 1 ? '' : 's'} ended before watch could tell ${undecided === 1 ? 'its' : 'their'} network namespace (softirq-only changes, process gone) and ${undecided === 1 ? 'is' : 'are'} left out`,
+    );
+  }
   if (options.json) {
     writeOut(
-      `${JSON.stringify({ type: 'summary', connections: lifetimes.map(lifetimeJson), notListed: forgotten })}\n`,
+      `${JSON.stringify({ type: 'summary', connections: lifetimes.map(lifetimeJson), notListed: forgotten, undecided })}\n`,
     );
   } else if (options.summary) {
     writeOut(`\n${c.bold(`Connections seen (${lifetimes.length + forgotten}):`)}\n`);

@@ -33,6 +33,8 @@ export interface SnapshotOptions {
   kernelInfo?: boolean;
   /** Read the sockets (default true); false reads only the kernel's settings and counters. */
   sockets?: boolean;
+  /** Ask sock_diag for each socket's tcp_info and congestion algorithm (`ls --info`). */
+  tcpInfo?: boolean;
   /**
    * Keep only these sockets, decided before process owners are looked up, so that a narrow
    * `ls --state …` on a busy host reads only the descriptors it needs.
@@ -81,6 +83,7 @@ export async function takeSnapshot(options: SnapshotOptions = {}): Promise<Snaps
       options.kernelInfo ?? true,
       options.sockets ?? true,
       notes,
+      options.tcpInfo ?? false,
     );
   let result: ReadResult | undefined;
   if (!target) {
@@ -154,12 +157,13 @@ function readSockets(
   withKernelInfo: boolean,
   withSockets: boolean,
   outerNotes: string[],
+  withTcpInfo = false,
 ): ReadResult {
   let sockets: HostSocket[] | undefined = withSockets ? undefined : [];
   let used: SocketSource = 'proc';
   if (withSockets && tryNetlink && libc) {
     try {
-      sockets = readNetlink(libc);
+      sockets = readNetlink(libc, withTcpInfo);
       used = 'netlink';
     } catch (err) {
       if (source === 'netlink') throw err;
@@ -173,10 +177,10 @@ function readSockets(
   return { sockets, context: info.context, source: used, notes: info.notes };
 }
 
-function readNetlink(libc: HostLibc): HostSocket[] {
+function readNetlink(libc: HostLibc, info: boolean): HostSocket[] {
   const fd = openSockDiag(libc);
   try {
-    return [...dumpTcp(libc, fd, 4), ...dumpTcp(libc, fd, 6)];
+    return [...dumpTcp(libc, fd, 4, { info }), ...dumpTcp(libc, fd, 6, { info })];
   } finally {
     libc.close(fd);
   }

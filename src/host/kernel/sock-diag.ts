@@ -11,7 +11,7 @@
 import { formatIpv4, formatIpv6 } from '../address.js';
 import { HostError } from '../errors.js';
 import { stateFromKernel, timerFromKernel } from '../proc-net-tcp.js';
-import type { HostSocket } from '../types.js';
+import type { HostSocket, HostTcpInfo } from '../types.js';
 import { AF_NETLINK, type HostLibc, NETLINK_SOCK_DIAG, SOCK_CLOEXEC, SOCK_RAW } from './libc.js';
 
 const AF_INET = 2;
@@ -32,7 +32,15 @@ const ALL_STATES = 0xffffffff;
 /** The kernel fills at most ~32 KB per recv of a dump; a larger buffer only wastes memory. */
 const RECV_BUFFER = 64 * 1024;
 
-function request(family: number, seq: number): Uint8Array {
+/** idiag_ext bits: 1 << (INET_DIAG_INFO - 1) and 1 << (INET_DIAG_CONG - 1). */
+const EXT_INFO = 1 << (2 - 1);
+const EXT_CONG = 1 << (4 - 1);
+const INET_DIAG_INFO = 2;
+const INET_DIAG_CONG = 4;
+/** struct tcp_info up to tcpi_delivery_rate (Linux 4.9+); shorter ones lack the rate. */
+const TCP_INFO_DELIVERY_RATE_END = 168;
+
+function request(family: number, seq: number, ext = 0): Uint8Array {
   const buf = new Uint8Array(REQ_LEN);
   const view = new DataView(buf.buffer);
   view.setUint32(0, REQ_LEN, true);
@@ -41,6 +49,7 @@ function request(family: number, seq: number): Uint8Array {
   view.setUint32(8, seq, true);
   buf[16] = family;
   buf[17] = IPPROTO_TCP;
+  buf[18] = ext;
   view.setUint32(20, ALL_STATES, true);
   return buf;
 }
@@ -53,8 +62,17 @@ export function openSockDiag(libc: HostLibc): number {
 }
 
 /** Dumps all TCP sockets of one family over an open sock_diag socket (which it does not close). */
-export function dumpTcp(libc: HostLibc, fd: number, family: 4 | 6): HostSocket[] {
-  const req = request(family === 4 ? AF_INET : AF_INET6, family);
+export function dumpTcp(
+  libc: HostLibc,
+  fd: number,
+  family: 4 | 6,
+  options: { info?: boolean } = {},
+): HostSocket[] {
+  const req = request(
+    family === 4 ? AF_INET : AF_INET6,
+    family,
+    options.info ? EXT_INFO | EXT_CONG : 0,
+  );
   if (libc.send(fd, req, req.length, 0) !== req.length) {
     throw new HostError('ENETLINK', `netlink send failed (errno ${libc.errno()})`);
   }
@@ -87,7 +105,11 @@ export class SockDiagDecoder {
       }
       if (type === SOCK_DIAG_BY_FAMILY && len >= NLMSG_HDRLEN + MSG_LEN) {
         const socket = decode(buf, off + NLMSG_HDRLEN, this.v4Cache, this.v6Cache);
-        if (socket) this.sockets.push(socket);
+        if (socket) {
+          const info = attributes(buf, off + NLMSG_HDRLEN + MSG_LEN, off + len);
+          if (info) socket.info = info;
+          this.sockets.push(socket);
+        }
       }
       off += (len + 3) & ~3;
     }
@@ -155,4 +177,46 @@ function decode(
     };
   }
   return socket;
+}
+
+/** The rtattrs after inet_diag_msg: tcp_info and the congestion algorithm's name, if sent. */
+function attributes(buf: Buffer, from: number, end: number): HostTcpInfo | undefined {
+  let info: HostTcpInfo | undefined;
+  let congestion: string | null = null;
+  let at = from;
+  while (at + 4 <= end) {
+    const len = buf.readUInt16LE(at);
+    const type = buf.readUInt16LE(at + 2);
+    if (len < 4 || at + len > end) break;
+    const body = at + 4;
+    if (type === INET_DIAG_INFO && len - 4 >= TCP_INFO_DELIVERY_RATE_END) info = tcpInfo(buf, body);
+    if (type === INET_DIAG_CONG) {
+      congestion = buf.toString('latin1', body, at + len).replace(/\0.*$/s, '') || null;
+    }
+    at += (len + 3) & ~3;
+  }
+  return info ? { ...info, congestion } : undefined;
+}
+
+/** struct tcp_info field offsets (include/uapi/linux/tcp.h), host byte order. */
+function tcpInfo(buf: Buffer, at: number): HostTcpInfo {
+  const u32 = (offset: number) => buf.readUInt32LE(at + offset);
+  const u64 = (offset: number) => Number(buf.readBigUInt64LE(at + offset));
+  const ssthresh = u32(76);
+  return {
+    rtoMs: u32(8) / 1000,
+    unacked: u32(24),
+    retrans: u32(36),
+    pmtu: u32(60),
+    rttMs: u32(68) / 1000,
+    rttVarMs: u32(72) / 1000,
+    // TCP_INFINITE_SSTHRESH (0x7fffffff): still in the first slow start.
+    ssthresh: ssthresh >= 0x7fffffff ? null : ssthresh,
+    cwnd: u32(80),
+    totalRetrans: u32(100),
+    bytesAcked: u64(120),
+    bytesReceived: u64(128),
+    deliveryRate: u64(160),
+    congestion: null,
+  };
 }

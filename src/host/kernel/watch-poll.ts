@@ -31,12 +31,15 @@ export class ProcPoller {
   constructor(
     private readonly procNet = '/proc/net',
     private readonly procRoot = '/proc',
+    /** How to read the sockets, when not from `procNet` (another namespace, through setns). */
+    private readonly read?: () => HostSocket[],
   ) {}
 
   /** The changes since the previous call; the first call only takes the starting picture. */
   poll(now: number): HostChange[] {
     const current = new Map<string, Seen>();
-    for (const socket of readProcSockets(this.procNet)) current.set(key(socket), { socket });
+    const sockets = this.read ? this.read() : readProcSockets(this.procNet);
+    for (const socket of sockets) current.set(key(socket), { socket });
     const changes: HostChange[] = [];
     const fresh: Seen[] = [];
     for (const [k, now_] of current) {

@@ -19,6 +19,7 @@ import {
 } from '../trace-line.js';
 import { TracePairer } from '../trace-pair.js';
 import { eventMatches, type WatchFilter } from '../watch-filter.js';
+import { NetnsSorter, type NetnsVerdict } from '../watch-netns.js';
 import {
   type HostChange,
   type HostTransition,
@@ -28,6 +29,14 @@ import {
 } from '../watch-tracker.js';
 import { correctTimeWait, mayBeTimeWait, readTimeWaitSockets } from './trace-timewait.js';
 import { type TraceFilter, TraceInstance, tracefsUnavailable } from './tracefs.js';
+import {
+  type NetnsView,
+  revealSocketAddresses,
+  TaskNetns,
+  viewSocketAddresses,
+  viewSockets,
+  watchedNetns,
+} from './watch-netns.js';
 import { ProcPoller } from './watch-poll.js';
 
 export interface WatchOptions {
@@ -44,7 +53,12 @@ export interface WatchOptions {
    * report TIME_WAIT when that is where the connection went (default true; see trace-timewait.ts).
    */
   checkTimeWait?: boolean;
-  /** For tests: where /proc/net lives. */
+  /**
+   * The network namespace to watch: a name (/run/netns) or a pid; default, the one watch runs
+   * in. Only that namespace's sockets are reported (see host/watch-netns.ts for how).
+   */
+  netns?: string;
+  /** For tests: where /proc/net lives (then every namespace's changes are reported). */
   procNet?: string;
 }
 
@@ -55,22 +69,49 @@ export interface WatchSession {
   readonly instanceDir?: string;
   /** Stops reading and undoes every tracing change; resolves when all is cleaned up. */
   stop(): Promise<void>;
+  /**
+   * Connections left out because they ended before their namespace could be told (tracefs);
+   * final once stop() has resolved.
+   */
+  readonly undecided: number;
+  /** The namespace watched (`this namespace`, `netns NAME`, `pid N`). */
+  readonly netns: string;
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 100;
 /** How long a change to CLOSED waits before its TIME_WAIT lookup (batching a burst of them). */
 const TIME_WAIT_LOOKUP_DELAY_MS = 10;
-/** How long an event waits for its twin from the skaddr instance before going out without. */
-const TWIN_WAIT_MS = 50;
+/**
+ * How long an event waits for its twin from the skaddr instance before going out without.
+ * Twins come microseconds apart; the wait matters only on a loaded machine, where the second
+ * reader lags and a line without skaddr cannot be told apart from a reused socket or sorted by
+ * namespace, so it is generous.
+ */
+const TWIN_WAIT_MS = 500;
+/** How often the watched namespace's socket table is read while a connection awaits its verdict. */
+const TABLE_READ_MS = 40;
+/** The trace_marker text that follows a table read through the pipe. */
+const TABLE_MARKER = 'tcpstate-table-';
+const TABLE_MARKER_LINE = /tracing_mark_write: tcpstate-table-(\d+)\s*$/;
+
+function safeAddresses(view: NetnsView): ReturnType<typeof viewSocketAddresses> | undefined {
+  try {
+    return viewSocketAddresses(view);
+  } catch {
+    return undefined;
+  }
+}
 
 export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   const source = options.source ?? 'auto';
   const filter = options.filter ?? {};
+  const view =
+    options.procNet !== undefined ? fixedView(options.procNet) : await watchedNetns(options.netns);
   if (source !== 'poll') {
     const why = tracefsUnavailable();
     if (!why) {
       try {
-        return startTrace(options, filter);
+        return startTrace(options, filter, view);
       } catch (err) {
         const message = `cannot trace with tracefs (${(err as Error).message})`;
         if (source === 'tracefs') throw new TraceUnavailableError(message);
@@ -82,7 +123,12 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       options.onNote?.(`${why}; polling /proc/net/tcp instead`);
     }
   }
-  return startPoll(options, filter);
+  return startPoll(options, filter, view);
+}
+
+/** A /proc/net directory given by a test: no namespace sorting. */
+function fixedView(dir: string): NetnsView {
+  return { label: dir, inode: 0, read: (fn) => fn(dir) };
 }
 
 export class TraceUnavailableError extends Error {
@@ -134,7 +180,7 @@ function readPipe(
   return { child, done };
 }
 
-function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
+function startTrace(options: WatchOptions, filter: WatchFilter, view: NetnsView): WatchSession {
   const traceFilter: TraceFilter = {
     ...(filter.ports ? { ports: filter.ports } : {}),
     ...(filter.family ? { family: filter.family } : {}),
@@ -146,7 +192,7 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
     skInstance = TraceInstance.open(traceFilter, `${instance.name}-sk`, { fields: true });
   } catch (err) {
     options.onNote?.(
-      `sockets are told apart by their addresses, not by skaddr (${(err as Error).message})`,
+      `sockets are told apart by their addresses, not by skaddr, and every namespace's are shown (${(err as Error).message})`,
     );
   }
   const tracker = new TransitionTracker({ endAtTimeWait: true });
@@ -165,16 +211,11 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
   const flush = (): void => {
     flushTimer = undefined;
     const started = performance.now();
-    const timeWait = readTimeWaitSockets(options.procNet);
+    const timeWait = view.read((dir) => readTimeWaitSockets(dir));
     lookupCostMs = performance.now() - started;
     for (const input of queue.splice(0)) emit(correctTimeWait(input, timeWait));
   };
-  const onTransition = (t: KernelTransition, skaddr: string | undefined): void => {
-    const input = kernelTransitionEvent(t, {
-      time: Math.round(epochOffsetMs + t.timestamp * 1000),
-      process: taskName(t.pid, t.task),
-      ...(skaddr !== undefined ? { skaddr } : {}),
-    });
+  const accept = (input: HostTransition): void => {
     if (!checkTimeWait || (queue.length === 0 && !mayBeTimeWait(input))) {
       emit(input);
       return;
@@ -183,6 +224,86 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
     // A short wait batches the lookups of a burst of closes into one read of /proc; on a host
     // where that read is slow, wait longer so that reading stays a small share of the time.
     flushTimer ??= setTimeout(flush, Math.max(TIME_WAIT_LOOKUP_DELAY_MS, lookupCostMs * 10));
+  };
+
+  // Only the watched namespace's connections go on (host/watch-netns.ts says how).
+  const sortNetns = options.procNet === undefined;
+  const sorter = new NetnsSorter(accept);
+  const tasks = new TaskNetns(view.inode);
+  const taskVerdicts = new WeakMap<KernelTransition, NetnsVerdict>();
+  let undoReveal = sortNetns ? revealSocketAddresses() : undefined;
+  if (undoReveal) {
+    options.onNote?.(
+      'kernel.kptr_restrict set from 0 to 1 while watching, so that /proc/net/tcp shows socket addresses to root (put back at the end)',
+    );
+  }
+  // A table read is applied only once every change traced before it has reached the sorter:
+  // a marker written into the instance right after the read comes out of trace_pipe after all
+  // earlier events (the pipe merges the CPUs in time order), and is applied when the pairer
+  // has let out every line received before it. Without this, a close still on its way could
+  // make one of ours look like another namespace's on a loaded machine.
+  let tableTimer: NodeJS.Timeout | undefined;
+  let hiddenNoted = false;
+  let linesIn = 0;
+  let linesOut = 0;
+  let markerSeq = 0;
+  const sentTables = new Map<number, ReadonlySet<string>>();
+  const arrivedTables: { linesBefore: number; addresses: ReadonlySet<string> }[] = [];
+  const applyTables = (): void => {
+    while (arrivedTables.length > 0 && arrivedTables[0].linesBefore <= linesOut) {
+      sorter.sortByTable((arrivedTables.shift() as { addresses: ReadonlySet<string> }).addresses);
+    }
+    if (sorter.waiting.length > 0) tableTimer ??= setTimeout(readTable, TABLE_READ_MS);
+  };
+  const readTable = (): void => {
+    tableTimer = undefined;
+    if (sentTables.size > 0) return; // one in flight at a time; its marker reschedules
+    let table = safeAddresses(view);
+    if (table?.hidden) {
+      // Another watch may have put kptr_restrict back to 0: ask again.
+      undoReveal ??= revealSocketAddresses();
+      table = safeAddresses(view);
+    }
+    if (!table || table.hidden) {
+      if (!hiddenNoted) {
+        hiddenNoted = true;
+        options.onNote?.(
+          `/proc/net/tcp hides socket addresses (kernel.kptr_restrict); an accepted connection is shown once its process acts on it (${view.label})`,
+        );
+      }
+      return;
+    }
+    const seq = ++markerSeq;
+    sentTables.set(seq, table.addresses);
+    try {
+      instance.mark(`${TABLE_MARKER}${seq}`);
+    } catch {
+      sentTables.delete(seq);
+    }
+  };
+  const onMarker = (line: string): boolean => {
+    const m = TABLE_MARKER_LINE.exec(line);
+    if (!m) return false;
+    const seq = Number(m[1]);
+    const addresses = sentTables.get(seq);
+    sentTables.delete(seq);
+    if (addresses) arrivedTables.push({ linesBefore: linesIn, addresses });
+    applyTables();
+    return true;
+  };
+  const onTransition = (t: KernelTransition, skaddr: string | undefined): void => {
+    linesOut++;
+    const input = kernelTransitionEvent(t, {
+      time: Math.round(epochOffsetMs + t.timestamp * 1000),
+      process: taskName(t.pid, t.task),
+      ...(skaddr !== undefined ? { skaddr } : {}),
+    });
+    if (!sortNetns) {
+      accept(input);
+      return;
+    }
+    sorter.add(input, taskVerdicts.get(t));
+    applyTables();
   };
 
   const pairer = new TracePairer(onTransition, TWIN_WAIT_MS);
@@ -206,7 +327,17 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
         instance.pipePath,
         (line) => {
           const t = parseTraceLine(line);
-          if (!t) return;
+          if (!t) {
+            onMarker(line);
+            return;
+          }
+          linesIn++;
+          // The task's namespace is looked up at once, before the wait for the twin line: a
+          // short-lived client may be gone a few hundred milliseconds later.
+          if (sortNetns && t.context === 'process') {
+            const verdict = tasks.verdict(t.pid);
+            if (verdict) taskVerdicts.set(t, verdict);
+          }
           if (!skInstance) {
             onTransition(t, undefined);
             return;
@@ -256,12 +387,19 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
     source: 'tracefs',
     tracker,
     instanceDir: instance.dir,
+    netns: view.label,
+    get undecided() {
+      return sorter.undecided;
+    },
     stop() {
       stopping ??= (async () => {
         for (const r of readers) r.child.kill('SIGTERM');
         await Promise.all(readers.map((r) => r.done));
         if (pairTimer) clearTimeout(pairTimer);
         pairer.drain(performance.now(), true);
+        if (tableTimer) clearTimeout(tableTimer);
+        sorter.finish();
+        undoReveal?.();
         if (flushTimer) {
           clearTimeout(flushTimer);
           flush();
@@ -275,12 +413,13 @@ function startTrace(options: WatchOptions, filter: WatchFilter): WatchSession {
   };
 }
 
-function startPoll(options: WatchOptions, filter: WatchFilter): WatchSession {
+function startPoll(options: WatchOptions, filter: WatchFilter, view: NetnsView): WatchSession {
   const intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   options.onNote?.(
     `polling /proc/net/tcp every ${intervalMs} ms: states shorter than that (a loopback handshake, SYN_RECV, FIN_WAIT1…) can be missed`,
   );
-  const poller = new ProcPoller(options.procNet);
+  // /proc/net/tcp lists the namespace's own sockets only: polling needs no sorting.
+  const poller = new ProcPoller(options.procNet, '/proc', () => viewSockets(view));
   const tracker = new TransitionTracker();
   const tick = (): void => {
     for (const input of poller.poll(Date.now())) {
@@ -293,6 +432,8 @@ function startPoll(options: WatchOptions, filter: WatchFilter): WatchSession {
   return {
     source: 'poll',
     tracker,
+    netns: view.label,
+    undecided: 0,
     async stop() {
       clearInterval(timer);
     },

@@ -4,6 +4,8 @@
  *                `[::1]:80`, `*:80`, `127.0.0.53%lo:53`, `[fe80::1%eth0]:22` (ss; Windows `[::]:135`)
  *   dot style    `192.168.1.5.52345`, `*.80`, `*.*`, `fe80::1%lo0.631` (macOS / BSD netstat)
  * A wildcard address becomes 0.0.0.0 or ::, a wildcard port 0; a zone (`%lo`) is dropped.
+ * Without -n, netstat prints names: `localhost:ssh`, `DESKTOP-7Q2K9LM:0`, `host.example.net.https`;
+ * a well-known service name becomes its port, a host name is kept as the address.
  */
 import type { Endpoint } from '../../state/states.js';
 
@@ -31,12 +33,65 @@ function isIpv6(text: string): boolean {
   );
 }
 
+/**
+ * Service names that netstat prints for well-known ports when run without -n (from
+ * /etc/services on Linux and macOS, %SystemRoot%\System32\drivers\etc\services on Windows;
+ * the numbers are IANA's). A name not here cannot be turned back into its number.
+ */
+const SERVICES: Readonly<Record<string, number>> = {
+  'ftp-data': 20,
+  ftp: 21,
+  ssh: 22,
+  telnet: 23,
+  smtp: 25,
+  domain: 53,
+  http: 80,
+  www: 80,
+  'www-http': 80,
+  kerberos: 88,
+  pop3: 110,
+  sunrpc: 111,
+  epmap: 135,
+  'netbios-ssn': 139,
+  imap: 143,
+  imap2: 143,
+  snmp: 161,
+  ldap: 389,
+  https: 443,
+  'microsoft-ds': 445,
+  shell: 514,
+  printer: 515,
+  submission: 587,
+  ldaps: 636,
+  imaps: 993,
+  pop3s: 995,
+  'ms-sql-s': 1433,
+  mysql: 3306,
+  'ms-wbt-server': 3389,
+  postgresql: 5432,
+  x11: 6000,
+  'http-alt': 8080,
+  webcache: 8080,
+};
+
 function parsePort(text: string): number | undefined {
   if (text === '*') return 0;
-  if (!/^\d{1,5}$/.test(text)) return undefined;
+  if (!/^\d{1,5}$/.test(text)) {
+    const service = text.toLowerCase();
+    return Object.hasOwn(SERVICES, service) ? SERVICES[service] : undefined;
+  }
   const port = Number(text);
   return port <= 65535 ? port : undefined;
 }
+
+/** Why a port text is not a number tcpstate can use, for the note on an unread row. */
+export function unknownService(text: string): boolean {
+  return /^[a-z][a-z0-9-]*$/i.test(text) && parsePort(text) === undefined;
+}
+
+/** A host name (netstat without -n): letters, digits, dots, dashes, with at least one letter. */
+const HOST_NAME =
+  /^(?=.*[a-z])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
 
 /** The address part (brackets and zone removed), or undefined if it is not an address. */
 export function parseAddress(
@@ -52,6 +107,11 @@ export function parseAddress(
   }
   if (isIpv4(text)) return { address: text, family: 4 };
   if (isIpv6(text)) return { address: text.toLowerCase(), family: 6 };
+  // A name instead of an address: kept as printed (it cannot be resolved here), and IPv4
+  // unless the row says otherwise; a dotted-number text is a broken address, not a name.
+  if (HOST_NAME.test(text) && !/^[\d.]+$/.test(text)) {
+    return { address: text, family: familyHint ?? 4 };
+  }
   return undefined;
 }
 

@@ -9,11 +9,12 @@
  * state/, util/, wire/.
  */
 export { parsePasted } from './parse.js';
-export { countByState, type RenderPastedOptions, renderPasted } from './render.js';
+export { countByState, pastedJson, type RenderPastedOptions, renderPasted } from './render.js';
 export type {
   PastedLine,
   PastedOtherLine,
   PastedParse,
   PastedSocketLine,
   PasteFormat,
+  PasteNote,
 } from './types.js';

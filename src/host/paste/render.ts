@@ -34,6 +34,8 @@ const WORDS = {
     advice: 'What to do',
     unparsed: (n: number) =>
       `${n} other line${n === 1 ? '' : 's'} kept as pasted (headers, UDP, other text)`,
+    notRead: (n: number) => `${n} row${n === 1 ? '' : 's'} not read:`,
+    line: 'line',
   },
   pt: {
     none: 'Nenhuma linha de socket reconhecida. Cole a saída de `netstat -tan`, `ss -tan`, `netstat -an -p tcp` do macOS ou `netstat -ano` do Windows.',
@@ -45,6 +47,9 @@ const WORDS = {
     advice: 'O que fazer',
     unparsed: (n: number) =>
       `${n} outra${n === 1 ? '' : 's'} linha${n === 1 ? '' : 's'} mantida${n === 1 ? '' : 's'} como colada${n === 1 ? '' : 's'} (cabeçalhos, UDP, outros textos)`,
+    notRead: (n: number) =>
+      `${n} linha${n === 1 ? '' : 's'} de socket não lida${n === 1 ? '' : 's'}:`,
+    line: 'linha',
   },
 } as const;
 
@@ -68,15 +73,19 @@ export function renderPasted(parse: PastedParse, options: RenderPastedOptions): 
   }
 
   out.push('');
+  const notes = renderNotes(parse, c, w);
   if (parse.sockets.length === 0) {
-    out.push(w.none);
+    out.push(...notes, w.none);
     return `${out.join('\n')}\n`;
   }
   out.push(
     c.bold(w.read(parse.sockets.length, parse.formats.map((f) => FORMAT_NAMES[f]).join(', '))),
   );
-  const others = parse.lines.filter((l) => l.kind !== 'socket' && l.text.trim() !== '').length;
+  const others = parse.lines.filter(
+    (l) => (l.kind === 'header' || l.kind === 'other') && l.text.trim() !== '',
+  ).length;
   if (others > 0) out.push(c.dim(w.unparsed(others)));
+  out.push(...notes);
 
   out.push('', c.bold(`${w.states}:`));
   const counts = countByState(parse);
@@ -88,6 +97,38 @@ export function renderPasted(parse: PastedParse, options: RenderPastedOptions): 
   if (findings.length === 0) out.push(`  ${w.noFindings}`);
   for (const finding of findings) out.push(...renderFinding(finding, c, w.advice));
   return `${out.join('\n')}\n`;
+}
+
+type Words = (typeof WORDS)[Lang];
+
+/** Each row that could not be read, by line number, with why and what to paste instead. */
+function renderNotes(
+  parse: PastedParse,
+  c: ReturnType<typeof pc.createColors>,
+  w: Words,
+): string[] {
+  if (parse.notes.length === 0) return [];
+  return [
+    c.yellow(w.notRead(parse.notes.length)),
+    ...parse.notes.map(
+      (n) => `  ${w.line} ${n.lineNo}: ${n.text.trim().slice(0, 70)}\n    ${n.reason}; ${n.hint}`,
+    ),
+  ];
+}
+
+/** The paste as JSON (`explain - --json`): the sockets with their lines, counts, findings, notes. */
+export function pastedJson(parse: PastedParse) {
+  return {
+    formats: parse.formats,
+    sockets: parse.lines.flatMap((l) =>
+      l.kind === 'socket'
+        ? [{ line: l.lineNo, format: l.format, stateText: l.stateText, ...l.socket }]
+        : [],
+    ),
+    counts: Object.fromEntries(countByState(parse)),
+    findings: diagnose(parse.sockets),
+    notes: parse.notes,
+  };
 }
 
 /** States in lifecycle order, only those present. */

@@ -27,9 +27,24 @@ export interface PastedSocketLine {
  * (UDP rows, blank lines, prompts, garbage).
  */
 export interface PastedOtherLine {
-  kind: 'header' | 'other';
+  /**
+   * `detail`: a line that belongs to the socket row above it: Windows `netstat -b`'s service
+   * and `[program.exe]` lines or its "cannot obtain ownership" line (in any language), `ss -i`
+   * / `-m` continuation lines, the other fields of a PowerShell Format-List block.
+   */
+  kind: 'header' | 'other' | 'detail';
   lineNo: number;
   text: string;
+}
+
+/** A line that looks like a socket row but could not be read, with what to paste instead. */
+export interface PasteNote {
+  lineNo: number;
+  text: string;
+  /** What is wrong with it (a service name with no known number, no State column, …). */
+  reason: string;
+  /** What to paste instead. */
+  hint: string;
 }
 
 export type PastedLine = PastedSocketLine | PastedOtherLine;
@@ -40,4 +55,6 @@ export interface PastedParse {
   sockets: HostSocket[];
   /** The formats seen, in order of first appearance (a paste may mix several). */
   formats: PasteFormat[];
+  /** Rows that could not be read, each named with a hint. */
+  notes: PasteNote[];
 }
