@@ -37,6 +37,10 @@ function simulated(story: Story, side: Side): string[] {
 
 describe.skipIf(!haveStack)('sim scenarios read back from their pcap', () => {
   for (const script of BUILTIN_SCRIPTS) {
+    // blind-reset forges b's own address and port: on the wire its guessed SYNs and RSTs are
+    // indistinguishable from b's (a passive observer cannot tell a forged segment), so the
+    // capture rightly shows them as attempts on a's 4-tuple. Its truth is not the capture's.
+    if (script.name === 'blind-reset') continue;
     it(script.name, () => {
       const result = run(script, 1);
       const capture = analyzeCapture(script.name, renderPcap(result.packets));
@@ -48,7 +52,10 @@ describe.skipIf(!haveStack)('sim scenarios read back from their pcap', () => {
         return;
       }
       const inferred = { a: [] as string[], b: [] as string[] };
-      for (const c of capture.connections) {
+      // Only a's and b's own connections: the attack scenarios' spoofed sources (172.16/12) and
+      // their guesses are connections of their own in the capture, not a's or b's story.
+      const ours = (end: string) => end.startsWith('10.0.0.1:') || end.startsWith('10.0.0.2:');
+      for (const c of capture.connections.filter((k) => ours(k.a) && ours(k.b))) {
         for (const e of c.events) {
           if (e.type === 'state') inferred[e.side].push(`${e.from}>${e.to}`);
         }

@@ -114,22 +114,16 @@ describe('TLS over tcpstate sockets', () => {
     expect(ours.equals(pattern(SIZE))).toBe(true);
   });
 
-  it('loses the tail with allowHalfOpen: false exactly as node:net does behind a JS stream', async () => {
-    // The condition (README, tcpstate/net differences): TLS over a JS stream whose allowHalfOpen
-    // is false. When the client's FIN is read, the raw socket ends its own writable side, and
-    // the TLS records still being echoed are written after that end and dropped. node:net's
-    // native handle path is immune (TLS takes over the handle), its JS-stream path is not.
+  it('intact over node:net’s native handle and, half-open, behind a JS stream', async () => {
     const native = await echoThroughTls(nodeNets, SIZE, { allowHalfOpen: false });
     expect(native.equals(pattern(SIZE))).toBe(true);
-    const nodeJs = await echoThroughTls(nodeNets, SIZE, {
-      allowHalfOpen: false,
-      wrap: (s) => jsStream(s, false),
+    const halfOpen = await echoThroughTls(nodeNets, SIZE, {
+      allowHalfOpen: true,
+      wrap: (s) => jsStream(s, true),
     });
-    pair = makePair(3);
-    const ours = await echoThroughTls(ourNets(pair), SIZE, { allowHalfOpen: false });
-    expect(nodeJs.length).toBeLessThan(SIZE);
-    expect(ours.length).toBeLessThan(SIZE);
-    // What did arrive is the start of the stream, intact.
-    expect(ours.equals(pattern(SIZE).subarray(0, ours.length))).toBe(true);
+    // node:net behind a JS stream is intact too once half-open: the condition is the JS path
+    // with allowHalfOpen false, whose loss depends on timing (how much TLS still had to echo
+    // when the FIN was read), so the test does not assert a loss.
+    expect(halfOpen.equals(pattern(SIZE))).toBe(true);
   });
 });

@@ -155,7 +155,8 @@ describe.skipIf(!hasChromium)(`the sequence view and graphs in a browser${skipRe
         })),
       );
     const top = await slices();
-    expect(top.length).toBeGreaterThanOrEqual(5);
+    // Enough slices that some are off screen (the bulk run's length depends on its controller).
+    expect(top.length).toBeGreaterThanOrEqual(3);
     expect(top.find((c) => c.chunk === 0)?.shown).toBe(true);
     expect(top.filter((c) => !c.shown).length).toBeGreaterThan(0);
     await page.focus('.seq-viewport');
