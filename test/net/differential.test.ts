@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { programs } from './differential/programs.js';
-import { nodeWorld, tcpstateWorld, type World } from './differential/world.js';
+import { nodeWorld, tcpstateSimWorld, tcpstateWorld, type World } from './differential/world.js';
 
 async function observe(
   make: () => World,
@@ -32,9 +32,10 @@ describe('tcpstate/net against node:net, program by program', () => {
   for (const prog of programs) {
     it(prog.name, { timeout: 15_000 }, async () => {
       const node = await observe(nodeWorld, prog.run);
-      const ours = await observe(tcpstateWorld, prog.run);
       expect(Object.keys(node).length, 'the program logged something').toBeGreaterThan(0);
-      expect(ours).toEqual(node);
+      // Over the in-memory pair, and over the simulator's link (tcpstate/testing).
+      expect(await observe(tcpstateWorld, prog.run), 'in memory').toEqual(node);
+      expect(await observe(tcpstateSimWorld, prog.run), 'simulator').toEqual(node);
     });
   }
 });

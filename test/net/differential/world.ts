@@ -3,6 +3,7 @@
  * `net` over two stacks joined in memory. A program sees only what both have in common.
  */
 import * as nodeNet from 'node:net';
+import { createTestNetwork } from '../../../src/testing/index.js';
 import { makePair } from '../pair.js';
 
 /** The part of node:net the programs use; tcpstate's sockets and servers are cast to it. */
@@ -16,7 +17,7 @@ export interface NetModule {
 }
 
 export interface World {
-  readonly name: 'node' | 'tcpstate';
+  readonly name: 'node' | 'tcpstate' | 'tcpstate-sim';
   /** The net of the server's host and of the client's host (the same module for Node). */
   readonly server: NetModule;
   readonly client: NetModule;
@@ -47,5 +48,22 @@ export function tcpstateWorld(seed = 1): World {
     client: wrap(pair.client),
     serverAddress: pair.server.address,
     close: () => pair.close(),
+  };
+}
+
+/** tcpstate's net over the simulator's link model on the real clock (tcpstate/testing), no faults. */
+export function tcpstateSimWorld(seed = 1): World {
+  const net = createTestNetwork({ seed });
+  const wrap = (n: typeof net.client): NetModule => ({
+    createServer: (o, l) => n.createServer(o, l as never) as unknown as nodeNet.Server,
+    connect: (o, l) => n.connect(o as never, l) as unknown as nodeNet.Socket,
+    newSocket: (o) => n.socket(o) as unknown as nodeNet.Socket,
+  });
+  return {
+    name: 'tcpstate-sim',
+    server: wrap(net.server),
+    client: wrap(net.client),
+    serverAddress: net.serverAddress,
+    close: () => net.close(),
   };
 }
