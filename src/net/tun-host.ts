@@ -5,7 +5,9 @@
  * stack in read batches, and the stack's output is written back in one batch per flush.
  * Linux only: imports link/tun, which loads the FFI library on first use.
  */
+
 import { randomBytes } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns';
 import { TunDevice } from '../link/tun/device.js';
 import {
   classifyPacket,
@@ -109,7 +111,8 @@ export class TunHost {
         toDevice(packets);
       },
     });
-    const host = new TunHost(device, driver, new NetStack(driver));
+    // Host names resolve as the host's own programs resolve them (getaddrinfo: /etc/hosts, DNS).
+    const host = new TunHost(device, driver, new NetStack(driver, { lookup: dnsLookup }));
     Object.assign(host.impaired, counters);
     const toStack = impair(
       (packets) => {
