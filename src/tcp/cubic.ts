@@ -282,12 +282,17 @@ export class Cubic implements CongestionController {
     this.carry = total - whole;
   }
 
-  /** RFC 9438 (4.6, 4.7): W_max with fast convergence, then ssthresh = flight * beta. */
+  /**
+   * RFC 9438 (4.6, 4.7): W_max with fast convergence, then ssthresh = flight_size * beta, where
+   * the flight is taken as at most cwnd (as Linux's cubictcp_recalc_ssthresh takes cwnd): during
+   * a long recovery SND.NXT - SND.UNA counts SACKed data and data sent past the holes, so a second
+   * loss event within it would otherwise raise ssthresh above the window it is meant to cut.
+   */
   private reduce(flight: number): void {
     const cwnd = this.cwnd;
     const wMax = this.fastConvergence && cwnd < this.s.wMax ? (cwnd * (1 + CUBIC_BETA)) / 2 : cwnd;
     this.s = { ...this.s, wMax, cwndPrior: cwnd };
-    this.ssthresh = Math.max(Math.floor(flight * CUBIC_BETA), 2 * this.mss);
+    this.ssthresh = Math.max(Math.floor(Math.min(flight, cwnd) * CUBIC_BETA), 2 * this.mss);
   }
 
   /** RFC 9438 (4.2, 4.3, 4.8): a congestion avoidance stage begins at `now` from this cwnd. */

@@ -197,14 +197,16 @@ describe('CUBIC (RFC 9438)', () => {
     c.onAck(20 * MSS, 0, 50, c.cwnd);
     expect(c.cwnd).toBe(18 * MSS);
     c.onCongestion(20 * MSS, 10);
+    // The flight is taken as at most cwnd (18 MSS), so ssthresh = 0.7 * 18 MSS.
+    expect(c.ssthresh).toBe(Math.floor(18 * MSS * 0.7));
     c.cwnd = 5 * MSS;
     c.onRecoveryEnd(20);
-    // PRR left cwnd below ssthresh (14): slow start up to it, no further.
-    c.onAck(8 * MSS, 30, 50, c.cwnd);
-    expect(c.cwnd).toBe(13 * MSS);
-    c.onAck(8 * MSS, 31, 50, c.cwnd);
-    expect(c.cwnd).toBe(14 * MSS);
+    // PRR left cwnd below ssthresh: slow start up to it, no further.
+    c.onAck(4 * MSS, 30, 50, c.cwnd);
+    expect(c.cwnd).toBe(9 * MSS);
     expect(c.region).toBe('slow-start');
+    c.onAck(8 * MSS, 31, 50, c.cwnd);
+    expect(c.cwnd).toBe(c.ssthresh);
   });
 
   it('does not grow while application-limited, and the cubic clock stands still meanwhile', () => {
@@ -272,5 +274,17 @@ describe('CUBIC (RFC 9438)', () => {
     const d = grownTo(20);
     d.setMss(500);
     expect(d.cwnd).toBe(20 * 500);
+  });
+});
+
+describe('CUBIC: a loss event never raises ssthresh above the window it cuts', () => {
+  it('takes the flight as at most cwnd (SND.NXT - SND.UNA counts SACKed data in a long recovery)', () => {
+    const c = new Cubic(MSS, 10, { hystart: false });
+    c.onCongestion(10 * MSS, 0);
+    const first = c.ssthresh;
+    c.cwnd = first;
+    // A second loss while SND.NXT - SND.UNA has grown to 60 segments (SACKed data past holes).
+    c.onCongestion(60 * MSS, 10);
+    expect(c.ssthresh).toBeLessThanOrEqual(first);
   });
 });
