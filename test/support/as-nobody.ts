@@ -37,34 +37,51 @@ export interface NobodyOptions {
   dropCaps?: boolean;
 }
 
-/** spawnSync of `argv` as uid/gid 65534; paths inside the repository are rewritten to its readable view. */
-export function spawnAsNobody(argv: string[], opts: NobodyOptions = {}): SpawnSyncReturns<string> {
+/**
+ * The command line that runs `argv` as uid/gid 65534 over a readable view of the repository
+ * (for spawn, as for a long-running server); `done()` removes the view's mount point after.
+ */
+export function nobodyCommand(
+  argv: readonly string[],
+  opts: NobodyOptions = {},
+): { argv: string[]; done(): void } {
   const view = mkdtempSync(join(tmpdir(), 'tcpstate-nobody-'));
   chmodSync(view, 0o755);
   const inView = (p: string) =>
     p === REPO || p.startsWith(`${REPO}/`) ? view + p.slice(REPO.length) : p;
   const setpriv = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
   if (opts.dropCaps) setpriv.push('--inh-caps=-all');
-  try {
-    return spawnSync(
+  return {
+    argv: [
       'unshare',
-      [
-        '--mount',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        'mount --bind "$1" "$2" && cd "$3" && shift 3 && exec "$@"',
-        'sh',
-        REPO,
-        view,
-        inView(opts.cwd ?? REPO),
-        ...setpriv,
-        ...argv.map(inView),
-      ],
-      { encoding: 'utf8', env: opts.env ?? process.env, timeout: opts.timeout ?? 30_000 },
-    );
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount --bind "$1" "$2" && cd "$3" && shift 3 && exec "$@"',
+      'sh',
+      REPO,
+      view,
+      inView(opts.cwd ?? REPO),
+      ...setpriv,
+      ...argv.map(inView),
+    ],
+    done: () => rmdirSync(view),
+  };
+}
+
+/** spawnSync of `argv` as uid/gid 65534; paths inside the repository are rewritten to its readable view. */
+export function spawnAsNobody(argv: string[], opts: NobodyOptions = {}): SpawnSyncReturns<string> {
+  const command = nobodyCommand(argv, opts);
+  try {
+    const [cmd = 'unshare', ...args] = command.argv;
+    return spawnSync(cmd, args, {
+      encoding: 'utf8',
+      env: opts.env ?? process.env,
+      timeout: opts.timeout ?? 30_000,
+    });
   } finally {
-    rmdirSync(view);
+    command.done();
   }
 }

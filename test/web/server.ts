@@ -15,12 +15,15 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
-/** `prefix`: a command that runs it (e.g. `setpriv --reuid=65534 …`, to run it unprivileged). */
+/**
+ * `wrap`: turns the command line into the one to run (e.g. test/support/as-nobody.ts's
+ * `nobodyCommand`, to run it unprivileged over a readable view of the checkout).
+ */
 export function startWeb(
   args: readonly string[] = [],
-  prefix: readonly string[] = [],
+  wrap: (argv: string[]) => string[] = (argv) => argv,
 ): Promise<WebServer> {
-  const command = [...prefix, process.execPath, MAIN, 'web', '--port', '0', ...args];
+  const command = wrap([process.execPath, MAIN, 'web', '--port', '0', ...args]);
   const child = spawn(command[0], command.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
