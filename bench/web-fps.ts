@@ -9,8 +9,9 @@
  *    in the page, to draw its folded sequence diagram, and the frames per second while a player
  *    moves the sequence view's now-line through the run, counted with requestAnimationFrame
  *    (target >= 30): once as the simulator view plays at its fastest (an event every 60 ms),
- *    once sweeping the whole transfer in a few seconds (a stress figure). The page's own simulator view takes no byte count in its URL yet, so this
- *    plays on the harness page of test/web/fixtures/ with src/web/seq-view.ts.
+ *    once sweeping the whole transfer in a few seconds (a stress figure). The frames are counted on the harness page of
+ *    test/web/fixtures/ with src/web/seq-view.ts (the zoomable view, not yet mounted in the
+ *    page); the page's own simulator view is timed too, from a link with `?bytes=`.
  * Options: --bytes N (default 10000000), --loss P (default 0.02), --seconds S of playing
  * (default 5). Needs /usr/bin/chromium; builds dist/web/ with Vite when it is missing.
  */
@@ -119,6 +120,21 @@ async function main(): Promise<void> {
       `first render: ${first.now.toFixed(0)} ms to the simulator's first sequence diagram (bulk, 100 kB), first contentful paint ${first.fcp?.toFixed(0) ?? '?'} ms (target < 1000 ms: ${verdict(first.now < 1000)})`,
     );
     await page.close();
+
+    // 3a. The real page, asked for the big transfer by its URL: the time until the simulator
+    // view has run it and drawn it (data-status ready), which is what a link's reader waits.
+    {
+      const real = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const started = Date.now();
+      await real.goto(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/?view=sim&scenario=bulk&seed=1&bytes=${BYTES}&loss=${LOSS}`,
+      );
+      await real.waitForSelector('[data-status="ready"] .sequence svg', { timeout: 600_000 });
+      console.log(
+        `the page's simulator view with ?bytes=${BYTES}&loss=${LOSS}: ready after ${((Date.now() - started) / 1000).toFixed(2)} s (simulated and drawn in the page)`,
+      );
+      await real.close();
+    }
 
     // 3. Simulate, draw and play the big transfer on the harness page.
     const { page: harnessPage, errors } = await openHarness(browser, { width: 1280, height: 900 });

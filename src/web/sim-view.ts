@@ -32,7 +32,7 @@ import {
   toggleDrop,
 } from './model/drops.js';
 import { frameAt } from './model/playback.js';
-import { type SimQuery, simQueryOf, simQueryParams } from './model/query.js';
+import { overridesOf, type SimQuery, simQueryOf, simQueryParams } from './model/query.js';
 import { parseScenarioText } from './model/scenario-text.js';
 import { scenarioEditor } from './sim-editor.js';
 import { networkControls } from './sim-network.js';
@@ -137,6 +137,7 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
     ...(editor.pristine() ? {} : { yaml: editor.textarea.value }),
     seed: Math.max(0, Math.floor(Number(network.seed.value) || 0)),
     faults: network.overrides(),
+    ...(initial.bytes === undefined ? {} : { bytes: initial.bytes }),
     drops,
     step: player.step,
     lang,
@@ -246,7 +247,7 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
     try {
       const result = runScenario(script, {
         seed: q.seed,
-        overrides: q.faults,
+        overrides: overridesOf(q),
         makeStack: (o) => new Stack(o),
         onNetwork: dropHook(drops),
         sample: true,

@@ -21,6 +21,11 @@ export interface SimQuery {
   seed: number;
   /** Only the faults the user set; the others keep the scenario's own values. */
   faults: Partial<Record<FaultKey, number>>;
+  /**
+   * Bytes for the scenario's data sends (as `tcpstate sim --bytes`), when the link sets them:
+   * `?view=sim&scenario=bulk&bytes=10000000&loss=0.02`. Up to MAX_BYTES.
+   */
+  bytes?: number;
   /** Segments the user dropped (drops.ts), applied to the run in this order. */
   drops: SegmentRef[];
   /** How many events have been played, so a link opens at the same moment. */
@@ -30,6 +35,8 @@ export interface SimQuery {
 }
 
 export const DEFAULT_SCENARIO = 'normal-close';
+/** The most a link may ask a page to transfer (a browser tab simulates it all in memory). */
+export const MAX_BYTES = 100_000_000;
 export const DEFAULT_SEED = 1;
 
 export function viewOf(params: URLSearchParams): View {
@@ -53,12 +60,14 @@ export function simQueryOf(params: URLSearchParams): SimQuery {
   }
   const seed = number(params, 'seed');
   const step = number(params, 'step');
+  const bytes = number(params, 'bytes');
   const yaml = params.get('yaml');
   return {
     scenario: params.get('scenario') || DEFAULT_SCENARIO,
     ...(yaml === null || yaml.trim() === '' ? {} : { yaml }),
     seed: seed === undefined ? DEFAULT_SEED : Math.floor(seed),
     faults,
+    ...(bytes === undefined || bytes < 1 ? {} : { bytes: Math.min(MAX_BYTES, Math.floor(bytes)) }),
     drops: parseDrops(params.get('drop')),
     ...(step === undefined ? {} : { step: Math.floor(step) }),
     lang: params.get('lang') === 'pt' ? 'pt' : 'en',
@@ -71,6 +80,7 @@ export function simQueryParams(q: SimQuery): URLSearchParams {
     const v = q.faults[key];
     if (v !== undefined) p.set(key, String(v));
   }
+  if (q.bytes !== undefined) p.set('bytes', String(q.bytes));
   if (q.drops.length > 0) p.set('drop', formatDrops(q.drops));
   if (q.step !== undefined && q.step > 0) p.set('step', String(q.step));
   if (q.lang !== 'en') p.set('lang', q.lang);
@@ -80,5 +90,5 @@ export function simQueryParams(q: SimQuery): URLSearchParams {
 }
 
 export function overridesOf(q: SimQuery): ScriptOverrides {
-  return { ...q.faults };
+  return { ...q.faults, ...(q.bytes === undefined ? {} : { bytes: q.bytes }) };
 }
