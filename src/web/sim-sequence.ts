@@ -84,15 +84,17 @@ export function sequencePanel(
   });
   let groups: SVGGElement[] = [];
   let shownStep = -1;
+  const zoom = zoomControls(element);
 
   element.addEventListener('click', (e) => {
+    if (zoom.dragged()) return;
     const target = e.target instanceof Element ? e.target.closest('[data-event]') : null;
     if (target === null) return;
     toggle(Number(target.getAttribute('data-event')));
   });
 
   return {
-    element,
+    element: zoom.panel,
     draw(story, drops) {
       element.innerHTML = render(story);
       const svg = element.querySelector('svg');
@@ -101,6 +103,7 @@ export function sequencePanel(
         svg.setAttribute('aria-label', `sequence diagram of ${story.scenario}, seed ${story.seed}`);
         markSegments(svg, story, drops);
       }
+      zoom.drawn();
       groups = [...element.querySelectorAll<SVGGElement>('[data-event]')];
       shownStep = -1;
     },
@@ -122,5 +125,110 @@ export function sequencePanel(
           element.scrollTop += at.top - box.top - box.height / 3;
       }
     },
+  };
+}
+
+const ZOOM_MIN = 0.25;
+const ZOOM_MAX = 4;
+const ZOOM_STEP = 1.25;
+
+/**
+ * Zoom and pan for the sequence diagram's scroll box: − / + / Reset buttons, the keys + - 0 while
+ * the diagram has focus, Ctrl+wheel (or a trackpad pinch), and dragging to pan. Zooming scales
+ * the SVG (through the CSSOM: the page's CSP forbids style attributes) around the centre of the
+ * view, so clicks still land on the segment under the pointer. A drag does not count as a click.
+ */
+function zoomControls(box: HTMLElement) {
+  let zoom = 1;
+  let base: { w: number; h: number } | undefined;
+  let moved = false;
+  const level = h('span', { class: 'zoom-level', 'aria-live': 'polite' }, '100%');
+  const button = (label: string, text: string, to: () => number) => {
+    const b = h('button', { type: 'button', 'aria-label': label }, text);
+    b.addEventListener('click', () => set(to()));
+    return b;
+  };
+  const toolbar = h(
+    'div',
+    { class: 'seq-zoom', role: 'toolbar', 'aria-label': 'zoom the sequence diagram' },
+    button('zoom out', '−', () => zoom / ZOOM_STEP),
+    level,
+    button('zoom in', '+', () => zoom * ZOOM_STEP),
+    button('reset the zoom', 'Reset', () => 1),
+  );
+  const panel = h('div', { class: 'sequence-panel', 'data-zoom': '1' }, toolbar, box);
+
+  function apply(): void {
+    const svg = box.querySelector('svg');
+    if (svg === null || base === undefined) return;
+    // At 100% the stylesheet sizes the diagram (fitted to the column, or its own size on a
+    // phone); zoomed, it is that displayed size times the zoom, past the column's width.
+    svg.style.width = zoom === 1 ? '' : `${base.w * zoom}px`;
+    svg.style.height = zoom === 1 ? '' : `${base.h * zoom}px`;
+    svg.style.maxWidth = zoom === 1 ? '' : 'none';
+    level.textContent = `${Math.round(zoom * 100)}%`;
+    panel.dataset.zoom = String(Math.round(zoom * 1000) / 1000);
+  }
+
+  function set(next: number): void {
+    const z = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, next));
+    if (z === zoom) return;
+    // Keep the point at the centre of the view where it is.
+    const cx = (box.scrollLeft + box.clientWidth / 2) / zoom;
+    const cy = (box.scrollTop + box.clientHeight / 2) / zoom;
+    zoom = z;
+    apply();
+    box.scrollLeft = cx * zoom - box.clientWidth / 2;
+    box.scrollTop = cy * zoom - box.clientHeight / 2;
+  }
+
+  box.addEventListener('keydown', (e) => {
+    if (e.key === '+' || e.key === '=') set(zoom * ZOOM_STEP);
+    else if (e.key === '-') set(zoom / ZOOM_STEP);
+    else if (e.key === '0') set(1);
+    else return;
+    e.preventDefault();
+  });
+  box.addEventListener(
+    'wheel',
+    (e) => {
+      if (!e.ctrlKey) return;
+      e.preventDefault();
+      set(zoom * (e.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP));
+    },
+    { passive: false },
+  );
+  let drag: { x: number; y: number; left: number; top: number } | undefined;
+  box.addEventListener('pointerdown', (e) => {
+    moved = false;
+    drag = { x: e.clientX, y: e.clientY, left: box.scrollLeft, top: box.scrollTop };
+  });
+  box.addEventListener('pointermove', (e) => {
+    if (drag === undefined || (e.buttons & 1) === 0) return;
+    const dx = e.clientX - drag.x;
+    const dy = e.clientY - drag.y;
+    if (!moved && Math.abs(dx) + Math.abs(dy) < 5) return;
+    moved = true;
+    box.scrollLeft = drag.left - dx;
+    box.scrollTop = drag.top - dy;
+  });
+  box.addEventListener('pointerup', () => {
+    drag = undefined;
+  });
+
+  return {
+    panel,
+    /** A new diagram was drawn: take its natural size and keep the zoom. */
+    drawn(): void {
+      const svg = box.querySelector('svg');
+      // The size the stylesheet gives it at 100% (its own size while the panel is not laid out).
+      const shown = svg?.getBoundingClientRect();
+      const w = shown && shown.width > 0 ? shown.width : Number(svg?.getAttribute('width'));
+      const hgt = shown && shown.height > 0 ? shown.height : Number(svg?.getAttribute('height'));
+      base = w > 0 && hgt > 0 ? { w, h: hgt } : undefined;
+      apply();
+    },
+    /** The last pointer gesture panned (its click is not a click on a segment). */
+    dragged: () => moved,
   };
 }

@@ -208,6 +208,29 @@ describe.skipIf(!runnable)(`the simulator view${why}`, () => {
     await page.close();
   });
 
+  it('zooms and pans the sequence diagram (buttons, keys), and a click on a zoomed segment still drops it', async () => {
+    const page = await open('?view=sim&scenario=normal-close&seed=7');
+    const width = () =>
+      page.$eval('.sequence svg', (svg) => (svg as SVGSVGElement).getBoundingClientRect().width);
+    const natural = await width();
+    await page.click('button[aria-label="zoom in"]');
+    expect(await page.getAttribute('.sequence-panel', 'data-zoom')).toBe('1.25');
+    expect(await width()).toBeCloseTo(natural * 1.25, 0);
+    await page.focus('.sequence');
+    await page.keyboard.press('+');
+    expect(await page.getAttribute('.sequence-panel', 'data-zoom')).toBe('1.563');
+    expect(await page.textContent('.seq-zoom .zoom-level')).toBe('156%');
+    await page.keyboard.press('0');
+    expect(await page.getAttribute('.sequence-panel', 'data-zoom')).toBe('1');
+    await page.click('button[aria-label="zoom out"]');
+    expect(await width()).toBeCloseTo(natural / 1.25, 0);
+    // Zoomed out, the first segment is still a click target for a drop.
+    const first = (await segmentsOn(page))[0]?.segment;
+    await page.click(`.sequence [data-segment="${first}"] .hit`, { force: true });
+    await urlHas(page, `drop=${first}`);
+    await page.close();
+  });
+
   it('drops the segment just played with the keyboard', async () => {
     const page = await open('?view=sim&scenario=normal-close&seed=7');
     // The first event with a segment: a's SYN.
