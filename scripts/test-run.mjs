@@ -33,8 +33,10 @@ child.on('close', (code, signal) => {
     process.stderr.write(
       `test-run: vitest ended (${signal ?? `exit ${code}`}) before reporting counts\n`,
     );
-  process.stdout.write(
-    `\ntests: ${counts.passed} passed, ${failed} failed, ${counts.skipped} skipped\n`,
-  );
+  // On both streams, each as its own last line: a reader that keeps stdout and stderr apart
+  // (or reads only the end of one of them) still finds the counts at the end.
+  const line = `tests: ${counts.passed} passed, ${failed} failed, ${counts.skipped} skipped\n`;
+  process.stderr.write(`\n${line}`);
+  process.stdout.write(`\n${line}`);
   process.exitCode = code ?? 1;
 });
