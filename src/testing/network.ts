@@ -19,8 +19,7 @@ import { SimLink } from '../link/sim/link.js';
 import { StackDriver } from '../net/driver.js';
 import { NetStack } from '../net/net-stack.js';
 import { PcapFile } from '../net/pcap-file.js';
-import type { Server, ServerOptions } from '../net/server.js';
-import type { Socket, SocketConnectOptions, SocketOptions } from '../net/socket.js';
+import type { Socket } from '../net/socket.js';
 import { Stack } from '../stack/stack.js';
 import type { TransitionEvent } from '../state/events.js';
 import type { TcpState } from '../state/states.js';
@@ -143,32 +142,16 @@ export class TestNetwork {
     for (const host of ['client', 'server'] as const) {
       this[host].on('transition', (t: TransitionEvent) => this.record(host, t));
     }
+    this.connect = this.client.connect.bind(this.client);
+    this.createServer = this.server.createServer.bind(this.server);
   }
 
   // --- Node's net, from the client host (what an application under test calls) -------------
 
-  /** `net.connect` from the client host. */
-  connect(options: SocketConnectOptions & SocketOptions, listener?: () => void): Socket;
-  connect(port: number, host?: string, listener?: () => void): Socket;
-  connect(
-    a: number | (SocketConnectOptions & SocketOptions),
-    b?: string | (() => void),
-    c?: () => void,
-  ): Socket {
-    return typeof a === 'object'
-      ? this.client.connect(a, typeof b === 'function' ? b : c)
-      : this.client.connect(a, b as string | undefined, c);
-  }
-
+  /** `net.connect` from the client host (NetStack's, with all its forms). */
+  readonly connect: NetStack['connect'];
   /** `net.createServer` on the server host. */
-  createServer(connectionListener?: (socket: Socket) => void): Server;
-  createServer(options?: ServerOptions, connectionListener?: (socket: Socket) => void): Server;
-  createServer(
-    a?: ServerOptions | ((socket: Socket) => void),
-    b?: (socket: Socket) => void,
-  ): Server {
-    return typeof a === 'function' ? this.server.createServer(a) : this.server.createServer(a, b);
-  }
+  readonly createServer: NetStack['createServer'];
 
   /** An http.Agent whose connections go from the client host over this network. */
   httpAgent(options: AgentOptions = {}): Agent {
