@@ -5,7 +5,7 @@
  * capture cannot vouch for (checksums are often left to the NIC), and the TCP payload length
  * comes from the IP header, so a frame cut by the snaplen still counts all its bytes.
  */
-import { ipv4Text, ipv6Text } from './address-text.js';
+import { formatIpv4, formatIpv6 } from '../util/address-text.js';
 import type { Frame } from './frame.js';
 import { ipInFrame } from './link.js';
 
@@ -131,8 +131,8 @@ export function decodeFrame(frame: Frame): Decoded {
     if (d[p] >> 4 !== 6) return skip('bad-header');
     const payload = (d[p + 4] << 8) | d[p + 5];
     let next = d[p + 6];
-    src = ipv6Text(d, p + 8);
-    dst = ipv6Text(d, p + 24);
+    src = formatIpv6(d, p + 8);
+    dst = formatIpv6(d, p + 24);
     // A payload length of 0 is a jumbogram or offload: use the frame.
     tcpLength = payload === 0 ? frame.originalLength - (p - frame.start) - 40 : payload;
     p += 40;
@@ -201,7 +201,7 @@ function ipv4Cached(n: number, d: Uint8Array, p: number): string {
   let text = IPV4_TEXT.get(n);
   if (text === undefined) {
     if (IPV4_TEXT.size >= 65536) IPV4_TEXT.clear();
-    text = ipv4Text(d, p);
+    text = formatIpv4(d, p);
     IPV4_TEXT.set(n, text);
   }
   return text;

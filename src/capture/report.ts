@@ -6,7 +6,7 @@
  */
 import type { SegmentEvent, StateEvent, StoryEvent } from '../scenario/story.js';
 import type { TcpState } from '../state/states.js';
-import { endpointText } from './address-text.js';
+import { endpointText } from '../util/address-text.js';
 import { type Connection, otherSide, type SideName, type SideStats } from './connection.js';
 import { flagsText } from './decode.js';
 import { findings } from './findings.js';
