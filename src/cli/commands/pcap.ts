@@ -5,8 +5,7 @@
  * connections give a summary table; one (or `--conn N`) gives its sequence diagram in the
  * renderers of `tcpstate sim`.
  */
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { duration } from '../../capture/findings.js';
 import {
@@ -126,13 +125,28 @@ function splitEndpoint(text: string): { address: string; port: number } {
   return { address: text.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(text.slice(i + 1)) };
 }
 
+/** A file is read in chunks of this size into one buffer (the reader copies what it keeps). */
+const CHUNK = 4 << 20;
+
 async function readCapture(file: string, keepSegments: number): Promise<CaptureResult> {
   const analysis = new Analysis(file === '-' ? 'stdin' : file, { keepSegments });
-  const stream: Readable =
-    file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
   try {
-    for await (const chunk of stream) {
-      if (!analysis.push(chunk as Uint8Array)) break;
+    if (file === '-') {
+      for await (const chunk of process.stdin) {
+        if (!analysis.push(chunk as Uint8Array)) break;
+      }
+    } else {
+      const fh = await open(file, 'r');
+      try {
+        const buf = new Uint8Array(CHUNK);
+        for (;;) {
+          const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+          if (bytesRead === 0) break;
+          if (!analysis.push(bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead))) break;
+        }
+      } finally {
+        await fh.close();
+      }
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -145,8 +159,6 @@ async function readCapture(file: string, keepSegments: number): Promise<CaptureR
             ? 'permission denied'
             : (code ?? String(err));
     throw new CliError(`cannot read ${file}: ${why}`);
-  } finally {
-    if (file !== '-') stream.destroy();
   }
   return analysis.end();
 }
