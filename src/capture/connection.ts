@@ -135,7 +135,8 @@ export class Connection {
   private readonly aNum: number;
   private readonly aBytes: Uint8Array | undefined;
   private readonly aPort: number;
-  private readonly keep: number;
+  /** Segments still to keep for this connection (0 once it keeps none). */
+  private keep: number;
   private replayedA: Change[] | undefined;
   private replayedB: Change[] | undefined;
   private readonly budget: { left: number };
@@ -197,6 +198,11 @@ export class Connection {
     const at = p.srcAt;
     for (let i = 0; i < 16; i++) if (d[at + i] !== a[i]) return 'b';
     return 'a';
+  }
+
+  /** Keeps no segments of this connection (its counts and states are kept all the same). */
+  keepNoSegments(): void {
+    this.keep = 0;
   }
 
   /** Takes one packet of this connection, in capture order. */

@@ -4,6 +4,7 @@
  * number arrives on ports whose previous connection ended (or was only seen mid-stream).
  */
 
+import { endpointText } from '../util/address-text.js';
 import { Connection, type ConnectionOptions, otherSide } from './connection.js';
 import { ACK, decodeFrame, type SkipReason, SYN, type TcpPacket } from './decode.js';
 import type { Frame } from './frame.js';
@@ -152,6 +153,13 @@ function mix(h: number, v: number): number {
   return x ^ (x >>> 15);
 }
 
+/** What a connection is known by before its report: its number and `addr:port` of a and b. */
+export interface ConnectionId {
+  id: number;
+  a: string;
+  b: string;
+}
+
 export interface CaptureCounts {
   frames: number;
   tcp: number;
@@ -177,7 +185,16 @@ export class ConnectionTracker {
   private readonly table = new TupleTable();
   private readonly options: ConnectionOptions;
 
-  constructor(options: { keepSegments?: number; totalSegments?: number } = {}) {
+  private readonly segmentsFor: ((c: ConnectionId) => boolean) | undefined;
+
+  constructor(
+    options: {
+      keepSegments?: number;
+      totalSegments?: number;
+      segmentsFor?: (c: ConnectionId) => boolean;
+    } = {},
+  ) {
+    this.segmentsFor = options.segmentsFor;
     this.options = {
       keepSegments: options.keepSegments ?? 10_000,
       budget: { left: options.totalSegments ?? 1_000_000 },
@@ -225,6 +242,15 @@ export class ConnectionTracker {
 
   private open(p: TcpPacket): Connection {
     const c = new Connection(this.connections.length + 1, p, this.options);
+    if (this.segmentsFor) {
+      const { a, b } = c.sides;
+      const id = {
+        id: c.id,
+        a: endpointText(a.stats.address, a.stats.port),
+        b: endpointText(b.stats.address, b.stats.port),
+      };
+      if (!this.segmentsFor(id)) c.keepNoSegments();
+    }
     this.table.set(p, this.connections.length);
     this.connections.push(c);
     return c;
