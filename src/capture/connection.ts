@@ -124,8 +124,19 @@ export class Connection {
   reuse?: { previous: number; side: SideName; sinceTimeWait: number };
   /** Zeek's history string (zeek.ts), built packet by packet. */
   history: string;
-  private readonly letterCounts = new Map<string, number>();
-  private readonly keep: number;
+  /** ACKs seen that, as a retransmission showed, never arrived (kept or not). */
+  lostAcks = 0;
+  /** The history letters seen once already: bit (letter - 'a') of `lettersA`, `lettersB`. */
+  private lettersA = 0;
+  private lettersB = 0;
+  /** How often the repeated letters (t, w, g) occurred: a's three, then b's. */
+  private readonly repeats = [0, 0, 0, 0, 0, 0];
+  /** a's endpoint, to tell the directions apart without text: IPv4 as a number, IPv6 as bytes. */
+  private readonly aNum: number;
+  private readonly aBytes: Uint8Array | undefined;
+  private readonly aPort: number;
+  /** Segments still to keep for this connection (0 once it keeps none). */
+  private keep: number;
   private replayedA: Change[] | undefined;
   private replayedB: Change[] | undefined;
   private readonly budget: { left: number };
@@ -142,6 +153,10 @@ export class Connection {
     const aIsSender = !synAck;
     const aAddr = aIsSender ? first.src : first.dst;
     const aPort = aIsSender ? first.sport : first.dport;
+    this.aPort = aPort;
+    this.aNum = aIsSender ? first.srcNum : first.dstNum;
+    const aAt = aIsSender ? first.srcAt : first.dstAt;
+    this.aBytes = first.version === 6 ? first.bytes.slice(aAt, aAt + 16) : undefined;
     const bAddr = aIsSender ? first.dst : first.src;
     const bPort = aIsSender ? first.dport : first.sport;
     this.midStream = !syn && !synAck;
@@ -176,8 +191,18 @@ export class Connection {
   }
 
   sideOf(p: TcpPacket): SideName {
-    const a = this.sides.a.stats;
-    return p.src === a.address && p.sport === a.port ? 'a' : 'b';
+    if (p.sport !== this.aPort) return 'b';
+    const a = this.aBytes;
+    if (a === undefined) return p.srcNum === this.aNum ? 'a' : 'b';
+    const d = p.bytes;
+    const at = p.srcAt;
+    for (let i = 0; i < 16; i++) if (d[at + i] !== a[i]) return 'b';
+    return 'a';
+  }
+
+  /** Keeps no segments of this connection (its counts and states are kept all the same). */
+  keepNoSegments(): void {
+    this.keep = 0;
   }
 
   /** Takes one packet of this connection, in capture order. */
@@ -198,10 +223,6 @@ export class Connection {
     const fin = (p.flags & FIN) !== 0;
     const rst = (p.flags & RST) !== 0;
     const hasAck = (p.flags & ACK) !== 0;
-    const add = (side: SideState, kind: InputKind, order: number, time: number, cause?: Cause) =>
-      side.inputs.push(
-        cause ? { kind, order, time, packet: index, cause } : { kind, order, time, packet: index },
-      );
 
     // Sequence space: SYN and FIN take one number each (RFC 9293 3.4).
     const end = (p.seq + p.len + (syn ? 1 : 0) + (fin ? 1 : 0)) >>> 0;
@@ -283,11 +304,11 @@ export class Connection {
       s.rstTime ??= t;
       const cause =
         x.finSeq !== undefined && y.dataAfterPeerFin ? 'rcv data after close()' : undefined;
-      add(x, 'send RST', index, t, cause);
-      if (this.rstAcceptable(y, p)) add(y, 'rcv RST', index + 0.5, t);
+      this.input(x, 'send RST', index, t, index, cause);
+      if (this.rstAcceptable(y, p)) this.input(y, 'rcv RST', index + 0.5, t, index);
     } else {
       if (syn && !hasAck) {
-        add(x, 'send SYN', index, t);
+        this.input(x, 'send SYN', index, t, index);
         x.syn = pending(x.syn, end, index, t);
       } else if (syn && hasAck) {
         // A SYN,ACK: x had received a SYN (seen or not); its own SYN now waits for an ACK.
@@ -296,7 +317,8 @@ export class Connection {
           x.initial = 'LISTEN';
           x.assumed = false;
         }
-        if (y.syn === undefined && !this.hasInput(x, 'rcv SYN')) add(x, 'rcv SYN', index - 0.5, t);
+        if (y.syn === undefined && !this.hasInput(x, 'rcv SYN'))
+          this.input(x, 'rcv SYN', index - 0.5, t, index);
         // x sent its SYN,ACK again: the ACK of it that y seemed to send had not arrived.
         if (retransmission) this.retract(x, 'rcv ACK of SYN', index);
         x.synAck = pending(x.synAck, end, index, t);
@@ -323,7 +345,7 @@ export class Connection {
         const finEnd = end;
         if (x.finSeq === undefined) {
           x.finSeq = (finEnd - 1) >>> 0;
-          add(x, 'send FIN', index, t);
+          this.input(x, 'send FIN', index, t, index);
           x.fin = pending(undefined, finEnd, index, t);
         } else if (x.fin) {
           Object.assign(x.fin, { index, time: t });
@@ -334,7 +356,7 @@ export class Connection {
       // The ACK's effect on y: its SYN or FIN acknowledged.
       if (hasAck) {
         if (y.synAck && !syn && seqGe(p.ack, y.synAck.end) && !this.hasInput(y, 'rcv ACK of SYN')) {
-          add(y, 'rcv ACK of SYN', index + 0.5, t);
+          this.input(y, 'rcv ACK of SYN', index + 0.5, t, index);
         }
         if (
           y.fin &&
@@ -342,7 +364,7 @@ export class Connection {
           seqGe(p.ack, y.fin.end) &&
           !this.hasInput(y, 'rcv ACK of FIN')
         ) {
-          add(y, 'rcv ACK of FIN', index + 0.5, t);
+          this.input(y, 'rcv ACK of FIN', index + 0.5, t, index);
         }
       }
       x.prevSend = index;
@@ -389,10 +411,41 @@ export class Connection {
   }
 
   private letter(side: SideName, letter: string, scaled: boolean): void {
-    const l = side === 'a' ? letter.toUpperCase() : letter;
-    const n = (this.letterCounts.get(l) ?? 0) + 1;
-    this.letterCounts.set(l, n);
-    if (n === 1 || (scaled && Number.isInteger(Math.log10(n)))) this.history += l;
+    const bit = 1 << (letter.charCodeAt(0) - 97);
+    let add: boolean;
+    if (scaled) {
+      const i = (side === 'a' ? 0 : 3) + (letter === 't' ? 0 : letter === 'w' ? 1 : 2);
+      add = isPowerOfTen(++this.repeats[i]);
+    } else if (side === 'a') {
+      add = (this.lettersA & bit) === 0;
+      this.lettersA |= bit;
+    } else {
+      add = (this.lettersB & bit) === 0;
+      this.lettersB |= bit;
+    }
+    // Upper case for a.
+    if (add) this.history += side === 'a' ? letter.toUpperCase() : letter;
+  }
+
+  /**
+   * Adds one input to a side's machine. Retransmitted SYNs and repeated RSTs would add one
+   * each, without bound on a capture of a SYN or RST storm; past a few of a kind they change
+   * nothing (the machine has left the states they act in), so memory per connection stays
+   * bounded.
+   */
+  private input(
+    side: SideState,
+    kind: InputKind,
+    order: number,
+    time: number,
+    packet: number,
+    cause?: Cause,
+  ): void {
+    if (kind === 'send SYN' || kind === 'send RST' || kind === 'rcv RST') {
+      let n = 0;
+      for (const i of side.inputs) if (i.kind === kind && ++n >= REPEATS_KEPT) return;
+    }
+    side.inputs.push(cause ? { kind, order, time, packet, cause } : { kind, order, time, packet });
   }
 
   /**
@@ -434,6 +487,7 @@ export class Connection {
       const input = side.inputs[i];
       if (input.kind !== kind || input.order > before) continue;
       side.inputs.splice(i, 1);
+      this.lostAcks++;
       const seg = this.segments.find((s) => s.index === input.packet);
       if (seg) seg.lost = true;
     }
@@ -497,6 +551,15 @@ export class Connection {
       packet: this.packets,
     });
   }
+}
+
+/** Inputs of one repeatable kind kept per side (Connection.input). */
+const REPEATS_KEPT = 8;
+
+function isPowerOfTen(n: number): boolean {
+  let m = n;
+  while (m >= 10 && m % 10 === 0) m /= 10;
+  return m === 1;
 }
 
 function pending(item: Pending | undefined, end: number, index: number, time: number): Pending {

@@ -5,7 +5,7 @@
  * capture cannot vouch for (checksums are often left to the NIC), and the TCP payload length
  * comes from the IP header, so a frame cut by the snaplen still counts all its bytes.
  */
-import { ipv4Text, ipv6Text } from './address-text.js';
+import { formatIpv4, formatIpv6 } from '../util/address-text.js';
 import type { Frame } from './frame.js';
 import { ipInFrame } from './link.js';
 
@@ -20,31 +20,53 @@ export const CWR = 0x80;
 
 const IPPROTO_TCP = 6;
 
-export interface TcpPacket {
-  timeMs: number;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * One decoded TCP segment. The decoder refills a single instance for every frame (decoding
+ * allocates nothing per packet): read it before decoding the next frame. The addresses stay
+ * bytes in the frame (`srcAt`, `dstAt`); their text is made only when asked for.
+ */
+export class TcpPacket {
+  timeMs = 0;
   /** File offset of the frame's record. */
-  offset: number;
-  version: 4 | 6;
-  src: string;
-  dst: string;
+  offset = 0;
+  version: 4 | 6 = 4;
+  /** The frame's bytes; the addresses (4 or 16 bytes) start at `srcAt` and `dstAt`. */
+  bytes: Uint8Array = EMPTY;
+  srcAt = 0;
+  dstAt = 0;
   /** IPv4 addresses as numbers (for the connection table's keys); -1 for IPv6. */
-  srcNum: number;
-  dstNum: number;
-  sport: number;
-  dport: number;
-  seq: number;
-  ack: number;
+  srcNum = -1;
+  dstNum = -1;
+  sport = 0;
+  dport = 0;
+  seq = 0;
+  ack = 0;
   /** The control bits byte (FIN 0x01 … CWR 0x80). */
-  flags: number;
+  flags = 0;
   /** The window field as sent, not scaled. */
-  win: number;
+  win = 0;
   /** Payload bytes, from the IP lengths (not from what was captured). */
-  len: number;
+  len = 0;
   /** The window scale option of a SYN, when it was captured. */
-  wscale?: number;
-  mss?: number;
+  wscale: number | undefined = undefined;
+  mss: number | undefined = undefined;
   /** The capture cut the frame inside the TCP header or options. */
-  cut: boolean;
+  cut = false;
+
+  /** The source address as text (dotted IPv4, RFC 5952 IPv6). */
+  get src(): string {
+    return this.version === 4
+      ? ipv4Cached(this.srcNum, this.bytes, this.srcAt)
+      : formatIpv6(this.bytes, this.srcAt);
+  }
+
+  get dst(): string {
+    return this.version === 4
+      ? ipv4Cached(this.dstNum, this.bytes, this.dstAt)
+      : formatIpv6(this.bytes, this.dstAt);
+  }
 }
 
 export type SkipReason =
@@ -67,27 +89,8 @@ const skip = (reason: SkipReason): Decoded => {
   return d;
 };
 
-/**
- * The packet and result objects, refilled for every frame so that decoding allocates nothing
- * per packet: a caller reads the packet before decoding the next one (the tracker does).
- */
-const PACKET: TcpPacket = {
-  timeMs: 0,
-  offset: 0,
-  version: 4,
-  src: '',
-  dst: '',
-  srcNum: -1,
-  dstNum: -1,
-  sport: 0,
-  dport: 0,
-  seq: 0,
-  ack: 0,
-  flags: 0,
-  win: 0,
-  len: 0,
-  cut: false,
-};
+/** The packet and result objects, refilled for every frame (see TcpPacket). */
+const PACKET = new TcpPacket();
 const DECODED: Decoded = { ok: true, packet: PACKET };
 
 /** RFC 8200 section 4: the extension headers whose length is (byte 1 + 1) * 8. */
@@ -101,8 +104,8 @@ export function decodeFrame(frame: Frame): Decoded {
   const link = ipInFrame(frame.linktype, d, frame.start, end);
   if (!link.ok) return skip(link.reason);
   let p = link.start;
-  let src: string;
-  let dst: string;
+  let srcAt: number;
+  let dstAt: number;
   let srcNum = -1;
   let dstNum = -1;
   let proto: number;
@@ -119,8 +122,8 @@ export function decodeFrame(frame: Frame): Decoded {
     proto = d[p + 9];
     srcNum = u32(d, p + 12);
     dstNum = u32(d, p + 16);
-    src = ipv4Cached(srcNum, d, p + 12);
-    dst = ipv4Cached(dstNum, d, p + 16);
+    srcAt = p + 12;
+    dstAt = p + 16;
     // A total length of 0 is what captures of TCP segmentation offload show: use the frame.
     const ipLength = total === 0 ? frame.originalLength - (p - frame.start) : total;
     if (ipLength < ihl) return skip('bad-header');
@@ -131,8 +134,8 @@ export function decodeFrame(frame: Frame): Decoded {
     if (d[p] >> 4 !== 6) return skip('bad-header');
     const payload = (d[p + 4] << 8) | d[p + 5];
     let next = d[p + 6];
-    src = ipv6Text(d, p + 8);
-    dst = ipv6Text(d, p + 24);
+    srcAt = p + 8;
+    dstAt = p + 24;
     // A payload length of 0 is a jumbogram or offload: use the frame.
     tcpLength = payload === 0 ? frame.originalLength - (p - frame.start) - 40 : payload;
     p += 40;
@@ -169,8 +172,9 @@ export function decodeFrame(frame: Frame): Decoded {
   packet.timeMs = frame.timeMs;
   packet.offset = frame.offset;
   packet.version = link.version;
-  packet.src = src;
-  packet.dst = dst;
+  packet.bytes = d;
+  packet.srcAt = srcAt;
+  packet.dstAt = dstAt;
   packet.srcNum = srcNum;
   packet.dstNum = dstNum;
   packet.sport = (d[p] << 8) | d[p + 1];
@@ -201,7 +205,7 @@ function ipv4Cached(n: number, d: Uint8Array, p: number): string {
   let text = IPV4_TEXT.get(n);
   if (text === undefined) {
     if (IPV4_TEXT.size >= 65536) IPV4_TEXT.clear();
-    text = ipv4Text(d, p);
+    text = formatIpv4(d, p);
     IPV4_TEXT.set(n, text);
   }
   return text;

@@ -167,11 +167,10 @@ export function findings(c: Connection, r: ConnectionReport): Finding[] {
       });
     }
   }
-  const lost = c.segments.filter((s) => s.lost);
-  if (lost.length > 0) {
+  if (c.lostAcks > 0) {
     out.push({
       code: 'lost-ack',
-      text: `${plural(lost.length, 'ACK')} seen in the capture did not arrive: the side they acknowledged sent again`,
+      text: `${plural(c.lostAcks, 'ACK')} seen in the capture did not arrive: the side they acknowledged sent again`,
     });
   }
 

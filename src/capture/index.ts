@@ -9,7 +9,7 @@ import type { CaptureFormat, CaptureProblem } from './frame.js';
 import { CaptureReader } from './reader.js';
 import { reportConnection } from './report.js';
 import type { ConnectionReport } from './report-types.js';
-import type { CaptureCounts } from './tracker.js';
+import type { CaptureCounts, ConnectionId } from './tracker.js';
 import { ConnectionTracker } from './tracker.js';
 
 export type { CaptureFormat, CaptureProblem } from './frame.js';
@@ -25,7 +25,7 @@ export type {
   StateSpan,
 } from './report-types.js';
 export { ZEEK_MEANINGS, type ZeekConnState } from './zeek.js';
-export type { CaptureCounts };
+export type { CaptureCounts, ConnectionId };
 
 export interface CaptureResult {
   source: string;
@@ -41,6 +41,11 @@ export interface AnalysisOptions {
   keepSegments?: number;
   /** Segments kept over all connections (default 1,000,000): later ones are counted only. */
   totalSegments?: number;
+  /**
+   * Which connections keep segments (default all), asked once as each begins: a summary table
+   * needs none, a diagram of one connection needs only its own.
+   */
+  segmentsFor?: (c: ConnectionId) => boolean;
 }
 
 export class Analysis {

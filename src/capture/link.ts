@@ -17,7 +17,7 @@ export const LINKTYPE_LINUX_SLL2 = 276;
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
 /** 802.1Q, 802.1ad (QinQ) and the pre-standard QinQ tag. */
-const VLAN_TAGS = new Set([0x8100, 0x88a8, 0x9100]);
+const isVlanTag = (type: number) => type === 0x8100 || type === 0x88a8 || type === 0x9100;
 
 /** BSD address families: AF_INET is 2 everywhere; AF_INET6 is 24, 28 or 30 by system. */
 const AF_INET = 2;
@@ -68,7 +68,7 @@ export function ipInFrame(linktype: number, f: Uint8Array, s = 0, end = f.length
       let p = s + 12;
       let type = (f[p] << 8) | f[p + 1];
       // Each VLAN tag is 4 bytes (TPID, TCI) before the real EtherType.
-      while (VLAN_TAGS.has(type)) {
+      while (isVlanTag(type)) {
         p += 4;
         if (end < p + 2) return TRUNCATED;
         type = (f[p] << 8) | f[p + 1];

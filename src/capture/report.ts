@@ -6,10 +6,11 @@
  */
 import type { SegmentEvent, StateEvent, StoryEvent } from '../scenario/story.js';
 import type { TcpState } from '../state/states.js';
-import { endpointText } from './address-text.js';
+import { endpointText } from '../util/address-text.js';
 import { type Connection, otherSide, type SideName, type SideStats } from './connection.js';
 import { flagsText } from './decode.js';
 import { findings } from './findings.js';
+import type { Change } from './machine.js';
 import type {
   CapturePoint,
   ConnectionReport,
@@ -26,6 +27,43 @@ export function reportConnection(c: Connection, captureEnd: number): ConnectionR
   const bEnd = c.sides.b.stats;
   const a = endpointText(aEnd.address, aEnd.port);
   const b = endpointText(bEnd.address, bEnd.port);
+  const final = {
+    a: last(changes.a, c.sides.a.initial),
+    b: last(changes.b, c.sides.b.initial),
+  };
+  const summary: ConnectionSummary = {
+    start: c.firstTime,
+    end: c.lastTime,
+    packets: c.packets,
+    a: sideSummary(c, 'a', changes.a, captureEnd),
+    b: sideSummary(c, 'b', changes.b, captureEnd),
+    capturePoint: capturePoint(aEnd, bEnd),
+    zeek: { conn_state: zeekConnState(c), history: c.history },
+    findings: [],
+  };
+  // The events are built when first asked for: a summary table of many connections never
+  // needs them, and they are most of a report's memory.
+  let events: StoryEvent[] | undefined;
+  const report = {
+    id: c.id,
+    a,
+    b,
+    get events(): StoryEvent[] {
+      events ??= storyEvents(c, changes);
+      return events;
+    },
+    set events(value: StoryEvent[]) {
+      events = value;
+    },
+    final,
+    summary,
+  };
+  summary.findings = findings(c, report);
+  return report;
+}
+
+/** The sim story's events for a connection: notes, segments kept, and both sides' changes. */
+function storyEvents(c: Connection, changes: Record<SideName, Change[]>): StoryEvent[] {
   const events: StoryEvent[] = [];
   const tuple = (side: SideName) => {
     const l = c.sides[side].stats;
@@ -81,23 +119,7 @@ export function reportConnection(c: Connection, captureEnd: number): ConnectionR
       text: `${c.dropped} later segments not kept (raise the limit to see them)`,
     });
   }
-  const final = {
-    a: last(changes.a, c.sides.a.initial),
-    b: last(changes.b, c.sides.b.initial),
-  };
-  const summary: ConnectionSummary = {
-    start: c.firstTime,
-    end: c.lastTime,
-    packets: c.packets,
-    a: sideSummary(c, 'a', changes.a, captureEnd),
-    b: sideSummary(c, 'b', changes.b, captureEnd),
-    capturePoint: capturePoint(aEnd, bEnd),
-    zeek: { conn_state: zeekConnState(c), history: c.history },
-    findings: [],
-  };
-  const report: ConnectionReport = { id: c.id, a, b, events, final, summary };
-  summary.findings = findings(c, report);
-  return report;
+  return events;
 }
 
 function assumedText(state: TcpState, midStream: boolean): string {

@@ -67,7 +67,31 @@ describe('passive inference of both endpoints', () => {
     c.send('a', SYN);
     c.at(0.05).send('b', SYN | ACK);
     c.at(30).send('a', ACK);
-    expect(analyse(c)[0].summary.capturePoint).toMatchObject({ near: 'b' });
+    const [r] = analyse(c);
+    expect(r.summary.capturePoint).toMatchObject({ near: 'b' });
+    expect(codes(r)).toContain('b:capture-point');
+  });
+
+  it('a segment that fills the receiver’s advertised window (Wireshark’s "window full")', () => {
+    const c = new Conversation();
+    c.send('a', SYN);
+    c.at(10).send('b', SYN | ACK, 0, { win: 1000 });
+    c.at(0.05).send('a', ACK);
+    c.at(1).send('a', PSH | ACK, 600);
+    c.at(1).send('a', PSH | ACK, 400);
+    const [r] = analyse(c);
+    expect(r.summary.a.windowFull).toBe(1);
+    expect(codes(r)).toContain('a:window-full');
+  });
+
+  it('a FIN the capture never shows acknowledged', () => {
+    const c = open(new Conversation());
+    c.at(10).send('a', FIN | ACK);
+    c.at(200).send('a', FIN | ACK, 0, { seq: 1001 });
+    const [r] = analyse(c);
+    expect(r.final).toEqual({ a: 'FIN_WAIT1', b: 'ESTABLISHED' });
+    expect(codes(r)).toContain('a:fin-unacknowledged');
+    expect(r.summary.a.retransmissions).toBe(1);
   });
 
   it('a capture that starts mid-connection assumes ESTABLISHED and says so', () => {

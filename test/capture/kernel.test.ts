@@ -1,13 +1,23 @@
 /**
- * The differential test against the kernel (as root): two network namespaces made by the test,
- * joined by a veth pair; Linux sockets in them go through known stories (each on its own
- * port) while tcpdump records on the veth (Ethernet) and on `any` (SLL2), and dumpcap writes
- * pcapng. Each endpoint's inferred sequence of states must equal the kernel's own transitions
+ * The differential test against the kernel (as root): a client and a server namespace made by
+ * the test, joined through a third that bridges them in user space (kernel/bridge.py, which can
+ * hold one direction's segments in flight); Linux sockets go through known stories (each on
+ * its own port) while tcpdump records on the client's veth (Ethernet) and on `any` (SLL2), and
+ * dumpcap writes pcapng. Each endpoint's inferred sequence of states must equal the kernel's own transitions
  * for that socket, read from tracefs (sock/inet_sock_set_state) at the same time.
  *
- * One kernel habit is mapped: a socket entering TIME_WAIT is handed to a timewait sock and the
- * full socket reports CLOSE (`FIN_WAIT2 -> CLOSE`), so in the stories without a reset, the
- * kernel's `X -> CLOSED` from FIN_WAIT1, FIN_WAIT2 or CLOSING is TIME_WAIT.
+ * Two kernel habits are mapped (see kernelSequence): a socket entering TIME_WAIT is handed to
+ * a timewait sock and the full socket reports CLOSE (`FIN_WAIT2 -> CLOSE`), so in the stories
+ * without a reset, the kernel's `X -> CLOSED` from FIN_WAIT1, FIN_WAIT2 or CLOSING is
+ * TIME_WAIT; and a close() in CLOSING is traced as `CLOSING -> CLOSING`, which changes nothing.
+ *
+ * The simultaneous close: this kernel has no netem (nor the plug qdisc or nft's queue), so the
+ * FINs are made to cross by holding them. The bridge holds the server's segments; the server
+ * shuts down its sending side (its FIN is held: FIN_WAIT1); then the client does, and its FIN
+ * reaches the server (FIN_WAIT1 -> CLOSING; its ACK is held too); the bridge lets go, and the
+ * client gets the server's FIN before the ACK of its own (FIN_WAIT1 -> CLOSING), then both
+ * ACKs (CLOSING -> TIME_WAIT on both). That connection's addresses have routes with an RTO of
+ * at least 3 s, so that no FIN is retransmitted while held, whatever the machine's load.
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,9 +30,13 @@ import { exited, missingTools, Netns, waitForOutput, whyNoNetns } from '../inter
 
 const skip = whyNoNetns() ?? whyNoTracefs() ?? missingTools('tcpdump', 'nft', 'python3');
 const STORIES = resolve(import.meta.dirname, 'kernel/stories.py');
+const BRIDGE = resolve(import.meta.dirname, 'kernel/bridge.py');
 const NET = `10.213.${(process.pid % 250) + 1}`;
 const CLIENT = `${NET}.1`;
 const SERVER = `${NET}.2`;
+/** The simultaneous close's own addresses, with the long-RTO routes. */
+const SERVER_SLOW = `${NET}.3`;
+const CLIENT_SLOW = `${NET}.4`;
 
 interface Story {
   name: string;
@@ -32,6 +46,8 @@ interface Story {
   reset?: boolean;
   dropFin?: boolean;
   dropLastAck?: boolean;
+  /** Both sides close at once, their FINs held in flight until both are sent. */
+  simultaneous?: boolean;
   finding?: string;
 }
 
@@ -99,7 +115,17 @@ const STORY_LIST: Story[] = [
     client: 'half-close',
     finding: 'b:close-wait',
   },
+  {
+    name: 'a simultaneous close (both FINs in flight at once)',
+    port: 5010,
+    server: 'sim-close',
+    client: 'sim-close',
+    simultaneous: true,
+    finding: '-:simultaneous-close',
+  },
 ];
+
+const serverOf = (s: Story) => (s.simultaneous ? SERVER_SLOW : SERVER);
 
 /** An nftables rule in the namespace's input hook that drops what `match` matches. */
 function drop(ns: Netns, match: string): void {
@@ -127,25 +153,44 @@ async function recordStories(): Promise<void> {
   dir = mkdtempSync(join(tmpdir(), 'tcpstate-pcap-kernel-'));
   const cl = new Netns('pcapc');
   const sv = new Netns('pcaps');
+  const mid = new Netns('pcapm');
   try {
-    spawnSync('ip', [
-      'link',
-      'add',
-      'vc',
-      'netns',
-      cl.name,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'vs',
-      'netns',
-      sv.name,
-    ]);
+    for (const [ns, dev, peer] of [
+      [cl, 'vc', 'm1'],
+      [sv, 'vs', 'm2'],
+    ] as const) {
+      spawnSync('ip', [
+        'link',
+        'add',
+        dev,
+        'netns',
+        ns.name,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        peer,
+        'netns',
+        mid.name,
+      ]);
+      ns.run('ip', ['link', 'set', dev, 'up']);
+      mid.run('ip', ['link', 'set', peer, 'up']);
+    }
+    // The bridge's namespace is a wire: no addresses, nothing of its own sent.
+    mid.run('sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
     cl.run('ip', ['addr', 'add', `${CLIENT}/24`, 'dev', 'vc']);
+    cl.run('ip', ['addr', 'add', `${CLIENT_SLOW}/24`, 'dev', 'vc']);
     sv.run('ip', ['addr', 'add', `${SERVER}/24`, 'dev', 'vs']);
-    cl.run('ip', ['link', 'set', 'vc', 'up']);
-    sv.run('ip', ['link', 'set', 'vs', 'up']);
+    sv.run('ip', ['addr', 'add', `${SERVER_SLOW}/24`, 'dev', 'vs']);
+    for (const [ns, dev, to] of [
+      [cl, 'vc', SERVER_SLOW],
+      [sv, 'vs', CLIENT_SLOW],
+    ] as const) {
+      const r = ns.run('ip', ['route', 'add', `${to}/32`, 'dev', dev, 'rto_min', '3s']);
+      if (r.status !== 0) throw new Error(`ip route ... rto_min: ${r.stderr}`);
+    }
+    const bridge = mid.spawn('python3', [BRIDGE, 'm1', 'm2']);
+    await waitForOutput(bridge, 'bridging');
     // Offloads off: the capture shows the segments as TCP sent them, not merged.
     for (const [ns, dev] of [
       [cl, 'vc'],
@@ -187,10 +232,32 @@ async function recordStories(): Promise<void> {
           drop(sv, `tcp dport ${s.port} tcp flags & fin == fin`);
         }
         const server = s.server
-          ? sv.spawn('python3', [STORIES, 'server', SERVER, String(s.port), s.server])
+          ? sv.spawn('python3', [STORIES, 'server', serverOf(s), String(s.port), s.server])
           : undefined;
         if (server) await waitForOutput(server, 'listening');
-        const client = cl.spawn('python3', [STORIES, 'client', SERVER, String(s.port), s.client]);
+        const client = cl.spawn('python3', [
+          STORIES,
+          'client',
+          serverOf(s),
+          String(s.port),
+          s.client,
+          ...(s.simultaneous ? [CLIENT_SLOW] : []),
+        ]);
+        if (s.simultaneous && server) {
+          await Promise.all([waitForOutput(server, 'ready'), waitForOutput(client, 'ready')]);
+          // The server's ACK of the client's data is through before anything is held.
+          await new Promise((r) => setTimeout(r, 100));
+          bridge.stdin?.write(`hold ${s.port}\n`);
+          await waitForOutput(bridge, 'holding');
+          server.stdin?.write('close\n');
+          await waitForOutput(server, 'closed');
+          await new Promise((r) => setTimeout(r, 100));
+          client.stdin?.write('close\n');
+          await waitForOutput(client, 'closed');
+          await new Promise((r) => setTimeout(r, 100));
+          bridge.stdin?.write('release\n');
+          await waitForOutput(bridge, 'released');
+        }
         if (s.dropLastAck && server) {
           // Between the client's FIN and the server's, only the client's last ACK is a bare ACK.
           await waitForOutput(server, 'eof');
@@ -221,12 +288,16 @@ async function recordStories(): Promise<void> {
   } finally {
     await cl.delete();
     await sv.delete();
+    await mid.delete();
   }
 }
 
 function kernelSequence(local: string, remote: string, reset: boolean): string[] {
+  // A close() in CLOSING makes the kernel "set" CLOSING again (tcp_close_state's table maps
+  // CLOSING to itself, and tcp_set_state traces every call): no change of state, nothing on
+  // the wire, so not one of the transitions compared.
   const seq = kernel
-    .filter((k) => k.local === local && k.remote === remote)
+    .filter((k) => k.local === local && k.remote === remote && k.from !== k.to)
     .map((k) => {
       const tw =
         !reset && k.to === 'CLOSED' && ['FIN_WAIT1', 'FIN_WAIT2', 'CLOSING'].includes(k.from);
@@ -252,7 +323,7 @@ describe.skipIf(skip !== undefined)(
           const result = captures[file];
           if (!result) return ctx.skip();
           expect(result.problem).toBeUndefined();
-          const conns = result.connections.filter((c) => c.b === `${SERVER}:${s.port}`);
+          const conns = result.connections.filter((c) => c.b === `${serverOf(s)}:${s.port}`);
           expect(conns).toHaveLength(1);
           const [c] = conns;
           for (const side of ['a', 'b'] as const) {

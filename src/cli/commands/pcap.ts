@@ -5,13 +5,14 @@
  * connections give a summary table; one (or `--conn N`) gives its sequence diagram in the
  * renderers of `tcpstate sim`.
  */
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { duration } from '../../capture/findings.js';
 import {
   Analysis,
+  type AnalysisOptions,
   type CaptureResult,
+  type ConnectionId,
   type ConnectionReport,
   problemText,
 } from '../../capture/index.js';
@@ -66,15 +67,20 @@ export function register(program: Command): void {
       const filter = parseFilter(options);
       const keepSegments =
         parseNumber('--max-segments', options.maxSegments, 0, 10_000_000, true) ?? 10_000;
-      const result = await readCapture(file, keepSegments);
+      const filtered =
+        options.conn !== undefined || options.port !== undefined || options.host !== undefined;
+      // Segments only where a diagram or JSON may show them: JSON shows every connection's, a
+      // filter picks connections, and a capture of one connection gets its diagram.
+      const segmentsFor =
+        format === 'json' ? undefined : filtered ? filter : (c: ConnectionId) => c.id === 1;
+      const result = await readCapture(file, { keepSegments, segmentsFor });
       const selected = result.connections.filter(filter);
       const toFile = options.out !== undefined;
       const body = render(result, selected, format, {
         absolute: options.absolute ?? false,
         color: options.color && !toFile && useColor(),
         width: toFile ? 100 : Math.min(terminalWidth(), 140),
-        filtered:
-          options.conn !== undefined || options.port !== undefined || options.host !== undefined,
+        filtered,
       });
       if (toFile) {
         const { writeFileSync } = await import('node:fs');
@@ -104,7 +110,7 @@ function parseFormat(value: string | undefined): Format {
   throw new CliError(`unknown format '${value}'; use ${FORMATS.join(', ')}`);
 }
 
-function parseFilter(o: PcapOptions): (c: ConnectionReport) => boolean {
+function parseFilter(o: PcapOptions): (c: ConnectionId) => boolean {
   const conn = parseNumber('--conn', o.conn, 1, Number.MAX_SAFE_INTEGER, true);
   const port = parseNumber('--port', o.port, 0, 65535, true);
   const host = o.host
@@ -126,13 +132,39 @@ function splitEndpoint(text: string): { address: string; port: number } {
   return { address: text.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(text.slice(i + 1)) };
 }
 
-async function readCapture(file: string, keepSegments: number): Promise<CaptureResult> {
-  const analysis = new Analysis(file === '-' ? 'stdin' : file, { keepSegments });
-  const stream: Readable =
-    file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+/** A file is read in chunks of this size (the reader copies what it keeps of one). */
+const CHUNK = 4 << 20;
+
+async function readCapture(file: string, options: AnalysisOptions): Promise<CaptureResult> {
+  const analysis = new Analysis(file === '-' ? 'stdin' : file, options);
   try {
-    for await (const chunk of stream) {
-      if (!analysis.push(chunk as Uint8Array)) break;
+    if (file === '-') {
+      for await (const chunk of process.stdin) {
+        if (!analysis.push(chunk as Uint8Array)) break;
+      }
+    } else {
+      const fh = await open(file, 'r');
+      try {
+        // Two buffers: the next chunk is read (in libuv's pool) while this one is analysed.
+        const bufs = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
+        let position = 0;
+        let turn = 0;
+        let next = fh.read(bufs[turn], 0, CHUNK, position);
+        for (;;) {
+          const { bytesRead } = await next;
+          if (bytesRead === 0) break;
+          const buf = bufs[turn];
+          position += bytesRead;
+          turn ^= 1;
+          next = fh.read(bufs[turn], 0, CHUNK, position);
+          if (!analysis.push(bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead))) {
+            await next;
+            break;
+          }
+        }
+      } finally {
+        await fh.close();
+      }
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -145,8 +177,6 @@ async function readCapture(file: string, keepSegments: number): Promise<CaptureR
             ? 'permission denied'
             : (code ?? String(err));
     throw new CliError(`cannot read ${file}: ${why}`);
-  } finally {
-    if (file !== '-') stream.destroy();
   }
   return analysis.end();
 }

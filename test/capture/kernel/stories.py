@@ -1,7 +1,9 @@
 """Kernel sockets through known stories, for test/capture/kernel.test.ts.
 
 server.py-style: `stories.py server ADDR PORT MODE` listens, accepts one connection and plays
-MODE; `stories.py client ADDR PORT MODE` connects and plays MODE. Every mode ends by itself.
+MODE; `stories.py client ADDR PORT MODE [FROM]` connects (from address FROM if given) and plays
+MODE. Every mode ends by itself, except `sim-close`, which waits for a line `close` on stdin
+before it shuts down its sending side (the test says when, so that both FINs cross).
 """
 import socket
 import struct
@@ -42,6 +44,9 @@ def server(addr, port, mode):
         c.close()
         print("closed", flush=True)
         time.sleep(0.6)
+    elif mode == "sim-close":
+        c.recv(100)
+        close_when_told(c)
     elif mode == "read-rst":
         c.recv(100)
         c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -50,8 +55,21 @@ def server(addr, port, mode):
     ls.close()
 
 
-def client(addr, port, mode):
+def close_when_told(s):
+    """Ready; at `close` on stdin, shut down the sending side, read to the peer's FIN, close."""
+    print("ready", flush=True)
+    while sys.stdin.readline().strip() != "close":
+        pass
+    s.shutdown(socket.SHUT_WR)
+    print("closed", flush=True)
+    read_all(s)
+    s.close()
+
+
+def client(addr, port, mode, bind=None):
     s = socket.socket()
+    if bind:
+        s.bind((bind, 0))
     if mode == "refused":
         try:
             s.connect((addr, port))
@@ -77,6 +95,9 @@ def client(addr, port, mode):
         s.shutdown(socket.SHUT_WR)
         read_all(s)
         s.close()
+    elif mode == "sim-close":
+        s.sendall(b"a" * 10)
+        close_when_told(s)
     elif mode == "send-read":
         s.sendall(b"a" * 10)
         try:
@@ -90,4 +111,7 @@ def client(addr, port, mode):
 
 if __name__ == "__main__":
     role, addr, port, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-    (server if role == "server" else client)(addr, port, mode)
+    if role == "server":
+        server(addr, port, mode)
+    else:
+        client(addr, port, mode, *sys.argv[5:6])
