@@ -312,7 +312,7 @@ function timeWaitPileup(sockets: readonly HostSocket[], context: DiagnoseContext
 const TIME_WAIT_SECONDS = 60;
 
 /** Whether tcp_tw_reuse lets connects towards `address` take TIME_WAIT ports. */
-function reuseApplies(twReuse: number | undefined, address: string): boolean {
+export function reuseApplies(twReuse: number | undefined, address: string): boolean {
   if (twReuse === 1) return true;
   const loopback =
     address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
