@@ -8,7 +8,10 @@
  * how old a socket is (/proc and sock_diag give no creation time), so findings speak of counts,
  * never of ages; the advice says how to confirm over time.
  */
+
+import type { Lang } from '../state/meanings.js';
 import type { Endpoint, TcpState } from '../state/states.js';
+import { type FindingTitles, findingTitles } from './doctor-words.js';
 import type { DiagnoseContext, Finding, HostSocket } from './types.js';
 
 /**
@@ -63,15 +66,21 @@ export const RETRANS_MIN_SEGMENTS = 1000;
 /** At most this many lines of per-group evidence; the rest are summed up in one line. */
 const EVIDENCE_LINES = 5;
 
-export function diagnose(sockets: readonly HostSocket[], context: DiagnoseContext = {}): Finding[] {
+/** The findings; `lang` is the language of their titles (evidence and advice are English). */
+export function diagnose(
+  sockets: readonly HostSocket[],
+  context: DiagnoseContext = {},
+  lang: Lang = 'en',
+): Finding[] {
+  const t = findingTitles(lang);
   return [
-    ...closeWaitLeaks(sockets, context),
-    ...timeWaitPileup(sockets, context),
-    ...synFloodOrBacklog(sockets, context),
-    ...finWait2Stuck(sockets, context),
-    ...orphans(context),
-    ...retransmitting(sockets),
-    ...retransmitRate(context),
+    ...closeWaitLeaks(sockets, context, t),
+    ...timeWaitPileup(sockets, context, t),
+    ...synFloodOrBacklog(sockets, context, t),
+    ...finWait2Stuck(sockets, context, t),
+    ...orphans(context, t),
+    ...retransmitting(sockets, t),
+    ...retransmitRate(context, t),
   ];
 }
 
@@ -98,11 +107,11 @@ export function formatEndpoint(endpoint: Endpoint): string {
 }
 
 /** Who owns a socket, in words: "pid 42 (nginx)", "a process of uid 1000", or "no process". */
-export function ownerLabel(socket: HostSocket): string {
-  if (socket.pid !== undefined) return `pid ${socket.pid} (${socket.process ?? '?'})`;
-  if (socket.inode === 0) return 'no process (orphaned: its application already closed it)';
-  if (socket.uid !== undefined) return `an unreadable process of uid ${socket.uid}`;
-  return 'an unknown process';
+export function ownerLabel(socket: HostSocket, t: FindingTitles = findingTitles('en')): string {
+  if (socket.pid !== undefined) return t.owner.pid(socket.pid, socket.process ?? '?');
+  if (socket.inode === 0) return t.owner.orphan;
+  if (socket.uid !== undefined) return t.owner.uid(socket.uid);
+  return t.owner.unknown;
 }
 
 function ownerKey(socket: HostSocket): string {
@@ -142,7 +151,11 @@ function countPorts(sockets: readonly HostSocket[]): string {
     .join(', ');
 }
 
-function closeWaitLeaks(sockets: readonly HostSocket[], context: DiagnoseContext): Finding[] {
+function closeWaitLeaks(
+  sockets: readonly HostSocket[],
+  context: DiagnoseContext,
+  t: FindingTitles,
+): Finding[] {
   const findings: Finding[] = [];
   for (const [, group] of sortedByCount(groupBy(inState(sockets, 'CLOSE_WAIT'), ownerKey))) {
     if (group.length < CLOSE_WAIT_WARN) continue;
@@ -181,7 +194,7 @@ function closeWaitLeaks(sockets: readonly HostSocket[], context: DiagnoseContext
     findings.push({
       kind: 'close-wait-leak',
       severity: group.length >= CLOSE_WAIT_CRITICAL ? 'critical' : 'warning',
-      title: `${owner} leaks CLOSE_WAIT: ${group.length} connections the peer closed are never closed here`,
+      title: t.closeWaitLeak(ownerLabel(first, t), group.length),
       evidence,
       advice,
       data: {
@@ -202,7 +215,11 @@ function isEphemeral(port: number, context: DiagnoseContext): boolean {
   return range !== undefined && port >= range.low && port <= range.high;
 }
 
-function timeWaitPileup(sockets: readonly HostSocket[], context: DiagnoseContext): Finding[] {
+function timeWaitPileup(
+  sockets: readonly HostSocket[],
+  context: DiagnoseContext,
+  t: FindingTitles,
+): Finding[] {
   const timeWait = inState(sockets, 'TIME_WAIT');
   const total = context.sockstat?.tw ?? timeWait.length;
   if (timeWait.length === 0 && total === 0) return [];
@@ -236,7 +253,7 @@ function timeWaitPileup(sockets: readonly HostSocket[], context: DiagnoseContext
       findings.push({
         kind: 'time-wait-pileup',
         severity,
-        title: `TIME_WAIT is using ${Math.round(share * 100)}% of the ephemeral ports towards ${top[0].split(' -> ')[1]}${reuse ? ', which tcp_tw_reuse lets new connections take again' : ''}`,
+        title: t.timeWaitPorts(Math.round(share * 100), top[0].split(' -> ')[1], reuse),
         evidence: [
           reuse
             ? `the limit: about ${perSecond} new connections per second towards one destination (each port reusable 1 s after its last segment, TCP timestamps on), not ${rangeSize} per ${TIME_WAIT_SECONDS} s`
@@ -274,7 +291,7 @@ function timeWaitPileup(sockets: readonly HostSocket[], context: DiagnoseContext
     findings.push({
       kind: 'time-wait-pileup',
       severity: total >= buckets ? 'critical' : 'warning',
-      title: `${total} TIME_WAIT sockets, ${Math.round((total / buckets) * 100)}% of net.ipv4.tcp_max_tw_buckets`,
+      title: t.timeWaitBuckets(total, Math.round((total / buckets) * 100)),
       evidence: [
         `net.ipv4.tcp_max_tw_buckets = ${buckets}; past it the kernel skips TIME_WAIT ("time wait bucket table overflow")`,
         `${outgoing.length} are outgoing connections this host closed first, ${timeWait.length - outgoing.length} incoming`,
@@ -293,7 +310,7 @@ function timeWaitPileup(sockets: readonly HostSocket[], context: DiagnoseContext
     findings.push({
       kind: 'time-wait-pileup',
       severity: 'info',
-      title: `${incoming} TIME_WAIT sockets on server ports: this server closes connections first`,
+      title: t.timeWaitServer(incoming),
       evidence: [
         ports,
         'server-side TIME_WAIT shares the server port, so it uses no ports; it costs a little memory each',
@@ -312,7 +329,7 @@ function timeWaitPileup(sockets: readonly HostSocket[], context: DiagnoseContext
 const TIME_WAIT_SECONDS = 60;
 
 /** Whether tcp_tw_reuse lets connects towards `address` take TIME_WAIT ports. */
-function reuseApplies(twReuse: number | undefined, address: string): boolean {
+export function reuseApplies(twReuse: number | undefined, address: string): boolean {
   if (twReuse === 1) return true;
   const loopback =
     address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
@@ -334,7 +351,11 @@ function twReuseWords(value: number | undefined): string {
   }
 }
 
-function synFloodOrBacklog(sockets: readonly HostSocket[], context: DiagnoseContext): Finding[] {
+function synFloodOrBacklog(
+  sockets: readonly HostSocket[],
+  context: DiagnoseContext,
+  t: FindingTitles,
+): Finding[] {
   const findings: Finding[] = [];
   const overflows = context.tcpExt?.ListenOverflows;
   const drops = context.tcpExt?.ListenDrops;
@@ -360,7 +381,13 @@ function synFloodOrBacklog(sockets: readonly HostSocket[], context: DiagnoseCont
     findings.push({
       kind: 'syn-flood-or-backlog',
       severity: full ? 'critical' : 'warning',
-      title: `accept queue of ${formatEndpoint(listener.local)} is ${full ? 'full' : 'nearly full'}: ${listener.recvQ} of ${backlog} waiting for ${owner} to accept()`,
+      title: t.acceptQueue(
+        formatEndpoint(listener.local),
+        full,
+        listener.recvQ,
+        backlog,
+        ownerLabel(listener, t),
+      ),
       evidence: [
         `Recv-Q ${listener.recvQ} (connections handshaken, not yet accepted), Send-Q ${backlog} (the backlog)`,
         ...counterLine,
@@ -393,7 +420,7 @@ function synFloodOrBacklog(sockets: readonly HostSocket[], context: DiagnoseCont
     findings.push({
       kind: 'syn-flood-or-backlog',
       severity: limit !== undefined && group.length >= limit / 2 ? 'critical' : 'warning',
-      title: `${group.length} half-open connections (SYN_RECV) on port ${port}: a SYN flood, or clients that never complete the handshake`,
+      title: t.synRecv(group.length, port),
       evidence: [
         `${sources.length} distinct source addresses; most: ${sources
           .slice(0, 3)
@@ -420,7 +447,7 @@ function synFloodOrBacklog(sockets: readonly HostSocket[], context: DiagnoseCont
     findings.push({
       kind: 'syn-flood-or-backlog',
       severity: 'warning',
-      title: `accept queues are overflowing now: ${recentOverflows} connections dropped in the last ${seconds} s`,
+      title: t.overflowingNow(recentOverflows, seconds),
       evidence: [
         ...counterLine,
         'no accept queue was full at the moment of the snapshot: the overflows come in bursts',
@@ -437,7 +464,7 @@ function synFloodOrBacklog(sockets: readonly HostSocket[], context: DiagnoseCont
     findings.push({
       kind: 'syn-flood-or-backlog',
       severity: 'info',
-      title: `accept queues overflowed ${overflows} times since boot (none is full now)`,
+      title: t.overflowedSinceBoot(overflows),
       evidence: counterLine,
       advice: [
         'counters since boot cannot say when; run doctor again, or watch `nstat -az TcpExtListenOverflows`, to see whether it still grows',
@@ -452,7 +479,11 @@ function tupleKey(local: Endpoint, remote: Endpoint): string {
   return `${local.address}|${local.port}|${remote.address}|${remote.port}`;
 }
 
-function finWait2Stuck(sockets: readonly HostSocket[], context: DiagnoseContext): Finding[] {
+function finWait2Stuck(
+  sockets: readonly HostSocket[],
+  context: DiagnoseContext,
+  t: FindingTitles,
+): Finding[] {
   const finWait2 = inState(sockets, 'FIN_WAIT2');
   if (finWait2.length < FIN_WAIT2_WARN) return [];
   // When the peer is on this host, its end of the same connection is in this list too.
@@ -471,7 +502,7 @@ function finWait2Stuck(sockets: readonly HostSocket[], context: DiagnoseContext)
     {
       kind: 'fin-wait2-stuck',
       severity: 'warning',
-      title: `${finWait2.length} connections in FIN_WAIT2: this side closed, the peers never closed theirs`,
+      title: t.finWait2(finWait2.length),
       evidence: [
         `${owned.length} still owned by a process (shut down for writing: no timeout applies), ${orphaned} orphaned (freed after tcp_fin_timeout${fin !== undefined ? ` = ${fin} s` : ''})`,
         ...sortedByCount(groupBy(finWait2, (s) => s.remote.address))
@@ -498,7 +529,7 @@ function finWait2Stuck(sockets: readonly HostSocket[], context: DiagnoseContext)
   ];
 }
 
-function orphans(context: DiagnoseContext): Finding[] {
+function orphans(context: DiagnoseContext, t: FindingTitles): Finding[] {
   const count = context.sockstat?.orphan;
   const max = context.maxOrphans;
   if (count === undefined || max === undefined || max <= 0) return [];
@@ -508,7 +539,7 @@ function orphans(context: DiagnoseContext): Finding[] {
     {
       kind: 'orphans',
       severity: share >= ORPHANS_SHARE_CRITICAL ? 'critical' : 'warning',
-      title: `${count} orphaned TCP sockets, ${Math.round(share * 100)}% of net.ipv4.tcp_max_orphans (${max})`,
+      title: t.orphans(count, Math.round(share * 100), max),
       evidence: [
         'orphans are connections their application already closed, still finishing (FIN_WAIT1, LAST_ACK, CLOSING, FIN_WAIT2)',
         'past the limit the kernel resets them and logs "too many orphaned sockets"',
@@ -541,7 +572,7 @@ function fullLocalListener(sockets: readonly HostSocket[], dest: Endpoint): Host
   );
 }
 
-function retransmitting(sockets: readonly HostSocket[]): Finding[] {
+function retransmitting(sockets: readonly HostSocket[], t: FindingTitles): Finding[] {
   const stalled = sockets.filter(
     (s) => s.timer?.kind === 'retransmit' && s.timer.retries >= RETRIES_WARN,
   );
@@ -564,7 +595,7 @@ function retransmitting(sockets: readonly HostSocket[]): Finding[] {
     {
       kind: 'retransmitting',
       severity: worst >= RETRIES_CRITICAL ? 'critical' : 'warning',
-      title: `${stalled.length} connections are retransmitting without an answer (up to ${worst} retries)`,
+      title: t.retransmitting(stalled.length, worst),
       evidence: [
         ...byPeer.slice(0, EVIDENCE_LINES).map(
           ([peer, list]) =>
@@ -608,7 +639,7 @@ function retransmitting(sockets: readonly HostSocket[]): Finding[] {
   ];
 }
 
-function retransmitRate(context: DiagnoseContext): Finding[] {
+function retransmitRate(context: DiagnoseContext, t: FindingTitles): Finding[] {
   const retrans = growth(context, 'snmpTcp', 'RetransSegs');
   const sent = growth(context, 'snmpTcp', 'OutSegs');
   const seconds = context.earlier?.seconds;
@@ -620,7 +651,7 @@ function retransmitRate(context: DiagnoseContext): Finding[] {
     {
       kind: 'retransmitting',
       severity: rate >= RETRANS_RATE_CRITICAL ? 'critical' : 'warning',
-      title: `${percent}% of the TCP segments sent in the last ${seconds} s were retransmissions`,
+      title: t.retransmitRate(percent, seconds),
       evidence: [`${retrans} retransmitted of ${sent} segments sent (Tcp RetransSegs, OutSegs)`],
       advice: [
         'segments or their ACKs are being lost: check the links (errors, drops, a full queue) and the peers',

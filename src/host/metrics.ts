@@ -3,7 +3,7 @@
  * socket's accept queue and backlog, doctor findings, and the kernel's TCP counters.
  */
 import { TCP_STATES } from '../state/states.js';
-import { diagnose } from './doctor.js';
+import { diagnose, reuseApplies } from './doctor.js';
 import type { DiagnoseContext, FindingKind, HostSocket } from './types.js';
 
 const FINDING_KINDS: readonly FindingKind[] = [
@@ -54,6 +54,24 @@ const KERNEL_COUNTERS: readonly [string, 'tcpExt' | 'snmpTcp', string, string][]
     'SYNs dropped at listening sockets (TcpExt ListenDrops).',
   ],
   [
+    'tcpstate_kernel_syncookies_sent_total',
+    'tcpExt',
+    'SyncookiesSent',
+    'SYN cookies sent because a SYN queue was full (TcpExt SyncookiesSent).',
+  ],
+  [
+    'tcpstate_kernel_syn_queue_full_drops_total',
+    'tcpExt',
+    'TCPReqQFullDrop',
+    'SYNs dropped because the SYN queue was full and cookies were off (TcpExt TCPReqQFullDrop).',
+  ],
+  [
+    'tcpstate_kernel_time_wait_overflows_total',
+    'tcpExt',
+    'TCPTimeWaitOverflow',
+    'Sockets closed without TIME_WAIT because tcp_max_tw_buckets was reached (TcpExt TCPTimeWaitOverflow).',
+  ],
+  [
     'tcpstate_kernel_retransmitted_segments_total',
     'snmpTcp',
     'RetransSegs',
@@ -85,6 +103,22 @@ const KERNEL_COUNTERS: readonly [string, 'tcpExt' | 'snmpTcp', string, string][]
     'Connections reset from ESTABLISHED or CLOSE_WAIT (Tcp EstabResets).',
   ],
 ];
+
+/** Kernel settings the alerting rules compare against: [context field, sysctl name]. */
+const KERNEL_SETTINGS: readonly [keyof DiagnoseContext, string][] = [
+  ['twReuse', 'net.ipv4.tcp_tw_reuse'],
+  ['maxTwBuckets', 'net.ipv4.tcp_max_tw_buckets'],
+  ['somaxconn', 'net.core.somaxconn'],
+  ['maxSynBacklog', 'net.ipv4.tcp_max_syn_backlog'],
+  ['maxOrphans', 'net.ipv4.tcp_max_orphans'],
+  ['finTimeoutSec', 'net.ipv4.tcp_fin_timeout'],
+];
+
+/**
+ * At most this many destinations get their own TIME_WAIT series (the busiest): enough for the
+ * alert, which looks at the busiest, without a series per peer of a busy client.
+ */
+export const TIME_WAIT_DESTINATION_SERIES = 10;
 
 export interface MetricsInput {
   sockets: readonly HostSocket[];
@@ -123,6 +157,10 @@ export function renderMetrics(input: MetricsInput): string {
     });
   }
 
+  closeWaitPerProcess(out, input.sockets);
+  timeWaitPerDestination(out, input.sockets, input.context);
+  synRecvPerPort(out, input.sockets);
+
   const findings = diagnose(input.sockets, input.context);
   out.metric('tcpstate_findings', 'gauge', 'Problems found by tcpstate doctor, by kind.');
   for (const kind of FINDING_KINDS) {
@@ -135,6 +173,34 @@ export function renderMetrics(input: MetricsInput): string {
     out.sample('tcpstate_kernel_orphan_sockets', sockstat.orphan);
     out.metric('tcpstate_kernel_time_wait_sockets', 'gauge', 'TIME_WAIT sockets (sockstat tw).');
     out.sample('tcpstate_kernel_time_wait_sockets', sockstat.tw);
+  }
+  const range = input.context.ephemeralPorts;
+  if (range) {
+    out.metric(
+      'tcpstate_ephemeral_ports',
+      'gauge',
+      'Ports in net.ipv4.ip_local_port_range: how many local ports connect() can use towards one destination.',
+    );
+    out.sample('tcpstate_ephemeral_ports', range.high - range.low + 1);
+    out.metric(
+      'tcpstate_ephemeral_port_low',
+      'gauge',
+      'First port of net.ipv4.ip_local_port_range.',
+    );
+    out.sample('tcpstate_ephemeral_port_low', range.low);
+    out.metric(
+      'tcpstate_ephemeral_port_high',
+      'gauge',
+      'Last port of net.ipv4.ip_local_port_range.',
+    );
+    out.sample('tcpstate_ephemeral_port_high', range.high);
+  }
+  const settings = KERNEL_SETTINGS.filter(([field]) => typeof input.context[field] === 'number');
+  if (settings.length > 0) {
+    out.metric('tcpstate_kernel_setting', 'gauge', 'Kernel TCP settings (sysctl), by name.');
+    for (const [field, name] of settings) {
+      out.sample('tcpstate_kernel_setting', input.context[field] as number, { name });
+    }
   }
   for (const [name, section, field, help] of KERNEL_COUNTERS) {
     const value = input.context[section]?.[field];
@@ -154,4 +220,84 @@ export function renderMetrics(input: MetricsInput): string {
     out.sample('tcpstate_scrape_duration_seconds', input.scrapeSeconds);
   }
   return `${out.lines.join('\n')}\n`;
+}
+
+/** Who owns a socket, as labels: pid and process when known, else the uid ("" when unknown). */
+function ownerLabels(s: HostSocket): Record<string, string> {
+  return {
+    pid: s.pid === undefined ? '' : String(s.pid),
+    process: s.process ?? '',
+    uid: s.uid === undefined ? '' : String(s.uid),
+  };
+}
+
+/** CLOSE_WAIT sockets per owning process: a leak is one process's count that keeps growing. */
+function closeWaitPerProcess(out: Exposition, sockets: readonly HostSocket[]): void {
+  const groups = new Map<string, { labels: Record<string, string>; count: number }>();
+  for (const s of sockets) {
+    if (s.state !== 'CLOSE_WAIT') continue;
+    const owner = ownerLabels(s);
+    const key = `${owner.pid}|${owner.process}|${owner.uid}`;
+    const group = groups.get(key);
+    if (group) group.count++;
+    else groups.set(key, { labels: owner, count: 1 });
+  }
+  out.metric(
+    'tcpstate_close_wait_sockets',
+    'gauge',
+    'CLOSE_WAIT sockets per owning process (pid and process empty when the owner cannot be read).',
+  );
+  for (const { labels: pairs, count } of groups.values()) {
+    out.sample('tcpstate_close_wait_sockets', count, pairs);
+  }
+}
+
+/**
+ * TIME_WAIT sockets of outgoing connections (local port in the ephemeral range) per (local
+ * address, destination): each holds one of the range's ports towards that destination for 60 s.
+ * tw_reuse says whether net.ipv4.tcp_tw_reuse lets new connect()s take them again.
+ */
+function timeWaitPerDestination(
+  out: Exposition,
+  sockets: readonly HostSocket[],
+  context: DiagnoseContext,
+): void {
+  const range = context.ephemeralPorts;
+  if (!range) return;
+  const groups = new Map<string, { socket: HostSocket; count: number }>();
+  for (const s of sockets) {
+    if (s.state !== 'TIME_WAIT' || s.local.port < range.low || s.local.port > range.high) continue;
+    const key = `${s.local.address}|${s.remote.address}|${s.remote.port}`;
+    const group = groups.get(key);
+    if (group) group.count++;
+    else groups.set(key, { socket: s, count: 1 });
+  }
+  out.metric(
+    'tcpstate_time_wait_outgoing_sockets',
+    'gauge',
+    `TIME_WAIT sockets of connections this host opened, per local address and destination (the ${TIME_WAIT_DESTINATION_SERIES} busiest); each holds an ephemeral port.`,
+  );
+  const busiest = [...groups.values()]
+    .sort((a, b) => b.count - a.count)
+    .slice(0, TIME_WAIT_DESTINATION_SERIES);
+  for (const { socket, count } of busiest) {
+    out.sample('tcpstate_time_wait_outgoing_sockets', count, {
+      local_address: socket.local.address,
+      remote_address: socket.remote.address,
+      remote_port: socket.remote.port,
+      tw_reuse: reuseApplies(context.twReuse, socket.remote.address) ? 'yes' : 'no',
+    });
+  }
+}
+
+/** Half-open connections (SYN_RECV) per local port: a handshake lasts one round trip. */
+function synRecvPerPort(out: Exposition, sockets: readonly HostSocket[]): void {
+  const perPort = new Map<number, number>();
+  for (const s of sockets) {
+    if (s.state === 'SYN_RECV') perPort.set(s.local.port, (perPort.get(s.local.port) ?? 0) + 1);
+  }
+  out.metric('tcpstate_syn_recv_sockets', 'gauge', 'SYN_RECV (half-open) sockets per local port.');
+  for (const [port, count] of [...perPort].sort((a, b) => a[0] - b[0])) {
+    out.sample('tcpstate_syn_recv_sockets', count, { port });
+  }
 }

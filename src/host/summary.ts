@@ -1,4 +1,5 @@
 /** The data of `tcpstate` with no arguments: counts per state, listening ports, findings. */
+import type { Lang } from '../state/meanings.js';
 import { TCP_STATES, type TcpState } from '../state/states.js';
 import { diagnose } from './doctor.js';
 import type { DiagnoseContext, Finding, HostSocket } from './types.js';
@@ -60,11 +61,15 @@ export function listeningPorts(sockets: readonly HostSocket[]): ListeningPort[] 
   return [...byKey.values()].sort((a, b) => a.port - b.port || (a.pid ?? 0) - (b.pid ?? 0));
 }
 
-export function summarize(sockets: readonly HostSocket[], context: DiagnoseContext): HostSummary {
+export function summarize(
+  sockets: readonly HostSocket[],
+  context: DiagnoseContext,
+  lang: Lang = 'en',
+): HostSummary {
   return {
     total: sockets.length,
     states: countStates(sockets),
     listening: listeningPorts(sockets),
-    findings: diagnose(sockets, context),
+    findings: diagnose(sockets, context, lang),
   };
 }

@@ -1,5 +1,7 @@
 /** Text and JSON forms of host sockets, shared by ls, summary and doctor. */
+import type { Lang } from '../state/meanings.js';
 import type { Endpoint } from '../state/states.js';
+import { words } from '../state/words.js';
 import { isV4Mapped } from './address.js';
 import { formatEndpoint } from './doctor.js';
 import type { HostSocket, HostTcpInfo, HostTimer } from './types.js';
@@ -13,19 +15,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-const TIMER_WORDS: Record<HostTimer['kind'], string> = {
-  off: '',
-  retransmit: 'retrans',
-  keepalive: 'keepalive',
-  'time-wait': 'timewait',
-  'zero-window-probe': 'probe',
-};
-
-export function formatTimer(timer: HostTimer | undefined): string {
+export function formatTimer(timer: HostTimer | undefined, lang: Lang = 'en'): string {
   if (!timer || timer.kind === 'off') return '';
   // Time left first: in a narrow column it is what survives truncation.
   const retries = timer.retries > 0 ? ` ×${timer.retries}` : '';
-  return `${formatDuration(timer.remainingMs)} ${TIMER_WORDS[timer.kind]}${retries}`;
+  return `${formatDuration(timer.remainingMs)} ${words(lang).timer[timer.kind]}${retries}`;
 }
 
 function isWildcard(address: string): boolean {

@@ -1,6 +1,8 @@
 /** Text and JSON forms of watch events and connection lifetimes. */
+
 import { type TransitionJson, transitionJson } from '../state/events.js';
 import type { Endpoint, TcpState } from '../state/states.js';
+import { type Words, words } from '../state/words.js';
 import { isoTime } from '../util/iso-time.js';
 import { formatEndpoint } from './doctor.js';
 import type { HostSeen, Lifetime, WatchEvent, WatchSource } from './watch-tracker.js';
@@ -83,16 +85,15 @@ export function lifetimeJson(l: Lifetime) {
 }
 
 /** `10.0.0.1:5000 -> 10.0.0.2:80  1.23 s  SYN_SENT > ESTABLISHED > FIN_WAIT1 > FIN_WAIT2`. */
-export function formatLifetime(l: Lifetime): string {
+export function formatLifetime(l: Lifetime, w: Words = words('en')): string {
   const remote = l.remote.port === 0 ? '*' : formatEndpoint(l.remote);
-  const duration =
-    l.end !== undefined ? `${((l.end - l.start) / 1000).toFixed(2)} s` : 'still open';
+  const duration = l.end !== undefined ? `${((l.end - l.start) / 1000).toFixed(2)} s` : w.stillOpen;
   const last = l.states[l.states.length - 1];
   const closed =
     l.end === undefined || last === 'TIME_WAIT'
       ? ''
       : l.handedOff
-        ? ' > (time-wait socket)'
+        ? ` > ${w.timeWaitSocket}`
         : ' > CLOSED';
   const path = `${l.joinedMidway ? '… > ' : ''}${l.states.join(' > ')}${closed}`;
   return `${formatEndpoint(l.local)} -> ${remote}  ${duration}  ${path}`;

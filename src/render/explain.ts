@@ -4,6 +4,7 @@
  */
 import { otherNames } from '../state/aliases.js';
 import {
+  causeName,
   describeCause,
   describeSends,
   explainWords,
@@ -30,7 +31,7 @@ function transitionLine(
   c: Colors,
   width: number,
 ): string[] {
-  const text = `${t.cause}: ${describeCause(t.cause, lang)}; ${describeSends(t.sends, lang)} (${rfcRef(t.rfc)})`;
+  const text = `${causeName(t.cause, lang)}: ${describeCause(t.cause, lang)}; ${describeSends(t.sends, lang)} (${rfcRef(t.rfc)})`;
   const indent = 18;
   const lines = wrap(text, Math.max(20, width - indent - 4));
   return lines.map((line, i) =>

@@ -4,7 +4,7 @@
  * the less common paths, and then every transition of the table grouped by state.
  */
 
-import { describeSends, explainWords } from '../state/explanations.js';
+import { causeName, describeSends, explainWords } from '../state/explanations.js';
 import type { Lang } from '../state/meanings.js';
 import { shortMeaning } from '../state/meanings.js';
 import { TCP_STATES, type TcpState } from '../state/states.js';
@@ -55,7 +55,8 @@ function row(step: Step): Transition {
 }
 
 function label(t: Transition, lang: Lang): string {
-  return t.sends === '' ? t.cause : `${t.cause} / ${describeSends(t.sends, lang)}`;
+  const cause = causeName(t.cause, lang);
+  return t.sends === '' ? cause : `${cause} / ${describeSends(t.sends, lang)}`;
 }
 
 const COLUMN = 40;
@@ -121,11 +122,15 @@ export function renderStateDiagram(lang: Lang, c: Colors, width = 80): string[] 
   return out;
 }
 
-const CAUSE_WIDTH = Math.max(...TRANSITIONS.map((t) => t.cause.length)) + 2;
+/** The cause column: as wide as the longest cause in the language, and a gap. */
+function causeWidth(lang: Lang): number {
+  return Math.max(...TRANSITIONS.map((t) => causeName(t.cause, lang).length)) + 2;
+}
 
 /** Every row of the table, grouped by the state it leaves. */
 export function renderTransitionTable(lang: Lang, c: Colors, width = 80): string[] {
   const out: string[] = [];
+  const causeColumn = causeWidth(lang);
   for (const from of TCP_STATES) {
     let first = true;
     for (const t of TRANSITIONS) {
@@ -137,10 +142,11 @@ export function renderTransitionTable(lang: Lang, c: Colors, width = 80): string
       const coloured = `  ${c.bold(head)}${' '.repeat(12 - head.length)}${arrow.padEnd(15)}`;
       // The cause column is as wide as the longest cause and a gap: `close()` and `sends RST`
       // never run together.
+      const cause = causeName(t.cause, lang);
       const tail =
-        t.sends === '' ? t.cause : `${t.cause.padEnd(CAUSE_WIDTH)}${describeSends(t.sends, lang)}`;
+        t.sends === '' ? cause : `${cause.padEnd(causeColumn)}${describeSends(t.sends, lang)}`;
       const text = `${coloured}${c.dim(tail)}`;
-      out.push(plain.length + tail.length <= width ? text : `${coloured}${c.dim(t.cause)}`);
+      out.push(plain.length + tail.length <= width ? text : `${coloured}${c.dim(cause)}`);
     }
   }
   return out;

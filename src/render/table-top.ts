@@ -8,7 +8,9 @@ import { formatEndpoint } from '../host/doctor.js';
 import type { HostSocket } from '../host/types.js';
 import { formatDuration } from '../host/view.js';
 import type { WatchEvent } from '../host/watch-tracker.js';
+import type { Lang } from '../state/meanings.js';
 import { TCP_STATES, type TcpState } from '../state/states.js';
+import { words } from '../state/words.js';
 import { stateStyle } from './state-style.js';
 import type { Colors } from './table-style.js';
 
@@ -80,7 +82,9 @@ export function renderTop(
   model: TopModel,
   size: { width: number; height: number },
   c: Colors,
+  lang: Lang = 'en',
 ): string[] {
+  const w = words(lang);
   const width = Math.max(20, size.width);
   const height = Math.max(8, size.height);
   const lines: string[] = [];
@@ -89,13 +93,13 @@ export function renderTop(
     lines.push(style(clip(text, width)));
   };
   add(
-    `tcpstate top  ${model.netns}  ${model.clock}  ${model.sockets.length} sockets  transitions: ${model.source}  q quits`,
+    `tcpstate top  ${model.netns}  ${model.clock}  ${w.topSockets(model.sockets.length)}  ${w.topTransitions} ${model.source}  ${w.topQuits}`,
     c.bold,
   );
   if (model.note) add(model.note, c.dim);
 
   add('');
-  add('STATE          SOCKETS', c.bold);
+  add(`${w.colState.padEnd(14)}${w.colSockets.padStart(8)}`, c.bold);
   const counts = countStates(model.sockets);
   const most = Math.max(1, ...counts.map(([, n]) => n));
   const barRoom = Math.max(0, width - 24);
@@ -104,14 +108,14 @@ export function renderTop(
     const text = clip(`${state.padEnd(13)} ${String(n).padStart(8)} ${bar}`, width);
     lines.push(stateStyle(c, state)(text));
   }
-  if (counts.length === 0) add('(no TCP sockets)', c.dim);
+  if (counts.length === 0) add(w.noTcpSockets, c.dim);
 
   // The rest of the screen is shared: processes get up to a third, transitions the remainder.
   const left = height - lines.length - 4;
   const processRoom = Math.max(1, Math.min(8, Math.floor(left / 3)));
   add('');
   add(
-    `${'PID'.padStart(7)} ${'PROCESS'.padEnd(16)} ${'SOCKETS'.padStart(7)} ${PROCESS_STATES.map((s) => (s === 'ESTABLISHED' ? 'ESTAB' : s).padStart(10)).join(' ')}`,
+    `${'PID'.padStart(7)} ${w.colProcess.padEnd(16)} ${w.colSockets.padStart(7)} ${PROCESS_STATES.map((s) => (s === 'ESTABLISHED' ? 'ESTAB' : s).padStart(10)).join(' ')}`,
     c.bold,
   );
   const processes = busiestProcesses(model.sockets, processRoom);
@@ -120,12 +124,11 @@ export function renderTop(
       `${String(p.pid).padStart(7)} ${p.process.slice(0, 16).padEnd(16)} ${String(p.total).padStart(7)} ${PROCESS_STATES.map((s) => String(p.byState[s] ?? '').padStart(10)).join(' ')}`,
     );
   }
-  if (processes.length === 0)
-    add('(no process owns a socket here, or their owners are hidden)', c.dim);
+  if (processes.length === 0) add(w.noOwners, c.dim);
 
   add('');
   add(
-    `${'TIME'.padEnd(12)} ${'LOCAL'.padEnd(22)} ${'REMOTE'.padEnd(22)} ${'CHANGE'.padEnd(26)} IN OLD STATE`,
+    `${w.colTime.padEnd(12)} ${w.colLocal.padEnd(22)} ${w.colRemote.padEnd(22)} ${w.colChange.padEnd(26)} ${w.colInOldState}`,
     c.bold,
   );
   const room = Math.max(0, height - lines.length);
@@ -133,7 +136,9 @@ export function renderTop(
   const clocks = model.recentClock.slice(-room).reverse();
   shown.forEach((e, i) => {
     const change =
-      e.kind === 'seen' ? `(new) -> ${e.state}` : `${e.from} -> ${e.to}${e.reported ? '*' : ''}`;
+      e.kind === 'seen'
+        ? `${w.newSocket} -> ${e.state}`
+        : `${e.from} -> ${e.to}${e.reported ? '*' : ''}`;
     const ms = e.kind === 'transition' && e.ms !== null ? formatDuration(e.ms) : '';
     const to = e.kind === 'seen' ? e.state : e.to;
     const text = clip(
@@ -142,6 +147,6 @@ export function renderTop(
     );
     lines.push(stateStyle(c, to)(text));
   });
-  if (shown.length === 0 && room > 0) add('(no transition yet)', c.dim);
+  if (shown.length === 0 && room > 0) add(w.noTransitionYet, c.dim);
   return lines.slice(0, height);
 }

@@ -80,6 +80,36 @@ const CAUSE_PT: Readonly<Record<Cause, string>> = {
   'user timeout': 'dados ficaram sem confirmação além de TCP_USER_TIMEOUT',
 };
 
+/**
+ * A cause's short name as printed beside a transition: the table's own name (RFC 9293's
+ * words, `rcv FIN`, `2MSL timer`) in English, a Portuguese network engineer's in Portuguese.
+ * System calls keep their names.
+ */
+const CAUSE_NAME_PT: Readonly<Record<Cause, string>> = {
+  'connect()': 'connect()',
+  'listen()': 'listen()',
+  'send()': 'send()',
+  'close()': 'close()',
+  'shutdown()': 'shutdown()',
+  'abort()': 'abort()',
+  'rcv SYN': 'recebe SYN',
+  'rcv SYN,ACK': 'recebe SYN,ACK',
+  'rcv ACK': 'recebe ACK',
+  'rcv FIN': 'recebe FIN',
+  'rcv FIN,ACK': 'recebe FIN,ACK',
+  'rcv RST': 'recebe RST',
+  'rcv data after close()': 'recebe dados após close()',
+  '2MSL timer': 'temporizador 2MSL',
+  'FIN_WAIT2 timer': 'temporizador FIN_WAIT2',
+  'retransmission limit': 'limite de retransmissões',
+  'keepalive timeout': 'timeout de keepalive',
+  'user timeout': 'timeout do usuário',
+};
+
+export function causeName(cause: Cause, lang: Lang = 'en'): string {
+  return lang === 'pt' ? CAUSE_NAME_PT[cause] : cause;
+}
+
 export function describeCause(cause: Cause, lang: Lang = 'en'): string {
   return (lang === 'pt' ? CAUSE_PT : CAUSE_EN)[cause];
 }

@@ -58,6 +58,26 @@ export const LOCALIZED_NAMES: readonly (LocalizedName & { state: TcpState })[] =
     tool: 'windows netstat',
     seen: 'hyperframes#3307 review',
   },
+  // French Windows ÉCOUTE / ÉTABLIE (TIME_WAIT untranslated beside them): other parsers' French
+  // `netstat -ano` test fixtures (a Go port scanner's TestParseWindowsOutputLocalized, and
+  // ÉCOUTE in three more projects' tests), found by exact-string search of public code. No
+  // captured French console with them was found; the one real French Windows 10/11
+  // `netstat -a -n -b` found (github.com/danyGhassan/fonct_reseaux_Dany, tp5.md) prints
+  // LISTENING, ESTABLISHED, LAST_ACK, TIME_WAIT and SYN_SENT in English.
+  {
+    state: 'LISTEN',
+    name: 'ÉCOUTE',
+    lang: 'fr',
+    tool: 'windows netstat',
+    seen: 'French netstat -ano fixtures in other parsers’ tests (a Go port scanner, three more)',
+  },
+  {
+    state: 'ESTABLISHED',
+    name: 'ÉTABLIE',
+    lang: 'fr',
+    tool: 'windows netstat',
+    seen: 'French netstat -ano fixture in a Go port scanner’s tests (TestParseWindowsOutputLocalized)',
+  },
   {
     state: 'LISTEN',
     name: 'ESCUCHANDO',

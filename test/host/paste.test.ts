@@ -129,6 +129,11 @@ describe('parsePasted: Windows netstat', () => {
       ['ABHÖREN', 'ABH™REN', 'HERGESTELLT', 'WARTEND', 'SCHLIESSEN_WARTEN', 'SYN_GESENDET'],
     ],
     ['windows-fr.txt', ['LISTEN', 'LISTEN'], ["À L'ÉCOUTE", "À L'ÉCOUTE"]],
+    [
+      'windows-fr-ecoute.txt',
+      ['LISTEN', 'LISTEN', 'ESTABLISHED', 'TIME_WAIT', 'LISTEN'],
+      ['ÉCOUTE', 'ÉCOUTE', 'ÉTABLIE', 'TIME_WAIT', 'ÉCOUTE'],
+    ],
   ])('reads localized states and headers in %s', (name, states, words) => {
     const p = parsePasted(fixture(name));
     expect(p.sockets.map((s) => s.state)).toEqual(states);
@@ -136,6 +141,22 @@ describe('parsePasted: Windows netstat', () => {
     // The title ("Conexões ativas", "Aktive Verbindungen", …) and the column header.
     expect(p.lines.filter((l) => l.kind === 'header')).toHaveLength(2);
     expect(p.sockets.every((s) => s.pid === undefined || s.pid > 0)).toBe(true);
+  });
+
+  it('French Windows with English states (a real netstat -a -n -b): every row, its program', () => {
+    const p = parsePasted(fixture('windows-fr-b.txt'));
+    expect(p.notes).toEqual([]);
+    expect(p.sockets.map((s) => `${s.state} ${s.process ?? '-'}`)).toEqual([
+      'LISTEN svchost.exe',
+      'LISTEN -',
+      'ESTABLISHED msedge.exe',
+      'LAST_ACK SearchHost.exe',
+      'TIME_WAIT -',
+      'SYN_SENT SearchHost.exe',
+      'LISTEN svchost.exe',
+    ]);
+    // the French "cannot obtain ownership" sentence stays with its row, never read as a row
+    expect(p.lines.some((l) => l.kind === 'socket' && l.text.includes('Impossible'))).toBe(false);
   });
 
   it('takes a multi-word state with the pid after it', () => {

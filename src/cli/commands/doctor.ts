@@ -2,31 +2,24 @@ import type { Command } from 'commander';
 import { diagnose, isProblem } from '../../host/doctor.js';
 import type { Snapshot } from '../../host/kernel/snapshot.js';
 import type { Finding } from '../../host/types.js';
-import { plural } from '../../host/view.js';
 import { wrap } from '../../render/table.js';
 import { type Colors, colors } from '../../render/table-style.js';
+import type { Lang } from '../../state/meanings.js';
+import { words } from '../../state/words.js';
 import { CliError } from '../errors.js';
 import { terminalWidth, useColor, writeOut } from '../terminal.js';
-import { findingMark, printNotes, snapshotForCli } from './summary.js';
+import { chooseLang, findingMark, printNotes, snapshotForCli } from './summary.js';
 
 interface DoctorOptions {
   json?: boolean;
   netns?: string;
   color: boolean;
   sample: string;
+  lang?: string;
 }
 
 /** Longest sampling window accepted: doctor is a quick look, not a monitor. */
 export const MAX_SAMPLE_SECONDS = 60;
-
-const CHECKS = [
-  'CLOSE_WAIT leaks (connections a process never closes)',
-  'TIME_WAIT pile-ups against the ephemeral port range and tcp_max_tw_buckets',
-  'SYN floods and full accept queues (with ListenOverflows/ListenDrops)',
-  'FIN_WAIT2 connections whose peers never close',
-  'orphaned sockets against tcp_max_orphans',
-  'connections retransmitting without an answer',
-];
 
 export function register(program: Command): void {
   program
@@ -40,6 +33,7 @@ export function register(program: Command): void {
       'look into another network namespace (a name in /run/netns, or a pid)',
     )
     .option('--no-color', 'no colours')
+    .option('--lang <lang>', 'language of the text: en or pt (default: from LC_ALL/LANG)')
     .option(
       '--sample <seconds>',
       'read the kernel counters this long apart, to tell overflows and retransmissions happening now from those since boot (0: no wait)',
@@ -52,12 +46,13 @@ export function register(program: Command): void {
           `--sample must be 0 to ${MAX_SAMPLE_SECONDS} seconds, not "${options.sample}"`,
         );
       }
-      const report = await doctorReport({ netns: options.netns, sampleSeconds: seconds });
+      const lang = chooseLang(options.lang);
+      const report = await doctorReport({ netns: options.netns, sampleSeconds: seconds, lang });
       if (options.json) {
         writeOut(`${JSON.stringify(report, null, 2)}\n`);
       } else {
         const c = colors(options.color && useColor());
-        const lines = renderFindings(report.findings, report.sockets, c, terminalWidth());
+        const lines = renderFindings(report.findings, report.sockets, c, terminalWidth(), lang);
         writeOut(`${lines.join('\n')}\n`);
         printNotes(report.notes);
       }
@@ -82,6 +77,8 @@ export interface DoctorReport {
 export async function doctorReport(options: {
   netns?: string | undefined;
   sampleSeconds: number;
+  /** The language of the findings' titles (default English, as GET /api/doctor gives them). */
+  lang?: Lang;
 }): Promise<DoctorReport> {
   const { netns, sampleSeconds: seconds } = options;
   const earlier =
@@ -95,7 +92,7 @@ export async function doctorReport(options: {
       ...(earlier.context.snmpTcp ? { snmpTcp: earlier.context.snmpTcp } : {}),
     };
   }
-  const findings = diagnose(snapshot.sockets, snapshot.context);
+  const findings = diagnose(snapshot.sockets, snapshot.context, options.lang);
   return {
     healthy: !findings.some(isProblem),
     sockets: snapshot.sockets.length,
@@ -129,11 +126,13 @@ export function renderFindings(
   socketCount: number,
   c: Colors,
   width: number,
+  lang: Lang = 'en',
 ): string[] {
+  const w = words(lang);
   const lines: string[] = [];
   if (!findings.some(isProblem)) {
-    lines.push(c.green(`No problems found among ${plural(socketCount, 'TCP socket')}.`), '');
-    lines.push(c.dim('Checked:'), ...bullets(CHECKS, width, '  ').map((l) => c.dim(l)));
+    lines.push(c.green(w.noProblemsAmong(socketCount)), '');
+    lines.push(c.dim(w.checked), ...bullets(w.checks, width, '  ').map((l) => c.dim(l)));
     if (findings.length > 0) lines.push('');
   }
   for (const finding of findings) {
@@ -142,9 +141,9 @@ export function renderFindings(
       `${findingMark(c, finding)} ${c.bold(first)}`,
       ...rest.map((l) => `   ${c.bold(l)}`),
     );
-    lines.push(c.dim(`   [${finding.kind}, ${finding.severity}]`));
-    lines.push('   What was seen:', ...bullets(finding.evidence, width, '     '));
-    lines.push('   What to do:', ...bullets(finding.advice, width, '     '), '');
+    lines.push(c.dim(`   [${finding.kind}, ${w.severity[finding.severity]}]`));
+    lines.push(`   ${w.whatWasSeen}`, ...bullets(finding.evidence, width, '     '));
+    lines.push(`   ${w.whatToDo}`, ...bullets(finding.advice, width, '     '), '');
   }
   return lines;
 }

@@ -44,6 +44,8 @@ export function register(program: Command): void {
     .option('--trace', 'with each script listed, every segment, call and state change by time')
     .option('--pcap <file>', 'write the packets of the one script run to a pcap file (Wireshark)')
     .option('--json', 'JSON: every script’s outcome, relaxations, commands and transitions')
+    // Its output has no colours: accepted so that one flag works with every command.
+    .option('--no-color', 'no colours (this command prints none)')
     .action((paths: string[], options: DrillOptions) => {
       const profile = parseProfile(options.profile);
       const seed = parseSeed(options.seed);

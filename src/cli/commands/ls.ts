@@ -20,6 +20,7 @@ import { stateStyle } from '../../render/state-style.js';
 import { type Column, renderTable, wrap } from '../../render/table.js';
 import { type Colors, colors } from '../../render/table-style.js';
 import { type Lang, shortMeaning } from '../../state/meanings.js';
+import { words } from '../../state/words.js';
 import { CliError } from '../errors.js';
 import { tableWidth, useColor, writeOut } from '../terminal.js';
 import { chooseLang, printNotes, snapshotForCli } from './summary.js';
@@ -71,7 +72,7 @@ export function register(program: Command): void {
     )
     .option('--source <how>', 'where to read sockets: auto, netlink, proc', 'auto')
     .option('--no-color', 'no colours')
-    .option('--lang <lang>', 'language of --explain: en or pt (default: from LC_ALL/LANG)')
+    .option('--lang <lang>', 'language of the text: en or pt (default: from LC_ALL/LANG)')
     // ss/netstat habits (`ls -tanp`): TCP only, all states, numeric, with processes is what ls
     // always does, so these are accepted and change nothing.
     .addOption(new Option('-t, --tcp').hideHelp())
@@ -98,7 +99,7 @@ export function register(program: Command): void {
         writeOut(
           `${renderSockets(rows, c, tableWidth(), options.explain ?? false, lang, options.info ?? false).join('\n')}\n`,
         );
-        if (rows.length === 0) writeOut(`${c.dim('(no sockets match)')}\n`);
+        if (rows.length === 0) writeOut(`${c.dim(words(lang).noSocketsMatch)}\n`);
       }
       if (options.info && snapshot.source !== 'netlink') {
         snapshot.notes.push(
@@ -145,7 +146,7 @@ export function renderSockets(
   info = false,
 ): string[] {
   const inColumn = explain && width >= MEANING_COLUMN_MIN_WIDTH;
-  const columns = [...socketColumns(c, inColumn, lang), ...(info ? infoColumns() : [])];
+  const columns = [...socketColumns(c, inColumn, lang), ...(info ? infoColumns(lang) : [])];
   const lines = renderTable(rows, columns, { width, headerStyle: c.bold });
   if (!explain || inColumn) return lines;
   // No column wraps in this table, so line i + 1 is row i.
@@ -169,7 +170,8 @@ export function formatRate(bytesPerSecond: number): string {
 }
 
 /** The `ls --info` columns, after the usual ones; `-` where the kernel gave no tcp_info. */
-export function infoColumns(): Column<HostSocket>[] {
+export function infoColumns(lang: Lang = 'en'): Column<HostSocket>[] {
+  const w = words(lang);
   const of =
     (f: (i: NonNullable<HostSocket['info']>) => string) =>
     (s: HostSocket): string =>
@@ -186,8 +188,8 @@ export function infoColumns(): Column<HostSocket>[] {
     { header: 'RETRANS', value: of((i) => `${i.retrans}/${i.totalRetrans}`), align: 'right' },
     { header: 'UNACKED', value: of((i) => String(i.unacked)), align: 'right' },
     { header: 'ACKED', value: of((i) => String(i.bytesAcked)), align: 'right' },
-    { header: 'RECEIVED', value: of((i) => String(i.bytesReceived)), align: 'right' },
-    { header: 'DELIVERY', value: of((i) => formatRate(i.deliveryRate)), align: 'right' },
+    { header: w.colReceived, value: of((i) => String(i.bytesReceived)), align: 'right' },
+    { header: w.colDelivery, value: of((i) => formatRate(i.deliveryRate)), align: 'right' },
     { header: 'PMTU', value: of((i) => String(i.pmtu)), align: 'right' },
     { header: 'CC', value: of((i) => i.congestion ?? '-') },
   ];
@@ -198,24 +200,37 @@ export function socketColumns(
   meaningColumn: boolean,
   lang: Lang = 'en',
 ): Column<HostSocket>[] {
+  const w = words(lang);
   // Shrinking order when narrow: the timer first, then the process, addresses last.
   const columns: Column<HostSocket>[] = [
     {
-      header: 'STATE',
+      header: w.colState,
       value: (s) => s.state,
       style: (t, s) => stateStyle(c, s.state)(t),
       minWidth: 11,
     },
     { header: 'RECV-Q', value: (s) => String(s.recvQ), align: 'right' },
     { header: 'SEND-Q', value: formatSendQ, align: 'right' },
-    { header: 'LOCAL', value: formatLocal, shrink: 1, minWidth: 15, overflow: 'truncate-middle' },
-    { header: 'REMOTE', value: formatRemote, shrink: 1, minWidth: 15, overflow: 'truncate-middle' },
-    { header: 'TIMER', value: (s) => formatTimer(s.timer), shrink: 4, minWidth: 5 },
-    { header: 'PROCESS', value: formatOwner, shrink: 2, minWidth: 8 },
+    {
+      header: w.colLocal,
+      value: formatLocal,
+      shrink: 1,
+      minWidth: 15,
+      overflow: 'truncate-middle',
+    },
+    {
+      header: w.colRemote,
+      value: formatRemote,
+      shrink: 1,
+      minWidth: 15,
+      overflow: 'truncate-middle',
+    },
+    { header: w.colTimer, value: (s) => formatTimer(s.timer, lang), shrink: 4, minWidth: 5 },
+    { header: w.colProcess, value: formatOwner, shrink: 2, minWidth: 8 },
   ];
   if (meaningColumn) {
     columns.push({
-      header: 'MEANING',
+      header: w.colMeaning,
       value: (s) => shortMeaning(s.state, lang),
       shrink: 6,
       minWidth: 20,

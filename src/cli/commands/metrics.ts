@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Command } from 'commander';
 import { renderMetrics } from '../../host/metrics.js';
@@ -7,6 +8,7 @@ import { printNotes, snapshotForCli } from './summary.js';
 
 interface MetricsOptions {
   serve?: boolean;
+  rules?: boolean;
   port: string;
   host: string;
   netns?: string;
@@ -14,6 +16,19 @@ interface MetricsOptions {
 }
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** The alerting rules shipped beside the metrics: prometheus/ at the package root (from src/cli/commands/ and dist/cli/commands/ alike). */
+export const RULES_URL = new URL('../../../prometheus/tcpstate-rules.yml', import.meta.url);
+
+function rulesText(): string {
+  try {
+    return readFileSync(RULES_URL, 'utf8');
+  } catch (err) {
+    throw new CliError(
+      `cannot read the rules file ${RULES_URL.pathname}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+}
 
 async function scrape(
   netns: string | undefined,
@@ -68,6 +83,10 @@ export function register(program: Command): void {
       'Prometheus metrics: sockets per state, accept queues, doctor findings, kernel TCP counters (print once, or --serve)',
     )
     .option('--serve', 'serve them over HTTP at /metrics instead of printing once')
+    .option(
+      '--rules',
+      'print the Prometheus alerting rules for these metrics (a rule_files YAML file)',
+    )
     .option('--port <n>', 'port for --serve', '9469')
     .option('--host <address>', 'address for --serve', '127.0.0.1')
     .option(
@@ -78,6 +97,12 @@ export function register(program: Command): void {
     // Metrics are plain text: accepted so that one flag works with every command.
     .option('--no-color', 'no colours (metrics have none)')
     .action(async (options: MetricsOptions) => {
+      if (options.rules) {
+        if (options.serve)
+          throw new CliError('--rules prints the rules file; it does not go with --serve');
+        writeOut(rulesText());
+        return;
+      }
       if (!options.serve) {
         const { text, notes } = await scrape(options.netns);
         writeOut(text);

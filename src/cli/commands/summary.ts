@@ -4,12 +4,12 @@ import { HostError } from '../../host/errors.js';
 import { type Snapshot, type SnapshotOptions, takeSnapshot } from '../../host/kernel/snapshot.js';
 import { type HostSummary, type ListeningPort, summarize } from '../../host/summary.js';
 import type { Finding } from '../../host/types.js';
-import { plural } from '../../host/view.js';
 import { detectLang, isLang, LANGS } from '../../render/lang.js';
 import { stateStyle } from '../../render/state-style.js';
 import { renderTable, wrap } from '../../render/table.js';
 import { type Colors, colors } from '../../render/table-style.js';
 import { type Lang, shortMeaning } from '../../state/meanings.js';
+import { type Words, words } from '../../state/words.js';
 import { CliError } from '../errors.js';
 import { terminalWidth, useColor, writeOut } from '../terminal.js';
 
@@ -53,7 +53,7 @@ export function register(program: Command): void {
       }
       const lang = chooseLang(options.lang);
       const snapshot = await snapshotForCli({ netns: options.netns });
-      const summary = summarize(snapshot.sockets, snapshot.context);
+      const summary = summarize(snapshot.sockets, snapshot.context, lang);
       if (options.json) {
         writeOut(`${JSON.stringify({ ...summary, source: snapshot.source }, null, 2)}\n`);
       } else {
@@ -85,11 +85,11 @@ export function findingMark(c: Colors, finding: Finding): string {
   return c.dim(' i');
 }
 
-function listenAddresses(port: ListeningPort): string {
+function listenAddresses(port: ListeningPort, w: Words): string {
   const all = port.addresses;
   const wildcard4 = all.includes('0.0.0.0');
   const wildcard6 = all.includes('::');
-  if (wildcard4 && wildcard6) return `* (all, IPv4+IPv6)`;
+  if (wildcard4 && wildcard6) return w.allAddresses;
   return all.map((a) => (a.includes(':') ? `[${a}]` : a)).join(', ');
 }
 
@@ -100,25 +100,26 @@ export function renderSummary(
   width: number,
   lang: Lang = 'en',
 ): string[] {
-  const where = snapshot.netns ? ` in ${snapshot.netns}` : ' on this machine';
+  const w = words(lang);
   const lines: string[] = [
-    c.bold(`${plural(summary.total, 'TCP socket')}${where}`),
-    ...wrap(
-      'Every TCP connection is in one of the states of RFC 9293; here is how many are in each, and what that state means.',
-      width,
-    ).map((l) => c.dim(l)),
+    c.bold(
+      snapshot.netns
+        ? w.socketsIn(summary.total, snapshot.netns)
+        : w.socketsOnThisMachine(summary.total),
+    ),
+    ...wrap(w.summaryIntro, width).map((l) => c.dim(l)),
     '',
   ];
-  if (summary.states.length === 0) lines.push('  none: no connections, and nothing listening');
+  if (summary.states.length === 0) lines.push(`  ${w.noSockets}`);
   else {
     lines.push(
       ...renderTable(
         summary.states,
         [
-          { header: 'STATE', value: (s) => s.state, style: (t, s) => stateStyle(c, s.state)(t) },
-          { header: 'COUNT', value: (s) => String(s.count), align: 'right' },
+          { header: w.colState, value: (s) => s.state, style: (t, s) => stateStyle(c, s.state)(t) },
+          { header: w.colCount, value: (s) => String(s.count), align: 'right' },
           {
-            header: 'WHAT IT MEANS',
+            header: w.colWhatItMeans,
             value: (s) => shortMeaning(s.state, lang),
             shrink: 1,
             minWidth: 20,
@@ -130,25 +131,25 @@ export function renderSummary(
     );
   }
 
-  lines.push('', c.bold('Listening ports'));
+  lines.push('', c.bold(w.listeningPorts));
   if (summary.listening.length === 0) {
-    lines.push('  none: no program here accepts TCP connections');
+    lines.push(`  ${w.noListeners}`);
   } else {
     lines.push(
       ...renderTable(
         summary.listening,
         [
-          { header: 'PORT', value: (p) => String(p.port), align: 'right' },
-          { header: 'ADDRESS', value: listenAddresses, shrink: 1, minWidth: 9 },
+          { header: w.colPort, value: (p) => String(p.port), align: 'right' },
+          { header: w.colAddress, value: (p) => listenAddresses(p, w), shrink: 1, minWidth: 9 },
           {
-            header: 'PROCESS',
+            header: w.colProcess,
             value: (p) => (p.pid !== null ? `${p.pid}/${p.process ?? '?'}` : '?'),
             shrink: 1,
             minWidth: 8,
           },
           {
-            header: 'WAITING TO BE ACCEPTED',
-            value: (p) => `${p.acceptQueue} of ${p.backlog ?? '?'}`,
+            header: w.colWaitingAccept,
+            value: (p) => w.queueOf(p.acceptQueue, p.backlog ?? '?'),
             style: (t, p) =>
               p.backlog !== null && p.backlog > 0 && p.acceptQueue >= p.backlog ? c.red(t) : t,
           },
@@ -158,9 +159,9 @@ export function renderSummary(
     );
   }
 
-  lines.push('', c.bold('Problems'));
+  lines.push('', c.bold(w.problems));
   const problems = summary.findings.filter(isProblem);
-  if (problems.length === 0) lines.push(`  ${c.green('none found')}`);
+  if (problems.length === 0) lines.push(`  ${c.green(w.noneFound)}`);
   // Problems first, then notes (info findings: worth knowing, nothing to fix now).
   for (const finding of [...problems, ...summary.findings.filter((f) => !isProblem(f))]) {
     const [first, ...rest] = wrap(finding.title, width - 4);
@@ -169,7 +170,7 @@ export function renderSummary(
   if (summary.findings.length > 0) {
     lines.push(
       c.dim(
-        `   details, evidence and advice: tcpstate doctor${snapshot.netns ? ` --netns ${snapshot.netns.replace(/^(netns|pid) /, '')}` : ''}`,
+        `   ${w.doctorHint}${snapshot.netns ? ` --netns ${snapshot.netns.replace(/^(netns|pid) /, '')}` : ''}`,
       ),
     );
   }
@@ -177,16 +178,16 @@ export function renderSummary(
   // The hints look where this summary looked: `--netns X` stays on every command that takes it.
   const netnsFlag = snapshot.netns ? ` --netns ${snapshot.netns.replace(/^(netns|pid) /, '')}` : '';
   const hints: [string, string][] = [
-    [`tcpstate ls${netnsFlag}`, 'every socket, with its process'],
+    [`tcpstate ls${netnsFlag}`, w.hintLs],
     [
       `tcpstate ls${netnsFlag} --state ${summary.states.some((s) => s.state === 'CLOSE_WAIT') ? 'close-wait' : 'time-wait'}`,
-      'only the sockets in one state',
+      w.hintLsState,
     ],
-    ['tcpstate explain TIME_WAIT', 'a state in detail: how it starts, how it ends'],
-    [`tcpstate doctor${netnsFlag}`, 'problems, with evidence and advice'],
-    [`tcpstate watch${netnsFlag}`, 'state changes as they happen'],
+    ['tcpstate explain TIME_WAIT', w.hintExplain],
+    [`tcpstate doctor${netnsFlag}`, w.hintDoctor],
+    [`tcpstate watch${netnsFlag}`, w.hintWatch],
   ];
-  lines.push('', c.bold('Next'));
+  lines.push('', c.bold(w.next));
   lines.push(
     ...renderTable(
       hints,

@@ -12,9 +12,11 @@ import { startWatch, type WatchSession } from '../../host/kernel/watch.js';
 import type { WatchEvent } from '../../host/watch-tracker.js';
 import { colors } from '../../render/table-style.js';
 import { renderTop } from '../../render/table-top.js';
+import type { Lang } from '../../state/meanings.js';
+import { words } from '../../state/words.js';
 import { CliError } from '../errors.js';
 import { useColor, writeOut } from '../terminal.js';
-import { snapshotForCli } from './summary.js';
+import { chooseLang, snapshotForCli } from './summary.js';
 import { clock } from './watch.js';
 
 interface TopOptions {
@@ -22,6 +24,7 @@ interface TopOptions {
   interval: string;
   iterations?: string;
   color: boolean;
+  lang?: string;
 }
 
 /** Transitions kept for the screen; a terminal taller than this shows them all. */
@@ -43,6 +46,7 @@ export function register(program: Command): void {
       'stop after this many refreshes (default: until q on a terminal, 1 otherwise)',
     )
     .option('--no-color', 'no colours')
+    .option('--lang <lang>', 'language of the text: en or pt (default: from LC_ALL/LANG)')
     .action(async (options: TopOptions) => {
       await runTop(options);
     });
@@ -69,6 +73,7 @@ async function runTop(options: TopOptions): Promise<void> {
   const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
   const iterations = parseIterations(options.iterations) ?? (tty ? undefined : 1);
   const c = colors(options.color && useColor());
+  const lang = chooseLang(options.lang);
   const recent: WatchEvent[] = [];
   const notes: string[] = [];
   let source = 'starting';
@@ -102,7 +107,8 @@ async function runTop(options: TopOptions): Promise<void> {
         { width: 10_000, height: 20 + Math.min(recent.length, 30) };
     return renderTop(
       {
-        netns: session?.netns ?? options.netns ?? 'this namespace',
+        // the watch module's label for its own namespace is English: said in the language here
+        netns: namespaceLabel(session?.netns ?? options.netns, lang),
         clock: clock(Date.now()),
         sockets: snapshot?.sockets ?? [],
         recent,
@@ -112,6 +118,7 @@ async function runTop(options: TopOptions): Promise<void> {
       },
       size,
       c,
+      lang,
     );
   };
 
@@ -184,4 +191,8 @@ async function runScreen(
     restore();
     process.removeListener('exit', restore);
   }
+}
+
+function namespaceLabel(label: string | undefined, lang: Lang): string {
+  return label === undefined || label === 'this namespace' ? words(lang).thisNamespace : label;
 }

@@ -310,6 +310,8 @@ export function register(program: Command): void {
       '0',
     )
     .option('--delay <ms>', 'delay packets in each direction by this long', '0')
+    // Its output has no colours: accepted so that one flag works with every command.
+    .option('--no-color', 'no colours (this command prints none)')
     .option(
       '--seed <n>',
       'seed ephemeral ports and impairment (default: random; ISN and SYN-cookie keys are always random)',

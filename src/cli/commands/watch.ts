@@ -12,8 +12,10 @@ import type { WatchFilter } from '../../host/watch-filter.js';
 import type { WatchEvent, WatchSource } from '../../host/watch-tracker.js';
 import { formatLifetime, lifetimeJson, watchEventJson } from '../../host/watch-view.js';
 import { colors } from '../../render/table-style.js';
+import { words } from '../../state/words.js';
 import { CliError } from '../errors.js';
 import { useColor, writeOut } from '../terminal.js';
+import { chooseLang } from './summary.js';
 
 interface WatchOptions {
   state: string[];
@@ -30,6 +32,7 @@ interface WatchOptions {
   raw?: boolean;
   color: boolean;
   netns?: string;
+  lang?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -78,6 +81,7 @@ export function register(program: Command): void {
       'watch another network namespace (a name from `ip netns`, or a pid living in it); default: the one tcpstate runs in',
     )
     .option('--no-color', 'no colours')
+    .option('--lang <lang>', 'language of the text: en or pt (default: from LC_ALL/LANG)')
     .action(async (options: WatchOptions) => {
       await runWatch(options);
     });
@@ -133,6 +137,7 @@ async function runWatch(options: WatchOptions): Promise<void> {
       ? positiveNumber(options.interval, '--interval', 3_600_000)
       : undefined;
   const c = colors(options.color && useColor());
+  const w = words(chooseLang(options.lang));
   const note = (text: string): void => {
     process.stderr.write(`${c.dim(`note: ${text}`)}\n`);
   };
@@ -145,8 +150,9 @@ async function runWatch(options: WatchOptions): Promise<void> {
     }
     if (!headerDone) {
       headerDone = true;
+      const who = source === 'tracefs' ? w.colTask : w.colProcess;
       writeOut(
-        `${c.bold(`TIME          ${source === 'tracefs' ? 'TASK' : 'PROCESS'}                LOCAL                  REMOTE                 CHANGE                     IN OLD STATE`)}\n`,
+        `${c.bold(`${w.colTime.padEnd(14)}${who.padEnd(21)}${w.colLocal.padEnd(23)}${w.colRemote.padEnd(23)}${w.colChange.padEnd(27)}${w.colInOldState}`)}\n`,
       );
     }
     const who = event.pid !== undefined ? `${event.pid}/${event.process ?? '?'}` : '-';
@@ -154,7 +160,7 @@ async function runWatch(options: WatchOptions): Promise<void> {
     let change: string;
     let ms = '';
     if (event.kind === 'seen') {
-      change = `(new) -> ${event.state}`;
+      change = `${w.newSocket} -> ${event.state}`;
     } else {
       change = `${event.from} -> ${event.to}${event.reported ? '*' : ''}`;
       if (event.reported && !correctedNoted) {
@@ -221,9 +227,8 @@ async function runWatch(options: WatchOptions): Promise<void> {
       `${JSON.stringify({ type: 'summary', connections: lifetimes.map(lifetimeJson), notListed: forgotten, undecided })}\n`,
     );
   } else if (options.summary) {
-    writeOut(`\n${c.bold(`Connections seen (${lifetimes.length + forgotten}):`)}\n`);
-    if (forgotten > 0)
-      writeOut(`  ${c.dim(`(the ${forgotten} that finished first are not listed)`)}\n`);
-    for (const l of lifetimes) writeOut(`  ${formatLifetime(l)}\n`);
+    writeOut(`\n${c.bold(w.connectionsSeen(lifetimes.length + forgotten))}\n`);
+    if (forgotten > 0) writeOut(`  ${c.dim(w.notListed(forgotten))}\n`);
+    for (const l of lifetimes) writeOut(`  ${formatLifetime(l, w)}\n`);
   }
 }

@@ -114,6 +114,8 @@ export function register(program: Command): void {
       '127.0.0.1',
     )
     .option('--open', 'open the page in the default browser')
+    // Its output has no colours: accepted so that one flag works with every command.
+    .option('--no-color', 'no colours (this command prints none)')
     .action(async (options: WebOptions) => {
       const port = parsePort(options.port);
       const root = webRoot();

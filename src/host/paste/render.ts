@@ -93,7 +93,7 @@ export function renderPasted(parse: PastedParse, options: RenderPastedOptions): 
   for (const [state, n] of counts) out.push(`  ${String(n).padStart(width)}  ${state}`);
 
   out.push('', c.bold(`${w.findings}:`));
-  const findings = diagnose(parse.sockets);
+  const findings = diagnose(parse.sockets, {}, options.lang);
   if (findings.length === 0) out.push(`  ${w.noFindings}`);
   for (const finding of findings) out.push(...renderFinding(finding, c, w.advice));
   return `${out.join('\n')}\n`;
