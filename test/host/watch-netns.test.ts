@@ -16,6 +16,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tracefsUnavailable } from '../../src/host/kernel/tracefs.js';
+import { stopWhenQuiet } from '../support/stop-watch.js';
 import { hasCommand, isLinux, isRoot } from './helpers/live.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
@@ -205,15 +206,13 @@ describe.skipIf(!canRun)(
       const N = 8;
       const watch = await startWatch(REUSE_NS, [
         '--json',
-        '--duration',
-        '6',
         '--port',
         String(P1),
         '--port',
         String(P2),
       ]);
       runTraffic(REUSE_NS, N);
-      expect(await watch.exited).toBe(0);
+      expect(await stopWhenQuiet(watch)).toBe(0);
       const { transitions, summary } = parse(watch.stdout);
       const lives = summary?.connections ?? [];
 
@@ -267,26 +266,18 @@ describe.skipIf(!canRun)(
 
     it('two namespaces with the same addresses and ports: watch shows only its own', async () => {
       // A makes 4 connections, B 8, with the same addresses and the same local ports.
-      const inA = await startWatch(NS_A, ['--json', '--duration', '5', '--port', String(P1)]);
+      const inA = await startWatch(NS_A, ['--json', '--port', String(P1)]);
       const towardB = await startWatch(undefined, [
         '--json',
         '--netns',
         NS_B,
-        '--duration',
-        '5',
         '--port',
         String(P1),
       ]);
-      const inHost = await startWatch(undefined, [
-        '--json',
-        '--duration',
-        '5',
-        '--port',
-        String(P1),
-      ]);
+      const inHost = await startWatch(undefined, ['--json', '--port', String(P1)]);
       runTraffic(NS_A, 4, 45000);
       runTraffic(NS_B, 8, 45000);
-      for (const w of [inA, towardB, inHost]) expect(await w.exited).toBe(0);
+      for (const w of [inA, towardB, inHost]) expect(await stopWhenQuiet(w)).toBe(0);
 
       const clientsOf = (w: Watch) =>
         (parse(w.stdout).summary?.connections ?? []).filter(
