@@ -11,6 +11,7 @@
  * - the command, `tcpstate pcap FILE` printing its summary table to /dev/null (from dist/ when
  *   built, else through tsx), with its peak RSS from /usr/bin/time;
  * - tshark, with its peak RSS.
+ * Each figure is wall-clock time, with the CPU time beside it; on a loaded machine the two part.
  * Options: `--mb N` (or N) for the size in MiB (default 1024, the issue's 1 GB), `--no-cli`
  * to skip the command, KEEP=1 to keep the file (its path is printed).
  */
@@ -139,6 +140,8 @@ function generate(path: string, bytes: number): { connections: number; packets: 
 
 interface Timed {
   ms: number;
+  /** CPU time (user + system), which a loaded machine stretches less than the wall clock. */
+  cpuMs: number;
   /** Peak resident set size in bytes. */
   peakRss: number;
 }
@@ -146,6 +149,7 @@ interface Timed {
 /** The library on the file: read in 4 MiB chunks into one buffer, as the command reads it. */
 function readOurs(path: string): Timed & { connections: number; heap: number } {
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const analysis = new Analysis(path, { keepSegments: 0 });
   const fd = openSync(path, 'r');
   const buf = new Uint8Array(4 * MiB);
@@ -162,9 +166,11 @@ function readOurs(path: string): Timed & { connections: number; heap: number } {
     if (c.final.a && c.summary.zeek.conn_state && c.summary.findings) rows++;
   }
   const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
   if (result.problem) throw new Error(`reading failed: ${result.problem.message}`);
   return {
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     connections: rows,
     peakRss: process.resourceUsage().maxRSS * 1024,
     heap: process.memoryUsage().heapUsed,
@@ -173,16 +179,20 @@ function readOurs(path: string): Timed & { connections: number; heap: number } {
 
 /** Runs a command with stdout to /dev/null under /usr/bin/time: wall time and peak RSS. */
 function timed(cmd: string, cmdArgs: string[]): Timed | { skipped: string } {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIMED %e %M', cmd, ...cmdArgs], {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIMED %e %U %S %M', cmd, ...cmdArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
     maxBuffer: 64 * MiB,
   });
   const err = r.stderr?.toString() ?? '';
-  const m = /TIMED ([\d.]+) (\d+)/.exec(err);
+  const m = /TIMED ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(err);
   if (r.status !== 0 || !m) {
     return { skipped: `${cmd} failed: ${err.trim().split('\n')[0] || `status ${r.status}`}` };
   }
-  return { ms: Number(m[1]) * 1000, peakRss: Number(m[2]) * 1024 };
+  return {
+    ms: Number(m[1]) * 1000,
+    cpuMs: (Number(m[2]) + Number(m[3])) * 1000,
+    peakRss: Number(m[4]) * 1024,
+  };
 }
 
 function tshark(path: string): Timed | { skipped: string } {
@@ -217,7 +227,7 @@ async function main(): Promise<void> {
     const rss0 = process.memoryUsage().rss;
     const ours = readOurs(path);
     console.log(
-      `tcpstate library: ${secs(ours.ms)}, ${rate(ours.ms)}, ${(made.packets / (ours.ms / 1000) / 1e6).toFixed(2)} M packets/s, ${ours.connections} connections summarised`,
+      `tcpstate library: ${secs(ours.ms)} (CPU ${secs(ours.cpuMs)}), ${rate(ours.ms)}, ${(made.packets / (ours.ms / 1000) / 1e6).toFixed(2)} M packets/s, ${ours.connections} connections summarised`,
     );
     console.log(
       `  memory: peak RSS ${mib(ours.peakRss)} (${mib(ours.peakRss - rss0)} over the start), heap after ${mib(ours.heap)}: ${(ours.heap / made.connections).toFixed(0)} heap bytes per connection, nothing per packet`,
@@ -226,7 +236,7 @@ async function main(): Promise<void> {
     if ('skipped' in command) console.log(`tcpstate pcap: skipped (${command.skipped})`);
     else
       console.log(
-        `tcpstate pcap FILE (summary table): ${secs(command.ms)}, ${rate(command.ms)}, peak RSS ${mib(command.peakRss)}`,
+        `tcpstate pcap FILE (summary table): ${secs(command.ms)} (CPU ${secs(command.cpuMs)}), ${rate(command.ms)}, peak RSS ${mib(command.peakRss)}`,
       );
     const ref = tshark(path);
     if ('skipped' in ref) {
@@ -234,16 +244,18 @@ async function main(): Promise<void> {
       return;
     }
     console.log(
-      `tshark -r FILE -q -z conv,tcp: ${secs(ref.ms)}, ${rate(ref.ms)}, peak RSS ${mib(ref.peakRss)}`,
+      `tshark -r FILE -q -z conv,tcp: ${secs(ref.ms)} (CPU ${secs(ref.cpuMs)}), ${rate(ref.ms)}, peak RSS ${mib(ref.peakRss)}`,
     );
-    const verdict = (label: string, ms: number) => {
-      const ratio = ref.ms / ms;
+    // The target is on the wall clock, as the issue asks; the CPU-time ratio is printed beside
+    // it because a loaded machine starves both programs differently (V8's collector threads).
+    const verdict = (label: string, t: Timed) => {
+      const ratio = ref.ms / t.ms;
       console.log(
-        `ratio, ${label}: ${ratio.toFixed(1)}x as fast as tshark (target >= 5x): ${ratio >= 5 ? 'met' : 'NOT met'}`,
+        `ratio, ${label}: ${ratio.toFixed(1)}x as fast as tshark (target >= 5x): ${ratio >= 5 ? 'met' : 'NOT met'}; in CPU time ${(ref.cpuMs / t.cpuMs).toFixed(1)}x`,
       );
     };
-    verdict('library', ours.ms);
-    if (!('skipped' in command)) verdict('tcpstate pcap', command.ms);
+    verdict('library', ours);
+    if (!('skipped' in command)) verdict('tcpstate pcap', command);
   } finally {
     if (process.env.KEEP === '1') console.log(`kept: ${path}`);
     else rmSync(dir, { recursive: true, force: true });

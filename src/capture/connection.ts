@@ -69,6 +69,8 @@ interface SideState {
   /** The initial state is a guess (the capture began after it was entered). */
   assumed: boolean;
   inputs: Input[];
+  /** Which kinds `inputs` holds, a bit each (KIND_BIT): hasInput is asked on every ACK. */
+  kinds: number;
   nxt?: number;
   finSeq?: number;
   ackMax?: number;
@@ -167,6 +169,7 @@ export class Connection {
       initial,
       assumed,
       inputs: [],
+      kinds: 0,
       prevSend: -1,
       prevSendTime: 0,
       dataAfterPeerFin: false,
@@ -339,6 +342,7 @@ export class Connection {
             time: t,
             packet: item.index,
           });
+          to.kinds |= KIND_BIT['rcv SYN,ACK'];
         }
       }
       if (fin) {
@@ -446,6 +450,7 @@ export class Connection {
       for (const i of side.inputs) if (i.kind === kind && ++n >= REPEATS_KEPT) return;
     }
     side.inputs.push(cause ? { kind, order, time, packet, cause } : { kind, order, time, packet });
+    side.kinds |= KIND_BIT[kind];
   }
 
   /**
@@ -475,10 +480,11 @@ export class Connection {
     const after = Math.max(item.index, x.prevSend);
     const time = after === item.index ? item.time : x.prevSendTime;
     x.inputs.push({ kind, order: after + 0.5, time, packet: item.index });
+    x.kinds |= KIND_BIT[kind];
   }
 
   private hasInput(side: SideState, kind: InputKind): boolean {
-    return side.inputs.some((i) => i.kind === kind);
+    return (side.kinds & KIND_BIT[kind]) !== 0;
   }
 
   /** Takes back receipts of `kind` (an ACK that, as a retransmission shows, never arrived). */
@@ -487,6 +493,7 @@ export class Connection {
       const input = side.inputs[i];
       if (input.kind !== kind || input.order > before) continue;
       side.inputs.splice(i, 1);
+      if (!side.inputs.some((k) => k.kind === kind)) side.kinds &= ~KIND_BIT[kind];
       this.lostAcks++;
       const seg = this.segments.find((s) => s.index === input.packet);
       if (seg) seg.lost = true;
@@ -550,8 +557,22 @@ export class Connection {
       time,
       packet: this.packets,
     });
+    this.sides[side].kinds |= KIND_BIT['rcv new SYN'];
   }
 }
+
+const KIND_BIT: Readonly<Record<InputKind, number>> = {
+  'send SYN': 1,
+  'rcv SYN': 2,
+  'rcv SYN,ACK': 4,
+  'rcv ACK of SYN': 8,
+  'send FIN': 16,
+  'rcv FIN': 32,
+  'rcv ACK of FIN': 64,
+  'send RST': 128,
+  'rcv RST': 256,
+  'rcv new SYN': 512,
+};
 
 /** Inputs of one repeatable kind kept per side (Connection.input). */
 const REPEATS_KEPT = 8;
