@@ -102,6 +102,18 @@ describe.skipIf(!isLinux || !existsSync(CLI))(
       }
     });
 
+    it.each([...Object.keys(RUNS), 'web'])(
+      '%s: an unknown option is one line starting tcpstate:, exit 2',
+      (command) => {
+        // tun's required options are checked before unknown ones: give them
+        const required = command === 'tun' ? RUNS.tun : [];
+        const r = run([command, ...required, '--no-such-option'], { NO_COLOR: '1' });
+        expect(r.status).toBe(2);
+        expect(r.out).toBe("tcpstate: unknown option '--no-such-option'\n");
+      },
+      300_000,
+    );
+
     it('web: --no-color accepted, no escape in what it prints', async () => {
       const flagged = await runWeb(['--no-color'], { FORCE_COLOR: '1', NO_COLOR: '' });
       expect(flagged).toMatch(/^tcpstate web: serving http:\/\/127\.0\.0\.1:\d+\//);
