@@ -19,7 +19,8 @@ const pcapFile = join(scratch, 'handshake.pcap');
 const RUNS: Record<string, string[]> = {
   summary: [],
   ls: [],
-  watch: ['--duration', '1'],
+  // polling: no tracefs session beside the watch tests that need the tracepoint to themselves
+  watch: ['--source', 'poll', '--duration', '1'],
   top: ['-n', '1'],
   doctor: [],
   explain: ['TIME_WAIT'],
