@@ -19,7 +19,8 @@ const pcapFile = join(scratch, 'handshake.pcap');
 const RUNS: Record<string, string[]> = {
   summary: [],
   ls: [],
-  watch: ['--duration', '1'],
+  // polling: no tracefs session beside the watch tests that need the tracepoint to themselves
+  watch: ['--source', 'poll', '--duration', '1'],
   top: ['-n', '1'],
   doctor: [],
   explain: ['TIME_WAIT'],
@@ -101,6 +102,18 @@ describe.skipIf(!isLinux || !existsSync(CLI))(
         expect(coloured.out, command).toContain(ESC);
       }
     });
+
+    it.each([...Object.keys(RUNS), 'web'])(
+      '%s: an unknown option is one line starting tcpstate:, exit 2',
+      (command) => {
+        // tun's required options are checked before unknown ones: give them
+        const required = command === 'tun' ? RUNS.tun : [];
+        const r = run([command, ...required, '--no-such-option'], { NO_COLOR: '1' });
+        expect(r.status).toBe(2);
+        expect(r.out).toBe("tcpstate: unknown option '--no-such-option'\n");
+      },
+      300_000,
+    );
 
     it('web: --no-color accepted, no escape in what it prints', async () => {
       const flagged = await runWeb(['--no-color'], { FORCE_COLOR: '1', NO_COLOR: '' });

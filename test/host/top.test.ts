@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostSocket } from '../../src/host/types.js';
 import { colors } from '../../src/render/table-style.js';
 import { busiestProcesses, countStates, renderTop } from '../../src/render/table-top.js';
-import { hasCommand, isLinux, isRoot, waitFor } from './helpers/live.js';
+import { hasCommand, isLinux, isRoot } from './helpers/live.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const canTmux = isLinux && isRoot && hasCommand('tmux') && hasCommand('ip');
@@ -89,6 +89,23 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', [...TMUX, ...args], { encoding: 'utf8' });
 }
 
+/**
+ * Polls until `probe` gives a value, at most `attempts` times 100 ms apart: a bound in polls,
+ * not in wall-clock time, so a loaded machine (where each capture itself is slow) gets the same
+ * number of looks; 1500 looks are minutes, far more than top needs on an idle one (< 2 s).
+ */
+async function poll<T>(probe: () => T | undefined, what: string, attempts = 1500): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: not seen in ${attempts} looks`);
+}
+
+/** Generous: the polls above bound the waits; this only stops a run that hangs outright. */
+const TMUX_TEST_TIMEOUT = 900_000;
+
 describe.skipIf(!canTmux)(
   `tcpstate top in tmux ${canTmux ? '' : '(skipped: needs Linux, root, tmux and iproute2)'}`,
   () => {
@@ -116,80 +133,75 @@ net.createServer((s) => held.push(s)).listen(${PORT}, '127.0.0.1', () => {
           resolve(),
         ),
       );
-    });
+    }, TMUX_TEST_TIMEOUT);
     afterAll(() => {
       spawnSync('tmux', [...TMUX, 'kill-server']);
       holder?.kill('SIGKILL');
       spawnSync('ip', ['netns', 'del', NS]);
     });
 
-    it('draws counts, processes and new transitions in place, and gives the terminal back on q', async () => {
-      // remain-on-exit keeps the pane after top exits, to see what it left on the screen.
-      tmux(
-        'new-session',
-        '-d',
-        '-s',
-        'top',
-        '-x',
-        '110',
-        '-y',
-        '36',
-        `ip netns exec ${NS} ${process.execPath} ${CLI} top --interval 0.2`,
-        ';',
-        'set-option',
-        '-t',
-        'top',
-        'remain-on-exit',
-        'on',
-      );
-      const capture = () => tmux('capture-pane', '-p', '-t', 'top');
-      const first = await waitFor(
-        () => {
+    it(
+      'draws counts, processes and new transitions in place, and gives the terminal back on q',
+      async () => {
+        // remain-on-exit keeps the pane after top exits, to see what it left on the screen.
+        tmux(
+          'new-session',
+          '-d',
+          '-s',
+          'top',
+          '-x',
+          '110',
+          '-y',
+          '36',
+          `ip netns exec ${NS} ${process.execPath} ${CLI} top --interval 0.2`,
+          ';',
+          'set-option',
+          '-t',
+          'top',
+          'remain-on-exit',
+          'on',
+        );
+        const capture = () => tmux('capture-pane', '-p', '-t', 'top');
+        const first = await poll(() => {
           const screen = capture();
           return /ESTABLISHED\s+6 /.test(screen) ? screen : undefined;
-        },
-        'top showing 6 ESTABLISHED sockets',
-        15_000,
-      );
-      expect(first).toMatch(/^tcpstate top {2}this namespace {2}\d\d:\d\d:\d\d\.\d{3}/);
-      expect(first).toMatch(/LISTEN\s+1 /);
-      // This namespace's node holds all 7 sockets.
-      expect(first).toMatch(/\s\d+ node\s+7\s+1\s+6\s/);
+        }, 'top showing 6 ESTABLISHED sockets');
+        expect(first).toMatch(/^tcpstate top {2}this namespace {2}\d\d:\d\d:\d\d\.\d{3}/);
+        expect(first).toMatch(/LISTEN\s+1 /);
+        // This namespace's node holds all 7 sockets.
+        expect(first).toMatch(/\s\d+ node\s+7\s+1\s+6\s/);
 
-      holder?.stdin?.write('more\n');
-      const later = await waitFor(
-        () => {
+        holder?.stdin?.write('more\n');
+        const later = await poll(() => {
           const screen = capture();
           return /ESTABLISHED\s+8 /.test(screen) && /SYN_SENT -> ESTABLISHED/.test(screen)
             ? screen
             : undefined;
-        },
-        'top showing the new connection',
-        15_000,
-      );
-      // Refreshed in place: one header, at the top, never scrolled.
-      expect(later.match(/tcpstate top/g)).toHaveLength(1);
-      expect(later.split('\n').length).toBeLessThanOrEqual(37);
-      expect(later).toMatch(/127\.0\.0\.1:7070\s+CLOSED -> SYN_SENT/);
+        }, 'top showing the new connection');
+        // Refreshed in place: one header, at the top, never scrolled.
+        expect(later.match(/tcpstate top/g)).toHaveLength(1);
+        expect(later.split('\n').length).toBeLessThanOrEqual(37);
+        expect(later).toMatch(/127\.0\.0\.1:7070\s+CLOSED -> SYN_SENT/);
 
-      tmux('send-keys', '-t', 'top', 'q');
-      await waitFor(
-        () =>
-          tmux('display-message', '-p', '-t', 'top', '#{pane_dead}').trim() === '1'
-            ? true
-            : undefined,
-        'top to quit on q',
-        10_000,
-      );
-      // The exit status, where tmux can tell it: under the test runner its server sometimes
-      // cannot reap the pane's status (#{pane_dead_status} stays empty; seen on CI-like runs), so
-      // the code is checked when known; `top` piped (below) checks the exit code in any case.
-      await new Promise((r) => setTimeout(r, 300));
-      const status = tmux('display-message', '-p', '-t', 'top', '#{pane_dead_status}').trim();
-      if (status !== '') expect(status).toBe('0');
-      // The alternate screen is gone: the terminal shows what it showed before (nothing).
-      expect(capture()).not.toMatch(/tcpstate top|STATE/);
-    }, 60_000);
+        tmux('send-keys', '-t', 'top', 'q');
+        await poll(
+          () =>
+            tmux('display-message', '-p', '-t', 'top', '#{pane_dead}').trim() === '1'
+              ? true
+              : undefined,
+          'top quitting on q',
+        );
+        // The exit status, where tmux can tell it: under the test runner its server sometimes
+        // cannot reap the pane's status (#{pane_dead_status} stays empty; seen on CI-like runs), so
+        // the code is checked when known; `top` piped (below) checks the exit code in any case.
+        await new Promise((r) => setTimeout(r, 300));
+        const status = tmux('display-message', '-p', '-t', 'top', '#{pane_dead_status}').trim();
+        if (status !== '') expect(status).toBe('0');
+        // The alternate screen is gone: the terminal shows what it showed before (nothing).
+        expect(capture()).not.toMatch(/tcpstate top|STATE/);
+      },
+      TMUX_TEST_TIMEOUT,
+    );
   },
 );
 
