@@ -14,7 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { runScriptText } from '../src/drill/run.ts';
 
 /** The suites: which snapshot, which folders, which profile, which scripts count. */
@@ -79,12 +79,31 @@ export function reasonKey(outcome) {
     .slice(0, 110)}`;
 }
 
+/**
+ * A file of the snapshot a script's command names (`../common/defaults.sh`), relative to the
+ * script, following symbolic links (git keeps a link as a blob holding its target).
+ */
+export function snapshotReader(gitDir, scriptPath) {
+  return (name) => {
+    let path = posix.normalize(posix.join(posix.dirname(scriptPath), name));
+    for (let hops = 0; hops < 8; hops++) {
+      const entry = git(gitDir, ['ls-tree', 'HEAD', '--', path]).trim();
+      if (entry === '') return undefined;
+      const text = git(gitDir, ['show', `HEAD:${path}`]);
+      if (!entry.startsWith('120000')) return text;
+      path = posix.normalize(posix.join(posix.dirname(path), text.trim()));
+    }
+    return undefined;
+  };
+}
+
 export function runSuite(suite, gitDir) {
   return suiteScripts(suite, gitDir).map(({ path, text }) => ({
     path,
     outcome: runScriptText(text, {
       profile: suite.profile,
       defines: new Set(suite.defines),
+      readFile: snapshotReader(gitDir, path),
     }).outcome,
   }));
 }
@@ -134,7 +153,9 @@ function main(argv) {
     const results = runSuite(suite, gitDir);
     all[suite.name] = { counts: counts(results), results };
     if (json) continue;
-    console.log(`\n== ${suite.name} (${suite.repo} ${suite.folders.join(' ')}, --profile ${suite.profile})`);
+    console.log(
+      `\n== ${suite.name} (${suite.repo} ${suite.folders.join(' ')}, --profile ${suite.profile})`,
+    );
     for (const r of results) {
       if (r.outcome.status === 'pass' && !verbose) continue;
       console.log(`${r.outcome.status.padEnd(11)} ${r.path}  ${firstReason(r.outcome)}`);

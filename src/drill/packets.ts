@@ -159,6 +159,10 @@ function sameOptions(expected: TcpOption[], actual: TcpOption[], map: SeqMap): b
           }
         }
         break;
+      case 'unknown':
+        // Fast Open and other options: kind and bytes exactly.
+        if (a.kind !== 'unknown' || a.code !== e.code || !sameBytes(a.data, e.data)) return false;
+        break;
       default:
         break;
     }
@@ -188,4 +192,8 @@ export function formatSpec(spec: TcpPacketSpec): string {
   if (spec.options === 'any') out += ' <...>';
   else if (spec.options !== undefined) out += ` <${formatOptions(spec.options)}>`;
   return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

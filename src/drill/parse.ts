@@ -9,6 +9,7 @@
  * problems are thrown as ParseFail and turned into the result at the top, so the descent needs
  * no error plumbing and the public function never throws.
  */
+import { fastOpenOption } from '../tcp/fastopen.js';
 import type { TcpOption } from '../wire/types.js';
 import type {
   CodeEvent,
@@ -44,9 +45,7 @@ const ECN_MARKS = new Set(['noecn', 'ect0', 'ect1', 'ce', 'ect01']);
 const OTHER_PROTOCOLS = new Set(['udp', 'udplite', 'icmp', 'gre', 'mpls', 'sctp']);
 const ENCAPSULATIONS = new Set(['ip', 'ipv4', 'ipv6']);
 /** TCP options packetdrill writes that TcpOption does not model (TFO, MD5, AccECN, MPTCP). */
-const UNMODELLED_OPTIONS = new Set(
-  'FO FOEXP TFO md5 exp ECN mptcp mp_capable mp_join dss'.split(' '),
-);
+const UNMODELLED_OPTIONS = new Set('TFO md5 exp ECN mptcp mp_capable mp_join dss'.split(' '));
 /** Deep enough for any struct or list a script writes; bounds the recursion on garbage. */
 const MAX_NESTING = 32;
 const U32 = 0xffff_ffff;
@@ -169,7 +168,15 @@ export function parseScript(text: string, options: ParseOptions = {}): ParseScri
         script.options.set(m[1], (m[2] ?? '').trim());
         continue;
       }
-      script.events.push(parseEvent(body, line, () => continuesOnNextLine(lines, k)));
+      // A system call written over several lines (a struct argument, a long list): its
+      // lines joined, reported at the line it starts on.
+      let text = body;
+      while (opensMoreThanItCloses(text) && continuesOnNextLine(lines, k)) {
+        k++;
+        if (lines[k].python !== undefined) fail('a %{ Python block inside a system call');
+        text += ` ${lines[k].text.trim()}`;
+      }
+      script.events.push(parseEvent(text, line));
     }
     const open = conditions.at(-1);
     if (open) throw new ParseFail(`${open.directive} is never closed by #endif`, false, open.line);
@@ -271,6 +278,15 @@ class Lexer {
     return t;
   }
 
+  /** Hex digits right after the last token (a Fast Open cookie), read as text; '' if none. */
+  hexRun(): string {
+    if (this.ahead !== undefined) return '';
+    const m = /^\s+([0-9a-fA-F]+)(?=[\s,>]|$)/.exec(this.src.slice(this.pos));
+    if (m === null) return '';
+    this.pos += m[0].length;
+    return m[1];
+  }
+
   private scan(): Token {
     const s = this.src;
     let i = this.pos;
@@ -362,7 +378,7 @@ function parseCode(body: string, line: number, code: string): CodeEvent {
   return { kind: 'code', line, time, code: code.trim() };
 }
 
-function parseEvent(body: string, line: number, continues: () => boolean): ScriptEvent {
+function parseEvent(body: string, line: number): ScriptEvent {
   const lx = new Lexer(body);
   const first = lx.peek();
   if (first.kind === 'command') {
@@ -392,9 +408,6 @@ function parseEvent(body: string, line: number, continues: () => boolean): Scrip
   if (t.kind === 'word') {
     lx.next();
     if (!isPunct(lx.peek(), '(')) fail(`expected '(' after '${t.text}' for a system call`);
-    if (opensMoreThanItCloses(body) && continues()) {
-      fail(`system call '${t.text}' spanning several lines is not supported`, true);
-    }
     const call = parseSyscall(lx, t.text, line, time);
     if (returns !== undefined) call.returns = returns;
     return call;
@@ -634,6 +647,16 @@ function parseOption(lx: Lexer): TcpOption {
       if (blocks.length === 0) fail("a 'sack' option needs at least one block a:b");
       return { kind: 'sack', blocks };
     }
+  }
+  if (t.text === 'FO' || t.text === 'FOEXP') {
+    // RFC 7413 4.1.1: `FO` alone asks for a cookie; `FO 0102…` carries one (hex digits).
+    const hex = lx.hexRun();
+    if (hex.length % 2 !== 0) fail(`a Fast Open cookie needs whole bytes, found '${hex}'`);
+    const cookie = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < cookie.length; i++) {
+      cookie[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    }
+    return fastOpenOption(cookie, t.text === 'FOEXP');
   }
   if (UNMODELLED_OPTIONS.has(t.text)) fail(`TCP option '${t.text}' is not supported`, true);
   return fail(`unknown TCP option '${t.text}'`);

@@ -69,6 +69,12 @@ export interface DrillOptions {
   defines?: ReadonlySet<string>;
   /** Seeds the stack's ISNs and ports, and the remote ISN (default 1). */
   seed?: number;
+  /**
+   * Reads a file a command names, relative to the script (`../common/defaults.sh`, which
+   * every gtest runs first): its sysctl lines are read as if the script had them. Without it,
+   * or when it answers undefined, such a command is listed as skipped.
+   */
+  readFile?: (path: string) => string | undefined;
 }
 
 /** A check the runner loosened for this script, and why. */
@@ -262,6 +268,9 @@ class Drill {
   private readonly standard: boolean;
   /** An ecn sysctl turned on answering ECN requests (FreeBSD ecn.enable=2). */
   private ecnAccepted = false;
+  private readonly readFile: DrillOptions['readFile'];
+  /** The stack's ISN that fixed the map's numbers (its connection's SYN). */
+  private isnSeen: number | undefined;
 
   constructor(
     private readonly script: Script,
@@ -269,6 +278,7 @@ class Drill {
     options: DrillOptions,
   ) {
     this.profile = PROFILES[options.profile ?? setup.profile];
+    this.readFile = options.readFile;
     // Every setting explicit, so that SO_RCVBUF and the like read the values the stack uses.
     this.config = { ...DEFAULT_CONFIG, ...this.profile.config };
     this.flow.localPort = setup.bindPort;
@@ -284,6 +294,8 @@ class Drill {
       config: this.config,
       timeWaitReuse: !this.standard,
     });
+    // FreeBSD stops Fast Open to a server that sent a malformed cookie; Linux ignores it.
+    this.stack.fastOpen.invalidCookieDisables = this.profile.name === 'freebsd';
     this.sim.addStack('drill', this.stack);
     this.sim.onPacket((p) => this.onSent(p));
     this.sim.onEvent((e) => this.onStackEvent(e));
@@ -448,7 +460,7 @@ class Drill {
   private expectOutbound(event: PacketEvent): void {
     const { at, lo, hi } = this.eventTime(event);
     this.advance(hi, true);
-    const next = this.sent.shift();
+    const next = this.coalesced(event.tcp, this.sent.shift());
     const want = `> ${formatSpec(event.tcp)}`;
     if (next === undefined) {
       const by = hi === Number.POSITIVE_INFINITY ? 'at any time' : `by ${seconds(hi)} s`;
@@ -457,8 +469,12 @@ class Drill {
     const spec = event.tcp;
     // The first SYN we send (or any SYN whose sequence the script leaves open with `...`)
     // fixes the stack's ISN for the relative numbers that follow.
-    if (next.seg.flags.syn && (spec.seq === undefined || this.map.localIsn === 0)) {
+    // A SYN with another ISN than the one that fixed the map opens another connection (a
+    // script that connects again): its numbers count from its own ISN, as in packetdrill.
+    const newIsn = next.seg.flags.syn && next.seg.seq !== this.isnSeen;
+    if (next.seg.flags.syn && (spec.seq === undefined || this.map.localIsn === 0 || newIsn)) {
       this.map.localIsn = (next.seg.seq - (spec.seq?.start ?? 0)) >>> 0;
+      this.isnSeen = next.seg.seq;
     }
     const ts = next.seg.options.find((o) => o.kind === 'timestamp');
     const tsSpec =
@@ -506,6 +522,45 @@ class Drill {
     }
     this.now = Math.max(this.now, next.t);
     this.base = next.t;
+  }
+
+  /**
+   * Linux hands its device TSO/GSO super-segments, and packetdrill's tun device sees them whole
+   * (`> P. 1:2001(2000)` with an MSS of 1000): where the script expects more payload than the
+   * next segment holds, the segments the stack sent in the same instant right after it, in
+   * sequence with the same ACK, are joined into one, as GSO would have split them. Flags are
+   * combined (PSH or FIN on the last); the first segment's options and window stand.
+   */
+  private coalesced(spec: PacketEvent['tcp'], first: Sent | undefined): Sent | undefined {
+    if (first === undefined || this.profile.name !== 'linux') return first;
+    const f = first.seg.flags;
+    if (f.syn || f.rst || f.fin || !f.ack || first.seg.payload.byteLength >= spec.len) return first;
+    const parts = [first.seg.payload];
+    let len = first.seg.payload.byteLength;
+    let flags = first.seg.flags;
+    while (len < spec.len && this.sent.length > 0) {
+      const x = this.sent[0];
+      const g = x.seg.flags;
+      const inOrder = x.seg.seq === (first.seg.seq + len) >>> 0 && x.seg.ack === first.seg.ack;
+      if (x.t !== first.t || !inOrder || g.syn || g.rst || x.seg.payload.byteLength === 0) break;
+      this.sent.shift();
+      parts.push(x.seg.payload);
+      len += x.seg.payload.byteLength;
+      flags = { ...flags, psh: flags.psh || g.psh, fin: g.fin };
+      if (g.fin) break;
+    }
+    if (parts.length === 1) return first;
+    // Linux marks PSH on the last skb of a write and tso_fragment keeps it on the part sent
+    // last; a super-segment that ends the burst (nothing more sent in that instant) carries it.
+    const more = this.sent[0];
+    if (more === undefined || more.t !== first.t) flags = { ...flags, psh: true };
+    const payload = new Uint8Array(len);
+    let at = 0;
+    for (const p of parts) {
+      payload.set(p, at);
+      at += p.byteLength;
+    }
+    return { t: first.t, seg: { ...first.seg, flags, payload } };
   }
 
   /**
@@ -610,7 +665,14 @@ class Drill {
           return this.sockets.read(this.sockOf(event), intArg(event, 2));
         case 'write':
         case 'send':
-          return this.sockets.write(this.sockOf(event), intArg(event, 2));
+          return this.sockets.write(this.sockOf(event), intArg(event, 2), now);
+        case 'sendto': {
+          const sock = this.sockOf(event);
+          const flags = symbolNames(event.args[3]);
+          const linux = this.profile.name === 'linux';
+          const fastOpen = linux ? flags.has('MSG_FASTOPEN') : sock.fastOpen > 0;
+          return this.sockets.sendto(now, sock, intArg(event, 2), fastOpen, linux);
+        }
         case 'shutdown':
           return this.sockets.shutdown(now, this.sockOf(event), symbolArg(event, 1));
         case 'close':
@@ -748,7 +810,24 @@ class Drill {
     }
   }
 
-  private oneCommand(event: CommandEvent, text: string): void {
+  private oneCommand(event: CommandEvent, text: string, depth = 0): void {
+    // A shell script of settings (the gtests' defaults.sh): its lines, one level deep.
+    if (depth === 0 && /^\S+\.sh$/.test(text)) {
+      const body = this.readFile?.(text);
+      if (body !== undefined) {
+        this.note(event, `read ${text}`);
+        for (const line of body.split('\n')) {
+          const part = line.replace(/\s+>\s*\/dev\/null.*$/, '').trim();
+          if (part !== '' && !part.startsWith('#')) this.oneCommand(event, part, 1);
+        }
+        return;
+      }
+    }
+    if (/^ip\s+tcp_metrics\s+flush\b/.test(text)) {
+      this.stack.fastOpen.flush();
+      this.note(event, 'flushed the Fast Open cookie cache');
+      return;
+    }
     const settings = sysctlSettings(text);
     if (settings.length > 0) {
       for (const [name, value] of settings) this.sysctl(event, name, value);
@@ -784,6 +863,16 @@ class Drill {
   }
 
   private sysctl(event: CommandEvent, name: string, value: string): void {
+    if (name === 'net.ipv4.tcp_fastopen_key') {
+      if (!this.stack.fastOpen.setKey(value)) fail(event.line, `${name}=${value}: not a key`);
+      this.note(event, `${name}=${value}: the Fast Open server key`);
+      return;
+    }
+    if (name === 'net.inet.tcp.keepinit') {
+      this.sockets.keepInit = Math.round(Number(value) / 1000);
+      this.note(event, `${name}=${value}: TCP_KEEPINIT of new sockets`);
+      return;
+    }
     const effect = sysctlEffect(name, value, this.standard);
     const what = `${name}=${value}`;
     if (effect.kind === 'set') {
@@ -871,20 +960,56 @@ function fromBsdState(name: string): TcpState | undefined {
  * several at once), `/proc/sys/a/b=v` arguments, `echo v > /proc/sys/a/b`.
  */
 export function sysctlSettings(text: string): Array<[string, string]> {
-  const echo = /^echo\s+(?:-n\s+)?"?([^">]*?)"?\s*>\s*\/proc\/sys\/(\S+)$/.exec(text);
+  const expanded = expandArithmetic(text);
+  const echo = /^echo\s+(?:-n\s+)?"?([^">]*?)"?\s*>\s*\/proc\/sys\/(\S+)$/.exec(expanded);
   if (echo !== null) return [[echo[2].replaceAll('/', '.'), echo[1].trim()]];
-  const words = text.split(/\s+/);
+  const words = shellWords(expanded);
   const out: Array<[string, string]> = [];
   const isSysctl = words[0] === 'sysctl';
   for (const w of words.slice(1)) {
-    const proc = /^\/proc\/sys\/([^=]+)=(.*)$/.exec(w);
+    const proc = /^\/proc\/sys\/([^=]+)=(.*)$/s.exec(w);
     if (proc !== null) out.push([proc[1].replaceAll('/', '.'), proc[2]]);
     else if (isSysctl) {
-      const kv = /^([\w.-]+)=(.*)$/.exec(w);
-      if (kv !== null) out.push([kv[1], kv[2].replace(/^"|"$/g, '')]);
+      const kv = /^([\w.-]+)=(.*)$/s.exec(w);
+      if (kv !== null) out.push([kv[1], kv[2]]);
     }
   }
   return out;
+}
+
+/** A command line's words as a shell splits them: quotes group and are removed. */
+function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let cur: string | undefined;
+  let quote = '';
+  for (const c of text) {
+    if (quote !== '') {
+      if (c === quote) quote = '';
+      else cur = (cur ?? '') + c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      cur ??= '';
+    } else if (/\s/.test(c)) {
+      if (cur !== undefined) words.push(cur);
+      cur = undefined;
+    } else cur = (cur ?? '') + c;
+  }
+  if (cur !== undefined) words.push(cur);
+  return words;
+}
+
+/** `$((15*1024*1024))` → `15728640`: sums and products of integers, as the gtests write. */
+function expandArithmetic(text: string): string {
+  return text.replace(/\$\(\(([\d\s*+-]+)\)\)/g, (whole, expr: string) => {
+    let sum = 0;
+    for (const term of expr.replace(/\s+/g, '').split(/(?=[+-])/)) {
+      const sign = term.startsWith('-') ? -1 : 1;
+      const factors = term.replace(/^[+-]/, '').split('*').map(Number);
+      if (factors.some((f) => !Number.isSafeInteger(f))) return whole;
+      sum += sign * factors.reduce((a, b) => a * b, 1);
+    }
+    return String(sum);
+  });
 }
 
 /** An argument as a script writes it. */
@@ -905,6 +1030,14 @@ function exprText(e: Expr): string {
     case 'raw':
       return e.text;
   }
+}
+
+/** The names in a flags argument (`MSG_FASTOPEN`, `MSG_PEEK | MSG_DONTWAIT`); empty for 0. */
+function symbolNames(e: Expr | undefined): Set<string> {
+  if (e === undefined) return new Set();
+  if (e.kind === 'symbol') return new Set([e.name]);
+  if (e.kind === 'or') return new Set(e.operands.flatMap((o) => [...symbolNames(o)]));
+  return new Set();
 }
 
 /** EAGAIN and EWOULDBLOCK are one errno on every system packetdrill runs on. */

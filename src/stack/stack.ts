@@ -38,6 +38,7 @@ import { IPPROTO_ICMP, IPPROTO_TCP, type TcpOption, type TcpSegment } from '../w
 import { DeadlineHeap } from './deadlines.js';
 import { StackError } from './errors.js';
 import type { ListenerDropReason, PacketDropReason, StackEvent } from './events.js';
+import { FastOpen } from './fastopen.js';
 import { echoReply } from './icmp.js';
 import { IsnGenerator } from './isn.js';
 import { SECRET_BYTES, type SipKey, secretFromRng, sipKey } from './secret.js';
@@ -159,6 +160,10 @@ export class Stack {
   private readonly ephemeral: [number, number];
   private nextEphemeral: number;
   private readonly isns: IsnGenerator;
+  /** TCP Fast Open (fastopen.ts): the client's cookie cache and the server's key. */
+  readonly fastOpen = new FastOpen();
+  /** Connections whose SYN offered Fast Open, for the cache to learn from their SYN,ACK. */
+  private readonly fastOpenSyns = new WeakMap<Connection, boolean>();
   private readonly cookies: SynCookies;
   private readonly synCookies: SynCookieMode;
   private readonly synAckRetries: number;
@@ -265,7 +270,12 @@ export class Stack {
   connect(
     now: number,
     remote: Endpoint,
-    opts: { localPort?: number; config?: Partial<ConnectionConfig> } = {},
+    opts: {
+      localPort?: number;
+      config?: Partial<ConnectionConfig>;
+      /** TCP Fast Open (RFC 7413): data for the SYN, sent with a cached cookie or after it. */
+      fastOpen?: { data: Uint8Array; experimental?: boolean };
+    } = {},
   ): StackConnection {
     if (parseIpv4Address(remote.address) === undefined) {
       throw new StackError('EINVAL', `connect(): not an IPv4 address: ${remote.address}`);
@@ -290,7 +300,12 @@ export class Stack {
       iss: this.isns.isn(now, this.address, localPort, remote.address, remote.port),
       // the same object for every connection without overrides: they then share one merged config
       config: opts.config === undefined ? this.config : { ...this.config, ...opts.config },
+      fastOpen: opts.fastOpen && this.fastOpen.offer(remote.address, opts.fastOpen.experimental),
     });
+    if (opts.fastOpen !== undefined) {
+      conn.send(opts.fastOpen.data);
+      this.fastOpenSyns.set(conn, opts.fastOpen.experimental ?? false);
+    }
     this.base.activeOpens++;
     const entry = this.add(key, conn, undefined);
     this.service(now, entry);
@@ -341,6 +356,12 @@ export class Stack {
         this.base.listenDrops++;
         this.listenerDrop(listener, 'accept-queue-full', 'handshake ACK dropped');
         return;
+      }
+      const tfo = this.fastOpenSyns.get(entry.conn);
+      if (tfo !== undefined && tcp.flags.syn && tcp.flags.ack && entry.conn.state === 'SYN_SENT') {
+        const { iss, sndNxt } = entry.conn.info();
+        const dataAcked = sndNxt !== seqAdd(iss, 1) && tcp.ack === sndNxt;
+        this.fastOpen.learn(ip.src, tcp, tfo, dataAcked);
       }
       const challenges = entry.conn.stats.challengeAcksSent;
       entry.conn.handleSegment(now, tcp);
