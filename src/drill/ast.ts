@@ -138,4 +138,10 @@ export interface ParseOptions {
    * whose condition is false are skipped before parsing.
    */
   defines?: ReadonlySet<string>;
+  /**
+   * packetdrill's `-D NAME=VALUE`: each NAME written in a line (a whole word) reads as VALUE,
+   * as the gtests' run_all.py defines TFO_COOKIE for its scripts. Such names count as defined
+   * for `#ifdef` too.
+   */
+  macros?: ReadonlyMap<string, string>;
 }

@@ -141,7 +141,12 @@ interface Condition {
 const reading = (top: Condition | undefined) => top === undefined || (top.enclosing && top.taken);
 
 export function parseScript(text: string, options: ParseOptions = {}): ParseScriptResult {
-  const defines = options.defines ?? new Set<string>();
+  const macros = options.macros ?? new Map<string, string>();
+  const defines = new Set([...(options.defines ?? []), ...macros.keys()]);
+  const expand =
+    macros.size === 0
+      ? (t: string) => t
+      : (t: string) => t.replace(/[A-Za-z_]\w*/g, (w) => macros.get(w) ?? w);
   let line = 0;
   try {
     const lines = cleanLines(text);
@@ -149,7 +154,8 @@ export function parseScript(text: string, options: ParseOptions = {}): ParseScri
     const conditions: Condition[] = [];
     for (let k = 0; k < lines.length; k++) {
       line = lines[k].line;
-      const body = lines[k].text.trim();
+      const raw = lines[k].text.trim();
+      const body = raw.startsWith('#') ? raw : expand(raw);
       if (body.startsWith('#')) {
         directive(body, line, conditions, defines);
         continue;
@@ -174,7 +180,7 @@ export function parseScript(text: string, options: ParseOptions = {}): ParseScri
       while (opensMoreThanItCloses(text) && continuesOnNextLine(lines, k)) {
         k++;
         if (lines[k].python !== undefined) fail('a %{ Python block inside a system call');
-        text += ` ${lines[k].text.trim()}`;
+        text += ` ${expand(lines[k].text.trim())}`;
       }
       script.events.push(parseEvent(text, line));
     }

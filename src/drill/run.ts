@@ -54,6 +54,7 @@ import {
 } from './packets.js';
 import { parseScript } from './parse.js';
 import { PROFILES, type Profile, type ProfileName, sysctlEffect } from './profile.js';
+import { runPython } from './python.js';
 import {
   type CallResult,
   CallUnsupported,
@@ -69,6 +70,8 @@ export interface DrillOptions {
   defines?: ReadonlySet<string>;
   /** Seeds the stack's ISNs and ports, and the remote ISN (default 1). */
   seed?: number;
+  /** packetdrill's `-D NAME=VALUE` (ParseOptions.macros). */
+  macros?: ReadonlyMap<string, string>;
   /**
    * Reads a file a command names, relative to the script (`../common/defaults.sh`, which
    * every gtest runs first): its sysctl lines are read as if the script had them. Without it,
@@ -164,7 +167,10 @@ export function emptyResult(outcome: DrillOutcome): DrillResult {
 
 /** Runs the script text: parse, then play. */
 export function runScriptText(text: string, options: DrillOptions = {}): DrillResult {
-  const parsed = parseScript(text, { defines: options.defines ?? DEFAULT_DEFINES });
+  const parsed = parseScript(text, {
+    defines: options.defines ?? DEFAULT_DEFINES,
+    ...(options.macros === undefined ? {} : { macros: options.macros }),
+  });
   if (!parsed.ok) {
     const { line, message } = parsed.error;
     const outcome: DrillOutcome = parsed.error.unsupported
@@ -441,6 +447,7 @@ class Drill {
         'a SYN asking for ECN (RFC 3168) with ECN on: ECN is not implemented',
       );
     }
+    if (/S/.test(spec.flags) && this.opensConnection()) this.map.remoteBase = spec.seq.start;
     const seg = inboundSegment(spec, this.map, {
       src: this.flow.remotePort,
       dst: this.flow.localPort,
@@ -455,6 +462,15 @@ class Drill {
     this.result.packets.push({ time: this.ms(), bytes: packet.slice() });
     this.log(`< ${formatSpec(spec)}`);
     this.stack.handlePacket(this.ms(), packet);
+  }
+
+  /** Whether a SYN now would start a connection: none on the flow, or ours in SYN_SENT. */
+  private opensConnection(): boolean {
+    const conn = this.stack.find(this.flow.localPort, {
+      address: this.setup.remote,
+      port: this.flow.remotePort,
+    });
+    return conn === undefined || conn.state === 'SYN_SENT' || conn.state === 'CLOSED';
   }
 
   private expectOutbound(event: PacketEvent): void {
@@ -650,14 +666,14 @@ class Drill {
         case 'socket': {
           const type = symbolArg(event, 1);
           if (type !== 'SOCK_STREAM') unsupported(event.line, `socket type ${type}`);
-          return { value: this.sockets.socket() };
+          return { value: this.sockets.socket(wantedFd(event)) };
         }
         case 'bind':
           return this.sockets.bind(this.sockOf(event));
         case 'listen':
           return this.sockets.listen(this.sockOf(event), intArg(event, 1));
         case 'accept':
-          return this.sockets.accept(this.sockOf(event));
+          return this.sockets.accept(this.sockOf(event), wantedFd(event));
         case 'connect':
           return this.sockets.connect(now, this.sockOf(event));
         case 'read':
@@ -769,30 +785,39 @@ class Drill {
   // --- Python blocks ---
 
   /**
-   * packetdrill runs these with TCP_INFO of the last socket the script used. Only `assert`
-   * lines comparing tcp_info fields with `==` are read; anything else is unsupported.
+   * packetdrill runs these with TCP_INFO of the last socket the script used: python.ts reads
+   * the asserts and assignments, with the tcp_info fields and constants below as names.
    */
   private code(event: CodeEvent): void {
     const sock = this.sockets.lastUsed;
-    for (const raw of event.code.split('\n')) {
-      const text = raw.trim();
-      if (text === '') continue;
-      const m = /^assert\s+(tcpi_\w+)\s*==\s*(\w+)$/.exec(text);
-      if (m === null) unsupported(event.line, `Python: ${text}`);
-      const [, field, want] = m;
-      const info = sock?.conn?.info();
-      let actual: string;
-      if (field === 'tcpi_state') {
-        const state = sock?.listener !== undefined ? 'LISTEN' : (info?.state ?? 'CLOSED');
-        actual = TCPI_STATE[state];
-      } else {
-        const value = info === undefined ? undefined : TCPI_FIELD[field]?.(info);
-        if (value === undefined) unsupported(event.line, `Python: the tcp_info field ${field}`);
-        actual = String(value);
-      }
-      if (actual !== want)
-        fail(event.line, `${field} is ${actual}, expected ${want}`, want, actual);
+    const lookup = (name: string): number | undefined => this.pythonName(sock, name);
+    const r = runPython(event.code, lookup);
+    if (r.kind === 'unsupported') unsupported(event.line, r.construct);
+    if (r.kind === 'failed') {
+      fail(event.line, `assert ${r.assertion} failed (${r.detail})`, r.assertion, r.detail);
     }
+  }
+
+  private pythonName(sock: Socket | undefined, name: string): number | undefined {
+    const constant = PYTHON_CONSTANTS[name];
+    if (constant !== undefined) return constant;
+    const info = sock?.conn?.info();
+    if (name === 'tcpi_state') {
+      const state = sock?.listener !== undefined ? 'LISTEN' : (info?.state ?? 'CLOSED');
+      return STATE_NUMBER[state];
+    }
+    if (info === undefined) return undefined;
+    if (name === 'tcpi_options') {
+      let o = 0;
+      if (info.timestamps) o |= TCPI_OPT.TIMESTAMPS;
+      if (info.sackPermitted) o |= TCPI_OPT.SACK;
+      if (info.sndWndScale > 0 || info.rcvWndScale > 0) o |= TCPI_OPT.WSCALE;
+      if (sock?.conn !== undefined && this.stack.fastOpen.synData.has(sock.conn)) {
+        o |= TCPI_OPT.SYN_DATA;
+      }
+      return o;
+    }
+    return TCPI_FIELD[name]?.(info);
   }
 
   // --- shell commands ---
@@ -868,6 +893,13 @@ class Drill {
       this.note(event, `${name}=${value}: the Fast Open server key`);
       return;
     }
+    if (name === 'net.ipv4.tcp_fastopen') {
+      const flags = Number(value.trim());
+      if (!Number.isInteger(flags) || flags < 0) fail(event.line, `${name}=${value}: not a number`);
+      this.stack.fastOpen.flags = flags;
+      this.note(event, `${name}=${value}: Fast Open flags 0x${flags.toString(16)}`);
+      return;
+    }
     if (name === 'net.inet.tcp.keepinit') {
       this.sockets.keepInit = Math.round(Number(value) / 1000);
       this.note(event, `${name}=${value}: TCP_KEEPINIT of new sockets`);
@@ -914,30 +946,81 @@ class Drill {
   }
 }
 
-/** tcp_info's state names (Linux's TCP_ESTABLISHED… and FreeBSD's TCPS_… as packetdrill spells them). */
-const TCPI_STATE: Readonly<Record<TcpState, string>> = {
-  CLOSED: 'TCPI_CLOSED',
-  LISTEN: 'TCPI_LISTEN',
-  SYN_SENT: 'TCPI_SYN_SENT',
-  SYN_RECV: 'TCPI_SYN_RECEIVED',
-  ESTABLISHED: 'TCPI_ESTABLISHED',
-  CLOSE_WAIT: 'TCPI_CLOSE_WAIT',
-  FIN_WAIT1: 'TCPI_FIN_WAIT_1',
-  CLOSING: 'TCPI_CLOSING',
-  LAST_ACK: 'TCPI_LAST_ACK',
-  FIN_WAIT2: 'TCPI_FIN_WAIT_2',
-  TIME_WAIT: 'TCPI_TIME_WAIT',
+/** tcp_info's state numbers (Linux's TCP_ESTABLISHED = 1 … TCP_CLOSING = 11). */
+const STATE_NUMBER: Readonly<Record<TcpState, number>> = {
+  ESTABLISHED: 1,
+  SYN_SENT: 2,
+  SYN_RECV: 3,
+  FIN_WAIT1: 4,
+  FIN_WAIT2: 5,
+  TIME_WAIT: 6,
+  CLOSED: 7,
+  CLOSE_WAIT: 8,
+  LAST_ACK: 9,
+  LISTEN: 10,
+  CLOSING: 11,
 };
 
-/** Numeric tcp_info fields an assert may read. */
+/** The names packetdrill scripts give those states: TCPI_… (FreeBSD) and TCP_… (Linux). */
+const STATE_NAMES: Readonly<Record<TcpState, string[]>> = {
+  CLOSED: ['TCPI_CLOSED', 'TCP_CLOSE'],
+  LISTEN: ['TCPI_LISTEN', 'TCP_LISTEN'],
+  SYN_SENT: ['TCPI_SYN_SENT', 'TCP_SYN_SENT'],
+  SYN_RECV: ['TCPI_SYN_RECEIVED', 'TCPI_SYN_RECV', 'TCP_SYN_RECV'],
+  ESTABLISHED: ['TCPI_ESTABLISHED', 'TCP_ESTABLISHED'],
+  CLOSE_WAIT: ['TCPI_CLOSE_WAIT', 'TCP_CLOSE_WAIT'],
+  FIN_WAIT1: ['TCPI_FIN_WAIT_1', 'TCPI_FIN_WAIT1', 'TCP_FIN_WAIT1'],
+  CLOSING: ['TCPI_CLOSING', 'TCP_CLOSING'],
+  LAST_ACK: ['TCPI_LAST_ACK', 'TCP_LAST_ACK'],
+  FIN_WAIT2: ['TCPI_FIN_WAIT_2', 'TCPI_FIN_WAIT2', 'TCP_FIN_WAIT2'],
+  TIME_WAIT: ['TCPI_TIME_WAIT', 'TCP_TIME_WAIT'],
+};
+
+/** tcpi_options bits (include/uapi/linux/tcp.h). */
+const TCPI_OPT = { TIMESTAMPS: 1, SACK: 2, WSCALE: 4, ECN: 8, ECN_SEEN: 16, SYN_DATA: 32 };
+
+/** Linux's "no ssthresh yet" (TCP_INFINITE_SSTHRESH, include/net/tcp.h). */
+const INFINITE_SSTHRESH = 0x7fffffff;
+
+const PYTHON_CONSTANTS: Readonly<Record<string, number>> = {
+  ...Object.fromEntries(
+    Object.entries(STATE_NAMES).flatMap(([s, names]) =>
+      names.map((n) => [n, STATE_NUMBER[s as TcpState]]),
+    ),
+  ),
+  ...Object.fromEntries(Object.entries(TCPI_OPT).map(([k, v]) => [`TCPI_OPT_${k}`, v])),
+  // tcp_ca_state (include/uapi/linux/tcp.h).
+  TCP_CA_Open: 0,
+  TCP_CA_Disorder: 1,
+  TCP_CA_CWR: 2,
+  TCP_CA_Recovery: 3,
+  TCP_CA_Loss: 4,
+  TCP_INFINITE_SSTHRESH: INFINITE_SSTHRESH,
+};
+
+const CA_STATE: Readonly<Record<ConnectionInfo['caState'], number>> = {
+  open: 0,
+  recovery: 3,
+  loss: 4,
+};
+
+/** Numeric tcp_info fields an expression may read (units as Linux's struct tcp_info). */
 const TCPI_FIELD: Readonly<Record<string, (i: ConnectionInfo) => number>> = {
   tcpi_snd_mss: (i) => i.mss,
   tcpi_snd_cwnd: (i) => Math.floor(i.cwnd / i.mss),
-  tcpi_snd_ssthresh: (i) => Math.floor(i.ssthresh / i.mss),
+  tcpi_snd_ssthresh: (i) =>
+    i.ssthresh >= INFINITE_SSTHRESH || !Number.isFinite(i.ssthresh)
+      ? INFINITE_SSTHRESH
+      : Math.floor(i.ssthresh / i.mss),
   tcpi_rto: (i) => Math.round(i.rto * 1000),
+  tcpi_rtt: (i) => Math.round((i.srtt ?? 0) * 1000),
+  tcpi_rttvar: (i) => Math.round((i.rttvar ?? 0) * 1000),
   tcpi_snd_wscale: (i) => i.sndWndScale,
   tcpi_rcv_wscale: (i) => i.rcvWndScale,
   tcpi_total_retrans: (i) => i.retransmits,
+  tcpi_ca_state: (i) => CA_STATE[i.caState],
+  tcpi_unacked: (i) => Math.ceil(((i.sndNxt - i.sndUna) >>> 0) / i.mss),
+  tcpi_snd_wnd: (i) => i.sndWnd,
 };
 
 const BSD_NAMES: Partial<Record<TcpState, string>> = {
@@ -1030,6 +1113,11 @@ function exprText(e: Expr): string {
     case 'raw':
       return e.text;
   }
+}
+
+/** The descriptor a script names as socket()'s or accept()'s result, when it gives one. */
+function wantedFd(event: SyscallEvent): number | undefined {
+  return event.result.kind === 'int' && event.result.value >= 0 ? event.result.value : undefined;
 }
 
 /** The names in a flags argument (`MSG_FASTOPEN`, `MSG_PEEK | MSG_DONTWAIT`); empty for 0. */

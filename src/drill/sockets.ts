@@ -95,8 +95,13 @@ export class SocketTable {
     if (errno !== undefined) sock.pendingError = errno;
   }
 
-  socket(): number {
-    const fd = this.lowestFreeFd();
+  /**
+   * A new socket: on `want`, the number the script gives it when that is free (packetdrill
+   * names descriptors by the script's numbers and maps them to the kernel's), else the lowest.
+   */
+  socket(want?: number): number {
+    const fd =
+      want !== undefined && want >= 0 && !this.sockets.has(want) ? want : this.lowestFreeFd();
     const c = this.config();
     this.sockets.set(fd, {
       fd,
@@ -151,17 +156,19 @@ export class SocketTable {
       if (e instanceof StackError) return { value: -1, errno: e.code };
       throw e;
     }
+    if (sock.fastOpen > 0) this.stack.fastOpen.listenerQueues.set(port, sock.fastOpen);
     this.onFlow(port, undefined);
     return { value: 0 };
   }
 
-  accept(sock: Socket): CallResult | typeof WOULD_BLOCK {
+  accept(sock: Socket, want?: number): CallResult | typeof WOULD_BLOCK {
     if (sock.listener === undefined) return { value: -1, errno: 'EINVAL' };
     const conn = sock.listener.accept();
     if (conn === undefined) {
       return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
     }
-    const fd = this.lowestFreeFd();
+    const fd =
+      want !== undefined && want >= 0 && !this.sockets.has(want) ? want : this.lowestFreeFd();
     const child: Socket = { ...sock, fd, listener: undefined, conn, nonblocking: sock.nonblocking };
     this.sockets.set(fd, child);
     // packetdrill's TCP_INFO follows the accepted socket from here on.
@@ -398,6 +405,8 @@ export class SocketTable {
         return { value: 0 };
       case 'TCP_FASTOPEN':
         sock.fastOpen = value;
+        if (sock.listener !== undefined)
+          this.stack.fastOpen.listenerQueues.set(sock.listener.port, value);
         return { value: 0 };
       case 'TCP_FASTOPEN_CONNECT':
         sock.fastOpenConnect = value !== 0;

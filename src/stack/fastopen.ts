@@ -12,9 +12,9 @@
  * Layer stack/: pure, no clock, no I/O.
  */
 
-import { readFastOpen, validCookie } from '../tcp/fastopen.js';
+import { type FastOpenOffer, fastOpenOption, readFastOpen, validCookie } from '../tcp/fastopen.js';
 import { parseIpv4Address } from '../wire/address.js';
-import type { TcpSegment } from '../wire/types.js';
+import type { TcpOption, TcpSegment } from '../wire/types.js';
 import { siphash24 } from './siphash.js';
 
 interface CacheEntry {
@@ -38,13 +38,12 @@ export class FastOpen {
   invalidCookieDisables = false;
 
   /** The offer for a new connection to `address`: undefined when Fast Open is off for it. */
-  offer(
-    address: string,
-    experimental = false,
-  ): { cookie: Uint8Array; experimental: boolean; maxSynData?: number } | undefined {
+  offer(address: string, experimental = false): FastOpenOffer | undefined {
     const e = this.cache.get(address);
     if (e?.disabled) return undefined;
-    const out: { cookie: Uint8Array; experimental: boolean; maxSynData?: number } = {
+    if (this.clientNoCookie)
+      return { cookie: new Uint8Array(0), experimental, withoutCookie: true };
+    const out: FastOpenOffer = {
       cookie: e?.cookie ?? new Uint8Array(0),
       experimental: experimental || (e?.experimental ?? false),
     };
@@ -81,6 +80,48 @@ export class FastOpen {
     this.cache.set(address, e);
   }
 
+  /**
+   * Linux's net.ipv4.tcp_fastopen bits (ip-sysctl.rst): 0x1 client, 0x2 server, 0x4 client
+   * without cookie, 0x200 server without cookie, 0x400 every listener without the socket
+   * option, its queue length in the bits from 16. Linux's default is 0x1.
+   */
+  flags = 0x1;
+  /** Listeners' TCP_FASTOPEN queue lengths, by port. */
+  readonly listenerQueues = new Map<number, number>();
+  /** Connections whose SYN's data was taken (TCPI_OPT_SYN_DATA). */
+  readonly synData = new WeakSet<object>();
+
+  get clientEnabled(): boolean {
+    return (this.flags & 0x1) !== 0;
+  }
+
+  get clientNoCookie(): boolean {
+    return (this.flags & 0x4) !== 0;
+  }
+
+  /**
+   * A SYN to a listener (Linux's tcp_try_fastopen): `child` when its data (or its valid
+   * cookie alone) opens the connection at once, and the cookie option for the SYN,ACK when the
+   * SYN asked for one or carried a wrong one. Undefined when Fast Open plays no part.
+   */
+  serverAnswer(
+    port: number,
+    client: string,
+    server: string,
+    syn: TcpSegment,
+  ): { child: boolean; option?: TcpOption } | undefined {
+    const queue =
+      this.listenerQueues.get(port) ?? ((this.flags & 0x400) !== 0 ? this.flags >>> 16 : 0);
+    const got = readFastOpen(syn);
+    const hasData = syn.payload.byteLength > 0;
+    if ((this.flags & 0x2) === 0 || queue <= 0 || (!hasData && got === undefined)) return undefined;
+    if ((this.flags & 0x200) !== 0) return { child: true };
+    if (got === undefined) return undefined;
+    const valid = this.cookieFor(client, server);
+    if (got.cookie.length > 0 && sameBytes(got.cookie, valid)) return { child: true };
+    return { child: false, option: fastOpenOption(valid, got.experimental) };
+  }
+
   /** Forgets every cookie (Linux's `ip tcp_metrics flush`). */
   flush(): void {
     this.cache.clear();
@@ -108,4 +149,8 @@ export class FastOpen {
     new DataView(out.buffer).setBigUint64(0, siphash24(this.k0, this.k1, data), true);
     return out;
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -362,6 +362,7 @@ export class Stack {
         const { iss, sndNxt } = entry.conn.info();
         const dataAcked = sndNxt !== seqAdd(iss, 1) && tcp.ack === sndNxt;
         this.fastOpen.learn(ip.src, tcp, tfo, dataAcked);
+        if (dataAcked) this.fastOpen.synData.add(entry);
       }
       const challenges = entry.conn.stats.challengeAcksSent;
       entry.conn.handleSegment(now, tcp);
@@ -620,17 +621,27 @@ export class Stack {
       return;
     }
     const remote = { address: src, port: seg.srcPort };
+    // TCP Fast Open (fastopen.ts): a valid cookie opens at once; a request gets a cookie.
+    const tfo = this.fastOpen.serverAnswer(listener.port, src, this.address, seg);
     const conn = Connection.acceptSyn(now, seg, {
       local: { address: this.address, port: listener.port },
       remote,
       iss: iss ?? this.isns.isn(now, this.address, listener.port, src, seg.srcPort),
       config: listener.config,
+      ...(tfo?.child ? { acceptSynData: true } : {}),
+      ...(tfo?.option === undefined ? {} : { synAckOption: tfo.option }),
     });
     // The connection counted the SYN itself.
     this.base.segmentsIn--;
     this.base.passiveOpens++;
     const entry = this.add(tupleKey(listener.port, src, seg.srcPort), conn, listener);
-    listener.synQueue.add(entry);
+    if (tfo?.child) {
+      // Linux queues a Fast Open child for accept() before the handshake ends.
+      entry.queued = true;
+      listener.acceptQueue.push(entry);
+      this.events.push({ type: 'acceptable', port: listener.port });
+      if (seg.payload.byteLength > 0) this.fastOpen.synData.add(entry);
+    } else listener.synQueue.add(entry);
     // acceptSyn reports LISTEN -> SYN_RECV; the event is the child's first.
     this.service(now, entry);
   }

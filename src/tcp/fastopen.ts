@@ -28,6 +28,8 @@ export interface FastOpenOffer {
   experimental: boolean;
   /** Data goes on the SYN only with a cookie; this caps it (the server's MSS seen before). */
   maxSynData?: number;
+  /** Linux's cookie-less mode (tcp_fastopen bit 0x4): data on the SYN, and no option. */
+  withoutCookie?: boolean;
 }
 
 /** A Fast Open option's cookie in a segment (empty: a request), or undefined without one. */

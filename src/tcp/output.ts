@@ -32,9 +32,10 @@ export abstract class TcbOutput extends Tcb {
     // TCP Fast Open (fastopen.ts): the first SYN asks for a cookie or carries data with one.
     const tfo = synAck ? undefined : this.tfo;
     const fastOpen = tfo !== undefined && !retransmit;
-    const synOpts = synAck
-      ? [...options, ...(this.synAckOptions ?? [])]
-      : fastOpen
+    const extra = synAck ? this.synAckOption : undefined;
+    const synOpts = extra
+      ? withFastOpen(this.config.synOptionLayout, options, extra)
+      : fastOpen && !tfo.withoutCookie
         ? withFastOpen(
             this.config.synOptionLayout,
             options,
@@ -71,7 +72,7 @@ export abstract class TcbOutput extends Tcb {
    * beside the options (and within what the server's MSS allowed before).
    */
   private synData(tfo: FastOpenOffer, options: readonly TcpOption[]): Uint8Array {
-    if (tfo.cookie.length === 0) return new Uint8Array(0);
+    if (tfo.cookie.length === 0 && !tfo.withoutCookie) return new Uint8Array(0);
     const room = Math.min(
       this.config.mss - optionsLength(options),
       tfo.maxSynData ?? Number.POSITIVE_INFINITY,

@@ -39,8 +39,10 @@ export interface ConnectionOptions {
   config?: Partial<ConnectionConfig>;
   /** TCP Fast Open on an active open (fastopen.ts): the cookie offered, data to carry. */
   fastOpen?: FastOpenOffer;
-  /** Extra options on our SYN,ACK (a passive open's Fast Open cookie, fastopen.ts). */
-  synAckOptions?: TcpOption[];
+  /** An option for our SYN,ACK: a passive open's Fast Open cookie (fastopen.ts). */
+  synAckOption?: TcpOption;
+  /** A passive open whose SYN had a valid Fast Open cookie: its data is taken (RFC 7413 4.2.2). */
+  acceptSynData?: boolean;
 }
 
 /**
@@ -287,7 +289,7 @@ export abstract class Tcb {
   protected synSends = 0;
   /** TCP Fast Open (fastopen.ts): what our first SYN offers, and options for our SYN,ACK. */
   protected readonly tfo: FastOpenOffer | undefined;
-  protected readonly synAckOptions: TcpOption[] | undefined;
+  protected readonly synAckOption: TcpOption | undefined;
 
   protected challengeWindowStart = Number.NEGATIVE_INFINITY;
   protected challengeCount = 0;
@@ -298,7 +300,7 @@ export abstract class Tcb {
     this.config = mergedConfig(opts.config, (c) => this.validateConfig(c));
     this.passive = passive;
     this.tfo = opts.fastOpen;
-    this.synAckOptions = opts.synAckOptions;
+    this.synAckOption = opts.synAckOption;
     this.iss = opts.iss >>> 0;
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
