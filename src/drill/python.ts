@@ -260,7 +260,11 @@ class Parser {
 }
 
 /** Runs a block's lines in order; `lookup` answers names not assigned in the block. */
-export function runPython(code: string, lookup: NameLookup): PythonResult {
+export function runPython(
+  code: string,
+  lookup: NameLookup,
+  show: (name: string, value: number | undefined) => string = (_, v) => String(v),
+): PythonResult {
   const locals = new Map<string, number>();
   const names: NameLookup = (n) => locals.get(n) ?? lookup(n);
   for (const raw of code.split(/\n|;/)) {
@@ -280,7 +284,7 @@ export function runPython(code: string, lookup: NameLookup): PythonResult {
       if (!p.done) return { kind: 'unsupported', construct: `Python: ${line}` };
       if (v === 0) {
         const shown = [...new Set(cond.match(/\btcpi_\w+/g) ?? [])]
-          .map((n) => `${n} = ${names(n)}`)
+          .map((n) => `${n} = ${show(n, names(n))}`)
           .join(', ');
         return { kind: 'failed', assertion: cond.trim(), detail: shown };
       }

@@ -791,7 +791,9 @@ class Drill {
   private code(event: CodeEvent): void {
     const sock = this.sockets.lastUsed;
     const lookup = (name: string): number | undefined => this.pythonName(sock, name);
-    const r = runPython(event.code, lookup);
+    const show = (name: string, v: number | undefined): string =>
+      name === 'tcpi_state' ? (stateName(v) ?? String(v)) : String(v);
+    const r = runPython(event.code, lookup, show);
     if (r.kind === 'unsupported') unsupported(event.line, r.construct);
     if (r.kind === 'failed') {
       fail(event.line, `assert ${r.assertion} failed (${r.detail})`, r.assertion, r.detail);
@@ -960,6 +962,11 @@ const STATE_NUMBER: Readonly<Record<TcpState, number>> = {
   LISTEN: 10,
   CLOSING: 11,
 };
+
+function stateName(n: number | undefined): string | undefined {
+  const s = Object.entries(STATE_NUMBER).find(([, v]) => v === n)?.[0] as TcpState | undefined;
+  return s === undefined ? undefined : STATE_NAMES[s][0];
+}
 
 /** The names packetdrill scripts give those states: TCPI_… (FreeBSD) and TCP_… (Linux). */
 const STATE_NAMES: Readonly<Record<TcpState, string[]>> = {

@@ -448,10 +448,12 @@ describe('system calls', () => {
     });
 
     it('checks the result of a blocking accept() when it returns, against its own line', () => {
-      const text = script(blockingAccept('5'));
+      // A number >= 0 names the new descriptor (packetdrill maps script descriptors); an
+      // expected failure is checked.
+      const text = script(blockingAccept('-1'));
       const o = failed(runScriptText(text));
       expect(o.line).toBe(lineOf(text));
-      expect(o.message).toBe('accept() returned 4, expected 5');
+      expect(o.message).toBe('accept() returned 4, expected -1');
     });
 
     it('fails a blocking call that never returns, at the end', () => {
@@ -630,8 +632,13 @@ describe('Python blocks', () => {
     const text = script([...SYN_SENT, assertEstablished]);
     const o = failed(runScriptText(text));
     expect(o.line).toBe(lineOf(text));
-    expect(o.message).toBe('tcpi_state is TCPI_SYN_SENT, expected TCPI_ESTABLISHED');
-    expect([o.expected, o.actual]).toEqual(['TCPI_ESTABLISHED', 'TCPI_SYN_SENT']);
+    expect(o.message).toBe(
+      'assert tcpi_state == TCPI_ESTABLISHED failed (tcpi_state = TCPI_SYN_SENT)',
+    );
+    expect([o.expected, o.actual]).toEqual([
+      'tcpi_state == TCPI_ESTABLISHED',
+      'tcpi_state = TCPI_SYN_SENT',
+    ]);
   });
 
   it('reports other Python as unsupported', () => {
