@@ -533,6 +533,7 @@ function parsePacket(lx: Lexer, line: number, time: TimeSpec): PacketEvent {
   // packetdrill writes the ECN mark before the flags; a mark after the options is read too.
   let ecn = parseEcn(lx);
   const first = lx.peek();
+  if (isWord(first, 'icmp') && direction === 'inbound') return parseIcmp(lx, line, time);
   if (first.kind === 'word' && OTHER_PROTOCOLS.has(first.text)) {
     fail(`'${first.text}' packets are not supported (TCP only)`, true);
   }
@@ -574,6 +575,72 @@ function parsePacket(lx: Lexer, line: number, time: TimeSpec): PacketEvent {
   const event: PacketEvent = { kind: 'packet', line, time, direction, tcp };
   if (ecn !== undefined) event.ecn = ecn;
   return event;
+}
+
+/** ICMP types and codes by packetdrill's names (RFC 792, RFC 1812 5.2.7.1 for 13–15). */
+const ICMP_TYPES: Readonly<Record<string, { type: number; codes: string[] }>> = {
+  unreachable: {
+    type: 3,
+    codes: [
+      'net_unreachable',
+      'host_unreachable',
+      'protocol_unreachable',
+      'port_unreachable',
+      'frag_needed',
+      'source_route_failed',
+      'net_unknown',
+      'host_unknown',
+      'source_host_isolated',
+      'net_prohibited',
+      'host_prohibited',
+      'net_unreachable_for_tos',
+      'host_unreachable_for_tos',
+      'packet_filtered',
+      'precedence_violation',
+      'precedence_cutoff',
+    ],
+  },
+  source_quench: { type: 4, codes: [] },
+  redirect: {
+    type: 5,
+    codes: ['redirect_net', 'redirect_host', 'redirect_tos_net', 'redirect_tos_host'],
+  },
+  time_exceeded: { type: 11, codes: ['ttl_exceeded_in_transit', 'frag_reass_exceeded'] },
+  parameter_problem: { type: 12, codes: ['code_0', 'code_1', 'code_2'] },
+};
+
+/** `icmp TYPE [CODE] [mtu N] [start:end(len)]`, inbound. */
+function parseIcmp(lx: Lexer, line: number, time: TimeSpec): PacketEvent {
+  lx.next();
+  const t = lx.next();
+  const kind = t.kind === 'word' ? ICMP_TYPES[t.text] : undefined;
+  if (kind === undefined) fail(`ICMP type ${describe(t)} is not supported`, true);
+  let code = 0;
+  const c = lx.peek();
+  if (c.kind === 'word' && c.text !== 'mtu') {
+    lx.next();
+    code = kind.codes.indexOf(c.text);
+    if (code < 0) fail(`ICMP code ${describe(c)} is not supported`, true);
+  }
+  const icmp: { type: number; code: number; mtu?: number } = { type: kind.type, code };
+  if (keyword(lx, 'mtu')) icmp.mtu = unsigned(lx, 'an MTU', 0xffff);
+  expect(lx, '[', 'before the quoted segment');
+  const start = unsigned(lx, 'a sequence number');
+  expect(lx, ':', 'between the sequence numbers');
+  const end = unsigned(lx, 'a sequence number');
+  expect(lx, '(', 'before the payload length');
+  const len = unsigned(lx, 'a payload length');
+  expect(lx, ')', 'after the payload length');
+  expect(lx, ']', 'after the quoted segment');
+  expectEnd(lx, 'after the ICMP packet');
+  return {
+    kind: 'packet',
+    line,
+    time,
+    direction: 'inbound',
+    tcp: { flags: '', seq: { start, end }, len },
+    icmp,
+  };
 }
 
 function keyword(lx: Lexer, w: string): boolean {

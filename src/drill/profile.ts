@@ -34,7 +34,7 @@ export interface Profile {
  * FreeBSD 11–14 defaults (net.inet.tcp.*): recvspace 65536 and sendspace 32768, window scale 6
  * for that buffer, initial RTO 1 s (rexmit_initial), the SYN option layout of tcp_addoptions,
  * buffers rounded up to the MSS (tcp_mss_update), RFC 5961 checks on (insecure_rst=0,
- * insecure_syn=0), SYN,FIN not dropped (drop_synfin=0), delayed ACK 100 ms (delacktime), and
+ * insecure_syn=0), SYN,FIN not dropped (drop_synfin=0), delayed ACK 40 ms (TCPTV_DELACK = hz/25), 200 ms added to each RTO after the first (rexmit_slop), window scale from kern.ipc.maxsockbuf (tcp_connect), and
  * segments checked against the free buffer space where it exceeds the advertised window.
  */
 const FREEBSD: Profile = {
@@ -51,7 +51,9 @@ const FREEBSD: Profile = {
     rack: false,
     initialRto: 1000,
     minRto: 30,
-    delayedAckTimeout: 100,
+    // rexmit_slop: 200 ms on every RTO after the first (TCPT_RANGESET in tcp_timer.h).
+    rtoSlop: 200,
+    delayedAckTimeout: 40,
     synOptionLayout: 'freebsd',
     roundBuffersToMss: true,
     receiveWindow: 'buffer',
@@ -198,8 +200,22 @@ export function sysctlEffect(name: string, value: string, standard: boolean): Sy
       return bool(value)
         ? { kind: 'unknown' }
         : { kind: 'no-effect', why: 'RST for closed ports is always sent (blackhole=0)' };
-    case 'kern.ipc.maxsockbuf':
-      return { kind: 'no-effect', why: 'no buffer in these scripts comes near the cap' };
+    case 'kern.ipc.maxsockbuf': {
+      // tcp_connect and the syncache: the smallest scale with 65535 << scale >= sb_max.
+      const n = positive(value);
+      if (n === undefined) return { kind: 'unknown' };
+      let shift = 0;
+      while (shift < 14 && 65535 * 2 ** shift < n) shift++;
+      return { kind: 'set', patch: { windowScaleShift: shift } };
+    }
+    case 'net.inet.tcp.rexmit_drop_options':
+      return { kind: 'set', patch: { dropSynOptions: bool(value) } };
+    case 'net.inet.tcp.rexmit_slop': {
+      const n = Number(value.trim());
+      return Number.isFinite(n) && n >= 0
+        ? { kind: 'set', patch: { rtoSlop: n } }
+        : { kind: 'unknown' };
+    }
     case 'net.inet.tcp.hostcache.purgenow':
       return { kind: 'no-effect', why: 'tcpstate keeps no host cache' };
     default:

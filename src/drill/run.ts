@@ -34,8 +34,11 @@ import type { ConnectionInfo } from '../tcp/connection.js';
 import { type ConnectionConfig, DEFAULT_CONFIG } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
 import { parseIpv4Address } from '../wire/address.js';
+import { internetChecksum } from '../wire/checksum.js';
+import { emitIpv4 } from '../wire/ipv4.js';
 import { emitPacket, parsePacket } from '../wire/packet.js';
 import type { TcpSegment } from '../wire/types.js';
+import { IPPROTO_ICMP } from '../wire/types.js';
 import type {
   CodeEvent,
   CommandEvent,
@@ -51,6 +54,7 @@ import {
   formatSpec,
   inboundSegment,
   type SeqMap,
+  specFlags,
 } from './packets.js';
 import { parseScript } from './parse.js';
 import { PROFILES, type Profile, type ProfileName, sysctlEffect } from './profile.js';
@@ -199,6 +203,15 @@ interface Setup {
 
 function readSetup(script: Script): Setup | { error: Exclude<DrillOutcome, { status: 'pass' }> } {
   const o = script.options;
+  if (o.has('udp_encapsulation')) {
+    return {
+      error: {
+        status: 'unsupported',
+        line: 0,
+        construct: `--udp_encapsulation=${o.get('udp_encapsulation')} (TCP over UDP, RFC 6951: not modelled)`,
+      },
+    };
+  }
   const ip = o.get('ip_version');
   if (ip !== undefined && ip !== 'ipv4') {
     return {
@@ -294,6 +307,9 @@ class Drill {
     // tcp_twcheck, drop_synfin); STANDARD ones expect the RFC's processing alone.
     this.standard = !(options.defines ?? DEFAULT_DEFINES).has('FreeBSD');
     if (!this.standard) this.config.timeWaitInput = 'freebsd';
+    // --mtu: the MSS our SYN offers is the MTU less the IPv4 and TCP headers.
+    const mtu = Number(script.options.get('mtu'));
+    if (Number.isInteger(mtu) && mtu > 40) this.config.mss = mtu - 40;
     this.stack = new Stack({
       address: setup.local,
       rng,
@@ -433,7 +449,47 @@ class Drill {
     this.sim.flush();
   }
 
+  /** An ICMP error quoting the stack's segment at the script's sequence number. */
+  private injectIcmp(event: PacketEvent, icmp: NonNullable<PacketEvent['icmp']>): void {
+    const seq = (this.map.localIsn + (event.tcp.seq?.start ?? 0)) >>> 0;
+    const quoted = emitPacket(
+      { src: this.setup.local, dst: this.setup.remote },
+      {
+        srcPort: this.flow.localPort,
+        dstPort: this.flow.remotePort,
+        seq,
+        ack: 0,
+        flags: specFlags('.'),
+        window: 0,
+        urgentPointer: 0,
+        options: [],
+        payload: new Uint8Array(0),
+      },
+    );
+    const body = new Uint8Array(8 + 28);
+    body[0] = icmp.type;
+    body[1] = icmp.code;
+    body[6] = (icmp.mtu ?? 0) >> 8;
+    body[7] = (icmp.mtu ?? 0) & 0xff;
+    // RFC 792: the IP header and the first 8 bytes of the segment.
+    body.set(quoted.subarray(0, 28), 8);
+    const sum = internetChecksum(body);
+    body[2] = sum >> 8;
+    body[3] = sum & 0xff;
+    const packet = emitIpv4(
+      { src: this.setup.remote, dst: this.setup.local, protocol: IPPROTO_ICMP, ttl: 64 },
+      body,
+    );
+    this.result.packets.push({ time: this.ms(), bytes: packet.slice() });
+    this.log(`< icmp ${icmp.type}/${icmp.code} [${event.tcp.seq?.start ?? 0}]`);
+    this.stack.handlePacket(this.ms(), packet);
+  }
+
   private inject(event: PacketEvent): void {
+    if (event.icmp !== undefined) {
+      this.injectIcmp(event, event.icmp);
+      return;
+    }
     if (event.ecn !== undefined && event.ecn !== 'noecn') {
       unsupported(event.line, `ECN mark [${event.ecn}] (tcpstate does not implement ECN)`);
     }
@@ -902,6 +958,24 @@ class Drill {
       this.note(event, `${name}=${value}: Fast Open flags 0x${flags.toString(16)}`);
       return;
     }
+    const keep = KEEPALIVE_SYSCTLS[name];
+    if (keep !== undefined) {
+      const n = Number(value.trim());
+      if (!(n > 0)) fail(event.line, `${name}=${value}: not a positive number`);
+      const ka = { ...(this.config.keepalive ?? DEFAULT_CONFIG.keepalive) };
+      ka[keep.field] = n * keep.scale;
+      this.config.keepalive = ka;
+      this.note(event, `${name}=${value}: keepalive ${keep.field} of new sockets`);
+      return;
+    }
+    if (name === 'net.inet.tcp.icmp_may_rst') {
+      this.stack.icmpMayReset = value.trim() !== '0';
+      this.note(
+        event,
+        `${name}=${value}: ICMP hard errors ${this.stack.icmpMayReset ? 'end' : 'do not end'} a connection opening`,
+      );
+      return;
+    }
     if (name === 'net.inet.tcp.keepinit') {
       this.sockets.keepInit = Math.round(Number(value) / 1000);
       this.note(event, `${name}=${value}: TCP_KEEPINIT of new sockets`);
@@ -947,6 +1021,18 @@ class Drill {
     return rows;
   }
 }
+
+/** Keepalive sysctls: FreeBSD's in ms, Linux's in seconds; the counts as they are. */
+const KEEPALIVE_SYSCTLS: Readonly<
+  Record<string, { field: 'idle' | 'interval' | 'count'; scale: number }>
+> = {
+  'net.inet.tcp.keepidle': { field: 'idle', scale: 1 },
+  'net.inet.tcp.keepintvl': { field: 'interval', scale: 1 },
+  'net.inet.tcp.keepcnt': { field: 'count', scale: 1 },
+  'net.ipv4.tcp_keepalive_time': { field: 'idle', scale: 1000 },
+  'net.ipv4.tcp_keepalive_intvl': { field: 'interval', scale: 1000 },
+  'net.ipv4.tcp_keepalive_probes': { field: 'count', scale: 1 },
+};
 
 /** tcp_info's state numbers (Linux's TCP_ESTABLISHED = 1 … TCP_CLOSING = 11). */
 const STATE_NUMBER: Readonly<Record<TcpState, number>> = {

@@ -91,7 +91,8 @@ export class SocketTable {
     const sock = this.byConn.get(e.conn);
     if (sock === undefined) return;
     sock.closed = e.reason;
-    const errno = ERRNO_OF[e.reason];
+    // An ICMP hard error (stack icmpError) gives its own errno.
+    const errno = this.stack.icmpErrors.get(e.conn) ?? ERRNO_OF[e.reason];
     if (errno !== undefined) sock.pendingError = errno;
   }
 
@@ -427,7 +428,9 @@ export class SocketTable {
   }
 
   private socketConfig(sock: Socket): Partial<ConnectionConfig> {
-    const noOpt = sock.noOpt ? { windowScale: false, timestamps: false, sack: false } : {};
+    const noOpt = sock.noOpt
+      ? { windowScale: false, timestamps: false, sack: false, noSynOptions: true }
+      : {};
     return {
       ...this.config(),
       receiveBufferSize: sock.rcvbuf,

@@ -33,13 +33,13 @@ import { parseIpv4Address } from '../wire/address.js';
 import { emptyFlags } from '../wire/flags.js';
 import { parseIpv4 } from '../wire/ipv4.js';
 import { emitPacket, parsePacket } from '../wire/packet.js';
-import { seqAdd, seqGt } from '../wire/seq.js';
+import { seqAdd, seqGe, seqGt, seqLt } from '../wire/seq.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, type TcpOption, type TcpSegment } from '../wire/types.js';
 import { DeadlineHeap } from './deadlines.js';
 import { StackError } from './errors.js';
 import type { ListenerDropReason, PacketDropReason, StackEvent } from './events.js';
 import { FastOpen } from './fastopen.js';
-import { echoReply } from './icmp.js';
+import { echoReply, hardErrorErrno, readIcmpError } from './icmp.js';
 import { IsnGenerator } from './isn.js';
 import { SECRET_BYTES, type SipKey, secretFromRng, sipKey } from './secret.js';
 import { type Listener, ListenerImpl, StackConnection } from './stack-connection.js';
@@ -162,6 +162,10 @@ export class Stack {
   private readonly isns: IsnGenerator;
   /** TCP Fast Open (fastopen.ts): the client's cookie cache and the server's key. */
   readonly fastOpen = new FastOpen();
+  /** Hard ICMP errors end a connection opening (FreeBSD's net.inet.tcp.icmp_may_rst=1). */
+  icmpMayReset = true;
+  /** The errno of the ICMP hard error that ended a connection (icmpError). */
+  readonly icmpErrors = new WeakMap<StackConnection, string>();
   /** Connections whose SYN offered Fast Open, for the cache to learn from their SYN,ACK. */
   private readonly fastOpenSyns = new WeakMap<Connection, boolean>();
   private readonly cookies: SynCookies;
@@ -317,7 +321,7 @@ export class Stack {
     const parsed = parsePacket(packet);
     if (!parsed.ok) {
       if (parsed.reason === 'not-tcp') {
-        this.handleOther(packet);
+        this.handleOther(now, packet);
         return;
       }
       const detail = `${parsed.reason}${parsed.detail ? `: ${parsed.detail}` : ''}`;
@@ -837,7 +841,7 @@ export class Stack {
     });
   }
 
-  private handleOther(packet: Uint8Array): void {
+  private handleOther(now: number, packet: Uint8Array): void {
     const ip = parseIpv4(packet);
     if (!ip.ok) {
       this.base.malformed++;
@@ -850,6 +854,7 @@ export class Stack {
       this.drop('not-for-us', `not for us (${header.dst})`);
       return;
     }
+    if (header.protocol === IPPROTO_ICMP && this.icmpError(now, header.src, payload)) return;
     if (header.protocol === IPPROTO_ICMP) {
       const reply = echoReply(header, payload, this.ttl);
       if (reply !== undefined) {
@@ -861,6 +866,34 @@ export class Stack {
     }
     if (header.protocol !== IPPROTO_TCP) this.base.otherProtocols++;
     this.drop('unsupported-protocol', `IP protocol ${header.protocol} not handled`);
+  }
+
+  /**
+   * An ICMP error about a connection of ours (icmp.ts): checked against the sequence space
+   * (RFC 5927 4.1: the quoted sequence number lies in SND.UNA..SND.NXT-1); a hard error ends
+   * a connection in SYN_SENT (RFC 1122 4.2.3.9) with its errno kept for the socket
+   * (icmpErrno), a soft one is only counted. True when the message was such an error.
+   */
+  private icmpError(now: number, from: string, payload: Uint8Array): boolean {
+    const e = readIcmpError(payload);
+    if (e === undefined || e.local.address !== this.address) return false;
+    const entry = this.conns.get(tupleKey(e.local.port, e.remote.address, e.remote.port));
+    if (entry === undefined) {
+      this.drop('unsupported-protocol', `ICMP error from ${from} for no connection`);
+      return true;
+    }
+    const { sndUna, sndNxt, state } = entry.conn.info();
+    const inWindow = seqGe(e.seq, sndUna) && seqLt(e.seq, sndNxt);
+    const errno = hardErrorErrno(e);
+    if (!inWindow || errno === undefined || state !== 'SYN_SENT' || !this.icmpMayReset) {
+      const why = inWindow ? 'a soft error' : 'outside SND.UNA..SND.NXT';
+      this.drop('unsupported-protocol', `ICMP ${e.type}/${e.code} from ${from}: ${why}, ignored`);
+      return true;
+    }
+    this.icmpErrors.set(entry, errno);
+    entry.conn.abort(now);
+    this.service(now, entry);
+    return true;
   }
 
   private emit(dst: string, seg: TcpSegment): void {

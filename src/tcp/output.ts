@@ -23,12 +23,18 @@ export abstract class TcbOutput extends Tcb {
     const offerWscale = synAck ? this.wscaleOk : this.config.windowScale;
     const offerTs = synAck ? this.tsOk : this.config.timestamps;
     const offerSack = synAck ? this.sackOk : this.config.sack;
-    const options = synOptions(this.config.synOptionLayout, {
-      mss: this.config.mss,
-      wscale: offerWscale ? this.rcvWndScale : undefined,
-      sackPermitted: offerSack,
-      ts: offerTs ? { value: this.tsVal(now), echo: synAck ? this.tsRecent : 0 } : undefined,
-    });
+    // FreeBSD's TCP_NOOPT (no options) and rexmit_drop_options (MSS alone from the 4th SYN).
+    const bare = !synAck && this.config.dropSynOptions === true && this.synSends > 3;
+    const options = this.config.noSynOptions
+      ? []
+      : bare
+        ? [{ kind: 'mss' as const, value: this.config.mss }]
+        : synOptions(this.config.synOptionLayout, {
+            mss: this.config.mss,
+            wscale: offerWscale ? this.rcvWndScale : undefined,
+            sackPermitted: offerSack,
+            ts: offerTs ? { value: this.tsVal(now), echo: synAck ? this.tsRecent : 0 } : undefined,
+          });
     // TCP Fast Open (fastopen.ts): the first SYN asks for a cookie or carries data with one.
     const tfo = synAck ? undefined : this.tfo;
     const fastOpen = tfo !== undefined && !retransmit;

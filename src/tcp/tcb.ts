@@ -308,6 +308,7 @@ export abstract class Tcb {
     this.sndSml = this.iss;
     this.sendBuf = new SendBuffer(this.config.sendBufferSize);
     this.rtt = new RttEstimator(this.config.initialRto, this.config.minRto, this.config.maxRto);
+    this.rtt.slop = this.config.rtoSlop ?? 0;
     this.cc = makeController(
       this.config.congestionControl,
       this.effSndMss(),
