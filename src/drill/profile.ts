@@ -208,6 +208,12 @@ export function sysctlEffect(name: string, value: string, standard: boolean): Sy
       while (shift < 14 && 65535 * 2 ** shift < n) shift++;
       return { kind: 'set', patch: { windowScaleShift: shift } };
     }
+    case 'net.inet.tcp.delacktime': {
+      const n = positive(value);
+      return n === undefined
+        ? { kind: 'unknown' }
+        : { kind: 'set', patch: { delayedAckTimeout: n } };
+    }
     case 'net.inet.tcp.rexmit_drop_options':
       return { kind: 'set', patch: { dropSynOptions: bool(value) } };
     case 'net.inet.tcp.rexmit_slop': {
