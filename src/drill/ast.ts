@@ -86,6 +86,11 @@ export interface PacketEvent {
   tcp: TcpPacketSpec;
   /** IP-level ECN mark in brackets after the packet (`[ect0]`, `[ce]`, …), when written. */
   ecn?: 'noecn' | 'ect0' | 'ect1' | 'ce' | 'ect01';
+  /**
+   * `< icmp unreachable port_unreachable [0:0(0)]`: an ICMP error (RFC 792) quoting one of
+   * the stack's segments, whose sequence numbers `tcp.seq` holds (flags empty).
+   */
+  icmp?: { type: number; code: number; mtu?: number };
 }
 
 /** A shell command in backquotes. */
@@ -138,4 +143,10 @@ export interface ParseOptions {
    * whose condition is false are skipped before parsing.
    */
   defines?: ReadonlySet<string>;
+  /**
+   * packetdrill's `-D NAME=VALUE`: each NAME written in a line (a whole word) reads as VALUE,
+   * as the gtests' run_all.py defines TFO_COOKIE for its scripts. Such names count as defined
+   * for `#ifdef` too.
+   */
+  macros?: ReadonlyMap<string, string>;
 }

@@ -16,6 +16,13 @@ export interface SeqMap {
   localIsn: number;
   /** The ISN the runner plays for the remote side. */
   remoteIsn: number;
+  /**
+   * The script's sequence number on the remote's SYN that opened the connection (packetdrill's
+   * script remote ISN): SYN segments are numbered as written, every other segment from it, so
+   * after `< S. 123:123(0)` the next segment is `1:…` and our ACK of it `ack 1` (packetdrill's
+   * socket.h, remote_seq_script_to_live_offset).
+   */
+  remoteBase?: number;
   /** Stack TSval minus the script's TSval, learned from the first outbound timestamp. */
   tsValOffset: number | undefined;
 }
@@ -39,7 +46,7 @@ export function inboundSegment(
   return {
     srcPort: ports.src,
     dstPort: ports.dst,
-    seq: seqAdd(map.remoteIsn, start),
+    seq: seqAdd(map.remoteIsn, start + remoteOffset(map, flags.syn)),
     ack: spec.ack === undefined ? 0 : seqAdd(map.localIsn, spec.ack),
     flags,
     window: spec.win ?? 65535,
@@ -62,6 +69,16 @@ function inboundOption(o: TcpOption, map: SeqMap): TcpOption {
     };
   }
   return o;
+}
+
+/** What script numbers of the remote's sequence space add to remoteIsn (none on a SYN). */
+function remoteOffset(map: SeqMap, syn: boolean): number {
+  return syn ? 0 : (map.remoteBase ?? 0);
+}
+
+/** A wire number of the remote's sequence space (our ACK, SACK), as the script writes it. */
+function remoteRelative(map: SeqMap, wire: number, syn: boolean): number {
+  return seqAdd(wire, -(map.remoteIsn + remoteOffset(map, syn)));
 }
 
 /** One difference between the expected and the actual segment. */
@@ -102,7 +119,7 @@ export function compareOutbound(
     return { field: 'len', expected: String(spec.len), actual: String(seg.payload.byteLength) };
   }
   if (spec.ack !== undefined) {
-    const ack = seqAdd(seg.ack, -map.remoteIsn);
+    const ack = remoteRelative(map, seg.ack, seg.flags.syn);
     if (ack !== spec.ack >>> 0) {
       return { field: 'ack', expected: String(spec.ack), actual: String(ack) };
     }
@@ -128,7 +145,10 @@ function relativeOption(o: TcpOption, map: SeqMap): TcpOption {
   if (o.kind === 'sack') {
     return {
       kind: 'sack',
-      blocks: o.blocks.map(([l, r]) => [seqAdd(l, -map.remoteIsn), seqAdd(r, -map.remoteIsn)]),
+      blocks: o.blocks.map(([l, r]) => [
+        remoteRelative(map, l, false),
+        remoteRelative(map, r, false),
+      ]),
     };
   }
   return o;
@@ -159,6 +179,10 @@ function sameOptions(expected: TcpOption[], actual: TcpOption[], map: SeqMap): b
           }
         }
         break;
+      case 'unknown':
+        // Fast Open and other options: kind and bytes exactly.
+        if (a.kind !== 'unknown' || a.code !== e.code || !sameBytes(a.data, e.data)) return false;
+        break;
       default:
         break;
     }
@@ -171,7 +195,7 @@ export function formatRelative(seg: TcpSegment, map: SeqMap): string {
   const seq = seqAdd(seg.seq, -map.localIsn);
   const len = seg.payload.byteLength;
   let out = `${flagLetters(seg.flags)} ${seq}:${seqAdd(seq, len)}(${len})`;
-  if (seg.flags.ack) out += ` ack ${seqAdd(seg.ack, -map.remoteIsn)}`;
+  if (seg.flags.ack) out += ` ack ${remoteRelative(map, seg.ack, seg.flags.syn)}`;
   out += ` win ${seg.window}`;
   if (seg.options.length > 0) {
     out += ` <${formatOptions(seg.options.map((o) => relativeOption(o, map)))}>`;
@@ -188,4 +212,8 @@ export function formatSpec(spec: TcpPacketSpec): string {
   if (spec.options === 'any') out += ' <...>';
   else if (spec.options !== undefined) out += ` <${formatOptions(spec.options)}>`;
   return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

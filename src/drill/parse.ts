@@ -9,6 +9,7 @@
  * problems are thrown as ParseFail and turned into the result at the top, so the descent needs
  * no error plumbing and the public function never throws.
  */
+import { fastOpenOption } from '../tcp/fastopen.js';
 import type { TcpOption } from '../wire/types.js';
 import type {
   CodeEvent,
@@ -44,9 +45,7 @@ const ECN_MARKS = new Set(['noecn', 'ect0', 'ect1', 'ce', 'ect01']);
 const OTHER_PROTOCOLS = new Set(['udp', 'udplite', 'icmp', 'gre', 'mpls', 'sctp']);
 const ENCAPSULATIONS = new Set(['ip', 'ipv4', 'ipv6']);
 /** TCP options packetdrill writes that TcpOption does not model (TFO, MD5, AccECN, MPTCP). */
-const UNMODELLED_OPTIONS = new Set(
-  'FO FOEXP TFO md5 exp ECN mptcp mp_capable mp_join dss'.split(' '),
-);
+const UNMODELLED_OPTIONS = new Set('TFO md5 exp ECN mptcp mp_capable mp_join dss'.split(' '));
 /** Deep enough for any struct or list a script writes; bounds the recursion on garbage. */
 const MAX_NESTING = 32;
 const U32 = 0xffff_ffff;
@@ -142,7 +141,12 @@ interface Condition {
 const reading = (top: Condition | undefined) => top === undefined || (top.enclosing && top.taken);
 
 export function parseScript(text: string, options: ParseOptions = {}): ParseScriptResult {
-  const defines = options.defines ?? new Set<string>();
+  const macros = options.macros ?? new Map<string, string>();
+  const defines = new Set([...(options.defines ?? []), ...macros.keys()]);
+  const expand =
+    macros.size === 0
+      ? (t: string) => t
+      : (t: string) => t.replace(/[A-Za-z_]\w*/g, (w) => macros.get(w) ?? w);
   let line = 0;
   try {
     const lines = cleanLines(text);
@@ -150,7 +154,8 @@ export function parseScript(text: string, options: ParseOptions = {}): ParseScri
     const conditions: Condition[] = [];
     for (let k = 0; k < lines.length; k++) {
       line = lines[k].line;
-      const body = lines[k].text.trim();
+      const raw = lines[k].text.trim();
+      const body = raw.startsWith('#') ? raw : expand(raw);
       if (body.startsWith('#')) {
         directive(body, line, conditions, defines);
         continue;
@@ -169,7 +174,15 @@ export function parseScript(text: string, options: ParseOptions = {}): ParseScri
         script.options.set(m[1], (m[2] ?? '').trim());
         continue;
       }
-      script.events.push(parseEvent(body, line, () => continuesOnNextLine(lines, k)));
+      // A system call written over several lines (a struct argument, a long list): its
+      // lines joined, reported at the line it starts on.
+      let text = body;
+      while (opensMoreThanItCloses(text) && continuesOnNextLine(lines, k)) {
+        k++;
+        if (lines[k].python !== undefined) fail('a %{ Python block inside a system call');
+        text += ` ${expand(lines[k].text.trim())}`;
+      }
+      script.events.push(parseEvent(text, line));
     }
     const open = conditions.at(-1);
     if (open) throw new ParseFail(`${open.directive} is never closed by #endif`, false, open.line);
@@ -271,6 +284,15 @@ class Lexer {
     return t;
   }
 
+  /** Hex digits right after the last token (a Fast Open cookie), read as text; '' if none. */
+  hexRun(): string {
+    if (this.ahead !== undefined) return '';
+    const m = /^\s+([0-9a-fA-F]+)(?=[\s,>]|$)/.exec(this.src.slice(this.pos));
+    if (m === null) return '';
+    this.pos += m[0].length;
+    return m[1];
+  }
+
   private scan(): Token {
     const s = this.src;
     let i = this.pos;
@@ -362,7 +384,7 @@ function parseCode(body: string, line: number, code: string): CodeEvent {
   return { kind: 'code', line, time, code: code.trim() };
 }
 
-function parseEvent(body: string, line: number, continues: () => boolean): ScriptEvent {
+function parseEvent(body: string, line: number): ScriptEvent {
   const lx = new Lexer(body);
   const first = lx.peek();
   if (first.kind === 'command') {
@@ -392,9 +414,6 @@ function parseEvent(body: string, line: number, continues: () => boolean): Scrip
   if (t.kind === 'word') {
     lx.next();
     if (!isPunct(lx.peek(), '(')) fail(`expected '(' after '${t.text}' for a system call`);
-    if (opensMoreThanItCloses(body) && continues()) {
-      fail(`system call '${t.text}' spanning several lines is not supported`, true);
-    }
     const call = parseSyscall(lx, t.text, line, time);
     if (returns !== undefined) call.returns = returns;
     return call;
@@ -514,6 +533,7 @@ function parsePacket(lx: Lexer, line: number, time: TimeSpec): PacketEvent {
   // packetdrill writes the ECN mark before the flags; a mark after the options is read too.
   let ecn = parseEcn(lx);
   const first = lx.peek();
+  if (isWord(first, 'icmp') && direction === 'inbound') return parseIcmp(lx, line, time);
   if (first.kind === 'word' && OTHER_PROTOCOLS.has(first.text)) {
     fail(`'${first.text}' packets are not supported (TCP only)`, true);
   }
@@ -555,6 +575,72 @@ function parsePacket(lx: Lexer, line: number, time: TimeSpec): PacketEvent {
   const event: PacketEvent = { kind: 'packet', line, time, direction, tcp };
   if (ecn !== undefined) event.ecn = ecn;
   return event;
+}
+
+/** ICMP types and codes by packetdrill's names (RFC 792, RFC 1812 5.2.7.1 for 13–15). */
+const ICMP_TYPES: Readonly<Record<string, { type: number; codes: string[] }>> = {
+  unreachable: {
+    type: 3,
+    codes: [
+      'net_unreachable',
+      'host_unreachable',
+      'protocol_unreachable',
+      'port_unreachable',
+      'frag_needed',
+      'source_route_failed',
+      'net_unknown',
+      'host_unknown',
+      'source_host_isolated',
+      'net_prohibited',
+      'host_prohibited',
+      'net_unreachable_for_tos',
+      'host_unreachable_for_tos',
+      'packet_filtered',
+      'precedence_violation',
+      'precedence_cutoff',
+    ],
+  },
+  source_quench: { type: 4, codes: [] },
+  redirect: {
+    type: 5,
+    codes: ['redirect_net', 'redirect_host', 'redirect_tos_net', 'redirect_tos_host'],
+  },
+  time_exceeded: { type: 11, codes: ['ttl_exceeded_in_transit', 'frag_reass_exceeded'] },
+  parameter_problem: { type: 12, codes: ['code_0', 'code_1', 'code_2'] },
+};
+
+/** `icmp TYPE [CODE] [mtu N] [start:end(len)]`, inbound. */
+function parseIcmp(lx: Lexer, line: number, time: TimeSpec): PacketEvent {
+  lx.next();
+  const t = lx.next();
+  const kind = t.kind === 'word' ? ICMP_TYPES[t.text] : undefined;
+  if (kind === undefined) fail(`ICMP type ${describe(t)} is not supported`, true);
+  let code = 0;
+  const c = lx.peek();
+  if (c.kind === 'word' && c.text !== 'mtu') {
+    lx.next();
+    code = kind.codes.indexOf(c.text);
+    if (code < 0) fail(`ICMP code ${describe(c)} is not supported`, true);
+  }
+  const icmp: { type: number; code: number; mtu?: number } = { type: kind.type, code };
+  if (keyword(lx, 'mtu')) icmp.mtu = unsigned(lx, 'an MTU', 0xffff);
+  expect(lx, '[', 'before the quoted segment');
+  const start = unsigned(lx, 'a sequence number');
+  expect(lx, ':', 'between the sequence numbers');
+  const end = unsigned(lx, 'a sequence number');
+  expect(lx, '(', 'before the payload length');
+  const len = unsigned(lx, 'a payload length');
+  expect(lx, ')', 'after the payload length');
+  expect(lx, ']', 'after the quoted segment');
+  expectEnd(lx, 'after the ICMP packet');
+  return {
+    kind: 'packet',
+    line,
+    time,
+    direction: 'inbound',
+    tcp: { flags: '', seq: { start, end }, len },
+    icmp,
+  };
 }
 
 function keyword(lx: Lexer, w: string): boolean {
@@ -634,6 +720,16 @@ function parseOption(lx: Lexer): TcpOption {
       if (blocks.length === 0) fail("a 'sack' option needs at least one block a:b");
       return { kind: 'sack', blocks };
     }
+  }
+  if (t.text === 'FO' || t.text === 'FOEXP') {
+    // RFC 7413 4.1.1: `FO` alone asks for a cookie; `FO 0102…` carries one (hex digits).
+    const hex = lx.hexRun();
+    if (hex.length % 2 !== 0) fail(`a Fast Open cookie needs whole bytes, found '${hex}'`);
+    const cookie = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < cookie.length; i++) {
+      cookie[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    }
+    return fastOpenOption(cookie, t.text === 'FOEXP');
   }
   if (UNMODELLED_OPTIONS.has(t.text)) fail(`TCP option '${t.text}' is not supported`, true);
   return fail(`unknown TCP option '${t.text}'`);

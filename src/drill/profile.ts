@@ -8,6 +8,20 @@ import type { ConnectionConfig } from '../tcp/types.js';
 
 export type ProfileName = 'freebsd' | 'linux';
 
+/** Linux's tcp_rmem[2] default (ip-sysctl.rst): 6 MB. */
+const LINUX_RMEM_MAX_DEFAULT = 6291456;
+/** net.core.rmem_max's default (212992 on 64-bit, from SK_RMEM_MAX). */
+const LINUX_CORE_RMEM_MAX = 212992;
+
+/**
+ * The receive window scale Linux offers for a tcp_rmem maximum: ilog2 of the largest window
+ * the socket could grow to, less 15, within 0..14 (tcp_select_initial_window).
+ */
+export function linuxWscale(rmemMax: number): number {
+  const space = Math.max(rmemMax, LINUX_CORE_RMEM_MAX);
+  return Math.min(14, Math.max(0, Math.floor(Math.log2(space)) - 15));
+}
+
 export interface Profile {
   name: ProfileName;
   /** The stack's settings for this system's defaults. */
@@ -20,7 +34,7 @@ export interface Profile {
  * FreeBSD 11–14 defaults (net.inet.tcp.*): recvspace 65536 and sendspace 32768, window scale 6
  * for that buffer, initial RTO 1 s (rexmit_initial), the SYN option layout of tcp_addoptions,
  * buffers rounded up to the MSS (tcp_mss_update), RFC 5961 checks on (insecure_rst=0,
- * insecure_syn=0), SYN,FIN not dropped (drop_synfin=0), delayed ACK 100 ms (delacktime), and
+ * insecure_syn=0), SYN,FIN not dropped (drop_synfin=0), delayed ACK 40 ms (TCPTV_DELACK = hz/25), 200 ms added to each RTO after the first (rexmit_slop), window scale from kern.ipc.maxsockbuf (tcp_connect), and
  * segments checked against the free buffer space where it exceeds the advertised window.
  */
 const FREEBSD: Profile = {
@@ -37,7 +51,9 @@ const FREEBSD: Profile = {
     rack: false,
     initialRto: 1000,
     minRto: 30,
-    delayedAckTimeout: 100,
+    // rexmit_slop: 200 ms on every RTO after the first (TCPT_RANGESET in tcp_timer.h).
+    rtoSlop: 200,
+    delayedAckTimeout: 40,
     synOptionLayout: 'freebsd',
     roundBuffersToMss: true,
     receiveWindow: 'buffer',
@@ -50,10 +66,37 @@ const FREEBSD: Profile = {
   flags: { O_RDWR: 0x2, O_NONBLOCK: 0x4 },
 };
 
-/** tcpstate's own defaults, which follow Linux (sysctls named as on FreeBSD still apply). */
+/**
+ * Linux's defaults (5.x–6.x), each from the kernel: tcp_rmem "4096 131072 6291456" and
+ * tcp_wmem "4096 16384 4194304" (Documentation/networking/ip-sysctl.rst), so the receive
+ * window scale is ilog2(max(tcp_rmem[2], rmem_max)) - 15 = 22 - 15 = 7 (net/ipv4/tcp_output.c,
+ * tcp_select_initial_window) and the SYN's window min(space, 65535); initial cwnd 10
+ * (TCP_INIT_CWND, include/net/tcp.h), initial RTO 1 s (TCP_TIMEOUT_INIT), minimum RTO 200 ms
+ * (TCP_RTO_MIN), delayed ACK 40 ms (TCP_DELACK_MIN) with quick ACKs at the start, SYN retries 6
+ * (TCP_SYN_RETRIES), tcp_retries2 15, RACK-TLP on (tcp_recovery=1) with PRR (tcp_input.c),
+ * CUBIC (tcp_congestion_control), Linux's SYN option order (tcp_options_write). The gtests'
+ * defaults.sh changes tcp_rmem to "4096 540000 15728640", giving scale 8 (sysctlEffect).
+ */
 const LINUX: Profile = {
   name: 'linux',
-  config: {},
+  config: {
+    mss: 1460,
+    receiveBufferSize: 131072,
+    sendBufferSize: 16384,
+    windowScale: true,
+    windowScaleShift: linuxWscale(LINUX_RMEM_MAX_DEFAULT),
+    timestamps: true,
+    sack: true,
+    rack: true,
+    congestionControl: 'cubic',
+    initialCwndSegments: 10,
+    initialRto: 1000,
+    minRto: 200,
+    delayedAckTimeout: 40,
+    synRetries: 6,
+    dataRetries: 15,
+    synOptionLayout: 'linux',
+  },
   flags: { O_RDWR: 0x2, O_NONBLOCK: 0x800 },
 };
 
@@ -119,6 +162,28 @@ export function sysctlEffect(name: string, value: string, standard: boolean): Sy
       const n = positive(value);
       return n === undefined ? { kind: 'unknown' } : { kind: 'set', patch: { initialRto: n } };
     }
+    case 'net.ipv4.tcp_rmem':
+    case 'net.ipv4.tcp_wmem': {
+      // "min default max": the default is the socket's buffer; tcp_rmem's max sets the scale.
+      const [, def, max] = value.trim().split(/\s+/).map(Number);
+      if (!(def > 0 && max > 0)) return { kind: 'unknown' };
+      return name === 'net.ipv4.tcp_rmem'
+        ? { kind: 'set', patch: { receiveBufferSize: def, windowScaleShift: linuxWscale(max) } }
+        : { kind: 'set', patch: { sendBufferSize: def } };
+    }
+    case 'net.ipv4.tcp_syn_retries': {
+      const n = positive(value);
+      return n === undefined ? { kind: 'unknown' } : { kind: 'set', patch: { synRetries: n } };
+    }
+    case 'net.ipv4.tcp_recovery':
+      // Bit 0 is RACK loss detection (ip-sysctl.rst).
+      return { kind: 'set', patch: { rack: (Number(value) & 1) === 1 } };
+    case 'net.ipv4.tcp_congestion_control':
+      if (value.trim() === 'cubic') return { kind: 'set', patch: { congestionControl: 'cubic' } };
+      if (value.trim() === 'reno') return { kind: 'set', patch: { congestionControl: 'newreno' } };
+      return { kind: 'unsupported', why: `congestion control '${value.trim()}' is not modelled` };
+    case 'net.ipv4.tcp_dsack':
+      return { kind: 'set', patch: { dsack: bool(value) } };
     case 'net.inet.tcp.ecn.enable':
     case 'net.ipv4.tcp_ecn':
       // tcpstate does not do ECN: 0 (off) matches; 2 (accept only when asked) matches as long
@@ -135,8 +200,28 @@ export function sysctlEffect(name: string, value: string, standard: boolean): Sy
       return bool(value)
         ? { kind: 'unknown' }
         : { kind: 'no-effect', why: 'RST for closed ports is always sent (blackhole=0)' };
-    case 'kern.ipc.maxsockbuf':
-      return { kind: 'no-effect', why: 'no buffer in these scripts comes near the cap' };
+    case 'kern.ipc.maxsockbuf': {
+      // tcp_connect and the syncache: the smallest scale with 65535 << scale >= sb_max.
+      const n = positive(value);
+      if (n === undefined) return { kind: 'unknown' };
+      let shift = 0;
+      while (shift < 14 && 65535 * 2 ** shift < n) shift++;
+      return { kind: 'set', patch: { windowScaleShift: shift } };
+    }
+    case 'net.inet.tcp.delacktime': {
+      const n = positive(value);
+      return n === undefined
+        ? { kind: 'unknown' }
+        : { kind: 'set', patch: { delayedAckTimeout: n } };
+    }
+    case 'net.inet.tcp.rexmit_drop_options':
+      return { kind: 'set', patch: { dropSynOptions: bool(value) } };
+    case 'net.inet.tcp.rexmit_slop': {
+      const n = Number(value.trim());
+      return Number.isFinite(n) && n >= 0
+        ? { kind: 'set', patch: { rtoSlop: n } }
+        : { kind: 'unknown' };
+    }
     case 'net.inet.tcp.hostcache.purgenow':
       return { kind: 'no-effect', why: 'tcpstate keeps no host cache' };
     default:

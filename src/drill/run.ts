@@ -34,8 +34,11 @@ import type { ConnectionInfo } from '../tcp/connection.js';
 import { type ConnectionConfig, DEFAULT_CONFIG } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
 import { parseIpv4Address } from '../wire/address.js';
+import { internetChecksum } from '../wire/checksum.js';
+import { emitIpv4 } from '../wire/ipv4.js';
 import { emitPacket, parsePacket } from '../wire/packet.js';
 import type { TcpSegment } from '../wire/types.js';
+import { IPPROTO_ICMP } from '../wire/types.js';
 import type {
   CodeEvent,
   CommandEvent,
@@ -51,9 +54,11 @@ import {
   formatSpec,
   inboundSegment,
   type SeqMap,
+  specFlags,
 } from './packets.js';
 import { parseScript } from './parse.js';
 import { PROFILES, type Profile, type ProfileName, sysctlEffect } from './profile.js';
+import { runPython } from './python.js';
 import {
   type CallResult,
   CallUnsupported,
@@ -69,6 +74,14 @@ export interface DrillOptions {
   defines?: ReadonlySet<string>;
   /** Seeds the stack's ISNs and ports, and the remote ISN (default 1). */
   seed?: number;
+  /** packetdrill's `-D NAME=VALUE` (ParseOptions.macros). */
+  macros?: ReadonlyMap<string, string>;
+  /**
+   * Reads a file a command names, relative to the script (`../common/defaults.sh`, which
+   * every gtest runs first): its sysctl lines are read as if the script had them. Without it,
+   * or when it answers undefined, such a command is listed as skipped.
+   */
+  readFile?: (path: string) => string | undefined;
 }
 
 /** A check the runner loosened for this script, and why. */
@@ -158,7 +171,10 @@ export function emptyResult(outcome: DrillOutcome): DrillResult {
 
 /** Runs the script text: parse, then play. */
 export function runScriptText(text: string, options: DrillOptions = {}): DrillResult {
-  const parsed = parseScript(text, { defines: options.defines ?? DEFAULT_DEFINES });
+  const parsed = parseScript(text, {
+    defines: options.defines ?? DEFAULT_DEFINES,
+    ...(options.macros === undefined ? {} : { macros: options.macros }),
+  });
   if (!parsed.ok) {
     const { line, message } = parsed.error;
     const outcome: DrillOutcome = parsed.error.unsupported
@@ -187,6 +203,15 @@ interface Setup {
 
 function readSetup(script: Script): Setup | { error: Exclude<DrillOutcome, { status: 'pass' }> } {
   const o = script.options;
+  if (o.has('udp_encapsulation')) {
+    return {
+      error: {
+        status: 'unsupported',
+        line: 0,
+        construct: `--udp_encapsulation=${o.get('udp_encapsulation')} (TCP over UDP, RFC 6951: not modelled)`,
+      },
+    };
+  }
   const ip = o.get('ip_version');
   if (ip !== undefined && ip !== 'ipv4') {
     return {
@@ -262,6 +287,9 @@ class Drill {
   private readonly standard: boolean;
   /** An ecn sysctl turned on answering ECN requests (FreeBSD ecn.enable=2). */
   private ecnAccepted = false;
+  private readonly readFile: DrillOptions['readFile'];
+  /** The stack's ISN that fixed the map's numbers (its connection's SYN). */
+  private isnSeen: number | undefined;
 
   constructor(
     private readonly script: Script,
@@ -269,6 +297,7 @@ class Drill {
     options: DrillOptions,
   ) {
     this.profile = PROFILES[options.profile ?? setup.profile];
+    this.readFile = options.readFile;
     // Every setting explicit, so that SO_RCVBUF and the like read the values the stack uses.
     this.config = { ...DEFAULT_CONFIG, ...this.profile.config };
     this.flow.localPort = setup.bindPort;
@@ -278,12 +307,17 @@ class Drill {
     // tcp_twcheck, drop_synfin); STANDARD ones expect the RFC's processing alone.
     this.standard = !(options.defines ?? DEFAULT_DEFINES).has('FreeBSD');
     if (!this.standard) this.config.timeWaitInput = 'freebsd';
+    // --mtu: the MSS our SYN offers is the MTU less the IPv4 and TCP headers.
+    const mtu = Number(script.options.get('mtu'));
+    if (Number.isInteger(mtu) && mtu > 40) this.config.mss = mtu - 40;
     this.stack = new Stack({
       address: setup.local,
       rng,
       config: this.config,
       timeWaitReuse: !this.standard,
     });
+    // FreeBSD stops Fast Open to a server that sent a malformed cookie; Linux ignores it.
+    this.stack.fastOpen.invalidCookieDisables = this.profile.name === 'freebsd';
     this.sim.addStack('drill', this.stack);
     this.sim.onPacket((p) => this.onSent(p));
     this.sim.onEvent((e) => this.onStackEvent(e));
@@ -415,7 +449,47 @@ class Drill {
     this.sim.flush();
   }
 
+  /** An ICMP error quoting the stack's segment at the script's sequence number. */
+  private injectIcmp(event: PacketEvent, icmp: NonNullable<PacketEvent['icmp']>): void {
+    const seq = (this.map.localIsn + (event.tcp.seq?.start ?? 0)) >>> 0;
+    const quoted = emitPacket(
+      { src: this.setup.local, dst: this.setup.remote },
+      {
+        srcPort: this.flow.localPort,
+        dstPort: this.flow.remotePort,
+        seq,
+        ack: 0,
+        flags: specFlags('.'),
+        window: 0,
+        urgentPointer: 0,
+        options: [],
+        payload: new Uint8Array(0),
+      },
+    );
+    const body = new Uint8Array(8 + 28);
+    body[0] = icmp.type;
+    body[1] = icmp.code;
+    body[6] = (icmp.mtu ?? 0) >> 8;
+    body[7] = (icmp.mtu ?? 0) & 0xff;
+    // RFC 792: the IP header and the first 8 bytes of the segment.
+    body.set(quoted.subarray(0, 28), 8);
+    const sum = internetChecksum(body);
+    body[2] = sum >> 8;
+    body[3] = sum & 0xff;
+    const packet = emitIpv4(
+      { src: this.setup.remote, dst: this.setup.local, protocol: IPPROTO_ICMP, ttl: 64 },
+      body,
+    );
+    this.result.packets.push({ time: this.ms(), bytes: packet.slice() });
+    this.log(`< icmp ${icmp.type}/${icmp.code} [${event.tcp.seq?.start ?? 0}]`);
+    this.stack.handlePacket(this.ms(), packet);
+  }
+
   private inject(event: PacketEvent): void {
+    if (event.icmp !== undefined) {
+      this.injectIcmp(event, event.icmp);
+      return;
+    }
     if (event.ecn !== undefined && event.ecn !== 'noecn') {
       unsupported(event.line, `ECN mark [${event.ecn}] (tcpstate does not implement ECN)`);
     }
@@ -429,6 +503,7 @@ class Drill {
         'a SYN asking for ECN (RFC 3168) with ECN on: ECN is not implemented',
       );
     }
+    if (/S/.test(spec.flags) && this.opensConnection()) this.map.remoteBase = spec.seq.start;
     const seg = inboundSegment(spec, this.map, {
       src: this.flow.remotePort,
       dst: this.flow.localPort,
@@ -445,10 +520,19 @@ class Drill {
     this.stack.handlePacket(this.ms(), packet);
   }
 
+  /** Whether a SYN now would start a connection: none on the flow, or ours in SYN_SENT. */
+  private opensConnection(): boolean {
+    const conn = this.stack.find(this.flow.localPort, {
+      address: this.setup.remote,
+      port: this.flow.remotePort,
+    });
+    return conn === undefined || conn.state === 'SYN_SENT' || conn.state === 'CLOSED';
+  }
+
   private expectOutbound(event: PacketEvent): void {
     const { at, lo, hi } = this.eventTime(event);
     this.advance(hi, true);
-    const next = this.sent.shift();
+    const next = this.coalesced(event.tcp, this.sent.shift());
     const want = `> ${formatSpec(event.tcp)}`;
     if (next === undefined) {
       const by = hi === Number.POSITIVE_INFINITY ? 'at any time' : `by ${seconds(hi)} s`;
@@ -457,8 +541,12 @@ class Drill {
     const spec = event.tcp;
     // The first SYN we send (or any SYN whose sequence the script leaves open with `...`)
     // fixes the stack's ISN for the relative numbers that follow.
-    if (next.seg.flags.syn && (spec.seq === undefined || this.map.localIsn === 0)) {
+    // A SYN with another ISN than the one that fixed the map opens another connection (a
+    // script that connects again): its numbers count from its own ISN, as in packetdrill.
+    const newIsn = next.seg.flags.syn && next.seg.seq !== this.isnSeen;
+    if (next.seg.flags.syn && (spec.seq === undefined || this.map.localIsn === 0 || newIsn)) {
       this.map.localIsn = (next.seg.seq - (spec.seq?.start ?? 0)) >>> 0;
+      this.isnSeen = next.seg.seq;
     }
     const ts = next.seg.options.find((o) => o.kind === 'timestamp');
     const tsSpec =
@@ -506,6 +594,45 @@ class Drill {
     }
     this.now = Math.max(this.now, next.t);
     this.base = next.t;
+  }
+
+  /**
+   * Linux hands its device TSO/GSO super-segments, and packetdrill's tun device sees them whole
+   * (`> P. 1:2001(2000)` with an MSS of 1000): where the script expects more payload than the
+   * next segment holds, the segments the stack sent in the same instant right after it, in
+   * sequence with the same ACK, are joined into one, as GSO would have split them. Flags are
+   * combined (PSH or FIN on the last); the first segment's options and window stand.
+   */
+  private coalesced(spec: PacketEvent['tcp'], first: Sent | undefined): Sent | undefined {
+    if (first === undefined || this.profile.name !== 'linux') return first;
+    const f = first.seg.flags;
+    if (f.syn || f.rst || f.fin || !f.ack || first.seg.payload.byteLength >= spec.len) return first;
+    const parts = [first.seg.payload];
+    let len = first.seg.payload.byteLength;
+    let flags = first.seg.flags;
+    while (len < spec.len && this.sent.length > 0) {
+      const x = this.sent[0];
+      const g = x.seg.flags;
+      const inOrder = x.seg.seq === (first.seg.seq + len) >>> 0 && x.seg.ack === first.seg.ack;
+      if (x.t !== first.t || !inOrder || g.syn || g.rst || x.seg.payload.byteLength === 0) break;
+      this.sent.shift();
+      parts.push(x.seg.payload);
+      len += x.seg.payload.byteLength;
+      flags = { ...flags, psh: flags.psh || g.psh, fin: g.fin };
+      if (g.fin) break;
+    }
+    if (parts.length === 1) return first;
+    // Linux marks PSH on the last skb of a write and tso_fragment keeps it on the part sent
+    // last; a super-segment that ends the burst (nothing more sent in that instant) carries it.
+    const more = this.sent[0];
+    if (more === undefined || more.t !== first.t) flags = { ...flags, psh: true };
+    const payload = new Uint8Array(len);
+    let at = 0;
+    for (const p of parts) {
+      payload.set(p, at);
+      at += p.byteLength;
+    }
+    return { t: first.t, seg: { ...first.seg, flags, payload } };
   }
 
   /**
@@ -595,14 +722,14 @@ class Drill {
         case 'socket': {
           const type = symbolArg(event, 1);
           if (type !== 'SOCK_STREAM') unsupported(event.line, `socket type ${type}`);
-          return { value: this.sockets.socket() };
+          return { value: this.sockets.socket(wantedFd(event)) };
         }
         case 'bind':
           return this.sockets.bind(this.sockOf(event));
         case 'listen':
           return this.sockets.listen(this.sockOf(event), intArg(event, 1));
         case 'accept':
-          return this.sockets.accept(this.sockOf(event));
+          return this.sockets.accept(this.sockOf(event), wantedFd(event));
         case 'connect':
           return this.sockets.connect(now, this.sockOf(event));
         case 'read':
@@ -610,7 +737,14 @@ class Drill {
           return this.sockets.read(this.sockOf(event), intArg(event, 2));
         case 'write':
         case 'send':
-          return this.sockets.write(this.sockOf(event), intArg(event, 2));
+          return this.sockets.write(this.sockOf(event), intArg(event, 2), now);
+        case 'sendto': {
+          const sock = this.sockOf(event);
+          const flags = symbolNames(event.args[3]);
+          const linux = this.profile.name === 'linux';
+          const fastOpen = linux ? flags.has('MSG_FASTOPEN') : sock.fastOpen > 0;
+          return this.sockets.sendto(now, sock, intArg(event, 2), fastOpen, linux);
+        }
         case 'shutdown':
           return this.sockets.shutdown(now, this.sockOf(event), symbolArg(event, 1));
         case 'close':
@@ -707,30 +841,41 @@ class Drill {
   // --- Python blocks ---
 
   /**
-   * packetdrill runs these with TCP_INFO of the last socket the script used. Only `assert`
-   * lines comparing tcp_info fields with `==` are read; anything else is unsupported.
+   * packetdrill runs these with TCP_INFO of the last socket the script used: python.ts reads
+   * the asserts and assignments, with the tcp_info fields and constants below as names.
    */
   private code(event: CodeEvent): void {
     const sock = this.sockets.lastUsed;
-    for (const raw of event.code.split('\n')) {
-      const text = raw.trim();
-      if (text === '') continue;
-      const m = /^assert\s+(tcpi_\w+)\s*==\s*(\w+)$/.exec(text);
-      if (m === null) unsupported(event.line, `Python: ${text}`);
-      const [, field, want] = m;
-      const info = sock?.conn?.info();
-      let actual: string;
-      if (field === 'tcpi_state') {
-        const state = sock?.listener !== undefined ? 'LISTEN' : (info?.state ?? 'CLOSED');
-        actual = TCPI_STATE[state];
-      } else {
-        const value = info === undefined ? undefined : TCPI_FIELD[field]?.(info);
-        if (value === undefined) unsupported(event.line, `Python: the tcp_info field ${field}`);
-        actual = String(value);
-      }
-      if (actual !== want)
-        fail(event.line, `${field} is ${actual}, expected ${want}`, want, actual);
+    const lookup = (name: string): number | undefined => this.pythonName(sock, name);
+    const show = (name: string, v: number | undefined): string =>
+      name === 'tcpi_state' ? (stateName(v) ?? String(v)) : String(v);
+    const r = runPython(event.code, lookup, show);
+    if (r.kind === 'unsupported') unsupported(event.line, r.construct);
+    if (r.kind === 'failed') {
+      fail(event.line, `assert ${r.assertion} failed (${r.detail})`, r.assertion, r.detail);
     }
+  }
+
+  private pythonName(sock: Socket | undefined, name: string): number | undefined {
+    const constant = PYTHON_CONSTANTS[name];
+    if (constant !== undefined) return constant;
+    const info = sock?.conn?.info();
+    if (name === 'tcpi_state') {
+      const state = sock?.listener !== undefined ? 'LISTEN' : (info?.state ?? 'CLOSED');
+      return STATE_NUMBER[state];
+    }
+    if (info === undefined) return undefined;
+    if (name === 'tcpi_options') {
+      let o = 0;
+      if (info.timestamps) o |= TCPI_OPT.TIMESTAMPS;
+      if (info.sackPermitted) o |= TCPI_OPT.SACK;
+      if (info.sndWndScale > 0 || info.rcvWndScale > 0) o |= TCPI_OPT.WSCALE;
+      if (sock?.conn !== undefined && this.stack.fastOpen.synData.has(sock.conn)) {
+        o |= TCPI_OPT.SYN_DATA;
+      }
+      return o;
+    }
+    return TCPI_FIELD[name]?.(info);
   }
 
   // --- shell commands ---
@@ -748,7 +893,24 @@ class Drill {
     }
   }
 
-  private oneCommand(event: CommandEvent, text: string): void {
+  private oneCommand(event: CommandEvent, text: string, depth = 0): void {
+    // A shell script of settings (the gtests' defaults.sh): its lines, one level deep.
+    if (depth === 0 && /^\S+\.sh$/.test(text)) {
+      const body = this.readFile?.(text);
+      if (body !== undefined) {
+        this.note(event, `read ${text}`);
+        for (const line of body.split('\n')) {
+          const part = line.replace(/\s+>\s*\/dev\/null.*$/, '').trim();
+          if (part !== '' && !part.startsWith('#')) this.oneCommand(event, part, 1);
+        }
+        return;
+      }
+    }
+    if (/^ip\s+tcp_metrics\s+flush\b/.test(text)) {
+      this.stack.fastOpen.flush();
+      this.note(event, 'flushed the Fast Open cookie cache');
+      return;
+    }
     const settings = sysctlSettings(text);
     if (settings.length > 0) {
       for (const [name, value] of settings) this.sysctl(event, name, value);
@@ -784,6 +946,41 @@ class Drill {
   }
 
   private sysctl(event: CommandEvent, name: string, value: string): void {
+    if (name === 'net.ipv4.tcp_fastopen_key') {
+      if (!this.stack.fastOpen.setKey(value)) fail(event.line, `${name}=${value}: not a key`);
+      this.note(event, `${name}=${value}: the Fast Open server key`);
+      return;
+    }
+    if (name === 'net.ipv4.tcp_fastopen') {
+      const flags = Number(value.trim());
+      if (!Number.isInteger(flags) || flags < 0) fail(event.line, `${name}=${value}: not a number`);
+      this.stack.fastOpen.flags = flags;
+      this.note(event, `${name}=${value}: Fast Open flags 0x${flags.toString(16)}`);
+      return;
+    }
+    const keep = KEEPALIVE_SYSCTLS[name];
+    if (keep !== undefined) {
+      const n = Number(value.trim());
+      if (!(n > 0)) fail(event.line, `${name}=${value}: not a positive number`);
+      const ka = { ...(this.config.keepalive ?? DEFAULT_CONFIG.keepalive) };
+      ka[keep.field] = n * keep.scale;
+      this.config.keepalive = ka;
+      this.note(event, `${name}=${value}: keepalive ${keep.field} of new sockets`);
+      return;
+    }
+    if (name === 'net.inet.tcp.icmp_may_rst') {
+      this.stack.icmpMayReset = value.trim() !== '0';
+      this.note(
+        event,
+        `${name}=${value}: ICMP hard errors ${this.stack.icmpMayReset ? 'end' : 'do not end'} a connection opening`,
+      );
+      return;
+    }
+    if (name === 'net.inet.tcp.keepinit') {
+      this.sockets.keepInit = Math.round(Number(value) / 1000);
+      this.note(event, `${name}=${value}: TCP_KEEPINIT of new sockets`);
+      return;
+    }
     const effect = sysctlEffect(name, value, this.standard);
     const what = `${name}=${value}`;
     if (effect.kind === 'set') {
@@ -825,30 +1022,98 @@ class Drill {
   }
 }
 
-/** tcp_info's state names (Linux's TCP_ESTABLISHED… and FreeBSD's TCPS_… as packetdrill spells them). */
-const TCPI_STATE: Readonly<Record<TcpState, string>> = {
-  CLOSED: 'TCPI_CLOSED',
-  LISTEN: 'TCPI_LISTEN',
-  SYN_SENT: 'TCPI_SYN_SENT',
-  SYN_RECV: 'TCPI_SYN_RECEIVED',
-  ESTABLISHED: 'TCPI_ESTABLISHED',
-  CLOSE_WAIT: 'TCPI_CLOSE_WAIT',
-  FIN_WAIT1: 'TCPI_FIN_WAIT_1',
-  CLOSING: 'TCPI_CLOSING',
-  LAST_ACK: 'TCPI_LAST_ACK',
-  FIN_WAIT2: 'TCPI_FIN_WAIT_2',
-  TIME_WAIT: 'TCPI_TIME_WAIT',
+/** Keepalive sysctls: FreeBSD's in ms, Linux's in seconds; the counts as they are. */
+const KEEPALIVE_SYSCTLS: Readonly<
+  Record<string, { field: 'idle' | 'interval' | 'count'; scale: number }>
+> = {
+  'net.inet.tcp.keepidle': { field: 'idle', scale: 1 },
+  'net.inet.tcp.keepintvl': { field: 'interval', scale: 1 },
+  'net.inet.tcp.keepcnt': { field: 'count', scale: 1 },
+  'net.ipv4.tcp_keepalive_time': { field: 'idle', scale: 1000 },
+  'net.ipv4.tcp_keepalive_intvl': { field: 'interval', scale: 1000 },
+  'net.ipv4.tcp_keepalive_probes': { field: 'count', scale: 1 },
 };
 
-/** Numeric tcp_info fields an assert may read. */
+/** tcp_info's state numbers (Linux's TCP_ESTABLISHED = 1 … TCP_CLOSING = 11). */
+const STATE_NUMBER: Readonly<Record<TcpState, number>> = {
+  ESTABLISHED: 1,
+  SYN_SENT: 2,
+  SYN_RECV: 3,
+  FIN_WAIT1: 4,
+  FIN_WAIT2: 5,
+  TIME_WAIT: 6,
+  CLOSED: 7,
+  CLOSE_WAIT: 8,
+  LAST_ACK: 9,
+  LISTEN: 10,
+  CLOSING: 11,
+};
+
+function stateName(n: number | undefined): string | undefined {
+  const s = Object.entries(STATE_NUMBER).find(([, v]) => v === n)?.[0] as TcpState | undefined;
+  return s === undefined ? undefined : STATE_NAMES[s][0];
+}
+
+/** The names packetdrill scripts give those states: TCPI_… (FreeBSD) and TCP_… (Linux). */
+const STATE_NAMES: Readonly<Record<TcpState, string[]>> = {
+  CLOSED: ['TCPI_CLOSED', 'TCP_CLOSE'],
+  LISTEN: ['TCPI_LISTEN', 'TCP_LISTEN'],
+  SYN_SENT: ['TCPI_SYN_SENT', 'TCP_SYN_SENT'],
+  SYN_RECV: ['TCPI_SYN_RECEIVED', 'TCPI_SYN_RECV', 'TCP_SYN_RECV'],
+  ESTABLISHED: ['TCPI_ESTABLISHED', 'TCP_ESTABLISHED'],
+  CLOSE_WAIT: ['TCPI_CLOSE_WAIT', 'TCP_CLOSE_WAIT'],
+  FIN_WAIT1: ['TCPI_FIN_WAIT_1', 'TCPI_FIN_WAIT1', 'TCP_FIN_WAIT1'],
+  CLOSING: ['TCPI_CLOSING', 'TCP_CLOSING'],
+  LAST_ACK: ['TCPI_LAST_ACK', 'TCP_LAST_ACK'],
+  FIN_WAIT2: ['TCPI_FIN_WAIT_2', 'TCPI_FIN_WAIT2', 'TCP_FIN_WAIT2'],
+  TIME_WAIT: ['TCPI_TIME_WAIT', 'TCP_TIME_WAIT'],
+};
+
+/** tcpi_options bits (include/uapi/linux/tcp.h). */
+const TCPI_OPT = { TIMESTAMPS: 1, SACK: 2, WSCALE: 4, ECN: 8, ECN_SEEN: 16, SYN_DATA: 32 };
+
+/** Linux's "no ssthresh yet" (TCP_INFINITE_SSTHRESH, include/net/tcp.h). */
+const INFINITE_SSTHRESH = 0x7fffffff;
+
+const PYTHON_CONSTANTS: Readonly<Record<string, number>> = {
+  ...Object.fromEntries(
+    Object.entries(STATE_NAMES).flatMap(([s, names]) =>
+      names.map((n) => [n, STATE_NUMBER[s as TcpState]]),
+    ),
+  ),
+  ...Object.fromEntries(Object.entries(TCPI_OPT).map(([k, v]) => [`TCPI_OPT_${k}`, v])),
+  // tcp_ca_state (include/uapi/linux/tcp.h).
+  TCP_CA_Open: 0,
+  TCP_CA_Disorder: 1,
+  TCP_CA_CWR: 2,
+  TCP_CA_Recovery: 3,
+  TCP_CA_Loss: 4,
+  TCP_INFINITE_SSTHRESH: INFINITE_SSTHRESH,
+};
+
+const CA_STATE: Readonly<Record<ConnectionInfo['caState'], number>> = {
+  open: 0,
+  recovery: 3,
+  loss: 4,
+};
+
+/** Numeric tcp_info fields an expression may read (units as Linux's struct tcp_info). */
 const TCPI_FIELD: Readonly<Record<string, (i: ConnectionInfo) => number>> = {
   tcpi_snd_mss: (i) => i.mss,
   tcpi_snd_cwnd: (i) => Math.floor(i.cwnd / i.mss),
-  tcpi_snd_ssthresh: (i) => Math.floor(i.ssthresh / i.mss),
+  tcpi_snd_ssthresh: (i) =>
+    i.ssthresh >= INFINITE_SSTHRESH || !Number.isFinite(i.ssthresh)
+      ? INFINITE_SSTHRESH
+      : Math.floor(i.ssthresh / i.mss),
   tcpi_rto: (i) => Math.round(i.rto * 1000),
+  tcpi_rtt: (i) => Math.round((i.srtt ?? 0) * 1000),
+  tcpi_rttvar: (i) => Math.round((i.rttvar ?? 0) * 1000),
   tcpi_snd_wscale: (i) => i.sndWndScale,
   tcpi_rcv_wscale: (i) => i.rcvWndScale,
   tcpi_total_retrans: (i) => i.retransmits,
+  tcpi_ca_state: (i) => CA_STATE[i.caState],
+  tcpi_unacked: (i) => Math.ceil(((i.sndNxt - i.sndUna) >>> 0) / i.mss),
+  tcpi_snd_wnd: (i) => i.sndWnd,
 };
 
 const BSD_NAMES: Partial<Record<TcpState, string>> = {
@@ -871,20 +1136,56 @@ function fromBsdState(name: string): TcpState | undefined {
  * several at once), `/proc/sys/a/b=v` arguments, `echo v > /proc/sys/a/b`.
  */
 export function sysctlSettings(text: string): Array<[string, string]> {
-  const echo = /^echo\s+(?:-n\s+)?"?([^">]*?)"?\s*>\s*\/proc\/sys\/(\S+)$/.exec(text);
+  const expanded = expandArithmetic(text);
+  const echo = /^echo\s+(?:-n\s+)?"?([^">]*?)"?\s*>\s*\/proc\/sys\/(\S+)$/.exec(expanded);
   if (echo !== null) return [[echo[2].replaceAll('/', '.'), echo[1].trim()]];
-  const words = text.split(/\s+/);
+  const words = shellWords(expanded);
   const out: Array<[string, string]> = [];
   const isSysctl = words[0] === 'sysctl';
   for (const w of words.slice(1)) {
-    const proc = /^\/proc\/sys\/([^=]+)=(.*)$/.exec(w);
+    const proc = /^\/proc\/sys\/([^=]+)=(.*)$/s.exec(w);
     if (proc !== null) out.push([proc[1].replaceAll('/', '.'), proc[2]]);
     else if (isSysctl) {
-      const kv = /^([\w.-]+)=(.*)$/.exec(w);
-      if (kv !== null) out.push([kv[1], kv[2].replace(/^"|"$/g, '')]);
+      const kv = /^([\w.-]+)=(.*)$/s.exec(w);
+      if (kv !== null) out.push([kv[1], kv[2]]);
     }
   }
   return out;
+}
+
+/** A command line's words as a shell splits them: quotes group and are removed. */
+function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let cur: string | undefined;
+  let quote = '';
+  for (const c of text) {
+    if (quote !== '') {
+      if (c === quote) quote = '';
+      else cur = (cur ?? '') + c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      cur ??= '';
+    } else if (/\s/.test(c)) {
+      if (cur !== undefined) words.push(cur);
+      cur = undefined;
+    } else cur = (cur ?? '') + c;
+  }
+  if (cur !== undefined) words.push(cur);
+  return words;
+}
+
+/** `$((15*1024*1024))` → `15728640`: sums and products of integers, as the gtests write. */
+function expandArithmetic(text: string): string {
+  return text.replace(/\$\(\(([\d\s*+-]+)\)\)/g, (whole, expr: string) => {
+    let sum = 0;
+    for (const term of expr.replace(/\s+/g, '').split(/(?=[+-])/)) {
+      const sign = term.startsWith('-') ? -1 : 1;
+      const factors = term.replace(/^[+-]/, '').split('*').map(Number);
+      if (factors.some((f) => !Number.isSafeInteger(f))) return whole;
+      sum += sign * factors.reduce((a, b) => a * b, 1);
+    }
+    return String(sum);
+  });
 }
 
 /** An argument as a script writes it. */
@@ -905,6 +1206,19 @@ function exprText(e: Expr): string {
     case 'raw':
       return e.text;
   }
+}
+
+/** The descriptor a script names as socket()'s or accept()'s result, when it gives one. */
+function wantedFd(event: SyscallEvent): number | undefined {
+  return event.result.kind === 'int' && event.result.value >= 0 ? event.result.value : undefined;
+}
+
+/** The names in a flags argument (`MSG_FASTOPEN`, `MSG_PEEK | MSG_DONTWAIT`); empty for 0. */
+function symbolNames(e: Expr | undefined): Set<string> {
+  if (e === undefined) return new Set();
+  if (e.kind === 'symbol') return new Set([e.name]);
+  if (e.kind === 'or') return new Set(e.operands.flatMap((o) => [...symbolNames(o)]));
+  return new Set();
 }
 
 /** EAGAIN and EWOULDBLOCK are one errno on every system packetdrill runs on. */

@@ -21,6 +21,17 @@ export interface Socket {
   rcvbuf: number;
   sndbuf: number;
   noDelay: boolean;
+  /** TCP_FASTOPEN: on a listener its queue length (0 = off); on a client, Fast Open on. */
+  fastOpen: number;
+  /** Linux's TCP_FASTOPEN_CONNECT: connect() defers the SYN to the first write. */
+  fastOpenConnect: boolean;
+  /** TCP_NOOPT (FreeBSD): no options on the SYN. */
+  noOpt: boolean;
+  /** Per-socket settings (TCP_MAXSEG, keepalive, SO_LINGER, …) for its connection. */
+  settings: Partial<ConnectionConfig>;
+  /** SO_KEEPALIVE and the TCP_KEEP* values as getsockopt reads them back (seconds, count). */
+  keep: { on: boolean; idle: number; intvl: number; cnt: number; init: number };
+  linger: { on: boolean; secs: number };
   boundPort?: number;
   listener?: Listener;
   conn?: StackConnection;
@@ -28,6 +39,10 @@ export interface Socket {
   pendingError?: string;
   /** A blocking connect() is waiting for the handshake. */
   blockedConnect?: boolean;
+  /** Bytes a blocking Fast Open sendto() queued, returned once the handshake is over. */
+  pendingWrite?: number;
+  /** TCP_FASTOPEN_CONNECT: connect() returned 0; the first write opens with Fast Open. */
+  deferredConnect?: boolean;
   /** Why the connection reached CLOSED, once it has. */
   closed?: CloseReason;
 }
@@ -52,6 +67,9 @@ export class SocketTable {
   private readonly sockets = new Map<number, Socket>();
   private readonly byConn = new Map<StackConnection, Socket>();
 
+  /** FreeBSD's net.inet.tcp.keepinit in seconds (getsockopt TCP_KEEPINIT of a new socket). */
+  keepInit = 75;
+
   constructor(
     private readonly stack: Stack,
     private readonly config: () => Partial<ConnectionConfig>,
@@ -73,12 +91,18 @@ export class SocketTable {
     const sock = this.byConn.get(e.conn);
     if (sock === undefined) return;
     sock.closed = e.reason;
-    const errno = ERRNO_OF[e.reason];
+    // An ICMP hard error (stack icmpError) gives its own errno.
+    const errno = this.stack.icmpErrors.get(e.conn) ?? ERRNO_OF[e.reason];
     if (errno !== undefined) sock.pendingError = errno;
   }
 
-  socket(): number {
-    const fd = this.lowestFreeFd();
+  /**
+   * A new socket: on `want`, the number the script gives it when that is free (packetdrill
+   * names descriptors by the script's numbers and maps them to the kernel's), else the lowest.
+   */
+  socket(want?: number): number {
+    const fd =
+      want !== undefined && want >= 0 && !this.sockets.has(want) ? want : this.lowestFreeFd();
     const c = this.config();
     this.sockets.set(fd, {
       fd,
@@ -87,6 +111,18 @@ export class SocketTable {
       rcvbuf: c.receiveBufferSize ?? 0,
       sndbuf: c.sendBufferSize ?? 0,
       noDelay: false,
+      fastOpen: 0,
+      fastOpenConnect: false,
+      noOpt: false,
+      settings: {},
+      keep: {
+        on: false,
+        idle: Math.round((c.keepalive?.idle ?? 7_200_000) / 1000),
+        intvl: Math.round((c.keepalive?.interval ?? 75_000) / 1000),
+        cnt: c.keepalive?.count ?? 9,
+        init: this.keepInit,
+      },
+      linger: { on: false, secs: 0 },
     });
     return fd;
   }
@@ -121,17 +157,19 @@ export class SocketTable {
       if (e instanceof StackError) return { value: -1, errno: e.code };
       throw e;
     }
+    if (sock.fastOpen > 0) this.stack.fastOpen.listenerQueues.set(port, sock.fastOpen);
     this.onFlow(port, undefined);
     return { value: 0 };
   }
 
-  accept(sock: Socket): CallResult | typeof WOULD_BLOCK {
+  accept(sock: Socket, want?: number): CallResult | typeof WOULD_BLOCK {
     if (sock.listener === undefined) return { value: -1, errno: 'EINVAL' };
     const conn = sock.listener.accept();
     if (conn === undefined) {
       return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
     }
-    const fd = this.lowestFreeFd();
+    const fd =
+      want !== undefined && want >= 0 && !this.sockets.has(want) ? want : this.lowestFreeFd();
     const child: Socket = { ...sock, fd, listener: undefined, conn, nonblocking: sock.nonblocking };
     this.sockets.set(fd, child);
     // packetdrill's TCP_INFO follows the accepted socket from here on.
@@ -141,15 +179,70 @@ export class SocketTable {
     return { value: fd };
   }
 
+  /**
+   * sendto() on a socket not yet connected, with Fast Open (FreeBSD's TCP_FASTOPEN on the
+   * socket, Linux's MSG_FASTOPEN flag): the connect and the data in one call (RFC 7413 3). The
+   * data goes on the SYN with a cached cookie, after the handshake otherwise; the call returns
+   * what was queued (FreeBSD), or on Linux what went on the SYN, EINPROGRESS when none did on a
+   * non-blocking socket, and waits for the handshake on a blocking one.
+   */
+  sendto(
+    now: number,
+    sock: Socket,
+    length: number,
+    fastOpen: boolean,
+    linux: boolean,
+  ): CallResult | typeof WOULD_BLOCK {
+    if (sock.conn !== undefined) {
+      const queued = sock.pendingWrite;
+      if (queued === undefined) return this.write(sock, length);
+      // A blocking Linux sendto() waits for the handshake; its data is already queued.
+      const st = sock.conn.state;
+      if (st === 'SYN_SENT' || st === 'SYN_RECV') return WOULD_BLOCK;
+      sock.pendingWrite = undefined;
+      sock.blockedConnect = false;
+      if (st === 'CLOSED') return this.takeError(sock) ?? { value: -1, errno: 'ECONNREFUSED' };
+      return { value: queued };
+    }
+    sock.deferredConnect = false;
+    if (!fastOpen) return { value: -1, errno: linux ? 'EPIPE' : 'ENOTCONN' };
+    const data = new Uint8Array(Math.min(length, sock.sndbuf));
+    const started = this.connect(now, sock, data);
+    if (typeof started === 'object' && started.errno !== 'EINPROGRESS' && started.value < 0) {
+      return started;
+    }
+    if (!linux) return { value: data.byteLength };
+    const info = (sock.conn as StackConnection | undefined)?.info();
+    const onSyn = info === undefined ? 0 : Math.max(0, info.sndNxt - info.iss - 1);
+    // The rest was queued; Linux counts only what its SYN carried.
+    if (onSyn > 0) {
+      sock.blockedConnect = false;
+      return { value: onSyn };
+    }
+    if (sock.nonblocking) return { value: -1, errno: 'EINPROGRESS' };
+    sock.pendingWrite = data.byteLength;
+    return WOULD_BLOCK;
+  }
+
   /** connect(): starts the handshake; a blocking socket waits for its end. */
-  connect(now: number, sock: Socket): CallResult | typeof WOULD_BLOCK {
+  connect(now: number, sock: Socket, fastOpenData?: Uint8Array): CallResult | typeof WOULD_BLOCK {
     if (sock.listener !== undefined) return { value: -1, errno: 'EINVAL' };
+    if (sock.conn === undefined && sock.fastOpenConnect && fastOpenData === undefined) {
+      // Linux's TCP_FASTOPEN_CONNECT: connect() succeeds at once, the SYN waits for data.
+      if (sock.deferredConnect) return { value: -1, errno: 'EALREADY' };
+      sock.deferredConnect = true;
+      return { value: 0 };
+    }
     if (sock.conn === undefined) {
       try {
         sock.conn = this.stack.connect(
           now,
           { address: this.remoteAddress, port: this.ports.connect },
-          { localPort: sock.boundPort, config: this.socketConfig(sock) },
+          {
+            localPort: sock.boundPort,
+            config: this.socketConfig(sock),
+            ...(fastOpenData === undefined ? {} : { fastOpen: { data: fastOpenData } }),
+          },
         );
       } catch (e) {
         if (e instanceof StackError) return { value: -1, errno: e.code };
@@ -187,7 +280,10 @@ export class SocketTable {
     return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
   }
 
-  write(sock: Socket, length: number): CallResult | typeof WOULD_BLOCK {
+  write(sock: Socket, length: number, now = 0): CallResult | typeof WOULD_BLOCK {
+    if (sock.conn === undefined && sock.deferredConnect) {
+      return this.sendto(now, sock, length, true, true);
+    }
     const conn = sock.conn;
     if (conn === undefined) return { value: -1, errno: 'ENOTCONN' };
     const err = this.takeError(sock);
@@ -241,6 +337,27 @@ export class SocketTable {
         return { value: 0, out: sock.reuseAddr ? 1 : 0 };
       case 'TCP_NODELAY':
         return { value: 0, out: sock.noDelay ? 1 : 0 };
+      case 'SO_KEEPALIVE':
+        return { value: 0, out: sock.keep.on ? 1 : 0 };
+      case 'TCP_KEEPIDLE':
+        return { value: 0, out: sock.keep.idle };
+      case 'TCP_KEEPINTVL':
+        return { value: 0, out: sock.keep.intvl };
+      case 'TCP_KEEPCNT':
+        return { value: 0, out: sock.keep.cnt };
+      case 'TCP_KEEPINIT':
+        return { value: 0, out: sock.keep.init };
+      case 'TCP_MAXSEG':
+        return {
+          value: 0,
+          out: sock.conn?.info().mss ?? sock.settings.mss ?? this.config().mss ?? 536,
+        };
+      case 'TCP_FASTOPEN':
+        return { value: 0, out: sock.fastOpen };
+      case 'TCP_FASTOPEN_CONNECT':
+        return { value: 0, out: sock.fastOpenConnect ? 1 : 0 };
+      case 'TCP_NOOPT':
+        return { value: 0, out: sock.noOpt ? 1 : 0 };
       default:
         throw new CallUnsupported(`getsockopt ${name}`);
     }
@@ -262,6 +379,42 @@ export class SocketTable {
         sock.noDelay = value !== 0;
         sock.conn?.configure({ nagle: !sock.noDelay });
         return { value: 0 };
+      case 'SO_KEEPALIVE':
+        sock.keep.on = value !== 0;
+        return this.keepalive(sock);
+      case 'TCP_KEEPIDLE':
+      case 'TCP_KEEPINTVL':
+      case 'TCP_KEEPCNT': {
+        if (value <= 0) return { value: -1, errno: 'EINVAL' };
+        const field = name === 'TCP_KEEPIDLE' ? 'idle' : name === 'TCP_KEEPINTVL' ? 'intvl' : 'cnt';
+        sock.keep[field] = value;
+        return this.keepalive(sock);
+      }
+      case 'TCP_KEEPINIT':
+        // FreeBSD: the time a handshake may take, in seconds (the runner's timer).
+        if (value < 0) return { value: -1, errno: 'EINVAL' };
+        sock.keep.init = value;
+        return { value: 0 };
+      case 'TCP_MAXSEG':
+        // The MSS our SYN offers and our segments use at most (Linux's user_mss).
+        if (value < 88 && value !== 0) return { value: -1, errno: 'EINVAL' };
+        if (value !== 0) sock.settings.mss = value;
+        return { value: 0 };
+      case 'TCP_USER_TIMEOUT':
+        sock.settings.userTimeout = value;
+        sock.conn?.configure({ userTimeout: value });
+        return { value: 0 };
+      case 'TCP_FASTOPEN':
+        sock.fastOpen = value;
+        if (sock.listener !== undefined)
+          this.stack.fastOpen.listenerQueues.set(sock.listener.port, value);
+        return { value: 0 };
+      case 'TCP_FASTOPEN_CONNECT':
+        sock.fastOpenConnect = value !== 0;
+        return { value: 0 };
+      case 'TCP_NOOPT':
+        sock.noOpt = value !== 0;
+        return { value: 0 };
       default:
         throw new CallUnsupported(`setsockopt ${name}`);
     }
@@ -275,12 +428,30 @@ export class SocketTable {
   }
 
   private socketConfig(sock: Socket): Partial<ConnectionConfig> {
+    const noOpt = sock.noOpt
+      ? { windowScale: false, timestamps: false, sack: false, noSynOptions: true }
+      : {};
     return {
       ...this.config(),
       receiveBufferSize: sock.rcvbuf,
       sendBufferSize: sock.sndbuf,
       nagle: !sock.noDelay,
+      ...this.keepConfig(sock),
+      ...noOpt,
+      ...sock.settings,
     };
+  }
+
+  private keepConfig(sock: Socket): Partial<ConnectionConfig> {
+    const k = sock.keep;
+    return {
+      keepalive: { enabled: k.on, idle: k.idle * 1000, interval: k.intvl * 1000, count: k.cnt },
+    };
+  }
+
+  private keepalive(sock: Socket): CallResult {
+    sock.conn?.configure(this.keepConfig(sock));
+    return { value: 0 };
   }
 
   private takeError(sock: Socket): CallResult | undefined {

@@ -1,7 +1,7 @@
 /** ICMP echo (RFC 792): the stack answers ping so that a TUN peer can check it is alive. */
 import { internetChecksum } from '../wire/checksum.js';
 import { emitIpv4 } from '../wire/ipv4.js';
-import { IPPROTO_ICMP, type Ipv4Header } from '../wire/types.js';
+import { IPPROTO_ICMP, IPPROTO_TCP, type Ipv4Header } from '../wire/types.js';
 
 const ECHO_REPLY = 0;
 const ECHO_REQUEST = 8;
@@ -18,4 +18,67 @@ export function echoReply(ip: Ipv4Header, icmp: Uint8Array, ttl: number): Uint8A
   reply[2] = sum >> 8;
   reply[3] = sum & 0xff;
   return emitIpv4({ src: ip.dst, dst: ip.src, protocol: IPPROTO_ICMP, ttl }, reply);
+}
+
+/** ICMP error types (RFC 792). */
+export const ICMP_UNREACHABLE = 3;
+export const ICMP_TIME_EXCEEDED = 11;
+
+/** An ICMP error about one of our TCP segments: its type and code, and the segment quoted. */
+export interface IcmpError {
+  type: number;
+  code: number;
+  /** Next-hop MTU of fragmentation needed (RFC 1191), 0 otherwise. */
+  mtu: number;
+  /** The quoted segment: our address and port, the peer's, and its sequence number. */
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  seq: number;
+}
+
+/**
+ * An ICMP error quoting a TCP segment we sent (RFC 792: the IP header and the first 8 bytes
+ * of its data, which hold the ports and the sequence number), or undefined.
+ */
+export function readIcmpError(icmp: Uint8Array): IcmpError | undefined {
+  if (icmp.length < 8 + 20 + 8) return undefined;
+  const type = icmp[0];
+  if (
+    type !== ICMP_UNREACHABLE &&
+    type !== ICMP_TIME_EXCEEDED &&
+    type !== 4 &&
+    type !== 5 &&
+    type !== 12
+  ) {
+    return undefined;
+  }
+  if (internetChecksum(icmp) !== 0) return undefined;
+  const inner = icmp.subarray(8);
+  const ihl = (inner[0] & 0x0f) * 4;
+  if (inner[0] >> 4 !== 4 || ihl < 20 || inner[9] !== IPPROTO_TCP || inner.length < ihl + 8) {
+    return undefined;
+  }
+  const addr = (at: number) => `${inner[at]}.${inner[at + 1]}.${inner[at + 2]}.${inner[at + 3]}`;
+  const view = new DataView(inner.buffer, inner.byteOffset + ihl, 8);
+  return {
+    type,
+    code: icmp[1],
+    mtu: (icmp[6] << 8) | icmp[7],
+    local: { address: addr(12), port: view.getUint16(0) },
+    remote: { address: addr(16), port: view.getUint16(2) },
+    seq: view.getUint32(4),
+  };
+}
+
+/**
+ * What an ICMP error does to a connection still opening (RFC 1122 4.2.3.9, RFC 5927): the
+ * errno of a hard error, which ends it, or undefined for a soft one, which is only noted.
+ * As FreeBSD (tcp_ctlinput with icmp_may_rst=1): protocol and port unreachable and the
+ * administratively prohibited codes (9, 10, 13) refuse the connection, time exceeded in
+ * transit makes the host unreachable; every other code is soft.
+ */
+export function hardErrorErrno(e: IcmpError): string | undefined {
+  if (e.type === ICMP_UNREACHABLE && [2, 3, 9, 10, 13].includes(e.code)) return 'ECONNREFUSED';
+  if (e.type === ICMP_TIME_EXCEEDED && e.code === 0) return 'EHOSTUNREACH';
+  return undefined;
 }

@@ -33,12 +33,13 @@ import { parseIpv4Address } from '../wire/address.js';
 import { emptyFlags } from '../wire/flags.js';
 import { parseIpv4 } from '../wire/ipv4.js';
 import { emitPacket, parsePacket } from '../wire/packet.js';
-import { seqAdd, seqGt } from '../wire/seq.js';
+import { seqAdd, seqGe, seqGt, seqLt } from '../wire/seq.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, type TcpOption, type TcpSegment } from '../wire/types.js';
 import { DeadlineHeap } from './deadlines.js';
 import { StackError } from './errors.js';
 import type { ListenerDropReason, PacketDropReason, StackEvent } from './events.js';
-import { echoReply } from './icmp.js';
+import { FastOpen } from './fastopen.js';
+import { echoReply, hardErrorErrno, readIcmpError } from './icmp.js';
 import { IsnGenerator } from './isn.js';
 import { SECRET_BYTES, type SipKey, secretFromRng, sipKey } from './secret.js';
 import { type Listener, ListenerImpl, StackConnection } from './stack-connection.js';
@@ -159,6 +160,14 @@ export class Stack {
   private readonly ephemeral: [number, number];
   private nextEphemeral: number;
   private readonly isns: IsnGenerator;
+  /** TCP Fast Open (fastopen.ts): the client's cookie cache and the server's key. */
+  readonly fastOpen = new FastOpen();
+  /** Hard ICMP errors end a connection opening (FreeBSD's net.inet.tcp.icmp_may_rst=1). */
+  icmpMayReset = true;
+  /** The errno of the ICMP hard error that ended a connection (icmpError). */
+  readonly icmpErrors = new WeakMap<StackConnection, string>();
+  /** Connections whose SYN offered Fast Open, for the cache to learn from their SYN,ACK. */
+  private readonly fastOpenSyns = new WeakMap<Connection, boolean>();
   private readonly cookies: SynCookies;
   private readonly synCookies: SynCookieMode;
   private readonly synAckRetries: number;
@@ -265,7 +274,12 @@ export class Stack {
   connect(
     now: number,
     remote: Endpoint,
-    opts: { localPort?: number; config?: Partial<ConnectionConfig> } = {},
+    opts: {
+      localPort?: number;
+      config?: Partial<ConnectionConfig>;
+      /** TCP Fast Open (RFC 7413): data for the SYN, sent with a cached cookie or after it. */
+      fastOpen?: { data: Uint8Array; experimental?: boolean };
+    } = {},
   ): StackConnection {
     if (parseIpv4Address(remote.address) === undefined) {
       throw new StackError('EINVAL', `connect(): not an IPv4 address: ${remote.address}`);
@@ -290,7 +304,12 @@ export class Stack {
       iss: this.isns.isn(now, this.address, localPort, remote.address, remote.port),
       // the same object for every connection without overrides: they then share one merged config
       config: opts.config === undefined ? this.config : { ...this.config, ...opts.config },
+      fastOpen: opts.fastOpen && this.fastOpen.offer(remote.address, opts.fastOpen.experimental),
     });
+    if (opts.fastOpen !== undefined) {
+      conn.send(opts.fastOpen.data);
+      this.fastOpenSyns.set(conn, opts.fastOpen.experimental ?? false);
+    }
     this.base.activeOpens++;
     const entry = this.add(key, conn, undefined);
     this.service(now, entry);
@@ -302,7 +321,7 @@ export class Stack {
     const parsed = parsePacket(packet);
     if (!parsed.ok) {
       if (parsed.reason === 'not-tcp') {
-        this.handleOther(packet);
+        this.handleOther(now, packet);
         return;
       }
       const detail = `${parsed.reason}${parsed.detail ? `: ${parsed.detail}` : ''}`;
@@ -341,6 +360,13 @@ export class Stack {
         this.base.listenDrops++;
         this.listenerDrop(listener, 'accept-queue-full', 'handshake ACK dropped');
         return;
+      }
+      const tfo = this.fastOpenSyns.get(entry.conn);
+      if (tfo !== undefined && tcp.flags.syn && tcp.flags.ack && entry.conn.state === 'SYN_SENT') {
+        const { iss, sndNxt } = entry.conn.info();
+        const dataAcked = sndNxt !== seqAdd(iss, 1) && tcp.ack === sndNxt;
+        this.fastOpen.learn(ip.src, tcp, tfo, dataAcked);
+        if (dataAcked) this.fastOpen.synData.add(entry);
       }
       const challenges = entry.conn.stats.challengeAcksSent;
       entry.conn.handleSegment(now, tcp);
@@ -599,17 +625,27 @@ export class Stack {
       return;
     }
     const remote = { address: src, port: seg.srcPort };
+    // TCP Fast Open (fastopen.ts): a valid cookie opens at once; a request gets a cookie.
+    const tfo = this.fastOpen.serverAnswer(listener.port, src, this.address, seg);
     const conn = Connection.acceptSyn(now, seg, {
       local: { address: this.address, port: listener.port },
       remote,
       iss: iss ?? this.isns.isn(now, this.address, listener.port, src, seg.srcPort),
       config: listener.config,
+      ...(tfo?.child ? { acceptSynData: true } : {}),
+      ...(tfo?.option === undefined ? {} : { synAckOption: tfo.option }),
     });
     // The connection counted the SYN itself.
     this.base.segmentsIn--;
     this.base.passiveOpens++;
     const entry = this.add(tupleKey(listener.port, src, seg.srcPort), conn, listener);
-    listener.synQueue.add(entry);
+    if (tfo?.child) {
+      // Linux queues a Fast Open child for accept() before the handshake ends.
+      entry.queued = true;
+      listener.acceptQueue.push(entry);
+      this.events.push({ type: 'acceptable', port: listener.port });
+      if (seg.payload.byteLength > 0) this.fastOpen.synData.add(entry);
+    } else listener.synQueue.add(entry);
     // acceptSyn reports LISTEN -> SYN_RECV; the event is the child's first.
     this.service(now, entry);
   }
@@ -805,7 +841,7 @@ export class Stack {
     });
   }
 
-  private handleOther(packet: Uint8Array): void {
+  private handleOther(now: number, packet: Uint8Array): void {
     const ip = parseIpv4(packet);
     if (!ip.ok) {
       this.base.malformed++;
@@ -818,6 +854,7 @@ export class Stack {
       this.drop('not-for-us', `not for us (${header.dst})`);
       return;
     }
+    if (header.protocol === IPPROTO_ICMP && this.icmpError(now, header.src, payload)) return;
     if (header.protocol === IPPROTO_ICMP) {
       const reply = echoReply(header, payload, this.ttl);
       if (reply !== undefined) {
@@ -829,6 +866,34 @@ export class Stack {
     }
     if (header.protocol !== IPPROTO_TCP) this.base.otherProtocols++;
     this.drop('unsupported-protocol', `IP protocol ${header.protocol} not handled`);
+  }
+
+  /**
+   * An ICMP error about a connection of ours (icmp.ts): checked against the sequence space
+   * (RFC 5927 4.1: the quoted sequence number lies in SND.UNA..SND.NXT-1); a hard error ends
+   * a connection in SYN_SENT (RFC 1122 4.2.3.9) with its errno kept for the socket
+   * (icmpErrno), a soft one is only counted. True when the message was such an error.
+   */
+  private icmpError(now: number, from: string, payload: Uint8Array): boolean {
+    const e = readIcmpError(payload);
+    if (e === undefined || e.local.address !== this.address) return false;
+    const entry = this.conns.get(tupleKey(e.local.port, e.remote.address, e.remote.port));
+    if (entry === undefined) {
+      this.drop('unsupported-protocol', `ICMP error from ${from} for no connection`);
+      return true;
+    }
+    const { sndUna, sndNxt, state } = entry.conn.info();
+    const inWindow = seqGe(e.seq, sndUna) && seqLt(e.seq, sndNxt);
+    const errno = hardErrorErrno(e);
+    if (!inWindow || errno === undefined || state !== 'SYN_SENT' || !this.icmpMayReset) {
+      const why = inWindow ? 'a soft error' : 'outside SND.UNA..SND.NXT';
+      this.drop('unsupported-protocol', `ICMP ${e.type}/${e.code} from ${from}: ${why}, ignored`);
+      return true;
+    }
+    this.icmpErrors.set(entry, errno);
+    entry.conn.abort(now);
+    this.service(now, entry);
+    return true;
   }
 
   private emit(dst: string, seg: TcpSegment): void {

@@ -121,13 +121,19 @@ export class Connection extends TcbInput {
 
   /**
    * Passive open completed by a SYN that a listener (stack/) accepted: state LISTEN -> SYN_RECV
-   * (cause `rcv SYN`), SYN,ACK queued. Data on the SYN is not kept (the peer sends it again).
+   * (cause `rcv SYN`), SYN,ACK queued. Data on the SYN is not kept (the peer sends it again),
+   * unless a Fast Open cookie made it acceptable (opts.acceptSynData).
    */
   static acceptSyn(now: number, syn: TcpSegment, opts: ConnectionOptions): Connection {
     const c = new Connection(now, opts, true);
     c.st = 'LISTEN';
     c.stats.segmentsIn++;
     c.takePeerSyn(syn);
+    // RFC 7413 4.2.2: with a valid Fast Open cookie the SYN's data is delivered at once.
+    if (opts.acceptSynData && syn.payload.byteLength > 0) {
+      c.onData(now, c.rcvNxt, syn.payload);
+      c.ackNow = false;
+    }
     c.synPending = true;
     c.setState(now, 'SYN_RECV', 'rcv SYN');
     c.updateTimers(now);

@@ -53,6 +53,7 @@ export abstract class TcbInput extends TcbTimers {
     this.takePeerSyn(seg);
     if (ackOk) {
       this.ackSyn(now, seg.ack);
+      if (this.tfo !== undefined) this.synDataAcked(seg.ack);
       this.setState(now, 'ESTABLISHED', 'rcv SYN,ACK');
       if (this.fin.kind === 'queued') this.setState(now, 'FIN_WAIT1', this.fin.cause);
       this.ackNow = true;
@@ -540,6 +541,19 @@ export abstract class TcbInput extends TcbTimers {
     const sendBufferSize = up(this.config.sendBufferSize);
     this.config = { ...this.config, receiveBufferSize, sendBufferSize };
     this.sendBuf.capacity = sendBufferSize;
+  }
+
+  /**
+   * RFC 7413 3: the SYN,ACK acknowledges the data our SYN carried, or only the SYN; data it
+   * does not cover goes again as ordinary data (SND.NXT back to the ACK).
+   */
+  private synDataAcked(ack: number): void {
+    const acked = Math.min(Math.max(0, seqDiff(ack, this.bufSeq)), this.sendBuf.length);
+    if (acked > 0) {
+      this.sendBuf.consume(acked);
+      this.bufSeq = seqAdd(this.bufSeq, acked);
+    }
+    this.sndNxt = ack;
   }
 
   /** Our SYN was acknowledged (SYN_SENT on SYN,ACK, SYN_RECV on ACK). */

@@ -7,6 +7,7 @@ import { emptyFlags } from '../wire/flags.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import { tcpOptionsLength } from '../wire/tcp-options.js';
 import type { TcpOption, TcpSegment } from '../wire/types.js';
+import { type FastOpenOffer, fastOpenOption, optionsLength, withFastOpen } from './fastopen.js';
 import { maxSackBlocks, segmentOptions, synOptions } from './options.js';
 import { MAX_UNSCALED_WINDOW, Tcb, TS_OPTION_BYTES } from './tcb.js';
 import { STOPPED, Timer } from './timer-table.js';
@@ -22,12 +23,32 @@ export abstract class TcbOutput extends Tcb {
     const offerWscale = synAck ? this.wscaleOk : this.config.windowScale;
     const offerTs = synAck ? this.tsOk : this.config.timestamps;
     const offerSack = synAck ? this.sackOk : this.config.sack;
-    const options = synOptions(this.config.synOptionLayout, {
-      mss: this.config.mss,
-      wscale: offerWscale ? this.rcvWndScale : undefined,
-      sackPermitted: offerSack,
-      ts: offerTs ? { value: this.tsVal(now), echo: synAck ? this.tsRecent : 0 } : undefined,
-    });
+    // FreeBSD's TCP_NOOPT (no options) and rexmit_drop_options (MSS alone from the 4th SYN).
+    const bare = !synAck && this.config.dropSynOptions === true && this.synSends > 3;
+    const options = this.config.noSynOptions
+      ? []
+      : bare
+        ? [{ kind: 'mss' as const, value: this.config.mss }]
+        : synOptions(this.config.synOptionLayout, {
+            mss: this.config.mss,
+            wscale: offerWscale ? this.rcvWndScale : undefined,
+            sackPermitted: offerSack,
+            ts: offerTs ? { value: this.tsVal(now), echo: synAck ? this.tsRecent : 0 } : undefined,
+          });
+    // TCP Fast Open (fastopen.ts): the first SYN asks for a cookie or carries data with one.
+    const tfo = synAck ? undefined : this.tfo;
+    const fastOpen = tfo !== undefined && !retransmit;
+    const extra = synAck ? this.synAckOption : undefined;
+    const synOpts = extra
+      ? withFastOpen(this.config.synOptionLayout, options, extra)
+      : fastOpen && !tfo.withoutCookie
+        ? withFastOpen(
+            this.config.synOptionLayout,
+            options,
+            fastOpenOption(tfo.cookie, tfo.experimental),
+          )
+        : options;
+    const payload = fastOpen ? this.synData(tfo, synOpts) : new Uint8Array(0);
     const seg: TcpSegment = {
       srcPort: this.local.port,
       dstPort: this.remote.port,
@@ -36,10 +57,10 @@ export abstract class TcbOutput extends Tcb {
       flags: { ...emptyFlags(), syn: true, ack: synAck },
       window: Math.min(this.config.receiveBufferSize, MAX_UNSCALED_WINDOW),
       urgentPointer: 0,
-      options,
-      payload: new Uint8Array(0),
+      options: synOpts,
+      payload,
     };
-    this.sndNxt = seqAdd(this.iss, 1);
+    this.sndNxt = seqAdd(this.iss, 1 + payload.byteLength);
     this.unackedSince ??= now;
     if (retransmit) {
       this.synRetransmitted = true;
@@ -50,6 +71,19 @@ export abstract class TcbOutput extends Tcb {
     }
     if (synAck) this.noteAckSent();
     return this.count(seg);
+  }
+
+  /**
+   * RFC 7413 3: data on a SYN only with a cookie, as much of the queue as fits in the MSS
+   * beside the options (and within what the server's MSS allowed before).
+   */
+  private synData(tfo: FastOpenOffer, options: readonly TcpOption[]): Uint8Array {
+    if (tfo.cookie.length === 0 && !tfo.withoutCookie) return new Uint8Array(0);
+    const room = Math.min(
+      this.config.mss - optionsLength(options),
+      tfo.maxSynData ?? Number.POSITIVE_INFINITY,
+    );
+    return this.sendBuf.peek(0, Math.max(0, Math.min(room, this.sendBuf.length)));
   }
 
   /** Sender SWS avoidance (RFC 9293 3.8.6.2.1) and Nagle (RFC 896, RFC 9293 3.7.4). */

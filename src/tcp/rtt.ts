@@ -18,6 +18,11 @@ export class RttEstimator {
   private baseRto: number;
   /** Number of consecutive backoffs (RFC 6298 5.5), reset by a new RTT sample. */
   backoffs = 0;
+  /**
+   * Added to every RTO but the initial one (FreeBSD's net.inet.tcp.rexmit_slop, 200 ms, which
+   * TCPT_RANGESET adds); 0 by default.
+   */
+  slop = 0;
 
   constructor(
     initialRto: number,
@@ -30,7 +35,8 @@ export class RttEstimator {
 
   /** The current RTO including backoff, clamped to [minRto, maxRto] (RFC 6298 2.4, 2.5). */
   get rto(): number {
-    return Math.min(this.maxRto, this.baseRto * 2 ** this.backoffs);
+    const slop = this.backoffs > 0 || this.srtt !== undefined ? this.slop : 0;
+    return Math.min(this.maxRto, this.baseRto * 2 ** this.backoffs + slop);
   }
 
   sample(r: number): void {

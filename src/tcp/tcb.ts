@@ -11,9 +11,10 @@ import type { Endpoint, TcpState } from '../state/states.js';
 import type { Cause } from '../state/transitions.js';
 import { emptyFlags } from '../wire/flags.js';
 import { seqAdd, seqDiff, seqGt } from '../wire/seq.js';
-import type { TcpSegment } from '../wire/types.js';
+import type { TcpOption, TcpSegment } from '../wire/types.js';
 import type { CongestionController } from './cc.js';
 import { makeController } from './cc-factory.js';
+import type { FastOpenOffer } from './fastopen.js';
 import { MAX_WSCALE } from './options.js';
 import { RecoveryVars } from './recovery-vars.js';
 import { RecvBuffer } from './recv-buffer.js';
@@ -36,6 +37,12 @@ export interface ConnectionOptions {
   /** Initial send sequence number (the stack computes it per RFC 6528). */
   iss: number;
   config?: Partial<ConnectionConfig>;
+  /** TCP Fast Open on an active open (fastopen.ts): the cookie offered, data to carry. */
+  fastOpen?: FastOpenOffer;
+  /** An option for our SYN,ACK: a passive open's Fast Open cookie (fastopen.ts). */
+  synAckOption?: TcpOption;
+  /** A passive open whose SYN had a valid Fast Open cookie: its data is taken (RFC 7413 4.2.2). */
+  acceptSynData?: boolean;
 }
 
 /**
@@ -280,6 +287,9 @@ export abstract class Tcb {
   protected synRetransmitted = false;
   /** SYNs (or SYN,ACKs) sent in the current handshake state. */
   protected synSends = 0;
+  /** TCP Fast Open (fastopen.ts): what our first SYN offers, and options for our SYN,ACK. */
+  protected readonly tfo: FastOpenOffer | undefined;
+  protected readonly synAckOption: TcpOption | undefined;
 
   protected challengeWindowStart = Number.NEGATIVE_INFINITY;
   protected challengeCount = 0;
@@ -289,6 +299,8 @@ export abstract class Tcb {
     this.remote = opts.remote;
     this.config = mergedConfig(opts.config, (c) => this.validateConfig(c));
     this.passive = passive;
+    this.tfo = opts.fastOpen;
+    this.synAckOption = opts.synAckOption;
     this.iss = opts.iss >>> 0;
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
@@ -296,6 +308,7 @@ export abstract class Tcb {
     this.sndSml = this.iss;
     this.sendBuf = new SendBuffer(this.config.sendBufferSize);
     this.rtt = new RttEstimator(this.config.initialRto, this.config.minRto, this.config.maxRto);
+    this.rtt.slop = this.config.rtoSlop ?? 0;
     this.cc = makeController(
       this.config.congestionControl,
       this.effSndMss(),

@@ -79,6 +79,15 @@ export interface ConnectionConfig {
   minRto: number;
   /** RFC 6298 (2.5) allows an upper bound of at least 60 s; Linux uses 120 s. */
   maxRto: number;
+  /** Added to each RTO after the initial one (FreeBSD's rexmit_slop: 200 ms); 0 when unset. */
+  rtoSlop?: number;
+  /** Our SYN carries no options at all, not even MSS (FreeBSD's TCP_NOOPT). */
+  noSynOptions?: boolean;
+  /**
+   * From the third SYN retransmission on, the SYN offers MSS alone (FreeBSD's
+   * net.inet.tcp.rexmit_drop_options=1, for paths that drop unknown options).
+   */
+  dropSynOptions?: boolean;
   /** SYN (and SYN,ACK) retransmissions before giving up (Linux tcp_syn_retries: 6). */
   synRetries: number;
   /** Data retransmissions before giving up (Linux tcp_retries2: 15). */

@@ -77,7 +77,10 @@ function mutants(text: string): Mutant[] {
     if (count)
       replace(i, l.replace(/\| grep \d+`/, `| grep ${Number(count[1]) + 1}\``), 'sockstat count');
     const result = /\) = (-?\d+)/.exec(l);
-    if (result && !l.includes('%{'))
+    // socket() and accept() name their descriptor by the script's number (packetdrill maps
+    // script descriptors to the kernel's), so their results are names, not checked values.
+    const names = /\b(socket|accept)\(/.test(l) && !l.includes('= -1');
+    if (result && !l.includes('%{') && !names)
       replace(i, l.replace(/\) = -?\d+/, `) = ${Number(result[1]) + 7}`), 'return value');
   });
   return out;

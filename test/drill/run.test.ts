@@ -299,9 +299,9 @@ describe('timing', () => {
   });
 
   it('counts +t after an outbound segment from when it was sent, not from when it was due', () => {
-    // The first retransmission goes out at 1 s, inside the range; the RTO doubles, so the
-    // second is 2 s after the first one was actually sent.
-    const second = '+2.00 > S 0:0(0) win 65535 <mss 1460,nop,wscale 6,sackOK,TS val 3100 ecr 0>';
+    // The first retransmission goes out at 1 s, inside the range; the RTO doubles and gains
+    // FreeBSD's 200 ms rexmit_slop, so the second is 2.2 s after the first one was sent.
+    const second = '+2.20 > S 0:0(0) win 65535 <mss 1460,nop,wscale 6,sackOK,TS val 3300 ecr 0>';
     for (const first of ['+0.50~+1.50', '*']) {
       const body = [
         ...SYN_SENT,
@@ -310,14 +310,14 @@ describe('timing', () => {
       ];
       expect(run(body).outcome, first).toEqual({ status: 'pass' });
     }
-    // Counted from the range's start (0.5 s), +2.50 would be 3 s, when the stack does send;
-    // counted from the send at 1 s it is 3.5 s, and the segment at 3 s is early.
+    // Counted from the range's start (0.5 s), +2.70 would be 3.2 s, when the stack does send;
+    // counted from the send at 1 s it is 3.7 s, and the segment at 3.2 s is early.
     const wrong = run([
       ...SYN_SENT,
       '+0.50~+1.50 > S 0:0(0) win 65535 <mss 1460,nop,wscale 6,sackOK,TS val 1100 ecr 0>',
-      '+2.50 > S 0:0(0) win 65535 <mss 1460,nop,wscale 6,sackOK,TS val 3100 ecr 0>',
+      '+2.70 > S 0:0(0) win 65535 <mss 1460,nop,wscale 6,sackOK,TS val 3300 ecr 0>',
     ]);
-    expect(failed(wrong).message).toMatch(/too early: at 3\.000 s, expected at 3\.500 s/);
+    expect(failed(wrong).message).toMatch(/too early: at 3\.200 s, expected at 3\.700 s/);
   });
 });
 
@@ -366,16 +366,19 @@ describe('system calls', () => {
     });
 
     it('is ETIMEDOUT once the SYN retransmissions give up', () => {
-      // Six retransmissions, 1 s doubling (FreeBSD profile): the attempt ends at 127 s.
-      const retries = [1, 2, 4, 8, 16, 32].map((d) => `+${d} > S 0:0(0) <...>`);
+      // Six retransmissions, 1 s doubling plus the 200 ms rexmit_slop after the first (FreeBSD
+      // profile): the attempt ends 64.2 s after the last.
+      const retries = ['+1', '+2.2', '+4.2', '+8.2', '+16.2', '+32.2'].map(
+        (d) => `${d} > S 0:0(0) <...>`,
+      );
       const timedOut = [
         ...SYN_SENT,
         ...retries,
-        `+64.1 getsockopt(3, SOL_SOCKET, SO_ERROR, [ETIMEDOUT], [4]) = 0 ${MARK}`,
+        `+64.3 getsockopt(3, SOL_SOCKET, SO_ERROR, [ETIMEDOUT], [4]) = 0 ${MARK}`,
       ];
       expect(run(timedOut).outcome).toEqual({ status: 'pass' });
       expect(
-        failed(run([...timedOut.slice(0, -1), soError('0').replace('+0.00', '+64.1')])).message,
+        failed(run([...timedOut.slice(0, -1), soError('0').replace('+0.00', '+64.3')])).message,
       ).toBe('getsockopt() gave ETIMEDOUT, expected 0');
     });
 
@@ -448,10 +451,12 @@ describe('system calls', () => {
     });
 
     it('checks the result of a blocking accept() when it returns, against its own line', () => {
-      const text = script(blockingAccept('5'));
+      // A number >= 0 names the new descriptor (packetdrill maps script descriptors); an
+      // expected failure is checked.
+      const text = script(blockingAccept('-1'));
       const o = failed(runScriptText(text));
       expect(o.line).toBe(lineOf(text));
-      expect(o.message).toBe('accept() returned 4, expected 5');
+      expect(o.message).toBe('accept() returned 4, expected -1');
     });
 
     it('fails a blocking call that never returns, at the end', () => {
@@ -630,8 +635,13 @@ describe('Python blocks', () => {
     const text = script([...SYN_SENT, assertEstablished]);
     const o = failed(runScriptText(text));
     expect(o.line).toBe(lineOf(text));
-    expect(o.message).toBe('tcpi_state is TCPI_SYN_SENT, expected TCPI_ESTABLISHED');
-    expect([o.expected, o.actual]).toEqual(['TCPI_ESTABLISHED', 'TCPI_SYN_SENT']);
+    expect(o.message).toBe(
+      'assert tcpi_state == TCPI_ESTABLISHED failed (tcpi_state = TCPI_SYN_SENT)',
+    );
+    expect([o.expected, o.actual]).toEqual([
+      'tcpi_state == TCPI_ESTABLISHED',
+      'tcpi_state = TCPI_SYN_SENT',
+    ]);
   });
 
   it('reports other Python as unsupported', () => {

@@ -4,7 +4,7 @@
  * scripts, the relaxed checks, and `N passed, M failed, K unsupported`; exit 1 when any failed.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PROFILES, type ProfileName } from '../../drill/profile.js';
 import { renderJson, renderText, type ScriptReport, summarize } from '../../drill/report.js';
@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .argument('<paths...>', 'packetdrill scripts, or folders of them (searched recursively)')
     .option(
       '-D, --define <name>',
-      'a name for #ifdef blocks, repeatable (default STANDARD: the RFC’s expectations; FreeBSD plays FreeBSD’s own branches)',
+      'a name for #ifdef blocks, or NAME=VALUE as packetdrill’s -D, repeatable (default STANDARD: the RFC’s expectations; FreeBSD plays FreeBSD’s own branches)',
       (value: string, all: string[] | undefined) => [...(all ?? []), value],
     )
     .option(
@@ -49,14 +49,21 @@ export function register(program: Command): void {
     .action((paths: string[], options: DrillOptions) => {
       const profile = parseProfile(options.profile);
       const seed = parseSeed(options.seed);
-      const defines = new Set(options.define ?? ['STANDARD']);
+      // -D NAME defines NAME for #ifdef; -D NAME=VALUE also reads NAME as VALUE (packetdrill's -D).
+      const given = options.define ?? ['STANDARD'];
+      const defines = new Set(given.filter((d) => !d.includes('=')));
+      const macros = new Map(
+        given
+          .filter((d) => d.includes('='))
+          .map((d) => [d.slice(0, d.indexOf('=')), d.slice(d.indexOf('=') + 1)]),
+      );
       const reports: ScriptReport[] = [];
       for (const path of paths) {
         for (const file of scripts(path)) {
           const text = readScript(file);
           const result =
             typeof text === 'string'
-              ? runScriptText(text, { profile, defines, seed })
+              ? runScriptText(text, { profile, defines, seed, macros, readFile: near(file) })
               : unreadable(text.error);
           reports.push({ file, result });
         }
@@ -123,6 +130,17 @@ function readScript(file: string): string | { error: string } {
   }
   if (bytes.includes(0)) return { error: 'not a text file (it has NUL bytes)' };
   return bytes.toString('utf8');
+}
+
+/** Files a script's commands name (`../common/defaults.sh`), relative to the script. */
+function near(script: string): (path: string) => string | undefined {
+  return (path) => {
+    try {
+      return readFileSync(resolve(dirname(script), path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 function unreadable(message: string): DrillResult {
