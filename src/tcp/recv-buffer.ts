@@ -34,6 +34,11 @@ const ORIGIN = 2 ** 32;
 const MIN_STORE = 2048;
 /** What read() returns when nothing is readable: shared, since nothing can be written into it. */
 const EMPTY = new Uint8Array(0);
+/**
+ * In-order pieces at least this long are kept as views of their packet; shorter ones are
+ * copied (a copy this small costs less than the slab it could otherwise keep alive).
+ */
+const KEEP_VIEW_BYTES = 512;
 /** SACK blocks remembered as recently changed (RFC 2018 4 reports at most 4). */
 const RECENT = 8;
 
@@ -89,10 +94,19 @@ export class RecvBuffer {
     return this.dropped;
   }
 
-  /** Appends in-order bytes. The caller passes bytes it owns (never a view of a link buffer). */
+  /**
+   * Appends in-order bytes. `data` may be a view of the packet it arrived in (no copy: the stack
+   * takes packets whose bytes are never written again, see Stack.handlePacket); a small piece is
+   * copied instead, so that a few unread bytes cannot pin a large link buffer (a slab of many
+   * packets).
+   */
   push(data: Uint8Array): void {
     if (data.byteLength === 0) return;
-    this.queue.push(data);
+    this.queue.push(
+      data.byteLength < KEEP_VIEW_BYTES && data.buffer.byteLength > data.byteLength
+        ? data.slice()
+        : data,
+    );
     this.inOrder += data.byteLength;
   }
 
