@@ -52,11 +52,14 @@ export class StackDriver {
     return this.clock();
   }
 
-  /** Feeds a batch of packets from the link, then flushes once. */
-  receive(packets: Uint8Array[]): void {
+  /**
+   * Feeds a batch of packets from the link, then flushes once. `verified`: the link vouches for
+   * their checksums (Stack.handlePacket).
+   */
+  receive(packets: Uint8Array[], verified = false): void {
     if (this.stopped) return;
     const now = this.clock();
-    for (const packet of packets) this.stack.handlePacket(now, packet);
+    for (const packet of packets) this.stack.handlePacket(now, packet, verified);
     this.packetsIn += packets.length;
     this.flush();
   }

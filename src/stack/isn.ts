@@ -5,19 +5,18 @@
  */
 import { ipv4ToU32 } from '../wire/address.js';
 import type { SipKey } from './secret.js';
-import { siphash24 } from './siphash.js';
+import { type SipKeyWords, siphash24Words, sipKeyWords } from './siphash.js';
 
 /** RFC 6528 (3): "M is the 4 microsecond timer". */
 const TICKS_PER_MS = 250;
 
 export class IsnGenerator {
-  private readonly k0: bigint;
-  private readonly k1: bigint;
+  private readonly key: SipKeyWords;
   private readonly buf = new Uint8Array(12);
+  private readonly view = new DataView(this.buf.buffer);
 
   constructor(key: SipKey) {
-    this.k0 = key.k0;
-    this.k1 = key.k1;
+    this.key = sipKeyWords(key.k0, key.k1);
   }
 
   isn(
@@ -27,12 +26,12 @@ export class IsnGenerator {
     remoteAddress: string,
     remotePort: number,
   ): number {
-    const view = new DataView(this.buf.buffer);
+    const view = this.view;
     view.setUint32(0, ipv4ToU32(localAddress));
     view.setUint16(4, localPort);
     view.setUint32(6, ipv4ToU32(remoteAddress));
     view.setUint16(10, remotePort);
-    const f = Number(siphash24(this.k0, this.k1, this.buf) & 0xffff_ffffn);
+    const f = siphash24Words(this.key, this.buf);
     const m = Math.floor(now * TICKS_PER_MS) % 0x1_0000_0000;
     return (m + f) % 0x1_0000_0000;
   }

@@ -30,7 +30,7 @@ export class StackConnection {
   /** @internal Made by the Stack only. */
   constructor(
     /** @internal */ readonly conn: Connection,
-    /** @internal The demux key. */ readonly key: string,
+    /** @internal The demux key: remote address * 2^16 + remote port (demux.ts). */ readonly key: number,
     listener: ListenerImpl | undefined,
     private readonly serviceList: Set<StackConnection>,
   ) {

@@ -29,13 +29,14 @@ import { synOptions } from '../tcp/options.js';
 import { shiftFor } from '../tcp/tcb.js';
 import { type ConnectionConfig, DEFAULT_CONFIG, type TimerKind } from '../tcp/types.js';
 import type { Rng } from '../util/rng.js';
-import { parseIpv4Address } from '../wire/address.js';
+import { parseIpv4Address, u32ToIpv4 } from '../wire/address.js';
 import { emptyFlags } from '../wire/flags.js';
 import { parseIpv4 } from '../wire/ipv4.js';
-import { emitPacket, parsePacket } from '../wire/packet.js';
+import { emitPacket, parseTcpPacket } from '../wire/packet.js';
 import { seqAdd, seqGe, seqGt, seqLt } from '../wire/seq.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, type TcpOption, type TcpSegment } from '../wire/types.js';
 import { DeadlineHeap } from './deadlines.js';
+import { remoteKey, TupleMap } from './demux.js';
 import { StackError } from './errors.js';
 import type { ListenerDropReason, PacketDropReason, StackEvent } from './events.js';
 import { FastOpen } from './fastopen.js';
@@ -153,6 +154,8 @@ const TIME_WAIT_ISN_GAP = 65535 + 2;
 
 export class Stack {
   readonly address: string;
+  /** `address` as a u32: what packets are matched against and sent from. */
+  private readonly addressU32: number;
   private readonly rng: Rng;
   private readonly config: Partial<ConnectionConfig>;
   private readonly ttl: number;
@@ -177,7 +180,7 @@ export class Stack {
   private challengeWindow = Number.NEGATIVE_INFINITY;
   private challengeCount = 0;
 
-  private readonly conns = new Map<string, StackConnection>();
+  private readonly conns = new TupleMap<StackConnection>();
   private readonly listeners = new Map<number, ListenerImpl>();
   private readonly timers = new DeadlineHeap<StackConnection>();
   /** Connections a user call went through since they were last serviced. */
@@ -220,6 +223,7 @@ export class Stack {
       throw new StackError('EINVAL', `Stack: not an IPv4 address: ${opts.address}`);
     }
     this.address = opts.address;
+    this.addressU32 = parseIpv4Address(opts.address) as number;
     this.rng = opts.rng;
     this.config = opts.config ?? {};
     this.ttl = opts.ttl ?? 64;
@@ -281,15 +285,16 @@ export class Stack {
       fastOpen?: { data: Uint8Array; experimental?: boolean };
     } = {},
   ): StackConnection {
-    if (parseIpv4Address(remote.address) === undefined) {
+    const remoteAddress = parseIpv4Address(remote.address);
+    if (remoteAddress === undefined) {
       throw new StackError('EINVAL', `connect(): not an IPv4 address: ${remote.address}`);
     }
     if (!Number.isInteger(remote.port) || remote.port < 1 || remote.port > 65535) {
       throw new StackError('EINVAL', `connect(): bad port ${remote.port}`);
     }
     const localPort = opts.localPort ?? this.pickEphemeral(remote);
-    const key = tupleKey(localPort, remote.address, remote.port);
-    if (this.conns.has(key)) {
+    const key = remoteKey(remoteAddress, remote.port);
+    if (this.conns.has(localPort, key)) {
       // Linux's connect() (inet_hash_connect) says EADDRNOTAVAIL when the 4-tuple is taken, even
       // for a port the caller bound: node:net reports that code, not EADDRINUSE.
       throw new StackError(
@@ -311,14 +316,21 @@ export class Stack {
       this.fastOpenSyns.set(conn, opts.fastOpen.experimental ?? false);
     }
     this.base.activeOpens++;
-    const entry = this.add(key, conn, undefined);
+    const entry = this.add(localPort, key, conn, undefined);
     this.service(now, entry);
     return entry;
   }
 
-  handlePacket(now: number, packet: Uint8Array): void {
+  /**
+   * Takes one IPv4 packet from the link. The stack may keep views of `packet` (the payload of
+   * in-order data, until it is read): the caller must not write into it afterwards. `verified`
+   * says the link vouches for both checksums (it carries the bytes exactly as the sending stack
+   * emitted them, as the simulator's link does when it does not corrupt them): they are then not
+   * checked again. Anything else, false (the default): every checksum is verified.
+   */
+  handlePacket(now: number, packet: Uint8Array, verified = false): void {
     this.base.packetsIn++;
-    const parsed = parsePacket(packet);
+    const parsed = parseTcpPacket(packet, !verified);
     if (!parsed.ok) {
       if (parsed.reason === 'not-tcp') {
         this.handleOther(now, packet);
@@ -334,16 +346,15 @@ export class Stack {
       }
       return;
     }
-    const { ip, tcp } = parsed.value;
-    if (ip.dst !== this.address) {
+    const { src, dst, tcp } = parsed.value;
+    if (dst !== this.addressU32) {
       this.base.notForUs++;
-      this.drop('not-for-us', `not for us (${ip.dst})`);
+      this.drop('not-for-us', `not for us (${u32ToIpv4(dst)})`);
       return;
     }
-    const key = tupleKey(tcp.dstPort, ip.src, tcp.srcPort);
-    const entry = this.conns.get(key);
+    const entry = this.conns.get(tcp.dstPort, remoteKey(src, tcp.srcPort));
     if (entry !== undefined) {
-      if (this.reuseTimeWait(now, entry, ip.src, tcp)) return;
+      if (tcp.flags.syn && this.reuseTimeWait(now, entry, u32ToIpv4(src), tcp)) return;
       const listener = entry.listener;
       if (
         listener !== undefined &&
@@ -365,7 +376,7 @@ export class Stack {
       if (tfo !== undefined && tcp.flags.syn && tcp.flags.ack && entry.conn.state === 'SYN_SENT') {
         const { iss, sndNxt } = entry.conn.info();
         const dataAcked = sndNxt !== seqAdd(iss, 1) && tcp.ack === sndNxt;
-        this.fastOpen.learn(ip.src, tcp, tfo, dataAcked);
+        this.fastOpen.learn(u32ToIpv4(src), tcp, tfo, dataAcked);
         if (dataAcked) this.fastOpen.synData.add(entry);
       }
       const challenges = entry.conn.stats.challengeAcksSent;
@@ -376,12 +387,12 @@ export class Stack {
     }
     const listener = this.listeners.get(tcp.dstPort);
     if (listener !== undefined) {
-      this.segmentToListener(now, listener, ip.src, tcp);
+      this.segmentToListener(now, listener, u32ToIpv4(src), tcp);
       return;
     }
     this.base.segmentsIn++;
     this.drop('no-listener', 'no connection or listener');
-    this.resetStray(ip.src, tcp);
+    this.resetStray(u32ToIpv4(src), tcp);
   }
 
   pollTransmit(now: number): Uint8Array | undefined {
@@ -456,7 +467,9 @@ export class Stack {
 
   /** The connection for a 4-tuple, if any (local address is this stack's). */
   find(localPort: number, remote: Endpoint): StackConnection | undefined {
-    return this.conns.get(tupleKey(localPort, remote.address, remote.port));
+    const address = parseIpv4Address(remote.address);
+    if (address === undefined) return undefined;
+    return this.conns.get(localPort, remoteKey(address, remote.port));
   }
 
   /** Listener.close(): queued connections not yet accepted are reset. */
@@ -476,9 +489,14 @@ export class Stack {
 
   private lastNow = 0;
 
-  private add(key: string, conn: Connection, listener: ListenerImpl | undefined): StackConnection {
+  private add(
+    localPort: number,
+    key: number,
+    conn: Connection,
+    listener: ListenerImpl | undefined,
+  ): StackConnection {
     const entry = new StackConnection(conn, key, listener, this.dirty);
-    this.conns.set(key, entry);
+    this.conns.set(localPort, key, entry);
     return entry;
   }
 
@@ -494,7 +512,7 @@ export class Stack {
     this.dirty.delete(entry);
     const conn = entry.conn;
     for (let seg = conn.pollTransmit(now); seg !== undefined; seg = conn.pollTransmit(now)) {
-      this.emit(conn.remote.address, seg);
+      this.emit(remoteAddressOf(entry), seg);
     }
     let closed = false;
     for (let ev = conn.pollEvent(); ev !== undefined; ev = conn.pollEvent()) {
@@ -560,7 +578,7 @@ export class Stack {
 
   private remove(entry: StackConnection): void {
     addStats(this.base, entry.conn);
-    this.conns.delete(entry.key);
+    this.conns.delete(entry.conn.local.port, entry.key);
     this.timers.set(entry, undefined);
     const listener = entry.listener;
     if (listener !== undefined) {
@@ -638,7 +656,7 @@ export class Stack {
     // The connection counted the SYN itself.
     this.base.segmentsIn--;
     this.base.passiveOpens++;
-    const entry = this.add(tupleKey(listener.port, src, seg.srcPort), conn, listener);
+    const entry = this.add(listener.port, srcKey(src, seg.srcPort), conn, listener);
     if (tfo?.child) {
       // Linux queues a Fast Open child for accept() before the handshake ends.
       entry.queued = true;
@@ -670,7 +688,7 @@ export class Stack {
         this.base.segmentsOut--;
         continue;
       }
-      this.emit(conn.remote.address, seg);
+      this.emit(remoteAddressOf(entry), seg);
     }
   }
 
@@ -766,7 +784,7 @@ export class Stack {
     this.base.segmentsIn -= 2;
     this.base.passiveOpens++;
     this.base.syncookiesRecv++;
-    const entry = this.add(tupleKey(listener.port, src, seg.srcPort), conn, listener);
+    const entry = this.add(listener.port, srcKey(src, seg.srcPort), conn, listener);
     listener.synQueue.add(entry);
     this.service(now, entry);
     conn.handleSegment(now, seg);
@@ -877,7 +895,7 @@ export class Stack {
   private icmpError(now: number, from: string, payload: Uint8Array): boolean {
     const e = readIcmpError(payload);
     if (e === undefined || e.local.address !== this.address) return false;
-    const entry = this.conns.get(tupleKey(e.local.port, e.remote.address, e.remote.port));
+    const entry = this.conns.get(e.local.port, srcKey(e.remote.address, e.remote.port));
     if (entry === undefined) {
       this.drop('unsupported-protocol', `ICMP error from ${from} for no connection`);
       return true;
@@ -896,9 +914,9 @@ export class Stack {
     return true;
   }
 
-  private emit(dst: string, seg: TcpSegment): void {
+  private emit(dst: string | number, seg: TcpSegment): void {
     this.base.packetsOut++;
-    this.out.push(emitPacket({ src: this.address, dst, ttl: this.ttl }, seg));
+    this.out.push(emitPacket({ src: this.addressU32, dst, ttl: this.ttl }, seg));
   }
 
   private drop(reason: PacketDropReason, detail: string): void {
@@ -916,13 +934,14 @@ export class Stack {
 
   /** RFC 6056 (3.3.3, simple hash-less variant): walk the range from a random start. */
   private pickEphemeral(remote: Endpoint): number {
+    const key = srcKey(remote.address, remote.port);
     const [lo, hi] = this.ephemeral;
     const size = hi - lo + 1;
     for (let i = 0; i < size; i++) {
       const port = this.nextEphemeral;
       this.nextEphemeral = port >= hi ? lo : port + 1;
       if (this.listeners.has(port)) continue;
-      if (!this.conns.has(tupleKey(port, remote.address, remote.port))) return port;
+      if (!this.conns.has(port, key)) return port;
     }
     throw new StackError(
       'EADDRNOTAVAIL',
@@ -970,8 +989,14 @@ function stackKey(name: string, secret: Uint8Array): SipKey {
   return key;
 }
 
-function tupleKey(localPort: number, remoteAddress: string, remotePort: number): string {
-  return `${localPort}|${remoteAddress}|${remotePort}`;
+/** The demux key of a remote end given as text (a handshake's slow path, not per packet). */
+function srcKey(address: string, port: number): number {
+  return remoteKey(parseIpv4Address(address) as number, port);
+}
+
+/** A connection's remote address as a u32, from its demux key: no text to parse per packet. */
+function remoteAddressOf(entry: StackConnection): number {
+  return Math.floor(entry.key / 0x10000);
 }
 
 function addStats(c: StackCounters, conn: Connection): void {

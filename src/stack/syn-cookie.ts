@@ -11,7 +11,7 @@
 import { ipv4ToU32 } from '../wire/address.js';
 import { seqAdd, seqDiff } from '../wire/seq.js';
 import type { SipKey } from './secret.js';
-import { siphash24 } from './siphash.js';
+import { type SipKeyWords, siphash24Words, sipKeyWords } from './siphash.js';
 
 /** Linux's msstab for IPv4: the MSS a cookie can carry (2 bits). */
 export const COOKIE_MSS = [536, 1300, 1440, 1460] as const;
@@ -52,7 +52,11 @@ export type CookieCheck =
 export class SynCookies {
   private readonly buf = new Uint8Array(17);
 
-  constructor(private readonly key: SipKey) {}
+  private readonly key: SipKeyWords;
+
+  constructor(key: SipKey) {
+    this.key = sipKeyWords(key.k0, key.k1);
+  }
 
   /** The ISN of a cookie SYN,ACK for a SYN with sequence number `synSeq` and this MSS. */
   isn(now: number, t: CookieTuple, synSeq: number, mss: number): number {
@@ -81,7 +85,7 @@ export class SynCookies {
     view.setUint16(10, t.remotePort);
     view.setUint32(12, count >>> 0);
     view.setUint8(16, which);
-    return Number(siphash24(this.key.k0, this.key.k1, this.buf) & 0xffff_ffffn);
+    return siphash24Words(this.key, this.buf);
   }
 }
 

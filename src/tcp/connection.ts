@@ -144,6 +144,7 @@ export class Connection extends TcbInput {
     return this.st;
   }
 
+  /** `seg.payload` may be kept as a view until read: its bytes must not be written again. */
   handleSegment(now: number, seg: TcpSegment): void {
     this.stats.segmentsIn++;
     if (seg.flags.syn && seg.flags.fin && this.config.dropSynFin) {

@@ -441,8 +441,9 @@ export abstract class TcbInput extends TcbTimers {
   protected onData(now: number, seq: number, data: Uint8Array): void {
     this.stats.bytesIn += data.byteLength;
     this.rcvMss = Math.max(this.rcvMss, data.byteLength);
-    // Copy: the caller's buffer may be a view of a link buffer that is reused.
-    const own = data.slice();
+    // No copy: the payload's bytes are never written again (Stack.handlePacket's contract);
+    // recvBuf keeps a view of it, or copies a small piece, and copies out-of-order data.
+    const own = data;
     if (seq === this.rcvNxt) {
       const hadGap = this.recvBuf.hasOoo;
       this.recvBuf.push(own);

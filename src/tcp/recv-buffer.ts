@@ -34,18 +34,31 @@ const ORIGIN = 2 ** 32;
 const MIN_STORE = 2048;
 /** What read() returns when nothing is readable: shared, since nothing can be written into it. */
 const EMPTY = new Uint8Array(0);
+/**
+ * In-order pieces at least this long are kept as views of their packet; shorter ones are
+ * copied (a copy this small costs less than the slab it could otherwise keep alive).
+ */
+const KEEP_VIEW_BYTES = 512;
+/**
+ * Shared empties, so that a connection that holds nothing allocates nothing (an idle connection
+ * should cost little): each field is given its own object on its first write.
+ */
+const NO_CHUNKS: Uint8Array[] = [];
+const NOTHING_HELD = new RangeSet();
+const NO_RANGES: Range[] = [];
+const NO_BLOCKS: Array<[number, number]> = [];
 /** SACK blocks remembered as recently changed (RFC 2018 4 reports at most 4). */
 const RECENT = 8;
 
 export class RecvBuffer {
-  private queue: Uint8Array[] = [];
+  private queue: Uint8Array[] = NO_CHUNKS;
   private qHead = 0;
   /** Offset into queue[qHead] of the first unread byte. */
   private qOff = 0;
   private inOrder = 0;
 
   /** Out-of-order offsets held; offset(seq) = anchorOff + seqDiff(seq, anchorSeq). */
-  private readonly held = new RangeSet();
+  private held = NOTHING_HELD;
   private anchorSeq = 0;
   private anchorOff = ORIGIN;
   /** The out-of-order bytes: store[i] is the byte at offset storeStart + i. */
@@ -55,7 +68,7 @@ export class RecvBuffer {
    * The recently changed ranges, the newest first (RFC 2018 4), as they are now: a merge
    * replaces the ranges it swallows, delivery and dropping remove or trim them.
    */
-  private recent: Range[] = [];
+  private recent: Range[] = NO_RANGES;
   private dropped = 0;
 
   constructor(readonly maxPieces = MAX_OOO_PIECES) {}
@@ -89,10 +102,20 @@ export class RecvBuffer {
     return this.dropped;
   }
 
-  /** Appends in-order bytes. The caller passes bytes it owns (never a view of a link buffer). */
+  /**
+   * Appends in-order bytes. `data` may be a view of the packet it arrived in (no copy: the stack
+   * takes packets whose bytes are never written again, see Stack.handlePacket); a small piece is
+   * copied instead, so that a few unread bytes cannot pin a large link buffer (a slab of many
+   * packets).
+   */
   push(data: Uint8Array): void {
     if (data.byteLength === 0) return;
-    this.queue.push(data);
+    if (this.queue === NO_CHUNKS) this.queue = [];
+    this.queue.push(
+      data.byteLength < KEEP_VIEW_BYTES && data.buffer.byteLength > data.byteLength
+        ? data.slice()
+        : data,
+    );
     this.inOrder += data.byteLength;
   }
 
@@ -126,7 +149,7 @@ export class RecvBuffer {
       this.qHead++;
       this.qOff = 0;
       if (this.qHead > 64 || this.qHead === this.queue.length) {
-        this.queue = this.queue.slice(this.qHead);
+        this.queue = this.qHead === this.queue.length ? NO_CHUNKS : this.queue.slice(this.qHead);
         this.qHead = 0;
       }
     }
@@ -140,6 +163,7 @@ export class RecvBuffer {
    */
   insertOoo(seq: number, data: Uint8Array): [number, number] | undefined {
     if (data.byteLength === 0) return undefined;
+    if (this.held === NOTHING_HELD) this.held = new RangeSet();
     if (this.held.count === 0) {
       this.anchorSeq = seq;
       this.anchorOff = ORIGIN;
@@ -209,6 +233,8 @@ export class RecvBuffer {
    * nearest RCV.NXT.
    */
   sackBlocks(max: number): Array<[number, number]> {
+    // Nothing held out of order: no blocks (the usual case, without an allocation).
+    if (this.held.count === 0) return NO_BLOCKS;
     const out: Array<[number, number]> = [];
     const recent = this.recent;
     for (let i = 0; i < recent.length && out.length < max; i++) {
@@ -229,6 +255,7 @@ export class RecvBuffer {
 
   /** [start, end) changed: it goes first among the recent ranges, replacing those it holds. */
   private touch(start: number, end: number): void {
+    if (this.recent === NO_RANGES) this.recent = [];
     const recent = this.recent;
     let kept = 0;
     for (const r of recent) if (r.start < start || r.start >= end) recent[kept++] = r;
@@ -272,6 +299,7 @@ export class RecvBuffer {
   private release(): void {
     this.store = EMPTY;
     this.storeStart = 0;
-    this.recent = [];
+    this.recent = NO_RANGES;
+    this.held = NOTHING_HELD;
   }
 }

@@ -22,8 +22,11 @@ interface Block {
   end: number;
 }
 
+/** Shared by every empty buffer (an idle connection allocates no list); written into never. */
+const NO_BLOCKS: Block[] = [];
+
 export class SendBuffer {
-  private blocks: Block[] = [];
+  private blocks: Block[] = NO_BLOCKS;
   /** Index of the first live block (blocks before it are dropped lazily). */
   private head = 0;
   private bytes = 0;
@@ -49,6 +52,7 @@ export class SendBuffer {
       if (last === undefined || last.end === last.buf.byteLength) {
         const size = Math.min(MAX_BLOCK, Math.max(MIN_BLOCK, n - done));
         last = { buf: new Uint8Array(size), start: 0, end: 0 };
+        if (this.blocks === NO_BLOCKS) this.blocks = [];
         this.blocks.push(last);
       }
       const take = Math.min(n - done, last.buf.byteLength - last.end);
@@ -74,7 +78,7 @@ export class SendBuffer {
     if (this.bytes === 0) {
       // Idle: hold no memory (an idle connection should cost little; views handed out as
       // payloads keep their own block alive as long as they need it).
-      this.blocks = [];
+      this.blocks = NO_BLOCKS;
       this.head = 0;
     } else if (this.head > 32) {
       this.blocks = this.blocks.slice(this.head);

@@ -6,12 +6,37 @@
  */
 
 /**
+ * Ranges at least this long whose first byte sits at a 4-byte boundary of its ArrayBuffer are
+ * summed as 32-bit words (`sumWords`); shorter ones (IP headers, bare ACKs) byte by byte, where
+ * setting up a word view would cost more than it saves.
+ */
+const WORD_MIN = 64;
+/** The platform's byte order: Uint32Array reads words in it. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+/**
+ * The word view of the last buffer summed: packets carved from one slab (slab.ts), or read into
+ * one link buffer, share it, so the view is made once per buffer, not once per packet.
+ */
+let wordsOf: ArrayBufferLike | undefined;
+let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+/**
  * Adds the bytes `bytes[start..end)` to a running sum. A piece of odd length is padded with a
  * zero byte (RFC 1071 section 4.1), so only the last piece of a message may have odd length.
- * Four words per step: measured faster than one, and than reading through a Uint16Array or
- * DataView view, whose creation costs more than it saves at packet sizes.
+ * The returned value is unfolded: only `foldSum` of it is meaningful.
  */
 export function sumBytes(bytes: Uint8Array, start: number, end: number, initial = 0): number {
+  if (end - start >= WORD_MIN && ((bytes.byteOffset + start) & 3) === 0) {
+    return initial + sumWords(bytes, start, end);
+  }
+  return sumPairs(bytes, start, end, initial);
+}
+
+/**
+ * Four words per step: measured faster than one, and than reading through a Uint16Array or
+ * DataView view made per call, whose creation costs more than it saves at packet sizes.
+ */
+function sumPairs(bytes: Uint8Array, start: number, end: number, initial: number): number {
   let sum = initial;
   let i = start;
   const end8 = end - ((end - start) & 7);
@@ -25,6 +50,49 @@ export function sumBytes(bytes: Uint8Array, start: number, end: number, initial 
   for (; i + 1 < end; i += 2) sum += (bytes[i] << 8) | bytes[i + 1];
   if (i < end) sum += bytes[i] << 8;
   return sum;
+}
+
+/**
+ * The folded sum of a 4-byte-aligned range, read as 32-bit words in the platform's order. The
+ * one's complement sum does not depend on byte order (RFC 1071 section 2(B)): summed
+ * little-endian it comes out byte-swapped, and one swap after folding puts it right. Each word
+ * adds two 16-bit halves below 2^17, so the sum stays exact for any buffer JS can hold.
+ */
+function sumWords(bytes: Uint8Array, start: number, end: number): number {
+  const buffer = bytes.buffer;
+  if (buffer !== wordsOf) {
+    words = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+    wordsOf = buffer;
+  }
+  const w = words;
+  let i = (bytes.byteOffset + start) >>> 2;
+  const count = (end - start) >>> 2;
+  const stop = i + count;
+  const stop4 = stop - (count & 3);
+  let sum = 0;
+  for (; i < stop4; i += 4) {
+    const a = w[i];
+    const b = w[i + 1];
+    const c = w[i + 2];
+    const d = w[i + 3];
+    sum +=
+      (a >>> 16) +
+      (a & 0xffff) +
+      (b >>> 16) +
+      (b & 0xffff) +
+      (c >>> 16) +
+      (c & 0xffff) +
+      (d >>> 16) +
+      (d & 0xffff);
+  }
+  for (; i < stop; i++) {
+    const a = w[i];
+    sum += (a >>> 16) + (a & 0xffff);
+  }
+  let folded = foldSum(sum);
+  if (LITTLE_ENDIAN) folded = ((folded & 0xff) << 8) | (folded >>> 8);
+  const tail = start + count * 4;
+  return tail < end ? sumPairs(bytes, tail, end, folded) : folded;
 }
 
 /** Folds the carries back in (end-around carry) and returns the 16-bit one's complement sum. */

@@ -42,6 +42,43 @@ export function parseIpv4(
   bytes: Uint8Array,
   options: ParseIpv4Options = {},
 ): ParseResult<ParsedIpv4> {
+  const bad = checkIpv4(bytes, options.verifyChecksum !== false, options.allowFragments === true);
+  if (bad !== undefined) return bad;
+  const headerLength = (bytes[0] & 0x0f) * 4;
+  const totalLength = (bytes[2] << 8) | bytes[3];
+  const flagsOffset = (bytes[6] << 8) | bytes[7];
+  const moreFragments = (flagsOffset & FLAG_MF) !== 0;
+  const fragmentOffset = flagsOffset & OFFSET_MASK;
+  const header: Ipv4Header = {
+    tos: bytes[1],
+    identification: (bytes[4] << 8) | bytes[5],
+    dontFragment: (flagsOffset & FLAG_DF) !== 0,
+    moreFragments,
+    fragmentOffset,
+    ttl: bytes[8],
+    protocol: bytes[9],
+    src: u32ToIpv4(readU32(bytes, 12)),
+    dst: u32ToIpv4(readU32(bytes, 16)),
+    options:
+      headerLength === IPV4_MIN_HEADER_LENGTH
+        ? NO_OPTIONS
+        : bytes.subarray(IPV4_MIN_HEADER_LENGTH, headerLength),
+  };
+  return {
+    ok: true,
+    value: { header, payload: bytes.subarray(headerLength, totalLength), headerLength },
+  };
+}
+
+/**
+ * The checks `parseIpv4` makes, without building a header: a failure, or undefined when the
+ * packet is a well-formed IPv4 packet (for parsers that read the fields they need themselves).
+ */
+export function checkIpv4(
+  bytes: Uint8Array,
+  verifyChecksum: boolean,
+  allowFragments: boolean,
+): ParseResult<never> | undefined {
   if (bytes.length < IPV4_MIN_HEADER_LENGTH) {
     return {
       ok: false,
@@ -77,7 +114,7 @@ export function parseIpv4(
       detail: `${bytes.length} bytes, total length is ${totalLength}`,
     };
   }
-  if (options.verifyChecksum !== false && checksumFinish(sumBytes(bytes, 0, headerLength)) !== 0) {
+  if (verifyChecksum && checksumFinish(sumBytes(bytes, 0, headerLength)) !== 0) {
     return {
       ok: false,
       reason: 'bad-checksum',
@@ -87,32 +124,14 @@ export function parseIpv4(
   const flagsOffset = (bytes[6] << 8) | bytes[7];
   const moreFragments = (flagsOffset & FLAG_MF) !== 0;
   const fragmentOffset = flagsOffset & OFFSET_MASK;
-  if ((moreFragments || fragmentOffset !== 0) && options.allowFragments !== true) {
+  if ((moreFragments || fragmentOffset !== 0) && !allowFragments) {
     return {
       ok: false,
       reason: 'fragment',
       detail: `fragment at offset ${fragmentOffset * 8}${moreFragments ? ', more follow' : ''}`,
     };
   }
-  const header: Ipv4Header = {
-    tos: bytes[1],
-    identification: (bytes[4] << 8) | bytes[5],
-    dontFragment: (flagsOffset & FLAG_DF) !== 0,
-    moreFragments,
-    fragmentOffset,
-    ttl: bytes[8],
-    protocol: bytes[9],
-    src: u32ToIpv4(readU32(bytes, 12)),
-    dst: u32ToIpv4(readU32(bytes, 16)),
-    options:
-      headerLength === IPV4_MIN_HEADER_LENGTH
-        ? NO_OPTIONS
-        : bytes.subarray(IPV4_MIN_HEADER_LENGTH, headerLength),
-  };
-  return {
-    ok: true,
-    value: { header, payload: bytes.subarray(headerLength, totalLength), headerLength },
-  };
+  return undefined;
 }
 
 /** What `emitIpv4` needs: addresses and protocol; the rest has defaults. */

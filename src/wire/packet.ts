@@ -4,7 +4,13 @@
  * once and writes header, options and payload into it.
  */
 import { ipv4ToU32, readU32 } from './address.js';
-import { type Ipv4EmitHeader, ipv4HeaderLength, parseIpv4, writeIpv4Header } from './ipv4.js';
+import {
+  checkIpv4,
+  type Ipv4EmitHeader,
+  ipv4HeaderLength,
+  parseIpv4,
+  writeIpv4Header,
+} from './ipv4.js';
 import { allocPacket } from './slab.js';
 import { checkTcpFields, parseTcpU32, tcpHeaderLength, writeTcp } from './tcp.js';
 import { IPPROTO_TCP, type Ipv4Header, type ParseResult, type TcpSegment } from './types.js';
@@ -37,6 +43,36 @@ export function parsePacket(
   const tcp = parseTcpU32(payload, readU32(bytes, 12), readU32(bytes, 16), verifyChecksum);
   if (!tcp.ok) return tcp;
   return { ok: true, value: { ip: header, tcp: tcp.value } };
+}
+
+/** An IPv4 packet carrying TCP as a stack demultiplexes it: addresses as u32, no text. */
+export interface TcpPacket {
+  /** Source and destination address as unsigned 32-bit numbers. */
+  src: number;
+  dst: number;
+  tcp: TcpSegment;
+}
+
+/**
+ * `parsePacket` for a stack's receive path: the same checks and reasons (non-TCP protocols are
+ * 'not-tcp'), but the addresses stay numbers and no IPv4 header repr is built. With
+ * `verifyChecksum` false, neither checksum is looked at: only for a link that vouches for them
+ * (it carries the bytes as the sending stack emitted them).
+ */
+export function parseTcpPacket(bytes: Uint8Array, verifyChecksum: boolean): ParseResult<TcpPacket> {
+  const bad = checkIpv4(bytes, verifyChecksum, false);
+  if (bad !== undefined) return bad;
+  const protocol = bytes[9];
+  if (protocol !== IPPROTO_TCP) {
+    return { ok: false, reason: 'not-tcp', detail: `IP protocol ${protocol}` };
+  }
+  const src = readU32(bytes, 12);
+  const dst = readU32(bytes, 16);
+  const headerLength = (bytes[0] & 0x0f) * 4;
+  const totalLength = (bytes[2] << 8) | bytes[3];
+  const tcp = parseTcpU32(bytes.subarray(headerLength, totalLength), src, dst, verifyChecksum);
+  if (!tcp.ok) return tcp;
+  return { ok: true, value: { src, dst, tcp: tcp.value } };
 }
 
 /**

@@ -120,6 +120,11 @@ interface Node {
 interface Delivery {
   to: Node;
   bytes: Uint8Array;
+  /**
+   * The bytes are those a stack emitted, unchanged (not a corrupted copy, not sendRaw's): their
+   * checksums are right by construction and the receiving stack need not verify them again.
+   */
+  verified: boolean;
 }
 
 export class SimNetwork {
@@ -235,7 +240,7 @@ export class SimNetwork {
 
   /** Puts a raw IP packet on the wire from `from`, as if its stack had sent it (tests, fuzzing). */
   sendRaw(from: SimHost, packet: Uint8Array): void {
-    this.send(this.node(from), packet);
+    this.send(this.node(from), packet, false);
   }
 
   /** The next instant something happens, or undefined when the network is idle. */
@@ -310,7 +315,7 @@ export class SimNetwork {
   private advance(next: number): void {
     this.clock = next;
     for (let d = this.flight.popDue(next); d !== undefined; d = this.flight.popDue(next)) {
-      d.to.host.stack.handlePacket(next, d.bytes);
+      d.to.host.stack.handlePacket(next, d.bytes, d.verified);
     }
     for (const n of this.nodes) this.fireTimers(n, next);
     this.flush();
@@ -358,7 +363,7 @@ export class SimNetwork {
       p !== undefined;
       p = stack.pollTransmit(this.clock)
     ) {
-      this.send(node, p);
+      this.send(node, p, true);
       busy = true;
     }
     for (let e = stack.pollEvent(); e !== undefined; e = stack.pollEvent()) {
@@ -372,7 +377,8 @@ export class SimNetwork {
     return busy;
   }
 
-  private send(from: Node, bytes: Uint8Array): void {
+  /** `emitted`: the packet came from a stack's pollTransmit (so its checksums are right). */
+  private send(from: Node, bytes: Uint8Array, emitted: boolean): void {
     const packetId = this.packetIds++;
     const dst =
       bytes.length >= 20
@@ -385,7 +391,10 @@ export class SimNetwork {
     if (to !== undefined && link !== undefined) {
       const verdict = link.send(this.clock, bytes);
       fate = verdict.fate;
-      for (const a of verdict.arrivals) this.flight.push(a.at, { to, bytes: a.bytes });
+      for (const a of verdict.arrivals) {
+        // A corrupted arrival is a copy with a bit flipped: only the very bytes sent are vouched for.
+        this.flight.push(a.at, { to, bytes: a.bytes, verified: emitted && a.bytes === bytes });
+      }
       tArrive = verdict.arrivals[0]?.at;
     }
     if (!this.record && this.packetListeners.length === 0) return;
