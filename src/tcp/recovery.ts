@@ -272,12 +272,16 @@ export abstract class TcbRecovery extends TcbOutput {
    */
   protected onDataTimeout(now: number): void {
     if (this.caState !== 'loss') {
+      // F-RTO (RFC 5682 3.1, SACK-enhanced; Linux tcp_frto=2): on the first timeout only, and
+      // not when it interrupts a fast recovery (as Linux's tcp_enter_loss): that episode's
+      // losses are known from SACK, and sending new data first would delay their repair by
+      // a round trip.
+      const frto = this.sackOk && this.caState === 'open';
       this.cc.onTimeout(this.flight(), now);
       this.rv.undoMarker = this.sndUna;
       this.rv.undoRetrans = 0;
       this.rv.retransStamp = undefined;
-      // F-RTO (RFC 5682 3.1, SACK-enhanced; Linux tcp_frto=2): on the first timeout only.
-      this.rv.frto = this.sackOk ? 'first' : 'off';
+      this.rv.frto = frto ? 'first' : 'off';
       this.rv.frtoHigh = this.sndNxt;
     } else {
       this.cc.cwnd = this.effSndMss();
