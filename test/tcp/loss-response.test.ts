@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from '../../src/tcp/types.js';
 import {
+  dataAcks,
   drain,
   established,
   expectNothing,
@@ -13,29 +14,17 @@ import {
   IRS,
   ISS,
   PLAIN,
-  SACK_OK,
-  sackOption,
+  sackSender,
   seg,
   send,
 } from './helpers.js';
 
 const MSS = 1460;
-const s = (n: number) => (ISS + 1 + n * MSS) >>> 0;
-const ack = (n: number, blocks: Array<[number, number]> = []) =>
-  seg({
-    flags: '.',
-    seq: IRS + 1,
-    ack: s(n),
-    options: blocks.length > 0 ? sackOption(blocks) : [],
-  });
+const { s, ack } = dataAcks(MSS);
 
 /** SACK on, `count` segments queued, the first window (10) sent at t=20. */
-function sending(count: number, config: Partial<ConnectionConfig> = {}) {
-  const c = established({ ...PLAIN, sack: true, minRto: 1000, ...config }, SACK_OK);
-  c.send(new Uint8Array(count * MSS));
-  for (let x = c.pollTransmit(20); x; x = c.pollTransmit(20));
-  return c;
-}
+const sending = (count: number, config: Partial<ConnectionConfig> = {}) =>
+  sackSender(count, config);
 
 describe('a timeout during fast recovery (Linux tcp_enter_loss)', () => {
   it('repairs the holes SACK showed before sending new data (no F-RTO)', () => {
