@@ -314,10 +314,9 @@ export abstract class TcbRecovery extends TcbOutput {
     this.rv.sent.ackTo(this.sndUna, deliver);
     const dsack = isDsack(a.blocks, this.sndUna);
     if (this.sackOk) {
-      for (const [l, r] of dsack ? a.blocks.slice(1) : a.blocks) {
-        if (!seqLt(l, r) || seqLe(l, this.sndUna) || seqGt(r, this.sndNxt)) continue;
-        this.rv.sent.sack(l >>> 0, r >>> 0, deliver);
-      }
+      // What this ACK's blocks (D-SACK and blocks outside the flight left out) newly SACKed,
+      // as the scoreboard found when it took them: the records it covers are marked once.
+      for (const [l, r] of this.scoreboard.fresh) this.rv.sent.sack(l, r, deliver);
       // RFC 2018 (8): SND.UNA reached data the peer had SACKed and it still asks for it: the
       // receiver dropped what it SACKed (reneging). Trust no SACK information from before.
       if (this.rv.sent.first()?.sacked === true) {
