@@ -132,29 +132,38 @@ export abstract class TcbRecovery extends TcbOutput {
    * retransmission of the highest unSACKed segment.
    */
   private rule3or4(now: number, dataEnd: number): TcpSegment | undefined {
-    let highSacked: number | undefined;
-    this.rv.sent.forEachDown((s) => {
-      if (!s.sacked) return true;
-      highSacked = s.end;
-      return false;
-    });
-    if (highSacked !== undefined) {
-      let pick: SentSegment | undefined;
-      this.rv.sent.forEach((s) => {
-        if (pick === undefined && !s.sacked && !s.rtxInFlight && seqGe(s.start, this.rv.highRxt)) {
-          if (seqLt(s.start, highSacked as number)) pick = s;
+    const q = this.rv.sent;
+    const ranges = this.scoreboard.blocks;
+    const top = ranges[ranges.length - 1];
+    if (top !== undefined) {
+      // Rule 3: the first record at or above HighRxt, below the highest SACKed octet, neither
+      // SACKed nor retransmitted; SACKed runs are stepped over a range at a time.
+      const highSacked = top[1];
+      let seq = seqGt(this.rv.highRxt, this.sndUna) ? this.rv.highRxt : this.sndUna;
+      let i = q.indexOf(seq);
+      while (i !== undefined) {
+        const s = q.at(i) as SentSegment;
+        if (!seqLt(s.start, highSacked)) break;
+        if (s.sacked) {
+          seq = this.scoreboard.coveredTo(s.start);
+          if (seq === s.start) seq = s.end;
+          i = q.indexOf(seq);
+          continue;
         }
-      });
-      if (pick !== undefined) return this.retransmit(now, pick, dataEnd);
+        if (!s.rtxInFlight && seqGe(s.start, this.rv.highRxt)) {
+          return this.retransmit(now, s, dataEnd);
+        }
+        i = i + 1 < q.size ? i + 1 : undefined;
+      }
     }
     if (this.rv.rescueRxt === undefined || seqGt(this.sndUna, this.rv.rescueRxt)) {
-      let last: SentSegment | undefined;
-      this.rv.sent.forEachDown((s) => {
-        if (s.sacked) return true;
-        last = s;
-        return false;
-      });
-      if (last !== undefined && !last.rtxInFlight) {
+      // Rule 4: the highest record not SACKed: the last one, or the one below the top range.
+      let last = q.last();
+      if (last?.sacked === true && top !== undefined && seqGt(top[0], this.sndUna)) {
+        const j = q.indexOf(seqAdd(top[0], -1));
+        last = j === undefined ? undefined : q.at(j);
+      } else if (last?.sacked === true) last = undefined;
+      if (last !== undefined && !last.sacked && !last.rtxInFlight) {
         this.rv.rescueRxt = this.rv.recoveryPoint;
         const high = this.rv.highRxt;
         const seg = this.retransmit(now, last, dataEnd);
@@ -322,6 +331,7 @@ export abstract class TcbRecovery extends TcbOutput {
       if (this.rv.sent.first()?.sacked === true) {
         this.rv.sent.clearSacks();
         this.scoreboard.clear();
+        this.rv.isLostTo = undefined;
       }
     }
     const delivered = acked + this.rv.sent.sackedBytes - priorSacked;
@@ -468,23 +478,32 @@ export abstract class TcbRecovery extends TcbOutput {
    * ranges, or more than (DupThresh - 1) * SMSS SACKed bytes, lie above it.
    */
   private markIsLost(): void {
+    // Walking the SACKed ranges down from the highest: below the left edge of the one that
+    // brings the SACKed bytes above the limit, or the ranges to DupThresh, every record is lost.
     const limit = (DUP_THRESH - 1) * this.effSndMss();
+    const ranges = this.scoreboard.blocks;
     let sackedAbove = 0;
-    let runs = 0;
-    let inRun = false;
-    this.rv.sent.forEachDown((s) => {
-      if (s.sacked) {
-        sackedAbove += seqDiff(s.end, s.start);
-        if (!inRun) runs++;
-        inRun = true;
-        return true;
-      }
-      inRun = false;
+    let boundary: number | undefined;
+    for (let k = ranges.length - 1, runs = 1; k >= 0; k--, runs++) {
+      const [l, r] = ranges[k] as readonly [number, number];
+      sackedAbove += seqDiff(r, l);
       if (sackedAbove > limit || runs >= DUP_THRESH) {
-        if (!s.rtxInFlight) this.rv.sent.markLost(s);
+        boundary = l;
+        break;
       }
-      return true;
-    });
+    }
+    if (boundary === undefined) return;
+    const q = this.rv.sent;
+    const from = this.rv.isLostTo;
+    let i = q.indexOf(from !== undefined && seqGt(from, this.sndUna) ? from : this.sndUna);
+    for (; i !== undefined && i < q.size; i++) {
+      const s = q.at(i) as SentSegment;
+      if (!seqLt(s.start, boundary)) break;
+      if (!s.sacked && !s.rtxInFlight) q.markLost(s);
+    }
+    if (this.rv.isLostTo === undefined || seqGt(boundary, this.rv.isLostTo)) {
+      this.rv.isLostTo = boundary;
+    }
   }
 
   /**
@@ -583,6 +602,7 @@ export abstract class TcbRecovery extends TcbOutput {
     this.rv.rack.reorderingSeen = true;
     if (this.caState !== 'open') {
       this.rv.sent.unmarkLost();
+      this.rv.isLostTo = undefined;
       this.caState = 'open';
       this.rv.forcedRtx = false;
       this.rv.rack.onRecoveryEnd();

@@ -87,6 +87,12 @@ export class SackScoreboard {
     return seqLt(seq, sndNxt) ? seq : undefined;
   }
 
+  /** The right edge of the range holding `seq`, or `seq` itself when it is not SACKed. */
+  coveredTo(seq: number): number {
+    const range = this.ranges[this.firstEndingAfter(seq)];
+    return range !== undefined && seqLe(range[0], seq) ? range[1] : seq;
+  }
+
   /** Index of the first range whose right edge lies above `seq` (ranges.length if none). */
   private firstEndingAfter(seq: number): number {
     let lo = 0;
