@@ -26,6 +26,8 @@ export abstract class TcbInput extends TcbTimers {
    * says the peer timed out waiting for an ACK (Linux counts it as DelayedACKLost).
    */
   private quickAcks = 0;
+  /** When in-order data last arrived (Linux icsk_ack.lrcvtime); undefined before any. */
+  private lastDataAt: number | undefined;
 
   /** RFC 9293 3.10.7.1: a segment for a connection that no longer exists. */
   protected segmentInClosed(seg: TcpSegment): void {
@@ -455,6 +457,12 @@ export abstract class TcbInput extends TcbTimers {
     // Copy: the caller's buffer may be a view of a link buffer that is reused.
     const own = data.slice();
     if (seq === this.rcvNxt) {
+      // Linux's tcp_event_data_recv: data after a silence longer than our RTO means the
+      // sender is restarting (after its timeout): quick ACKs while its window is small.
+      if (this.lastDataAt !== undefined && now - this.lastDataAt > this.rtt.rto) {
+        this.enterQuickAck();
+      }
+      this.lastDataAt = now;
       const hadGap = this.recvBuf.hasOoo;
       this.recvBuf.push(own);
       this.rcvNxt = seqAdd(this.rcvNxt, own.byteLength);

@@ -100,6 +100,24 @@ describe('quick ACKs after a duplicate (Linux DelayedACKLost)', () => {
   });
 });
 
+describe('quick ACKs after a silence longer than the RTO (Linux tcp_event_data_recv)', () => {
+  it('the data that ends it, and what follows, are acknowledged at once', () => {
+    const c = established({ ...PLAIN, delayedAck: true, delayedAckTimeout: 40 });
+    const r = (n: number) => (IRS + 1 + n * MSS) >>> 0;
+    const data = (n: number) => seg({ flags: '.', seq: r(n), ack: ISS + 1, data: MSS });
+    send(c, data(0), 20);
+    expectNothing(c, 20);
+    c.handleTimeout(c.pollTimeout() as number);
+    expectSegments(c, 60, [{ flags: '.', ack: r(1) }]);
+    // A silence of a second (our RTO is 200 ms): the peer timed out and restarts from one
+    // segment; waiting 40 ms for a second one would cost it a delayed ACK per round trip.
+    send(c, data(1), 1060);
+    expectSegments(c, 1060, [{ flags: '.', ack: r(2) }]);
+    send(c, data(2), 1080);
+    expectSegments(c, 1080, [{ flags: '.', ack: r(3) }]);
+  });
+});
+
 describe('NewReno ssthresh (RFC 5681 eq. 4, as Linux tcp_reno_ssthresh)', () => {
   it('halves cwnd, not a flight that SACKed data and RACK’s wait made larger', () => {
     const c = sending(40, { congestionControl: 'newreno' });
