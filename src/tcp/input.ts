@@ -16,7 +16,19 @@ import {
 import { isArmed, Timer } from './timer-table.js';
 import { TcbTimers } from './timers.js';
 
+/** Linux's TCP_MAX_QUICKACKS: in-order segments acknowledged at once after a quick-ACK trigger. */
+const MAX_QUICKACKS = 16;
+
 export abstract class TcbInput extends TcbTimers {
+  /**
+   * In-order data segments still to be acknowledged at once rather than delayed (Linux's
+   * quick-ACK mode, icsk_ack.quick): set when a retransmission of data we hold arrives, which
+   * says the peer timed out waiting for an ACK (Linux counts it as DelayedACKLost).
+   */
+  private quickAcks = 0;
+  /** When in-order data last arrived (Linux icsk_ack.lrcvtime); undefined before any. */
+  private lastDataAt: number | undefined;
+
   /** RFC 9293 3.10.7.1: a segment for a connection that no longer exists. */
   protected segmentInClosed(seg: TcpSegment): void {
     this.drop();
@@ -131,6 +143,7 @@ export abstract class TcbInput extends TcbTimers {
           seg.payload.byteLength > 0 &&
           seqLt(seg.seq, this.rcvNxt) &&
           seqGe(seg.seq, seqAdd(this.rcvNxt, -this.config.receiveBufferSize));
+        if (recentDuplicate) this.enterQuickAck();
         if (recentDuplicate || invalidSegmentAck(this, now, this.config.invalidAckInterval)) {
           this.ackNow = true;
           this.noteDuplicate(seg.seq, seg.payload.byteLength);
@@ -393,6 +406,7 @@ export abstract class TcbInput extends TcbTimers {
       // Trim what we already have and what lies beyond the advertised window.
       const before = seqDiff(this.rcvNxt, seq);
       if (before > 0) {
+        if (data.byteLength > 0) this.enterQuickAck();
         this.noteDuplicate(seq, Math.min(before, data.byteLength));
         data = data.subarray(Math.min(before, data.byteLength));
         seq = this.rcvNxt;
@@ -445,6 +459,12 @@ export abstract class TcbInput extends TcbTimers {
     // recvBuf keeps a view of it, or copies a small piece, and copies out-of-order data.
     const own = data;
     if (seq === this.rcvNxt) {
+      // Linux's tcp_event_data_recv: data after a silence longer than our RTO means the
+      // sender is restarting (after its timeout): quick ACKs while its window is small.
+      if (this.lastDataAt !== undefined && now - this.lastDataAt > this.rtt.rto) {
+        this.enterQuickAck();
+      }
+      this.lastDataAt = now;
       const hadGap = this.recvBuf.hasOoo;
       this.recvBuf.push(own);
       this.rcvNxt = seqAdd(this.rcvNxt, own.byteLength);
@@ -454,7 +474,13 @@ export abstract class TcbInput extends TcbTimers {
         this.ackNow = true;
       }
       this.readablePending = true;
-      if (!this.config.delayedAck || seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.rcvMss) {
+      if (this.quickAcks > 0) {
+        this.quickAcks--;
+        this.ackNow = true;
+      } else if (
+        !this.config.delayedAck ||
+        seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.rcvMss
+      ) {
         this.ackNow = true;
       } else if (!isArmed(this.timers, Timer.delayedAck)) {
         this.timers[Timer.delayedAck] = now + this.config.delayedAckTimeout;
@@ -466,6 +492,19 @@ export abstract class TcbInput extends TcbTimers {
       if (dup !== undefined) this.noteDuplicate(dup[0], seqDiff(dup[1], dup[0]));
       this.ackNow = true;
     }
+  }
+
+  /**
+   * A segment retransmitted from below RCV.NXT arrived: our ACK of it was lost or came too late
+   * for the peer's timer. Acknowledge the next in-order segments at once, so a sender whose
+   * window the timeout cut to one segment is not held a delayed-ACK timeout per round trip
+   * (Linux's tcp_enter_quickack_mode on DelayedACKLost: as many as half the receive window in
+   * segments, at most 16).
+   */
+  private enterQuickAck(): void {
+    const wnd = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
+    const n = Math.floor(wnd / (2 * Math.max(1, this.rcvMss)));
+    this.quickAcks = Math.max(this.quickAcks, Math.min(MAX_QUICKACKS, Math.max(2, n)));
   }
 
   /**

@@ -56,8 +56,7 @@ export class NewRenoController implements CongestionController {
 
   onCongestion(flight: number, _now: number): void {
     this.remember();
-    // RFC 5681 (3.2) eq. 4.
-    this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);
+    this.ssthresh = this.half(flight);
   }
 
   onRecoveryEnd(_now: number): void {
@@ -67,7 +66,7 @@ export class NewRenoController implements CongestionController {
   onTimeout(flight: number, _now: number): void {
     this.remember();
     // RFC 5681 (3.1) eq. 4 and the loss window of eq. 5.
-    this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);
+    this.ssthresh = this.half(flight);
     this.cwnd = this.mss;
     this.caAcked = 0;
   }
@@ -81,6 +80,15 @@ export class NewRenoController implements CongestionController {
   onIdleRestart(_now: number): void {
     // RFC 5681 (4.1): the restart window.
     this.cwnd = Math.min(this.cwnd, initialWindow(this.mss, this.initialSegments));
+  }
+
+  /**
+   * RFC 5681 (3.1) eq. 4, with the flight taken as at most cwnd (as Linux's tcp_reno_ssthresh
+   * halves cwnd): SND.NXT - SND.UNA counts SACKed data and what PRR or RACK's reorder wait let
+   * out past the hole, often half a window more, so halving it cut the window by a quarter.
+   */
+  private half(flight: number): number {
+    return Math.max(Math.floor(Math.min(flight, this.cwnd) / 2), 2 * this.mss);
   }
 
   private remember(): void {

@@ -98,15 +98,19 @@ export class Rack {
    */
   detectLoss(q: SentSegments, now: number, reoWnd: number, onLost: () => void): number {
     let timeout = 0;
-    q.forEach((s) => {
-      if (s.sacked || (s.lost && !s.rtxInFlight)) return;
-      if (!sentAfter(this.xmitTs, this.xmitOrder, s.xmitTime, s.xmitOrder)) return;
+    // Oldest transmission first (SentSegments keeps that order): the walk ends at the first
+    // record sent after RACK.xmit_ts, as everything after it was sent later still.
+    let s = q.oldestSent();
+    while (s !== undefined) {
+      const next = s.tNext;
+      if (!sentAfter(this.xmitTs, this.xmitOrder, s.xmitTime, s.xmitOrder)) break;
       const remaining = s.xmitTime + this.rtt + reoWnd - now;
       if (remaining <= 0) {
         q.markLost(s);
         onLost();
       } else timeout = Math.max(timeout, remaining);
-    });
+      s = next;
+    }
     return timeout;
   }
 }

@@ -18,6 +18,12 @@ export class RecoveryVars {
   reoAt = Number.POSITIVE_INFINITY;
   /** When data last went out (RFC 5681 4.1 restart after idle). */
   lastSentAt = 0;
+  /**
+   * RFC 6675 IsLost (config.rack off) has been applied to every record below this sequence
+   * number: nothing there changes until an undo or a renege (which clear it), so each ACK
+   * looks only at what lies above.
+   */
+  isLostTo: number | undefined;
   /** RFC 6675 HighRxt and RescueRxt. */
   highRxt = 0;
   rescueRxt: number | undefined;

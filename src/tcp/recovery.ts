@@ -132,29 +132,38 @@ export abstract class TcbRecovery extends TcbOutput {
    * retransmission of the highest unSACKed segment.
    */
   private rule3or4(now: number, dataEnd: number): TcpSegment | undefined {
-    let highSacked: number | undefined;
-    this.rv.sent.forEachDown((s) => {
-      if (!s.sacked) return true;
-      highSacked = s.end;
-      return false;
-    });
-    if (highSacked !== undefined) {
-      let pick: SentSegment | undefined;
-      this.rv.sent.forEach((s) => {
-        if (pick === undefined && !s.sacked && !s.rtxInFlight && seqGe(s.start, this.rv.highRxt)) {
-          if (seqLt(s.start, highSacked as number)) pick = s;
+    const q = this.rv.sent;
+    const ranges = this.scoreboard.blocks;
+    const top = ranges[ranges.length - 1];
+    if (top !== undefined) {
+      // Rule 3: the first record at or above HighRxt, below the highest SACKed octet, neither
+      // SACKed nor retransmitted; SACKed runs are stepped over a range at a time.
+      const highSacked = top[1];
+      let seq = seqGt(this.rv.highRxt, this.sndUna) ? this.rv.highRxt : this.sndUna;
+      let i = q.indexOf(seq);
+      while (i !== undefined) {
+        const s = q.at(i) as SentSegment;
+        if (!seqLt(s.start, highSacked)) break;
+        if (s.sacked) {
+          seq = this.scoreboard.coveredTo(s.start);
+          if (seq === s.start) seq = s.end;
+          i = q.indexOf(seq);
+          continue;
         }
-      });
-      if (pick !== undefined) return this.retransmit(now, pick, dataEnd);
+        if (!s.rtxInFlight && seqGe(s.start, this.rv.highRxt)) {
+          return this.retransmit(now, s, dataEnd);
+        }
+        i = i + 1 < q.size ? i + 1 : undefined;
+      }
     }
     if (this.rv.rescueRxt === undefined || seqGt(this.sndUna, this.rv.rescueRxt)) {
-      let last: SentSegment | undefined;
-      this.rv.sent.forEachDown((s) => {
-        if (s.sacked) return true;
-        last = s;
-        return false;
-      });
-      if (last !== undefined && !last.rtxInFlight) {
+      // Rule 4: the highest record not SACKed: the last one, or the one below the top range.
+      let last = q.last();
+      if (last?.sacked === true && top !== undefined && seqGt(top[0], this.sndUna)) {
+        const j = q.indexOf(seqAdd(top[0], -1));
+        last = j === undefined ? undefined : q.at(j);
+      } else if (last?.sacked === true) last = undefined;
+      if (last !== undefined && !last.sacked && !last.rtxInFlight) {
         this.rv.rescueRxt = this.rv.recoveryPoint;
         const high = this.rv.highRxt;
         const seg = this.retransmit(now, last, dataEnd);
@@ -272,12 +281,16 @@ export abstract class TcbRecovery extends TcbOutput {
    */
   protected onDataTimeout(now: number): void {
     if (this.caState !== 'loss') {
+      // F-RTO (RFC 5682 3.1, SACK-enhanced; Linux tcp_frto=2): on the first timeout only, and
+      // not when it interrupts a fast recovery (as Linux's tcp_enter_loss): that episode's
+      // losses are known from SACK, and sending new data first would delay their repair by
+      // a round trip.
+      const frto = this.sackOk && this.caState === 'open';
       this.cc.onTimeout(this.flight(), now);
       this.rv.undoMarker = this.sndUna;
       this.rv.undoRetrans = 0;
       this.rv.retransStamp = undefined;
-      // F-RTO (RFC 5682 3.1, SACK-enhanced; Linux tcp_frto=2): on the first timeout only.
-      this.rv.frto = this.sackOk ? 'first' : 'off';
+      this.rv.frto = frto ? 'first' : 'off';
       this.rv.frtoHigh = this.sndNxt;
     } else {
       this.cc.cwnd = this.effSndMss();
@@ -310,15 +323,15 @@ export abstract class TcbRecovery extends TcbOutput {
     this.rv.sent.ackTo(this.sndUna, deliver);
     const dsack = isDsack(a.blocks, this.sndUna);
     if (this.sackOk) {
-      for (const [l, r] of dsack ? a.blocks.slice(1) : a.blocks) {
-        if (!seqLt(l, r) || seqLe(l, this.sndUna) || seqGt(r, this.sndNxt)) continue;
-        this.rv.sent.sack(l >>> 0, r >>> 0, deliver);
-      }
+      // What this ACK's blocks (D-SACK and blocks outside the flight left out) newly SACKed,
+      // as the scoreboard found when it took them: the records it covers are marked once.
+      for (const [l, r] of this.scoreboard.fresh) this.rv.sent.sack(l, r, deliver);
       // RFC 2018 (8): SND.UNA reached data the peer had SACKed and it still asks for it: the
       // receiver dropped what it SACKed (reneging). Trust no SACK information from before.
       if (this.rv.sent.first()?.sacked === true) {
         this.rv.sent.clearSacks();
         this.scoreboard.clear();
+        this.rv.isLostTo = undefined;
       }
     }
     const delivered = acked + this.rv.sent.sackedBytes - priorSacked;
@@ -465,23 +478,32 @@ export abstract class TcbRecovery extends TcbOutput {
    * ranges, or more than (DupThresh - 1) * SMSS SACKed bytes, lie above it.
    */
   private markIsLost(): void {
+    // Walking the SACKed ranges down from the highest: below the left edge of the one that
+    // brings the SACKed bytes above the limit, or the ranges to DupThresh, every record is lost.
     const limit = (DUP_THRESH - 1) * this.effSndMss();
+    const ranges = this.scoreboard.blocks;
     let sackedAbove = 0;
-    let runs = 0;
-    let inRun = false;
-    this.rv.sent.forEachDown((s) => {
-      if (s.sacked) {
-        sackedAbove += seqDiff(s.end, s.start);
-        if (!inRun) runs++;
-        inRun = true;
-        return true;
-      }
-      inRun = false;
+    let boundary: number | undefined;
+    for (let k = ranges.length - 1, runs = 1; k >= 0; k--, runs++) {
+      const [l, r] = ranges[k] as readonly [number, number];
+      sackedAbove += seqDiff(r, l);
       if (sackedAbove > limit || runs >= DUP_THRESH) {
-        if (!s.rtxInFlight) this.rv.sent.markLost(s);
+        boundary = l;
+        break;
       }
-      return true;
-    });
+    }
+    if (boundary === undefined) return;
+    const q = this.rv.sent;
+    const from = this.rv.isLostTo;
+    let i = q.indexOf(from !== undefined && seqGt(from, this.sndUna) ? from : this.sndUna);
+    for (; i !== undefined && i < q.size; i++) {
+      const s = q.at(i) as SentSegment;
+      if (!seqLt(s.start, boundary)) break;
+      if (!s.sacked && !s.rtxInFlight) q.markLost(s);
+    }
+    if (this.rv.isLostTo === undefined || seqGt(boundary, this.rv.isLostTo)) {
+      this.rv.isLostTo = boundary;
+    }
   }
 
   /**
@@ -580,6 +602,7 @@ export abstract class TcbRecovery extends TcbOutput {
     this.rv.rack.reorderingSeen = true;
     if (this.caState !== 'open') {
       this.rv.sent.unmarkLost();
+      this.rv.isLostTo = undefined;
       this.caState = 'open';
       this.rv.forcedRtx = false;
       this.rv.rack.onRecoveryEnd();

@@ -19,6 +19,12 @@ export function isDsack(blocks: ReadonlyArray<readonly [number, number]>, cumAck
 export class SackScoreboard {
   /** Sorted, non-overlapping [left, right) ranges, all above SND.UNA. */
   private ranges: Array<[number, number]> = [];
+  /**
+   * What the last update covered that no range covered before, in the order reported: the
+   * only octets whose segments recovery must mark SACKed, so an ACK that repeats a large SACK
+   * block costs what is new in it, not a walk over everything it covers.
+   */
+  readonly fresh: Array<[number, number]> = [];
 
   get blocks(): ReadonlyArray<readonly [number, number]> {
     return this.ranges;
@@ -26,6 +32,7 @@ export class SackScoreboard {
 
   clear(): void {
     this.ranges = [];
+    this.fresh.length = 0;
   }
 
   /**
@@ -40,6 +47,7 @@ export class SackScoreboard {
     sndNxt: number,
   ): boolean {
     this.forgetBelow(sndUna);
+    this.fresh.length = 0;
     let grew = false;
     for (let i = isDsack(reported, sndUna) ? 1 : 0; i < reported.length; i++) {
       const block = reported[i] as readonly [number, number];
@@ -79,6 +87,12 @@ export class SackScoreboard {
     return seqLt(seq, sndNxt) ? seq : undefined;
   }
 
+  /** The right edge of the range holding `seq`, or `seq` itself when it is not SACKed. */
+  coveredTo(seq: number): number {
+    const range = this.ranges[this.firstEndingAfter(seq)];
+    return range !== undefined && seqLe(range[0], seq) ? range[1] : seq;
+  }
+
   /** Index of the first range whose right edge lies above `seq` (ranges.length if none). */
   private firstEndingAfter(seq: number): number {
     let lo = 0;
@@ -109,13 +123,18 @@ export class SackScoreboard {
     let right = r;
     let had = 0;
     let j = i;
+    // The first octet of [l, r) not known to be covered yet: gaps before each range are fresh.
+    let cursor = l;
     for (; j < this.ranges.length; j++) {
       const range = this.ranges[j] as [number, number];
       if (seqGt(range[0], r)) break;
+      if (seqGt(range[0], cursor)) this.fresh.push([cursor, range[0]]);
+      if (seqGt(range[1], cursor)) cursor = range[1];
       had += seqDiff(seqLt(range[1], r) ? range[1] : r, seqGt(range[0], l) ? range[0] : l);
       if (seqLt(range[0], left)) left = range[0];
       if (seqGt(range[1], right)) right = range[1];
     }
+    if (seqLt(cursor, r)) this.fresh.push([cursor, r]);
     this.ranges.splice(i, j - i, [left, right]);
     return had < seqDiff(r, l);
   }

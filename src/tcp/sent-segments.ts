@@ -23,6 +23,14 @@ export interface SentSegment {
   lost: boolean;
   /** A retransmission of it is in flight (neither acknowledged nor deemed lost). */
   rtxInFlight: boolean;
+  /**
+   * Neighbours in transmit order (see SentSegments.oldestSent): the records RACK must still
+   * look at, neither SACKed nor deemed lost and waiting for their retransmission.
+   */
+  tPrev: SentSegment | undefined;
+  tNext: SentSegment | undefined;
+  /** It is linked in that list. */
+  timed: boolean;
 }
 
 const len = (s: SentSegment): number => seqDiff(s.end, s.start);
@@ -32,6 +40,17 @@ const needsRtx = (s: SentSegment): boolean => s.lost && !s.rtxInFlight;
 export class SentSegments {
   private segs: SentSegment[] = [];
   private head = 0;
+  /**
+   * The records RACK (RFC 8985 6.2 step 5) can still deem lost, oldest transmission first, as
+   * Linux's tsorted_sent_queue: a retransmission moves its record to the end; a SACK, a
+   * cumulative ACK or a loss mark takes it out. A walk from the oldest stops at the first one
+   * sent after RACK.xmit_ts, so each ACK costs what it marks plus the few waiting out the
+   * reordering window, not the whole flight.
+   */
+  private tHead: SentSegment | undefined;
+  private tTail: SentSegment | undefined;
+  /** No record below this sequence number needs a retransmission (firstLost's cursor). */
+  private lostFrom: number | undefined;
   sackedBytes = 0;
   lostBytes = 0;
   rtxBytes = 0;
@@ -60,7 +79,7 @@ export class SentSegments {
   push(start: number, end: number, now: number): void {
     const last = this.last();
     if (last !== undefined && seqLt(start, last.end)) return;
-    this.segs.push({
+    const s: SentSegment = {
       start,
       end,
       xmitTime: now,
@@ -69,7 +88,17 @@ export class SentSegments {
       sacked: false,
       lost: false,
       rtxInFlight: false,
-    });
+      tPrev: undefined,
+      tNext: undefined,
+      timed: false,
+    };
+    this.segs.push(s);
+    this.link(s);
+  }
+
+  /** The oldest transmission RACK may still deem lost (walk on with `tNext`). */
+  oldestSent(): SentSegment | undefined {
+    return this.tHead;
   }
 
   /** Index of the record holding `seq`, or undefined. Binary search: records are sorted. */
@@ -92,10 +121,25 @@ export class SentSegments {
     if (i === undefined) return;
     const s = this.segs[this.head + i] as SentSegment;
     if (s.start === seq) return;
-    const right: SentSegment = { ...s, start: seq };
+    const right: SentSegment = {
+      ...s,
+      start: seq,
+      tPrev: undefined,
+      tNext: undefined,
+      timed: false,
+    };
     s.end = seq;
     this.segs.splice(this.head + i + 1, 0, right);
     if (needsRtx(s)) this.lostCount++;
+    if (s.timed) {
+      // Sent at the same moment as its left part: next to it in transmit order.
+      right.timed = true;
+      right.tPrev = s;
+      right.tNext = s.tNext;
+      if (s.tNext === undefined) this.tTail = right;
+      else s.tNext.tPrev = right;
+      s.tNext = right;
+    }
   }
 
   /**
@@ -112,6 +156,7 @@ export class SentSegments {
           delivered(s);
         }
         this.forget(s, len(s), true);
+        this.unlink(s);
         this.head++;
       } else {
         if (seqGt(una, s.start)) {
@@ -129,6 +174,8 @@ export class SentSegments {
     if (this.head === this.segs.length) {
       this.segs = [];
       this.head = 0;
+      this.tHead = undefined;
+      this.tTail = undefined;
     } else if (this.head > 64 && this.head * 2 > this.segs.length) {
       this.segs = this.segs.slice(this.head);
       this.head = 0;
@@ -151,6 +198,7 @@ export class SentSegments {
       s.lost = false;
       s.rtxInFlight = false;
       s.sacked = true;
+      this.unlink(s);
       this.sackedBytes += len(s);
       bytes += len(s);
       delivered(s);
@@ -164,6 +212,7 @@ export class SentSegments {
       (this.segs[j] as SentSegment).sacked = false;
     }
     this.sackedBytes = 0;
+    this.relink();
   }
 
   /** `s` (or its last retransmission) is deemed lost. */
@@ -178,6 +227,8 @@ export class SentSegments {
       this.rtxBytes -= len(s);
     }
     this.lostCount++;
+    this.unlink(s);
+    if (this.lostFrom === undefined || seqLt(s.start, this.lostFrom)) this.lostFrom = s.start;
   }
 
   /** Clears every loss mark (an undo: the losses were not real). */
@@ -188,6 +239,8 @@ export class SentSegments {
     }
     this.lostBytes = 0;
     this.lostCount = 0;
+    this.lostFrom = undefined;
+    this.relink();
   }
 
   /** `s` was retransmitted at `now`. */
@@ -200,16 +253,33 @@ export class SentSegments {
     s.retransmits++;
     s.xmitTime = now;
     s.xmitOrder = ++this.transmissions;
+    // The newest transmission now: to the end of the transmit order.
+    this.unlink(s);
+    if (!s.sacked) this.link(s);
   }
 
-  /** The first record deemed lost (NextSeg rule 1). */
+  /**
+   * The first record deemed lost (NextSeg rule 1). From a cursor below which none is: a loss
+   * mark lower down moves it back, so the walks add up to about one pass per recovery.
+   */
   firstLost(): SentSegment | undefined {
-    if (this.lostCount === 0) return undefined;
-    for (let j = this.head; j < this.segs.length; j++) {
-      const s = this.segs[j] as SentSegment;
-      if (needsRtx(s)) return s;
+    if (this.lostCount === 0 || this.size === 0) return undefined;
+    const from = this.lostFrom;
+    let j = this.head;
+    if (from !== undefined && seqGt(from, (this.segs[this.head] as SentSegment).start)) {
+      j = this.head + (this.indexOf(from) ?? this.segs.length - this.head);
     }
-    return undefined;
+    const begin = j;
+    for (; j < this.segs.length; j++) {
+      const s = this.segs[j] as SentSegment;
+      if (needsRtx(s)) {
+        this.lostFrom = s.start;
+        return s;
+      }
+    }
+    // Not reached while the cursor keeps its promise; a full walk costs no correctness.
+    this.lostFrom = undefined;
+    return begin > this.head ? this.firstLost() : undefined;
   }
 
   forEach(f: (s: SentSegment) => void): void {
@@ -230,6 +300,49 @@ export class SentSegments {
     this.lostBytes = 0;
     this.rtxBytes = 0;
     this.lostCount = 0;
+    this.tHead = undefined;
+    this.tTail = undefined;
+    this.lostFrom = undefined;
+  }
+
+  /** Appends `s` to the transmit order. */
+  private link(s: SentSegment): void {
+    s.timed = true;
+    s.tNext = undefined;
+    s.tPrev = this.tTail;
+    if (this.tTail === undefined) this.tHead = s;
+    else this.tTail.tNext = s;
+    this.tTail = s;
+  }
+
+  private unlink(s: SentSegment): void {
+    if (!s.timed) return;
+    if (s.tPrev === undefined) this.tHead = s.tNext;
+    else s.tPrev.tNext = s.tNext;
+    if (s.tNext === undefined) this.tTail = s.tPrev;
+    else s.tNext.tPrev = s.tPrev;
+    s.tPrev = undefined;
+    s.tNext = undefined;
+    s.timed = false;
+  }
+
+  /**
+   * Rebuilds the transmit order from the records (after a renege or an undo put SACKed or lost
+   * records back in play): rare, so a sort is fine.
+   */
+  private relink(): void {
+    const live: SentSegment[] = [];
+    for (let j = this.head; j < this.segs.length; j++) {
+      const s = this.segs[j] as SentSegment;
+      s.timed = false;
+      s.tPrev = undefined;
+      s.tNext = undefined;
+      if (!s.sacked && !needsRtx(s)) live.push(s);
+    }
+    live.sort((a, b) => a.xmitTime - b.xmitTime || a.xmitOrder - b.xmitOrder);
+    this.tHead = undefined;
+    this.tTail = undefined;
+    for (const s of live) this.link(s);
   }
 
   /** Takes `n` bytes of `s` out of the counters (acknowledged or SACKed); `whole`: all of it. */

@@ -187,3 +187,36 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
   return a.byteLength === b.byteLength ? -1 : n;
 }
+
+/**
+ * A sender with SACK, the setup of the recovery tests: established with a peer whose SYN,ACK
+ * offered SACK (`syn`), `count` segments of `mss` queued and the first window sent at t=20;
+ * the RTO floor is 1 s so that a test's ACKs come before any timeout.
+ */
+export function sackSender(
+  count: number,
+  config: Partial<ConnectionConfig> = {},
+  { mss = 1460, syn = SACK_OK }: { mss?: number; syn?: TcpOption[] } = {},
+): Connection {
+  const c = established({ ...PLAIN, sack: true, minRto: 1000, ...config }, syn);
+  c.send(new Uint8Array(count * mss));
+  expect(c.pollTransmit(20)).toBeDefined();
+  for (let x = c.pollTransmit(20); x; x = c.pollTransmit(20));
+  return c;
+}
+
+/**
+ * For a sackSender's segments of `mss`: `s(n)`, the sequence number where our n-th segment
+ * starts, and `ack(n, blocks, ts)`, the peer's ACK up to it with SACK blocks and, if given, a
+ * timestamp option [TSval, TSecr].
+ */
+export function dataAcks(mss = 1460) {
+  const s = (n: number) => (ISS + 1 + n * mss) >>> 0;
+  const ack = (n: number, blocks: Array<[number, number]> = [], ts?: [number, number]) => {
+    const options: TcpOption[] = [];
+    if (ts !== undefined) options.push({ kind: 'timestamp', value: ts[0], echo: ts[1] });
+    if (blocks.length > 0) options.push(...sackOption(blocks));
+    return seg({ flags: '.', seq: IRS + 1, ack: s(n), options });
+  };
+  return { s, ack };
+}

@@ -5,39 +5,24 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from '../../src/tcp/types.js';
 import {
+  dataAcks,
   drain,
   established,
   expectNothing,
   expectSegments,
-  IRS,
   ISS,
   PLAIN,
   SACK_OK,
-  sackOption,
-  seg,
+  sackSender,
   send,
 } from './helpers.js';
 import { transfer } from './transfer.js';
 
 const MSS = 1460;
-const s = (n: number) => (ISS + 1 + n * MSS) >>> 0;
+const { s, ack: ackWith } = dataAcks(MSS);
 
 /** 10 segments sent at t=20 on a SACK connection without timestamps. */
-function tenSent(config: Partial<ConnectionConfig> = {}) {
-  const c = established({ ...PLAIN, sack: true, minRto: 1000, ...config }, SACK_OK);
-  c.send(new Uint8Array(10 * MSS));
-  expect(c.pollTransmit(20)).toBeDefined();
-  for (let x = c.pollTransmit(20); x; x = c.pollTransmit(20));
-  return c;
-}
-
-const ackWith = (n: number, blocks: Array<[number, number]> = []) =>
-  seg({
-    flags: '.',
-    seq: IRS + 1,
-    ack: s(n),
-    options: blocks.length > 0 ? sackOption(blocks) : [],
-  });
+const tenSent = (config: Partial<ConnectionConfig> = {}) => sackSender(10, config);
 
 describe('RACK (RFC 8985 6)', () => {
   it('waits a reordering window (min_RTT / 4) before deeming a segment lost', () => {

@@ -6,38 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from '../../src/tcp/types.js';
 import type { TcpOption } from '../../src/wire/types.js';
-import {
-  established,
-  expectNothing,
-  expectSegments,
-  IRS,
-  ISS,
-  PLAIN,
-  SACK_OK,
-  sackOption,
-  seg,
-  send,
-} from './helpers.js';
+import { dataAcks, expectNothing, expectSegments, SACK_OK, sackSender, send } from './helpers.js';
 import { transfer } from './transfer.js';
 
-/** `count` segments queued, the first window (10) sent at t=20. */
+/** `count` segments of `mss` queued, the first window (10) sent at t=20. */
 function sent(mss: number, count: number, config: Partial<ConnectionConfig>, syn = SACK_OK) {
-  const c = established({ ...PLAIN, sack: true, minRto: 1000, ...config }, syn);
-  c.send(new Uint8Array(count * mss));
-  for (let x = c.pollTransmit(20); x; x = c.pollTransmit(20));
-  return c;
+  return sackSender(count, config, { mss, syn });
 }
 
-function acker(mss: number) {
-  const s = (n: number) => (ISS + 1 + n * mss) >>> 0;
-  const ack = (n: number, blocks: Array<[number, number]> = [], ts?: [number, number]) => {
-    const options: TcpOption[] = [];
-    if (ts !== undefined) options.push({ kind: 'timestamp', value: ts[0], echo: ts[1] });
-    if (blocks.length > 0) options.push(...sackOption(blocks));
-    return seg({ flags: '.', seq: IRS + 1, ack: s(n), options });
-  };
-  return { s, ack };
-}
+const acker = dataAcks;
 
 describe('undo (RFC 3708, RFC 3522, RFC 5682)', () => {
   it('D-SACK: every retransmission of the episode reported duplicate undoes the reduction', () => {
