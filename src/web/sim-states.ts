@@ -54,12 +54,29 @@ export function statePanels(): StatePanels {
   const list = h('ol', { class: 'log', 'aria-labelledby': 'sim-log-title' });
   const empty = h('p', { class: 'hint' });
   const log = h('section', { class: 'log-panel' }, logTitle, empty, list);
+  let shown: { lang: Lang; latest: unknown; n: number; fresh: boolean } | undefined;
 
   return {
     figures,
     explain,
     log,
     show(frame, lang) {
+      // Most events of a transfer change no state: nothing to redraw (a player's frame is cheap).
+      const key = {
+        lang,
+        latest: frame.transitions[frame.transitions.length - 1],
+        n: frame.transitions.length,
+        fresh: frame.last?.type === 'state',
+      };
+      if (
+        shown !== undefined &&
+        key.lang === shown.lang &&
+        key.latest === shown.latest &&
+        key.n === shown.n &&
+        key.fresh === shown.fresh
+      )
+        return;
+      shown = key;
       const words = WORDS[lang];
       for (const side of SIDES) {
         const last = frame.lastBySide[side];
