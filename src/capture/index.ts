@@ -14,6 +14,7 @@ import { ConnectionTracker } from './tracker.js';
 
 export type { CaptureFormat, CaptureProblem } from './frame.js';
 export { Frame, problemText } from './frame.js';
+export { duration } from './findings.js';
 export { CaptureReader, readCaptureBytes } from './reader.js';
 export type {
   CapturePoint,
@@ -24,6 +25,8 @@ export type {
   SideSummary,
   StateSpan,
 } from './report-types.js';
+export { reportStory, storyTitle } from './story.js';
+export { stateLine } from './text.js';
 export { ZEEK_MEANINGS, type ZeekConnState } from './zeek.js';
 export type { CaptureCounts };
 
