@@ -12,9 +12,9 @@ import type { ConnectionReport } from './report-types.js';
 import type { CaptureCounts } from './tracker.js';
 import { ConnectionTracker } from './tracker.js';
 
+export { duration } from './findings.js';
 export type { CaptureFormat, CaptureProblem } from './frame.js';
 export { Frame, problemText } from './frame.js';
-export { duration } from './findings.js';
 export { CaptureReader, readCaptureBytes } from './reader.js';
 export type {
   CapturePoint,

@@ -23,8 +23,10 @@ import {
   stateLine,
   ZEEK_MEANINGS,
 } from '../capture/index.js';
+import { esc } from '../render/sequence-svg.js';
 import { formatMs, type Side, type Story } from '../scenario/story.js';
 import type { Lang } from '../state/meanings.js';
+import { isoTime } from '../util/iso-time.js';
 import { field, h, langSelect, setStatus } from './dom.js';
 import { frameAt } from './model/playback.js';
 import { simPlayer } from './sim-player.js';
@@ -109,6 +111,18 @@ export function mountCapture(app: HTMLElement, params = new URLSearchParams()): 
   const states = statePanels(addressOf);
   const sequence = sequencePanel(() => undefined, {
     drops: false,
+    // As `tcpstate pcap --format svg` titles it: the file and the connection, its start time.
+    edit: (svg) => {
+      if (chosen === undefined || story === undefined) return svg;
+      const from = `tcpstate sim ${story.scenario}`;
+      return svg
+        .replace(
+          `${from} (seed 0)`,
+          esc(`tcpstate pcap ${result?.source ?? ''}, ${story.scenario}`),
+        )
+        .replace(from, esc(story.scenario))
+        .replace('seed 0 · ', `${isoTime(chosen.summary.start)} · `);
+    },
     label: 'sequence diagram of the connection: + and - zoom, arrow keys pan, 0 resets',
   });
   const title = h('h2', { id: 'capture-conn-title' });

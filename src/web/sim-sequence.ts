@@ -41,14 +41,18 @@ const PAN = 60;
 const LIFELINE_TOP = 82;
 /** Below a `now` time's first row: the line passes under the segment just played. */
 const NOW_BELOW = 5;
-/** Narrower than this, the diagram keeps its own size (shrunk, its labels are unreadable). */
+/** Narrower than this (a phone), the diagram is fitted by its middle only, between the lifelines. */
 const PHONE = 560;
+/** The width of the diagram's middle: both lifelines, their states and the arrows between. */
+const MIDDLE = 560;
 
 export interface SequenceOptions {
   /** Segments can be clicked to drop them, bursts opened (the simulator; default true). */
   drops?: boolean;
   /** The label of the diagram for screen readers. */
   label?: string;
+  /** Edits the SVG text before it is shown (the capture view's title). */
+  edit?: (svg: string) => string;
 }
 
 export interface SequencePanel {
@@ -205,6 +209,8 @@ export function sequencePanel(
   let bursts: Burst[] = [];
   let current: SVGGElement | undefined;
   let openBurst: number | undefined;
+  /** A first drawing opens centred; later ones keep where the user panned. */
+  let drawn = false;
 
   let chunkHeight = 0;
   let chunks = new Map<number, SVGElement[]>();
@@ -269,7 +275,9 @@ export function sequencePanel(
   const centre = (): [number, number] => [vw / 2, vh / 2];
   const measure = () => {
     vw = viewport.clientWidth;
-    fit = vw >= PHONE ? Math.min(1, vw / svgWidth) : 1;
+    // Shrunk to a phone's width the labels are unreadable: there, the middle is fitted (the
+    // time axis off to the left), and the view opens centred; + zooms in.
+    fit = Math.min(1, vw / (vw >= PHONE ? svgWidth : MIDDLE));
     // As tall as the drawing, up to the stylesheet's height.
     viewport.style.height = '';
     vh = viewport.clientHeight;
@@ -288,7 +296,7 @@ export function sequencePanel(
     if (story === undefined) return;
     const fold = foldBox.checked;
     const layout = layoutSvg(story, { fold });
-    canvas.innerHTML = layout.svg;
+    canvas.innerHTML = opts.edit ? opts.edit(layout.svg) : layout.svg;
     const svg = canvas.querySelector('svg');
     if (svg === null) return;
     svgWidth = Number(svg.getAttribute('width') ?? 780);
@@ -375,6 +383,8 @@ export function sequencePanel(
     }
     list.replaceChildren(...items.map((e) => h('li', {}, itemText(e, bases))));
     measure();
+    if (!drawn) tx = (vw - svgWidth * fit * scale) / 2;
+    drawn = true;
     apply();
     if (openBurst !== undefined) showBurst(openBurst);
   };
@@ -610,9 +620,9 @@ export function sequencePanel(
     zoomOut: () => zoomAt(1 / STEP, ...centre()),
     reset() {
       scale = 1;
-      tx = 0;
       ty = 0;
       measure();
+      tx = (vw - svgWidth * fit) / 2;
       apply();
     },
   };

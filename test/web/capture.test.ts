@@ -7,6 +7,8 @@
  * connection's inferred states on both state diagrams, its log and sequence diagram, findings;
  * the URL; a damaged file's one line with its byte offset, as the CLI prints it.
  */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeCapture, problemText } from '../../src/capture/index.js';
@@ -21,6 +23,7 @@ import { logOf, openPage, type Watch } from './sim-page.js';
 
 const runnable = hasChromium && built;
 const why = skipReason || (built ? '' : ' (skipped: run `npm run build` first)');
+const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 function simRun(name: string, seed: number) {
   const script = findBuiltin(name);
@@ -202,4 +205,29 @@ describe.skipIf(!runnable)(`the capture view${why}`, () => {
     expect(await page.locator('tr[data-conn]').count()).toBe(0);
     await page.close();
   }, 60_000);
+
+  it('writes screenshots: desktop and phone width, light and dark, none wider than the window', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const bytes = Buffer.from(twoConnections());
+    for (const dark of [false, true]) {
+      for (const width of [1280, 390]) {
+        const page = await openPage(browser, server.url, '?view=capture', watch, { width, dark });
+        await page.setInputFiles('input[name="capture"]', {
+          name: 'two.pcap',
+          mimeType: 'application/vnd.tcpdump.pcap',
+          buffer: bytes,
+        });
+        await page.click('tr[data-conn="1"] button');
+        await page.waitForSelector('html[data-status="done"]');
+        await page.screenshot({
+          path: `${SHOTS}capture-${width}-${dark ? 'dark' : 'light'}.png`,
+          fullPage: true,
+        });
+        expect(
+          await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
+        ).toBeLessThanOrEqual(0);
+        await page.close();
+      }
+    }
+  }, 120_000);
 });

@@ -313,4 +313,22 @@ describe.skipIf(!runnable)(`the sequence diagram and graphs of the simulator vie
     expect(await p.textContent('[data-action="drop"]')).toBe('Deliver it again');
     await p.close();
   }, 60_000);
+
+  it('writes screenshots of a bulk transfer, a burst listed: desktop and phone, light and dark', async () => {
+    for (const dark of [false, true]) {
+      for (const width of [1280, 390]) {
+        const p = await openPage(browser, server.url, `${LOSSY}&step=140`, watch, { width, dark });
+        await p.locator('.sequence .burst[data-kind="data"]').first().focus();
+        await p.keyboard.press('Enter');
+        await p.screenshot({
+          path: `${SHOTS}sim-bulk-${width}-${dark ? 'dark' : 'light'}.png`,
+          fullPage: true,
+        });
+        expect(
+          await p.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
+        ).toBeLessThanOrEqual(0);
+        await p.close();
+      }
+    }
+  }, 120_000);
 });

@@ -108,7 +108,7 @@ describe.skipIf(!runnable)(`the page's views against tcpstate web${why}`, () => 
     await w.page.close();
   };
 
-  for (const view of ['sim', 'host', 'paste', 'drill']) {
+  for (const view of ['sim', 'host', 'paste', 'drill', 'capture']) {
     for (const dark of [false, true]) {
       it(`loads the ${view} view (${dark ? 'dark' : 'light'}) with no console error, no request to another host, no serious axe violation`, async () => {
         const w =
