@@ -1,19 +1,19 @@
 /**
  * `npm run bench:web-fps`: the web page's figures for issue 12, printed with whether each
- * target is met, never asserted.
- * 1. Page weight: the gzipped bytes of dist/web/ (target <= 300 KB), and of the sequence view
- *    and graphs not yet wired into the page (test/web/fixtures/graphs-harness.ts, minified).
- * 2. First render: from navigation to the simulator view's first sequence diagram on the built
- *    page, served from a local static server (target < 1 s), and first contentful paint.
- * 3. Playing `bulk --bytes 10000000 --loss 0.02` in headless Chromium: the time to simulate it
- *    in the page, to draw its folded sequence diagram, and the frames per second while a player
- *    moves the sequence view's now-line through the run, counted with requestAnimationFrame
- *    (target >= 30): once as the simulator view plays at its fastest (an event every 60 ms),
- *    once sweeping the whole transfer in a few seconds (a stress figure). The frames are counted on the harness page of
- *    test/web/fixtures/ with src/web/seq-view.ts (the zoomable view, not yet mounted in the
- *    page); the page's own simulator view is timed too, from a link with `?bytes=`.
- * Options: --bytes N (default 10000000), --loss P (default 0.02), --seconds S of playing
- * (default 5). Needs /usr/bin/chromium; builds dist/web/ with Vite when it is missing.
+ * target is met, never asserted. Everything is measured on the built page (dist/web/) served
+ * from a local static server, in headless Chromium.
+ * 1. Page weight: the gzipped bytes of dist/web/ (target <= 300 KB).
+ * 2. First render: from navigation to the simulator view's first sequence diagram (bulk,
+ *    100 kB; target < 1 s), and first contentful paint.
+ * 3. The simulator view opened on `?view=sim&scenario=bulk&bytes=10000000&loss=0.02`: the time
+ *    until it is ready (simulated and drawn), the time to simulate and the time to draw, as the
+ *    page marks them (performance.measure `tcpstate:simulate` and `tcpstate:draw`); then the
+ *    frames per second, counted with requestAnimationFrame (target >= 30), while the view plays
+ *    at its fastest speed (100x, one story event per 6 ms: state diagrams, log, sequence
+ *    diagram's now-line and fading, scrubber) and while the scrubber is swept over the whole
+ *    run in a few seconds (an input event each frame, as a dragged scrubber sends them).
+ * Options: --bytes N (default 10000000), --loss P (default 0.02), --seconds S of playing and of
+ * sweeping (default 5). Needs /usr/bin/chromium; builds dist/web/ with Vite when it is missing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -22,9 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { hasChromium, launchChromium } from '../test/support/chromium.js';
-import { openHarness } from '../test/web/fixtures/harness-page.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WEB = join(ROOT, 'dist/web');
@@ -87,21 +85,8 @@ async function main(): Promise<void> {
   // 1. Page weight.
   let gz = 0;
   for (const f of files(WEB)) gz += gzipSync(readFileSync(f), { level: 9 }).length;
-  const views = await build({
-    entryPoints: [join(ROOT, 'test/web/fixtures/graphs-harness.ts')],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
-  });
-  const viewsGz = gzipSync(views.outputFiles[0]?.contents ?? new Uint8Array(), { level: 9 }).length;
   console.log(
     `page weight: ${(gz / 1024).toFixed(1)} KB gzipped (dist/web/, target <= 300 KB: ${verdict(gz <= 300 * 1024)})`,
-  );
-  console.log(
-    `  the sequence view and graphs with the simulator, bundled alone: ${(viewsGz / 1024).toFixed(1)} KB gzipped (mostly shared with the page)`,
   );
 
   const browser = await launchChromium();
@@ -111,7 +96,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?view=sim&scenario=bulk&seed=1`;
     await page.goto(url);
-    await page.waitForSelector('.sequence svg, .seq-canvas svg', { timeout: 30_000 });
+    await page.waitForSelector('.sequence svg', { timeout: 30_000 });
     const first = await page.evaluate(() => ({
       now: performance.now(),
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
@@ -121,91 +106,78 @@ async function main(): Promise<void> {
     );
     await page.close();
 
-    // 3a. The real page, asked for the big transfer by its URL: the time until the simulator
-    // view has run it and drawn it (data-status ready), which is what a link's reader waits.
-    {
-      const real = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const started = Date.now();
-      await real.goto(
-        `http://127.0.0.1:${(server.address() as AddressInfo).port}/?view=sim&scenario=bulk&seed=1&bytes=${BYTES}&loss=${LOSS}`,
-      );
-      await real.waitForSelector('[data-status="ready"] .sequence svg', { timeout: 600_000 });
-      console.log(
-        `the page's simulator view with ?bytes=${BYTES}&loss=${LOSS}: ready after ${((Date.now() - started) / 1000).toFixed(2)} s (simulated and drawn in the page)`,
-      );
-      await real.close();
-    }
-
-    // 3. Simulate, draw and play the big transfer on the harness page.
-    const { page: harnessPage, errors } = await openHarness(browser, { width: 1280, height: 900 });
-    const run = await harnessPage.evaluate(
-      ({ bytes, loss }) => {
-        const h = (
-          globalThis as unknown as {
-            tcpstateHarness: {
-              harness: {
-                run(
-                  n: string,
-                  s: number,
-                  o: object,
-                ): { events: number; items: number; end: number; ms: number };
-              };
-            };
-          }
-        ).tcpstateHarness.harness;
-        const t0 = performance.now();
-        const r = h.run('bulk', 1, { bytes, loss });
-        return { ...r, total: performance.now() - t0 };
-      },
-      { bytes: BYTES, loss: LOSS },
+    // 3. The real page, asked for the big transfer by its URL.
+    const real = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    real.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    real.on('pageerror', (e) => errors.push(e.message));
+    const started = Date.now();
+    await real.goto(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/?view=sim&scenario=bulk&seed=1&bytes=${BYTES}&loss=${LOSS}`,
+    );
+    await real.waitForSelector('[data-status="ready"] .sequence svg', { timeout: 600_000 });
+    const ready = (Date.now() - started) / 1000;
+    const run = (await real.evaluate(`(() => {
+      const ms = (name) => performance.getEntriesByName(name).at(-1)?.duration ?? NaN;
+      const range = document.querySelector('input[name="scrubber"]');
+      return {
+        simulate: ms('tcpstate:simulate'),
+        draw: ms('tcpstate:draw'),
+        events: Number(range.max),
+        bursts: document.querySelectorAll('.sequence .burst').length,
+        segments: document.querySelectorAll('.sequence .seg').length,
+      };
+    })()`)) as { simulate: number; draw: number; events: number; bursts: number; segments: number };
+    console.log(
+      `simulator view, ?scenario=bulk&bytes=${BYTES}&loss=${LOSS}: ready after ${ready.toFixed(2)} s (${run.events} story events; the diagram folded into ${run.bursts} bursts and ${run.segments} single segments)`,
     );
     console.log(
-      `simulate bulk --bytes ${BYTES} --loss ${LOSS} in Chromium: ${(run.ms / 1000).toFixed(2)} s (${run.events} story events, ${(run.end / 1000).toFixed(1)} s of virtual time)`,
-    );
-    console.log(
-      `  then drawing its folded sequence diagram (${run.items} items) and both graphs: ${((run.total - run.ms) / 1000).toFixed(2)} s`,
+      `  simulate in the page: ${(run.simulate / 1000).toFixed(2)} s; draw the sequence diagram and both graphs: ${(run.draw / 1000).toFixed(2)} s`,
     );
     // Strings, not functions: tsx would wrap a function's inner closures in a helper that does
-    // not exist in the page. Two ways of playing: as the simulator view plays at its fastest
-    // (10x: one story event every 60 ms, the sequence view's now-line on that event), and a
-    // sweep of the whole transfer (not the 60 s of TIME_WAIT after it) in the given seconds.
-    const measure = (advance: string) => `new Promise((resolve) => {
-      const h = globalThis.tcpstateHarness.harness;
-      const seq = h.seq;
-      const events = h.result.story.events;
+    // not exist in the page.
+    const count = (perFrame: string) => `new Promise((resolve) => {
+      const range = document.querySelector('input[name="scrubber"]');
+      const max = Number(range.max);
+      const from = Number(range.value);
       const seconds = ${SECONDS};
-      const span = ${run.end > 60_000 ? run.end - 60_000 : run.end};
-      let frames = 0, worst = 0, last = 0, start = 0, step = 0;
-      const timer = setInterval(() => { ${advance.includes('events') ? 'step++; seq.setTime(events[Math.min(step, events.length - 1)].time);' : ''} }, 60);
+      let frames = 0, worst = 0, last = 0, start = 0;
       function tick(now) {
         if (start === 0) { start = now; last = now; }
         worst = Math.max(worst, now - last);
         last = now;
         const elapsed = now - start;
-        ${advance.includes('sweep') ? 'seq.setTime((elapsed / (seconds * 1000)) * span);' : ''}
+        ${perFrame}
         frames++;
-        if (elapsed >= seconds * 1000) { clearInterval(timer); resolve({ frames, ms: elapsed, worst, step }); }
+        if (elapsed >= seconds * 1000) resolve({ frames, ms: elapsed, worst, steps: Number(range.value) - from, max });
         else requestAnimationFrame(tick);
       }
       requestAnimationFrame(tick);
     })`;
-    for (const mode of ['events', 'sweep'] as const) {
-      const fps = (await harnessPage.evaluate(measure(mode))) as {
-        frames: number;
-        ms: number;
-        worst: number;
-        step: number;
-      };
-      const rate = (fps.frames * 1000) / fps.ms;
-      const what =
-        mode === 'events'
-          ? `playing at the simulator view's 10x (one event per 60 ms, ${fps.step} events)`
-          : `sweeping the whole transfer in ${SECONDS} s`;
+    type Counted = { frames: number; ms: number; worst: number; steps: number; max: number };
+    const report = (what: string, c: Counted) => {
+      const rate = (c.frames * 1000) / c.ms;
       console.log(
-        `${what}: ${rate.toFixed(1)} frames per second over ${(fps.ms / 1000).toFixed(1)} s, longest frame ${fps.worst.toFixed(0)} ms (target >= 30: ${verdict(rate >= 30)})`,
+        `${what}: ${rate.toFixed(1)} frames per second over ${(c.ms / 1000).toFixed(1)} s, longest frame ${c.worst.toFixed(0)} ms (target >= 30: ${verdict(rate >= 30)})`,
       );
-    }
-    if (errors.length > 0) console.log(`console errors on the harness page: ${errors.join('; ')}`);
+    };
+    // Playing at the fastest speed, from the start.
+    // (The run opens at its start: « Start is disabled there.)
+    await real.selectOption('select[name="speed"]', '100');
+    await real.click('[data-action="play"]');
+    const playing = (await real.evaluate(count(''))) as Counted;
+    await real.click('[data-action="play"]');
+    report(`playing at 100x (${playing.steps} events shown of ${playing.max})`, playing);
+    // Sweeping the scrubber from the start to the end of the run.
+    const sweeping = (await real.evaluate(
+      count(`range.value = String(Math.round(Math.min(1, elapsed / (seconds * 1000)) * max));
+        range.dispatchEvent(new Event('input', { bubbles: true }));`),
+    )) as Counted;
+    report(`sweeping the scrubber over all ${sweeping.max} events in ${SECONDS} s`, sweeping);
+    if (errors.length > 0) console.log(`console errors on the page: ${errors.join('; ')}`);
+    await real.close();
   } finally {
     await browser.close();
     server.close();

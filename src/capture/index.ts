@@ -12,6 +12,7 @@ import type { ConnectionReport } from './report-types.js';
 import type { CaptureCounts, ConnectionId } from './tracker.js';
 import { ConnectionTracker } from './tracker.js';
 
+export { duration } from './findings.js';
 export type { CaptureFormat, CaptureProblem } from './frame.js';
 export { Frame, problemText } from './frame.js';
 export { CaptureReader, readCaptureBytes } from './reader.js';
@@ -24,6 +25,8 @@ export type {
   SideSummary,
   StateSpan,
 } from './report-types.js';
+export { reportStory, storyTitle } from './story.js';
+export { stateLine } from './text.js';
 export { ZEEK_MEANINGS, type ZeekConnState } from './zeek.js';
 export type { CaptureCounts, ConnectionId };
 

@@ -2,6 +2,7 @@
  * The page: picks the view the URL names and mounts it. Every input lives in the URL
  * (model/query.ts), so a link reproduces what the page shows.
  */
+import { mountCapture } from './capture-view.js';
 import { setStatus } from './dom.js';
 import { mountDrill } from './drill-view.js';
 import { mountHost } from './host-view.js';
@@ -20,4 +21,5 @@ setStatus('ready');
 if (view === 'paste') mountPaste(app, params);
 else if (view === 'host') mountHost(app, params);
 else if (view === 'drill') mountDrill(app, params);
+else if (view === 'capture') mountCapture(app, params);
 else mountSim(app, params);

@@ -38,7 +38,10 @@ export interface StatePanels {
   show(frame: Frame, lang: Lang): void;
 }
 
-export function statePanels(): StatePanels {
+/** `addressOf`: each side's address for its caption (the simulator's own by default). */
+export function statePanels(
+  addressOf: (side: Side) => string = (side) => ADDRESSES[side],
+): StatePanels {
   const figures = Object.fromEntries(
     SIDES.map((s) => [s, h('figure', { class: 'diagram', 'data-diagram': s })]),
   ) as Record<Side, HTMLElement>;
@@ -54,17 +57,36 @@ export function statePanels(): StatePanels {
   const list = h('ol', { class: 'log', 'aria-labelledby': 'sim-log-title' });
   const empty = h('p', { class: 'hint' });
   const log = h('section', { class: 'log-panel' }, logTitle, empty, list);
+  let shown: { lang: Lang; at: string; latest: unknown; n: number; fresh: boolean } | undefined;
 
   return {
     figures,
     explain,
     log,
     show(frame, lang) {
+      // Most events of a transfer change no state: nothing to redraw (a player's frame is cheap).
+      const key = {
+        lang,
+        at: `${addressOf('a')} ${addressOf('b')}`,
+        latest: frame.transitions[frame.transitions.length - 1],
+        n: frame.transitions.length,
+        fresh: frame.last?.type === 'state',
+      };
+      if (
+        shown !== undefined &&
+        key.lang === shown.lang &&
+        key.at === shown.at &&
+        key.latest === shown.latest &&
+        key.n === shown.n &&
+        key.fresh === shown.fresh
+      )
+        return;
+      shown = key;
       const words = WORDS[lang];
       for (const side of SIDES) {
         const last = frame.lastBySide[side];
         const fresh = last !== undefined && frame.last === last;
-        const label = `${side} (${ADDRESSES[side]})`;
+        const label = `${side} (${addressOf(side)})`;
         const caption = `<figcaption><b>${label}</b> <span class="state-name">${frame.state[side]}</span></figcaption>`;
         figures[side].innerHTML = `${caption}${stateDiagramSvg({
           side,

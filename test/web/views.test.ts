@@ -12,6 +12,10 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScriptText } from '../../src/drill/run.js';
+import { renderPcap } from '../../src/render/pcap.js';
+import { findBuiltin } from '../../src/scenario/builtin.js';
+import { runScenario } from '../../src/scenario/runner.js';
+import { Stack } from '../../src/stack/stack.js';
 import { shortMeaning } from '../../src/state/meanings.js';
 import { hasChromium, launchChromium, skipReason } from '../support/chromium.js';
 import {
@@ -39,6 +43,7 @@ const SETTLED: Record<string, string> = {
   sim: 'ready',
   host: 'done',
   paste: 'ready',
+  capture: 'ready',
   drill: 'done',
 };
 
@@ -108,7 +113,7 @@ describe.skipIf(!runnable)(`the page's views against tcpstate web${why}`, () => 
     await w.page.close();
   };
 
-  for (const view of ['sim', 'host', 'paste', 'drill']) {
+  for (const view of ['sim', 'host', 'paste', 'drill', 'capture']) {
     for (const dark of [false, true]) {
       it(`loads the ${view} view (${dark ? 'dark' : 'light'}) with no console error, no request to another host, no serious axe violation`, async () => {
         const w =
@@ -230,7 +235,7 @@ describe.skipIf(!runnable)(`the page's views against tcpstate web${why}`, () => 
         }
       }
     }
-  });
+  }, 180_000);
 });
 
 describe.skipIf(!runnable)(`the static copy of the page (dist/web, no API)${why}`, () => {
@@ -246,7 +251,7 @@ describe.skipIf(!runnable)(`the static copy of the page (dist/web, no API)${why}
     await site?.close();
   });
 
-  it('runs the simulator, paste and drill views', async () => {
+  it('runs the simulator, paste, drill and capture views', async () => {
     const sim = await openPage(browser, site.origin, '?view=sim&scenario=normal-close&seed=7');
     await sim.page.waitForSelector('html[data-status="ready"]');
     await sim.page.fill(
@@ -265,7 +270,20 @@ describe.skipIf(!runnable)(`the static copy of the page (dist/web, no API)${why}
     await drill.page.waitForSelector('html[data-status="done"]');
     expect(await drill.page.getAttribute('.outcome', 'data-outcome')).toBe('pass');
 
-    for (const w of [sim, paste, drill]) {
+    // The capture view reads a file in the page: a pcap that `tcpstate sim` would write.
+    const capture = await openPage(browser, site.origin, '?view=capture');
+    const script = findBuiltin('normal-close');
+    if (!script) throw new Error('no normal-close');
+    const run = runScenario(script, { seed: 7, makeStack: (o) => new Stack(o) });
+    await capture.page.setInputFiles('input[name="capture"]', {
+      name: 'normal-close.pcap',
+      mimeType: 'application/vnd.tcpdump.pcap',
+      buffer: Buffer.from(renderPcap(run.packets)),
+    });
+    await capture.page.waitForSelector('html[data-status="done"]');
+    expect(await capture.page.getAttribute('tr[data-conn="1"]', 'data-final-b')).toBe('CLOSED');
+
+    for (const w of [sim, paste, drill, capture]) {
       expect(w.errors).toEqual([]);
       expect(w.foreign).toEqual([]);
       await w.page.close();

@@ -6,8 +6,8 @@ import type { ScriptOverrides } from '../../scenario/script.js';
 import type { Lang } from '../../state/meanings.js';
 import { formatDrops, parseDrops, type SegmentRef } from './drops.js';
 
-export type View = 'sim' | 'host' | 'paste' | 'drill';
-export const VIEWS: readonly View[] = ['sim', 'host', 'paste', 'drill'];
+export type View = 'sim' | 'host' | 'paste' | 'drill' | 'capture';
+export const VIEWS: readonly View[] = ['sim', 'host', 'paste', 'drill', 'capture'];
 
 /** The faults the simulator view exposes, as the script's network options name them. */
 export const FAULT_KEYS = ['latency', 'jitter', 'loss', 'duplicate', 'reorder'] as const;
