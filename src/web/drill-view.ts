@@ -6,11 +6,11 @@
  * simulator's renderer. `?view=drill&profile=linux&seed=3&script=…` replays a run.
  */
 import { type DrillResult, LOCAL_ADDRESS, runScriptText } from '../drill/run.js';
-import { renderSvg } from '../render/sequence-svg.js';
 import type { TransitionEvent } from '../state/events.js';
 import { field, h, setStatus } from './dom.js';
 import { drillStory } from './model/drill-story.js';
 import { stateDiagramSvg } from './model/state-diagram-svg.js';
+import { sequencePanel } from './sim-sequence.js';
 
 const CONNECT_AND_CLOSE = `// tcpstate connects, sends 100 bytes and closes first: FIN_WAIT1, FIN_WAIT2, then TIME_WAIT.
 --tolerance_usecs=10000
@@ -128,11 +128,22 @@ export function mountDrill(app: HTMLElement, params: URLSearchParams): void {
   const listing = h('ol', { class: 'listing', 'aria-label': 'the script, line by line' });
   const diagram = h('figure', { 'data-diagram': 'a' });
   const log = h('ol', { class: 'log', 'aria-label': 'the stack’s transitions' });
-  const sequence = h('div', {
-    class: 'sequence',
-    tabindex: '0',
-    role: 'region',
-    'aria-label': 'sequence diagram of the run',
+  // The simulator's sequence diagram (zoom, pan), without drops: the script decides the run.
+  // The renderer names the simulator and b's final state; b is packetdrill here, stateless.
+  // The time labels of events spread 1 µs apart (drill-story.ts) would only repeat the time.
+  const sequence = sequencePanel(() => undefined, {
+    drops: false,
+    label: 'sequence diagram of the run: + and - zoom, arrow keys pan, 0 resets',
+    edit: (svg) =>
+      svg
+        .replace(/<text x="44"[^>]*>\d+\.00\d<\/text>\n<line [^>]*\/>\n/g, '')
+        .replace(/… (\d+\.\d{3}) ms later …/g, (all, ms: string) => {
+          const whole = Math.round(Number(ms));
+          return Math.abs(whole - Number(ms)) < 0.01 ? `… ${whole} ms later …` : all;
+        })
+        .replace(/tcpstate sim packetdrill script( \(seed 0\))?/g, 'tcpstate drill')
+        .replace(/seed 0 · /, '')
+        .replace(/(final: a [A-Z_0-9]+), b [A-Z_0-9]+/, '$1'),
   });
   app.append(
     h(
@@ -152,7 +163,7 @@ export function mountDrill(app: HTMLElement, params: URLSearchParams): void {
         h('div', {}, diagram, h('h2', {}, 'Transitions'), log),
       ),
       h('h2', {}, 'Sequence diagram'),
-      sequence,
+      sequence.element,
     ),
   );
 
@@ -229,17 +240,7 @@ export function mountDrill(app: HTMLElement, params: URLSearchParams): void {
     );
     light(transitions, transitions.length - 1);
     const story = drillStory(result, stackAddress(text), 'packetdrill script');
-    // The renderer names the simulator and b's final state; b is packetdrill here, stateless.
-    // The time labels of events spread 1 µs apart (drill-story.ts) would only repeat the time.
-    sequence.innerHTML = renderSvg(story)
-      .replace(/<text x="44"[^>]*>\d+\.00\d<\/text>\n<line [^>]*\/>\n/g, '')
-      .replace(/… (\d+\.\d{3}) ms later …/g, (all, ms: string) => {
-        const whole = Math.round(Number(ms));
-        return Math.abs(whole - Number(ms)) < 0.01 ? `… ${whole} ms later …` : all;
-      })
-      .replace(/tcpstate sim packetdrill script( \(seed 0\))?/g, 'tcpstate drill')
-      .replace(/seed 0 · /, '')
-      .replace(/(final: a [A-Z_0-9]+), b [A-Z_0-9]+/, '$1');
+    sequence.draw(story);
     const p = new URLSearchParams({ view: 'drill' });
     if (profile.value !== 'freebsd') p.set('profile', profile.value);
     if (seed.value !== '1') p.set('seed', seed.value);
