@@ -96,3 +96,16 @@ export function analyzeCapture(
   analysis.push(bytes);
   return analysis.end();
 }
+
+/**
+ * The capture's one-line headline, as `tcpstate pcap` and the web page's capture view print it:
+ * source, format, frames, TCP packets, connections, and what was skipped and why.
+ */
+export function captureHeadline(r: CaptureResult): string {
+  const skipped = Object.entries(r.counts.skipped)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${n} ${why}`)
+    .join(', ');
+  const conns = `${r.connections.length} TCP connection${r.connections.length === 1 ? '' : 's'}`;
+  return `${r.source}: ${r.format ?? 'unreadable'}, ${r.counts.frames} frames, ${r.counts.tcp} TCP packets, ${conns}${skipped ? ` (skipped: ${skipped})` : ''}`;
+}

@@ -17,6 +17,7 @@ import {
   Analysis,
   type CaptureResult,
   type ConnectionReport,
+  captureHeadline,
   duration,
   problemText,
   reportStory,
@@ -35,15 +36,6 @@ import { statePanels } from './sim-states.js';
 
 /** The connections shown in the table; more are counted (a capture may hold thousands). */
 const TABLE_ROWS = 2000;
-
-function header(r: CaptureResult): string {
-  const skipped = Object.entries(r.counts.skipped)
-    .filter(([, n]) => n > 0)
-    .map(([why, n]) => `${n} ${why}`)
-    .join(', ');
-  const conns = `${r.connections.length} TCP connection${r.connections.length === 1 ? '' : 's'}`;
-  return `${r.source}: ${r.format ?? 'unreadable'}, ${r.counts.frames} frames, ${r.counts.tcp} TCP packets, ${conns}${skipped ? ` (skipped: ${skipped})` : ''}`;
-}
 
 function findingCodes(r: ConnectionReport): string {
   const codes = r.summary.findings
@@ -335,13 +327,13 @@ export function mountCapture(app: HTMLElement, params = new URLSearchParams()): 
       return;
     }
     const r = result;
-    message.textContent = header(r);
+    message.textContent = captureHeadline(r);
     if (r.problem) {
       problem.textContent = `${r.source}: ${problemText(r.problem)} (the ${r.counts.frames} frames before it are reported)`;
       problem.hidden = false;
     }
     if (r.connections.length === 0)
-      message.textContent = `${header(r)}: no TCP connections in the capture`;
+      message.textContent = `${captureHeadline(r)}: no TCP connections in the capture`;
     fill(r);
     const first =
       r.connections.find((c) => c.id === wanted) ??

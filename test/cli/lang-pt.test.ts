@@ -17,6 +17,7 @@ import { formatLifetime } from '../../src/host/watch-view.js';
 import { colors } from '../../src/render/table-style.js';
 import { renderTop } from '../../src/render/table-top.js';
 import { causeName, explainWords } from '../../src/state/explanations.js';
+import { TCP_STATES } from '../../src/state/states.js';
 import { TRANSITIONS } from '../../src/state/transitions.js';
 import { words } from '../../src/state/words.js';
 import { many, sock } from '../host/fixtures/sockets.js';
@@ -227,24 +228,7 @@ describe.skipIf(!isLinux || !existsSync(CLI))(
       ['doctor', ['doctor', '--sample', '0'], 'Verificado:'],
       ['top', ['top', '-n', '1'], 'NO ESTADO ANTERIOR'],
       ['explain (the diagram)', ['explain'], 'temporizador 2MSL'],
-      [
-        'explain (every state)',
-        [
-          'explain',
-          'CLOSED',
-          'LISTEN',
-          'SYN_SENT',
-          'SYN_RECV',
-          'ESTABLISHED',
-          'FIN_WAIT1',
-          'FIN_WAIT2',
-          'CLOSE_WAIT',
-          'CLOSING',
-          'LAST_ACK',
-          'TIME_WAIT',
-        ],
-        'limite de retransmissões',
-      ],
+      ['explain (every state)', ['explain', ...TCP_STATES], 'limite de retransmissões'],
       ['explain - (pasted netstat)', ['explain', '-'], 'Por estado', PASTE],
     ];
     it.each(cases)(

@@ -14,6 +14,7 @@ import {
   type CaptureResult,
   type ConnectionId,
   type ConnectionReport,
+  captureHeadline,
   problemText,
 } from '../../capture/index.js';
 import { reportStory, storyTitle } from '../../capture/story.js';
@@ -224,7 +225,7 @@ export function render(
       .replace('seed 0 · ', `${isoTime(one.summary.start)} · `);
   }
   const c = colors(opts.color);
-  const head = header(result);
+  const head = captureHeadline(result);
   if (selected.length === 0) {
     return `${head}\n${result.connections.length === 0 ? 'no TCP connections in the capture' : 'no connection matches'}\n`;
   }
@@ -265,15 +266,6 @@ function single(
   throw new CliError(
     `${selected.length} connections match and a ${format} diagram draws one: pick it with --conn N (tcpstate pcap ${result.source} lists them)`,
   );
-}
-
-function header(r: CaptureResult): string {
-  const skipped = Object.entries(r.counts.skipped)
-    .filter(([, n]) => n > 0)
-    .map(([why, n]) => `${n} ${why}`)
-    .join(', ');
-  const conns = `${r.connections.length} TCP connection${r.connections.length === 1 ? '' : 's'}`;
-  return `${r.source}: ${r.format ?? 'unreadable'}, ${r.counts.frames} frames, ${r.counts.tcp} TCP packets, ${conns}${skipped ? ` (skipped: ${skipped})` : ''}`;
 }
 
 function summaryTable(
