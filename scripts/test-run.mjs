@@ -14,10 +14,15 @@ import { join } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'tcpstate-count-'));
 const countFile = join(dir, 'counts.json');
 const vitest = join(import.meta.dirname, '..', 'node_modules', '.bin', 'vitest');
-const child = spawn(vitest, ['run', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...process.env, TCPSTATE_COUNT_FILE: countFile },
-});
+// Plain text when the output goes to a file or a CI log, not a terminal: Vitest colours its
+// output whenever CI is set, and escape codes inside its summary lines ("Tests  N passed") hide
+// them from anything that reads the log as text.
+const env = { ...process.env, TCPSTATE_COUNT_FILE: countFile };
+if (!process.stdout.isTTY) {
+  env.NO_COLOR = '1';
+  delete env.FORCE_COLOR;
+}
+const child = spawn(vitest, ['run', ...process.argv.slice(2)], { stdio: 'inherit', env });
 
 child.on('close', (code, signal) => {
   let counts = { passed: 0, failed: 0, skipped: 0 };
@@ -33,10 +38,9 @@ child.on('close', (code, signal) => {
     process.stderr.write(
       `test-run: vitest ended (${signal ?? `exit ${code}`}) before reporting counts\n`,
     );
-  // On both streams, each as its own last line: a reader that keeps stdout and stderr apart
-  // (or reads only the end of one of them) still finds the counts at the end.
-  const line = `tests: ${counts.passed} passed, ${failed} failed, ${counts.skipped} skipped\n`;
-  process.stderr.write(`\n${line}`);
-  process.stdout.write(`\n${line}`);
+  // Once, on stdout, as the last line of the run: every process that could write has exited.
+  process.stdout.write(
+    `\ntests: ${counts.passed} passed, ${failed} failed, ${counts.skipped} skipped\n`,
+  );
   process.exitCode = code ?? 1;
 });
