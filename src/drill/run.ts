@@ -34,9 +34,13 @@ import type { ConnectionInfo } from '../tcp/connection.js';
 import { type ConnectionConfig, DEFAULT_CONFIG } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
 import { parseIpv4Address } from '../wire/address.js';
+import { isIpv4Mapped, parseIpv6Address } from '../wire/address6.js';
 import { internetChecksum } from '../wire/checksum.js';
+import { ICMPV6_DEST_UNREACHABLE, ICMPV6_PACKET_TOO_BIG } from '../wire/icmpv6.js';
 import { emitIpv4 } from '../wire/ipv4.js';
-import { emitPacket, parsePacket } from '../wire/packet.js';
+import { emitIpv6, ipv6UpperChecksum, NEXT_ICMPV6 } from '../wire/ipv6.js';
+import { emitPacket } from '../wire/packet.js';
+import { emitPacket6, parseAnyTcpPacket } from '../wire/packet6.js';
 import type { TcpSegment } from '../wire/types.js';
 import { IPPROTO_ICMP } from '../wire/types.js';
 import type {
@@ -128,6 +132,19 @@ const DEFAULT_DEFINES: ReadonlySet<string> = new Set(['STANDARD']);
 /** packetdrill's defaults: the kernel under test at 192.168.0.1, the remote at 192.0.2.1. */
 export const LOCAL_ADDRESS = '192.168.0.1';
 export const REMOTE_ADDRESS = '192.0.2.1';
+/**
+ * packetdrill's IPv6 defaults (config.c): the local end in its ULA prefix fd3d:fa7b:d17d::/48,
+ * the remote in the documentation prefix (RFC 3849).
+ */
+export const LOCAL_ADDRESS6 = 'fd3d:fa7b:d17d::1';
+export const REMOTE_ADDRESS6 = '2001:db8::1';
+
+/**
+ * `--ip_version`: IPv4 packets and sockets, IPv6 ones, or IPv4 packets to an IPv6 socket
+ * (a dual-stack socket talking to an IPv4 peer, named ::ffff:a.b.c.d).
+ */
+export type IpVersion = 'ipv4' | 'ipv6' | 'ipv4-mapped-ipv6';
+const IP_VERSIONS: readonly string[] = ['ipv4', 'ipv6', 'ipv4-mapped-ipv6'];
 /** packetdrill's --bind_port and --connect_port default. */
 const DEFAULT_PORT = 8080;
 /** The remote port of connections the script's remote side opens. */
@@ -195,8 +212,12 @@ export function runScript(script: Script, options: DrillOptions = {}): DrillResu
 interface Setup {
   /** `--tcpstate_profile=linux`: the profile a script asks for (freebsd when it says nothing). */
   profile: ProfileName;
+  ip: IpVersion;
+  /** The addresses the packets carry: IPv6 for ipv6, IPv4 otherwise. */
   local: string;
   remote: string;
+  /** The remote address as the sockets name it (IPv4-mapped for ipv4-mapped-ipv6). */
+  socketRemote: string;
   bindPort: number;
   connectPort: number;
 }
@@ -212,15 +233,22 @@ function readSetup(script: Script): Setup | { error: Exclude<DrillOutcome, { sta
       },
     };
   }
-  const ip = o.get('ip_version');
-  if (ip !== undefined && ip !== 'ipv4') {
+  const ip = o.get('ip_version') ?? 'ipv4';
+  if (!IP_VERSIONS.includes(ip)) {
     return {
-      error: { status: 'unsupported', line: 0, construct: `--ip_version=${ip} (IPv4 only)` },
+      error: {
+        status: 'fail',
+        line: 0,
+        message: `--ip_version=${ip}: not one of ${IP_VERSIONS.join(', ')}`,
+      },
     };
   }
+  const v6 = ip === 'ipv6';
   const address = (name: string, fallback: string): string | undefined => {
     const v = o.get(name) ?? fallback;
-    return parseIpv4Address(v) === undefined ? undefined : v;
+    if (!v6) return parseIpv4Address(v) === undefined ? undefined : v;
+    const bytes = parseIpv6Address(v);
+    return bytes === undefined || isIpv4Mapped(bytes) ? undefined : v;
   };
   const port = (name: string): number | undefined => {
     const v = Number(o.get(name) ?? DEFAULT_PORT);
@@ -237,8 +265,8 @@ function readSetup(script: Script): Setup | { error: Exclude<DrillOutcome, { sta
       },
     };
   }
-  const local = address('local_ip', LOCAL_ADDRESS);
-  const remote = address('remote_ip', REMOTE_ADDRESS);
+  const local = address('local_ip', v6 ? LOCAL_ADDRESS6 : LOCAL_ADDRESS);
+  const remote = address('remote_ip', v6 ? REMOTE_ADDRESS6 : REMOTE_ADDRESS);
   const bindPort = port('bind_port');
   const connectPort = port('connect_port');
   for (const [name, v] of [
@@ -249,18 +277,21 @@ function readSetup(script: Script): Setup | { error: Exclude<DrillOutcome, { sta
   ] as const) {
     if (v === undefined) {
       const given = o.get(name);
-      const construct =
-        name.endsWith('_ip') && given?.includes(':') === true
-          ? `--${name}=${given} (IPv6: IPv4 only)`
-          : undefined;
-      if (construct !== undefined) return { error: { status: 'unsupported', line: 0, construct } };
-      return { error: { status: 'fail', line: 0, message: `--${name}=${given}: not valid` } };
+      const family = name.endsWith('_ip')
+        ? ` (not an ${v6 ? 'IPv6' : 'IPv4'} address for --ip_version=${ip})`
+        : '';
+      return {
+        error: { status: 'fail', line: 0, message: `--${name}=${given}: not valid${family}` },
+      };
     }
   }
+  const remoteText = remote ?? REMOTE_ADDRESS;
   return {
     profile: profile as ProfileName,
+    ip: ip as IpVersion,
     local: local ?? LOCAL_ADDRESS,
-    remote: remote ?? REMOTE_ADDRESS,
+    remote: remoteText,
+    socketRemote: ip === 'ipv4-mapped-ipv6' ? `::ffff:${remoteText}` : remoteText,
     bindPort: bindPort ?? DEFAULT_PORT,
     connectPort: connectPort ?? DEFAULT_PORT,
   };
@@ -311,6 +342,8 @@ class Drill {
     const mtu = Number(script.options.get('mtu'));
     if (Number.isInteger(mtu) && mtu > 40) this.config.mss = mtu - 40;
     this.stack = new Stack({
+      // --mtu: IPv6 connections offer 20 bytes less (their header is 40 bytes).
+      ...(Number.isInteger(mtu) && mtu > 40 ? { mtu } : {}),
       address: setup.local,
       rng,
       config: this.config,
@@ -325,12 +358,14 @@ class Drill {
     this.sockets = new SocketTable(
       this.stack,
       () => this.config,
-      setup.remote,
+      setup.socketRemote,
       { bind: setup.bindPort, connect: setup.connectPort },
       (localPort, remotePort) => {
         this.flow = { localPort, remotePort: remotePort ?? REMOTE_PORT };
       },
     );
+    // An IPv6 socket listens on `::`, which takes IPv4 (mapped) connections too.
+    if (setup.ip === 'ipv4-mapped-ipv6') this.sockets.listenAddress = '::';
     const tol = Number(script.options.get('tolerance_usecs') ?? DEFAULT_TOLERANCE_US);
     this.tolerance = Number.isFinite(tol) && tol >= 0 ? tol : DEFAULT_TOLERANCE_US;
     this.result = emptyResult({ status: 'pass' });
@@ -416,7 +451,7 @@ class Drill {
   /** A segment the stack sent, kept for the script's next `>` line. */
   private onSent(p: PacketRecord): void {
     this.tick();
-    const parsed = parsePacket(p.bytes);
+    const parsed = parseAnyTcpPacket(p.bytes);
     this.result.packets.push({ time: this.ms(), bytes: p.bytes.slice() });
     if (!parsed.ok) fail(this.line, `the stack sent a malformed packet (${parsed.reason})`);
     this.sent.push({ t: this.now, seg: parsed.value.tcp });
@@ -452,20 +487,21 @@ class Drill {
   /** An ICMP error quoting the stack's segment at the script's sequence number. */
   private injectIcmp(event: PacketEvent, icmp: NonNullable<PacketEvent['icmp']>): void {
     const seq = (this.map.localIsn + (event.tcp.seq?.start ?? 0)) >>> 0;
-    const quoted = emitPacket(
-      { src: this.setup.local, dst: this.setup.remote },
-      {
-        srcPort: this.flow.localPort,
-        dstPort: this.flow.remotePort,
-        seq,
-        ack: 0,
-        flags: specFlags('.'),
-        window: 0,
-        urgentPointer: 0,
-        options: [],
-        payload: new Uint8Array(0),
-      },
-    );
+    const quoted = this.emitSegment(this.setup.local, this.setup.remote, {
+      srcPort: this.flow.localPort,
+      dstPort: this.flow.remotePort,
+      seq,
+      ack: 0,
+      flags: specFlags('.'),
+      window: 0,
+      urgentPointer: 0,
+      options: [],
+      payload: new Uint8Array(0),
+    });
+    if (this.setup.ip === 'ipv6') {
+      this.injectIcmpv6(event, icmp, quoted);
+      return;
+    }
     const body = new Uint8Array(8 + 28);
     body[0] = icmp.type;
     body[1] = icmp.code;
@@ -483,6 +519,47 @@ class Drill {
     this.result.packets.push({ time: this.ms(), bytes: packet.slice() });
     this.log(`< icmp ${icmp.type}/${icmp.code} [${event.tcp.seq?.start ?? 0}]`);
     this.stack.handlePacket(this.ms(), packet);
+  }
+
+  /**
+   * The ICMPv6 twin of an ICMP error (RFC 4443): destination unreachable for unreachable,
+   * packet too big for fragmentation needed, quoting the IPv6 header and 8 bytes of TCP.
+   */
+  private injectIcmpv6(
+    event: PacketEvent,
+    icmp: NonNullable<PacketEvent['icmp']>,
+    quoted: Uint8Array,
+  ): void {
+    // ICMP's unreachable codes: 2 protocol, 3 port (ICMPv6 port unreachable, 4), 4 needs
+    // fragmentation (packet too big); the rest have no ICMPv6 twin but "address unreachable".
+    const tooBig = icmp.type === 3 && icmp.code === 4;
+    const type = tooBig ? ICMPV6_PACKET_TOO_BIG : ICMPV6_DEST_UNREACHABLE;
+    const code = tooBig ? 0 : icmp.type === 3 && (icmp.code === 2 || icmp.code === 3) ? 4 : 3;
+    const body = new Uint8Array(8 + 48);
+    body[0] = type;
+    body[1] = code;
+    const mtu = icmp.mtu ?? 0;
+    body[6] = mtu >> 8;
+    body[7] = mtu & 0xff;
+    body.set(quoted.subarray(0, 48), 8);
+    const src = parseIpv6Address(this.setup.remote) as Uint8Array;
+    const dst = parseIpv6Address(this.setup.local) as Uint8Array;
+    const sum = ipv6UpperChecksum(src, dst, NEXT_ICMPV6, body);
+    body[2] = sum >> 8;
+    body[3] = sum & 0xff;
+    const packet = emitIpv6({ src, dst, nextHeader: NEXT_ICMPV6 }, body);
+    this.result.packets.push({ time: this.ms(), bytes: packet.slice() });
+    this.log(`< icmp6 ${type}/${code} [${event.tcp.seq?.start ?? 0}]`);
+    this.stack.handlePacket(this.ms(), packet);
+  }
+
+  /** A TCP packet between two addresses of the script's IP version. */
+  private emitSegment(src: string, dst: string, seg: TcpSegment): Uint8Array {
+    if (this.setup.ip !== 'ipv6') return emitPacket({ src, dst }, seg);
+    return emitPacket6(
+      { src: parseIpv6Address(src) as Uint8Array, dst: parseIpv6Address(dst) as Uint8Array },
+      seg,
+    );
   }
 
   private inject(event: PacketEvent): void {
@@ -510,9 +587,9 @@ class Drill {
     });
     let packet: Uint8Array;
     try {
-      packet = emitPacket({ src: this.setup.remote, dst: this.setup.local }, seg);
+      packet = this.emitSegment(this.setup.remote, this.setup.local, seg);
     } catch (e) {
-      // More than an IPv4 packet holds, or more than 40 bytes of options.
+      // More than an IP packet holds, or more than 40 bytes of options.
       fail(event.line, `this segment cannot be sent: ${(e as Error).message}`);
     }
     this.result.packets.push({ time: this.ms(), bytes: packet.slice() });
@@ -921,7 +998,9 @@ class Drill {
     if (sockstat !== null) {
       const [, args, state, count] = sockstat;
       const port = /-p\s+(\d+)/.exec(args)?.[1];
-      const n = this.sockstat(port === undefined ? undefined : Number(port)).filter(
+      // -4 / -6: sockets of that family only (an IPv6 socket's IPv4-mapped ones count as -6).
+      const family = /(?:^|\s)-([46])\b/.exec(args)?.[1];
+      const n = this.sockstat(port === undefined ? undefined : Number(port), family).filter(
         (s) => s === state,
       ).length;
       if (n !== Number(count)) {
@@ -1001,11 +1080,12 @@ class Drill {
   }
 
   /** FreeBSD sockstat's state column for this process's sockets (optionally one port). */
-  private sockstat(port: number | undefined): string[] {
+  private sockstat(port: number | undefined, family?: string): string[] {
     const rows: string[] = [];
     const live = new Set<string>();
     for (const row of this.stack.snapshot(this.ms())) {
       if (port !== undefined && row.local.port !== port && row.remote.port !== port) continue;
+      if (family !== undefined && row.local.address.includes(':') !== (family === '6')) continue;
       rows.push(toBsdState(row.state));
       live.add(`${row.local.port}|${row.remote.address}|${row.remote.port}`);
     }

@@ -69,6 +69,8 @@ export class SocketTable {
 
   /** FreeBSD's net.inet.tcp.keepinit in seconds (getsockopt TCP_KEEPINIT of a new socket). */
   keepInit = 75;
+  /** The address listen() binds (the stack's default: `::` on an IPv6 host, else `0.0.0.0`). */
+  listenAddress: string | undefined = undefined;
 
   constructor(
     private readonly stack: Stack,
@@ -152,6 +154,7 @@ export class SocketTable {
       sock.listener = this.stack.listen(port, {
         backlog: Math.max(1, backlog),
         config: this.socketConfig(sock),
+        ...(this.listenAddress === undefined ? {} : { address: this.listenAddress }),
       });
     } catch (e) {
       if (e instanceof StackError) return { value: -1, errno: e.code };

@@ -16,7 +16,8 @@ export type NetErrorCode =
   | 'EADDRNOTAVAIL'
   | 'EAFNOSUPPORT'
   | 'ENOENT'
-  | 'EINVAL';
+  | 'EINVAL'
+  | 'ENETUNREACH';
 
 export interface NetError extends Error {
   code: NetErrorCode;
@@ -69,6 +70,7 @@ const NODE_CODE_OF: Readonly<Record<StackErrorCode, NetErrorCode>> = {
   EADDRINUSE: 'EADDRINUSE',
   EADDRNOTAVAIL: 'EADDRNOTAVAIL',
   EINVAL: 'EINVAL',
+  ENETUNREACH: 'ENETUNREACH',
 };
 
 /** A stack call's failure (listen, connect) as node:net reports it. */

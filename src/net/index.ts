@@ -20,7 +20,9 @@ export { createMemoryPair, type MemoryPairOptions } from './memory-link.js';
 export { NetStack } from './net-stack.js';
 export { type ListenOptions, Server, type ServerOptions } from './server.js';
 export {
+  familyOf,
   isIPv4,
+  isIPv6,
   Socket,
   type SocketConnectOptions,
   type SocketOptions,

@@ -50,6 +50,11 @@ export class NetStack extends EventEmitter {
     return this.driver.stack.address;
   }
 
+  /** The stack's IPv6 address, on a host that has one. */
+  get address6(): string | undefined {
+    return this.driver.stack.address6;
+  }
+
   createServer(connectionListener?: (socket: Socket) => void): Server;
   createServer(options?: ServerOptions, connectionListener?: (socket: Socket) => void): Server;
   createServer(
@@ -88,7 +93,7 @@ export class NetStack extends EventEmitter {
       : this.connect(a, b as string | undefined, c);
   }
 
-  /** As node:net's (the stack itself speaks IPv4 only). */
+  /** As node:net's. */
   isIP(input: string): number {
     return nodeIsIP(input);
   }
@@ -184,15 +189,33 @@ export class NetStack extends EventEmitter {
       ref: (socket: Socket) => this.holdOpen(socket, true),
       unref: (socket: Socket) => this.holdOpen(socket, false),
       lookup: this.options.lookup,
+      family: this.family(),
     };
   }
 
+  /** The families this stack's addresses give names to look up in (0: either). */
+  private family(): 0 | 4 | 6 {
+    const { address4, address6 } = this.driver.stack;
+    return address6 === undefined ? 4 : address4 === undefined ? 6 : 0;
+  }
+
   private serverHost() {
+    const stack = this.driver.stack;
     return {
-      address: this.driver.stack.address,
-      listen: (server: Server, port: number, backlog: number): Listener => {
+      address: stack.address,
+      addresses: [stack.address4, stack.address6].filter((a) => a !== undefined),
+      listen: (
+        server: Server,
+        port: number,
+        backlog: number,
+        bind: { address?: string; ipv6Only?: boolean } = {},
+      ): Listener => {
         const chosen = port === 0 ? this.freePort() : port;
-        const listener = this.driver.stack.listen(chosen, { backlog });
+        const listener = this.driver.stack.listen(chosen, {
+          backlog,
+          ...(bind.address === undefined ? {} : { address: bind.address }),
+          ...(bind.ipv6Only === undefined ? {} : { v6only: bind.ipv6Only }),
+        });
         this.servers.set(listener.port, server);
         return listener;
       },

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { type Listener, StackError } from '../stack/stack.js';
 import { netError, netErrorFromStack } from './errors.js';
-import type { Socket } from './socket.js';
+import { familyOf, type Socket } from './socket.js';
 import { validatePort } from './validate.js';
 
 export interface ServerOptions {
@@ -23,12 +23,21 @@ export interface ListenOptions {
   port?: number;
   host?: string;
   backlog?: number;
+  /** As node:net's: an IPv6 server on `::` that takes no IPv4 connections (IPV6_V6ONLY). */
+  ipv6Only?: boolean;
 }
 
 /** What a server needs from the NetStack that owns it. */
 export interface ServerHost {
   readonly address: string;
-  listen(server: Server, port: number, backlog: number): Listener;
+  /** Every address of the host (one of each family at most). */
+  readonly addresses?: readonly string[];
+  listen(
+    server: Server,
+    port: number,
+    backlog: number,
+    bind?: { address?: string; ipv6Only?: boolean },
+  ): Listener;
   unlisten(server: Server): void;
   newSocket(opts: { allowHalfOpen: boolean; highWaterMark?: number }): Socket;
   now(): number;
@@ -46,6 +55,8 @@ export class Server extends EventEmitter {
   private closing = false;
   /** unref() may come before listen() (node:net remembers it). */
   private refed = true;
+  /** The host listen() was given, if any. */
+  private boundHost: string | undefined;
 
   constructor(
     private readonly host: ServerHost,
@@ -91,14 +102,26 @@ export class Server extends EventEmitter {
     const port = opts.port === undefined ? 0 : validatePort(opts.port, 'options.port');
     if (callback) this.once('listening', callback);
     if (this.listener) throw netError('EINVAL', 'listen');
-    if (opts.host && opts.host !== '0.0.0.0' && opts.host !== this.host.address) {
+    const addresses = this.host.addresses ?? [this.host.address];
+    const mapped = addresses.map((a) => `::ffff:${a}`);
+    if (
+      opts.host &&
+      opts.host !== '0.0.0.0' &&
+      opts.host !== '::' &&
+      !addresses.includes(opts.host) &&
+      !mapped.includes(opts.host)
+    ) {
       process.nextTick(() =>
         this.emit('error', netError('EADDRNOTAVAIL', 'listen', { address: opts.host ?? '', port })),
       );
       return this;
     }
+    this.boundHost = opts.host || undefined;
     try {
-      this.listener = this.host.listen(this, port, opts.backlog ?? DEFAULT_BACKLOG);
+      this.listener = this.host.listen(this, port, opts.backlog ?? DEFAULT_BACKLOG, {
+        ...(opts.host ? { address: opts.host } : {}),
+        ...(opts.ipv6Only === undefined ? {} : { ipv6Only: opts.ipv6Only }),
+      });
     } catch (e) {
       if (!(e instanceof StackError)) throw e;
       const err = netErrorFromStack(e, 'listen', { address: this.host.address, port });
@@ -117,7 +140,10 @@ export class Server extends EventEmitter {
 
   address(): { address: string; family: string; port: number } | null {
     if (!this.listener) return null;
-    return { address: this.host.address, family: 'IPv4', port: this.listener.port };
+    const bound = this.listener.address;
+    // An IPv4 host's server shows the host's address, as it always has; others, what they bound.
+    const address = bound === '0.0.0.0' && !this.boundHost ? this.host.address : bound;
+    return { address, family: familyOf(address), port: this.listener.port };
   }
 
   /** Stops accepting; 'close' follows once every accepted connection has closed. */
@@ -191,7 +217,7 @@ export class Server extends EventEmitter {
           localPort: conn.local.port,
           remoteAddress: conn.remote.address,
           remotePort: conn.remote.port,
-          remoteFamily: 'IPv4',
+          remoteFamily: familyOf(conn.remote.address),
         });
         continue;
       }

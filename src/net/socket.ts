@@ -37,6 +37,8 @@ export interface SocketHost {
   unref(socket: Socket): void;
   /** The stack's resolver for host names (NetStack's `lookup` option), if it has one. */
   readonly lookup: LookupFunction | undefined;
+  /** The address family a name is looked up in: 4, 6, or 0 (either) on a dual-stack host. */
+  readonly family?: 0 | 4 | 6;
 }
 
 /** A Socket's `'state'` event: the one transition event (state/events.ts), on the driver's clock. */
@@ -74,6 +76,16 @@ const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 export function isIPv4(text: string): boolean {
   const m = IPV4.exec(text);
   return !!m && m.slice(1).every((o) => Number(o) <= 255 && String(Number(o)) === o);
+}
+
+/** As node:net's isIPv6 (RFC 4291 text; Node also takes a zone, `fe80::1%eth0`). */
+export function isIPv6(text: string): boolean {
+  return isIP(text) === 6;
+}
+
+/** Node's family name for an address: 'IPv6' for any IPv6 text, IPv4-mapped included. */
+export function familyOf(address: string): 'IPv4' | 'IPv6' {
+  return address.includes(':') ? 'IPv6' : 'IPv4';
 }
 
 export class Socket extends Duplex {
@@ -178,7 +190,7 @@ export class Socket extends Duplex {
     return this.peer?.port;
   }
   get remoteFamily(): string | undefined {
-    return this.peer ? 'IPv4' : undefined;
+    return this.peer ? familyOf(this.peer.address) : undefined;
   }
   get localAddress(): string | undefined {
     return this.localEnd()?.address;
@@ -187,16 +199,17 @@ export class Socket extends Duplex {
     return this.localEnd()?.port;
   }
   get localFamily(): string | undefined {
-    return this.localEnd() ? 'IPv4' : undefined;
+    const local = this.localEnd();
+    return local ? familyOf(local.address) : undefined;
   }
 
   address(): { address: string; family: string; port: number } | Record<string, never> {
     const local = this.localEnd();
     if (!local) return {};
-    return { address: local.address, family: 'IPv4', port: local.port };
+    return { address: local.address, family: familyOf(local.address), port: local.port };
   }
 
-  /** Node's `autoSelectFamilyAttemptedAddresses`: the `addr:port`s tried (one, IPv4 only). */
+  /** Node's `autoSelectFamilyAttemptedAddresses`: the `addr:port`s tried (one). */
   get autoSelectFamilyAttemptedAddresses(): string[] {
     return this.peer ? [`${this.peer.address}:${this.peer.port}`] : [];
   }
@@ -253,9 +266,14 @@ export class Socket extends Duplex {
       return this;
     }
     if (isIP(host) === 6) {
-      process.nextTick(() =>
-        this.destroy(netError('EAFNOSUPPORT', 'connect', { address: host, port })),
-      );
+      if (host.includes('%')) {
+        // A zone (fe80::1%eth0): the stack has one interface and no link-local scope.
+        process.nextTick(() =>
+          this.destroy(netError('EAFNOSUPPORT', 'connect', { address: host, port })),
+        );
+        return this;
+      }
+      this.open({ address: host, port }, opts.localPort);
       return this;
     }
     const lookup = opts.lookup ?? this.host.lookup;
@@ -268,7 +286,7 @@ export class Socket extends Duplex {
       });
       return this;
     }
-    lookup(host, { family: 4, all: false }, (err, address, family) => {
+    lookup(host, { family: this.host.family ?? 4, all: false }, (err, address, family) => {
       this.emit('lookup', err, address, family, host);
       if (!this.connecting || this.destroyed) return;
       if (err) {
@@ -277,7 +295,7 @@ export class Socket extends Duplex {
         return;
       }
       const first = Array.isArray(address) ? (address[0]?.address as string | undefined) : address;
-      if (first === undefined || !isIPv4(first)) {
+      if (first === undefined || !(isIPv4(first) || (isIPv6(first) && !first.includes('%')))) {
         this.destroy(netError('EAFNOSUPPORT', 'connect', { address: String(first), port }));
         return;
       }

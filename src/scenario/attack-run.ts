@@ -16,13 +16,14 @@ import type {
 import { invalidAcksSuppressed } from '../tcp/invalid-ack.js';
 import { DEFAULT_CONFIG } from '../tcp/types.js';
 import type { SeededRng } from '../util/rng.js';
-import { parsePacket } from '../wire/packet.js';
+import { parseAnyTcpPacket } from '../wire/packet6.js';
 import { seqAdd } from '../wire/seq.js';
 import { type BlindKind, blindSegment, packetsInMs, spoofedSyn } from './attack.js';
 import type { AttackSummary, BlindSummary, FloodSummary, Side } from './story.js';
 
 /** The attacker's own address; it sends from others. */
 export const ATTACKER_ADDRESS = '10.0.0.66';
+export const ATTACKER_ADDRESS6 = 'fd00::66';
 
 /** What the attacker sees of the scenario: the network, both stacks, and the applications. */
 export interface AttackContext {
@@ -247,7 +248,7 @@ export class Attacker {
 
   /** Tells how b meets a's handshake during a flood: a SYN cookie, or a SYN dropped. */
   private handshake(p: PacketRecord): void {
-    const parsed = parsePacket(p.bytes, { verifyChecksum: false });
+    const parsed = parseAnyTcpPacket(p.bytes, false);
     if (!parsed.ok || !parsed.value.tcp.flags.syn) return;
     const tcp = parsed.value.tcp;
     const b = this.ctx.hosts.b.stack;
@@ -273,7 +274,7 @@ export class Attacker {
     if (s === undefined || p.from !== s.summary.target) return;
     // answers come until the last guess has arrived; a's own pure ACKs are rare here (it sends)
     if (p.t > s.summary.start + s.summary.duration + 2 * this.ctx.latency) return;
-    const parsed = parsePacket(p.bytes, { verifyChecksum: false });
+    const parsed = parseAnyTcpPacket(p.bytes, false);
     if (!parsed.ok) return;
     const { flags, payload } = parsed.value.tcp;
     if (payload.length > 0 || flags.syn || flags.fin || flags.rst || !flags.ack) return;

@@ -5,8 +5,10 @@
  * `bench/harden.ts` build their packets here, so both floods are the same flood.
  */
 import type { Rng } from '../util/rng.js';
+import { parseIpv6Address } from '../wire/address6.js';
 import { flagsFrom } from '../wire/flags.js';
 import { emitPacket } from '../wire/packet.js';
+import { emitPacket6 } from '../wire/packet6.js';
 import type { TcpSegment } from '../wire/types.js';
 
 /** A TCP segment with the given flags (packetdrill letters: `S`, `R`, `P.`, …), zeros elsewhere. */
@@ -33,16 +35,30 @@ export function spoofedSource(rng: Rng): string {
   return `172.${16 + (rng.nextU32() % 16)}.${rng.nextU32() % 256}.${1 + (rng.nextU32() % 254)}`;
 }
 
+/** A spoofed IPv6 source in fd00:bad::/32 (a unique local prefix no host here has). */
+export function spoofedSource6(rng: Rng): string {
+  const group = () => (rng.nextU32() & 0xffff).toString(16);
+  return `fd00:bad:${group()}:${group()}::${(1 + (rng.nextU32() % 0xfffe)).toString(16)}`;
+}
+
+/** A TCP packet from `src` to `dst`, IPv4 or IPv6 as the addresses are. */
+export function attackPacket(src: string, dst: string, seg: TcpSegment): Uint8Array {
+  const src6 = parseIpv6Address(src);
+  const dst6 = parseIpv6Address(dst);
+  if (src6 === undefined || dst6 === undefined) return emitPacket({ src, dst }, seg);
+  return emitPacket6({ src: src6, dst: dst6 }, seg);
+}
+
 /** One SYN of a flood towards `dst:port`, from a spoofed address and port, offering MSS 1460. */
 export function spoofedSyn(rng: Rng, dst: string, port: number): Uint8Array {
-  const src = spoofedSource(rng);
+  const src = dst.includes(':') ? spoofedSource6(rng) : spoofedSource(rng);
   const syn = attackSegment('S', {
     srcPort: 1024 + (rng.nextU32() % 64000),
     dstPort: port,
     seq: rng.nextU32(),
     options: [{ kind: 'mss', value: 1460 }],
   });
-  return emitPacket({ src, dst }, syn);
+  return attackPacket(src, dst, syn);
 }
 
 /** How many packets a source sending `rate` per second sends in millisecond `ms` (exact over time). */
@@ -67,5 +83,5 @@ export function blindSegment(
     dstPort: tuple.victimPort,
     seq,
   });
-  return emitPacket({ src: tuple.peer, dst: tuple.victim }, seg);
+  return attackPacket(tuple.peer, tuple.victim, seg);
 }

@@ -16,13 +16,14 @@
  *     - drop: { from: a, flags: FIN, count: 1 }
  *     - flood: { rate: 10000, duration: 5000 }   # spoofed SYNs to b (synCookies: off|overflow|always)
  *     - blind: { target: a, kinds: "RST,SYN", count: 1000, duration: 2000 }
+ *   family: ipv6                   # a and b at fd00::1 and fd00::2 (default ipv4)
  */
 import { parse as parseYaml } from 'yaml';
 import type { LinkFaults as SimLinkFaults, TcpFlagName } from '../link/sim/faults.js';
 import type { SynCookieMode } from '../stack/stack.js';
 import { parseState } from '../state/aliases.js';
 import type { BlindKind } from './attack.js';
-import type { Direction, LinkFaults, Script, Step } from './script.js';
+import type { Direction, IpFamily, LinkFaults, Script, Step } from './script.js';
 import type { Side } from './story.js';
 
 export class ScenarioFileError extends Error {
@@ -266,6 +267,11 @@ function cookieMode(v: unknown, name: string): SynCookieMode {
   return fail(`${name}: synCookies`, 'expected off, overflow or always');
 }
 
+function ipFamily(v: unknown, name: string): IpFamily {
+  if (v === 'ipv4' || v === 'ipv6') return v;
+  return fail(`${name}: family`, 'expected ipv4 or ipv6');
+}
+
 /** Parses a scenario file's text; `name` (the file name) is used in messages and as default name. */
 export function parseScenarioFile(text: string, name: string): Script {
   let doc: unknown;
@@ -288,6 +294,7 @@ export function parseScenarioFile(text: string, name: string): Script {
     'synRetries',
     'userTimeout',
     'synCookies',
+    'family',
   ]);
   for (const key of Object.keys(doc))
     if (!known.has(key)) fail(name, `unknown key '${key}'`, [key]);
@@ -326,6 +333,7 @@ export function parseScenarioFile(text: string, name: string): Script {
             }
           : fail(`${name}: keepalive`, 'expected { idle, interval, count }'),
     ...(doc.synCookies === undefined ? {} : { synCookies: cookieMode(doc.synCookies, name) }),
+    ...(doc.family === undefined ? {} : { family: ipFamily(doc.family, name) }),
     steps: doc.steps.map((s, i) => step(s, `${name}: step ${i + 1}`)),
   };
 }

@@ -17,8 +17,8 @@ import { SeededRng } from '../util/rng.js';
 import { Sha256 } from '../util/sha256.js';
 import { formatFlags } from '../wire/flags.js';
 import { formatOptions } from '../wire/format.js';
-import { parsePacket } from '../wire/packet.js';
-import { ATTACKER_ADDRESS, Attacker } from './attack-run.js';
+import { parseAnyTcpPacket } from '../wire/packet6.js';
+import { ATTACKER_ADDRESS, ATTACKER_ADDRESS6, Attacker } from './attack-run.js';
 import { type ConnectionSample, createSampler } from './samples.js';
 import {
   applyOverrides,
@@ -39,6 +39,13 @@ import type {
 } from './story.js';
 
 export const ADDRESSES: Record<Side, string> = { a: '10.0.0.1', b: '10.0.0.2' };
+/** The sides' addresses in a `family: ipv6` scenario (a unique local prefix, RFC 4193). */
+export const ADDRESSES6: Record<Side, string> = { a: 'fd00::1', b: 'fd00::2' };
+
+/** The sides' addresses for a script's IP version. */
+export function scenarioAddresses(script: Pick<Script, 'family'>): Record<Side, string> {
+  return script.family === 'ipv6' ? ADDRESSES6 : ADDRESSES;
+}
 
 export interface RunOptions {
   seed: number;
@@ -149,7 +156,7 @@ function storyFate(fate: PacketFate): Fate {
 
 /** The story's line for a TCP packet (undefined for anything else). */
 function segmentEvent(p: PacketRecord): StoryEvent | undefined {
-  const parsed = parsePacket(p.bytes, { verifyChecksum: false });
+  const parsed = parseAnyTcpPacket(p.bytes, false);
   if (!parsed.ok) return undefined;
   const tcp = parsed.value.tcp;
   const from = p.from as Side;
@@ -185,8 +192,9 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
       ? { userTimeout: script.userTimeout }
       : {}),
   });
+  const addresses = scenarioAddresses(script);
   const stackOptions = (side: Side): ConstructorParameters<typeof Stack>[0] => ({
-    address: ADDRESSES[side],
+    address: addresses[side],
     rng: rng.fork(),
     config: config(side),
     ...(script.synCookies === undefined ? {} : { synCookies: script.synCookies }),
@@ -207,9 +215,13 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
   const attacker = new Attacker({
     net,
     hosts,
-    addresses: ADDRESSES,
+    addresses,
     latency,
-    newHost: () => opts.makeStack({ address: ATTACKER_ADDRESS, rng: rng.fork() }),
+    newHost: () =>
+      opts.makeStack({
+        address: script.family === 'ipv6' ? ATTACKER_ADDRESS6 : ATTACKER_ADDRESS,
+        rng: rng.fork(),
+      }),
     rng: () => rng.fork(),
     note: (text, side) => note(text, side),
     listener: (side, port) => apps[side].listeners.get(port),
@@ -240,7 +252,7 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     );
 
   const sideOf = (address: string): Side | undefined =>
-    address === ADDRESSES.a ? 'a' : address === ADDRESSES.b ? 'b' : undefined;
+    address === addresses.a ? 'a' : address === addresses.b ? 'b' : undefined;
 
   const flush = (app: App) => {
     const conn = app.current;
@@ -289,7 +301,7 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
         }
         case 'connect': {
           const other = app.side === 'a' ? 'b' : 'a';
-          const remote = { address: ADDRESSES[other], port: c.port ?? script.port };
+          const remote = { address: addresses[other], port: c.port ?? script.port };
           const localPort = c.localPort;
           app.conns.push(
             app.stack.connect(net.now, remote, localPort === undefined ? {} : { localPort }),

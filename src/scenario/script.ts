@@ -21,6 +21,8 @@ import type { Side } from './story.js';
 
 export type Direction = 'a->b' | 'b->a' | 'both';
 
+export type IpFamily = 'ipv4' | 'ipv6';
+
 /** Per-direction network behaviour (the simulator's one fault type); fields left out keep their value. */
 export type LinkFaults = Partial<SimLinkFaults>;
 
@@ -77,6 +79,8 @@ export interface Script {
   synRetries?: number;
   /** SYN cookies on both stacks (Linux tcp_syncookies; the stack's default is 'overflow'). */
   synCookies?: SynCookieMode;
+  /** The IP version a and b speak (default ipv4: 10.0.0.1 and 10.0.0.2; ipv6: fd00::1, fd00::2). */
+  family?: IpFamily;
   /** Virtual-time limit in ms after the last step; the scenario always ends by itself. */
   settle: number;
   steps: Step[];
@@ -96,6 +100,8 @@ export interface ScriptOverrides {
   /** Segments of each kind of every blind step. */
   count?: number;
   synCookies?: SynCookieMode;
+  /** `tcpstate sim --ipv6`. */
+  family?: IpFamily;
 }
 
 /** The script with the command line's network options and byte count applied. */
@@ -117,6 +123,7 @@ export function applyOverrides(script: Script, o: ScriptOverrides): Script {
     network,
     mss: o.mss ?? script.mss,
     synCookies: o.synCookies ?? script.synCookies,
+    ...(o.family === undefined ? {} : { family: o.family }),
     steps,
   };
 }

@@ -1,10 +1,14 @@
 /**
  * The stack's connection table: connections by (local port, remote address, remote port), with
- * numbers for keys so that a packet's lookup builds no string. The three fields are 64 bits, more
- * than a JS number holds exactly, so the table is two-level: local port, then the remote address
- * and port as one 48-bit number (`remoteKey`). The local address is the stack's own, one per
- * stack. Internal to stack/: nothing outside sees these keys.
+ * numbers for IPv4 keys so that an IPv4 packet's lookup builds no string. The three fields are 64
+ * bits, more than a JS number holds exactly, so the table is two-level: local port, then the
+ * remote address and port as one 48-bit number (`remoteKey`). An IPv6 remote end is a short
+ * string instead (address.ts `remoteKey6`); the two kinds never collide. The local address is
+ * the stack's own, one per family. Internal to stack/: nothing outside sees these keys.
  */
+
+/** A remote end's key: a number for IPv4, a string for IPv6. */
+export type RemoteKey = number | string;
 
 /** The remote end of a 4-tuple as one exact number: address * 2^16 + port (below 2^48). */
 export function remoteKey(address: number, port: number): number {
@@ -12,7 +16,7 @@ export function remoteKey(address: number, port: number): number {
 }
 
 export class TupleMap<T> {
-  private readonly byPort = new Map<number, Map<number, T>>();
+  private readonly byPort = new Map<number, Map<RemoteKey, T>>();
   /** Every entry in insertion order, which snapshots and counters list them in. */
   private readonly all = new Set<T>();
 
@@ -20,16 +24,16 @@ export class TupleMap<T> {
     return this.all.size;
   }
 
-  get(localPort: number, remote: number): T | undefined {
+  get(localPort: number, remote: RemoteKey): T | undefined {
     return this.byPort.get(localPort)?.get(remote);
   }
 
-  has(localPort: number, remote: number): boolean {
+  has(localPort: number, remote: RemoteKey): boolean {
     return this.get(localPort, remote) !== undefined;
   }
 
   /** Adds or replaces the entry for the tuple. */
-  set(localPort: number, remote: number, value: T): void {
+  set(localPort: number, remote: RemoteKey, value: T): void {
     let inner = this.byPort.get(localPort);
     if (inner === undefined) {
       inner = new Map();
@@ -41,7 +45,7 @@ export class TupleMap<T> {
     this.all.add(value);
   }
 
-  delete(localPort: number, remote: number): boolean {
+  delete(localPort: number, remote: RemoteKey): boolean {
     const inner = this.byPort.get(localPort);
     const old = inner?.get(remote);
     if (inner === undefined || old === undefined) return false;

@@ -9,8 +9,10 @@ export type StackErrorCode =
   | 'EADDRINUSE'
   /** No ephemeral port is free towards that remote endpoint (RFC 6056). */
   | 'EADDRNOTAVAIL'
-  /** A bad argument: not an IPv4 address, a port out of range, a bad port range. */
-  | 'EINVAL';
+  /** A bad argument: not an IP address, a port out of range, a bad port range. */
+  | 'EINVAL'
+  /** connect() to a family this host has no address of (an IPv6 peer from an IPv4-only host). */
+  | 'ENETUNREACH';
 
 export class StackError extends Error {
   constructor(

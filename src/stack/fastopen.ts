@@ -13,8 +13,8 @@
  */
 
 import { type FastOpenOffer, fastOpenOption, readFastOpen, validCookie } from '../tcp/fastopen.js';
-import { parseIpv4Address } from '../wire/address.js';
 import type { TcpOption, TcpSegment } from '../wire/types.js';
+import { parseStackAddress } from './address.js';
 import { siphash24 } from './siphash.js';
 
 interface CacheEntry {
@@ -141,10 +141,19 @@ export class FastOpen {
 
   /** The server's cookie for a client (RFC 7413 4.1.2: bound to the client's IP address). */
   cookieFor(client: string, server: string): Uint8Array {
-    const data = new Uint8Array(8);
+    const c = parseStackAddress(client);
+    const s = parseStackAddress(server);
+    // IPv4: the two addresses (8 bytes); IPv6: the two of 16 bytes each.
+    const v6 = c?.family === 6 && s?.family === 6;
+    const data = new Uint8Array(v6 ? 32 : 8);
     const view = new DataView(data.buffer);
-    view.setUint32(0, parseIpv4Address(client) ?? 0);
-    view.setUint32(4, parseIpv4Address(server) ?? 0);
+    if (c?.family === 6 && s?.family === 6) {
+      data.set(c.v6, 0);
+      data.set(s.v6, 16);
+    } else {
+      view.setUint32(0, c?.family === 4 ? c.v4 : 0);
+      view.setUint32(4, s?.family === 4 ? s.v4 : 0);
+    }
     const out = new Uint8Array(8);
     new DataView(out.buffer).setBigUint64(0, siphash24(this.k0, this.k1, data), true);
     return out;

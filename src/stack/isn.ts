@@ -3,7 +3,7 @@
  * remoteport, secretkey), where M is a timer ticking every 4 microseconds and F a keyed hash.
  * Connections to different peers get unrelated ISNs; the same 4-tuple gets increasing ones.
  */
-import { ipv4ToU32 } from '../wire/address.js';
+import { tupleBytes } from './address.js';
 import type { SipKey } from './secret.js';
 import { type SipKeyWords, siphash24Words, sipKeyWords } from './siphash.js';
 
@@ -12,8 +12,6 @@ const TICKS_PER_MS = 250;
 
 export class IsnGenerator {
   private readonly key: SipKeyWords;
-  private readonly buf = new Uint8Array(12);
-  private readonly view = new DataView(this.buf.buffer);
 
   constructor(key: SipKey) {
     this.key = sipKeyWords(key.k0, key.k1);
@@ -26,12 +24,9 @@ export class IsnGenerator {
     remoteAddress: string,
     remotePort: number,
   ): number {
-    const view = this.view;
-    view.setUint32(0, ipv4ToU32(localAddress));
-    view.setUint16(4, localPort);
-    view.setUint32(6, ipv4ToU32(remoteAddress));
-    view.setUint16(10, remotePort);
-    const f = siphash24Words(this.key, this.buf);
+    // Once per connection, not per packet: the tuple's bytes are made afresh.
+    const { bytes } = tupleBytes(localAddress, localPort, remoteAddress, remotePort, 0);
+    const f = siphash24Words(this.key, bytes);
     const m = Math.floor(now * TICKS_PER_MS) % 0x1_0000_0000;
     return (m + f) % 0x1_0000_0000;
   }

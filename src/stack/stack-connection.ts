@@ -13,6 +13,8 @@
 import type { Endpoint, TcpState } from '../state/states.js';
 import type { Connection, ConnectionInfo } from '../tcp/connection.js';
 import type { CloseReason, ConnectionConfig, ConnectionStats, TimerKind } from '../tcp/types.js';
+import { addressOfKey6 } from './address.js';
+import type { RemoteKey } from './demux.js';
 
 export class StackConnection {
   /** @internal The stack's next deadline for it (DeadlineHeap). */
@@ -24,17 +26,23 @@ export class StackConnection {
   /** @internal A `readable` / `writable` event is queued and not yet polled. */
   readableQueued = false;
   writableQueued = false;
+  /** @internal The remote IPv6 address (undefined for IPv4 peers, also mapped ones). */
+  readonly remote6: Uint8Array | undefined;
   private peerEnded = false;
   private reason: CloseReason | undefined = undefined;
 
   /** @internal Made by the Stack only. */
   constructor(
     /** @internal */ readonly conn: Connection,
-    /** @internal The demux key: remote address * 2^16 + remote port (demux.ts). */ readonly key: number,
+    /**
+     * @internal The demux key: for IPv4 remote address * 2^16 + remote port, for IPv6 a
+     * 9-character string (address.ts).
+     */ readonly key: RemoteKey,
     listener: ListenerImpl | undefined,
     private readonly serviceList: Set<StackConnection>,
   ) {
     this.listener = listener;
+    this.remote6 = typeof key === 'string' ? addressOfKey6(key) : undefined;
   }
 
   // --- user commands: each one marks the connection for service ---
@@ -136,6 +144,10 @@ export class StackConnection {
  */
 export interface Listener {
   readonly port: number;
+  /** The address it is bound to: `0.0.0.0`, `::`, or one of the stack's addresses. */
+  readonly address: string;
+  /** IPV6_V6ONLY: an IPv6 listener on `::` that takes no IPv4 connections. */
+  readonly v6only: boolean;
   readonly backlog: number;
   /** Takes the next established connection from the accept queue. */
   accept(): StackConnection | undefined;
@@ -157,6 +169,13 @@ export class ListenerImpl implements Listener {
     readonly port: number,
     readonly backlog: number,
     readonly config: Partial<ConnectionConfig> | undefined,
+    readonly address: string,
+    /** Which packets it takes: IPv4 ones, IPv6 ones (both for `::` without v6only). */
+    readonly v4: boolean,
+    readonly v6: boolean,
+    /** An IPv6 socket: its IPv4 connections name both ends `::ffff:a.b.c.d`. */
+    readonly mapped: boolean,
+    readonly v6only: boolean,
   ) {}
 
   get acceptQueueLength(): number {

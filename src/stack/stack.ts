@@ -5,11 +5,13 @@
  */
 
 /**
- * A host's TCP/IPv4 stack, sans-IO: demultiplexing by 4-tuple, listeners with a SYN queue and
- * an accept queue, ephemeral ports, RFC 6528 ISNs, RST for segments that match nothing, ICMP
- * echo, netstat-style counters and snapshots.
+ * A host's TCP stack over IPv4, IPv6 or both, sans-IO: demultiplexing by 4-tuple, listeners
+ * with a SYN queue and an accept queue, ephemeral ports, RFC 6528 ISNs, RST for segments that
+ * match nothing, ICMP and ICMPv6 echo and errors, netstat-style counters and snapshots.
  *
- * The stack takes and gives whole IPv4 packets. Call order, as for a Connection: after any
+ * The stack takes and gives whole IP packets, of the version of its peer. A dual-stack host has
+ * one address of each family; listeners bind `0.0.0.0`, `::` or one of its addresses with
+ * Linux's semantics: `::` takes IPv4 connections too (named `::ffff:a.b.c.d`) unless v6only. Call order, as for a Connection: after any
  * input (`handlePacket`, `handleTimeout`, a user call on a StackConnection or Listener), drain
  * `pollTransmit(now)` and `pollEvent()`, then re-read `pollTimeout()`.
  *
@@ -30,13 +32,32 @@ import { shiftFor } from '../tcp/tcb.js';
 import { type ConnectionConfig, DEFAULT_CONFIG, type TimerKind } from '../tcp/types.js';
 import type { Rng } from '../util/rng.js';
 import { parseIpv4Address, u32ToIpv4 } from '../wire/address.js';
+import { sameIpv6 } from '../wire/address6.js';
 import { emptyFlags } from '../wire/flags.js';
+import {
+  classifyIcmpv6Error,
+  ICMPV6_ROUTER_SOLICITATION,
+  icmpv6EchoReply,
+  parseIcmpv6,
+  quotedTcp,
+} from '../wire/icmpv6.js';
 import { parseIpv4 } from '../wire/ipv4.js';
+import { IPV6_HEADER_LENGTH, IPV6_MIN_MTU, NEXT_ICMPV6, parseIpv6 } from '../wire/ipv6.js';
 import { emitPacket, parseTcpPacket } from '../wire/packet.js';
+import { emitPacket6, parseTcpPacket6 } from '../wire/packet6.js';
 import { seqAdd, seqGe, seqGt, seqLt } from '../wire/seq.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, type TcpOption, type TcpSegment } from '../wire/types.js';
+import {
+  IPV4_ANY,
+  IPV6_ANY,
+  ipv4Text,
+  ipv6Text,
+  parseStackAddress,
+  remoteKey6,
+  type StackAddress,
+} from './address.js';
 import { DeadlineHeap } from './deadlines.js';
-import { remoteKey, TupleMap } from './demux.js';
+import { type RemoteKey, remoteKey, TupleMap } from './demux.js';
 import { StackError } from './errors.js';
 import type { ListenerDropReason, PacketDropReason, StackEvent } from './events.js';
 import { FastOpen } from './fastopen.js';
@@ -57,8 +78,15 @@ export type { Listener } from './stack-connection.js';
 export { StackConnection } from './stack-connection.js';
 
 export interface StackOptions {
-  /** This host's IPv4 address (dotted quad). */
+  /** This host's address: IPv4 (dotted quad) or IPv6 (RFC 4291 text). */
   address: string;
+  /** A dual-stack host's IPv6 address, beside an IPv4 `address`. */
+  address6?: string;
+  /**
+   * The link's MTU: the MSS a SYN offers is this less 40 bytes of headers under IPv4 and 60
+   * under IPv6 (never below IPv6's 1280, RFC 8200 5). Absent: the IPv4 MSS plus 40.
+   */
+  mtu?: number;
   /** Seeded randomness: ephemeral ports, and the secrets when they are not given. */
   rng: Rng;
   /**
@@ -73,7 +101,7 @@ export interface StackOptions {
   config?: Partial<ConnectionConfig>;
   /** Ephemeral port range, inclusive (Linux ip_local_port_range: 32768-60999). */
   ephemeralPorts?: [number, number];
-  /** IPv4 TTL of packets we send (64, as Linux's ip_default_ttl). */
+  /** IPv4 TTL and IPv6 hop limit of packets we send (64, as Linux's ip_default_ttl). */
   ttl?: number;
   /**
    * Let a new SYN with a higher sequence number reopen a 4-tuple in TIME_WAIT (RFC 9293 3.6.1
@@ -134,6 +162,8 @@ export interface StackCounters {
   timeWaitReused: number;
   icmpEchoReplies: number;
   otherProtocols: number;
+  /** ICMPv6 router solicitations (a kernel's, over TUN): a host is no router, so ignored. */
+  routerSolicitations: number;
 }
 
 /** One row of a netstat-style snapshot. */
@@ -153,9 +183,18 @@ const DEFAULT_EPHEMERAL: [number, number] = [32768, 60999];
 const TIME_WAIT_ISN_GAP = 65535 + 2;
 
 export class Stack {
+  /** The address the stack was made with (its IPv4 one on a dual-stack host). */
   readonly address: string;
-  /** `address` as a u32: what packets are matched against and sent from. */
+  /** The IPv4 address's text, and as a u32 (-1 without one): what IPv4 packets are matched against. */
+  readonly address4: string | undefined;
   private readonly addressU32: number;
+  /** The IPv6 address's text (RFC 5952) and bytes. */
+  readonly address6: string | undefined;
+  private readonly address6Bytes: Uint8Array | undefined;
+  /** The MSS IPv6 connections offer at most: the link MTU less 60 (RFC 8200, RFC 9293 3.7.1). */
+  private readonly mss6: number;
+  /** The IPv4 MSS the link's MTU gives; a config with another MSS chose it (TCP_MAXSEG). */
+  private readonly mss4: number;
   private readonly rng: Rng;
   private readonly config: Partial<ConnectionConfig>;
   private readonly ttl: number;
@@ -181,7 +220,8 @@ export class Stack {
   private challengeCount = 0;
 
   private readonly conns = new TupleMap<StackConnection>();
-  private readonly listeners = new Map<number, ListenerImpl>();
+  /** Listeners by port: at most one per family and port (their address sets never overlap). */
+  private readonly listeners = new Map<number, ListenerImpl[]>();
   private readonly timers = new DeadlineHeap<StackConnection>();
   /** Connections a user call went through since they were last serviced. */
   private readonly dirty = new Set<StackConnection>();
@@ -216,16 +256,35 @@ export class Stack {
     timeWaitReused: 0,
     icmpEchoReplies: 0,
     otherProtocols: 0,
+    routerSolicitations: 0,
   };
 
   constructor(opts: StackOptions) {
-    if (parseIpv4Address(opts.address) === undefined) {
-      throw new StackError('EINVAL', `Stack: not an IPv4 address: ${opts.address}`);
+    const main = parseStackAddress(opts.address);
+    const second = opts.address6 === undefined ? undefined : parseStackAddress(opts.address6);
+    if (main === undefined || (main.family === 4 && main.mapped)) {
+      throw new StackError('EINVAL', `Stack: not an IPv4 or IPv6 address: ${opts.address}`);
     }
+    if (opts.address6 !== undefined && (second?.family !== 6 || main.family === 6)) {
+      throw new StackError(
+        'EINVAL',
+        `Stack: address6 ${opts.address6} needs to be IPv6, beside an IPv4 address`,
+      );
+    }
+    const v6 = main.family === 6 ? main : second?.family === 6 ? second : undefined;
     this.address = opts.address;
-    this.addressU32 = parseIpv4Address(opts.address) as number;
+    this.address4 = main.family === 4 ? opts.address : undefined;
+    this.addressU32 = main.family === 4 ? main.v4 : -1;
+    this.address6Bytes = v6?.v6;
+    this.address6 = v6 === undefined ? undefined : ipv6Text(v6.v6);
     this.rng = opts.rng;
     this.config = opts.config ?? {};
+    const mtu = opts.mtu ?? (this.config.mss ?? DEFAULT_CONFIG.mss) + IPV4_TCP_HEADERS;
+    if (opts.mtu !== undefined && this.config.mss === undefined) {
+      this.config = { ...this.config, mss: mtu - IPV4_TCP_HEADERS };
+    }
+    this.mss4 = mtu - IPV4_TCP_HEADERS;
+    this.mss6 = Math.max(mtu, IPV6_MIN_MTU) - IPV6_HEADER_LENGTH - 20;
     this.ttl = opts.ttl ?? 64;
     this.timeWaitReuse = opts.timeWaitReuse ?? true;
     this.ephemeral = opts.ephemeralPorts ?? DEFAULT_EPHEMERAL;
@@ -252,14 +311,28 @@ export class Stack {
     return c;
   }
 
+  /**
+   * Listens on `port` at `address`: `0.0.0.0` (IPv4 only), `::` (IPv6, and IPv4 unless
+   * `v6only`, as Linux's bindv6only=0), or one of the stack's addresses (its IPv4 one also as
+   * `::ffff:a.b.c.d`). The default is `::` on a host with IPv6, `0.0.0.0` otherwise. Two
+   * listeners on one port may not take the same packets (EADDRINUSE), as without SO_REUSEPORT.
+   */
   listen(
     port: number,
-    opts: { backlog?: number; config?: Partial<ConnectionConfig> } = {},
+    opts: {
+      backlog?: number;
+      config?: Partial<ConnectionConfig>;
+      address?: string;
+      v6only?: boolean;
+    } = {},
   ): Listener {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       throw new StackError('EINVAL', `listen(): bad port ${port}`);
     }
-    if (this.listeners.has(port)) {
+    const address = opts.address ?? (this.address6Bytes === undefined ? IPV4_ANY : IPV6_ANY);
+    const bind = this.bindScope(address, opts.v6only ?? false);
+    const taken = this.listeners.get(port) ?? [];
+    if (taken.some((l) => (l.v4 && bind.v4) || (l.v6 && bind.v6))) {
       throw new StackError('EADDRINUSE', `listen(): port ${port} is in use`);
     }
     const backlog = Math.max(0, Math.min(opts.backlog ?? DEFAULT_BACKLOG, DEFAULT_BACKLOG));
@@ -269,9 +342,51 @@ export class Stack {
       synRetries: this.synAckRetries,
       ...opts.config,
     };
-    const listener = new ListenerImpl((at, l) => this.closeListener(at, l), port, backlog, config);
-    this.listeners.set(port, listener);
+    const listener = new ListenerImpl(
+      (at, l) => this.closeListener(at, l),
+      port,
+      backlog,
+      config,
+      bind.text,
+      bind.v4,
+      bind.v6,
+      bind.mapped,
+      bind.v6 && bind.text === IPV6_ANY && !bind.v4,
+    );
+    this.listeners.set(port, [...taken, listener]);
     return listener;
+  }
+
+  /** Which packets a listener on `address` takes, and how it names IPv4 peers. */
+  private bindScope(
+    address: string,
+    v6only: boolean,
+  ): { text: string; v4: boolean; v6: boolean; mapped: boolean } {
+    if (address === IPV4_ANY) return { text: IPV4_ANY, v4: true, v6: false, mapped: false };
+    const a = parseStackAddress(address);
+    if (a === undefined) throw new StackError('EINVAL', `listen(): not an address: ${address}`);
+    if (a.family === 6 && a.v6.every((b) => b === 0)) {
+      return { text: IPV6_ANY, v4: !v6only, v6: true, mapped: true };
+    }
+    const ours =
+      a.family === 4
+        ? a.v4 === this.addressU32
+        : this.address6Bytes !== undefined && sameIpv6(a.v6, this.address6Bytes);
+    if (!ours) {
+      throw new StackError('EADDRNOTAVAIL', `listen(): ${address} is not this host's address`);
+    }
+    if (a.family === 4) {
+      return { text: ipv4Text(a.v4, a.mapped), v4: true, v6: false, mapped: a.mapped };
+    }
+    return { text: ipv6Text(a.v6), v4: false, v6: true, mapped: true };
+  }
+
+  /** The listener on `port` that takes packets of this family, if any. */
+  private listenerFor(port: number, v6: boolean): ListenerImpl | undefined {
+    const list = this.listeners.get(port);
+    if (list === undefined) return undefined;
+    for (const l of list) if (v6 ? l.v6 : l.v4) return l;
+    return undefined;
   }
 
   /** Active open from an ephemeral (or given) local port. */
@@ -285,31 +400,40 @@ export class Stack {
       fastOpen?: { data: Uint8Array; experimental?: boolean };
     } = {},
   ): StackConnection {
-    const remoteAddress = parseIpv4Address(remote.address);
-    if (remoteAddress === undefined) {
-      throw new StackError('EINVAL', `connect(): not an IPv4 address: ${remote.address}`);
+    const parsed = parseStackAddress(remote.address);
+    if (parsed === undefined) {
+      throw new StackError('EINVAL', `connect(): not an IPv4 or IPv6 address: ${remote.address}`);
     }
     if (!Number.isInteger(remote.port) || remote.port < 1 || remote.port > 65535) {
       throw new StackError('EINVAL', `connect(): bad port ${remote.port}`);
     }
-    const localPort = opts.localPort ?? this.pickEphemeral(remote);
-    const key = remoteKey(remoteAddress, remote.port);
+    const peer = this.peerOf(parsed, remote.port);
+    if (peer === undefined) {
+      throw new StackError(
+        'ENETUNREACH',
+        `connect(): ${remote.address}: this host has no IPv${parsed.family} address`,
+      );
+    }
+    const localPort = opts.localPort ?? this.pickEphemeral(remote, peer.key);
+    const key = peer.key;
+    const localAddress = peer.local;
     if (this.conns.has(localPort, key)) {
       // Linux's connect() (inet_hash_connect) says EADDRNOTAVAIL when the 4-tuple is taken, even
       // for a port the caller bound: node:net reports that code, not EADDRINUSE.
       throw new StackError(
         'EADDRNOTAVAIL',
-        `connect(): ${this.address}:${localPort} -> ${remote.address}:${remote.port} is in use`,
+        `connect(): ${localAddress}:${localPort} -> ${remote.address}:${remote.port} is in use`,
       );
     }
-    const local = { address: this.address, port: localPort };
+    const local = { address: localAddress, port: localPort };
+    const merged = opts.config === undefined ? this.config : { ...this.config, ...opts.config };
     const conn = Connection.connect(now, {
       local,
-      remote: { address: remote.address, port: remote.port },
-      iss: this.isns.isn(now, this.address, localPort, remote.address, remote.port),
+      remote: { address: peer.text, port: remote.port },
+      iss: this.isns.isn(now, localAddress, localPort, peer.text, remote.port),
       // the same object for every connection without overrides: they then share one merged config
-      config: opts.config === undefined ? this.config : { ...this.config, ...opts.config },
-      fastOpen: opts.fastOpen && this.fastOpen.offer(remote.address, opts.fastOpen.experimental),
+      config: peer.v6 === undefined ? merged : this.config6(merged),
+      fastOpen: opts.fastOpen && this.fastOpen.offer(peer.text, opts.fastOpen.experimental),
     });
     if (opts.fastOpen !== undefined) {
       conn.send(opts.fastOpen.data);
@@ -321,8 +445,47 @@ export class Stack {
     return entry;
   }
 
+  /** A remote address as this host reaches it, or undefined when it has no address of its family. */
+  private peerOf(a: StackAddress, port: number): Peer | undefined {
+    if (a.family === 4) {
+      if (this.address4 === undefined) return undefined;
+      return {
+        v4: a.v4,
+        v6: undefined,
+        key: remoteKey(a.v4, port),
+        text: ipv4Text(a.v4, a.mapped),
+        local: a.mapped ? `::ffff:${this.address4}` : this.address4,
+      };
+    }
+    if (this.address6 === undefined) return undefined;
+    return {
+      v4: -1,
+      v6: a.v6,
+      key: remoteKey6(a.v6, port),
+      text: ipv6Text(a.v6),
+      local: this.address6,
+    };
+  }
+
   /**
-   * Takes one IPv4 packet from the link. The stack may keep views of `packet` (the payload of
+   * A connection config for IPv6: the MSS no larger than the link MTU allows with IPv6's
+   * 40-byte header (one object per config, so connections keep sharing theirs).
+   */
+  private config6(config: Partial<ConnectionConfig>): Partial<ConnectionConfig> {
+    let c = this.configs6.get(config);
+    if (c === undefined) {
+      const mss4 = config.mss ?? DEFAULT_CONFIG.mss;
+      const mss = mss4 === this.mss4 ? this.mss6 : Math.min(mss4, this.mss6);
+      c = { ...config, mss };
+      this.configs6.set(config, c);
+    }
+    return c;
+  }
+
+  private readonly configs6 = new WeakMap<Partial<ConnectionConfig>, Partial<ConnectionConfig>>();
+
+  /**
+   * Takes one IP packet (IPv4 or IPv6) from the link. The stack may keep views of `packet` (the payload of
    * in-order data, until it is read): the caller must not write into it afterwards. `verified`
    * says the link vouches for both checksums (it carries the bytes exactly as the sending stack
    * emitted them, as the simulator's link does when it does not corrupt them): they are then not
@@ -330,20 +493,14 @@ export class Stack {
    */
   handlePacket(now: number, packet: Uint8Array, verified = false): void {
     this.base.packetsIn++;
+    if (packet.length > 0 && packet[0] >> 4 === 6) {
+      this.handlePacket6(now, packet, verified);
+      return;
+    }
     const parsed = parseTcpPacket(packet, !verified);
     if (!parsed.ok) {
-      if (parsed.reason === 'not-tcp') {
-        this.handleOther(now, packet);
-        return;
-      }
-      const detail = `${parsed.reason}${parsed.detail ? `: ${parsed.detail}` : ''}`;
-      if (parsed.reason === 'bad-checksum') {
-        this.base.checksumErrors++;
-        this.drop('bad-checksum', detail);
-      } else {
-        this.base.malformed++;
-        this.drop('malformed', detail);
-      }
+      if (parsed.reason === 'not-tcp') this.handleOther(now, packet);
+      else this.unparsed(parsed);
       return;
     }
     const { src, dst, tcp } = parsed.value;
@@ -352,9 +509,51 @@ export class Stack {
       this.drop('not-for-us', `not for us (${u32ToIpv4(dst)})`);
       return;
     }
-    const entry = this.conns.get(tcp.dstPort, remoteKey(src, tcp.srcPort));
+    this.segmentIn(now, remoteKey(src, tcp.srcPort), src, undefined, tcp);
+  }
+
+  /** An IPv6 packet: TCP to the connections, ICMPv6 answered or acted on. */
+  private handlePacket6(now: number, packet: Uint8Array, verified: boolean): void {
+    const parsed = parseTcpPacket6(packet, !verified);
+    if (!parsed.ok) {
+      if (parsed.reason === 'not-tcp') this.handleOther6(now, packet);
+      else this.unparsed(parsed);
+      return;
+    }
+    const { src, dst, tcp } = parsed.value;
+    if (this.address6Bytes === undefined || !sameIpv6(dst, this.address6Bytes)) {
+      this.base.notForUs++;
+      this.drop('not-for-us', `not for us (${ipv6Text(dst)})`);
+      return;
+    }
+    this.segmentIn(now, remoteKey6(src, tcp.srcPort), -1, src, tcp);
+  }
+
+  private unparsed(parsed: { reason: string; detail?: string }): void {
+    const detail = `${parsed.reason}${parsed.detail ? `: ${parsed.detail}` : ''}`;
+    if (parsed.reason === 'bad-checksum') {
+      this.base.checksumErrors++;
+      this.drop('bad-checksum', detail);
+    } else {
+      this.base.malformed++;
+      this.drop('malformed', detail);
+    }
+  }
+
+  /**
+   * A TCP segment for this host, of either family: `src4` is the IPv4 source (-1 for IPv6),
+   * `src6` the IPv6 one (a view into the packet; undefined for IPv4).
+   */
+  private segmentIn(
+    now: number,
+    key: RemoteKey,
+    src4: number,
+    src6: Uint8Array | undefined,
+    tcp: TcpSegment,
+  ): void {
+    const entry = this.conns.get(tcp.dstPort, key);
     if (entry !== undefined) {
-      if (tcp.flags.syn && this.reuseTimeWait(now, entry, u32ToIpv4(src), tcp)) return;
+      if (tcp.flags.syn && this.reuseTimeWait(now, entry, key, src4, src6, tcp)) return;
       const listener = entry.listener;
       if (
         listener !== undefined &&
@@ -376,7 +575,7 @@ export class Stack {
       if (tfo !== undefined && tcp.flags.syn && tcp.flags.ack && entry.conn.state === 'SYN_SENT') {
         const { iss, sndNxt } = entry.conn.info();
         const dataAcked = sndNxt !== seqAdd(iss, 1) && tcp.ack === sndNxt;
-        this.fastOpen.learn(u32ToIpv4(src), tcp, tfo, dataAcked);
+        this.fastOpen.learn(entry.conn.remote.address, tcp, tfo, dataAcked);
         if (dataAcked) this.fastOpen.synData.add(entry);
       }
       const challenges = entry.conn.stats.challengeAcksSent;
@@ -385,14 +584,34 @@ export class Stack {
       this.service(now, entry);
       return;
     }
-    const listener = this.listeners.get(tcp.dstPort);
+    const listener = this.listenerFor(tcp.dstPort, src6 !== undefined);
     if (listener !== undefined) {
-      this.segmentToListener(now, listener, u32ToIpv4(src), tcp);
+      this.segmentToListener(now, listener, this.peerFrom(key, src4, src6, listener.mapped), tcp);
       return;
     }
     this.base.segmentsIn++;
     this.drop('no-listener', 'no connection or listener');
-    this.resetStray(u32ToIpv4(src), tcp);
+    this.resetStray(src6 ?? src4, tcp);
+  }
+
+  /** The remote end of a segment, named as a listener's connections name it. */
+  private peerFrom(
+    key: RemoteKey,
+    src4: number,
+    src6: Uint8Array | undefined,
+    mapped: boolean,
+  ): Peer {
+    if (src6 !== undefined) {
+      return { v4: -1, v6: src6, key, text: ipv6Text(src6), local: this.address6 ?? IPV6_ANY };
+    }
+    const local = this.address4 ?? IPV4_ANY;
+    return {
+      v4: src4,
+      v6: undefined,
+      key,
+      text: ipv4Text(src4, mapped),
+      local: mapped ? `::ffff:${local}` : local,
+    };
   }
 
   pollTransmit(now: number): Uint8Array | undefined {
@@ -434,11 +653,11 @@ export class Stack {
   /** netstat-style rows: listeners first, then connections. */
   snapshot(now: number): SocketSnapshot[] {
     const rows: SocketSnapshot[] = [];
-    for (const l of this.listeners.values()) {
+    for (const l of [...this.listeners.values()].flat()) {
       rows.push({
         state: 'LISTEN',
-        local: { address: '0.0.0.0', port: l.port },
-        remote: { address: '0.0.0.0', port: 0 },
+        local: { address: l.address, port: l.port },
+        remote: { address: l.v6 ? IPV6_ANY : IPV4_ANY, port: 0 },
         // Linux shows the accept queue length and the backlog for a listener (ss Recv-Q/Send-Q).
         recvQ: l.acceptQueue.length,
         sendQ: l.backlog,
@@ -467,14 +686,17 @@ export class Stack {
 
   /** The connection for a 4-tuple, if any (local address is this stack's). */
   find(localPort: number, remote: Endpoint): StackConnection | undefined {
-    const address = parseIpv4Address(remote.address);
-    if (address === undefined) return undefined;
-    return this.conns.get(localPort, remoteKey(address, remote.port));
+    const a = parseStackAddress(remote.address);
+    if (a === undefined) return undefined;
+    const key = a.family === 4 ? remoteKey(a.v4, remote.port) : remoteKey6(a.v6, remote.port);
+    return this.conns.get(localPort, key);
   }
 
   /** Listener.close(): queued connections not yet accepted are reset. */
   private closeListener(now: number, listener: ListenerImpl): void {
-    this.listeners.delete(listener.port);
+    const rest = (this.listeners.get(listener.port) ?? []).filter((l) => l !== listener);
+    if (rest.length === 0) this.listeners.delete(listener.port);
+    else this.listeners.set(listener.port, rest);
     for (const entry of [...listener.acceptQueue, ...listener.synQueue]) {
       entry.listener = undefined;
       entry.queued = false;
@@ -491,7 +713,7 @@ export class Stack {
 
   private add(
     localPort: number,
-    key: number,
+    key: RemoteKey,
     conn: Connection,
     listener: ListenerImpl | undefined,
   ): StackConnection {
@@ -512,7 +734,7 @@ export class Stack {
     this.dirty.delete(entry);
     const conn = entry.conn;
     for (let seg = conn.pollTransmit(now); seg !== undefined; seg = conn.pollTransmit(now)) {
-      this.emit(remoteAddressOf(entry), seg);
+      this.emit(entry.remote6 ?? remoteAddressOf(entry), seg);
     }
     let closed = false;
     for (let ev = conn.pollEvent(); ev !== undefined; ev = conn.pollEvent()) {
@@ -591,12 +813,7 @@ export class Stack {
   }
 
   /** RFC 9293 3.10.7.2: a segment for a LISTEN socket. */
-  private segmentToListener(
-    now: number,
-    listener: ListenerImpl,
-    src: string,
-    seg: TcpSegment,
-  ): void {
+  private segmentToListener(now: number, listener: ListenerImpl, src: Peer, seg: TcpSegment): void {
     this.base.segmentsIn++;
     const f = seg.flags;
     if (f.rst) return; // "An incoming RST segment could not be valid ... ignored."
@@ -607,7 +824,7 @@ export class Stack {
     if (f.ack) {
       if (!f.syn && this.cookieAck(now, listener, src, seg)) return;
       this.listenerDrop(listener, 'ack-to-listener', 'ACK answered with RST');
-      this.resetStray(src, seg);
+      this.resetStray(src.v6 ?? src.v4, seg);
       return;
     }
     if (!f.syn) {
@@ -620,7 +837,7 @@ export class Stack {
   private acceptSyn(
     now: number,
     listener: ListenerImpl,
-    src: string,
+    src: Peer,
     seg: TcpSegment,
     iss: number | undefined,
   ): void {
@@ -642,21 +859,21 @@ export class Stack {
       this.listenerDrop(listener, 'syn-queue-full', 'SYN dropped');
       return;
     }
-    const remote = { address: src, port: seg.srcPort };
+    const remote = { address: src.text, port: seg.srcPort };
     // TCP Fast Open (fastopen.ts): a valid cookie opens at once; a request gets a cookie.
-    const tfo = this.fastOpen.serverAnswer(listener.port, src, this.address, seg);
+    const tfo = this.fastOpen.serverAnswer(listener.port, src.text, src.local, seg);
     const conn = Connection.acceptSyn(now, seg, {
-      local: { address: this.address, port: listener.port },
+      local: { address: src.local, port: listener.port },
       remote,
-      iss: iss ?? this.isns.isn(now, this.address, listener.port, src, seg.srcPort),
-      config: listener.config,
+      iss: iss ?? this.isns.isn(now, src.local, listener.port, src.text, seg.srcPort),
+      config: this.listenerConfig(listener, src),
       ...(tfo?.child ? { acceptSynData: true } : {}),
       ...(tfo?.option === undefined ? {} : { synAckOption: tfo.option }),
     });
     // The connection counted the SYN itself.
     this.base.segmentsIn--;
     this.base.passiveOpens++;
-    const entry = this.add(listener.port, srcKey(src, seg.srcPort), conn, listener);
+    const entry = this.add(listener.port, src.key, conn, listener);
     if (tfo?.child) {
       // Linux queues a Fast Open child for accept() before the handshake ends.
       entry.queued = true;
@@ -688,13 +905,13 @@ export class Stack {
         this.base.segmentsOut--;
         continue;
       }
-      this.emit(remoteAddressOf(entry), seg);
+      this.emit(entry.remote6 ?? remoteAddressOf(entry), seg);
     }
   }
 
   /** RFC 4987 (3.6): answer a SYN with a SYN,ACK whose ISN is a cookie, and keep nothing. */
-  private sendCookie(now: number, listener: ListenerImpl, src: string, seg: TcpSegment): void {
-    const config = { ...DEFAULT_CONFIG, ...listener.config };
+  private sendCookie(now: number, listener: ListenerImpl, src: Peer, seg: TcpSegment): void {
+    const config = { ...DEFAULT_CONFIG, ...this.listenerConfig(listener, src) };
     const peer = synOffer(seg);
     // Linux (tcp_conn_request): without timestamps there is nowhere to keep wscale and SACK.
     const ts = config.timestamps ? peer.ts : undefined;
@@ -710,7 +927,7 @@ export class Stack {
     this.lastCookie.set(listener, now);
     this.base.syncookiesSent++;
     this.base.segmentsOut++;
-    this.emit(src, {
+    this.emit(src.v6 ?? src.v4, {
       srcPort: listener.port,
       dstPort: seg.srcPort,
       seq: iss,
@@ -736,7 +953,7 @@ export class Stack {
    * cookie_v4_check): a good cookie makes the connection, one that fails is dropped. Returns
    * false when the ACK is no cookie business (the listener then answers it with RST).
    */
-  private cookieAck(now: number, listener: ListenerImpl, src: string, seg: TcpSegment): boolean {
+  private cookieAck(now: number, listener: ListenerImpl, src: Peer, seg: TcpSegment): boolean {
     if (this.synCookies === 'off') return false;
     const last = this.lastCookie.get(listener);
     if (this.synCookies === 'overflow' && (last === undefined || now - last > COOKIE_RECENT_MS))
@@ -753,7 +970,7 @@ export class Stack {
       this.listenerDrop(listener, 'accept-queue-full', 'cookie ACK dropped');
       return true;
     }
-    const config = { ...DEFAULT_CONFIG, ...listener.config };
+    const config = { ...DEFAULT_CONFIG, ...this.listenerConfig(listener, src) };
     const ts = config.timestamps ? readTs(seg) : undefined;
     const bits = ts === undefined ? { wscale: undefined, sack: false } : cookieTsOptions(ts.echo);
     const options: TcpOption[] = [{ kind: 'mss', value: check.syn.mss }];
@@ -771,10 +988,10 @@ export class Stack {
       payload: EMPTY,
     };
     const conn = Connection.acceptSyn(now, syn, {
-      local: { address: this.address, port: listener.port },
-      remote: { address: src, port: seg.srcPort },
+      local: { address: src.local, port: listener.port },
+      remote: { address: src.text, port: seg.srcPort },
       iss: seqAdd(seg.ack, -1),
-      config: listener.config,
+      config: this.listenerConfig(listener, src),
     });
     while (conn.pollTransmit(now) !== undefined) {
       // the connection's own SYN,ACK: the cookie SYN,ACK was that segment
@@ -784,7 +1001,7 @@ export class Stack {
     this.base.segmentsIn -= 2;
     this.base.passiveOpens++;
     this.base.syncookiesRecv++;
-    const entry = this.add(listener.port, srcKey(src, seg.srcPort), conn, listener);
+    const entry = this.add(listener.port, src.key, conn, listener);
     listener.synQueue.add(entry);
     this.service(now, entry);
     conn.handleSegment(now, seg);
@@ -792,13 +1009,19 @@ export class Stack {
     return true;
   }
 
-  private cookieTuple(listener: ListenerImpl, src: string, seg: TcpSegment): CookieTuple {
+  private cookieTuple(listener: ListenerImpl, src: Peer, seg: TcpSegment): CookieTuple {
     return {
-      localAddress: this.address,
+      localAddress: src.local,
       localPort: listener.port,
-      remoteAddress: src,
+      remoteAddress: src.text,
       remotePort: seg.srcPort,
     };
+  }
+
+  /** A listener's connection config, with IPv6's smaller MSS for an IPv6 peer. */
+  private listenerConfig(listener: ListenerImpl, src: Peer): Partial<ConnectionConfig> {
+    const config = listener.config ?? this.config;
+    return src.v6 === undefined ? config : this.config6(config);
   }
 
   /**
@@ -809,13 +1032,15 @@ export class Stack {
   private reuseTimeWait(
     now: number,
     entry: StackConnection,
-    src: string,
+    key: RemoteKey,
+    src4: number,
+    src6: Uint8Array | undefined,
     seg: TcpSegment,
   ): boolean {
     const f = seg.flags;
     if (!this.timeWaitReuse) return false;
     if (entry.conn.state !== 'TIME_WAIT' || !f.syn || f.ack || f.rst) return false;
-    const listener = this.listeners.get(seg.dstPort);
+    const listener = this.listenerFor(seg.dstPort, src6 !== undefined);
     if (listener === undefined) return false;
     // A SYN,FIN that the settings drop cannot reopen it either (FreeBSD checks drop_synfin
     // before TIME_WAIT); the connection then drops it.
@@ -826,12 +1051,13 @@ export class Stack {
     entry.conn.endTimeWait(now, 'rcv SYN');
     this.service(now, entry);
     this.base.timeWaitReused++;
+    const src = this.peerFrom(key, src4, src6, listener.mapped);
     this.acceptSyn(now, listener, src, seg, seqAdd(info.sndNxt, TIME_WAIT_ISN_GAP));
     return true;
   }
 
   /** RFC 9293 3.10.7.1: answer a segment that matches no connection with RST (never an RST). */
-  private resetStray(src: string, seg: TcpSegment): void {
+  private resetStray(src: number | Uint8Array, seg: TcpSegment): void {
     if (seg.flags.rst) return;
     const flags = emptyFlags();
     flags.rst = true;
@@ -867,7 +1093,7 @@ export class Stack {
       return;
     }
     const { header, payload } = ip.value;
-    if (header.dst !== this.address) {
+    if (header.dst !== this.address4) {
       this.base.notForUs++;
       this.drop('not-for-us', `not for us (${header.dst})`);
       return;
@@ -894,29 +1120,107 @@ export class Stack {
    */
   private icmpError(now: number, from: string, payload: Uint8Array): boolean {
     const e = readIcmpError(payload);
-    if (e === undefined || e.local.address !== this.address) return false;
+    if (e === undefined || e.local.address !== this.address4) return false;
     const entry = this.conns.get(e.local.port, srcKey(e.remote.address, e.remote.port));
+    this.icmpAbout(now, entry, e.seq, hardErrorErrno(e), `ICMP ${e.type}/${e.code} from ${from}`);
+    return true;
+  }
+
+  /**
+   * What an ICMP or ICMPv6 error does to the connection it quotes (icmpError): an errno for a
+   * hard one, undefined for a soft one.
+   */
+  private icmpAbout(
+    now: number,
+    entry: StackConnection | undefined,
+    seq: number,
+    errno: string | undefined,
+    what: string,
+  ): void {
     if (entry === undefined) {
-      this.drop('unsupported-protocol', `ICMP error from ${from} for no connection`);
-      return true;
+      this.drop('unsupported-protocol', `${what} for no connection`);
+      return;
     }
     const { sndUna, sndNxt, state } = entry.conn.info();
-    const inWindow = seqGe(e.seq, sndUna) && seqLt(e.seq, sndNxt);
-    const errno = hardErrorErrno(e);
+    const inWindow = seqGe(seq, sndUna) && seqLt(seq, sndNxt);
     if (!inWindow || errno === undefined || state !== 'SYN_SENT' || !this.icmpMayReset) {
       const why = inWindow ? 'a soft error' : 'outside SND.UNA..SND.NXT';
-      this.drop('unsupported-protocol', `ICMP ${e.type}/${e.code} from ${from}: ${why}, ignored`);
-      return true;
+      this.drop('unsupported-protocol', `${what}: ${why}, ignored`);
+      return;
     }
     this.icmpErrors.set(entry, errno);
     entry.conn.abort(now);
     this.service(now, entry);
-    return true;
   }
 
-  private emit(dst: string | number, seg: TcpSegment): void {
+  /**
+   * IPv6 other than TCP: echo requests answered (RFC 4443 4.1), errors about our connections
+   * acted on as ICMP's are (RFC 4443 3, RFC 5927), router solicitations counted and ignored (a
+   * host sends no advertisements, RFC 4861 6.2), anything else counted and dropped. Multicast
+   * destinations (a kernel's solicitations to ff02::2) are looked at for ICMPv6 only.
+   */
+  private handleOther6(now: number, packet: Uint8Array): void {
+    const ip = parseIpv6(packet);
+    if (!ip.ok) {
+      this.unparsed(ip);
+      return;
+    }
+    const { header, payload } = ip.value;
+    const multicast = header.dst[0] === 0xff;
+    const ours = this.address6Bytes !== undefined && sameIpv6(header.dst, this.address6Bytes);
+    if (!ours && !(multicast && header.protocol === NEXT_ICMPV6)) {
+      this.base.notForUs++;
+      this.drop('not-for-us', `not for us (${ipv6Text(header.dst)})`);
+      return;
+    }
+    if (header.protocol !== NEXT_ICMPV6) {
+      this.base.otherProtocols++;
+      this.drop('unsupported-protocol', `IPv6 next header ${header.protocol} not handled`);
+      return;
+    }
+    const m = parseIcmpv6(payload, header.src, header.dst);
+    if (!m.ok) {
+      this.unparsed(m);
+      return;
+    }
+    const msg = m.value;
+    const from = ipv6Text(header.src);
+    if (msg.kind === 'echo-request' && ours) {
+      this.base.icmpEchoReplies++;
+      this.base.packetsOut++;
+      this.out.push(icmpv6EchoReply(msg, header.src, header.dst, this.ttl));
+      return;
+    }
+    if (msg.kind === 'error' && ours) {
+      const q = quotedTcp(msg.quote);
+      const what = `ICMPv6 ${msg.type}/${msg.code} from ${from}`;
+      if (q === undefined || !sameIpv6(q.src, header.dst)) {
+        this.drop('unsupported-protocol', `${what} quoting no TCP segment of ours`);
+        return;
+      }
+      const entry = this.conns.get(q.srcPort, remoteKey6(q.dst, q.dstPort));
+      const c = classifyIcmpv6Error(msg.type, msg.code);
+      // Packet-too-big (RFC 8201) would lower the path MTU: not modelled, so a soft error.
+      const errno = 'hard' in c && c.hard ? c.errno : undefined;
+      this.icmpAbout(now, entry, q.seq, errno, what);
+      return;
+    }
+    if (msg.kind === 'other' && msg.type === ICMPV6_ROUTER_SOLICITATION) {
+      this.base.routerSolicitations++;
+      this.drop('unsupported-protocol', `router solicitation from ${from} ignored (not a router)`);
+      return;
+    }
+    this.drop('unsupported-protocol', `ICMPv6 type ${'type' in msg ? msg.type : msg.kind} ignored`);
+  }
+
+  private emit(dst: number | Uint8Array, seg: TcpSegment): void {
     this.base.packetsOut++;
-    this.out.push(emitPacket({ src: this.addressU32, dst, ttl: this.ttl }, seg));
+    if (typeof dst === 'number') {
+      this.out.push(emitPacket({ src: this.addressU32, dst, ttl: this.ttl }, seg));
+    } else {
+      const src = this.address6Bytes ?? new Uint8Array(16);
+      this.out.push(emitPacket6({ src, dst, hopLimit: this.ttl }, seg));
+    }
   }
 
   private drop(reason: PacketDropReason, detail: string): void {
@@ -933,8 +1237,7 @@ export class Stack {
   }
 
   /** RFC 6056 (3.3.3, simple hash-less variant): walk the range from a random start. */
-  private pickEphemeral(remote: Endpoint): number {
-    const key = srcKey(remote.address, remote.port);
+  private pickEphemeral(remote: Endpoint, key: RemoteKey): number {
     const [lo, hi] = this.ephemeral;
     const size = hi - lo + 1;
     for (let i = 0; i < size; i++) {
@@ -989,14 +1292,28 @@ function stackKey(name: string, secret: Uint8Array): SipKey {
   return key;
 }
 
-/** The demux key of a remote end given as text (a handshake's slow path, not per packet). */
+/** The demux key of an IPv4 remote end given as text (an ICMP error's, not per packet). */
 function srcKey(address: string, port: number): number {
   return remoteKey(parseIpv4Address(address) as number, port);
 }
 
-/** A connection's remote address as a u32, from its demux key: no text to parse per packet. */
+/** A remote end on the slow paths (handshakes, cookies, RSTs), named for its connection. */
+interface Peer {
+  /** The IPv4 address as a u32 (-1 for IPv6), or the IPv6 one. */
+  v4: number;
+  v6: Uint8Array | undefined;
+  key: RemoteKey;
+  /** The remote and local addresses as the connection names them (maybe IPv4-mapped). */
+  text: string;
+  local: string;
+}
+
+/** IPv4 (20) and TCP (20) headers without options. */
+const IPV4_TCP_HEADERS = 40;
+
+/** A connection's remote IPv4 address as a u32, from its demux key: no text to parse per packet. */
 function remoteAddressOf(entry: StackConnection): number {
-  return Math.floor(entry.key / 0x10000);
+  return Math.floor((entry.key as number) / 0x10000);
 }
 
 function addStats(c: StackCounters, conn: Connection): void {

@@ -8,8 +8,9 @@
  * table's. When the SYN had timestamps, window scale and SACK-permitted ride in the low bits of
  * our TSval, which the ACK echoes; without timestamps they are lost, as on Linux.
  */
-import { ipv4ToU32 } from '../wire/address.js';
+
 import { seqAdd, seqDiff } from '../wire/seq.js';
+import { tupleBytes } from './address.js';
 import type { SipKey } from './secret.js';
 import { type SipKeyWords, siphash24Words, sipKeyWords } from './siphash.js';
 
@@ -50,8 +51,6 @@ export type CookieCheck =
   | { ok: false; reason: 'syn-cookie-bad' };
 
 export class SynCookies {
-  private readonly buf = new Uint8Array(17);
-
   private readonly key: SipKeyWords;
 
   constructor(key: SipKey) {
@@ -78,14 +77,16 @@ export class SynCookies {
   }
 
   private hash(t: CookieTuple, count: number, which: number): number {
-    const view = new DataView(this.buf.buffer);
-    view.setUint32(0, ipv4ToU32(t.localAddress));
-    view.setUint16(4, t.localPort);
-    view.setUint32(6, ipv4ToU32(t.remoteAddress));
-    view.setUint16(10, t.remotePort);
-    view.setUint32(12, count >>> 0);
-    view.setUint8(16, which);
-    return siphash24Words(this.key, this.buf);
+    const { bytes, view, length } = tupleBytes(
+      t.localAddress,
+      t.localPort,
+      t.remoteAddress,
+      t.remotePort,
+      5,
+    );
+    view.setUint32(length, count >>> 0);
+    view.setUint8(length + 4, which);
+    return siphash24Words(this.key, bytes);
   }
 }
 

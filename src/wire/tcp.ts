@@ -50,13 +50,25 @@ export function parseTcpU32(
   verifyChecksum: boolean,
 ): ParseResult<TcpSegment> {
   const length = bytes.length;
+  return parseTcpSummed(
+    bytes,
+    verifyChecksum ? pseudoHeaderSum(src, dst, IPPROTO_TCP, length) : undefined,
+  );
+}
+
+/**
+ * `parseTcp` given the pseudo-header's sum (IPv4's, or IPv6's of RFC 8200 8.1), or undefined to
+ * skip the checksum.
+ */
+export function parseTcpSummed(
+  bytes: Uint8Array,
+  pseudoSum: number | undefined,
+): ParseResult<TcpSegment> {
+  const length = bytes.length;
   if (length < TCP_MIN_HEADER_LENGTH) {
     return { ok: false, reason: 'truncated', detail: `${length} bytes, a TCP header needs 20` };
   }
-  if (
-    verifyChecksum &&
-    checksumFinish(sumBytes(bytes, 0, length, pseudoHeaderSum(src, dst, IPPROTO_TCP, length))) !== 0
-  ) {
+  if (pseudoSum !== undefined && checksumFinish(sumBytes(bytes, 0, length, pseudoSum)) !== 0) {
     return {
       ok: false,
       reason: 'bad-checksum',
@@ -112,6 +124,19 @@ export function writeTcp(
   src: number,
   dst: number,
 ): number {
+  const total = tcpHeaderLength(seg.options) + seg.payload.length;
+  return writeTcpSummed(out, offset, seg, pseudoHeaderSum(src, dst, IPPROTO_TCP, total));
+}
+
+/**
+ * `writeTcp` given the pseudo-header's sum for this segment's length (IPv4's or IPv6's).
+ */
+export function writeTcpSummed(
+  out: Uint8Array,
+  offset: number,
+  seg: TcpSegment,
+  pseudoSum: number,
+): number {
   const optionsLength = tcpOptionsLength(seg.options);
   if (optionsLength > MAX_OPTIONS_LENGTH) {
     throw new RangeError(`TCP options of ${optionsLength} bytes exceed the 40-byte limit`);
@@ -143,9 +168,7 @@ export function writeTcp(
     writeTcpOptions(out, o + TCP_MIN_HEADER_LENGTH, o + headerLength, seg.options);
   }
   out.set(seg.payload, o + headerLength);
-  const checksum = checksumFinish(
-    sumBytes(out, o, o + total, pseudoHeaderSum(src, dst, IPPROTO_TCP, total)),
-  );
+  const checksum = checksumFinish(sumBytes(out, o, o + total, pseudoSum));
   out[o + 16] = checksum >> 8;
   out[o + 17] = checksum;
   return total;

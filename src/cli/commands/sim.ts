@@ -37,6 +37,7 @@ interface SimOptions {
   rate?: string;
   count?: string;
   synCookies?: string;
+  ipv6?: boolean;
   maxTime?: string;
   format?: string;
   out?: string;
@@ -71,6 +72,7 @@ export function register(program: Command): void {
       '--syn-cookies <mode>',
       `SYN cookies on both stacks: ${COOKIE_MODES.join(', ')} (default overflow)`,
     )
+    .option('--ipv6', 'a and b speak IPv6 (fd00::1 and fd00::2), as `family: ipv6` in a file')
     .option(
       '--max-time <ms>',
       'stop after this much virtual time even if work is pending (default 3600000, one hour)',
@@ -135,7 +137,10 @@ export function parseNumber(
 
 function parseOverrides(o: SimOptions, script: Script): ScriptOverrides {
   const out: ScriptOverrides = {};
-  const set = (key: Exclude<keyof ScriptOverrides, 'synCookies'>, v: number | undefined) => {
+  const set = (
+    key: Exclude<keyof ScriptOverrides, 'synCookies' | 'family'>,
+    v: number | undefined,
+  ) => {
     if (v !== undefined) out[key] = v;
   };
   set('latency', parseNumber('--latency', o.latency, 0, 600_000));
@@ -161,6 +166,7 @@ function parseOverrides(o: SimOptions, script: Script): ScriptOverrides {
       );
     out.synCookies = mode;
   }
+  if (o.ipv6 === true) out.family = 'ipv6';
   return out;
 }
 

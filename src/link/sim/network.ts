@@ -20,10 +20,12 @@
 
 import { Stack, type StackEvent, type StackOptions } from '../../stack/stack.js';
 import type { TransitionEvent } from '../../state/events.js';
+import { formatIpv6 } from '../../util/address-text.js';
 import { SeededRng } from '../../util/rng.js';
 import { parseIpv4Address } from '../../wire/address.js';
+import { parseIpv6Address } from '../../wire/address6.js';
 import { formatFlags } from '../../wire/flags.js';
-import { parsePacket } from '../../wire/packet.js';
+import { parseAnyTcpPacket } from '../../wire/packet6.js';
 import { PcapWriter } from '../../wire/pcap.js';
 import type { Fault, LinkFaults, PacketFate } from './faults.js';
 import { FlightQueue } from './flight.js';
@@ -134,7 +136,8 @@ export class SimNetwork {
   private readonly record: boolean;
   private readonly nodes: Node[] = [];
   private readonly byHost = new Map<SimHost, Node>();
-  private readonly byAddress = new Map<number, Node>();
+  /** Hosts by address: IPv4 as a u32, IPv6 as its RFC 5952 text. */
+  private readonly byAddress = new Map<number | string, Node>();
   private readonly flight = new FlightQueue<Delivery>();
   private readonly actions = new FlightQueue<() => void>();
   private readonly packetListeners: Array<(p: PacketRecord) => void> = [];
@@ -154,19 +157,25 @@ export class SimNetwork {
     return this.clock;
   }
 
-  /** Adds a host with its own stack (its RNG is forked from the network's, so it is seeded too). */
+  /**
+   * Adds a host with its own stack (its RNG is forked from the network's, so it is seeded too).
+   * `address` is IPv4 or IPv6; `opts.address6` gives an IPv4 host an IPv6 address too.
+   */
   addHost(
     name: string,
     address: string,
     opts: Partial<Omit<StackOptions, 'address' | 'rng'>> = {},
   ): SimHost {
     this.checkAddress(address);
+    if (opts.address6 !== undefined) this.checkAddress(opts.address6);
     return this.addStack(name, new Stack({ ...opts, address, rng: this.rng.fork() }));
   }
 
   /** Adds a host whose stack the caller made (and seeded). */
   addStack(name: string, stack: Stack): SimHost {
-    const address = this.checkAddress(stack.address);
+    const addresses = [stack.address4, stack.address6].flatMap((a) =>
+      a === undefined ? [] : [this.checkAddress(a)],
+    );
     const host = { name, stack };
     const node: Node = {
       host,
@@ -176,7 +185,7 @@ export class SimNetwork {
     };
     this.nodes.push(node);
     this.byHost.set(host, node);
-    this.byAddress.set(address, node);
+    for (const a of addresses) this.byAddress.set(a, node);
     return host;
   }
 
@@ -335,9 +344,10 @@ export class SimNetwork {
     fireDueTimers(node.host.stack, now);
   }
 
-  private checkAddress(address: string): number {
-    const n = parseIpv4Address(address);
-    if (n === undefined) throw new RangeError(`addHost(): ${address} is not an IPv4 address`);
+  private checkAddress(address: string): number | string {
+    const v6 = parseIpv4Address(address) === undefined ? parseIpv6Address(address) : undefined;
+    const n = v6 === undefined ? parseIpv4Address(address) : formatIpv6(v6);
+    if (n === undefined) throw new RangeError(`addHost(): ${address} is not an IP address`);
     if (this.byAddress.has(n)) throw new RangeError(`addHost(): ${address} is taken`);
     return n;
   }
@@ -380,10 +390,7 @@ export class SimNetwork {
   /** `emitted`: the packet came from a stack's pollTransmit (so its checksums are right). */
   private send(from: Node, bytes: Uint8Array, emitted: boolean): void {
     const packetId = this.packetIds++;
-    const dst =
-      bytes.length >= 20
-        ? ((bytes[16] << 24) | (bytes[17] << 16) | (bytes[18] << 8) | bytes[19]) >>> 0
-        : undefined;
+    const dst = destination(bytes);
     const to = dst === undefined ? undefined : this.byAddress.get(dst);
     const link = to === undefined ? undefined : from.links.get(to);
     let fate: PacketFate = 'unroutable';
@@ -403,7 +410,7 @@ export class SimNetwork {
       packetId,
       t: this.clock,
       from: from.host.name,
-      to: to?.host.name ?? dottedQuad(bytes),
+      to: to?.host.name ?? destinationText(bytes),
       fate,
       bytes,
       ...(tArrive === undefined ? {} : { tArrive }),
@@ -413,12 +420,25 @@ export class SimNetwork {
   }
 }
 
-function dottedQuad(bytes: Uint8Array): string {
+function isIpv6(bytes: Uint8Array): boolean {
+  return bytes.length >= 40 && bytes[0] >> 4 === 6;
+}
+
+/** The destination's key in `byAddress`: IPv4 as a u32, IPv6 as text. */
+function destination(bytes: Uint8Array): number | string | undefined {
+  if (isIpv6(bytes)) return formatIpv6(bytes, 24);
+  return bytes.length >= 20
+    ? ((bytes[16] << 24) | (bytes[17] << 16) | (bytes[18] << 8) | bytes[19]) >>> 0
+    : undefined;
+}
+
+function destinationText(bytes: Uint8Array): string {
+  if (isIpv6(bytes)) return formatIpv6(bytes, 24);
   return bytes.length >= 20 ? `${bytes[16]}.${bytes[17]}.${bytes[18]}.${bytes[19]}` : '';
 }
 
 function summarize(bytes: Uint8Array): TcpSummary | undefined {
-  const p = parsePacket(bytes, { verifyChecksum: false });
+  const p = parseAnyTcpPacket(bytes, false);
   if (!p.ok) return undefined;
   const s = p.value.tcp;
   return {
