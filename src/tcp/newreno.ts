@@ -42,8 +42,10 @@ export class NewRenoController implements CongestionController {
 
   onAck(acked: number, _now: number, _rtt: number | undefined, _flight: number): void {
     if (this.cwnd < this.ssthresh) {
-      // RFC 5681 (3.1) eq. 2 with appropriate byte counting L = 1 SMSS (RFC 3465).
-      this.cwnd += Math.min(acked, this.mss);
+      // RFC 5681 (3.1) eq. 2 with appropriate byte counting, L = 2 SMSS (RFC 3465 2.2): a
+      // delayed ACK covering two segments grows the window as two ACKs would, so slow start
+      // (after a timeout too) still doubles the window per round trip with delayed ACKs.
+      this.cwnd += Math.min(acked, 2 * this.mss);
       return;
     }
     // RFC 5681 (3.1): about one SMSS per RTT, counted in bytes acknowledged.

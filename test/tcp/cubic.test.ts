@@ -90,12 +90,16 @@ describe('CUBIC (RFC 9438)', () => {
     expect(seg(c)).toBeGreaterThan(wCubic(now / 1000, c.state.k, 100) + 3);
   });
 
-  it('multiplicative decrease: ssthresh = flight * beta, at least 2 segments; cwnd is left to recovery (4.6)', () => {
+  it('multiplicative decrease: ssthresh = cwnd * beta (as Linux), whatever the flight, at least 2 segments; cwnd is left to recovery (4.6)', () => {
     const c = grownTo(40);
-    c.onCongestion(37 * MSS, 5);
-    expect(c.ssthresh).toBe(Math.floor(37 * MSS * CUBIC_BETA));
+    // A flight below cwnd (a delayed ACK held, ACKs lost) does not deepen the cut.
+    c.onCongestion(30 * MSS, 5);
+    expect(c.ssthresh).toBe(Math.floor(40 * MSS * CUBIC_BETA));
     expect(c.cwnd).toBe(40 * MSS);
-    const d = grownTo(10);
+    const t = grownTo(40);
+    t.onTimeout(30 * MSS, 5);
+    expect(t.ssthresh).toBe(Math.floor(40 * MSS * CUBIC_BETA));
+    const d = new Cubic(MSS, 2, { hystart: false });
     d.onCongestion(MSS, 5);
     expect(d.ssthresh).toBe(2 * MSS);
   });

@@ -31,6 +31,14 @@ describe('congestion control (RFC 5681, NewReno RFC 6582)', () => {
     ]);
   });
 
+  it('slow start counts bytes (RFC 3465, L = 2 SMSS): a delayed ACK of two segments grows cwnd by two, of three by two', () => {
+    const c = tenInFlight();
+    send(c, ack(2 * MSS), 30);
+    expect(c.info().cwnd).toBe(12 * MSS);
+    send(c, ack(5 * MSS), 31);
+    expect(c.info().cwnd).toBe(14 * MSS);
+  });
+
   it('limited transmit on dup ACKs 1 and 2, then fast retransmit on the third', () => {
     const c = tenInFlight();
     send(c, ack(MSS), 30);

@@ -45,8 +45,8 @@ describe('undo (RFC 3708, RFC 3522, RFC 5682)', () => {
     // The cumulative ACK echoes 20, the TSval of the original segment 0 (sent at 20), not 40.
     send(c, ack(10, [], [3, 20]), 45);
     expect(c.stats.undos).toBe(1);
-    // The window before the reduction, then this ACK's slow-start growth.
-    expect(c.info()).toMatchObject({ caState: 'open', cwnd: 11 * mss, ssthresh: 2 ** 30 });
+    // The window before the reduction, then this ACK's slow-start growth (L = 2 SMSS, RFC 3465).
+    expect(c.info()).toMatchObject({ caState: 'open', cwnd: 12 * mss, ssthresh: 2 ** 30 });
   });
 
   it('F-RTO: never-retransmitted data acknowledged after a timeout shows it spurious', () => {
@@ -59,8 +59,9 @@ describe('undo (RFC 3708, RFC 3522, RFC 5682)', () => {
     // The ACK for segments 0 and 1, sent before the timeout, was only delayed.
     send(c, ack(2), t + 10);
     expect(c.stats).toMatchObject({ undos: 1, spuriousRtos: 1 });
-    // The window before the timeout, then this ACK's slow-start growth.
-    expect(c.info()).toMatchObject({ caState: 'open', cwnd: 11 * 1460, ssthresh: 2 ** 30 });
+    // The window before the timeout, then this ACK's slow-start growth: it covers two
+    // segments, and byte counting with L = 2 SMSS (RFC 3465) grows cwnd by two.
+    expect(c.info()).toMatchObject({ caState: 'open', cwnd: 12 * 1460, ssthresh: 2 ** 30 });
     // Nothing is sent again: the rest is deemed in flight once more.
     expectNothing(c, t + 10);
   });
