@@ -183,7 +183,9 @@ export function sequencePanel(
     now,
   );
   const detail = h('section', { class: 'burst-detail', 'aria-live': 'polite', hidden: '' });
-  const list = h('ol', {
+  // A `ul`, not an `ol`: the log's items, replaced at each transition, would otherwise have
+  // the browser number these thousands of items again (a 100 ms layout in a playing run).
+  const list = h('ul', {
     class: 'seq-list visually-hidden',
     'aria-label': 'sequence diagram, event by event',
   });
@@ -231,12 +233,12 @@ export function sequencePanel(
     shownHi = hi + 1;
     for (const c of [...shown]) {
       if (c >= shownLo && c <= shownHi) continue;
-      for (const el of chunks.get(c) ?? []) el.style.visibility = 'hidden';
+      for (const el of chunks.get(c) ?? []) el.style.contentVisibility = 'hidden';
       shown.delete(c);
     }
     for (let c = Math.max(0, shownLo); c <= shownHi; c++) {
       if (shown.has(c) || !chunks.has(c)) continue;
-      for (const el of chunks.get(c) ?? []) el.style.visibility = '';
+      for (const el of chunks.get(c) ?? []) el.style.contentVisibility = '';
       shown.add(c);
     }
   };
@@ -320,7 +322,7 @@ export function sequencePanel(
       slice.setAttribute('viewBox', `0 ${c * chunkHeight} ${svgWidth} ${chunkHeight}`);
       slice.setAttribute('font-family', svg.getAttribute('font-family') ?? 'sans-serif');
       slice.style.top = `${c * chunkHeight}px`;
-      slice.style.visibility = 'hidden';
+      slice.style.contentVisibility = 'hidden';
       slice.append(g);
       canvas.append(slice);
       chunks.set(c, [...(chunks.get(c) ?? []), slice]);
