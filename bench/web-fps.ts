@@ -4,7 +4,10 @@
  * from a local static server, in headless Chromium.
  * 1. Page weight: the gzipped bytes of dist/web/ (target <= 300 KB).
  * 2. First render: from navigation to the simulator view's first sequence diagram (bulk,
- *    100 kB; target < 1 s), and first contentful paint.
+ *    100 kB; target < 1 s), and first contentful paint; three times, the median judged.
+ * The reference, measured in the same run: the frames per second of a blank page, which is what
+ * Chromium can deliver at all on this machine under its present load (printed with the load);
+ * each frame rate is also given as a share of it.
  * 3. The simulator view opened on `?view=sim&scenario=bulk&bytes=10000000&loss=0.02`: the time
  *    until it is ready (simulated and drawn), the time to simulate and the time to draw, as the
  *    page marks them (performance.measure `tcpstate:simulate` and `tcpstate:draw`); then the
@@ -19,6 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -37,7 +41,12 @@ const LOSS = arg('--loss', 0.02);
 const SECONDS = arg('--seconds', 5);
 
 function verdict(ok: boolean): string {
-  return ok ? 'target met' : 'TARGET MISSED';
+  return ok ? 'met' : 'NOT met';
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((p, q) => p - q);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 function files(dir: string): string[] {
@@ -92,19 +101,42 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   const server = await serve(WEB);
   try {
-    // 2. First render of the built page.
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?view=sim&scenario=bulk&seed=1`;
-    await page.goto(url);
-    await page.waitForSelector('.sequence svg', { timeout: 30_000 });
-    const first = await page.evaluate(() => ({
-      now: performance.now(),
-      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
-    }));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     console.log(
-      `first render: ${first.now.toFixed(0)} ms to the simulator's first sequence diagram (bulk, 100 kB), first contentful paint ${first.fcp?.toFixed(0) ?? '?'} ms (target < 1000 ms: ${verdict(first.now < 1000)})`,
+      `machine: ${cpus().length} CPUs, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (1, 5, 15 min)`,
     );
-    await page.close();
+    // The reference, in the same run: frames per second of a page that draws nothing, which is
+    // what this machine's Chromium can deliver at all under its present load.
+    const idle = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await idle.goto(`${origin}/missing-so-blank`);
+    const reference = (await idle.evaluate(
+      `new Promise((resolve) => { let n = 0, t0 = 0; const f = (t) => { if (!t0) t0 = t; n++; if (t - t0 >= 2000) resolve((n * 1000) / (t - t0)); else requestAnimationFrame(f); }; requestAnimationFrame(f); })`,
+    )) as number;
+    await idle.close();
+    console.log(`reference: ${reference.toFixed(1)} frames per second on a blank page`);
+
+    // 2. First render of the built page, three times (a fresh page each: nothing cached).
+    const renders: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${origin}/?view=sim&scenario=bulk&seed=1`);
+      await page.waitForSelector('.sequence svg', { timeout: 30_000 });
+      const first = (await page.evaluate(`({
+        now: performance.now(),
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+      })`)) as { now: number; fcp?: number };
+      renders.push(first.now);
+      console.log(
+        `  first render ${i + 1}: ${first.now.toFixed(0)} ms to the simulator's first sequence diagram (bulk, 100 kB), first contentful paint ${first.fcp?.toFixed(0) ?? '?'} ms`,
+      );
+      await context.close();
+    }
+    console.log(
+      `first render: median ${median(renders).toFixed(0)} ms of ${renders.length} (target < 1000 ms: ${verdict(median(renders) < 1000)})`,
+    );
 
     // 3. The real page, asked for the big transfer by its URL.
     const real = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -114,9 +146,7 @@ async function main(): Promise<void> {
     });
     real.on('pageerror', (e) => errors.push(e.message));
     const started = Date.now();
-    await real.goto(
-      `http://127.0.0.1:${(server.address() as AddressInfo).port}/?view=sim&scenario=bulk&seed=1&bytes=${BYTES}&loss=${LOSS}`,
-    );
+    await real.goto(`${origin}/?view=sim&scenario=bulk&seed=1&bytes=${BYTES}&loss=${LOSS}`);
     await real.waitForSelector('[data-status="ready"] .sequence svg', { timeout: 600_000 });
     const ready = (Date.now() - started) / 1000;
     const run = (await real.evaluate(`(() => {
@@ -160,7 +190,7 @@ async function main(): Promise<void> {
     const report = (what: string, c: Counted) => {
       const rate = (c.frames * 1000) / c.ms;
       console.log(
-        `${what}: ${rate.toFixed(1)} frames per second over ${(c.ms / 1000).toFixed(1)} s, longest frame ${c.worst.toFixed(0)} ms (target >= 30: ${verdict(rate >= 30)})`,
+        `${what}: ${rate.toFixed(1)} frames per second over ${(c.ms / 1000).toFixed(1)} s (${((100 * rate) / reference).toFixed(0)}% of the blank page's ${reference.toFixed(1)}), longest frame ${c.worst.toFixed(0)} ms (target >= 30: ${verdict(rate >= 30)})`,
       );
     };
     // Playing at the fastest speed, from the start.
