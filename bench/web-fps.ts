@@ -16,7 +16,7 @@
  *    diagram's now-line and fading, scrubber) and while the scrubber is swept over the whole
  *    run in a few seconds (an input event each frame, as a dragged scrubber sends them).
  * Options: --bytes N (default 10000000), --loss P (default 0.02), --seconds S of playing and of
- * sweeping (default 5). Needs /usr/bin/chromium; builds dist/web/ with Vite when it is missing.
+ * sweeping (default 5), --dir D to measure another build of the page than dist/web/. Needs /usr/bin/chromium; builds dist/web/ with Vite when it is missing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -29,11 +29,18 @@ import { gzipSync } from 'node:zlib';
 import { hasChromium, launchChromium } from '../test/support/chromium.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const WEB = join(ROOT, 'dist/web');
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** `--dir D`: another build of the page (an older one, to compare), instead of dist/web/. */
+const WEB = option('--dir') ?? join(ROOT, 'dist/web');
 
 function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  const value = option(name);
+  return value === undefined ? fallback : Number(value);
 }
 
 const BYTES = arg('--bytes', 10_000_000);
@@ -110,7 +117,7 @@ async function main(): Promise<void> {
     // The reference, in the same run: frames per second of a page that draws nothing, which is
     // what this machine's Chromium can deliver at all under its present load.
     const idle = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await idle.goto(`${origin}/missing-so-blank`);
+    await idle.setContent('<!doctype html><title>blank</title>');
     const reference = (await idle.evaluate(
       `new Promise((resolve) => { let n = 0, t0 = 0; const f = (t) => { if (!t0) t0 = t; n++; if (t - t0 >= 2000) resolve((n * 1000) / (t - t0)); else requestAnimationFrame(f); }; requestAnimationFrame(f); })`,
     )) as number;
