@@ -44,7 +44,7 @@ const NOW_BELOW = 5;
 /** Narrower than this (a phone), the diagram is fitted by its middle only, between the lifelines. */
 const PHONE = 560;
 /** The width of the diagram's middle: both lifelines, their states and the arrows between. */
-const MIDDLE = 560;
+const MIDDLE = 600;
 
 export interface SequenceOptions {
   /** Segments can be clicked to drop them, bursts opened (the simulator; default true). */
@@ -202,6 +202,8 @@ export function sequencePanel(
   let ty = 0;
   let fit = 1;
   let nowY: number | undefined;
+  /** The player is at the story's end: nothing is still to come, nothing faded. */
+  let atEnd = false;
   // The view's size, read when it is drawn or resized: reading it while playing would force a
   // layout of the whole page in the middle of every frame.
   let vw = 0;
@@ -256,7 +258,8 @@ export function sequencePanel(
     showChunks();
     if (nowY !== undefined) {
       const at = `translateY(${ty + nowY * k}px)`;
-      now.hidden = future.hidden = false;
+      now.hidden = false;
+      future.hidden = atEnd;
       now.style.transform = at;
       future.style.transform = at;
     } else now.hidden = future.hidden = true;
@@ -599,6 +602,7 @@ export function sequencePanel(
       render();
     },
     show(step, time = 0) {
+      atEnd = story !== undefined && step === story.events.length;
       if (step === undefined || story === undefined) {
         nowY = undefined;
       } else {

@@ -256,7 +256,7 @@ describe.skipIf(!runnable)(`the sequence diagram and graphs of the simulator vie
     );
     expect(all).toEqual(segmentsOf(story));
     await again.close();
-    await p.screenshot({ path: `${SHOTS}sim-burst-open.png` });
+    await p.locator('.sequence-panel').screenshot({ path: `${SHOTS}sim-burst-open.png` });
     await p.close();
   }, 60_000);
 
