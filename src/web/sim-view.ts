@@ -33,7 +33,6 @@ import {
 } from './model/drops.js';
 import { frameAt } from './model/playback.js';
 import { overridesOf, type SimQuery, simQueryOf, simQueryParams } from './model/query.js';
-import { parseScenarioText } from './model/scenario-text.js';
 import { scenarioEditor } from './sim-editor.js';
 import { networkControls } from './sim-network.js';
 import { simPlayer } from './sim-player.js';
@@ -237,7 +236,12 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
    * new run is shown from: the start, the same event as before, or just after a segment.
    */
   function run(at: { step: number | 'same' } | { step: 'at'; ref: SegmentRef }): void {
-    const parsed = parseScenarioText(editor.textarea.value);
+    const parsed = editor.read();
+    if (parsed instanceof Promise) {
+      // A link's own YAML: run once the reader has come.
+      parsed.then(() => run(at));
+      return;
+    }
     editor.showResult(parsed);
     if (!parsed.ok) {
       player.pause();

@@ -17,7 +17,7 @@ import type { ScriptOverrides } from '../../src/scenario/script.js';
 import { Stack } from '../../src/stack/stack.js';
 import { dropHook, parseDrops } from '../../src/web/model/drops.js';
 import { hasChromium, skipReason } from '../support/chromium.js';
-import { openPage, SHOTS, screenshots, seriousViolations, useWebBrowser } from './page.js';
+import { mkShots, openPage, SHOTS, screenshots, seriousViolations, useWebBrowser } from './page.js';
 import { built } from './server.js';
 
 const runnable = hasChromium && built;
@@ -237,6 +237,8 @@ describe.skipIf(!runnable)(`the sequence diagram and graphs of the simulator vie
     await burst.locator('path[data-burst]').click();
     const rows = p.locator('.burst-detail tbody tr');
     expect(await rows.count()).toBe(count);
+    mkShots();
+    await p.locator('.sequence-panel').screenshot({ path: `${SHOTS}sim-burst-open.png` });
     const third = p.locator('.burst-detail button[data-segment]').nth(2);
     const name = (await third.getAttribute('data-segment')) ?? '';
     expect(name).toMatch(/^a\d+$/);
@@ -256,7 +258,6 @@ describe.skipIf(!runnable)(`the sequence diagram and graphs of the simulator vie
     );
     expect(all).toEqual(segmentsOf(story));
     await again.close();
-    await p.locator('.sequence-panel').screenshot({ path: `${SHOTS}sim-burst-open.png` });
     await p.close();
   }, 60_000);
 
