@@ -16,7 +16,8 @@
  *    diagram's now-line and fading, scrubber) and while the scrubber is swept over the whole
  *    run in a few seconds (an input event each frame, as a dragged scrubber sends them).
  * Options: --bytes N (default 10000000), --loss P (default 0.02), --seconds S of playing and of
- * sweeping (default 5), --dir D to measure another build of the page than dist/web/. Needs /usr/bin/chromium; builds dist/web/ with Vite when it is missing.
+ * sweeping (default 5), --dir D to measure another build of the page than dist/web/,
+ * --slowdown N to throttle the pages' CPU N times (DevTools), standing for a busier machine. Needs /usr/bin/chromium; builds dist/web/ with Vite when it is missing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { cpus, loadavg } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
 import { hasChromium, launchChromium } from '../test/support/chromium.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -46,6 +48,17 @@ function arg(name: string, fallback: number): number {
 const BYTES = arg('--bytes', 10_000_000);
 const LOSS = arg('--loss', 0.02);
 const SECONDS = arg('--seconds', 5);
+/** `--slowdown N`: Chromium's CPU throttling (DevTools), to stand for a slower or busier machine. */
+const SLOWDOWN = arg('--slowdown', 1);
+
+/** Throttles the page's CPU by SLOWDOWN (nothing at 1). */
+async function slowed(page: Page): Promise<Page> {
+  if (SLOWDOWN > 1) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: SLOWDOWN });
+  }
+  return page;
+}
 
 function verdict(ok: boolean): string {
   return ok ? 'met' : 'NOT met';
@@ -110,7 +123,7 @@ async function main(): Promise<void> {
   try {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     console.log(
-      `machine: ${cpus().length} CPUs, load average ${loadavg()
+      `machine: ${cpus().length} CPUs${SLOWDOWN > 1 ? `, the pages' CPU throttled ${SLOWDOWN}x` : ''}, load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} (1, 5, 15 min)`,
     );
@@ -119,7 +132,7 @@ async function main(): Promise<void> {
     const renders: number[] = [];
     for (let i = 0; i < 3; i++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
+      const page = await slowed(await context.newPage());
       await page.goto(`${origin}/?view=sim&scenario=bulk&seed=1`);
       await page.waitForSelector('.sequence svg', { timeout: 30_000 });
       const first = (await page.evaluate(`({
@@ -138,7 +151,7 @@ async function main(): Promise<void> {
 
     // The reference, in the same run: frames per second of a page that draws nothing, which is
     // what this machine's Chromium can deliver at all under its present load.
-    const idle = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const idle = await slowed(await browser.newPage({ viewport: { width: 1280, height: 900 } }));
     await idle.setContent('<!doctype html><title>blank</title>');
     const reference = (await idle.evaluate(
       `new Promise((resolve) => { let n = 0, t0 = 0; const f = (t) => { if (!t0) t0 = t; n++; if (t - t0 >= 2000) resolve((n * 1000) / (t - t0)); else requestAnimationFrame(f); }; requestAnimationFrame(f); })`,
@@ -147,7 +160,7 @@ async function main(): Promise<void> {
     console.log(`reference: ${reference.toFixed(1)} frames per second on a blank page`);
 
     // 3. The real page, asked for the big transfer by its URL.
-    const real = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const real = await slowed(await browser.newPage({ viewport: { width: 1280, height: 900 } }));
     const errors: string[] = [];
     real.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
