@@ -22,8 +22,11 @@ export function field(label: string, control: HTMLElement): HTMLLabelElement {
   return h('label', { class: 'field' }, h('span', {}, label), control);
 }
 
-/** Sets the page root's `data-status` (the test contract: `ready` idle, `done` after a run). */
-export function setStatus(status: 'ready' | 'playing' | 'done'): void {
+/**
+ * Sets the page root's `data-status` (the test contract: `loading` until the view's code has
+ * arrived, `ready` idle, `playing`, `done` after a run).
+ */
+export function setStatus(status: 'loading' | 'ready' | 'playing' | 'done'): void {
   document.documentElement.dataset.status = status;
 }
 

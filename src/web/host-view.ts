@@ -93,6 +93,8 @@ function mountLive(view: HTMLElement, params: URLSearchParams): void {
     return el;
   };
   const stateInput = input('state', query.state, 'e.g. close-wait, connected');
+  // Wide enough for its own example.
+  stateInput.size = 24;
   const portInput = input('port', query.port, 'e.g. 22, 443');
   portInput.inputMode = 'numeric';
   const processInput = input('process', query.process, 'part of a name');

@@ -6,7 +6,9 @@
  */
 import { BUILTIN_SCRIPTS, findBuiltin } from '../scenario/builtin.js';
 import { field, h } from './dom.js';
-import { scriptToYaml, type TextResult } from './model/scenario-text.js';
+import type { TextResult } from './model/scenario-text.js';
+
+type ScenarioText = typeof import('./model/scenario-text.js');
 
 export interface ScenarioEditor {
   /** The picker, the editor and its messages. */
@@ -17,6 +19,11 @@ export interface ScenarioEditor {
   builtinText(): string;
   /** True when the text is the picked built-in's, unchanged. */
   pristine(): boolean;
+  /**
+   * The script to run: the picked built-in itself while the text is its own, else the text
+   * read (the YAML reader is its own chunk, loaded after the first render: a promise until then).
+   */
+  read(): TextResult | Promise<TextResult>;
   /** Marks the mistake of a failed parse, or clears the mark. */
   showResult(r: TextResult): void;
 }
@@ -31,10 +38,23 @@ export function scenarioEditor(
     ...BUILTIN_SCRIPTS.map((s) => h('option', { value: s.name, title: s.description }, s.name)),
   );
   picker.value = findBuiltin(initial.scenario) ? initial.scenario : 'normal-close';
+  // The YAML library weighs as much as the simulator: the first run of a built-in scenario does
+  // not wait for it, and the editor's text is written when it has come.
+  let text: ScenarioText | undefined;
+  const reader = import('./model/scenario-text.js').then((m) => {
+    text = m;
+    if (textarea.value === '') {
+      textarea.value = builtinText();
+      paintGutter();
+    }
+    return m;
+  });
   const builtinText = () => {
     const s = findBuiltin(picker.value);
-    return s === undefined ? '' : scriptToYaml(s);
+    return s === undefined || text === undefined ? '' : text.scriptToYaml(s);
   };
+  const pristine = () =>
+    text === undefined ? textarea.value === '' : textarea.value === builtinText();
   const textarea = h('textarea', {
     name: 'yaml',
     rows: '16',
@@ -123,7 +143,13 @@ export function scenarioEditor(
     picker,
     textarea,
     builtinText,
-    pristine: () => textarea.value === builtinText(),
+    pristine,
+    read() {
+      const builtin = findBuiltin(picker.value);
+      if (pristine() && builtin !== undefined) return { ok: true, script: builtin };
+      if (text !== undefined) return text.parseScenarioText(textarea.value);
+      return reader.then((m) => m.parseScenarioText(textarea.value));
+    },
     showResult(r) {
       if (r.ok) {
         badLine = undefined;

@@ -44,7 +44,7 @@ const NOW_BELOW = 5;
 /** Narrower than this (a phone), the diagram is fitted by its middle only, between the lifelines. */
 const PHONE = 560;
 /** The width of the diagram's middle: both lifelines, their states and the arrows between. */
-const MIDDLE = 560;
+const MIDDLE = 600;
 
 export interface SequenceOptions {
   /** Segments can be clicked to drop them, bursts opened (the simulator; default true). */
@@ -183,7 +183,9 @@ export function sequencePanel(
     now,
   );
   const detail = h('section', { class: 'burst-detail', 'aria-live': 'polite', hidden: '' });
-  const list = h('ol', {
+  // A `ul`, not an `ol`: the log's items, replaced at each transition, would otherwise have
+  // the browser number these thousands of items again (a 100 ms layout in a playing run).
+  const list = h('ul', {
     class: 'seq-list visually-hidden',
     'aria-label': 'sequence diagram, event by event',
   });
@@ -200,6 +202,8 @@ export function sequencePanel(
   let ty = 0;
   let fit = 1;
   let nowY: number | undefined;
+  /** The player is at the story's end: nothing is still to come, nothing faded. */
+  let atEnd = false;
   // The view's size, read when it is drawn or resized: reading it while playing would force a
   // layout of the whole page in the middle of every frame.
   let vw = 0;
@@ -231,12 +235,12 @@ export function sequencePanel(
     shownHi = hi + 1;
     for (const c of [...shown]) {
       if (c >= shownLo && c <= shownHi) continue;
-      for (const el of chunks.get(c) ?? []) el.style.visibility = 'hidden';
+      for (const el of chunks.get(c) ?? []) el.style.contentVisibility = 'hidden';
       shown.delete(c);
     }
     for (let c = Math.max(0, shownLo); c <= shownHi; c++) {
       if (shown.has(c) || !chunks.has(c)) continue;
-      for (const el of chunks.get(c) ?? []) el.style.visibility = '';
+      for (const el of chunks.get(c) ?? []) el.style.contentVisibility = '';
       shown.add(c);
     }
   };
@@ -254,7 +258,8 @@ export function sequencePanel(
     showChunks();
     if (nowY !== undefined) {
       const at = `translateY(${ty + nowY * k}px)`;
-      now.hidden = future.hidden = false;
+      now.hidden = false;
+      future.hidden = atEnd;
       now.style.transform = at;
       future.style.transform = at;
     } else now.hidden = future.hidden = true;
@@ -320,7 +325,7 @@ export function sequencePanel(
       slice.setAttribute('viewBox', `0 ${c * chunkHeight} ${svgWidth} ${chunkHeight}`);
       slice.setAttribute('font-family', svg.getAttribute('font-family') ?? 'sans-serif');
       slice.style.top = `${c * chunkHeight}px`;
-      slice.style.visibility = 'hidden';
+      slice.style.contentVisibility = 'hidden';
       slice.append(g);
       canvas.append(slice);
       chunks.set(c, [...(chunks.get(c) ?? []), slice]);
@@ -597,6 +602,7 @@ export function sequencePanel(
       render();
     },
     show(step, time = 0) {
+      atEnd = story !== undefined && step === story.events.length;
       if (step === undefined || story === undefined) {
         nowY = undefined;
       } else {

@@ -20,7 +20,7 @@ import {
 } from '../scenario/story.js';
 import { Stack } from '../stack/stack.js';
 import type { Lang } from '../state/meanings.js';
-import { field, h, setStatus } from './dom.js';
+import { field, h, langSelect, setStatus } from './dom.js';
 import { type GraphsView, mountGraphs } from './graphs.js';
 import {
   dropHook,
@@ -33,7 +33,6 @@ import {
 } from './model/drops.js';
 import { frameAt } from './model/playback.js';
 import { overridesOf, type SimQuery, simQueryOf, simQueryParams } from './model/query.js';
-import { parseScenarioText } from './model/scenario-text.js';
 import { scenarioEditor } from './sim-editor.js';
 import { networkControls } from './sim-network.js';
 import { simPlayer } from './sim-player.js';
@@ -52,12 +51,20 @@ const ENDED: Record<RunResult['ended'], string> = {
   'step-limit': 'The run stopped at its step limit.',
 };
 
+/** Each side's first sequence number, worked out once per story (not at every frame). */
+const basesOf = new WeakMap<Story, ReturnType<typeof sequenceBases>>();
+
 function eventText(e: StoryEvent, story: Story): string {
   const t = `${formatMs(e.time)} ms`;
   if (e.type === 'state') return `${t} · ${e.side}: ${e.from} → ${e.to} (${e.cause ?? '?'})`;
   if (e.type === 'note') return `${t} · ${e.side ?? 'network'}: ${e.text}`;
   const fate = e.fate === 'delivered' ? '' : ` [${e.fate}]`;
-  return `${t} · ${e.from} → ${e.to}: ${segmentLabel(e, sequenceBases(story))}${fate}`;
+  let bases = basesOf.get(story);
+  if (bases === undefined) {
+    bases = sequenceBases(story);
+    basesOf.set(story, bases);
+  }
+  return `${t} · ${e.from} → ${e.to}: ${segmentLabel(e, bases)}${fate}`;
 }
 
 export function mountSim(app: HTMLElement, params: URLSearchParams): void {
@@ -76,15 +83,9 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
     },
   });
   const network = networkControls(initial, () => run({ step: 'same' }));
-  const langSelect = h(
-    'select',
-    { name: 'lang' },
-    h('option', { value: 'en' }, 'English'),
-    h('option', { value: 'pt' }, 'Português'),
-  );
-  langSelect.value = lang;
+  const language = langSelect(lang);
   const runButton = h('button', { type: 'submit' }, 'Run');
-  editor.element.querySelector('.controls')?.append(runButton, field('Explain in', langSelect));
+  editor.element.querySelector('.controls')?.append(runButton, field('Explain in', language));
 
   const description = h('p', { class: 'description' });
   const error = h('p', { class: 'error', role: 'alert', hidden: '' });
@@ -235,7 +236,12 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
    * new run is shown from: the start, the same event as before, or just after a segment.
    */
   function run(at: { step: number | 'same' } | { step: 'at'; ref: SegmentRef }): void {
-    const parsed = parseScenarioText(editor.textarea.value);
+    const parsed = editor.read();
+    if (parsed instanceof Promise) {
+      // A link's own YAML: run once the reader has come.
+      parsed.then(() => run(at));
+      return;
+    }
     editor.showResult(parsed);
     if (!parsed.ok) {
       player.pause();
@@ -300,8 +306,8 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
     else graphView = mountGraphs(graphs, run);
   }
 
-  langSelect.addEventListener('change', () => {
-    lang = langSelect.value === 'pt' ? 'pt' : 'en';
+  language.addEventListener('change', () => {
+    lang = language.value === 'pt' ? 'pt' : 'en';
     show(player.step);
     writeUrl();
   });

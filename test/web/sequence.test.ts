@@ -8,23 +8,20 @@
  * opened to drop one of its segments (by its list, and by the "Drop this segment" button while
  * stepping), the replay showing the retransmission; and the two graphs for either direction.
  */
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { foldEvents } from '../../src/render/fold.js';
 import { findBuiltin } from '../../src/scenario/builtin.js';
 import { runScenario } from '../../src/scenario/runner.js';
 import type { ScriptOverrides } from '../../src/scenario/script.js';
 import { Stack } from '../../src/stack/stack.js';
 import { dropHook, parseDrops } from '../../src/web/model/drops.js';
-import { hasChromium, launchChromium, skipReason } from '../support/chromium.js';
-import { seriousViolations } from './page.js';
-import { built, startWeb, type WebServer } from './server.js';
-import { openPage, type Watch } from './sim-page.js';
+import { hasChromium, skipReason } from '../support/chromium.js';
+import { mkShots, openPage, SHOTS, screenshots, seriousViolations, useWebBrowser } from './page.js';
+import { built } from './server.js';
 
 const runnable = hasChromium && built;
 const why = skipReason || (built ? '' : ' (skipped: run `npm run build` first)');
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 function nodeStory(seed: number, overrides: ScriptOverrides, drop = '') {
   return runScenario(findBuiltin('bulk') ?? (undefined as never), {
@@ -51,26 +48,12 @@ interface Seen {
 }
 
 describe.skipIf(!runnable)(`the sequence diagram and graphs of the simulator view${why}`, () => {
-  let server: WebServer;
-  let browser: Browser;
+  const web = useWebBrowser();
+  /** One page for the tests that only look and zoom: the run is simulated once. */
   let page: Page;
-  const watch: Watch = { errors: [], foreign: [] };
-
   beforeAll(async () => {
-    server = await startWeb();
-    browser = await launchChromium();
-    page = await openPage(browser, server.url, LOSSY, watch, { width: 1100 });
+    page = await openPage(web.browser, web.origin, LOSSY, web.watch, { width: 1100 });
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  afterEach(() => {
-    expect({ errors: watch.errors.splice(0), foreign: watch.foreign.splice(0) }).toEqual({
-      errors: [],
-      foreign: [],
-    });
-  });
 
   const seen = (): Promise<Seen> =>
     page.evaluate(() => ({
@@ -199,17 +182,12 @@ describe.skipIf(!runnable)(`the sequence diagram and graphs of the simulator vie
   });
 
   it('displays only the slices of a long diagram that are on screen', async () => {
-    const long = await openPage(
-      browser,
-      server.url,
-      '?view=sim&scenario=bulk&seed=3&loss=0.02&bytes=600000',
-      watch,
-    );
+    const long = await web.open('?view=sim&scenario=bulk&seed=3&loss=0.02&bytes=600000');
     const slices = () =>
       long.$$eval('.seq-canvas svg.seq-slice[data-layer="arrows"]', (gs) =>
         gs.map((g) => ({
           chunk: Number(g.getAttribute('data-chunk')),
-          shown: (g as SVGElement).style.visibility !== 'hidden',
+          shown: (g as SVGElement).style.contentVisibility !== 'hidden',
         })),
       );
     const top = await slices();
@@ -245,7 +223,7 @@ describe.skipIf(!runnable)(`the sequence diagram and graphs of the simulator vie
     }, name);
 
   it('opens a folded burst (click, or Enter) to drop one of its segments; the replay retransmits it', async () => {
-    const p = await openPage(browser, server.url, '?view=sim&scenario=bulk&seed=7', watch);
+    const p = await web.open('?view=sim&scenario=bulk&seed=7');
     const burst = p.locator('.sequence .burst[data-kind="data"]').nth(1);
     const count = Number(await burst.getAttribute('data-segments'));
     expect(count).toBeGreaterThanOrEqual(3);
@@ -259,6 +237,8 @@ describe.skipIf(!runnable)(`the sequence diagram and graphs of the simulator vie
     await burst.locator('path[data-burst]').click();
     const rows = p.locator('.burst-detail tbody tr');
     expect(await rows.count()).toBe(count);
+    mkShots();
+    await p.locator('.sequence-panel').screenshot({ path: `${SHOTS}sim-burst-open.png` });
     const third = p.locator('.burst-detail button[data-segment]').nth(2);
     const name = (await third.getAttribute('data-segment')) ?? '';
     expect(name).toMatch(/^a\d+$/);
@@ -270,7 +250,7 @@ describe.skipIf(!runnable)(`the sequence diagram and graphs of the simulator vie
     expect(seen.again[0]).toBe('delivered');
     // The same run as in Node with that drop: deterministic, and the link replays it.
     const story = nodeStory(7, {}, name);
-    const again = await openPage(browser, server.url, new URL(p.url()).search, watch);
+    const again = await web.open(new URL(p.url()).search);
     expect(await retransmission(again, name)).toEqual(seen);
     await again.uncheck('input[name="fold"]');
     const all = await again.$$eval('.sequence .seg', (gs) =>
@@ -278,22 +258,16 @@ describe.skipIf(!runnable)(`the sequence diagram and graphs of the simulator vie
     );
     expect(all).toEqual(segmentsOf(story));
     await again.close();
-    await p.screenshot({ path: `${SHOTS}sim-burst-open.png` });
     await p.close();
   }, 60_000);
 
   it('drops a segment inside a folded burst with “Drop this segment” while stepping', async () => {
-    const probe = await openPage(browser, server.url, '?view=sim&scenario=bulk&seed=7', watch);
+    const probe = await web.open('?view=sim&scenario=bulk&seed=7');
     const burst = probe.locator('.sequence .burst[data-kind="data"]').nth(2);
     const first = Number(await burst.getAttribute('data-burst-first'));
     await probe.close();
     // Just after the burst's first segment plus one: the second segment of the burst.
-    const p = await openPage(
-      browser,
-      server.url,
-      `?view=sim&scenario=bulk&seed=7&step=${first + 2}`,
-      watch,
-    );
+    const p = await web.open(`?view=sim&scenario=bulk&seed=7&step=${first + 2}`);
     const last = await p.evaluate(
       (i) =>
         document
@@ -315,20 +289,11 @@ describe.skipIf(!runnable)(`the sequence diagram and graphs of the simulator vie
   }, 60_000);
 
   it('writes screenshots of a bulk transfer, a burst listed: desktop and phone, light and dark', async () => {
-    for (const dark of [false, true]) {
-      for (const width of [1280, 390]) {
-        const p = await openPage(browser, server.url, `${LOSSY}&step=140`, watch, { width, dark });
-        await p.locator('.sequence .burst[data-kind="data"]').first().focus();
-        await p.keyboard.press('Enter');
-        await p.screenshot({
-          path: `${SHOTS}sim-bulk-${width}-${dark ? 'dark' : 'light'}.png`,
-          fullPage: true,
-        });
-        expect(
-          await p.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
-        ).toBeLessThanOrEqual(0);
-        await p.close();
-      }
-    }
+    await screenshots('sim-bulk', async (size) => {
+      const p = await web.open(`${LOSSY}&step=140`, size);
+      await p.locator('.sequence .burst[data-kind="data"]').first().focus();
+      await p.keyboard.press('Enter');
+      return p;
+    });
   }, 120_000);
 });

@@ -3,23 +3,30 @@
  * dropping a segment by clicking it, the YAML editor's mistakes at their line, the network
  * sliders and the URL, the keyboard; and screenshots (desktop and phone, light and dark).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { findBuiltin } from '../../src/scenario/builtin.js';
 import { runScenario } from '../../src/scenario/runner.js';
 import type { ScriptOverrides } from '../../src/scenario/script.js';
 import type { Story } from '../../src/scenario/story.js';
 import { Stack } from '../../src/stack/stack.js';
 import { dropHook, parseDrops } from '../../src/web/model/drops.js';
-import { hasChromium, launchChromium, skipReason } from '../support/chromium.js';
-import { built, startWeb, type WebServer } from './server.js';
-import { logOf, openPage, type PageOptions, type Watch } from './sim-page.js';
+import { hasChromium, skipReason } from '../support/chromium.js';
+import {
+  logOf,
+  mkShots,
+  type OpenOptions,
+  SHOT_SIZES,
+  SHOTS,
+  screenshots,
+  seriousViolations,
+  useWebBrowser,
+} from './page.js';
+import { playerTests } from './player.js';
+import { built } from './server.js';
 
 const runnable = hasChromium && built;
 const why = skipReason || (built ? '' : ' (skipped: run `npm run build` first)');
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 /** What `tcpstate sim normal-close --seed 7` says each side goes through (README, Web page). */
 const A_NORMAL_CLOSE = ['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSED'];
@@ -52,29 +59,8 @@ const segmentsOf = (story: Story) => {
 };
 
 describe.skipIf(!runnable)(`the simulator view${why}`, () => {
-  let server: WebServer;
-  let browser: Browser;
-  /** Console errors and requests to another host of the pages the current test opened. */
-  const errors: string[] = [];
-  const foreign: string[] = [];
-
-  beforeAll(async () => {
-    server = await startWeb();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  // Every test fails on a console error or a request to another host made by its pages.
-  afterEach(() => {
-    const seen = { errors: errors.splice(0), foreign: foreign.splice(0) };
-    expect(seen).toEqual({ errors: [], foreign: [] });
-  });
-
-  const watch: Watch = { errors, foreign };
-  const open = (path: string, options: PageOptions = {}) =>
-    openPage(browser, server.url, path, watch, options);
+  const web = useWebBrowser();
+  const open = (path: string, options: OpenOptions = {}) => web.open(path, options);
   /** Opens the page's own link again and plays it to the end. */
   const replayed = async (page: Page) => {
     const again = await open(new URL(page.url()).search);
@@ -89,10 +75,6 @@ describe.skipIf(!runnable)(`the simulator view${why}`, () => {
         flags: g.getAttribute('data-flags'),
         fate: g.getAttribute('data-fate'),
       })),
-    );
-  const lit = (page: Page, side: string) =>
-    page.$$eval(`[data-diagram="${side}"] [data-state][data-active]`, (nodes) =>
-      nodes.map((n) => `${n.getAttribute('data-state')}:${n.getAttribute('data-active')}`),
     );
   const status = (page: Page) => page.getAttribute('html', 'data-status');
   const search = async (page: Page) =>
@@ -110,49 +92,14 @@ describe.skipIf(!runnable)(`the simulator view${why}`, () => {
       [text, has] as const,
     );
 
-  it('plays normal-close (seed 7) to the end: exactly each side’s transitions', async () => {
-    const page = await open('?view=sim&scenario=normal-close&seed=7');
-    await page.selectOption('select[name="speed"]', '100');
-    await page.click('[data-action="play"]');
-    await page.waitForSelector('html[data-status="done"]');
-    const log = await logOf(page);
-    expect(log.filter((e) => e.side === 'a').map((e) => e.to)).toEqual(A_NORMAL_CLOSE);
-    expect(log.filter((e) => e.side === 'b').map((e) => e.to)).toEqual(B_NORMAL_CLOSE);
-    expect(log).toEqual(transitionsOf(nodeStory('normal-close', 7)));
-    await page.close();
-  });
-
-  it('lights the states in order stepping forward, and in reverse stepping back', async () => {
-    const page = await open('?view=sim&scenario=normal-close&seed=7');
-    const seen: Record<string, string[]> = { a: [], b: [] };
-    const record = async (into: Record<string, string[]>) => {
-      for (const side of ['a', 'b']) {
-        const nodes = await lit(page, side);
-        // One node lit per diagram, naming its own side.
-        expect(nodes).toHaveLength(1);
-        const [state, who] = (nodes[0] ?? '').split(':');
-        expect(who).toBe(side);
-        if (into[side]?.at(-1) !== state) into[side]?.push(state ?? '');
-      }
-    };
-    await record(seen);
-    while ((await status(page)) !== 'done') {
-      await page.click('[data-action="forward"]');
-      await record(seen);
-    }
-    expect(seen.a).toEqual(['CLOSED', ...A_NORMAL_CLOSE]);
-    expect(seen.b).toEqual(['LISTEN', ...B_NORMAL_CLOSE]);
-    const back: Record<string, string[]> = { a: [], b: [] };
-    await record(back);
-    while (!(await page.isDisabled('[data-action="back"]'))) {
-      await page.click('[data-action="back"]');
-      await record(back);
-    }
-    expect(back.a).toEqual([...seen.a].reverse());
-    expect(back.b).toEqual([...seen.b].reverse());
-    expect(await logOf(page)).toEqual([]);
-    expect(await status(page)).toBe('ready');
-    await page.close();
+  describe('its player, on normal-close (seed 7)', () => {
+    playerTests({
+      open: () => open('?view=sim&scenario=normal-close&seed=7'),
+      start: { a: 'CLOSED', b: 'LISTEN' },
+      a: A_NORMAL_CLOSE,
+      b: B_NORMAL_CLOSE,
+      transitions: transitionsOf(nodeStory('normal-close', 7)),
+    });
   });
 
   it('marks the transition just taken with its cause, and explains the state', async () => {
@@ -414,7 +361,10 @@ describe.skipIf(!runnable)(`the simulator view${why}`, () => {
     });
     await page.click('[data-action="forward"]');
     await page.fill('input[name="seed"]', '8');
-    await urlHas(page, 'seed=8');
+    // The seed's field waits a moment before it re-runs (a typed number comes digit by digit).
+    await page.waitForFunction(
+      () => (globalThis as unknown as { seen: string[] }).seen.length >= 3,
+    );
     const seen = await page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen);
     const story = nodeStory('normal-close', 8);
     expect(seen).toEqual([
@@ -427,49 +377,28 @@ describe.skipIf(!runnable)(`the simulator view${why}`, () => {
   });
 
   it('has no serious accessibility violation, editor open with a mistake, light and dark', async () => {
-    const axe = readFileSync(
-      fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url)),
-      'utf8',
-    );
     for (const dark of [false, true]) {
       const page = await open('?view=sim&scenario=lost-last-ack&seed=7&step=12', { dark });
       await page.click('.editor summary');
       await page.fill('textarea[name="yaml"]', 'steps:\n  - b: listen\n  - a: jump\n');
       await page.click('button[type="submit"]');
-      await page.evaluate(axe);
-      const violations = await page.evaluate(async () => {
-        const g = globalThis as unknown as {
-          axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> };
-        };
-        return (await g.axe.run()).violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => v.id);
-      });
-      expect(violations).toEqual([]);
-      await page.close();
+      expect(await seriousViolations(page)).toEqual([]);
     }
   });
 
   it('writes screenshots: desktop and phone width, light and dark, none wider than the window', async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    for (const dark of [false, true]) {
-      for (const width of [1280, 390]) {
-        const name = `${width}-${dark ? 'dark' : 'light'}`;
-        const page = await open('?view=sim&scenario=lost-last-ack&seed=7&step=25', {
-          width,
-          dark,
-        });
-        await page.screenshot({ path: `${SHOTS}simview-${name}.png`, fullPage: true });
-        const overflow = await page.evaluate(
-          'document.documentElement.scrollWidth - window.innerWidth',
-        );
-        expect(overflow).toBeLessThanOrEqual(0);
-        await page.click('.editor summary');
-        await page.fill('textarea[name="yaml"]', 'steps:\n  - b: listen\n  - a: jump\n');
-        await page.click('button[type="submit"]');
-        await page.locator('.inputs').screenshot({ path: `${SHOTS}simview-editor-${name}.png` });
-        await page.close();
-      }
+    await screenshots('sim', (size) =>
+      open('?view=sim&scenario=lost-last-ack&seed=7&step=25', size),
+    );
+    // The editor with a mistake marked at its line.
+    mkShots();
+    for (const size of SHOT_SIZES) {
+      const page = await open('?view=sim&scenario=lost-last-ack&seed=7&step=25', size);
+      await page.click('.editor summary');
+      await page.fill('textarea[name="yaml"]', 'steps:\n  - b: listen\n  - a: jump\n');
+      await page.click('button[type="submit"]');
+      await page.locator('.inputs').screenshot({ path: `${SHOTS}sim-editor-${size.name}.png` });
+      await page.close();
     }
   });
 });
