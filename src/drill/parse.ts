@@ -624,6 +624,17 @@ function parseIcmp(lx: Lexer, line: number, time: TimeSpec): PacketEvent {
   }
   const icmp: { type: number; code: number; mtu?: number } = { type: kind.type, code };
   if (keyword(lx, 'mtu')) icmp.mtu = unsigned(lx, 'an MTU', 0xffff);
+  // Without a quoted segment packetdrill quotes sequence number 0 of the flow.
+  if (lx.peek().kind === 'end') {
+    return {
+      kind: 'packet',
+      line,
+      time,
+      direction: 'inbound',
+      tcp: { flags: '', seq: { start: 0, end: 0 }, len: 0 },
+      icmp,
+    };
+  }
   expect(lx, '[', 'before the quoted segment');
   const start = unsigned(lx, 'a sequence number');
   expect(lx, ':', 'between the sequence numbers');
@@ -650,6 +661,11 @@ function keyword(lx: Lexer, w: string): boolean {
 }
 
 function parseFlags(lx: Lexer): string {
+  // packetdrill writes a segment with no flags at all as '-'.
+  if (isPunct(lx.peek(), '-')) {
+    lx.next();
+    return '';
+  }
   const canJoin = (t: Token) => t.kind === 'word' || isPunct(t, '.');
   if (!canJoin(lx.peek())) fail(`expected TCP flags, found ${describe(lx.peek())}`);
   let flags = lx.next().text;

@@ -45,6 +45,10 @@ export interface Socket {
   deferredConnect?: boolean;
   /** Why the connection reached CLOSED, once it has. */
   closed?: CloseReason;
+  /** shutdown(SHUT_RD) was called: reads see EOF once the queued data is read. */
+  shutRd?: boolean;
+  /** Bytes a blocking write() has queued so far (it returns once all are). */
+  writeProgress?: number;
 }
 
 /** What a call returned: a value, or -1 with an errno name. */
@@ -63,12 +67,22 @@ const ERRNO_OF: Readonly<Record<CloseReason, string | undefined>> = {
   aborted: undefined,
 };
 
+/** net.core.wmem_max and rmem_max's default (SK_WMEM_MAX, 212992 on 64-bit). */
+const LINUX_CORE_MEM_MAX = 212992;
+
 export class SocketTable {
   private readonly sockets = new Map<number, Socket>();
   private readonly byConn = new Map<StackConnection, Socket>();
 
   /** FreeBSD's net.inet.tcp.keepinit in seconds (getsockopt TCP_KEEPINIT of a new socket). */
   keepInit = 75;
+
+  /**
+   * Linux's SO_SNDBUF/SO_RCVBUF: the kernel keeps twice the value asked for (to cover its
+   * bookkeeping), capped by net.core.wmem_max/rmem_max (212992), and getsockopt reads the
+   * doubled value back (sock_setsockopt in net/core/sock.c; socket(7)).
+   */
+  linuxBuffers = false;
 
   constructor(
     private readonly stack: Stack,
@@ -276,7 +290,7 @@ export class SocketTable {
     const err = this.takeError(sock);
     if (err !== undefined) return err;
     // The peer's FIN was received: EOF once the data is drained.
-    if (conn.ended || sock.closed !== undefined) return { value: 0 };
+    if (conn.ended || sock.closed !== undefined || sock.shutRd) return { value: 0 };
     return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
   }
 
@@ -291,9 +305,17 @@ export class SocketTable {
     try {
       // Only what can fit is made (a script may ask to write gigabytes).
       const room = Math.max(0, conn.info().sendBufferSize - conn.sendQueue);
-      const n = conn.send(new Uint8Array(Math.min(length, room)));
-      if (n > 0 || length === 0) return { value: n };
-      return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
+      const done = sock.writeProgress ?? 0;
+      const n = conn.send(new Uint8Array(Math.min(length - done, room)));
+      if (sock.nonblocking)
+        return n > 0 || length === 0 ? { value: n } : { value: -1, errno: 'EAGAIN' };
+      // A blocking write returns once all of it is queued (tcp_sendmsg waits for room).
+      if (done + n < length) {
+        sock.writeProgress = done + n;
+        return WOULD_BLOCK;
+      }
+      sock.writeProgress = undefined;
+      return { value: length };
     } catch (e) {
       if (e instanceof TcpUsageError) {
         return { value: -1, errno: e.code === 'ENOTCONN' ? 'ENOTCONN' : 'EPIPE' };
@@ -305,6 +327,7 @@ export class SocketTable {
   shutdown(now: number, sock: Socket, how: string): CallResult {
     const conn = sock.conn;
     if (conn === undefined || conn.state === 'CLOSED') return { value: -1, errno: 'ENOTCONN' };
+    if (how === 'SHUT_RD' || how === 'SHUT_RDWR') sock.shutRd = true;
     if (how === 'SHUT_RD') return { value: 0 };
     if (how !== 'SHUT_WR' && how !== 'SHUT_RDWR') return { value: -1, errno: 'EINVAL' };
     conn.shutdown(now);
@@ -370,10 +393,11 @@ export class SocketTable {
         sock.reuseAddr = value !== 0;
         return { value: 0 };
       case 'SO_RCVBUF':
-        sock.rcvbuf = value;
+        sock.rcvbuf = this.bufferSize(value);
         return { value: 0 };
       case 'SO_SNDBUF':
-        sock.sndbuf = value;
+        sock.sndbuf = this.bufferSize(value);
+        sock.conn?.configure({ sendBufferSize: sock.sndbuf });
         return { value: 0 };
       case 'TCP_NODELAY':
         sock.noDelay = value !== 0;
@@ -418,6 +442,10 @@ export class SocketTable {
       default:
         throw new CallUnsupported(`setsockopt ${name}`);
     }
+  }
+
+  private bufferSize(value: number): number {
+    return this.linuxBuffers ? Math.max(2 * Math.min(value, LINUX_CORE_MEM_MAX), 4608) : value;
   }
 
   /** POSIX: a new descriptor is the lowest one not open (0-2 are stdin, stdout, stderr). */

@@ -276,6 +276,8 @@ export class Connection extends TcbInput {
     const keepaliveWasOn = this.config.keepalive.enabled;
     this.config = next;
     this.rtt.reconfigure(next.minRto, next.maxRto);
+    // SO_SNDBUF after connect (a socket may grow or shrink its buffer at any time).
+    if (patch.sendBufferSize !== undefined) this.sendBuf.capacity = next.sendBufferSize;
     if (next.keepalive.enabled && !keepaliveWasOn) this.timers[Timer.keepalive] = STOPPED;
     if (!next.keepalive.enabled) this.timers[Timer.keepalive] = STOPPED;
     this.syncUserTimeout();
