@@ -153,7 +153,20 @@ interface Sent {
   /** Microseconds of virtual time. */
   t: number;
   seg: TcpSegment;
+  /** The IP header's ECN field (RFC 3168 5), the rest of its TOS byte, and its TTL. */
+  ecn: number;
+  dscp: number;
+  ttl: number;
 }
+
+/** packetdrill's ECN marks as the IP header's ECN field (`[ect01]` is played as ECT(1)). */
+const ECN_FIELD: Readonly<Record<NonNullable<PacketEvent['ecn']>, number>> = {
+  noecn: 0,
+  ect1: 1,
+  ect0: 2,
+  ce: 3,
+  ect01: 1,
+};
 
 /** A result with nothing played: for a script that cannot start. */
 export function emptyResult(outcome: DrillOutcome): DrillResult {
@@ -287,8 +300,6 @@ class Drill {
   /** The line of the event being played, for failures found while time passes. */
   private line = 0;
   private readonly standard: boolean;
-  /** An ecn sysctl turned on answering ECN requests (FreeBSD ecn.enable=2). */
-  private ecnAccepted = false;
   private readonly readFile: DrillOptions['readFile'];
   /** The stack's ISN that fixed the map's numbers (its connection's SYN). */
   private isnSeen: number | undefined;
@@ -422,7 +433,8 @@ class Drill {
     const parsed = parsePacket(p.bytes);
     this.result.packets.push({ time: this.ms(), bytes: p.bytes.slice() });
     if (!parsed.ok) fail(this.line, `the stack sent a malformed packet (${parsed.reason})`);
-    this.sent.push({ t: this.now, seg: parsed.value.tcp });
+    const [ecn, dscp, ttl] = [p.bytes[1] & 3, p.bytes[1] & 0xfc, p.bytes[8]];
+    this.sent.push({ t: this.now, seg: parsed.value.tcp, ecn, dscp, ttl });
   }
 
   /** What happened to the stack's connections: to the socket table, and state changes logged. */
@@ -493,19 +505,8 @@ class Drill {
       this.injectIcmp(event, event.icmp);
       return;
     }
-    if (event.ecn !== undefined && event.ecn !== 'noecn') {
-      unsupported(event.line, `ECN mark [${event.ecn}] (tcpstate does not implement ECN)`);
-    }
     const spec = event.tcp;
     if (spec.seq === undefined) fail(event.line, 'an inbound segment needs a sequence number');
-    const asksForEcn = /S/.test(spec.flags) && /E/.test(spec.flags) && /W/.test(spec.flags);
-    if (asksForEcn && this.ecnAccepted) {
-      // With ECN on, the script expects a SYN,ACK with ECE (RFC 3168 6.1.1); tcpstate has none.
-      unsupported(
-        event.line,
-        'a SYN asking for ECN (RFC 3168) with ECN on: ECN is not implemented',
-      );
-    }
     if (/S/.test(spec.flags) && this.opensConnection()) this.map.remoteBase = spec.seq.start;
     const seg = inboundSegment(spec, this.map, {
       src: this.flow.remotePort,
@@ -513,7 +514,9 @@ class Drill {
     });
     let packet: Uint8Array;
     try {
-      packet = emitPacket({ src: this.setup.remote, dst: this.setup.local }, seg);
+      const tos = ((event.ip?.tos ?? 0) & 0xfc) | ECN_FIELD[event.ecn ?? 'noecn'];
+      const ttl = event.ip?.ttl;
+      packet = emitPacket({ src: this.setup.remote, dst: this.setup.local, tos, ttl }, seg);
     } catch (e) {
       // More than an IPv4 packet holds, or more than 40 bytes of options.
       fail(event.line, `this segment cannot be sent: ${(e as Error).message}`);
@@ -578,6 +581,18 @@ class Drill {
           why: FIN_ON_ACK,
         });
       }
+    }
+    const ecnWant = event.ecn;
+    if (mismatch === undefined && ecnWant !== undefined && !ecnMatches(ecnWant, next.ecn)) {
+      const names = ['noecn', 'ect1', 'ect0', 'ce'];
+      mismatch = { field: 'ecn', expected: ecnWant, actual: names[next.ecn] };
+    }
+    const ip = event.ip;
+    if (mismatch === undefined && ip?.tos !== undefined && (ip.tos & 0xfc) !== next.dscp) {
+      mismatch = { field: 'tos', expected: hex(ip.tos & 0xfc), actual: hex(next.dscp) };
+    }
+    if (mismatch === undefined && ip?.ttl !== undefined && ip.ttl !== next.ttl) {
+      mismatch = { field: 'ttl', expected: String(ip.ttl), actual: String(next.ttl) };
     }
     if (mismatch !== undefined) {
       fail(
@@ -646,7 +661,7 @@ class Drill {
       payload.set(p, at);
       at += p.byteLength;
     }
-    return { t: first.t, seg: { ...first.seg, flags, payload } };
+    return { ...first, seg: { ...first.seg, flags, payload } };
   }
 
   /**
@@ -900,6 +915,8 @@ class Drill {
       if (info.timestamps) o |= TCPI_OPT.TIMESTAMPS;
       if (info.sackPermitted) o |= TCPI_OPT.SACK;
       if (info.sndWndScale > 0 || info.rcvWndScale > 0) o |= TCPI_OPT.WSCALE;
+      if (info.ecnOk) o |= TCPI_OPT.ECN;
+      if (info.ecnSeen) o |= TCPI_OPT.ECN_SEEN;
       if (sock?.conn !== undefined && this.stack.fastOpen.synData.has(sock.conn)) {
         o |= TCPI_OPT.SYN_DATA;
       }
@@ -1019,7 +1036,6 @@ class Drill {
     } else if (effect.kind === 'unsupported') {
       unsupported(event.line, `${what}: ${effect.why}`);
     } else if (effect.kind === 'no-effect') {
-      if (/ecn/.test(name) && value.trim() !== '0') this.ecnAccepted = true;
       this.note(event, `${what}: no effect: ${effect.why}`);
     } else {
       this.note(event, `${what}: skipped, a setting tcpstate does not model`);
@@ -1098,6 +1114,15 @@ const STATE_NAMES: Readonly<Record<TcpState, string[]>> = {
   FIN_WAIT2: ['TCPI_FIN_WAIT_2', 'TCPI_FIN_WAIT2', 'TCP_FIN_WAIT2'],
   TIME_WAIT: ['TCPI_TIME_WAIT', 'TCP_TIME_WAIT'],
 };
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+/** An outbound ECN mark: `[ect01]` takes either ECT codepoint (packetdrill). */
+function ecnMatches(want: NonNullable<PacketEvent['ecn']>, field: number): boolean {
+  return want === 'ect01' ? field === 1 || field === 2 : ECN_FIELD[want] === field;
+}
 
 /** tcpi_options bits (include/uapi/linux/tcp.h). */
 const TCPI_OPT = { TIMESTAMPS: 1, SACK: 2, WSCALE: 4, ECN: 8, ECN_SEEN: 16, SYN_DATA: 32 };

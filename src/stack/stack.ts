@@ -380,7 +380,7 @@ export class Stack {
         if (dataAcked) this.fastOpen.synData.add(entry);
       }
       const challenges = entry.conn.stats.challengeAcksSent;
-      entry.conn.handleSegment(now, tcp);
+      entry.conn.handleSegment(now, tcp, ipEcnField(packet));
       if (entry.conn.stats.challengeAcksSent > challenges) this.limitChallenge(now, entry);
       this.service(now, entry);
       return;
@@ -512,7 +512,7 @@ export class Stack {
     this.dirty.delete(entry);
     const conn = entry.conn;
     for (let seg = conn.pollTransmit(now); seg !== undefined; seg = conn.pollTransmit(now)) {
-      this.emit(remoteAddressOf(entry), seg);
+      this.emit(remoteAddressOf(entry), seg, conn.ecnCodepoint(seg));
     }
     let closed = false;
     for (let ev = conn.pollEvent(); ev !== undefined; ev = conn.pollEvent()) {
@@ -688,7 +688,7 @@ export class Stack {
         this.base.segmentsOut--;
         continue;
       }
-      this.emit(remoteAddressOf(entry), seg);
+      this.emit(remoteAddressOf(entry), seg, conn.ecnCodepoint(seg));
     }
   }
 
@@ -914,9 +914,10 @@ export class Stack {
     return true;
   }
 
-  private emit(dst: string | number, seg: TcpSegment): void {
+  /** `ecn`: the IP header's ECN field (RFC 3168), from the connection (tcp/ecn.ts). */
+  private emit(dst: string | number, seg: TcpSegment, ecn = 0): void {
     this.base.packetsOut++;
-    this.out.push(emitPacket({ src: this.addressU32, dst, ttl: this.ttl }, seg));
+    this.out.push(emitPacket({ src: this.addressU32, dst, ttl: this.ttl, tos: ecn }, seg));
   }
 
   private drop(reason: PacketDropReason, detail: string): void {
@@ -1008,4 +1009,9 @@ function addStats(c: StackCounters, conn: Connection): void {
   c.resetsSent += s.resetsSent;
   c.resetsReceived += s.resetsReceived;
   c.challengeAcks += s.challengeAcksSent;
+}
+
+/** The ECN field of a packet's IP header (RFC 3168 5): the low bits of IPv4's TOS byte. */
+function ipEcnField(packet: Uint8Array): number {
+  return packet[0] >> 4 === 4 ? packet[1] & 3 : 0;
 }

@@ -3,16 +3,24 @@
  * FIN segments, Nagle and sender SWS avoidance, pure ACKs. Which segment goes next, within
  * which window, is recovery.ts's choice.
  */
+
 import { emptyFlags } from '../wire/flags.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import { tcpOptionsLength } from '../wire/tcp-options.js';
 import type { TcpOption, TcpSegment } from '../wire/types.js';
+import { EcnState } from './ecn.js';
 import { type FastOpenOffer, fastOpenOption, optionsLength, withFastOpen } from './fastopen.js';
 import { maxSackBlocks, segmentOptions, synOptions } from './options.js';
 import { MAX_UNSCALED_WINDOW, Tcb, TS_OPTION_BYTES } from './tcb.js';
 import { STOPPED, Timer } from './timer-table.js';
 
 export abstract class TcbOutput extends Tcb {
+  /** RFC 3168 (ecn.ts): negotiation, ECE/CWR and the IP codepoint of what we send. */
+  protected readonly ecn = new EcnState(
+    () => this.config.ecn ?? 'accept',
+    () => this.config.ecnSynRetries ?? 0,
+  );
+
   protected buildSyn(now: number): TcpSegment {
     this.synPending = false;
     const synAck = this.st === 'SYN_RECV';
@@ -70,7 +78,7 @@ export abstract class TcbOutput extends Tcb {
       this.rttStart = now;
     }
     if (synAck) this.noteAckSent();
-    return this.count(seg);
+    return this.count(this.ecn.mark(seg, this.synSends - 1));
   }
 
   /**
@@ -157,7 +165,7 @@ export abstract class TcbOutput extends Tcb {
       }
     }
     this.noteAckSent();
-    return this.count(seg);
+    return this.count(this.ecn.mark(seg));
   }
 
   protected buildAck(now: number, seq: number): TcpSegment {
@@ -173,7 +181,7 @@ export abstract class TcbOutput extends Tcb {
       payload: new Uint8Array(0),
     };
     this.noteAckSent();
-    return this.count(seg);
+    return this.count(this.ecn.mark(seg));
   }
 
   protected segmentOptions(now: number): TcpOption[] {
