@@ -27,6 +27,7 @@ import {
   StuckTimerError,
 } from '../link/sim/network.js';
 import type { CapturedPacket } from '../scenario/story.js';
+import { icmpErrorPacket } from '../stack/icmp.js';
 import { Stack } from '../stack/stack.js';
 import { type TransitionEvent, transitionText } from '../state/events.js';
 import type { TcpState } from '../state/states.js';
@@ -34,11 +35,8 @@ import type { ConnectionInfo } from '../tcp/connection.js';
 import { type ConnectionConfig, DEFAULT_CONFIG } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
 import { parseIpv4Address } from '../wire/address.js';
-import { internetChecksum } from '../wire/checksum.js';
-import { emitIpv4 } from '../wire/ipv4.js';
 import { emitPacket, parsePacket } from '../wire/packet.js';
 import type { TcpSegment } from '../wire/types.js';
-import { IPPROTO_ICMP } from '../wire/types.js';
 import type {
   CodeEvent,
   CommandEvent,
@@ -481,20 +479,7 @@ class Drill {
         payload: new Uint8Array(0),
       },
     );
-    const body = new Uint8Array(8 + 28);
-    body[0] = icmp.type;
-    body[1] = icmp.code;
-    body[6] = (icmp.mtu ?? 0) >> 8;
-    body[7] = (icmp.mtu ?? 0) & 0xff;
-    // RFC 792: the IP header and the first 8 bytes of the segment.
-    body.set(quoted.subarray(0, 28), 8);
-    const sum = internetChecksum(body);
-    body[2] = sum >> 8;
-    body[3] = sum & 0xff;
-    const packet = emitIpv4(
-      { src: this.setup.remote, dst: this.setup.local, protocol: IPPROTO_ICMP, ttl: 64 },
-      body,
-    );
+    const packet = icmpErrorPacket(this.setup.remote, icmp.type, icmp.code, quoted, icmp.mtu);
     this.result.packets.push({ time: this.ms(), bytes: packet.slice() });
     this.log(`< icmp ${icmp.type}/${icmp.code} [${event.tcp.seq?.start ?? 0}]`);
     this.stack.handlePacket(this.ms(), packet);
