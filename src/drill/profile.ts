@@ -101,6 +101,8 @@ const LINUX: Profile = {
     dataRetries: 15,
     // tcp_ecn=2 (ip-sysctl.rst): ECN when the peer's SYN asks, never asked for on our SYNs.
     ecn: 'accept',
+    // tcp_send_syn_data: SYN data leaves MAX_TCP_OPTION_SPACE (40 bytes) free.
+    synDataRoom: 'linux',
     synOptionLayout: 'linux',
   },
   flags: { O_RDWR: 0x2, O_NONBLOCK: 0x800 },

@@ -220,7 +220,9 @@ export class SocketTable {
     }
     sock.deferredConnect = false;
     if (!fastOpen) return { value: -1, errno: linux ? 'EPIPE' : 'ENOTCONN' };
-    const data = new Uint8Array(Math.min(length, sock.sndbuf));
+    const data = new Uint8Array(
+      Math.min(length, sock.sndbuf, linux ? this.linuxSynRoom(sock) : length),
+    );
     const started = this.connect(now, sock, data);
     if (typeof started === 'object' && started.errno !== 'EINPROGRESS' && started.value < 0) {
       return started;
@@ -236,6 +238,20 @@ export class SocketTable {
     if (sock.nonblocking) return { value: -1, errno: 'EINPROGRESS' };
     sock.pendingWrite = data.byteLength;
     return WOULD_BLOCK;
+  }
+
+  /**
+   * Linux's tcp_send_syn_data copies onto the SYN only what fits there, and sendto() takes no
+   * more when a cookie is cached: the MSS (TCP_MAXSEG, and the server's MSS cached with the
+   * cookie) less the timestamps and the 40-byte option space. Without a cookie, all of it.
+   */
+  private linuxSynRoom(sock: Socket): number {
+    const offer = this.stack.fastOpen.offer(this.remoteAddress);
+    if (offer === undefined || (offer.cookie.length === 0 && !offer.withoutCookie))
+      return Number.POSITIVE_INFINITY;
+    const c = this.socketConfig(sock);
+    const mss = Math.min(c.mss ?? 536, offer.maxSynData ?? Number.POSITIVE_INFINITY);
+    return Math.max(0, mss - (c.timestamps ? 12 : 0) - 40);
   }
 
   /** connect(): starts the handshake; a blocking socket waits for its end. */

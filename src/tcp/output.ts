@@ -6,7 +6,7 @@
 
 import { emptyFlags } from '../wire/flags.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../wire/seq.js';
-import { tcpOptionsLength } from '../wire/tcp-options.js';
+import { MAX_OPTIONS_LENGTH, tcpOptionsLength } from '../wire/tcp-options.js';
 import type { TcpOption, TcpSegment } from '../wire/types.js';
 import { EcnState } from './ecn.js';
 import { type FastOpenOffer, fastOpenOption, optionsLength, withFastOpen } from './fastopen.js';
@@ -87,10 +87,13 @@ export abstract class TcbOutput extends Tcb {
    */
   private synData(tfo: FastOpenOffer, options: readonly TcpOption[]): Uint8Array {
     if (tfo.cookie.length === 0 && !tfo.withoutCookie) return new Uint8Array(0);
-    const room = Math.min(
-      this.config.mss - optionsLength(options),
-      tfo.maxSynData ?? Number.POSITIVE_INFINITY,
-    );
+    // Linux (tcp_send_syn_data) keeps the whole 40-byte option space free, less the
+    // timestamps every later segment carries, whatever this SYN's options take.
+    const mss = Math.min(this.config.mss, tfo.maxSynData ?? Number.POSITIVE_INFINITY);
+    const room =
+      this.config.synDataRoom === 'linux'
+        ? mss - (this.config.timestamps ? TS_OPTION_BYTES : 0) - MAX_OPTIONS_LENGTH
+        : Math.min(this.config.mss - optionsLength(options), mss);
     return this.sendBuf.peek(0, Math.max(0, Math.min(room, this.sendBuf.length)));
   }
 

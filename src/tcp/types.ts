@@ -100,6 +100,11 @@ export interface ConnectionConfig {
    * agrees when the peer's SYN asks, 'on' also asks on our SYNs, 'off' never.
    */
   ecn?: EcnMode;
+  /**
+   * Data on a Fast Open SYN: as much as fits beside that SYN's options (default), or 'linux':
+   * the MSS less the timestamps and the whole 40-byte option space (tcp_send_syn_data).
+   */
+  synDataRoom?: 'options' | 'linux';
   /** Retransmitted SYNs that still ask for ECN: 0 as Linux (tcp_ecn_fallback=1). */
   ecnSynRetries?: number;
   /** The congestion controller (cc.ts, cc-factory.ts): 'cubic' (RFC 9438, as Linux) by default, or 'newreno' (RFC 5681). */
