@@ -101,6 +101,8 @@ const LINUX: Profile = {
     dataRetries: 15,
     // tcp_ecn=2 (ip-sysctl.rst): ECN when the peer's SYN asks, never asked for on our SYNs.
     ecn: 'accept',
+    // tcp_event_data_recv: the first data segment starts quick-ACK mode (tcp_incr_quickack).
+    quickAckAtStart: true,
     // tcp_send_syn_data: SYN data leaves MAX_TCP_OPTION_SPACE (40 bytes) free.
     synDataRoom: 'linux',
     synOptionLayout: 'linux',

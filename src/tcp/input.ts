@@ -464,6 +464,8 @@ export abstract class TcbInput extends TcbTimers {
       if (this.lastDataAt !== undefined && now - this.lastDataAt > this.rtt.rto) {
         this.enterQuickAck();
       }
+      // Linux starts its delayed-ACK engine in quick-ACK mode on the first data segment.
+      if (this.lastDataAt === undefined && this.config.quickAckAtStart) this.enterQuickAck();
       this.lastDataAt = now;
       const hadGap = this.recvBuf.hasOoo;
       this.recvBuf.push(own);

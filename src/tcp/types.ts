@@ -101,6 +101,11 @@ export interface ConnectionConfig {
    */
   ecn?: EcnMode;
   /**
+   * Acknowledge the first data segments at once (Linux's tcp_event_data_recv: the first data
+   * segment enters quick-ACK mode, up to TCP_MAX_QUICKACKS). Off by default.
+   */
+  quickAckAtStart?: boolean;
+  /**
    * Data on a Fast Open SYN: as much as fits beside that SYN's options (default), or 'linux':
    * the MSS less the timestamps and the whole 40-byte option space (tcp_send_syn_data).
    */
