@@ -86,6 +86,8 @@ export interface PacketEvent {
   tcp: TcpPacketSpec;
   /** IP-level ECN mark in brackets after the packet (`[ect0]`, `[ce]`, …), when written. */
   ecn?: 'noecn' | 'ect0' | 'ect1' | 'ce' | 'ect01';
+  /** IP header fields written before the flags: `(tos 0x20)`, `(ttl 32)`, `(flowlabel 1)`. */
+  ip?: { tos?: number; ttl?: number; flowlabel?: number };
   /**
    * `< icmp unreachable port_unreachable [0:0(0)]`: an ICMP error (RFC 792) quoting one of
    * the stack's segments, whose sequence numbers `tcp.seq` holds (flags empty).

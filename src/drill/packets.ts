@@ -83,8 +83,8 @@ function remoteRelative(map: SeqMap, wire: number, syn: boolean): number {
 
 /** One difference between the expected and the actual segment. */
 export interface Mismatch {
-  /** `flags`, `seq`, `ack`, `len`, `win`, `options`. */
-  field: 'flags' | 'seq' | 'ack' | 'len' | 'win' | 'options';
+  /** `flags`, `seq`, `ack`, `len`, `win`, `options`; the IP header's `ecn`, `tos`, `ttl`. */
+  field: 'flags' | 'seq' | 'ack' | 'len' | 'win' | 'options' | 'ecn' | 'tos' | 'ttl';
   expected: string;
   actual: string;
 }

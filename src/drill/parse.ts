@@ -532,6 +532,8 @@ function parsePacket(lx: Lexer, line: number, time: TimeSpec): PacketEvent {
   const direction = lx.next().text === '<' ? 'inbound' : 'outbound';
   // packetdrill writes the ECN mark before the flags; a mark after the options is read too.
   let ecn = parseEcn(lx);
+  const ip = parseIpFields(lx);
+  ecn ??= parseEcn(lx);
   const first = lx.peek();
   if (isWord(first, 'icmp') && direction === 'inbound') return parseIcmp(lx, line, time);
   if (first.kind === 'word' && OTHER_PROTOCOLS.has(first.text)) {
@@ -574,6 +576,7 @@ function parsePacket(lx: Lexer, line: number, time: TimeSpec): PacketEvent {
   expectEnd(lx, 'after the packet');
   const event: PacketEvent = { kind: 'packet', line, time, direction, tcp };
   if (ecn !== undefined) event.ecn = ecn;
+  if (ip !== undefined) event.ip = ip;
   return event;
 }
 
@@ -624,6 +627,17 @@ function parseIcmp(lx: Lexer, line: number, time: TimeSpec): PacketEvent {
   }
   const icmp: { type: number; code: number; mtu?: number } = { type: kind.type, code };
   if (keyword(lx, 'mtu')) icmp.mtu = unsigned(lx, 'an MTU', 0xffff);
+  // Without a quoted segment packetdrill quotes sequence number 0 of the flow.
+  if (lx.peek().kind === 'end') {
+    return {
+      kind: 'packet',
+      line,
+      time,
+      direction: 'inbound',
+      tcp: { flags: '', seq: { start: 0, end: 0 }, len: 0 },
+      icmp,
+    };
+  }
   expect(lx, '[', 'before the quoted segment');
   const start = unsigned(lx, 'a sequence number');
   expect(lx, ':', 'between the sequence numbers');
@@ -650,6 +664,11 @@ function keyword(lx: Lexer, w: string): boolean {
 }
 
 function parseFlags(lx: Lexer): string {
+  // packetdrill writes a segment with no flags at all as '-'.
+  if (isPunct(lx.peek(), '-')) {
+    lx.next();
+    return '';
+  }
   const canJoin = (t: Token) => t.kind === 'word' || isPunct(t, '.');
   if (!canJoin(lx.peek())) fail(`expected TCP flags, found ${describe(lx.peek())}`);
   let flags = lx.next().text;
@@ -660,6 +679,23 @@ function parseFlags(lx: Lexer): string {
     if (flags.indexOf(c) !== i) fail(`TCP flag '${c}' is written twice in '${flags}'`);
   }
   return flags;
+}
+
+/** `(tos 0x20)`, `(ttl 32)`, `(flowlabel 0x1)`, or several: `(tos 0x20, ttl 32)`. */
+function parseIpFields(lx: Lexer): PacketEvent['ip'] {
+  if (!isPunct(lx.peek(), '(')) return undefined;
+  lx.next();
+  const ip: NonNullable<PacketEvent['ip']> = {};
+  for (;;) {
+    const t = lx.next();
+    if (t.kind !== 'word' || !['tos', 'ttl', 'flowlabel'].includes(t.text)) {
+      fail(`expected tos, ttl or flowlabel in the IP fields, found ${describe(t)}`);
+    }
+    ip[t.text as keyof typeof ip] = unsigned(lx, `a ${t.text} value`, 0xfffff);
+    const sep = lx.next();
+    if (isPunct(sep, ')')) return ip;
+    if (!isPunct(sep, ',')) fail(`expected ',' or ')' in the IP fields, found ${describe(sep)}`);
+  }
 }
 
 function parseEcn(lx: Lexer): PacketEvent['ecn'] {

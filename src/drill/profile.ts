@@ -54,6 +54,10 @@ const FREEBSD: Profile = {
     // rexmit_slop: 200 ms on every RTO after the first (TCPT_RANGESET in tcp_timer.h).
     rtoSlop: 200,
     delayedAckTimeout: 40,
+    // net.inet.tcp.ecn.enable=2 (FreeBSD 12 on, tcp(4)): ECN when the peer's SYN asks.
+    ecn: 'accept',
+    // net.inet.tcp.ecn.maxretries=1: the first retransmitted SYN still asks for ECN.
+    ecnSynRetries: 1,
     synOptionLayout: 'freebsd',
     roundBuffersToMss: true,
     receiveWindow: 'buffer',
@@ -95,6 +99,12 @@ const LINUX: Profile = {
     delayedAckTimeout: 40,
     synRetries: 6,
     dataRetries: 15,
+    // tcp_ecn=2 (ip-sysctl.rst): ECN when the peer's SYN asks, never asked for on our SYNs.
+    ecn: 'accept',
+    // tcp_event_data_recv: the first data segment starts quick-ACK mode (tcp_incr_quickack).
+    quickAckAtStart: true,
+    // tcp_send_syn_data: SYN data leaves MAX_TCP_OPTION_SPACE (40 bytes) free.
+    synDataRoom: 'linux',
     synOptionLayout: 'linux',
   },
   flags: { O_RDWR: 0x2, O_NONBLOCK: 0x800 },
@@ -185,17 +195,19 @@ export function sysctlEffect(name: string, value: string, standard: boolean): Sy
     case 'net.ipv4.tcp_dsack':
       return { kind: 'set', patch: { dsack: bool(value) } };
     case 'net.inet.tcp.ecn.enable':
-    case 'net.ipv4.tcp_ecn':
-      // tcpstate does not do ECN: 0 (off) matches; 2 (accept only when asked) matches as long
-      // as no SYN asks, which the runner checks when a SYN with ECE,CWR arrives; 1 (ask on our
-      // own SYNs) cannot be played.
-      if (value.trim() === '0' || value.trim() === '2') {
-        return { kind: 'no-effect', why: 'ECN is not implemented: ECN negotiation stays off' };
-      }
-      return {
-        kind: 'unsupported',
-        why: 'ECN (RFC 3168) is not implemented: our SYN cannot ask for it',
-      };
+    case 'net.ipv4.tcp_ecn': {
+      // Both: 0 off, 1 ask on our SYNs and accept, 2 accept when the peer's SYN asks
+      // (ip-sysctl.rst tcp_ecn; FreeBSD tcp(4) ecn.enable).
+      const v = value.trim();
+      const mode = v === '0' ? 'off' : v === '1' ? 'on' : v === '2' ? 'accept' : undefined;
+      return mode === undefined ? { kind: 'unknown' } : { kind: 'set', patch: { ecn: mode } };
+    }
+    case 'net.inet.tcp.ecn.maxretries': {
+      const n = Number(value.trim());
+      return Number.isInteger(n) && n >= 0
+        ? { kind: 'set', patch: { ecnSynRetries: n } }
+        : { kind: 'unknown' };
+    }
     case 'net.inet.tcp.blackhole':
       return bool(value)
         ? { kind: 'unknown' }

@@ -27,6 +27,7 @@ import {
   StuckTimerError,
 } from '../link/sim/network.js';
 import type { CapturedPacket } from '../scenario/story.js';
+import { icmpErrorPacket } from '../stack/icmp.js';
 import { Stack } from '../stack/stack.js';
 import { type TransitionEvent, transitionText } from '../state/events.js';
 import type { TcpState } from '../state/states.js';
@@ -35,14 +36,11 @@ import { type ConnectionConfig, DEFAULT_CONFIG } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
 import { parseIpv4Address } from '../wire/address.js';
 import { isIpv4Mapped, parseIpv6Address } from '../wire/address6.js';
-import { internetChecksum } from '../wire/checksum.js';
 import { ICMPV6_DEST_UNREACHABLE, ICMPV6_PACKET_TOO_BIG } from '../wire/icmpv6.js';
-import { emitIpv4 } from '../wire/ipv4.js';
 import { emitIpv6, ipv6UpperChecksum, NEXT_ICMPV6 } from '../wire/ipv6.js';
 import { emitPacket } from '../wire/packet.js';
 import { emitPacket6, parseAnyTcpPacket } from '../wire/packet6.js';
 import type { TcpSegment } from '../wire/types.js';
-import { IPPROTO_ICMP } from '../wire/types.js';
 import type {
   CodeEvent,
   CommandEvent,
@@ -170,7 +168,20 @@ interface Sent {
   /** Microseconds of virtual time. */
   t: number;
   seg: TcpSegment;
+  /** The IP header's ECN field (RFC 3168 5), the rest of its TOS byte, and its TTL. */
+  ecn: number;
+  dscp: number;
+  ttl: number;
 }
+
+/** packetdrill's ECN marks as the IP header's ECN field (`[ect01]` is played as ECT(1)). */
+const ECN_FIELD: Readonly<Record<NonNullable<PacketEvent['ecn']>, number>> = {
+  noecn: 0,
+  ect1: 1,
+  ect0: 2,
+  ce: 3,
+  ect01: 1,
+};
 
 /** A result with nothing played: for a script that cannot start. */
 export function emptyResult(outcome: DrillOutcome): DrillResult {
@@ -311,13 +322,13 @@ class Drill {
   /** The time `+t` counts from. */
   private base = 0;
   private readonly sent: Sent[] = [];
+  /** One past the highest sequence number each flow (by ports) has sent: new data or resent. */
+  private readonly highestSent = new Map<string, number>();
   private flow = { localPort: 0, remotePort: REMOTE_PORT };
   private blocked: { event: SyscallEvent; startedAt: number } | undefined;
   /** The line of the event being played, for failures found while time passes. */
   private line = 0;
   private readonly standard: boolean;
-  /** An ecn sysctl turned on answering ECN requests (FreeBSD ecn.enable=2). */
-  private ecnAccepted = false;
   private readonly readFile: DrillOptions['readFile'];
   /** The stack's ISN that fixed the map's numbers (its connection's SYN). */
   private isnSeen: number | undefined;
@@ -366,6 +377,7 @@ class Drill {
     );
     // An IPv6 socket listens on `::`, which takes IPv4 (mapped) connections too.
     if (setup.ip === 'ipv4-mapped-ipv6') this.sockets.listenAddress = '::';
+    this.sockets.linuxBuffers = this.profile.name === 'linux';
     const tol = Number(script.options.get('tolerance_usecs') ?? DEFAULT_TOLERANCE_US);
     this.tolerance = Number.isFinite(tol) && tol >= 0 ? tol : DEFAULT_TOLERANCE_US;
     this.result = emptyResult({ status: 'pass' });
@@ -454,7 +466,12 @@ class Drill {
     const parsed = parseAnyTcpPacket(p.bytes);
     this.result.packets.push({ time: this.ms(), bytes: p.bytes.slice() });
     if (!parsed.ok) fail(this.line, `the stack sent a malformed packet (${parsed.reason})`);
-    this.sent.push({ t: this.now, seg: parsed.value.tcp });
+    // IPv4's TOS byte and TTL, or IPv6's traffic class (across bytes 0-1) and hop limit.
+    const b = p.bytes;
+    const v6 = b[0] >> 4 === 6;
+    const tc = v6 ? ((b[0] & 0x0f) << 4) | (b[1] >> 4) : b[1];
+    const [ecn, dscp, ttl] = [tc & 3, tc & 0xfc, v6 ? b[7] : b[8]];
+    this.sent.push({ t: this.now, seg: parsed.value.tcp, ecn, dscp, ttl });
   }
 
   /** What happened to the stack's connections: to the socket table, and state changes logged. */
@@ -502,20 +519,7 @@ class Drill {
       this.injectIcmpv6(event, icmp, quoted);
       return;
     }
-    const body = new Uint8Array(8 + 28);
-    body[0] = icmp.type;
-    body[1] = icmp.code;
-    body[6] = (icmp.mtu ?? 0) >> 8;
-    body[7] = (icmp.mtu ?? 0) & 0xff;
-    // RFC 792: the IP header and the first 8 bytes of the segment.
-    body.set(quoted.subarray(0, 28), 8);
-    const sum = internetChecksum(body);
-    body[2] = sum >> 8;
-    body[3] = sum & 0xff;
-    const packet = emitIpv4(
-      { src: this.setup.remote, dst: this.setup.local, protocol: IPPROTO_ICMP, ttl: 64 },
-      body,
-    );
+    const packet = icmpErrorPacket(this.setup.remote, icmp.type, icmp.code, quoted, icmp.mtu);
     this.result.packets.push({ time: this.ms(), bytes: packet.slice() });
     this.log(`< icmp ${icmp.type}/${icmp.code} [${event.tcp.seq?.start ?? 0}]`);
     this.stack.handlePacket(this.ms(), packet);
@@ -554,10 +558,22 @@ class Drill {
   }
 
   /** A TCP packet between two addresses of the script's IP version. */
-  private emitSegment(src: string, dst: string, seg: TcpSegment): Uint8Array {
-    if (this.setup.ip !== 'ipv6') return emitPacket({ src, dst }, seg);
+  /** `tos`: IPv4's TOS byte or IPv6's traffic class (DSCP and ECN); `ttl`: TTL or hop limit. */
+  private emitSegment(
+    src: string,
+    dst: string,
+    seg: TcpSegment,
+    tos = 0,
+    ttl?: number,
+  ): Uint8Array {
+    if (this.setup.ip !== 'ipv6') return emitPacket({ src, dst, tos, ttl }, seg);
     return emitPacket6(
-      { src: parseIpv6Address(src) as Uint8Array, dst: parseIpv6Address(dst) as Uint8Array },
+      {
+        src: parseIpv6Address(src) as Uint8Array,
+        dst: parseIpv6Address(dst) as Uint8Array,
+        trafficClass: tos,
+        hopLimit: ttl,
+      },
       seg,
     );
   }
@@ -567,19 +583,8 @@ class Drill {
       this.injectIcmp(event, event.icmp);
       return;
     }
-    if (event.ecn !== undefined && event.ecn !== 'noecn') {
-      unsupported(event.line, `ECN mark [${event.ecn}] (tcpstate does not implement ECN)`);
-    }
     const spec = event.tcp;
     if (spec.seq === undefined) fail(event.line, 'an inbound segment needs a sequence number');
-    const asksForEcn = /S/.test(spec.flags) && /E/.test(spec.flags) && /W/.test(spec.flags);
-    if (asksForEcn && this.ecnAccepted) {
-      // With ECN on, the script expects a SYN,ACK with ECE (RFC 3168 6.1.1); tcpstate has none.
-      unsupported(
-        event.line,
-        'a SYN asking for ECN (RFC 3168) with ECN on: ECN is not implemented',
-      );
-    }
     if (/S/.test(spec.flags) && this.opensConnection()) this.map.remoteBase = spec.seq.start;
     const seg = inboundSegment(spec, this.map, {
       src: this.flow.remotePort,
@@ -587,7 +592,8 @@ class Drill {
     });
     let packet: Uint8Array;
     try {
-      packet = this.emitSegment(this.setup.remote, this.setup.local, seg);
+      const tos = ((event.ip?.tos ?? 0) & 0xfc) | ECN_FIELD[event.ecn ?? 'noecn'];
+      packet = this.emitSegment(this.setup.remote, this.setup.local, seg, tos, event.ip?.ttl);
     } catch (e) {
       // More than an IP packet holds, or more than 40 bytes of options.
       fail(event.line, `this segment cannot be sent: ${(e as Error).message}`);
@@ -653,6 +659,18 @@ class Drill {
         });
       }
     }
+    const ecnWant = event.ecn;
+    if (mismatch === undefined && ecnWant !== undefined && !ecnMatches(ecnWant, next.ecn)) {
+      const names = ['noecn', 'ect1', 'ect0', 'ce'];
+      mismatch = { field: 'ecn', expected: ecnWant, actual: names[next.ecn] };
+    }
+    const ip = event.ip;
+    if (mismatch === undefined && ip?.tos !== undefined && (ip.tos & 0xfc) !== next.dscp) {
+      mismatch = { field: 'tos', expected: hex(ip.tos & 0xfc), actual: hex(next.dscp) };
+    }
+    if (mismatch === undefined && ip?.ttl !== undefined && ip.ttl !== next.ttl) {
+      mismatch = { field: 'ttl', expected: String(ip.ttl), actual: String(next.ttl) };
+    }
     if (mismatch !== undefined) {
       fail(
         event.line,
@@ -682,6 +700,21 @@ class Drill {
    */
   private coalesced(spec: PacketEvent['tcp'], first: Sent | undefined): Sent | undefined {
     if (first === undefined || this.profile.name !== 'linux') return first;
+    const joined = this.joined(spec, first);
+    const key = `${first.seg.srcPort}:${first.seg.dstPort}`;
+    const end = (joined.seg.seq + joined.seg.payload.byteLength) >>> 0;
+    const highest = this.highestSent.get(key);
+    const fresh = highest === undefined || ((end - highest) | 0) > 0;
+    if (fresh) this.highestSent.set(key, end);
+    if (joined === first || !fresh) return joined;
+    // Linux's TSO super-segments of new data carry PSH, as every one in the gtests shows
+    // (`> P. 1:10001(10000)`), where retransmitted ones (`> . 1001:3001(2000)`) keep the flags
+    // of what they resend; GSO would have put PSH on the last MSS-sized piece.
+    return { ...joined, seg: { ...joined.seg, flags: { ...joined.seg.flags, psh: true } } };
+  }
+
+  /** The segments sent in one instant after `first`, joined up to the length expected. */
+  private joined(spec: PacketEvent['tcp'], first: Sent): Sent {
     const f = first.seg.flags;
     if (f.syn || f.rst || f.fin || !f.ack || first.seg.payload.byteLength >= spec.len) return first;
     const parts = [first.seg.payload];
@@ -699,17 +732,13 @@ class Drill {
       if (g.fin) break;
     }
     if (parts.length === 1) return first;
-    // Linux marks PSH on the last skb of a write and tso_fragment keeps it on the part sent
-    // last; a super-segment that ends the burst (nothing more sent in that instant) carries it.
-    const more = this.sent[0];
-    if (more === undefined || more.t !== first.t) flags = { ...flags, psh: true };
     const payload = new Uint8Array(len);
     let at = 0;
     for (const p of parts) {
       payload.set(p, at);
       at += p.byteLength;
     }
-    return { t: first.t, seg: { ...first.seg, flags, payload } };
+    return { ...first, seg: { ...first.seg, flags, payload } };
   }
 
   /**
@@ -839,6 +868,8 @@ class Drill {
             symbolArg(event, 2),
             this.value(event, listItem(event, 3)),
           );
+        case 'ioctl':
+          return this.ioctl(event);
         default:
           unsupported(event.line, `system call ${event.name}()`);
       }
@@ -861,9 +892,23 @@ class Drill {
     unsupported(event.line, `fcntl ${cmd}`);
   }
 
+  /** ioctl SIOCINQ / FIONREAD (bytes readable) and SIOCOUTQ / TIOCOUTQ (bytes unacknowledged). */
+  private ioctl(event: SyscallEvent): CallResult {
+    const sock = this.sockOf(event);
+    const req = symbolArg(event, 1);
+    const conn = sock.conn;
+    let out: number;
+    if (req === 'SIOCINQ' || req === 'FIONREAD') out = conn?.recvQueue ?? 0;
+    else if (req === 'SIOCOUTQ' || req === 'TIOCOUTQ') out = conn?.sendQueue ?? 0;
+    else unsupported(event.line, `ioctl ${req}`);
+    if (sock.listener !== undefined) return { value: -1, errno: 'EINVAL' };
+    this.checkOut(event, out, 2);
+    return { value: 0, out };
+  }
+
   /** getsockopt's value argument (`[65536]`, `[ECONNRESET]`) against what the call gave. */
-  private checkOut(event: SyscallEvent, out: number | string | undefined): void {
-    const want = event.args[3];
+  private checkOut(event: SyscallEvent, out: number | string | undefined, arg = 3): void {
+    const want = event.args[arg];
     if (want === undefined || want.kind !== 'list' || want.items.length !== 1) return;
     const item = want.items[0];
     if (item.kind === 'ellipsis') return;
@@ -947,6 +992,8 @@ class Drill {
       if (info.timestamps) o |= TCPI_OPT.TIMESTAMPS;
       if (info.sackPermitted) o |= TCPI_OPT.SACK;
       if (info.sndWndScale > 0 || info.rcvWndScale > 0) o |= TCPI_OPT.WSCALE;
+      if (info.ecnOk) o |= TCPI_OPT.ECN;
+      if (info.ecnSeen) o |= TCPI_OPT.ECN_SEEN;
       if (sock?.conn !== undefined && this.stack.fastOpen.synData.has(sock.conn)) {
         o |= TCPI_OPT.SYN_DATA;
       }
@@ -1068,7 +1115,6 @@ class Drill {
     } else if (effect.kind === 'unsupported') {
       unsupported(event.line, `${what}: ${effect.why}`);
     } else if (effect.kind === 'no-effect') {
-      if (/ecn/.test(name) && value.trim() !== '0') this.ecnAccepted = true;
       this.note(event, `${what}: no effect: ${effect.why}`);
     } else {
       this.note(event, `${what}: skipped, a setting tcpstate does not model`);
@@ -1148,6 +1194,15 @@ const STATE_NAMES: Readonly<Record<TcpState, string[]>> = {
   FIN_WAIT2: ['TCPI_FIN_WAIT_2', 'TCPI_FIN_WAIT2', 'TCP_FIN_WAIT2'],
   TIME_WAIT: ['TCPI_TIME_WAIT', 'TCP_TIME_WAIT'],
 };
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+/** An outbound ECN mark: `[ect01]` takes either ECT codepoint (packetdrill). */
+function ecnMatches(want: NonNullable<PacketEvent['ecn']>, field: number): boolean {
+  return want === 'ect01' ? field === 1 || field === 2 : ECN_FIELD[want] === field;
+}
 
 /** tcpi_options bits (include/uapi/linux/tcp.h). */
 const TCPI_OPT = { TIMESTAMPS: 1, SACK: 2, WSCALE: 4, ECN: 8, ECN_SEEN: 16, SYN_DATA: 32 };

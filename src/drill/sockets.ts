@@ -45,6 +45,10 @@ export interface Socket {
   deferredConnect?: boolean;
   /** Why the connection reached CLOSED, once it has. */
   closed?: CloseReason;
+  /** shutdown(SHUT_RD) was called: reads see EOF once the queued data is read. */
+  shutRd?: boolean;
+  /** Bytes a blocking write() has queued so far (it returns once all are). */
+  writeProgress?: number;
 }
 
 /** What a call returned: a value, or -1 with an errno name. */
@@ -63,6 +67,9 @@ const ERRNO_OF: Readonly<Record<CloseReason, string | undefined>> = {
   aborted: undefined,
 };
 
+/** net.core.wmem_max and rmem_max's default (SK_WMEM_MAX, 212992 on 64-bit). */
+const LINUX_CORE_MEM_MAX = 212992;
+
 export class SocketTable {
   private readonly sockets = new Map<number, Socket>();
   private readonly byConn = new Map<StackConnection, Socket>();
@@ -71,6 +78,13 @@ export class SocketTable {
   keepInit = 75;
   /** The address listen() binds (the stack's default: `::` on an IPv6 host, else `0.0.0.0`). */
   listenAddress: string | undefined = undefined;
+
+  /**
+   * Linux's SO_SNDBUF/SO_RCVBUF: the kernel keeps twice the value asked for (to cover its
+   * bookkeeping), capped by net.core.wmem_max/rmem_max (212992), and getsockopt reads the
+   * doubled value back (sock_setsockopt in net/core/sock.c; socket(7)).
+   */
+  linuxBuffers = false;
 
   constructor(
     private readonly stack: Stack,
@@ -209,7 +223,9 @@ export class SocketTable {
     }
     sock.deferredConnect = false;
     if (!fastOpen) return { value: -1, errno: linux ? 'EPIPE' : 'ENOTCONN' };
-    const data = new Uint8Array(Math.min(length, sock.sndbuf));
+    const data = new Uint8Array(
+      Math.min(length, sock.sndbuf, linux ? this.linuxSynRoom(sock) : length),
+    );
     const started = this.connect(now, sock, data);
     if (typeof started === 'object' && started.errno !== 'EINPROGRESS' && started.value < 0) {
       return started;
@@ -225,6 +241,20 @@ export class SocketTable {
     if (sock.nonblocking) return { value: -1, errno: 'EINPROGRESS' };
     sock.pendingWrite = data.byteLength;
     return WOULD_BLOCK;
+  }
+
+  /**
+   * Linux's tcp_send_syn_data copies onto the SYN only what fits there, and sendto() takes no
+   * more when a cookie is cached: the MSS (TCP_MAXSEG, and the server's MSS cached with the
+   * cookie) less the timestamps and the 40-byte option space. Without a cookie, all of it.
+   */
+  private linuxSynRoom(sock: Socket): number {
+    const offer = this.stack.fastOpen.offer(this.remoteAddress);
+    if (offer === undefined || (offer.cookie.length === 0 && !offer.withoutCookie))
+      return Number.POSITIVE_INFINITY;
+    const c = this.socketConfig(sock);
+    const mss = Math.min(c.mss ?? 536, offer.maxSynData ?? Number.POSITIVE_INFINITY);
+    return Math.max(0, mss - (c.timestamps ? 12 : 0) - 40);
   }
 
   /** connect(): starts the handshake; a blocking socket waits for its end. */
@@ -279,7 +309,7 @@ export class SocketTable {
     const err = this.takeError(sock);
     if (err !== undefined) return err;
     // The peer's FIN was received: EOF once the data is drained.
-    if (conn.ended || sock.closed !== undefined) return { value: 0 };
+    if (conn.ended || sock.closed !== undefined || sock.shutRd) return { value: 0 };
     return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
   }
 
@@ -294,9 +324,17 @@ export class SocketTable {
     try {
       // Only what can fit is made (a script may ask to write gigabytes).
       const room = Math.max(0, conn.info().sendBufferSize - conn.sendQueue);
-      const n = conn.send(new Uint8Array(Math.min(length, room)));
-      if (n > 0 || length === 0) return { value: n };
-      return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
+      const done = sock.writeProgress ?? 0;
+      const n = conn.send(new Uint8Array(Math.min(length - done, room)));
+      if (sock.nonblocking)
+        return n > 0 || length === 0 ? { value: n } : { value: -1, errno: 'EAGAIN' };
+      // A blocking write returns once all of it is queued (tcp_sendmsg waits for room).
+      if (done + n < length) {
+        sock.writeProgress = done + n;
+        return WOULD_BLOCK;
+      }
+      sock.writeProgress = undefined;
+      return { value: length };
     } catch (e) {
       if (e instanceof TcpUsageError) {
         return { value: -1, errno: e.code === 'ENOTCONN' ? 'ENOTCONN' : 'EPIPE' };
@@ -308,6 +346,7 @@ export class SocketTable {
   shutdown(now: number, sock: Socket, how: string): CallResult {
     const conn = sock.conn;
     if (conn === undefined || conn.state === 'CLOSED') return { value: -1, errno: 'ENOTCONN' };
+    if (how === 'SHUT_RD' || how === 'SHUT_RDWR') sock.shutRd = true;
     if (how === 'SHUT_RD') return { value: 0 };
     if (how !== 'SHUT_WR' && how !== 'SHUT_RDWR') return { value: -1, errno: 'EINVAL' };
     conn.shutdown(now);
@@ -373,10 +412,11 @@ export class SocketTable {
         sock.reuseAddr = value !== 0;
         return { value: 0 };
       case 'SO_RCVBUF':
-        sock.rcvbuf = value;
+        sock.rcvbuf = this.bufferSize(value);
         return { value: 0 };
       case 'SO_SNDBUF':
-        sock.sndbuf = value;
+        sock.sndbuf = this.bufferSize(value);
+        sock.conn?.configure({ sendBufferSize: sock.sndbuf });
         return { value: 0 };
       case 'TCP_NODELAY':
         sock.noDelay = value !== 0;
@@ -421,6 +461,10 @@ export class SocketTable {
       default:
         throw new CallUnsupported(`setsockopt ${name}`);
     }
+  }
+
+  private bufferSize(value: number): number {
+    return this.linuxBuffers ? Math.max(2 * Math.min(value, LINUX_CORE_MEM_MAX), 4608) : value;
   }
 
   /** POSIX: a new descriptor is the lowest one not open (0-2 are stdin, stdout, stderr). */

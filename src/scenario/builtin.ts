@@ -205,6 +205,48 @@ export const BUILTIN_SCRIPTS: readonly Script[] = [
       ...B_CLOSES_AFTER_A,
     ],
   ),
+  script(
+    'icmp-unreachable',
+    'a firewall before b rejects a’s SYN with ICMP port unreachable (iptables REJECT): a hard error in SYN_SENT ends the attempt at once with ECONNREFUSED (RFC 1122 4.2.3.9, RFC 5927), where a silent drop would retry for ~127 s',
+    [
+      { side: 'b', call: 'listen' },
+      { reject: { from: 'a', flags: ['SYN'], count: 1 } },
+      { side: 'a', call: 'connect' },
+      { waitFor: { side: 'a', state: 'CLOSED' } },
+    ],
+  ),
+  script(
+    'ecn',
+    'a sends --bytes N (default 200000) over a 1 Mbit/s link whose queue marks CE on ECN-capable packets once 8 wait (RFC 3168): b echoes ECE, a halves its window once per window and answers CWR, and nothing is dropped',
+    [
+      ...OPEN,
+      { side: 'a', call: 'send', bytes: 200_000 },
+      { side: 'a', call: 'close' },
+      ...B_CLOSES_AFTER_A,
+    ],
+    {
+      network: { ...NETWORK, bandwidth: 125, queueLimit: 1000, ceThreshold: 8 },
+      ecn: 'on',
+    },
+  ),
+  script(
+    'fast-open',
+    'TCP Fast Open (RFC 7413): a’s first connection asks b for a cookie and sends its request after the handshake; the second carries the request on the SYN with the cookie, and b reads it before the handshake ends',
+    [
+      { side: 'b', call: 'listen', fastOpen: 16 },
+      { side: 'a', call: 'connect', localPort: 40000, fastOpen: 'GET / HTTP/1.0\r\n\r\n' },
+      { waitFor: { side: 'a', state: 'ESTABLISHED' } },
+      { wait: 100 },
+      { side: 'a', call: 'close' },
+      ...B_CLOSES_AFTER_A,
+      { wait: 100 },
+      { side: 'a', call: 'connect', localPort: 40001, fastOpen: 'GET / HTTP/1.0\r\n\r\n' },
+      { waitFor: { side: 'a', state: 'ESTABLISHED' } },
+      { wait: 100 },
+      { side: 'a', call: 'close' },
+      ...B_CLOSES_AFTER_A,
+    ],
+  ),
   script('bulk', 'a sends --bytes N (default 100000) to b, then both close', [
     ...OPEN,
     { side: 'a', call: 'send', bytes: 100_000 },

@@ -18,10 +18,12 @@
  *     - blind: { target: a, kinds: "RST,SYN", count: 1000, duration: 2000 }
  *   family: ipv6                   # a and b at fd00::1 and fd00::2 (default ipv4)
  */
+
 import { parse as parseYaml } from 'yaml';
 import type { LinkFaults as SimLinkFaults, TcpFlagName } from '../link/sim/faults.js';
 import type { SynCookieMode } from '../stack/stack.js';
 import { parseState } from '../state/aliases.js';
+import type { EcnMode } from '../tcp/ecn.js';
 import type { BlindKind } from './attack.js';
 import type { Direction, IpFamily, LinkFaults, Script, Step } from './script.js';
 import type { Side } from './story.js';
@@ -70,6 +72,7 @@ const FAULT_RANGES: Record<keyof SimLinkFaults, { min: number; max: number; inte
   corrupt: { min: 0, max: 1 },
   bandwidth: { min: 0, max: 1_000_000_000 },
   queueLimit: { min: 1, max: 1_000_000, integer: true },
+  ceThreshold: { min: 0, max: 1_000_000, integer: true },
 };
 const FAULT_KEYS = Object.keys(FAULT_RANGES) as Array<keyof SimLinkFaults>;
 /** Spellings scenario files used before the simulator had one fault type; they keep working. */
@@ -144,6 +147,17 @@ function call(who: Side, v: unknown, where: string): Step {
   const [name, arg] = Object.entries(v)[0] as [string, unknown];
   switch (name) {
     case 'listen':
+      if (isObj(arg)) {
+        return {
+          side: who,
+          call: 'listen',
+          port: arg.port === undefined ? undefined : port(arg.port, `${where}.listen.port`),
+          fastOpen:
+            arg.fastOpen === undefined
+              ? undefined
+              : number(arg.fastOpen, `${where}.listen.fastOpen`, 1, 65535, true),
+        };
+      }
       return {
         side: who,
         call: 'listen',
@@ -153,7 +167,9 @@ function call(who: Side, v: unknown, where: string): Step {
       if (arg == null) return { side: who, call: 'connect' };
       if (typeof arg === 'number')
         return { side: who, call: 'connect', port: port(arg, `${where}.connect`) };
-      if (!isObj(arg)) fail(`${where}.connect`, 'expected a port or { port, localPort }');
+      if (!isObj(arg)) fail(`${where}.connect`, 'expected a port or { port, localPort, fastOpen }');
+      if (arg.fastOpen !== undefined && typeof arg.fastOpen !== 'string')
+        fail(`${where}.connect.fastOpen`, 'expected the text to send with Fast Open');
       return {
         side: who,
         call: 'connect',
@@ -162,6 +178,7 @@ function call(who: Side, v: unknown, where: string): Step {
           arg.localPort === undefined
             ? undefined
             : port(arg.localPort, `${where}.connect.localPort`),
+        ...(arg.fastOpen === undefined ? {} : { fastOpen: arg.fastOpen as string }),
       };
     }
     case 'send':
@@ -178,7 +195,7 @@ function step(v: unknown, where: string): Step {
   if (!isObj(v) || Object.keys(v).length !== 1) {
     fail(
       where,
-      'each step is one of a:, b:, wait:, faults:, partition:, heal:, drop:, flood:, blind:',
+      'each step is one of a:, b:, wait:, faults:, partition:, heal:, drop:, reject:, flood:, blind:',
     );
   }
   const [key, arg] = Object.entries(v)[0] as [string, unknown];
@@ -211,20 +228,23 @@ function step(v: unknown, where: string): Step {
       return { partition: direction(arg ?? 'both', `${where}.partition`) };
     case 'heal':
       return { heal: direction(arg ?? 'both', `${where}.heal`) };
-    case 'drop': {
-      if (!isObj(arg)) fail(`${where}.drop`, 'expected { from: a|b, flags: FIN, count: 1 }');
+    case 'drop':
+    case 'reject': {
+      const w = `${where}.${key}`;
+      if (!isObj(arg)) fail(w, `expected { from: a|b, flags: FIN, count: 1 }`);
       const flags = typeof arg.flags === 'string' ? arg.flags.toUpperCase() : '';
       if (!/^(SYN|FIN|RST|PSH|ACK|URG)(,(SYN|FIN|RST|PSH|ACK|URG))*$/.test(flags)) {
-        fail(`${where}.drop.flags`, 'expected flag names like SYN or FIN,ACK');
+        fail(`${w}.flags`, 'expected flag names like SYN or FIN,ACK');
       }
-      return {
-        drop: {
-          from: side(arg.from, `${where}.drop.from`),
-          flags: flags.split(',') as TcpFlagName[],
-          count:
-            arg.count === undefined ? 1 : number(arg.count, `${where}.drop.count`, 1, 1000, true),
-        },
+      const rule = {
+        from: side(arg.from, `${w}.from`),
+        flags: flags.split(',') as TcpFlagName[],
+        count: arg.count === undefined ? 1 : number(arg.count, `${w}.count`, 1, 1000, true),
       };
+      if (key === 'drop') return { drop: rule };
+      // ICMP destination unreachable codes (RFC 792, RFC 1812): 0 to 15.
+      const code = arg.code === undefined ? undefined : number(arg.code, `${w}.code`, 0, 15, true);
+      return { reject: code === undefined ? rule : { ...rule, code } };
     }
     case 'flood': {
       if (!isObj(arg)) fail(`${where}.flood`, 'expected { rate: SYN/s, duration: ms, port: 80 }');
@@ -257,7 +277,7 @@ function step(v: unknown, where: string): Step {
     default:
       fail(
         where,
-        `unknown step '${key}' (use a, b, wait, faults, partition, heal, drop, flood, blind)`,
+        `unknown step '${key}' (use a, b, wait, faults, partition, heal, drop, reject, flood, blind)`,
       );
   }
 }
@@ -270,6 +290,11 @@ function cookieMode(v: unknown, name: string): SynCookieMode {
 function ipFamily(v: unknown, name: string): IpFamily {
   if (v === 'ipv4' || v === 'ipv6') return v;
   return fail(`${name}: family`, 'expected ipv4 or ipv6');
+}
+
+function ecnMode(v: unknown, name: string): EcnMode {
+  if (v === 'off' || v === 'on' || v === 'accept') return v;
+  return fail(`${name}: ecn`, 'expected on, accept or off');
 }
 
 /** Parses a scenario file's text; `name` (the file name) is used in messages and as default name. */
@@ -295,6 +320,7 @@ export function parseScenarioFile(text: string, name: string): Script {
     'userTimeout',
     'synCookies',
     'family',
+    'ecn',
   ]);
   for (const key of Object.keys(doc))
     if (!known.has(key)) fail(name, `unknown key '${key}'`, [key]);
@@ -334,6 +360,7 @@ export function parseScenarioFile(text: string, name: string): Script {
           : fail(`${name}: keepalive`, 'expected { idle, interval, count }'),
     ...(doc.synCookies === undefined ? {} : { synCookies: cookieMode(doc.synCookies, name) }),
     ...(doc.family === undefined ? {} : { family: ipFamily(doc.family, name) }),
+    ...(doc.ecn === undefined ? {} : { ecn: ecnMode(doc.ecn, name) }),
     steps: doc.steps.map((s, i) => step(s, `${name}: step ${i + 1}`)),
   };
 }

@@ -9,6 +9,7 @@
  */
 import type { PacketFate } from '../link/sim/faults.js';
 import { type PacketRecord, type SimHost, SimNetwork } from '../link/sim/network.js';
+import { ICMP_UNREACHABLE, icmpErrorPacket } from '../stack/icmp.js';
 import type { StackConnection as Connection, Listener, Stack } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
 import type { ConnectionConfig, TimerKind } from '../tcp/types.js';
@@ -188,6 +189,7 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     ...(side === 'a' && script.keepalive
       ? { keepalive: { enabled: true, ...script.keepalive } }
       : {}),
+    ...(side === 'a' && script.ecn !== undefined ? { ecn: script.ecn } : {}),
     ...(side === 'a' && script.userTimeout !== undefined
       ? { userTimeout: script.userTimeout }
       : {}),
@@ -228,12 +230,22 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     connection: (side) => apps[side].current,
     synCookies: script.synCookies ?? 'overflow',
   });
+  /** Scripted drops answered with ICMP unreachable by a firewall at the other side. */
+  const rejects: Array<{ from: Side; left: number; code: number }> = [];
   net.onPacket((p) => {
     packets.push({ time: p.t, bytes: p.bytes });
     // the attacker's packets and b's answers to spoofed sources are counted, not drawn
     if (!attacker.packet(p)) return;
     const segment = segmentEvent(p);
     if (segment !== undefined) events.push(segment);
+    const reject = rejects.find((r) => r.from === p.from && r.left > 0);
+    if (reject !== undefined && p.fate === 'dropped') {
+      reject.left--;
+      const other: Side = reject.from === 'a' ? 'b' : 'a';
+      const icmp = icmpErrorPacket(ADDRESSES[other], ICMP_UNREACHABLE, reject.code, p.bytes);
+      net.at(p.t, () => net.sendRaw(hosts[other], icmp));
+      note(`${other}'s firewall rejects it: ICMP unreachable (code ${reject.code})`, other);
+    }
   });
   opts.onNetwork?.(net, hosts);
   const sampler = opts.sample ? createSampler((side) => apps[side].conns) : undefined;
@@ -295,7 +307,20 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
         case 'listen': {
           const port = c.port ?? script.port;
           app.listeners.set(port, app.stack.listen(port));
-          note(`listen(${port})`, app.side);
+          if (c.fastOpen !== undefined) {
+            // Linux's tcp_fastopen bit 0x2 (server), the listener's queue, and a secret key
+            // for its cookies drawn from the run's seed (RFC 7413 4.1.2).
+            const fo = app.stack.fastOpen;
+            fo.flags |= 0x2;
+            fo.listenerQueues.set(port, c.fastOpen);
+            const keyRng = rng.fork();
+            fo.setKey(
+              Array.from({ length: 4 }, () => keyRng.nextU32().toString(16).padStart(8, '0')).join(
+                '-',
+              ),
+            );
+          }
+          note(`listen(${port}${c.fastOpen === undefined ? '' : ', Fast Open'})`, app.side);
           app.state = 'LISTEN';
           return;
         }
@@ -303,9 +328,19 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
           const other = app.side === 'a' ? 'b' : 'a';
           const remote = { address: addresses[other], port: c.port ?? script.port };
           const localPort = c.localPort;
+          const data = c.fastOpen === undefined ? undefined : new TextEncoder().encode(c.fastOpen);
           app.conns.push(
-            app.stack.connect(net.now, remote, localPort === undefined ? {} : { localPort }),
+            app.stack.connect(net.now, remote, {
+              ...(localPort === undefined ? {} : { localPort }),
+              ...(data === undefined ? {} : { fastOpen: { data } }),
+            }),
           );
+          if (data !== undefined) {
+            // The data was queued with the SYN: the stream counts it as sent.
+            app.sentHash.update(data);
+            app.sent += data.length;
+            note(`connect() with Fast Open, ${data.length} bytes`, app.side);
+          }
           return;
         }
         case 'send':
@@ -403,6 +438,11 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     } else if ('drop' in s) {
       const to = hosts[s.drop.from === 'a' ? 'b' : 'a'];
       net.fault(hosts[s.drop.from], to, { kind: 'drop', flags: s.drop.flags, count: s.drop.count });
+    } else if ('reject' in s) {
+      const { from, flags, count, code } = s.reject;
+      const to = hosts[from === 'a' ? 'b' : 'a'];
+      net.fault(hosts[from], to, { kind: 'drop', flags, count });
+      rejects.push({ from, left: count, code: code ?? 3 });
     } else if ('flood' in s) {
       const { rate, duration, port } = s.flood;
       attacker.startFlood(net.now, rate, duration, port ?? script.port);

@@ -16,6 +16,7 @@
 import type { LinkFaults as SimLinkFaults, TcpFlagName } from '../link/sim/faults.js';
 import type { SynCookieMode } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
+import type { EcnMode } from '../tcp/ecn.js';
 import type { BlindKind } from './attack.js';
 import type { Side } from './story.js';
 
@@ -27,10 +28,16 @@ export type IpFamily = 'ipv4' | 'ipv6';
 export type LinkFaults = Partial<SimLinkFaults>;
 
 export type Call =
-  /** Passive open on `port` (default: the script's port). The application accepts every connection. */
-  | { call: 'listen'; port?: number }
-  /** Active open to the other side's `port`, from `localPort` if given. */
-  | { call: 'connect'; port?: number; localPort?: number }
+  /**
+   * Passive open on `port` (default: the script's port). The application accepts every
+   * connection. `fastOpen`: TCP Fast Open on (RFC 7413), with that many pending at most.
+   */
+  | { call: 'listen'; port?: number; fastOpen?: number }
+  /**
+   * Active open to the other side's `port`, from `localPort` if given. `fastOpen`: connect
+   * with TCP Fast Open and this text as the first data (on the SYN when a cookie is cached).
+   */
+  | { call: 'connect'; port?: number; localPort?: number; fastOpen?: string }
   /** Queues `bytes` bytes of a deterministic pattern, or the given text. */
   | { call: 'send'; bytes: number; text?: string }
   | { call: 'shutdown' }
@@ -50,6 +57,12 @@ export type Step =
   | { heal: Direction }
   /** Drops the next `count` segments `from` sends whose flags include all of `flags`. */
   | { drop: { from: Side; flags: readonly TcpFlagName[]; count: number } }
+  /**
+   * A firewall before the other side rejects the next `count` segments `from` sends whose
+   * flags include all of `flags` (iptables REJECT): each is dropped and answered with an ICMP
+   * destination unreachable of `code` (RFC 792; default 3, port unreachable).
+   */
+  | { reject: { from: Side; flags: readonly TcpFlagName[]; count: number; code?: number } }
   /**
    * A SYN flood (RFC 4987): an attacker sends `rate` SYNs per second from spoofed sources to
    * b's `port` (default: the script's) for `duration` ms, starting now; the step takes no time.
@@ -77,6 +90,8 @@ export interface Script {
   userTimeout?: number;
   /** SYN retransmissions before giving up (Linux tcp_syn_retries). */
   synRetries?: number;
+  /** ECN (RFC 3168) on side a: 'on' asks for it on a's SYNs; b accepts it when asked. */
+  ecn?: EcnMode;
   /** SYN cookies on both stacks (Linux tcp_syncookies; the stack's default is 'overflow'). */
   synCookies?: SynCookieMode;
   /** The IP version a and b speak (default ipv4: 10.0.0.1 and 10.0.0.2; ipv6: fd00::1, fd00::2). */

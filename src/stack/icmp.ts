@@ -82,3 +82,29 @@ export function hardErrorErrno(e: IcmpError): string | undefined {
   if (e.type === ICMP_TIME_EXCEEDED && e.code === 0) return 'EHOSTUNREACH';
   return undefined;
 }
+
+/**
+ * An ICMP error about `quoted` (the IPv4 packet that caused it), from `src` back to its sender:
+ * the IP header and first 8 bytes of data quoted (RFC 792), `mtu` in the next-hop MTU field of
+ * fragmentation needed (RFC 1191). What a router or a firewall (iptables REJECT) sends.
+ */
+export function icmpErrorPacket(
+  src: string,
+  type: number,
+  code: number,
+  quoted: Uint8Array,
+  mtu = 0,
+): Uint8Array {
+  const ihl = (quoted[0] & 0x0f) * 4;
+  const body = new Uint8Array(8 + Math.min(quoted.length, ihl + 8));
+  body[0] = type;
+  body[1] = code;
+  body[6] = (mtu >> 8) & 0xff;
+  body[7] = mtu & 0xff;
+  body.set(quoted.subarray(0, body.length - 8), 8);
+  const sum = internetChecksum(body);
+  body[2] = sum >> 8;
+  body[3] = sum & 0xff;
+  const dst = `${quoted[12]}.${quoted[13]}.${quoted[14]}.${quoted[15]}`;
+  return emitIpv4({ src, dst, protocol: IPPROTO_ICMP, ttl: 64 }, body);
+}

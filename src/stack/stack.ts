@@ -509,7 +509,7 @@ export class Stack {
       this.drop('not-for-us', `not for us (${u32ToIpv4(dst)})`);
       return;
     }
-    this.segmentIn(now, remoteKey(src, tcp.srcPort), src, undefined, tcp);
+    this.segmentIn(now, remoteKey(src, tcp.srcPort), src, undefined, tcp, ipEcnField(packet));
   }
 
   /** An IPv6 packet: TCP to the connections, ICMPv6 answered or acted on. */
@@ -526,7 +526,7 @@ export class Stack {
       this.drop('not-for-us', `not for us (${ipv6Text(dst)})`);
       return;
     }
-    this.segmentIn(now, remoteKey6(src, tcp.srcPort), -1, src, tcp);
+    this.segmentIn(now, remoteKey6(src, tcp.srcPort), -1, src, tcp, ipEcnField(packet));
   }
 
   private unparsed(parsed: { reason: string; detail?: string }): void {
@@ -542,7 +542,8 @@ export class Stack {
 
   /**
    * A TCP segment for this host, of either family: `src4` is the IPv4 source (-1 for IPv6),
-   * `src6` the IPv6 one (a view into the packet; undefined for IPv4).
+   * `src6` the IPv6 one (a view into the packet; undefined for IPv4); `ecn` the IP header's ECN
+   * field.
    */
   private segmentIn(
     now: number,
@@ -550,6 +551,7 @@ export class Stack {
     src4: number,
     src6: Uint8Array | undefined,
     tcp: TcpSegment,
+    ecn: number,
   ): void {
     const entry = this.conns.get(tcp.dstPort, key);
     if (entry !== undefined) {
@@ -579,7 +581,7 @@ export class Stack {
         if (dataAcked) this.fastOpen.synData.add(entry);
       }
       const challenges = entry.conn.stats.challengeAcksSent;
-      entry.conn.handleSegment(now, tcp);
+      entry.conn.handleSegment(now, tcp, ecn);
       if (entry.conn.stats.challengeAcksSent > challenges) this.limitChallenge(now, entry);
       this.service(now, entry);
       return;
@@ -734,7 +736,7 @@ export class Stack {
     this.dirty.delete(entry);
     const conn = entry.conn;
     for (let seg = conn.pollTransmit(now); seg !== undefined; seg = conn.pollTransmit(now)) {
-      this.emit(entry.remote6 ?? remoteAddressOf(entry), seg);
+      this.emit(entry.remote6 ?? remoteAddressOf(entry), seg, conn.ecnCodepoint(seg));
     }
     let closed = false;
     for (let ev = conn.pollEvent(); ev !== undefined; ev = conn.pollEvent()) {
@@ -905,7 +907,7 @@ export class Stack {
         this.base.segmentsOut--;
         continue;
       }
-      this.emit(entry.remote6 ?? remoteAddressOf(entry), seg);
+      this.emit(entry.remote6 ?? remoteAddressOf(entry), seg, conn.ecnCodepoint(seg));
     }
   }
 
@@ -1213,13 +1215,14 @@ export class Stack {
     this.drop('unsupported-protocol', `ICMPv6 type ${'type' in msg ? msg.type : msg.kind} ignored`);
   }
 
-  private emit(dst: number | Uint8Array, seg: TcpSegment): void {
+  /** `ecn`: the IP header's ECN field (RFC 3168), from the connection (tcp/ecn.ts). */
+  private emit(dst: number | Uint8Array, seg: TcpSegment, ecn = 0): void {
     this.base.packetsOut++;
     if (typeof dst === 'number') {
-      this.out.push(emitPacket({ src: this.addressU32, dst, ttl: this.ttl }, seg));
+      this.out.push(emitPacket({ src: this.addressU32, dst, ttl: this.ttl, tos: ecn }, seg));
     } else {
       const src = this.address6Bytes ?? new Uint8Array(16);
-      this.out.push(emitPacket6({ src, dst, hopLimit: this.ttl }, seg));
+      this.out.push(emitPacket6({ src, dst, hopLimit: this.ttl, trafficClass: ecn }, seg));
     }
   }
 
@@ -1325,4 +1328,14 @@ function addStats(c: StackCounters, conn: Connection): void {
   c.resetsSent += s.resetsSent;
   c.resetsReceived += s.resetsReceived;
   c.challengeAcks += s.challengeAcksSent;
+}
+
+/**
+ * The ECN field of a packet's IP header (RFC 3168 5): the low two bits of IPv4's TOS byte, or of
+ * IPv6's traffic class (RFC 8200 7), which spans the first two bytes' middle nibbles.
+ */
+function ipEcnField(packet: Uint8Array): number {
+  const version = packet[0] >> 4;
+  if (version === 4) return packet[1] & 3;
+  return version === 6 ? (packet[1] >> 4) & 3 : 0;
 }

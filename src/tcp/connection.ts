@@ -57,6 +57,7 @@ import type { TcpState } from '../state/states.js';
 import type { Cause } from '../state/transitions.js';
 import { seqAdd, seqDiff } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/types.js';
+import { NOT_ECT, reduceForEcn } from './ecn.js';
 import { TcbInput } from './input.js';
 import type { ConnectionOptions } from './tcb.js';
 import { nextDeadline, nextTimer, STOPPED, TIMER_KINDS, Timer } from './timer-table.js';
@@ -101,6 +102,9 @@ export interface ConnectionInfo {
   /** Buffer sizes in bytes (SO_RCVBUF, SO_SNDBUF), after any MSS rounding. */
   receiveBufferSize: number;
   sendBufferSize: number;
+  /** ECN (RFC 3168) agreed with the peer, and whether a CE mark has arrived. */
+  ecnOk: boolean;
+  ecnSeen: boolean;
   /** RFC 7323 TS.Recent (for the stack's TIME_WAIT reuse test, RFC 6191); undefined without timestamps. */
   tsRecent?: number | undefined;
 }
@@ -145,7 +149,7 @@ export class Connection extends TcbInput {
   }
 
   /** `seg.payload` may be kept as a view until read: its bytes must not be written again. */
-  handleSegment(now: number, seg: TcpSegment): void {
+  handleSegment(now: number, seg: TcpSegment, ipEcn = NOT_ECT): void {
     this.stats.segmentsIn++;
     if (seg.flags.syn && seg.flags.fin && this.config.dropSynFin) {
       this.drop();
@@ -168,6 +172,14 @@ export class Connection extends TcbInput {
         break;
       default:
         this.segmentInSynchronized(now, seg);
+    }
+    // RFC 3168 6.1.2: an ECE reduces the window once per window of data, as a loss would.
+    if (this.ecn.onReceive(seg, ipEcn, this.sndUna, this.sndNxt) && this.caState === 'open') {
+      reduceForEcn(this.cc, this.flight(), now);
+    }
+    if (this.ecn.ackNow) {
+      this.ecn.ackNow = false;
+      this.ackNow = true;
     }
     this.updateTimers(now);
   }
@@ -276,6 +288,8 @@ export class Connection extends TcbInput {
     const keepaliveWasOn = this.config.keepalive.enabled;
     this.config = next;
     this.rtt.reconfigure(next.minRto, next.maxRto);
+    // SO_SNDBUF after connect (a socket may grow or shrink its buffer at any time).
+    if (patch.sendBufferSize !== undefined) this.sendBuf.capacity = next.sendBufferSize;
     if (next.keepalive.enabled && !keepaliveWasOn) this.timers[Timer.keepalive] = STOPPED;
     if (!next.keepalive.enabled) this.timers[Timer.keepalive] = STOPPED;
     this.syncUserTimeout();
@@ -317,6 +331,11 @@ export class Connection extends TcbInput {
     }
     this.updateTimers(now);
     return seg;
+  }
+
+  /** The IP header's ECN field for a segment pollTransmit returned (RFC 3168: ECT(0) on new data). */
+  ecnCodepoint(seg: TcpSegment): number {
+    return this.ecn.codepoint(seg);
   }
 
   pollTimeout(): number | undefined {
@@ -376,6 +395,8 @@ export class Connection extends TcbInput {
       timestamps: this.tsOk,
       receiveBufferSize: this.config.receiveBufferSize,
       sendBufferSize: this.config.sendBufferSize,
+      ecnOk: this.ecn.ok,
+      ecnSeen: this.ecn.seen,
       tsRecent: this.tsOk ? this.tsRecent : undefined,
     };
   }

@@ -464,6 +464,8 @@ export abstract class TcbInput extends TcbTimers {
       if (this.lastDataAt !== undefined && now - this.lastDataAt > this.rtt.rto) {
         this.enterQuickAck();
       }
+      // Linux starts its delayed-ACK engine in quick-ACK mode on the first data segment.
+      if (this.lastDataAt === undefined && this.config.quickAckAtStart) this.enterQuickAck();
       this.lastDataAt = now;
       const hadGap = this.recvBuf.hasOoo;
       this.recvBuf.push(own);
@@ -553,6 +555,7 @@ export abstract class TcbInput extends TcbTimers {
       Math.min(this.config.receiveBufferSize, MAX_UNSCALED_WINDOW),
     );
     const o = readSynOptions(seg);
+    this.ecn.onPeerSyn(seg);
     this.sndMss = o.mss ?? DEFAULT_SEND_MSS;
     // RFC 7323 (2.2, 3.2): window scaling and timestamps only when both SYNs carry them.
     // In SYN_SENT we offered according to config; in LISTEN we answer only what we offer.

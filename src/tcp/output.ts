@@ -3,16 +3,24 @@
  * FIN segments, Nagle and sender SWS avoidance, pure ACKs. Which segment goes next, within
  * which window, is recovery.ts's choice.
  */
+
 import { emptyFlags } from '../wire/flags.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../wire/seq.js';
-import { tcpOptionsLength } from '../wire/tcp-options.js';
+import { MAX_OPTIONS_LENGTH, tcpOptionsLength } from '../wire/tcp-options.js';
 import type { TcpOption, TcpSegment } from '../wire/types.js';
+import { EcnState } from './ecn.js';
 import { type FastOpenOffer, fastOpenOption, optionsLength, withFastOpen } from './fastopen.js';
 import { maxSackBlocks, segmentOptions, synOptions } from './options.js';
 import { MAX_UNSCALED_WINDOW, Tcb, TS_OPTION_BYTES } from './tcb.js';
 import { STOPPED, Timer } from './timer-table.js';
 
 export abstract class TcbOutput extends Tcb {
+  /** RFC 3168 (ecn.ts): negotiation, ECE/CWR and the IP codepoint of what we send. */
+  protected readonly ecn = new EcnState(
+    () => this.config.ecn ?? 'accept',
+    () => this.config.ecnSynRetries ?? 0,
+  );
+
   protected buildSyn(now: number): TcpSegment {
     this.synPending = false;
     const synAck = this.st === 'SYN_RECV';
@@ -70,7 +78,7 @@ export abstract class TcbOutput extends Tcb {
       this.rttStart = now;
     }
     if (synAck) this.noteAckSent();
-    return this.count(seg);
+    return this.count(this.ecn.mark(seg, this.synSends - 1));
   }
 
   /**
@@ -79,10 +87,13 @@ export abstract class TcbOutput extends Tcb {
    */
   private synData(tfo: FastOpenOffer, options: readonly TcpOption[]): Uint8Array {
     if (tfo.cookie.length === 0 && !tfo.withoutCookie) return new Uint8Array(0);
-    const room = Math.min(
-      this.config.mss - optionsLength(options),
-      tfo.maxSynData ?? Number.POSITIVE_INFINITY,
-    );
+    // Linux (tcp_send_syn_data) keeps the whole 40-byte option space free, less the
+    // timestamps every later segment carries, whatever this SYN's options take.
+    const mss = Math.min(this.config.mss, tfo.maxSynData ?? Number.POSITIVE_INFINITY);
+    const room =
+      this.config.synDataRoom === 'linux'
+        ? mss - (this.config.timestamps ? TS_OPTION_BYTES : 0) - MAX_OPTIONS_LENGTH
+        : Math.min(this.config.mss - optionsLength(options), mss);
     return this.sendBuf.peek(0, Math.max(0, Math.min(room, this.sendBuf.length)));
   }
 
@@ -157,7 +168,7 @@ export abstract class TcbOutput extends Tcb {
       }
     }
     this.noteAckSent();
-    return this.count(seg);
+    return this.count(this.ecn.mark(seg));
   }
 
   protected buildAck(now: number, seq: number): TcpSegment {
@@ -173,7 +184,7 @@ export abstract class TcbOutput extends Tcb {
       payload: new Uint8Array(0),
     };
     this.noteAckSent();
-    return this.count(seg);
+    return this.count(this.ecn.mark(seg));
   }
 
   protected segmentOptions(now: number): TcpOption[] {

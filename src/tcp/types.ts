@@ -6,6 +6,7 @@
 import type { TcpState } from '../state/states.js';
 import type { Cause } from '../state/transitions.js';
 import type { CongestionControlKind } from './cc.js';
+import type { EcnMode } from './ecn.js';
 
 /** Why a connection ended. */
 export type CloseReason =
@@ -94,6 +95,23 @@ export interface ConnectionConfig {
   dataRetries: number;
   /** Initial congestion window in segments (RFC 6928: 10). */
   initialCwndSegments: number;
+  /**
+   * ECN (RFC 3168, ecn.ts), as Linux's net.ipv4.tcp_ecn: 'accept' (the default, Linux's 2)
+   * agrees when the peer's SYN asks, 'on' also asks on our SYNs, 'off' never.
+   */
+  ecn?: EcnMode;
+  /**
+   * Acknowledge the first data segments at once (Linux's tcp_event_data_recv: the first data
+   * segment enters quick-ACK mode, up to TCP_MAX_QUICKACKS). Off by default.
+   */
+  quickAckAtStart?: boolean;
+  /**
+   * Data on a Fast Open SYN: as much as fits beside that SYN's options (default), or 'linux':
+   * the MSS less the timestamps and the whole 40-byte option space (tcp_send_syn_data).
+   */
+  synDataRoom?: 'options' | 'linux';
+  /** Retransmitted SYNs that still ask for ECN: 0 as Linux (tcp_ecn_fallback=1). */
+  ecnSynRetries?: number;
   /** The congestion controller (cc.ts, cc-factory.ts): 'cubic' (RFC 9438, as Linux) by default, or 'newreno' (RFC 5681). */
   congestionControl: CongestionControlKind;
   /**

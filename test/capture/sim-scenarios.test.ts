@@ -45,6 +45,12 @@ describe.skipIf(!haveStack)('sim scenarios read back from their pcap', () => {
       it.skip(`${script.name} (skipped: its forged segments carry b's 4-tuple, so a capture cannot tell them from b's)`, () => {});
       continue;
     }
+    // The capture reader infers states from TCP segments only: the ICMP error that ends a's
+    // SYN_SENT in icmp-unreachable is not one it reads.
+    if (script.name === 'icmp-unreachable') {
+      it.skip(`${script.name} (skipped: the capture reader does not infer states from ICMP errors)`, () => {});
+      continue;
+    }
     it(script.name, () => {
       const result = run(script, 1);
       const capture = analyzeCapture(script.name, renderPcap(result.packets));

@@ -33,10 +33,16 @@ describe('runPython', () => {
     });
   });
 
+  it('runs print() as a statement that checks nothing', () => {
+    expect(runPython('print(tcpi_snd_cwnd)\nassert tcpi_snd_cwnd == 11', lookup)).toMatchObject({
+      kind: 'failed',
+    });
+  });
+
   it('names what it cannot evaluate as unsupported', () => {
-    expect(runPython('print(tcpi_snd_cwnd)', lookup)).toEqual({
+    expect(runPython('import os', lookup)).toEqual({
       kind: 'unsupported',
-      construct: 'Python: print(tcpi_snd_cwnd)',
+      construct: 'Python: import os',
     });
     expect(runPython('assert tcpi_lost == 0', lookup)).toMatchObject({
       kind: 'unsupported',

@@ -11,7 +11,10 @@
  * - `corrupt`: probability that one bit past the IP header flips (the receiver's TCP checksum
  *   catches it);
  * - `bandwidth` (bytes per ms, 0: unlimited; 125 = 1 Mbit/s) and `queueLimit` (packets waiting
- *   for the wire; more are tail-dropped).
+ *   for the wire; more are tail-dropped);
+ * - `ceThreshold` (packets waiting, 0: off): an ECN-capable packet (ECT) that finds at least
+ *   this many ahead of it in the queue is marked CE instead (RFC 3168 5, a step AQM as DCTCP's
+ *   K), so the senders slow down before the queue overflows.
  *
  * Besides these settings a direction can be cut (`partition`, timed; `cut`/`heal`, toggled) and
  * can drop the next packets with given TCP flags (`drop`: "the next FIN from a"). `Fault` is the
@@ -29,6 +32,7 @@ export interface LinkFaults {
   corrupt: number;
   bandwidth: number;
   queueLimit: number;
+  ceThreshold: number;
 }
 
 export const NO_FAULTS: Readonly<LinkFaults> = {
@@ -41,6 +45,7 @@ export const NO_FAULTS: Readonly<LinkFaults> = {
   corrupt: 0,
   bandwidth: 0,
   queueLimit: 1000,
+  ceThreshold: 0,
 };
 
 /** TCP flag names as `formatFlags` writes them. */

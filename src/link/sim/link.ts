@@ -7,7 +7,9 @@
  * Every packet draws the same six random numbers in the same order whatever the settings and
  * whatever its fate, so changing one fault never reshuffles the others' choices for a seed.
  */
+
 import type { Rng } from '../../util/rng.js';
+import { internetChecksum } from '../../wire/checksum.js';
 import { formatFlags } from '../../wire/flags.js';
 import { parsePacket } from '../../wire/packet.js';
 import { type Fault, type LinkFaults, NO_FAULTS, type PacketFate } from './faults.js';
@@ -98,8 +100,9 @@ export class SimLink {
         d.splice(0, this.departuresHead);
         this.departuresHead = 0;
       }
-      if (d.length - this.departuresHead >= f.queueLimit)
-        return { fate: 'queue-drop', arrivals: [] };
+      const queued = d.length - this.departuresHead;
+      if (queued >= f.queueLimit) return { fate: 'queue-drop', arrivals: [] };
+      if (f.ceThreshold > 0 && queued >= f.ceThreshold) bytes = markCe(bytes);
       leave = Math.max(now, d.length > this.departuresHead ? d[d.length - 1] : now);
       leave += bytes.length / f.bandwidth;
       d.push(leave);
@@ -138,4 +141,19 @@ export class SimLink {
     rule.count--;
     return true;
   }
+}
+
+/** The packet with CE in its IPv4 ECN field if it was ECN-capable (ECT(0) or ECT(1)), else itself. */
+function markCe(bytes: Uint8Array): Uint8Array {
+  if (bytes.length < 20 || bytes[0] >> 4 !== 4 || (bytes[1] & 3) === 0) return bytes;
+  const out = bytes.slice();
+  out[1] |= 3;
+  // The header checksum covers the TOS byte (RFC 791); TCP's does not.
+  const ihl = (out[0] & 0x0f) * 4;
+  out[10] = 0;
+  out[11] = 0;
+  const sum = internetChecksum(out.subarray(0, ihl));
+  out[10] = sum >> 8;
+  out[11] = sum & 0xff;
+  return out;
 }

@@ -31,12 +31,18 @@ function stepText(s: Step): string {
   if ('side' in s) {
     switch (s.call) {
       case 'listen':
+        if (s.fastOpen !== undefined)
+          return `${s.side}: { listen: ${flow([
+            ['port', s.port],
+            ['fastOpen', s.fastOpen],
+          ])} }`;
         return `${s.side}: ${s.port === undefined ? 'listen' : flow([['listen', s.port]])}`;
       case 'connect':
-        if (s.localPort !== undefined)
+        if (s.localPort !== undefined || s.fastOpen !== undefined)
           return `${s.side}: { connect: ${flow([
             ['port', s.port],
             ['localPort', s.localPort],
+            ['fastOpen', s.fastOpen],
           ])} }`;
         return `${s.side}: ${s.port === undefined ? 'connect' : flow([['connect', s.port]])}`;
       case 'send':
@@ -64,6 +70,13 @@ function stepText(s: Step): string {
       ['count', s.blind.count],
       ['duration', s.blind.duration],
     ])}`;
+  if ('reject' in s)
+    return `reject: ${flow([
+      ['from', s.reject.from],
+      ['flags', s.reject.flags.join(',')],
+      ['count', s.reject.count],
+      ['code', s.reject.code],
+    ])}`;
   return `drop: ${flow([
     ['from', s.drop.from],
     ['flags', s.drop.flags.join(',')],
@@ -83,6 +96,7 @@ export function scriptToYaml(script: Script): string {
   if (script.userTimeout !== undefined) lines.push(`userTimeout: ${script.userTimeout}`);
   if (script.synRetries !== undefined) lines.push(`synRetries: ${script.synRetries}`);
   if (script.synCookies !== undefined) lines.push(`synCookies: ${script.synCookies}`);
+  if (script.ecn !== undefined) lines.push(`ecn: ${script.ecn}`);
   lines.push(`settle: ${script.settle}`);
   lines.push('steps:');
   for (const s of script.steps) lines.push(`  - ${stepText(s)}`);
