@@ -27,7 +27,7 @@ import {
   StuckTimerError,
 } from '../link/sim/network.js';
 import type { CapturedPacket } from '../scenario/story.js';
-import { icmpErrorPacket } from '../stack/icmp.js';
+import { icmpErrorPacket, icmpv6ErrorPacket, icmpv6ForIcmp } from '../stack/icmp.js';
 import { Stack } from '../stack/stack.js';
 import { type TransitionEvent, transitionText } from '../state/events.js';
 import type { TcpState } from '../state/states.js';
@@ -534,31 +534,16 @@ class Drill {
     icmp: NonNullable<PacketEvent['icmp']>,
     quoted: Uint8Array,
   ): void {
-    // ICMP's unreachable codes: 2 protocol, 3 port (ICMPv6 port unreachable, 4), 4 needs
-    // fragmentation (packet too big); the rest have no ICMPv6 twin but "address unreachable".
-    const tooBig = icmp.type === 3 && icmp.code === 4;
-    const type = tooBig ? ICMPV6_PACKET_TOO_BIG : ICMPV6_DEST_UNREACHABLE;
-    const code = tooBig ? 0 : icmp.type === 3 && (icmp.code === 2 || icmp.code === 3) ? 4 : 3;
-    const body = new Uint8Array(8 + 48);
-    body[0] = type;
-    body[1] = code;
-    const mtu = icmp.mtu ?? 0;
-    body[6] = mtu >> 8;
-    body[7] = mtu & 0xff;
-    body.set(quoted.subarray(0, 48), 8);
+    const { type, code } = icmpv6ForIcmp(icmp.type, icmp.code);
     const src = parseIpv6Address(this.setup.remote) as Uint8Array;
-    const dst = parseIpv6Address(this.setup.local) as Uint8Array;
-    const sum = ipv6UpperChecksum(src, dst, NEXT_ICMPV6, body);
-    body[2] = sum >> 8;
-    body[3] = sum & 0xff;
-    const packet = emitIpv6({ src, dst, nextHeader: NEXT_ICMPV6 }, body);
+    const packet = icmpv6ErrorPacket(src, type, code, quoted, icmp.mtu);
     this.result.packets.push({ time: this.ms(), bytes: packet.slice() });
     this.log(`< icmp6 ${type}/${code} [${event.tcp.seq?.start ?? 0}]`);
     this.stack.handlePacket(this.ms(), packet);
   }
 
-  /** A TCP packet between two addresses of the script's IP version. */
-  /** `tos`: IPv4's TOS byte or IPv6's traffic class (DSCP and ECN); `ttl`: TTL or hop limit. */
+  /**
+   * A TCP packet between two addresses of the script's IP version. `tos`: IPv4's TOS byte or IPv6's traffic class (DSCP and ECN); `ttl`: TTL or hop limit. */
   private emitSegment(
     src: string,
     dst: string,

@@ -9,13 +9,19 @@
  */
 import type { PacketFate } from '../link/sim/faults.js';
 import { type PacketRecord, type SimHost, SimNetwork } from '../link/sim/network.js';
-import { ICMP_UNREACHABLE, icmpErrorPacket } from '../stack/icmp.js';
+import {
+  ICMP_UNREACHABLE,
+  icmpErrorPacket,
+  icmpv6ErrorPacket,
+  icmpv6ForIcmp,
+} from '../stack/icmp.js';
 import type { StackConnection as Connection, Listener, Stack } from '../stack/stack.js';
 import type { TcpState } from '../state/states.js';
 import type { ConnectionConfig, TimerKind } from '../tcp/types.js';
 import { TcpUsageError } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
 import { Sha256 } from '../util/sha256.js';
+import { parseIpv6Address } from '../wire/address6.js';
 import { formatFlags } from '../wire/flags.js';
 import { formatOptions } from '../wire/format.js';
 import { parseAnyTcpPacket } from '../wire/packet6.js';
@@ -242,7 +248,10 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     if (reject !== undefined && p.fate === 'dropped') {
       reject.left--;
       const other: Side = reject.from === 'a' ? 'b' : 'a';
-      const icmp = icmpErrorPacket(ADDRESSES[other], ICMP_UNREACHABLE, reject.code, p.bytes);
+      const icmp =
+        script.family === 'ipv6'
+          ? rejectIcmpv6(ADDRESSES6[other], reject.code, p.bytes)
+          : icmpErrorPacket(ADDRESSES[other], ICMP_UNREACHABLE, reject.code, p.bytes);
       net.at(p.t, () => net.sendRaw(hosts[other], icmp));
       note(`${other}'s firewall rejects it: ICMP unreachable (code ${reject.code})`, other);
     }
@@ -543,4 +552,10 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
     ended,
     ...(sampler ? { samples: sampler.samples } : {}),
   };
+}
+
+/** A firewall's reject over IPv6: the ICMPv6 twin of ICMP unreachable with `code`. */
+function rejectIcmpv6(src: string, code: number, quoted: Uint8Array): Uint8Array {
+  const v6 = icmpv6ForIcmp(ICMP_UNREACHABLE, code);
+  return icmpv6ErrorPacket(parseIpv6Address(src) as Uint8Array, v6.type, v6.code, quoted);
 }

@@ -1,6 +1,8 @@
 /** ICMP echo (RFC 792): the stack answers ping so that a TUN peer can check it is alive. */
 import { internetChecksum } from '../wire/checksum.js';
+import { ICMPV6_DEST_UNREACHABLE, ICMPV6_PACKET_TOO_BIG } from '../wire/icmpv6.js';
 import { emitIpv4 } from '../wire/ipv4.js';
+import { emitIpv6, ipv6UpperChecksum, NEXT_ICMPV6 } from '../wire/ipv6.js';
 import { IPPROTO_ICMP, IPPROTO_TCP, type Ipv4Header } from '../wire/types.js';
 
 const ECHO_REPLY = 0;
@@ -107,4 +109,43 @@ export function icmpErrorPacket(
   body[3] = sum & 0xff;
   const dst = `${quoted[12]}.${quoted[13]}.${quoted[14]}.${quoted[15]}`;
   return emitIpv4({ src, dst, protocol: IPPROTO_ICMP, ttl: 64 }, body);
+}
+
+/** How much of the packet an ICMPv6 error quotes here: its IPv6 and TCP headers (RFC 4443 2.4). */
+const ICMPV6_QUOTE = 48;
+
+/**
+ * The ICMPv6 twin of an ICMP error (`type`, `code` as ICMP's): fragmentation needed becomes
+ * packet too big (RFC 8201), protocol and port unreachable become port unreachable (code 4),
+ * administratively prohibited (13) stays prohibited (1), anything else is address unreachable (3).
+ */
+export function icmpv6ForIcmp(type: number, code: number): { type: number; code: number } {
+  if (type === 3 && code === 4) return { type: ICMPV6_PACKET_TOO_BIG, code: 0 };
+  if (type !== 3) return { type: ICMPV6_DEST_UNREACHABLE, code: 3 };
+  const v6code = code === 2 || code === 3 ? 4 : code === 13 ? 1 : 3;
+  return { type: ICMPV6_DEST_UNREACHABLE, code: v6code };
+}
+
+/**
+ * An ICMPv6 error about `quoted` (the IPv6 packet that caused it), from `src` back to its
+ * sender, quoting its first 48 bytes (RFC 4443 3); `mtu` fills packet too big's MTU field.
+ */
+export function icmpv6ErrorPacket(
+  src: Uint8Array,
+  type: number,
+  code: number,
+  quoted: Uint8Array,
+  mtu = 0,
+): Uint8Array {
+  const body = new Uint8Array(8 + Math.min(quoted.length, ICMPV6_QUOTE));
+  body[0] = type;
+  body[1] = code;
+  body[6] = (mtu >> 8) & 0xff;
+  body[7] = mtu & 0xff;
+  body.set(quoted.subarray(0, body.length - 8), 8);
+  const dst = quoted.subarray(8, 24);
+  const sum = ipv6UpperChecksum(src, dst, NEXT_ICMPV6, body);
+  body[2] = sum >> 8;
+  body[3] = sum & 0xff;
+  return emitIpv6({ src, dst, nextHeader: NEXT_ICMPV6 }, body);
 }

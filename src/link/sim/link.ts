@@ -11,7 +11,7 @@
 import type { Rng } from '../../util/rng.js';
 import { internetChecksum } from '../../wire/checksum.js';
 import { formatFlags } from '../../wire/flags.js';
-import { parsePacket } from '../../wire/packet.js';
+import { parseAnyTcpPacket } from '../../wire/packet6.js';
 import { type Fault, type LinkFaults, NO_FAULTS, type PacketFate } from './faults.js';
 
 /** A copy of the packet that reaches the far end, and when. */
@@ -133,7 +133,7 @@ export class SimLink {
   /** Takes one count of the first rule the packet's TCP flags match. */
   private scriptedDrop(bytes: Uint8Array): boolean {
     if (!this.drops.some((d) => d.count > 0)) return false;
-    const parsed = parsePacket(bytes, { verifyChecksum: false });
+    const parsed = parseAnyTcpPacket(bytes, false);
     if (!parsed.ok) return false;
     const flags = formatFlags(parsed.value.tcp.flags).split(',');
     const rule = this.drops.find((d) => d.count > 0 && d.flags.every((x) => flags.includes(x)));
@@ -143,8 +143,17 @@ export class SimLink {
   }
 }
 
-/** The packet with CE in its IPv4 ECN field if it was ECN-capable (ECT(0) or ECT(1)), else itself. */
+/**
+ * The packet with CE in its ECN field if it was ECN-capable (ECT(0) or ECT(1)), else itself: the
+ * low bits of IPv4's TOS byte, or of IPv6's traffic class (bits 4-5 of byte 1, no checksum).
+ */
 function markCe(bytes: Uint8Array): Uint8Array {
+  if (bytes.length >= 40 && bytes[0] >> 4 === 6) {
+    if (((bytes[1] >> 4) & 3) === 0) return bytes;
+    const out6 = bytes.slice();
+    out6[1] |= 0x30;
+    return out6;
+  }
   if (bytes.length < 20 || bytes[0] >> 4 !== 4 || (bytes[1] & 3) === 0) return bytes;
   const out = bytes.slice();
   out[1] |= 3;
