@@ -348,7 +348,10 @@ export class Connection extends TcbInput {
       // Keep 'readable' before any 'end' or 'closed' queued in the same step.
       return { type: 'readable' };
     }
-    return this.events.shift();
+    const e = this.events.shift();
+    // Drained: drop the backing store shift() leaves behind (an idle connection's memory).
+    if (e !== undefined && this.events.length === 0) this.events.length = 0;
+    return e;
   }
 
   /** Bytes sent but not acknowledged, plus bytes queued (netstat Send-Q). */

@@ -89,13 +89,18 @@ function freebsdSynOptions(out: TcpOption[], o: SynOffer, ts: TcpOption | undefi
 }
 
 /** Options for a non-SYN segment: nop, nop, TS, then nop, nop, SACK blocks. */
+/** Shared by every segment's padding (options are never written after they are built). */
+const NOP: TcpOption = Object.freeze({ kind: 'nop' });
+
 export function segmentOptions(
   ts: Timestamp | undefined,
   sack: Array<[number, number]>,
 ): TcpOption[] {
-  const out: TcpOption[] = [];
-  if (ts) out.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamp', ...ts });
-  if (sack.length > 0) out.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks: sack });
+  const stamp: TcpOption | undefined =
+    ts === undefined ? undefined : { kind: 'timestamp', value: ts.value, echo: ts.echo };
+  if (sack.length === 0) return stamp === undefined ? [] : [NOP, NOP, stamp];
+  const out: TcpOption[] = stamp === undefined ? [] : [NOP, NOP, stamp];
+  out.push(NOP, NOP, { kind: 'sack', blocks: sack });
   return out;
 }
 

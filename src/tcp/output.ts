@@ -7,12 +7,22 @@
 import { emptyFlags } from '../wire/flags.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import { MAX_OPTIONS_LENGTH, tcpOptionsLength } from '../wire/tcp-options.js';
-import type { TcpOption, TcpSegment } from '../wire/types.js';
+import type { TcpFlags, TcpOption, TcpSegment } from '../wire/types.js';
 import { EcnState } from './ecn.js';
 import { type FastOpenOffer, fastOpenOption, optionsLength, withFastOpen } from './fastopen.js';
 import { maxSackBlocks, segmentOptions, synOptions } from './options.js';
 import { MAX_UNSCALED_WINDOW, Tcb, TS_OPTION_BYTES } from './tcb.js';
 import { STOPPED, Timer } from './timer-table.js';
+
+/**
+ * The flags of data, FIN and ACK segments, indexed by PSH (1) | FIN (2): shared and frozen, so
+ * that no segment allocates its own (nothing writes a sent segment's flags).
+ */
+const ACK_FLAGS: readonly TcpFlags[] = [0, 1, 2, 3].map((i) =>
+  Object.freeze({ ...emptyFlags(), ack: true, psh: (i & 1) !== 0, fin: (i & 2) !== 0 }),
+);
+const NO_PAYLOAD = new Uint8Array(0);
+const NO_SACK: Array<[number, number]> = [];
 
 export abstract class TcbOutput extends Tcb {
   /** RFC 3168 (ecn.ts): negotiation, ECE/CWR and the IP codepoint of what we send. */
@@ -135,13 +145,8 @@ export abstract class TcbOutput extends Tcb {
       dstPort: this.remote.port,
       seq,
       ack: this.rcvNxt,
-      flags: {
-        ...emptyFlags(),
-        ack: true,
-        fin,
-        // PSH on the segment that empties the send queue (end of a write burst).
-        psh: payload.byteLength > 0 && end === dataEnd,
-      },
+      // PSH on the segment that empties the send queue (end of a write burst).
+      flags: ACK_FLAGS[(payload.byteLength > 0 && end === dataEnd ? 1 : 0) | (fin ? 2 : 0)],
       window: this.windowField(),
       urgentPointer: 0,
       options,
@@ -177,11 +182,11 @@ export abstract class TcbOutput extends Tcb {
       dstPort: this.remote.port,
       seq,
       ack: this.rcvNxt,
-      flags: { ...emptyFlags(), ack: true },
+      flags: ACK_FLAGS[0],
       window: this.windowField(),
       urgentPointer: 0,
       options: this.segmentOptions(now),
-      payload: new Uint8Array(0),
+      payload: NO_PAYLOAD,
     };
     this.noteAckSent();
     return this.count(this.ecn.mark(seg));
@@ -189,10 +194,11 @@ export abstract class TcbOutput extends Tcb {
 
   protected segmentOptions(now: number): TcpOption[] {
     const ts = this.tsOk ? { value: this.tsVal(now), echo: this.tsRecent } : undefined;
-    if (!this.sackOk) return segmentOptions(ts, []);
+    if (!this.sackOk) return segmentOptions(ts, NO_SACK);
     const max = maxSackBlocks(this.tsOk);
     // RFC 2883 (4): the D-SACK block first, then the blocks of RFC 2018 (the first of them the
     // one holding the duplicate, if it lies above RCV.NXT: insertOoo touched it last).
+    // sackBlocks allocates nothing when nothing is held out of order (the fast path).
     const dsack = this.dsack;
     if (dsack === undefined) return segmentOptions(ts, this.recvBuf.sackBlocks(max));
     return segmentOptions(ts, [[dsack[0], dsack[1]], ...this.recvBuf.sackBlocks(max - 1)]);
