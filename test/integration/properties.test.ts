@@ -50,15 +50,19 @@ function checkExchange(
   expect([...out.aStates, ...out.bStates]).toContain('TIME_WAIT');
 }
 
+/** Seed, fault mix, and the bytes a sends and b sends. */
+const exchangeArbs = [
+  fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+  faultsArb,
+  fc.integer({ min: 0, max: 60_000 }),
+  fc.integer({ min: 0, max: 20_000 }),
+] as const;
+
 describe('over a faulty network', () => {
   it('every byte arrives exactly once, in order, both ways; both ends reach CLOSED', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-        faultsArb,
-        fc.integer({ min: 0, max: 60_000 }),
-        fc.integer({ min: 0, max: 20_000 }),
-        (seed, faults, nab, nba) => checkExchange(seed, faults, nab, nba, 'ipv4'),
+      fc.property(...exchangeArbs, (seed, faults, nab, nba) =>
+        checkExchange(seed, faults, nab, nba, 'ipv4'),
       ),
       {
         numRuns: 25,
@@ -93,12 +97,8 @@ describe('over a faulty network', () => {
 
   it('the same holds over IPv6 (the IPv6 header, pseudo-header and demux keys)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-        faultsArb,
-        fc.integer({ min: 0, max: 60_000 }),
-        fc.integer({ min: 0, max: 20_000 }),
-        (seed, faults, nab, nba) => checkExchange(seed, faults, nab, nba, 'ipv6'),
+      fc.property(...exchangeArbs, (seed, faults, nab, nba) =>
+        checkExchange(seed, faults, nab, nba, 'ipv6'),
       ),
       { numRuns: 15 },
     );
