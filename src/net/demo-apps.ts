@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { createServer as httpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { endpointText } from '../util/address-text.js';
 import type { NetStack } from './net-stack.js';
 import type { Server } from './server.js';
 import type { Socket } from './socket.js';
@@ -97,7 +98,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     const socket = req.socket as unknown as Socket;
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     res.end(
-      `Hello from tcpstate's own TCP stack.\nThis connection: ${socket.localAddress}:${socket.localPort} <- ${socket.remoteAddress}:${socket.remotePort}, ${socket.tcpState}\n`,
+      `Hello from tcpstate's own TCP stack.\nThis connection: ${endpointText(socket.localAddress ?? '', socket.localPort ?? 0)} <- ${endpointText(socket.remoteAddress ?? '', socket.remotePort ?? 0)}, ${socket.tcpState}\n`,
     );
     return;
   }

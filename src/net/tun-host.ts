@@ -11,6 +11,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import { TunDevice } from '../link/tun/device.js';
 import {
   classifyPacket,
+  classifyPacket6,
   countPacket,
   type FilterCounters,
   ipv4ToUint32,
@@ -21,6 +22,7 @@ import { checkTunAddresses, configureKernelSide } from '../link/tun/kernel-side.
 import { Stack } from '../stack/stack.js';
 import type { ConnectionConfig } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
+import { parseIpv6Address } from '../wire/address6.js';
 import { StackDriver } from './driver.js';
 import { type Impairment, type ImpairmentCounters, impair } from './impairment.js';
 import { NetStack } from './net-stack.js';
@@ -29,7 +31,7 @@ export { checkTunAddresses };
 
 export interface TunHostOptions {
   ifname: string;
-  /** The stack's own address, e.g. "10.77.0.2". */
+  /** The stack's own address, e.g. "10.77.0.2" or "fd00::2" (then the kernel's is IPv6 too). */
   address: string;
   /** The kernel's address on the device with prefix, e.g. "10.77.0.1/24". */
   kernelAddress: string;
@@ -132,12 +134,13 @@ export class TunHost {
       impairRng,
       counters.in,
     );
-    const ours = ipv4ToUint32(opts.address);
+    const ours6 = parseIpv6Address(opts.address);
+    const ours = ours6 === undefined ? ipv4ToUint32(opts.address) : 0;
     device.start(
       (batch) => {
         const deliver: Uint8Array[] = [];
         for (const p of batch) {
-          const cls = classifyPacket(p, ours);
+          const cls = ours6 === undefined ? classifyPacket(p, ours) : classifyPacket6(p, ours6);
           if (cls === 'deliver') deliver.push(p);
           else countPacket(host.filtered, cls);
         }

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { LinkFaults } from '../../src/link/sim/faults.js';
 import type { StackConnection as Connection } from '../../src/stack/stack.js';
-import { B, pair } from './harness.js';
+import { B, type Family, pair } from './harness.js';
 
 /** Fault mixes: up to 30% loss, duplication and reordering together, jitter, some corruption. */
 export const faultsArb = fc.record({
@@ -58,11 +58,11 @@ export function exchange(
   faults: Partial<LinkFaults>,
   ab: Uint8Array,
   ba: Uint8Array,
-  opts: { maxSteps?: number; trace?: boolean } = {},
+  opts: { maxSteps?: number; trace?: boolean; family?: Family } = {},
 ): Outcome {
-  const p = pair(seed, faults);
+  const p = pair(seed, faults, {}, opts.family);
   const listener = p.b.stack.listen(80);
-  const client = p.a.stack.connect(0, { address: B, port: 80 });
+  const client = p.a.stack.connect(0, { address: p.bAddress ?? B, port: 80 });
   let server: Connection | undefined;
   const got = { a: [] as Uint8Array[], b: [] as Uint8Array[] };
   const sent = { a: 0, b: 0 };

@@ -6,9 +6,24 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TCP_STATES } from '../../src/state/states.js';
 import { emitPacket, parsePacket } from '../../src/wire/packet.js';
-import { establish, pair } from './harness.js';
+import { emitPacket6, parseTcpPacket6 } from '../../src/wire/packet6.js';
+import { establish, FAMILIES, type Family, pair } from './harness.js';
 
-describe('a live stack under random and mutated packets', () => {
+/** The packet with another sequence number and a correct checksum, in its own IP version. */
+function reseq(packet: Uint8Array, delta: number): Uint8Array {
+  if (packet[0] >> 4 === 6) {
+    const parsed = parseTcpPacket6(packet, true);
+    if (!parsed.ok) return packet;
+    const { src, dst, tcp } = parsed.value;
+    return emitPacket6({ src, dst }, { ...tcp, seq: (tcp.seq + delta) >>> 0 });
+  }
+  const parsed = parsePacket(packet);
+  if (!parsed.ok) return packet;
+  const { ip, tcp } = parsed.value;
+  return emitPacket(ip, { ...tcp, seq: (tcp.seq + delta) >>> 0 });
+}
+
+describe.each(FAMILIES)('a live stack under random and mutated packets (%s)', (family: Family) => {
   it('never throws or hangs, and its connections stay in legal states', () => {
     fc.assert(
       fc.property(
@@ -30,7 +45,7 @@ describe('a live stack under random and mutated packets', () => {
           { maxLength: 40 },
         ),
         (seed, mutations) => {
-          const p = pair(seed, { latency: 2 });
+          const p = pair(seed, { latency: 2 }, {}, family);
           const { client, server } = establish(p);
           client.send(new Uint8Array(3000).fill(1));
           p.net.run({ until: p.net.now + 100 });
@@ -48,11 +63,7 @@ describe('a live stack under random and mutated packets', () => {
               if (m.kind === 'seq') {
                 // a plausible but wrong sequence number with a correct checksum: the TCP
                 // engine, not the checksum, must cope with it
-                const parsed = parsePacket(packet);
-                if (parsed.ok) {
-                  const { ip, tcp } = parsed.value;
-                  packet = emitPacket(ip, { ...tcp, seq: (tcp.seq + m.delta) >>> 0 });
-                }
+                packet = reseq(packet, m.delta);
               }
             }
             p.net.sendRaw(p.a, packet);

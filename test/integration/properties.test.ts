@@ -5,7 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { LinkFaults } from '../../src/link/sim/faults.js';
 import { bytes, exchange, faultsArb, type Outcome } from './exchange.js';
+import type { Family } from './harness.js';
 
 /**
  * At up to 30% loss both ways, 15 retransmissions (dataRetries) or 7 SYNs can all fail: in
@@ -25,29 +27,42 @@ function expectGaveUp(out: Outcome, ab: Uint8Array, ba: Uint8Array): void {
   }
 }
 
+/** One exchange of the property: everything arrives once, in order, and both ends finish. */
+function checkExchange(
+  seed: number,
+  faults: Partial<LinkFaults>,
+  nab: number,
+  nba: number,
+  family: Family,
+): void {
+  const ab = bytes(nab, seed);
+  const ba = bytes(nba, seed + 1);
+  const out = exchange(seed, faults, ab, ba, { family });
+  if (out.gaveUp.a || out.gaveUp.b) {
+    expectGaveUp(out, ab, ba);
+    return;
+  }
+  expect(out.toB).toEqual(ab);
+  expect(out.toA).toEqual(ba);
+  expect(out.aStates.at(-1)).toBe('CLOSED');
+  expect(out.bStates.at(-1)).toBe('CLOSED');
+  // whoever closed first went through TIME_WAIT
+  expect([...out.aStates, ...out.bStates]).toContain('TIME_WAIT');
+}
+
+/** Seed, fault mix, and the bytes a sends and b sends. */
+const exchangeArbs = [
+  fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+  faultsArb,
+  fc.integer({ min: 0, max: 60_000 }),
+  fc.integer({ min: 0, max: 20_000 }),
+] as const;
+
 describe('over a faulty network', () => {
   it('every byte arrives exactly once, in order, both ways; both ends reach CLOSED', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-        faultsArb,
-        fc.integer({ min: 0, max: 60_000 }),
-        fc.integer({ min: 0, max: 20_000 }),
-        (seed, faults, nab, nba) => {
-          const ab = bytes(nab, seed);
-          const ba = bytes(nba, seed + 1);
-          const out = exchange(seed, faults, ab, ba);
-          if (out.gaveUp.a || out.gaveUp.b) {
-            expectGaveUp(out, ab, ba);
-            return;
-          }
-          expect(out.toB).toEqual(ab);
-          expect(out.toA).toEqual(ba);
-          expect(out.aStates.at(-1)).toBe('CLOSED');
-          expect(out.bStates.at(-1)).toBe('CLOSED');
-          // whoever closed first went through TIME_WAIT
-          expect([...out.aStates, ...out.bStates]).toContain('TIME_WAIT');
-        },
+      fc.property(...exchangeArbs, (seed, faults, nab, nba) =>
+        checkExchange(seed, faults, nab, nba, 'ipv4'),
       ),
       {
         numRuns: 25,
@@ -77,6 +92,15 @@ describe('over a faulty network', () => {
           ],
         ],
       },
+    );
+  });
+
+  it('the same holds over IPv6 (the IPv6 header, pseudo-header and demux keys)', () => {
+    fc.assert(
+      fc.property(...exchangeArbs, (seed, faults, nab, nba) =>
+        checkExchange(seed, faults, nab, nba, 'ipv6'),
+      ),
+      { numRuns: 15 },
     );
   });
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TransitionJson } from '../../src/state/events.js';
-import { exited, Netns, waitForOutput } from './netns.js';
+import { exited, Netns, ROOT, waitForOutput } from './netns.js';
 
 let subnetCounter = 0;
 
@@ -20,22 +20,32 @@ export class Scenario {
   readonly ns: Netns;
   readonly dir: string;
   readonly ifname: string;
-  /** "10.N.M." — unique per scenario so the kernel trace can be filtered by it. */
+  /** "10.N.M." (or "fd00:N:M::" for IPv6) — unique per scenario, to filter the kernel trace. */
   readonly subnet: string;
   readonly ours: string;
   readonly kernel: string;
+  /** The kernel's address with its prefix: /24 for IPv4, /64 for IPv6. */
+  readonly kernelCidr: string;
   private tcpstate: ChildProcess | undefined;
   private tcpdump: ChildProcess | undefined;
   stderr = '';
 
-  constructor(tag: string) {
+  constructor(tag: string, opts: { ipv6?: boolean } = {}) {
     this.ns = new Netns(tag);
     this.dir = mkdtempSync(join(tmpdir(), `ts-interop-${tag}-`));
     this.ifname = `tsi${process.pid % 1000}${subnetCounter}`;
     const n = (process.pid * 7 + subnetCounter++) % 250;
-    this.subnet = `10.${200 + (n % 50)}.${n}.`;
+    this.subnet = opts.ipv6
+      ? `fd00:${(200 + (n % 50)).toString(16)}:${n.toString(16)}::`
+      : `10.${200 + (n % 50)}.${n}.`;
     this.ours = `${this.subnet}2`;
     this.kernel = `${this.subnet}1`;
+    this.kernelCidr = `${this.kernel}/${opts.ipv6 ? 64 : 24}`;
+  }
+
+  /** An address in a URL: IPv6 in brackets (RFC 3986 3.2.2). */
+  urlHost(address: string): string {
+    return address.includes(':') ? `[${address}]` : address;
   }
 
   get tracePath(): string {
@@ -51,15 +61,7 @@ export class Scenario {
     extra: string[] = [],
     opts: { snaplen?: number } = {},
   ): Promise<void> {
-    const args = [
-      'tun',
-      '--ifname',
-      this.ifname,
-      '--address',
-      this.ours,
-      '--kernel-address',
-      `${this.kernel}/24`,
-    ];
+    const args = this.tunArgs();
     for (const s of serve) args.push('--serve', s);
     args.push('--trace', this.tracePath, ...extra);
     this.tcpstate = this.ns.spawnTcpstate(args);
@@ -82,6 +84,49 @@ export class Scenario {
       this.capturePath,
     ]);
     await waitForOutput(this.tcpdump, 'listening on');
+  }
+
+  /** python3's http.server on port 8000 at `bind` in the namespace, serving this.dir. */
+  async serveDirectory(bind: string): Promise<void> {
+    const server = this.ns.spawn('python3', [
+      '-u',
+      '-m',
+      'http.server',
+      '8000',
+      '--bind',
+      bind,
+      '--directory',
+      this.dir,
+    ]);
+    await waitForOutput(server, 'Serving HTTP');
+  }
+
+  /** `tcpstate tun` on this scenario's device and addresses. */
+  private tunArgs(): string[] {
+    return [
+      'tun',
+      '--ifname',
+      this.ifname,
+      '--address',
+      this.ours,
+      '--kernel-address',
+      this.kernelCidr,
+    ];
+  }
+
+  /** `tcpstate tun --get URL` run to completion in the namespace, with --trace. */
+  tunGet(url: string, extra: string[] = []) {
+    return this.ns.run(process.execPath, [
+      '--import',
+      'tsx',
+      join(ROOT, 'src/cli/main.ts'),
+      ...this.tunArgs(),
+      '--get',
+      url,
+      '--trace',
+      this.tracePath,
+      ...extra,
+    ]);
   }
 
   /** Runs a command inside the namespace. */

@@ -42,20 +42,25 @@ function stateName(kernel: string): TcpState {
   return s as TcpState;
 }
 
+// AF_INET6 lines carry the IPv6 addresses in saddrv6/daddrv6 (saddr/daddr then say 0.0.0.0 or
+// the IPv4 of a mapped address).
 const LINE =
-  /inet_sock_set_state: family=AF_INET protocol=IPPROTO_TCP sport=(\d+) dport=(\d+) saddr=([\d.]+) daddr=([\d.]+) .*oldstate=(\w+) newstate=(\w+)/;
+  /inet_sock_set_state: family=(AF_INET6?) protocol=IPPROTO_TCP sport=(\d+) dport=(\d+) saddr=([\d.]+) daddr=([\d.]+) (?:saddrv6=(\S+) daddrv6=(\S+) )?.*oldstate=(\w+) newstate=(\w+)/;
 
 export function parseTraceLines(text: string, subnetPrefix: string): KernelTransition[] {
   const out: KernelTransition[] = [];
   for (const line of text.split('\n')) {
     const m = LINE.exec(line);
     if (!m) continue;
-    if (!m[3].startsWith(subnetPrefix) || !m[4].startsWith(subnetPrefix)) continue;
+    const v6 = m[1] === 'AF_INET6' && m[6] !== undefined;
+    const saddr = v6 ? m[6] : m[4];
+    const daddr = v6 ? m[7] : m[5];
+    if (!saddr.startsWith(subnetPrefix) || !daddr.startsWith(subnetPrefix)) continue;
     out.push({
-      local: `${m[3]}:${m[1]}`,
-      remote: `${m[4]}:${m[2]}`,
-      from: stateName(m[5]),
-      to: stateName(m[6]),
+      local: `${saddr}:${m[2]}`,
+      remote: `${daddr}:${m[3]}`,
+      from: stateName(m[8]),
+      to: stateName(m[9]),
     });
   }
   return out;

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expertVerdict, oursFor, Scenario } from './harness.js';
-import { missingTools, ROOT, waitForOutput, whyNoNetns } from './netns.js';
+import { missingTools, whyNoNetns } from './netns.js';
 
 const why = whyNoNetns() ?? missingTools('python3', 'tcpdump', 'tshark');
 
@@ -21,40 +21,14 @@ describe.skipIf(why !== undefined)(
       sc = new Scenario('ocli');
       blob = randomBytes(3 * 1024 * 1024 + 123);
       writeFileSync(join(sc.dir, 'blob'), blob);
-      const server = sc.ns.spawn('python3', [
-        '-u',
-        '-m',
-        'http.server',
-        '8000',
-        '--bind',
-        '0.0.0.0',
-        '--directory',
-        sc.dir,
-      ]);
-      await waitForOutput(server, 'Serving HTTP');
+      await sc.serveDirectory('0.0.0.0');
     }, 30_000);
     afterAll(async () => {
       await sc?.dispose();
     });
 
     function get(url: string, extra: string[] = []) {
-      return sc.ns.run(process.execPath, [
-        '--import',
-        'tsx',
-        join(ROOT, 'src/cli/main.ts'),
-        'tun',
-        '--ifname',
-        sc.ifname,
-        '--address',
-        sc.ours,
-        '--kernel-address',
-        `${sc.kernel}/24`,
-        '--get',
-        url,
-        '--trace',
-        sc.tracePath,
-        ...extra,
-      ]);
+      return sc.tunGet(url, extra);
     }
 
     it('fetches a 3 MiB file from python’s http.server intact; the server closes first', () => {

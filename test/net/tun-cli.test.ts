@@ -63,7 +63,7 @@ describe('tcpstate tun: bad arguments', () => {
         '--get',
         'http://example.org/',
       ],
-      /IPv4 address/,
+      /needs an IP address/,
     ],
     [['--address', '10.77.0.2', '--kernel-address', '10.77.0.1/24'], /give --serve/],
     [

@@ -52,7 +52,13 @@ describe('classifyPacket: what the kernel routes into the device', () => {
     ] as const) {
       countPacket(c, cls);
     }
-    expect(c).toEqual({ ipv6: 2, otherProtocol: 1, notForUs: 1, malformed: 1 });
+    expect(c).toEqual({
+      ipv6: 2,
+      routerSolicitations: 0,
+      otherProtocol: 1,
+      notForUs: 1,
+      malformed: 1,
+    });
   });
 
   it('parses dotted quads strictly', () => {

@@ -11,7 +11,7 @@ import { TunError } from '../../link/tun/errors.js';
 import { checkTunAddresses } from '../../link/tun/kernel-side.js';
 import { serveClose, serveEcho, serveHttp, serveReset } from '../../net/demo-apps.js';
 import type { Server } from '../../net/server.js';
-import { isIPv4 } from '../../net/socket.js';
+import { isIPv4, isIPv6 } from '../../net/socket.js';
 import type { TunHost } from '../../net/tun-host.js';
 import { type TransitionEvent, transitionJson } from '../../state/events.js';
 import { CliError } from '../errors.js';
@@ -62,13 +62,15 @@ export function parseGetUrl(text: string): { host: string; port: number; path: s
   }
   if (url.protocol !== 'http:')
     throw new CliError(`--get supports http:// only, got ${url.protocol}`);
-  if (!isIPv4(url.hostname)) {
+  // WHATWG URL keeps an IPv6 host in brackets (http://[fd00::1]:8080/).
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!isIPv4(hostname) && !isIPv6(hostname)) {
     throw new CliError(
-      `--get needs an IPv4 address as host (the stack resolves no names): ${url.hostname}`,
+      `--get needs an IP address as host (the stack resolves no names): ${url.hostname}`,
     );
   }
   return {
-    host: url.hostname,
+    host: hostname,
     port: url.port ? Number(url.port) : 80,
     path: url.pathname + url.search,
   };
@@ -237,7 +239,7 @@ async function run(opts: TunCliOptions): Promise<void> {
   const f = host.filtered;
   const lost = host.impaired.in.dropped + host.impaired.out.dropped;
   process.stderr.write(
-    `tcpstate tun: stopped; ${c.packetsIn} packets in, ${c.packetsOut} out; ignored ${f.ipv6} IPv6, ${f.otherProtocol} other protocols, ${f.notForUs} not for us, ${f.malformed} malformed${loss > 0 ? `; --loss dropped ${lost}` : ''}\n`,
+    `tcpstate tun: stopped; ${c.packetsIn} packets in, ${c.packetsOut} out; ignored ${opts.address.includes(':') ? `${f.routerSolicitations} router solicitations` : `${f.ipv6} IPv6`}, ${f.otherProtocol} other protocols, ${f.notForUs} not for us, ${f.malformed} malformed${loss > 0 ? `; --loss dropped ${lost}` : ''}\n`,
   );
   await closeStream(trace);
   if (pcap) await pcap.close();
@@ -284,10 +286,10 @@ export function register(program: Command): void {
       'run tcpstate’s TCP stack on a Linux TUN device against the kernel (needs root or CAP_NET_ADMIN)',
     )
     .option('--ifname <name>', 'TUN interface to create', 'tcpstate0')
-    .requiredOption('--address <ip>', 'the stack’s IPv4 address, e.g. 10.77.0.2')
+    .requiredOption('--address <ip>', 'the stack’s address, e.g. 10.77.0.2 or fd00::2')
     .requiredOption(
       '--kernel-address <cidr>',
-      'the kernel’s address on the device, e.g. 10.77.0.1/24',
+      'the kernel’s address on the device, e.g. 10.77.0.1/24 or fd00::1/64',
     )
     .option('--mtu <bytes>', 'MTU of the device (MSS = MTU - 40)', '1500')
     .option(
