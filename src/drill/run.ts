@@ -36,8 +36,6 @@ import { type ConnectionConfig, DEFAULT_CONFIG } from '../tcp/types.js';
 import { SeededRng } from '../util/rng.js';
 import { parseIpv4Address } from '../wire/address.js';
 import { isIpv4Mapped, parseIpv6Address } from '../wire/address6.js';
-import { ICMPV6_DEST_UNREACHABLE, ICMPV6_PACKET_TOO_BIG } from '../wire/icmpv6.js';
-import { emitIpv6, ipv6UpperChecksum, NEXT_ICMPV6 } from '../wire/ipv6.js';
 import { emitPacket } from '../wire/packet.js';
 import { emitPacket6, parseAnyTcpPacket } from '../wire/packet6.js';
 import type { TcpSegment } from '../wire/types.js';
