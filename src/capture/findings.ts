@@ -7,7 +7,7 @@
  */
 import type { Connection, SideName } from './connection.js';
 import { otherSide } from './connection.js';
-import type { ConnectionReport, Finding, FindingCode } from './report-types.js';
+import type { ConnectionReport, Finding } from './report-types.js';
 
 /** CLOSE_WAIT longer than this is worth a word: an application that answers a FIN at once takes microseconds. */
 export const CLOSE_WAIT_MS = 1000;
@@ -33,23 +33,17 @@ export function findings(c: Connection, r: ConnectionReport): Finding[] {
   // The handshake.
   if (st.a.synTime !== undefined && st.b.synTime === undefined) {
     if (st.b.rstTime !== undefined) {
-      out.push(
-        finding(
-          'refused',
-          'b',
-          () =>
-            `${name('b')} answered the SYN with RST: connection refused (nothing listening on port ${st.b.port}, or a firewall rejecting)`,
-        ),
-      );
+      out.push({
+        code: 'refused',
+        side: 'b',
+        text: `${name('b')} answered the SYN with RST: connection refused (nothing listening on port ${st.b.port}, or a firewall rejecting)`,
+      });
     } else if (st.b.packets === 0) {
-      out.push(
-        finding(
-          'syn-unanswered',
-          'a',
-          () =>
-            `${name('a')} sent ${plural(st.a.synCount, 'SYN')} over ${duration(c.lastTime - (st.a.synTime ?? c.firstTime))} and got no answer (a host down, a firewall dropping, or the capture missed the replies)`,
-        ),
-      );
+      out.push({
+        code: 'syn-unanswered',
+        side: 'a',
+        text: `${name('a')} sent ${plural(st.a.synCount, 'SYN')} over ${duration(c.lastTime - (st.a.synTime ?? c.firstTime))} and got no answer (a host down, a firewall dropping, or the capture missed the replies)`,
+      });
     }
   }
 
@@ -62,51 +56,42 @@ export function findings(c: Connection, r: ConnectionReport): Finding[] {
     changes[s].some((ch) => ch.from === 'FIN_WAIT1' && ch.to === 'CLOSING'),
   );
   if (simultaneous) {
-    out.push(
-      finding(
-        'simultaneous-close',
-        undefined,
-        () =>
-          'both sides closed at the same time: their FINs crossed (FIN_WAIT1 -> CLOSING -> TIME_WAIT on both)',
-      ),
-    );
+    out.push({
+      code: 'simultaneous-close',
+      text: 'both sides closed at the same time: their FINs crossed (FIN_WAIT1 -> CLOSING -> TIME_WAIT on both)',
+    });
   } else if (fins.length > 0) {
     const first = fins[0];
     const second = fins[1];
     const then = second
       ? `; ${name(second.side)} sent its own FIN ${duration(second.time - first.time)} later`
       : `; ${name(otherSide(first.side))} sent no FIN in the capture`;
-    out.push(
-      finding(
-        'closed-first',
-        first.side,
-        () => `${name(first.side)} closed first (FIN at ${at(first.time)})${then}`,
-      ),
-    );
+    out.push({
+      code: 'closed-first',
+      side: first.side,
+      text: `${name(first.side)} closed first (FIN at ${at(first.time)})${then}`,
+    });
   }
   for (const side of ['a', 'b'] as const) {
     const span = r.summary[side].states.find((s) => s.state === 'CLOSE_WAIT');
     if (!span || span.ms < CLOSE_WAIT_MS) continue;
     const peer = name(otherSide(side));
-    out.push(
-      finding('close-wait', side, () =>
-        span.open
-          ? `${name(side)} acknowledged ${peer}'s FIN but sent no FIN of its own for the ${duration(span.ms)} to the end of the capture: CLOSE_WAIT, its application has not closed the socket (a CLOSE_WAIT leak if it never does)`
-          : `${name(side)} acknowledged ${peer}'s FIN but sent its own only ${duration(span.ms)} later: its application was slow to close the socket (CLOSE_WAIT)`,
-      ),
-    );
+    out.push({
+      code: 'close-wait',
+      side,
+      text: span.open
+        ? `${name(side)} acknowledged ${peer}'s FIN but sent no FIN of its own for the ${duration(span.ms)} to the end of the capture: CLOSE_WAIT, its application has not closed the socket (a CLOSE_WAIT leak if it never does)`
+        : `${name(side)} acknowledged ${peer}'s FIN but sent its own only ${duration(span.ms)} later: its application was slow to close the socket (CLOSE_WAIT)`,
+    });
   }
   for (const side of ['a', 'b'] as const) {
     const fin = c.sides[side].fin;
     if (fin && !fin.delivered && st[otherSide(side)].rstTime === undefined) {
-      out.push(
-        finding(
-          'fin-unacknowledged',
-          side,
-          () =>
-            `${name(side)}'s FIN was never acknowledged in the capture (${plural(st[side].finCount, 'copy')} sent)`,
-        ),
-      );
+      out.push({
+        code: 'fin-unacknowledged',
+        side,
+        text: `${name(side)}'s FIN was never acknowledged in the capture (${plural(st[side].finCount, 'copy')} sent)`,
+      });
     }
   }
 
@@ -122,32 +107,23 @@ export function findings(c: Connection, r: ConnectionReport): Finding[] {
     const afterFin = fins.some((f) => f.time <= rst);
     const stateThen = stateAt(changes[side], c.sides[side].initial, rst);
     if (peerTw) {
-      out.push(
-        finding(
-          'rst-in-time-wait',
-          peer,
-          () =>
-            `${name(peer)} was in TIME_WAIT when ${name(side)}'s RST ended it (the "TIME-WAIT assassination" of RFC 1337)`,
-        ),
-      );
+      out.push({
+        code: 'rst-in-time-wait',
+        side: peer,
+        text: `${name(peer)} was in TIME_WAIT when ${name(side)}'s RST ended it (the "TIME-WAIT assassination" of RFC 1337)`,
+      });
     } else if (afterFin) {
-      out.push(
-        finding(
-          'rst-after-fin',
-          side,
-          () =>
-            `${name(side)} sent RST at ${at(rst)} after the connection had begun to close (${stateThen}): ${stateThen === 'FIN_WAIT1' || stateThen === 'FIN_WAIT2' ? 'data arrived after it closed, or its application set SO_LINGER 0' : 'an abortive close'}`,
-        ),
-      );
+      out.push({
+        code: 'rst-after-fin',
+        side,
+        text: `${name(side)} sent RST at ${at(rst)} after the connection had begun to close (${stateThen}): ${stateThen === 'FIN_WAIT1' || stateThen === 'FIN_WAIT2' ? 'data arrived after it closed, or its application set SO_LINGER 0' : 'an abortive close'}`,
+      });
     } else {
-      out.push(
-        finding(
-          'reset',
-          side,
-          () =>
-            `${name(side)} reset the connection at ${at(rst)} in ${stateThen} (an abortive close: SO_LINGER 0, unread data at close(), or a crash)`,
-        ),
-      );
+      out.push({
+        code: 'reset',
+        side,
+        text: `${name(side)} reset the connection at ${at(rst)} in ${stateThen} (an abortive close: SO_LINGER 0, unread data at close(), or a crash)`,
+      });
     }
   }
 
@@ -156,118 +132,70 @@ export function findings(c: Connection, r: ConnectionReport): Finding[] {
     const s = st[side];
     const who = name(side);
     if (s.retransmissions > 0) {
-      out.push(
-        finding(
-          'retransmissions',
-          side,
-          () =>
-            `${who} retransmitted ${plural(s.retransmissions, 'segment')} (loss on the path, or the capture missed the ACKs)`,
-        ),
-      );
+      out.push({
+        code: 'retransmissions',
+        side,
+        text: `${who} retransmitted ${plural(s.retransmissions, 'segment')} (loss on the path, or the capture missed the ACKs)`,
+      });
     }
     if (s.dupAcks > 0) {
-      out.push(
-        finding(
-          'dup-acks',
-          side,
-          () =>
-            `${who} sent ${plural(s.dupAcks, 'duplicate ACK')} (segments from ${name(otherSide(side))} missing or reordered)`,
-        ),
-      );
+      out.push({
+        code: 'dup-acks',
+        side,
+        text: `${who} sent ${plural(s.dupAcks, 'duplicate ACK')} (segments from ${name(otherSide(side))} missing or reordered)`,
+      });
     }
     if (s.zeroWindows > 0) {
-      out.push(
-        finding(
-          'zero-window',
-          side,
-          () =>
-            `${who} advertised a zero window ${plural(s.zeroWindows, 'time')}: its application was not reading fast enough`,
-        ),
-      );
+      out.push({
+        code: 'zero-window',
+        side,
+        text: `${who} advertised a zero window ${plural(s.zeroWindows, 'time')}: its application was not reading fast enough`,
+      });
     }
     if (s.windowFull > 0) {
-      out.push(
-        finding(
-          'window-full',
-          side,
-          () =>
-            `${who} filled ${name(otherSide(side))}'s receive window ${plural(s.windowFull, 'time')}`,
-        ),
-      );
+      out.push({
+        code: 'window-full',
+        side,
+        text: `${who} filled ${name(otherSide(side))}'s receive window ${plural(s.windowFull, 'time')}`,
+      });
     }
     if (s.missedBytes > 0) {
-      out.push(
-        finding(
-          'missed',
-          otherSide(side),
-          () =>
-            `${who} acknowledged ${plural(s.missedBytes, 'byte')} that the capture never showed ${name(otherSide(side))} sending: the capture missed segments`,
-        ),
-      );
+      out.push({
+        code: 'missed',
+        side: otherSide(side),
+        text: `${who} acknowledged ${plural(s.missedBytes, 'byte')} that the capture never showed ${name(otherSide(side))} sending: the capture missed segments`,
+      });
     }
   }
   if (c.lostAcks > 0) {
-    out.push(
-      finding(
-        'lost-ack',
-        undefined,
-        () =>
-          `${plural(c.lostAcks, 'ACK')} seen in the capture did not arrive: the side they acknowledged sent again`,
-      ),
-    );
+    out.push({
+      code: 'lost-ack',
+      text: `${plural(c.lostAcks, 'ACK')} seen in the capture did not arrive: the side they acknowledged sent again`,
+    });
   }
 
-  const reuse = c.reuse;
-  if (reuse) {
-    const tw = reuse.sinceTimeWait;
-    out.push(
-      finding(
-        'port-reuse',
-        reuse.side,
-        () =>
-          `these ports were used again ${duration(tw)} after connection ${reuse.previous} left ${name(reuse.side)} in TIME_WAIT${tw < LINUX_TIME_WAIT_MS ? ' (TIME_WAIT still held them: Linux keeps it 60 s, RFC 9293 2MSL is 4 min)' : ''}`,
-      ),
-    );
+  if (c.reuse) {
+    const tw = c.reuse.sinceTimeWait;
+    out.push({
+      code: 'port-reuse',
+      side: c.reuse.side,
+      text: `these ports were used again ${duration(tw)} after connection ${c.reuse.previous} left ${name(c.reuse.side)} in TIME_WAIT${tw < LINUX_TIME_WAIT_MS ? ' (TIME_WAIT still held them: Linux keeps it 60 s, RFC 9293 2MSL is 4 min)' : ''}`,
+    });
   }
 
   const cp = r.summary.capturePoint;
   if (cp.near !== 'unknown') {
-    const gaps = () =>
-      `SYN -> SYN,ACK ${duration(cp.synToSynAck)}, SYN,ACK -> ACK ${duration(cp.synAckToAck)}`;
-    out.push(
-      finding('capture-point', cp.near === 'between' ? undefined : cp.near, () =>
+    const gaps = `SYN -> SYN,ACK ${duration(cp.synToSynAck)}, SYN,ACK -> ACK ${duration(cp.synAckToAck)}`;
+    out.push({
+      code: 'capture-point',
+      ...(cp.near === 'between' ? {} : { side: cp.near }),
+      text:
         cp.near === 'between'
-          ? `the capture point is between the two ends: ${gaps()}`
-          : `the capture was taken near ${name(cp.near)}: ${gaps()}; its sends are seen when sent, the other side's when they arrive`,
-      ),
-    );
+          ? `the capture point is between the two ends: ${gaps}`
+          : `the capture was taken near ${name(cp.near)}: ${gaps}; its sends are seen when sent, the other side's when they arrive`,
+    });
   }
   return out;
-}
-
-/**
- * A finding whose text is made when first read: a summary table of many connections shows
- * only the codes, and the sentences are most of a report's memory.
- */
-function finding(code: FindingCode, side: SideName | undefined, make: () => string): Finding {
-  let made: string | undefined;
-  if (side === undefined) {
-    return {
-      code,
-      get text() {
-        made ??= make();
-        return made;
-      },
-    };
-  }
-  return {
-    code,
-    side,
-    get text() {
-      made ??= make();
-      return made;
-    },
-  };
 }
 
 function stateAt(
