@@ -26,7 +26,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Analysis } from '../src/capture/index.js';
 
@@ -224,6 +224,12 @@ async function main(): Promise<void> {
     console.log(
       `capture: ${mib(size)}, ${made.packets} packets, ${made.connections} connections (generated in ${secs(performance.now() - g0)})`,
     );
+    // The figures are noisy on a shared machine: the load beside them says how noisy.
+    const load = () =>
+      loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ');
+    console.log(`load average (1, 5, 15 min): ${load()}`);
     const rss0 = process.memoryUsage().rss;
     const ours = readOurs(path);
     console.log(
@@ -254,6 +260,7 @@ async function main(): Promise<void> {
         `ratio, ${label}: ${ratio.toFixed(1)}x as fast as tshark (target >= 5x): ${ratio >= 5 ? 'met' : 'NOT met'}; in CPU time ${(ref.cpuMs / t.cpuMs).toFixed(1)}x`,
       );
     };
+    console.log(`load average after: ${load()}`);
     verdict('library', ours);
     if (!('skipped' in command)) verdict('tcpstate pcap', command);
   } finally {

@@ -327,23 +327,8 @@ export class Connection {
         x.synAck = pending(x.synAck, end, index, t);
         // In a simultaneous open, a SYN,ACK goes to a side that has already acknowledged the
         // SYN in it: nothing will acknowledge the SYN,ACK, so it is taken as received when seen.
-        for (const [to, from] of [
-          [y, x],
-          [x, y],
-        ] as const) {
-          const item = from.synAck;
-          if (!item || item.delivered || to.ackMax === undefined || !seqGe(to.ackMax, item.end)) {
-            continue;
-          }
-          item.delivered = true;
-          to.inputs.push({
-            kind: 'rcv SYN,ACK',
-            order: Math.max(item.index, index) + 0.5,
-            time: t,
-            packet: item.index,
-          });
-          to.kinds |= KIND_BIT['rcv SYN,ACK'];
-        }
+        crossedSynAck(y, x.synAck, index, t);
+        crossedSynAck(x, y.synAck, index, t);
       }
       if (fin) {
         const finEnd = end;
@@ -352,7 +337,8 @@ export class Connection {
           this.input(x, 'send FIN', index, t, index);
           x.fin = pending(undefined, finEnd, index, t);
         } else if (x.fin) {
-          Object.assign(x.fin, { index, time: t });
+          x.fin.index = index;
+          x.fin.time = t;
           // x sent its FIN again: the ACK of it that y seemed to send had not arrived.
           this.retract(x, 'rcv ACK of FIN', index);
         }
@@ -584,8 +570,25 @@ function isPowerOfTen(n: number): boolean {
 }
 
 function pending(item: Pending | undefined, end: number, index: number, time: number): Pending {
-  if (item && item.end === end) return Object.assign(item, { index, time });
+  if (item && item.end === end) {
+    item.index = index;
+    item.time = time;
+    return item;
+  }
   return { end, index, time, delivered: false };
+}
+
+/** `item`, a SYN,ACK to `to`, taken as received once `to` has acknowledged what it carries. */
+function crossedSynAck(to: SideState, item: Pending | undefined, index: number, t: number): void {
+  if (!item || item.delivered || to.ackMax === undefined || !seqGe(to.ackMax, item.end)) return;
+  item.delivered = true;
+  to.inputs.push({
+    kind: 'rcv SYN,ACK',
+    order: Math.max(item.index, index) + 0.5,
+    time: t,
+    packet: item.index,
+  });
+  to.kinds |= KIND_BIT['rcv SYN,ACK'];
 }
 
 function newStats(address: string, port: number): SideStats {

@@ -75,7 +75,7 @@ export function register(program: Command): void {
       const segmentsFor =
         format === 'json' ? undefined : filtered ? filter : (c: ConnectionId) => c.id === 1;
       const result = await readCapture(file, { keepSegments, segmentsFor });
-      const selected = result.connections.filter(filter);
+      const selected = filtered ? result.connections.filter(filter) : result.connections;
       const toFile = options.out !== undefined;
       const body = render(result, selected, format, {
         absolute: options.absolute ?? false,
