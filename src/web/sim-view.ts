@@ -9,7 +9,7 @@
  * story) after each run and `sim:frame` (detail: { story, step, time }) after each event shown,
  * and holds an empty `#sim-graphs` section for them.
  */
-import { type RunResult, runScenario } from '../scenario/runner.js';
+import { type RunResult, runScenario, scenarioAddresses } from '../scenario/runner.js';
 import type { Script } from '../scenario/script.js';
 import {
   formatMs,
@@ -94,7 +94,8 @@ export function mountSim(app: HTMLElement, params: URLSearchParams): void {
   const now = h('p', { class: 'now', 'aria-live': 'polite' });
   const nowDrop = h('button', { type: 'button', 'data-action': 'drop', hidden: '' });
   const nowBar = h('div', { class: 'now-bar' }, now, nowDrop);
-  const states = statePanels();
+  // Each side's address as the run's family gives it (fd00::1 in a `family: ipv6` scenario).
+  const states = statePanels((side) => scenarioAddresses(script ?? {})[side]);
   const sequence = sequencePanel((index) => toggle(index));
   const graphs = h('section', {
     id: 'sim-graphs',

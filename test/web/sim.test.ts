@@ -236,6 +236,30 @@ describe.skipIf(!runnable)(`the simulator view${why}`, () => {
     await page.close();
   });
 
+  it('plays a family: ipv6 scenario: the IPv4 run’s transitions, sides captioned fd00::1 and fd00::2', async () => {
+    const yaml = [
+      'name: six',
+      'family: ipv6',
+      'steps:',
+      '  - b: listen',
+      '  - a: connect',
+      '  - wait: { b: ESTABLISHED }',
+      '  - a: close',
+      '  - wait: { b: CLOSE_WAIT }',
+      '  - b: close',
+      '  - wait: 61000',
+    ].join('\n');
+    const page = await open(`?view=sim&seed=7&yaml=${encodeURIComponent(yaml)}`);
+    await toEnd(page);
+    const log = await logOf(page);
+    expect(log.filter((e) => e.side === 'a').map((e) => e.to)).toEqual(A_NORMAL_CLOSE);
+    expect(log.filter((e) => e.side === 'b').map((e) => e.to)).toEqual(B_NORMAL_CLOSE);
+    expect(await page.textContent('[data-diagram="a"] figcaption')).toContain('a (fd00::1)');
+    expect(await page.textContent('[data-diagram="b"] figcaption')).toContain('b (fd00::2)');
+    expect((await segmentsOn(page)).length).toBeGreaterThanOrEqual(7);
+    await page.close();
+  });
+
   it('says when a run stopped before its script ended', async () => {
     const page = await open('?view=sim&scenario=normal-close&seed=7');
     expect(await page.isHidden('.ended')).toBe(true);

@@ -97,6 +97,7 @@ export function scriptToYaml(script: Script): string {
   if (script.synRetries !== undefined) lines.push(`synRetries: ${script.synRetries}`);
   if (script.synCookies !== undefined) lines.push(`synCookies: ${script.synCookies}`);
   if (script.ecn !== undefined) lines.push(`ecn: ${script.ecn}`);
+  if (script.family !== undefined) lines.push(`family: ${script.family}`);
   lines.push(`settle: ${script.settle}`);
   lines.push('steps:');
   for (const s of script.steps) lines.push(`  - ${stepText(s)}`);
