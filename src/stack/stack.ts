@@ -476,7 +476,7 @@ export class Stack {
     if (c === undefined) {
       const mss4 = config.mss ?? DEFAULT_CONFIG.mss;
       const mss = mss4 === this.mss4 ? this.mss6 : Math.min(mss4, this.mss6);
-      c = { ...config, mss };
+      c = { ...config, mss, defaultSendMss: IPV6_DEFAULT_SEND_MSS };
       this.configs6.set(config, c);
     }
     return c;
@@ -1257,6 +1257,8 @@ export class Stack {
 }
 
 const EMPTY = new Uint8Array(0);
+/** A peer's send MSS over IPv6 when its SYN has no MSS option: 1280 - 40 - 20 (RFC 8200 5). */
+const IPV6_DEFAULT_SEND_MSS = 1220;
 /** Linux tcp_challenge_ack_limit (per second, per host). */
 const CHALLENGE_ACK_LIMIT = 1000;
 /** Linux tcp_synack_retries. */

@@ -556,7 +556,7 @@ export abstract class TcbInput extends TcbTimers {
     );
     const o = readSynOptions(seg);
     this.ecn.onPeerSyn(seg);
-    this.sndMss = o.mss ?? DEFAULT_SEND_MSS;
+    this.sndMss = o.mss ?? this.config.defaultSendMss ?? DEFAULT_SEND_MSS;
     // RFC 7323 (2.2, 3.2): window scaling and timestamps only when both SYNs carry them.
     // In SYN_SENT we offered according to config; in LISTEN we answer only what we offer.
     this.wscaleOk = this.config.windowScale && o.wscale !== undefined;
@@ -571,7 +571,7 @@ export abstract class TcbInput extends TcbTimers {
     this.maxSndWnd = seg.window;
     this.sndWl1 = seg.seq;
     this.sndWl2 = seg.ack;
-    this.rcvMss = Math.min(this.config.mss, DEFAULT_SEND_MSS);
+    this.rcvMss = Math.min(this.config.mss, this.config.defaultSendMss ?? DEFAULT_SEND_MSS);
     this.cc.setMss(this.effSndMss());
     if (this.config.roundBuffersToMss) this.roundBuffersToMss();
   }

@@ -55,6 +55,11 @@ export interface KeepaliveConfig {
 export interface ConnectionConfig {
   /** MSS we advertise (RFC 9293 3.7.1); 1460 for Ethernet-sized IPv4. */
   mss: number;
+  /**
+   * The send MSS when the peer's SYN carries no MSS option: 536 for IPv4 (RFC 9293 3.7.1), 1220
+   * for IPv6 (the 1280-byte minimum MTU less 60, RFC 8200 5); the stack sets it per family.
+   */
+  defaultSendMss?: number;
   sendBufferSize: number;
   receiveBufferSize: number;
   /** Offer window scaling (RFC 7323 2); the shift is derived from receiveBufferSize unless set. */

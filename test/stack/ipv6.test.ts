@@ -5,6 +5,7 @@ import { type Listener, Stack, type StackConnection, StackError } from '../../sr
 import { SeededRng } from '../../src/util/rng.js';
 import { parseIpv6Address } from '../../src/wire/address6.js';
 import { emitIpv6, ipv6UpperChecksum, NEXT_ICMPV6 } from '../../src/wire/ipv6.js';
+import { emitPacket } from '../../src/wire/packet.js';
 import { emitPacket6, parseAnyTcpPacket, parseTcpPacket6 } from '../../src/wire/packet6.js';
 import type { TcpSegment } from '../../src/wire/types.js';
 import { seg } from './inject.js';
@@ -88,6 +89,38 @@ describe('IPv6 connections', () => {
     };
     expect(mssOf(9000)).toEqual({ kind: 'mss', value: 8940 });
     expect(mssOf(1000)).toEqual({ kind: 'mss', value: 1220 });
+  });
+
+  it('sends 1220-byte segments to a peer whose SYN has no MSS option (536 over IPv4)', () => {
+    const mssAfterSyn = (v6: boolean) => {
+      const s = new Stack({ address: v6 ? A6 : A4, rng: new SeededRng(1) });
+      const listener = s.listen(80);
+      const syn = seg('S', { seq: 7 });
+      const [src, dst] = v6 ? [B6, A6] : [B4, A4];
+      s.handlePacket(
+        0,
+        v6
+          ? emitPacket6({ src: bytes6(src), dst: bytes6(dst) }, syn)
+          : emitPacket({ src, dst }, syn),
+      );
+      const [synAck] = sentSegments(s);
+      expect(synAck.flags.syn && synAck.flags.ack).toBe(true);
+      s.handlePacket(
+        1,
+        v6
+          ? emitPacket6(
+              { src: bytes6(src), dst: bytes6(dst) },
+              seg('A', { seq: 8, ack: synAck.seq + 1 }),
+            )
+          : emitPacket({ src, dst }, seg('A', { seq: 8, ack: synAck.seq + 1 })),
+      );
+      const server = listener.accept();
+      if (server === undefined) throw new Error('nothing to accept');
+      server.send(new Uint8Array(4000));
+      return sentSegments(s, 1).map((t) => t.payload.length);
+    };
+    expect(Math.max(...mssAfterSyn(true))).toBe(1220);
+    expect(Math.max(...mssAfterSyn(false))).toBe(536);
   });
 
   it('answers a segment for no connection with an IPv6 RST', () => {
