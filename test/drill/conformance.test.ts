@@ -4,43 +4,16 @@
  * pass count; requires every script to run (none unsupported), at least 95% to pass, and the
  * failures to be exactly the documented ones (known-failures.ts).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ScriptReport, summarize, summaryLine } from '../../src/drill/report.js';
+import { summaryLine } from '../../src/drill/report.js';
 import { runScriptText } from '../../src/drill/run.js';
 import { findTransition } from '../../src/state/transitions.js';
+import { playSuite } from './freebsd-suite.js';
 import { KNOWN_FAILURES } from './known-failures.js';
 
-const SUITE = resolve(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'conformance',
-  'freebsd-tcp-testsuite',
-  'state-event-engine',
-);
-const present = existsSync(SUITE);
-if (!present) {
-  console.log(
-    `conformance: skipped, ${SUITE} is absent (it ships beside the repository in ../shared)`,
-  );
-}
+const { suite: SUITE, present, files, read, reports, summary } = playSuite('state-event-engine');
 
 describe.skipIf(!present)(`FreeBSD state-event-engine suite (${SUITE})`, () => {
-  const files = present
-    ? readdirSync(SUITE, { recursive: true })
-        .map(String)
-        .filter((f) => f.endsWith('.pkt'))
-        .sort()
-    : [];
-  const reports: ScriptReport[] = files.map((file) => ({
-    file,
-    result: runScriptText(readFileSync(join(SUITE, file), 'utf8')),
-  }));
-  const summary = summarize(reports);
   console.log(
     `conformance (FreeBSD state-event-engine, STANDARD branches): ${summaryLine(summary)} of ${files.length}; relaxed: ${Object.entries(
       summary.relaxations,
@@ -92,9 +65,7 @@ describe.skipIf(!present)(`FreeBSD state-event-engine suite (${SUITE})`, () => {
   it('played for its FreeBSD branches (-D FreeBSD, FreeBSD extensions on) fails only where RFC 9293 wants an RST', () => {
     const freebsd = new Set(['FreeBSD']);
     const failed = files.filter(
-      (f) =>
-        runScriptText(readFileSync(join(SUITE, f), 'utf8'), { defines: freebsd }).outcome.status !==
-        'pass',
+      (f) => runScriptText(read(f), { defines: freebsd }).outcome.status !== 'pass',
     );
     expect(failed).toEqual(
       Object.keys(KNOWN_FAILURES).filter((f) => f.startsWith('rcv-syn-ack-listen/')),
@@ -102,9 +73,7 @@ describe.skipIf(!present)(`FreeBSD state-event-engine suite (${SUITE})`, () => {
   });
 
   it('gives the same results run again (deterministic, virtual time)', () => {
-    const again = files
-      .slice(0, 40)
-      .map((f) => runScriptText(readFileSync(join(SUITE, f), 'utf8')));
+    const again = files.slice(0, 40).map((f) => runScriptText(read(f)));
     expect(again).toEqual(reports.slice(0, 40).map((r) => r.result));
   });
 });
