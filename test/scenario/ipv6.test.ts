@@ -10,6 +10,10 @@ import { stateSequence } from '../../src/scenario/story.js';
 import { parseAnyTcpPacket } from '../../src/wire/packet6.js';
 import { run } from './helpers.js';
 
+/** Segments that echo a congestion mark (ECE), as the story draws their flags. */
+const eceSegments = (story: ReturnType<typeof run>['story']) =>
+  story.events.filter((e) => e.type === 'segment' && e.flags.split(',').includes('ECE')).length;
+
 describe('built-in scenarios over IPv6', () => {
   for (const script of BUILTIN_SCRIPTS) {
     it(`${script.name}: IPv6 packets, the same states and streams as over IPv4`, () => {
@@ -21,6 +25,8 @@ describe('built-in scenarios over IPv6', () => {
         expect(stateSequence(v6.story, side)).toEqual(stateSequence(v4.story, side));
       }
       expect(v6.story.final).toEqual(v4.story.final);
+      // CE marks reach the IPv6 traffic class as they reach IPv4's TOS byte (the ecn scenario).
+      expect(eceSegments(v6.story)).toBe(eceSegments(v4.story));
       expect(v6.story.streams['a->b'].received).toBe(v4.story.streams['a->b'].received);
       expect(v6.story.streams['b->a'].received).toBe(v4.story.streams['b->a'].received);
       const conn = v6.story.events.find((e) => e.type === 'state');
@@ -29,6 +35,12 @@ describe('built-in scenarios over IPv6', () => {
       }
     });
   }
+
+  it('the ecn scenario echoes congestion marks over IPv6 too', () => {
+    const ecn = BUILTIN_SCRIPTS.find((s) => s.name === 'ecn');
+    if (ecn === undefined) throw new Error('no ecn scenario');
+    expect(eceSegments(run(ecn, 1, { family: 'ipv6' }).story)).toBeGreaterThan(0);
+  });
 
   it('offers MSS 1440 in its SYNs (1500-byte MTU less 60 bytes of headers)', () => {
     const handshake = BUILTIN_SCRIPTS.find((s) => s.name === 'handshake');
