@@ -28,7 +28,7 @@ import { analyzeCapture, type CaptureResult } from '../../src/capture/index.js';
 import { KernelTrace, type KernelTransition, whyNoTracefs } from '../interop/kernel-trace.js';
 import { exited, missingTools, Netns, waitForOutput, whyNoNetns } from '../interop/netns.js';
 
-const skip = whyNoNetns() ?? whyNoTracefs() ?? missingTools('tcpdump', 'nft', 'python3');
+const skip = whyNoNetns() ?? whyNoTracefs() ?? missingTools('tcpdump', 'nft', 'python3', 'ethtool');
 const STORIES = resolve(import.meta.dirname, 'kernel/stories.py');
 const BRIDGE = resolve(import.meta.dirname, 'kernel/bridge.py');
 const NET = `10.213.${(process.pid % 250) + 1}`;
@@ -196,7 +196,8 @@ async function recordStories(): Promise<void> {
       [cl, 'vc'],
       [sv, 'vs'],
     ] as const) {
-      ns.run('ethtool', ['-K', dev, 'tso', 'off', 'gso', 'off', 'gro', 'off']);
+      const r = ns.run('ethtool', ['-K', dev, 'tso', 'off', 'gso', 'off', 'gro', 'off']);
+      if (r.status !== 0) throw new Error(`ethtool -K ${dev} (offloads off): ${r.stderr}`);
     }
     const recorders = [
       cl.spawn('tcpdump', ['-i', 'vc', '-U', '-n', '-w', join(dir, 'veth.pcap'), 'tcp']),

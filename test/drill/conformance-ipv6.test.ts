@@ -5,17 +5,16 @@
  * SYNs offer the IPv6 MSS (1440 on a 1500-byte MTU).
  */
 import { describe, expect, it } from 'vitest';
-import { summaryLine } from '../../src/drill/report.js';
 import { runScriptText } from '../../src/drill/run.js';
 import { parseAnyTcpPacket } from '../../src/wire/packet6.js';
-import { playSuite } from './freebsd-suite.js';
+import { countLine, playSuite } from './freebsd-suite.js';
 import { KNOWN_FAILURES_IPV6 } from './known-failures.js';
 
 const { suite, present, files, read, reports, summary } = playSuite('state-event-engine-ipv6');
 
 describe.skipIf(!present)(`FreeBSD state-event-engine IPv6 suite (${suite})`, () => {
   console.log(
-    `conformance (FreeBSD state-event-engine IPv6, STANDARD branches): ${summaryLine(summary)} of ${files.length}`,
+    `conformance (FreeBSD state-event-engine IPv6, STANDARD branches): ${countLine(summary, files.length)}`,
   );
 
   it('has its 307 IPv6 scripts', () => {

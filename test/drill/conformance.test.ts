@@ -5,17 +5,16 @@
  * failures to be exactly the documented ones (known-failures.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { summaryLine } from '../../src/drill/report.js';
 import { runScriptText } from '../../src/drill/run.js';
 import { findTransition } from '../../src/state/transitions.js';
-import { playSuite } from './freebsd-suite.js';
+import { countLine, playSuite } from './freebsd-suite.js';
 import { KNOWN_FAILURES } from './known-failures.js';
 
 const { suite: SUITE, present, files, read, reports, summary } = playSuite('state-event-engine');
 
 describe.skipIf(!present)(`FreeBSD state-event-engine suite (${SUITE})`, () => {
   console.log(
-    `conformance (FreeBSD state-event-engine, STANDARD branches): ${summaryLine(summary)} of ${files.length}; relaxed: ${Object.entries(
+    `conformance (FreeBSD state-event-engine, STANDARD branches): ${countLine(summary, files.length)}; relaxed: ${Object.entries(
       summary.relaxations,
     )
       .map(([check, { count }]) => `${check} (${count})`)

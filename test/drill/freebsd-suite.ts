@@ -1,7 +1,7 @@
 /** One folder of FreeBSD's tcp-testsuite in ../shared/conformance, played for its STANDARD branches. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type ScriptReport, summarize } from '../../src/drill/report.js';
+import { type ScriptReport, type Summary, summarize } from '../../src/drill/report.js';
 import { runScriptText } from '../../src/drill/run.js';
 
 export function playSuite(folder: string) {
@@ -33,4 +33,12 @@ export function playSuite(folder: string) {
     result: runScriptText(read(file)),
   }));
   return { suite, present, files, read, reports, summary: summarize(reports) };
+}
+
+/**
+ * A suite's result for the test log, worded as the public suites' lines are ("N/M pass"): the
+ * only "N passed, M failed" line in a test run is the run's own count, the line CI reads.
+ */
+export function countLine(s: Summary, total: number): string {
+  return `${s.passed}/${total} pass, ${s.failed} fail, ${s.unsupported} unsupported`;
 }
