@@ -82,8 +82,25 @@ function intersects(p: LabelBox, q: LabelBox, gap: number): boolean {
 
 const STRIP = 64;
 
+/** An arrow's line, as a box with no width, and which label it belongs to. */
+interface LineBox extends LabelBox {
+  owner: number;
+}
+
+/** Pixels of air between a label and an arrow that is not its own (the stroke's half included). */
+const LINE_GAP = 2;
+
+function addToStrips<T extends LabelBox>(strips: Map<number, T[]>, box: T): void {
+  for (let s = Math.floor(box.minY / STRIP); s <= box.maxY / STRIP; s++) {
+    const strip = strips.get(s);
+    if (strip) strip.push(box);
+    else strips.set(s, [box]);
+  }
+}
+
 export class LabelPlacer {
   private readonly strips = new Map<number, LabelBox[]>();
+  private readonly lines = new Map<number, LineBox[]>();
 
   /** `bounds`: the horizontal span labels must stay inside; `gap`: pixels of air between boxes. */
   constructor(
@@ -111,21 +128,51 @@ export class LabelPlacer {
   }
 
   take(box: LabelBox): void {
-    for (let s = Math.floor(box.minY / STRIP); s <= box.maxY / STRIP; s++) {
-      const strip = this.strips.get(s);
-      if (strip) strip.push(box);
-      else this.strips.set(s, [box]);
-    }
+    addToStrips(this.strips, box);
   }
 
-  /** The first candidate that is free, taken; undefined when every one collides. */
-  place<T extends TextSpec>(candidates: readonly T[]): T | undefined {
+  /**
+   * An arrow from (x1, y1) to (x2, y2) that labels should rather not cross; `owner` names the
+   * label that belongs to it, which may sit as close to it as it likes.
+   */
+  takeLine(owner: number, x1: number, y1: number, x2: number, y2: number): void {
+    const a: Point = [x1, y1];
+    const b: Point = [x2, y2];
+    addToStrips(this.lines, {
+      corners: [a, b, b, a],
+      minY: Math.min(y1, y2),
+      maxY: Math.max(y1, y2),
+      owner,
+    });
+  }
+
+  /** Whether the box crosses an arrow other than its owner's. */
+  crossesLine(box: LabelBox, owner: number | undefined): boolean {
+    for (
+      let s = Math.floor((box.minY - LINE_GAP) / STRIP);
+      s <= (box.maxY + LINE_GAP) / STRIP;
+      s++
+    ) {
+      for (const line of this.lines.get(s) ?? []) {
+        if (line.owner === owner) continue;
+        if (line.maxY + LINE_GAP < box.minY || box.maxY + LINE_GAP < line.minY) continue;
+        if (intersects(box, line, LINE_GAP)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The first candidate that touches no label, taken; undefined when every one collides. With
+   * `clearOf`, the label's own arrow (takeLine), it must also cross no other arrow.
+   */
+  place<T extends TextSpec>(candidates: readonly T[], clearOf?: number): T | undefined {
     for (const c of candidates) {
       const box = boxOf(c);
-      if (!this.collides(box)) {
-        this.take(box);
-        return c;
-      }
+      if (this.collides(box)) continue;
+      if (clearOf !== undefined && this.crossesLine(box, clearOf)) continue;
+      this.take(box);
+      return c;
     }
     return undefined;
   }

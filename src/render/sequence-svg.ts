@@ -188,10 +188,18 @@ export function layoutSvg(story: Story, opts: SvgOptions = {}): SvgLayout {
     const order = pending
       .map((l, i) => ({ l, i }))
       .sort((p, q) => p.l.rank - q.l.rank || p.i - q.i);
-    for (const { l } of order) {
+    pending.forEach((l, i) => {
+      placer.takeLine(i, ...l.line);
+    });
+    // Clear of other arrows if the whole label or its short form fits so; else over an arrow
+    // (still readable on its halo) rather than not at all.
+    for (const { l, i } of order) {
+      const short = l.candidates.map((c) => ({ ...c, text: l.short }));
       const chosen =
+        placer.place(l.candidates, i) ??
+        placer.place(short, i) ??
         placer.place(l.candidates) ??
-        placer.place(l.candidates.map((c) => ({ ...c, text: l.short })));
+        placer.place(short);
       if (chosen) l.svg = textSvg(chosen, l.fill, l.bold ?? false, true);
       else hidden++;
       l.y = chosen?.y;
@@ -417,6 +425,7 @@ function segment(
     fill: color,
     short: short + fate,
     rank: dead ? 0 : 2,
+    line: [x1, y1, x2, y2],
     candidates: [
       at(ax, ay, -4, anchor),
       at(ax, ay, 11, anchor),
@@ -443,6 +452,8 @@ interface ArrowLabel {
   candidates: TextSpec[];
   /** Placing order in a crowded diagram: lower first. */
   rank: number;
+  /** The arrow it names, from (x1, y1) to (x2, y2): other labels keep off it where they can. */
+  line: [number, number, number, number];
   /** The label as drawn, once placed, and its baseline. */
   svg?: string;
   y?: number | undefined;
@@ -506,6 +517,7 @@ function burst(
     fill: color,
     bold: true,
     rank: 1,
+    line: [x1, y1, x2, y2],
     short: `${b.segments.length} ${b.kind === 'data' ? 'segments' : 'ACKs'}`,
     candidates: [
       [(x1 + x2) / 2, (y1 + y2) / 2] as [number, number],

@@ -137,26 +137,29 @@ describe('pcap', () => {
     ),
   );
 
-  it.skipIf(!tshark)('is read by tshark without errors (skipped: no tshark here)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tcpstate-pcap-'));
-    try {
-      const file = join(dir, 'handshake.pcap');
-      writeFileSync(file, renderPcap(handshake.map((bytes, i) => ({ time: i * 10, bytes }))));
-      const r = spawnSync(
-        'tshark',
-        ['-r', file, '-T', 'fields', '-e', 'tcp.flags.str', '-e', 'frame.time_relative'],
-        {
-          encoding: 'utf8',
-        },
-      );
-      expect(r.status, r.stderr).toBe(0);
-      const rows = r.stdout.trim().split('\n');
-      expect(rows).toHaveLength(3);
-      expect(rows[1]).toMatch(/S.*0\.010/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(!tshark)(
+    `is read by tshark without errors${tshark ? '' : ' (skipped: no tshark here)'}`,
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tcpstate-pcap-'));
+      try {
+        const file = join(dir, 'handshake.pcap');
+        writeFileSync(file, renderPcap(handshake.map((bytes, i) => ({ time: i * 10, bytes }))));
+        const r = spawnSync(
+          'tshark',
+          ['-r', file, '-T', 'fields', '-e', 'tcp.flags.str', '-e', 'frame.time_relative'],
+          {
+            encoding: 'utf8',
+          },
+        );
+        expect(r.status, r.stderr).toBe(0);
+        const rows = r.stdout.trim().split('\n');
+        expect(rows).toHaveLength(3);
+        expect(rows[1]).toMatch(/S.*0\.010/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('writes packets that the project’s pcap reader reads back', () => {
     const packet = emitPacket(

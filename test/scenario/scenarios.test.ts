@@ -263,7 +263,7 @@ describe.skipIf(!haveStack)(
 
       const tshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0;
       it.skipIf(!tshark)(
-        'pcap reads through tshark without errors (skipped: no tshark here)',
+        `pcap reads through tshark without errors${tshark ? '' : ' (skipped: no tshark here)'}`,
         () => {
           const dir = mkdtempSync(join(tmpdir(), 'tcpstate-sim-'));
           try {
