@@ -10,7 +10,8 @@
  * Methods, by kind:
  * - constructors: `Connection.connect` (active open), `Connection.acceptSyn` (passive open of a
  *   SYN that a listener in stack/ accepted);
- * - inputs: `handleSegment(now, seg)`, `handleTimeout(now)`;
+ * - inputs: `handleSegment(now, seg)`, `endBatch()` (the last segment of a batch that arrived
+ *   together was handed in), `handleTimeout(now)`;
  * - user commands: `send`, `read`, `shutdown`, `close`, `abort`, `configure`, `endTimeWait`;
  * - outputs: `pollTransmit(now)`, `pollEvent()`, `pollTimeout()`;
  * - getters: `state`, `sendQueue`, `recvQueue`, `activeTimer()`, `info()`, `stats`.
@@ -29,8 +30,9 @@
  * RST, SYN, ACK, (URG ignored), text, FIN. Choices where the RFCs leave room, following Linux:
  * - delayed ACK: an ACK goes out at once for every second full-sized segment (RFC 5681 4.2),
  *   for out-of-order data and for data that fills a gap (RFC 5681 4.2), for a FIN, and for a
- *   window update after the application read; otherwise after `delayedAckTimeout`. PSH does
- *   not force an ACK.
+ *   window update after the application read, and for the last segment of a burst of two or
+ *   more (`endBatch`, config.ackPerBatch); otherwise after `delayedAckTimeout`. PSH does not
+ *   force an ACK.
  * - `close()` with unread received data sends RST (RFC 9293 3.10.4, RFC 2525 2.17) and ends with
  *   reason `aborted`; so does data arriving after `close()` (an orphan cannot deliver it).
  * - retransmission, keepalive and user timeouts end the connection without sending RST.
@@ -146,6 +148,19 @@ export class Connection extends TcbInput {
 
   get state(): TcpState {
     return this.st;
+  }
+
+  /** config.ackPerBatch: the stack tells the end of each batch of segments (endBatch). */
+  get acksPerBatch(): boolean {
+    return this.config.ackPerBatch !== false;
+  }
+
+  /**
+   * The last of a batch of segments that arrived together was handed in (config.ackPerBatch;
+   * the Stack calls it when its caller polls after handing it packets). No-op otherwise.
+   */
+  endBatch(): void {
+    this.settleAck();
   }
 
   /** `seg.payload` may be kept as a view until read: its bytes must not be written again. */

@@ -111,6 +111,16 @@ export interface ConnectionConfig {
    */
   quickAckAtStart?: boolean;
   /**
+   * A burst ends with an ACK: when two segments or more arrived in one batch (the packets the
+   * Stack's caller hands in before it polls, as a GRO-merged burst in Linux) and the last of
+   * them is not yet acknowledged, it is acknowledged at once rather than after the delayed-ACK
+   * timer; within the batch an ACK still goes for every second full segment. Linux decides
+   * once per GRO-merged burst (__tcp_ack_snd_check), so it never leaves a burst's odd last
+   * segment for its timer either. Default true; false decides after each segment alone (the
+   * FreeBSD drill profile, whose scripts expect tcp_input's per-segment decision).
+   */
+  ackPerBatch?: boolean;
+  /**
    * Data on a Fast Open SYN: as much as fits beside that SYN's options (default), or 'linux':
    * the MSS less the timestamps and the whole 40-byte option space (tcp_send_syn_data).
    */
