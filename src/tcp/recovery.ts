@@ -595,7 +595,13 @@ export abstract class TcbRecovery extends TcbOutput {
   private undo(now: number, spuriousRto: boolean): void {
     this.cc.undo(now);
     this.stats.undos++;
-    if (spuriousRto) this.stats.spuriousRtos++;
+    if (spuriousRto) {
+      this.stats.spuriousRtos++;
+      // The timeout was spurious (the path was there all along), so its backoff is void, as
+      // in the Eifel response (RFC 4015): the RTO goes back to the estimator's value without
+      // waiting for a sample of a segment sent after the timeout (input.ts onNewAck).
+      this.rtt.backoffs = 0;
+    }
     this.rv.undoMarker = undefined;
     this.rv.retransStamp = undefined;
     this.rv.frto = 'off';
