@@ -94,6 +94,8 @@ const LINUX: Profile = {
     timestamps: true,
     sack: true,
     rack: true,
+    // tcp_schedule_loss_probe: no probe outside the Open and CWR states.
+    probeInRecovery: false,
     congestionControl: 'cubic',
     initialCwndSegments: 10,
     initialRto: 1000,

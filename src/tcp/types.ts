@@ -135,6 +135,15 @@ export interface ConnectionConfig {
    * NextSeg rules 3 and 4 (and no probe).
    */
   rack: boolean;
+  /**
+   * The tail loss probe also during fast recovery and after a retransmission timeout (once
+   * F-RTO is done), not only in the open state as RFC 8985 (7.2) and Linux have it: FreeBSD's
+   * RACK stack does so by default (tcp_rack's tlp_in_recovery), and QUIC's probe timeout runs
+   * in every state (RFC 9002 6.2). A lost retransmission or a lost last ACK of a small window
+   * is then found after 2 SRTT rather than after an RTO and its backoff. Default true; the
+   * linux drill profile turns it off.
+   */
+  probeInRecovery?: boolean;
   /** Maximum segment lifetime; TIME_WAIT lasts 2*MSL (Linux: 60 s in all). */
   msl: number;
   /** How long an orphaned (fully closed) connection waits in FIN_WAIT2 (Linux tcp_fin_timeout: 60 s). */
