@@ -250,6 +250,9 @@ export abstract class TcbRecovery extends TcbOutput {
   protected probeDeadline(now: number): number | undefined {
     if (!this.config.rack || !this.sackOk) return undefined;
     if (this.caState !== 'open' && this.config.probeInRecovery === false) return undefined;
+    // After a timeout, one probe for its retransmission; after a second timeout in a row the
+    // path looks gone, and the backed-off timer alone goes on asking.
+    if (this.caState === 'loss' && this.rtxCount > 1) return undefined;
     if (this.rv.tlpEndSeq !== undefined || this.rv.frto !== 'off' || this.rv.tlpPending)
       return undefined;
     if (this.flight() === 0 || !this.probeAvailable()) return undefined;
