@@ -38,9 +38,10 @@
  * - retransmission, keepalive and user timeouts end the connection without sending RST.
  * - loss recovery (recovery.ts) as Linux's default: RACK-TLP (RFC 8985) and RFC 6675 SACK
  *   recovery paced by PRR (RFC 6937), NewReno (RFC 6582) for a peer without SACK, undo of
- *   spurious reductions (D-SACK, timestamps, F-RTO). After a timeout, retransmission starts at
- *   SND.UNA and skips what the peer SACKed; SND.NXT (`info().sndNxt`) stays one past the
- *   highest sequence number sent, and pure ACKs carry it.
+ *   spurious reductions (D-SACK, timestamps, F-RTO); unlike Linux, the tail loss probe runs in
+ *   recovery and after a first timeout too (config.probeInRecovery, as FreeBSD's RACK stack).
+ *   After a timeout, retransmission starts at SND.UNA and skips what the peer SACKed; SND.NXT
+ *   (`info().sndNxt`) stays one past the highest sequence number sent, and pure ACKs carry it.
  * - RST in SYN_RECV ends a passive open with `reset` (the listener in stack/ stays, as on Linux)
  *   and an active (simultaneous) one with `refused`; RST in TIME_WAIT is ignored (RFC 1337).
  * - `close()`/`shutdown()` before ESTABLISHED queue the FIN; FIN_WAIT1 follows the handshake.
