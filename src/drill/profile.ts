@@ -54,6 +54,8 @@ const FREEBSD: Profile = {
     // rexmit_slop: 200 ms on every RTO after the first (TCPT_RANGESET in tcp_timer.h).
     rtoSlop: 200,
     delayedAckTimeout: 40,
+    // tcp_input decides on each segment's ACK as it takes it (no batch decision).
+    ackPerBatch: false,
     // net.inet.tcp.ecn.enable=2 (FreeBSD 12 on, tcp(4)): ECN when the peer's SYN asks.
     ecn: 'accept',
     // net.inet.tcp.ecn.maxretries=1: the first retransmitted SYN still asks for ECN.
@@ -92,6 +94,8 @@ const LINUX: Profile = {
     timestamps: true,
     sack: true,
     rack: true,
+    // tcp_schedule_loss_probe: no probe outside the Open and CWR states.
+    probeInRecovery: false,
     congestionControl: 'cubic',
     initialCwndSegments: 10,
     initialRto: 1000,

@@ -584,6 +584,9 @@ export class Stack {
       entry.conn.handleSegment(now, tcp, ecn);
       if (entry.conn.stats.challengeAcksSent > challenges) this.limitChallenge(now, entry);
       this.service(now, entry);
+      // config.ackPerBatch: serviced once more when the caller polls, after the whole batch of
+      // packets it was handed, for the ACK decision that ends a burst.
+      if (entry.conn.acksPerBatch && entry.conn.state !== 'CLOSED') this.dirty.add(entry);
       return;
     }
     const listener = this.listenerFor(tcp.dstPort, src6 !== undefined);
@@ -727,7 +730,10 @@ export class Stack {
   private serviceDirty(now: number): void {
     const entries = [...this.dirty];
     this.dirty.clear();
-    for (const entry of entries) this.service(now, entry);
+    for (const entry of entries) {
+      entry.conn.endBatch();
+      this.service(now, entry);
+    }
   }
 
   /** Drains one connection's output and events, and files its next deadline. */

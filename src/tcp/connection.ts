@@ -10,7 +10,8 @@
  * Methods, by kind:
  * - constructors: `Connection.connect` (active open), `Connection.acceptSyn` (passive open of a
  *   SYN that a listener in stack/ accepted);
- * - inputs: `handleSegment(now, seg)`, `handleTimeout(now)`;
+ * - inputs: `handleSegment(now, seg)`, `endBatch()` (the last segment of a batch that arrived
+ *   together was handed in), `handleTimeout(now)`;
  * - user commands: `send`, `read`, `shutdown`, `close`, `abort`, `configure`, `endTimeWait`;
  * - outputs: `pollTransmit(now)`, `pollEvent()`, `pollTimeout()`;
  * - getters: `state`, `sendQueue`, `recvQueue`, `activeTimer()`, `info()`, `stats`.
@@ -29,16 +30,18 @@
  * RST, SYN, ACK, (URG ignored), text, FIN. Choices where the RFCs leave room, following Linux:
  * - delayed ACK: an ACK goes out at once for every second full-sized segment (RFC 5681 4.2),
  *   for out-of-order data and for data that fills a gap (RFC 5681 4.2), for a FIN, and for a
- *   window update after the application read; otherwise after `delayedAckTimeout`. PSH does
- *   not force an ACK.
+ *   window update after the application read, and for the last segment of a burst of two or
+ *   more (`endBatch`, config.ackPerBatch); otherwise after `delayedAckTimeout`. PSH does not
+ *   force an ACK.
  * - `close()` with unread received data sends RST (RFC 9293 3.10.4, RFC 2525 2.17) and ends with
  *   reason `aborted`; so does data arriving after `close()` (an orphan cannot deliver it).
  * - retransmission, keepalive and user timeouts end the connection without sending RST.
  * - loss recovery (recovery.ts) as Linux's default: RACK-TLP (RFC 8985) and RFC 6675 SACK
  *   recovery paced by PRR (RFC 6937), NewReno (RFC 6582) for a peer without SACK, undo of
- *   spurious reductions (D-SACK, timestamps, F-RTO). After a timeout, retransmission starts at
- *   SND.UNA and skips what the peer SACKed; SND.NXT (`info().sndNxt`) stays one past the
- *   highest sequence number sent, and pure ACKs carry it.
+ *   spurious reductions (D-SACK, timestamps, F-RTO); unlike Linux, the tail loss probe runs in
+ *   recovery and after a first timeout too (config.probeInRecovery, as FreeBSD's RACK stack).
+ *   After a timeout, retransmission starts at SND.UNA and skips what the peer SACKed; SND.NXT
+ *   (`info().sndNxt`) stays one past the highest sequence number sent, and pure ACKs carry it.
  * - RST in SYN_RECV ends a passive open with `reset` (the listener in stack/ stays, as on Linux)
  *   and an active (simultaneous) one with `refused`; RST in TIME_WAIT is ignored (RFC 1337).
  * - `close()`/`shutdown()` before ESTABLISHED queue the FIN; FIN_WAIT1 follows the handshake.
@@ -146,6 +149,19 @@ export class Connection extends TcbInput {
 
   get state(): TcpState {
     return this.st;
+  }
+
+  /** config.ackPerBatch: the stack tells the end of each batch of segments (endBatch). */
+  get acksPerBatch(): boolean {
+    return this.config.ackPerBatch !== false;
+  }
+
+  /**
+   * The last of a batch of segments that arrived together was handed in (config.ackPerBatch;
+   * the Stack calls it when its caller polls after handing it packets). No-op otherwise.
+   */
+  endBatch(): void {
+    this.settleAck();
   }
 
   /** `seg.payload` may be kept as a view until read: its bytes must not be written again. */

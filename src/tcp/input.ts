@@ -28,6 +28,8 @@ export abstract class TcbInput extends TcbTimers {
   private quickAcks = 0;
   /** When in-order data last arrived (Linux icsk_ack.lrcvtime); undefined before any. */
   private lastDataAt: number | undefined;
+  /** In-order data segments of the batch now arriving (config.ackPerBatch; settleAck). */
+  private batchSegs = 0;
 
   /** RFC 9293 3.10.7.1: a segment for a connection that no longer exists. */
   protected segmentInClosed(seg: TcpSegment): void {
@@ -476,17 +478,8 @@ export abstract class TcbInput extends TcbTimers {
         this.ackNow = true;
       }
       this.readablePending = true;
-      if (this.quickAcks > 0) {
-        this.quickAcks--;
-        this.ackNow = true;
-      } else if (
-        !this.config.delayedAck ||
-        seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.rcvMss
-      ) {
-        this.ackNow = true;
-      } else if (!isArmed(this.timers, Timer.delayedAck)) {
-        this.timers[Timer.delayedAck] = now + this.config.delayedAckTimeout;
-      }
+      this.decideAck(now);
+      if (this.config.ackPerBatch !== false) this.batchSegs++;
     } else {
       // RFC 5681 (4.2): out-of-order data gets an immediate (duplicate) ACK, with SACK blocks.
       this.stats.outOfOrder++;
@@ -494,6 +487,36 @@ export abstract class TcbInput extends TcbTimers {
       if (dup !== undefined) this.noteDuplicate(dup[0], seqDiff(dup[1], dup[0]));
       this.ackNow = true;
     }
+  }
+
+  /**
+   * The delayed-ACK decision for in-order data (RFC 5681 4.2, RFC 9293 3.8.6.3): a quick ACK
+   * while quick-ACK mode lasts (one per ACK, as Linux's tcp_dec_quickack_mode), an ACK at once
+   * for two full segments or more since the last ACK, else the delayed-ACK timer.
+   */
+  private decideAck(now: number): void {
+    if (this.quickAcks > 0) {
+      this.quickAcks--;
+      this.ackNow = true;
+    } else if (
+      !this.config.delayedAck ||
+      seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.rcvMss
+    ) {
+      this.ackNow = true;
+    } else if (!isArmed(this.timers, Timer.delayedAck)) {
+      this.timers[Timer.delayedAck] = now + this.config.delayedAckTimeout;
+    }
+  }
+
+  /**
+   * The end of a batch of arriving segments (config.ackPerBatch): a burst of two segments or
+   * more is acknowledged to its end at once, not after the delayed-ACK timer.
+   */
+  protected settleAck(): void {
+    const n = this.batchSegs;
+    if (n === 0) return;
+    this.batchSegs = 0;
+    if (n >= 2 && this.rcvNxt !== this.lastAckSent && this.isSynchronized()) this.ackNow = true;
   }
 
   /**

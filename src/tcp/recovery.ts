@@ -182,7 +182,7 @@ export abstract class TcbRecovery extends TcbOutput {
   }
 
   /** Sends `s` again (one MSS of it at most) and updates the scoreboard and the undo state. */
-  private retransmit(now: number, s: SentSegment, _dataEnd: number): TcpSegment {
+  private retransmit(now: number, s: SentSegment, _dataEnd: number, probe = false): TcpSegment {
     const mss = this.effSndMss();
     if (this.segBytes(s) > mss) this.rv.sent.splitAt(seqAdd(s.start, mss));
     const seg = this.buildSegment(now, s.start, this.segBytes(s));
@@ -193,6 +193,9 @@ export abstract class TcbRecovery extends TcbOutput {
     this.rv.forcedRtx = false;
     if (seqGt(s.end, this.rv.highRxt)) this.rv.highRxt = s.end;
     this.notePrrOut(seg.payload.byteLength);
+    // A probe is neither an RTO's retransmission nor one of the episode's (it does not count
+    // for undo).
+    if (probe) return seg;
     if (this.caState === 'loss') this.stats.rtoRetransmits++;
     if (this.rv.undoMarker !== undefined) {
       this.rv.undoRetrans++;
@@ -222,11 +225,7 @@ export abstract class TcbRecovery extends TcbOutput {
       const last = this.rv.sent.last();
       if (last === undefined || last.sacked) return undefined;
       this.rv.tlpStart = last.start;
-      const undoMarker = this.rv.undoMarker;
-      // A probe is no retransmission of a recovery episode: it does not count for undo.
-      this.rv.undoMarker = undefined;
-      seg = this.retransmit(now, last, dataEnd);
-      this.rv.undoMarker = undoMarker;
+      seg = this.retransmit(now, last, dataEnd, true);
       this.rv.tlpIsRetrans = true;
     }
     this.rv.tlpEndSeq = this.sndNxt;
@@ -249,7 +248,11 @@ export abstract class TcbRecovery extends TcbOutput {
 
   /** RFC 8985 (7.2): when the probe is due, or undefined when none may be scheduled. */
   protected probeDeadline(now: number): number | undefined {
-    if (!this.config.rack || !this.sackOk || this.caState !== 'open') return undefined;
+    if (!this.config.rack || !this.sackOk) return undefined;
+    if (this.caState !== 'open' && this.config.probeInRecovery === false) return undefined;
+    // After a timeout, one probe for its retransmission; after a second timeout in a row the
+    // path looks gone, and the backed-off timer alone goes on asking.
+    if (this.caState === 'loss' && this.rtxCount > 1) return undefined;
     if (this.rv.tlpEndSeq !== undefined || this.rv.frto !== 'off' || this.rv.tlpPending)
       return undefined;
     if (this.flight() === 0 || !this.probeAvailable()) return undefined;
@@ -595,7 +598,13 @@ export abstract class TcbRecovery extends TcbOutput {
   private undo(now: number, spuriousRto: boolean): void {
     this.cc.undo(now);
     this.stats.undos++;
-    if (spuriousRto) this.stats.spuriousRtos++;
+    if (spuriousRto) {
+      this.stats.spuriousRtos++;
+      // The timeout was spurious (the path was there all along), so its backoff is void, as
+      // in the Eifel response (RFC 4015): the RTO goes back to the estimator's value without
+      // waiting for a sample of a segment sent after the timeout (input.ts onNewAck).
+      this.rtt.backoffs = 0;
+    }
     this.rv.undoMarker = undefined;
     this.rv.retransStamp = undefined;
     this.rv.frto = 'off';

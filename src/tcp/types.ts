@@ -111,6 +111,16 @@ export interface ConnectionConfig {
    */
   quickAckAtStart?: boolean;
   /**
+   * A burst ends with an ACK: when two segments or more arrived in one batch (the packets the
+   * Stack's caller hands in before it polls, as a GRO-merged burst in Linux) and the last of
+   * them is not yet acknowledged, it is acknowledged at once rather than after the delayed-ACK
+   * timer; within the batch an ACK still goes for every second full segment. Linux decides
+   * once per GRO-merged burst (__tcp_ack_snd_check), so it never leaves a burst's odd last
+   * segment for its timer either. Default true; false decides after each segment alone (the
+   * FreeBSD drill profile, whose scripts expect tcp_input's per-segment decision).
+   */
+  ackPerBatch?: boolean;
+  /**
    * Data on a Fast Open SYN: as much as fits beside that SYN's options (default), or 'linux':
    * the MSS less the timestamps and the whole 40-byte option space (tcp_send_syn_data).
    */
@@ -125,6 +135,15 @@ export interface ConnectionConfig {
    * NextSeg rules 3 and 4 (and no probe).
    */
   rack: boolean;
+  /**
+   * The tail loss probe also during fast recovery and after a retransmission timeout (once
+   * F-RTO is done), not only in the open state as RFC 8985 (7.2) and Linux have it: FreeBSD's
+   * RACK stack does so by default (tcp_rack's tlp_in_recovery), and QUIC's probe timeout runs
+   * in every state (RFC 9002 6.2). A lost retransmission or a lost last ACK of a small window
+   * is then found after 2 SRTT rather than after an RTO and its backoff. Default true; the
+   * linux drill profile turns it off.
+   */
+  probeInRecovery?: boolean;
   /** Maximum segment lifetime; TIME_WAIT lasts 2*MSL (Linux: 60 s in all). */
   msl: number;
   /** How long an orphaned (fully closed) connection waits in FIN_WAIT2 (Linux tcp_fin_timeout: 60 s). */

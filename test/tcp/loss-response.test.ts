@@ -28,7 +28,8 @@ const sending = (count: number, config: Partial<ConnectionConfig> = {}) =>
 
 describe('a timeout during fast recovery (Linux tcp_enter_loss)', () => {
   it('repairs the holes SACK showed before sending new data (no F-RTO)', () => {
-    const c = sending(20);
+    // As Linux: no tail loss probe in recovery, so the lost repairs wait for the timer.
+    const c = sending(20, { probeInRecovery: false });
     // Segments 2-9 arrive, 0 and 1 do not: RACK deems both lost, fast recovery.
     send(c, ack(0, [[s(2), s(10)]]), 40);
     // The two repairs first, then what PRR lets out for the eight segments delivered.
@@ -49,6 +50,30 @@ describe('a timeout during fast recovery (Linux tcp_enter_loss)', () => {
     ]);
     expect(out[0]?.seq).toBe(s(1));
     expect(c.stats.undos).toBe(0);
+  });
+
+  it('with probes in recovery, lost repairs are found by a probe, not the timer', () => {
+    const c = sending(20);
+    send(c, ack(0, [[s(2), s(10)]]), 40);
+    const out40 = drain(c, 40);
+    expect(out40.slice(0, 2).map((x) => x.seq)).toEqual([s(0), s(1)]);
+    const last = out40[out40.length - 1]?.seq as number;
+    // Nothing comes back: 2 SRTT later (well before the 1 s RTO) a probe goes, new data.
+    const t = c.pollTimeout() as number;
+    expect(t).toBeLessThan(40 + 1000);
+    c.handleTimeout(t);
+    const probe = expectSegments(c, t, [{ flags: '.', len: MSS }]);
+    expect(probe[0]?.seq).toBe((last + MSS) >>> 0);
+    expect(c.stats.lossProbes).toBe(1);
+    expect(c.stats.timeouts).toBe(0);
+    expect(c.info().caState).toBe('recovery');
+    // The probe's ACK SACKs it while 0 and 1 are still missing: RACK deems the repairs sent
+    // before it lost, and they go again at once.
+    const after = Math.round(t + 20);
+    send(c, ack(0, [[s(2), (last + 2 * MSS) >>> 0]]), after);
+    const again = drain(c, after);
+    expect(again.slice(0, 2).map((x) => x.seq)).toEqual([s(0), s(1)]);
+    expect(c.stats.timeouts).toBe(0);
   });
 
   it('a timeout in the open state still runs F-RTO (new data after the first ACK)', () => {

@@ -106,8 +106,11 @@ describe('retransmission timer (RFC 6298)', () => {
     const before = c.info();
     tsAck(c, 500, 11, 20);
     expect(c.info().srtt).toBe(before.srtt);
-    // As with Karn's rule, the backed-off RTO stays until a valid sample (RFC 6298 5.7 note).
-    expect(c.info().rto).toBe(60);
+    // The echo shows the original arrived: the timeout was spurious (Eifel, RFC 3522), and its
+    // undo voids the backoff too (as the Eifel response, RFC 4015), whatever the sample.
+    expect(before.rto).toBe(60);
+    expect(c.info().rto).toBe(30);
+    expect(c.stats.spuriousRtos).toBe(1);
     c.send(new Uint8Array(10));
     expectSegments(c, 510, [{ flags: 'P.' }]);
     tsAck(c, 530, 21, 510);
