@@ -9,7 +9,8 @@
  * 3. memory per idle ESTABLISHED connection with 100,000 connections open, and the time to open
  *    them (targets: <= 1 KiB each; 1M opened in <= 10 s, projected from the rate here unless
  *    BENCH_CONNS=1000000).
- * Options: MiB for (1) as the first argument (default 256); BENCH_CONNS for (3).
+ * Options: MiB for (1) as the first argument (default 256); BENCH_CONNS for (3); BENCH_ONLY=1,3
+ * runs only the sections listed (to profile one of them: `node --cpu-prof` on the bundle).
  */
 import { once } from 'node:events';
 import { createServer, connect as netConnect } from 'node:net';
@@ -194,9 +195,15 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   const mib = Number(process.argv[2] ?? 256);
-  const bytes = mib * MiB;
+  const only = (process.env.BENCH_ONLY ?? '1,2,3').split(',');
   console.log(`tcpstate benchmark — node ${process.version}, ${new Date().toISOString()}`);
+  if (only.includes('1')) await bulkSection(mib);
+  if (only.includes('2')) handshakeSection();
+  if (only.includes('3')) memorySection();
+}
 
+async function bulkSection(mib: number): Promise<void> {
+  const bytes = mib * MiB;
   ourBulk(16 * MiB); // warm-up: JIT
   // Runs alternate, ours then Node's, so that a busy moment of a shared machine hits both.
   const ours: number[] = [];
@@ -227,7 +234,9 @@ async function main(): Promise<void> {
   console.log(
     `   median ${fmt(ourGbit, 2)} Gbit/s = ${fmt(ourGbit / nodeGbit, 2)}x Node net; target >= 4 Gbit/s: ${verdict(ourGbit >= 4)}`,
   );
+}
 
+function handshakeSection(): void {
   const n = 20_000;
   shortConnections(2_000);
   const secs = shortConnections(n);
@@ -236,7 +245,9 @@ async function main(): Promise<void> {
   console.log(
     `   ${fmt(perSec, 0)} connections/s; target >= 50,000/s: ${verdict(perSec >= 50_000)}`,
   );
+}
 
+function memorySection(): void {
   const conns = Number(process.env.BENCH_CONNS ?? 100_000);
   try {
     const m = idleMemory(conns);

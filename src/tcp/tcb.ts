@@ -275,7 +275,15 @@ export abstract class Tcb {
   protected unackedSince: number | undefined;
 
   protected readonly rtt: RttEstimator;
-  protected readonly cc: CongestionController;
+  /**
+   * The congestion controller, made when first used (the first data sent or acknowledged, or
+   * info()): an idle connection does not carry it. `ccConfig` is the config it is made from
+   * (the one at open: configure() does not change the controller) and `ccMss` the send MSS it
+   * starts from (set where an existing controller's setMss would be called).
+   */
+  private ccObj: CongestionController | undefined;
+  private readonly ccConfig: ConnectionConfig;
+  protected ccMss: number;
   /** Karn (RFC 6298 3): the one segment being timed, when timestamps are off. */
   protected rttSeq: number | undefined;
   protected rttStart = 0;
@@ -309,15 +317,27 @@ export abstract class Tcb {
     this.sendBuf = new SendBuffer(this.config.sendBufferSize);
     this.rtt = new RttEstimator(this.config.initialRto, this.config.minRto, this.config.maxRto);
     this.rtt.slop = this.config.rtoSlop ?? 0;
-    this.cc = makeController(
-      this.config.congestionControl,
-      this.effSndMss(),
-      this.config.initialCwndSegments,
-    );
+    this.ccConfig = this.config;
+    this.ccMss = this.effSndMss();
     this.rcvWndScale = this.config.windowScale
       ? (this.config.windowScaleShift ?? shiftFor(this.config.receiveBufferSize))
       : 0;
     void now;
+  }
+
+  protected get cc(): CongestionController {
+    this.ccObj ??= makeController(
+      this.ccConfig.congestionControl,
+      this.ccMss,
+      this.ccConfig.initialCwndSegments,
+    );
+    return this.ccObj;
+  }
+
+  /** The effective send MSS changed: the controller's setMss (cc.ts), or the MSS it will start from. */
+  protected ccSetMss(mss: number): void {
+    if (this.ccObj === undefined) this.ccMss = mss;
+    else this.ccObj.setMss(mss);
   }
 
   /** Loss recovery's per-episode state, made on first use. */
