@@ -65,6 +65,9 @@ export type PeerFin =
   | { readonly kind: 'seen'; readonly seq: number }
   | { readonly kind: 'received'; readonly seq: number };
 
+/** No RST queued: shared by every connection, never written (shift() on it changes nothing). */
+const NO_CONTROL: TcpSegment[] = [];
+
 /** No FIN yet, either way; one object shared by every connection. */
 const NO_FIN = Object.freeze({ kind: 'none' } as const);
 
@@ -172,8 +175,11 @@ export abstract class Tcb {
   protected config: ConnectionConfig;
   protected st: TcpState = 'CLOSED';
   protected readonly events: ConnectionEvent[] = [];
-  /** RSTs built at the moment they were decided (their numbers must not change later). */
-  protected readonly controlQueue: TcpSegment[] = [];
+  /**
+   * RSTs built at the moment they were decided (their numbers must not change later): a shared
+   * empty list until the first (queueRst gives the connection its own).
+   */
+  protected controlQueue: TcpSegment[] = NO_CONTROL;
 
   // Send sequence space (RFC 9293 3.3.1).
   protected readonly iss: number;
@@ -419,6 +425,7 @@ export abstract class Tcb {
   }
 
   protected queueRst(seq: number, ack: number | undefined): void {
+    if (this.controlQueue === NO_CONTROL) this.controlQueue = [];
     this.controlQueue.push({
       srcPort: this.local.port,
       dstPort: this.remote.port,
