@@ -77,6 +77,9 @@ export const IPV6_ANY = '::';
  * The 4-tuple as bytes for a keyed hash (ISNs, SYN cookies): local address, local port, remote
  * address, remote port, in network order, then `extra` bytes of room. IPv4 (and IPv4-mapped)
  * tuples take 12 bytes, IPv6 ones 36 (RFC 6528 hashes the tuple as the packets carry it).
+ * The bytes are a scratch buffer, one per size, valid until the next call: the caller hashes
+ * them at once (every handshake hashes its tuple; a fresh ArrayBuffer each time cost more than
+ * the hash). Every byte of it is written, by this function or (the extra room) by the caller.
  */
 export function tupleBytes(
   localAddress: string,
@@ -85,15 +88,15 @@ export function tupleBytes(
   remotePort: number,
   extra: number,
 ): { bytes: Uint8Array; view: DataView; length: number } {
-  const l = parseStackAddress(localAddress);
+  const l = parsedLocal(localAddress);
   const r = parseStackAddress(remoteAddress);
   if (l === undefined || r === undefined || l.family !== r.family) {
     throw new RangeError(`not one family's 4-tuple: ${localAddress}, ${remoteAddress}`);
   }
   const size = l.family === 4 ? 4 : 16;
   const length = 2 * size + 4;
-  const bytes = new Uint8Array(length + extra);
-  const view = new DataView(bytes.buffer);
+  const scratch = scratchOf(length + extra);
+  const { bytes, view } = scratch;
   if (l.family === 4 && r.family === 4) {
     view.setUint32(0, l.v4);
     view.setUint32(6, r.v4);
@@ -103,5 +106,35 @@ export function tupleBytes(
   }
   view.setUint16(size, localPort);
   view.setUint16(2 * size + 2, remotePort);
-  return { bytes, view, length };
+  scratch.length = length;
+  return scratch;
+}
+
+const scratches = new Map<number, { bytes: Uint8Array; view: DataView; length: number }>();
+
+function scratchOf(size: number): { bytes: Uint8Array; view: DataView; length: number } {
+  let s = scratches.get(size);
+  if (s === undefined) {
+    const bytes = new Uint8Array(size);
+    s = { bytes, view: new DataView(bytes.buffer), length: 0 };
+    scratches.set(size, s);
+  }
+  return s;
+}
+
+/**
+ * Local addresses parsed, by text: each host has one or two, so a few dozen entries serve every
+ * stack of a process (the table starts over when it would grow past that).
+ */
+const locals = new Map<string, StackAddress | undefined>();
+const MAX_LOCALS = 64;
+
+function parsedLocal(text: string): StackAddress | undefined {
+  let parsed = locals.get(text);
+  if (parsed === undefined && !locals.has(text)) {
+    if (locals.size >= MAX_LOCALS) locals.clear();
+    parsed = parseStackAddress(text);
+    locals.set(text, parsed);
+  }
+  return parsed;
 }

@@ -178,6 +178,21 @@ export class ListenerImpl implements Listener {
     readonly v6only: boolean,
   ) {}
 
+  /**
+   * The local end of its connections, one object per local address text (nothing writes an
+   * endpoint): a listener's thousands of connections share it instead of one each.
+   */
+  localEndpoint(address: string): Endpoint {
+    let e = this.locals.get(address);
+    if (e === undefined) {
+      e = Object.freeze({ address, port: this.port });
+      this.locals.set(address, e);
+    }
+    return e;
+  }
+
+  private readonly locals = new Map<string, Endpoint>();
+
   get acceptQueueLength(): number {
     return this.acceptQueue.length;
   }

@@ -871,7 +871,7 @@ export class Stack {
     // TCP Fast Open (fastopen.ts): a valid cookie opens at once; a request gets a cookie.
     const tfo = this.fastOpen.serverAnswer(listener.port, src.text, src.local, seg);
     const conn = Connection.acceptSyn(now, seg, {
-      local: { address: src.local, port: listener.port },
+      local: listener.localEndpoint(src.local),
       remote,
       iss: iss ?? this.isns.isn(now, src.local, listener.port, src.text, seg.srcPort),
       config: this.listenerConfig(listener, src),
@@ -996,7 +996,7 @@ export class Stack {
       payload: EMPTY,
     };
     const conn = Connection.acceptSyn(now, syn, {
-      local: { address: src.local, port: listener.port },
+      local: listener.localEndpoint(src.local),
       remote: { address: src.text, port: seg.srcPort },
       iss: seqAdd(seg.ack, -1),
       config: this.listenerConfig(listener, src),

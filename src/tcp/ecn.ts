@@ -25,6 +25,22 @@ export const CE = 3;
  */
 export type EcnMode = 'off' | 'on' | 'accept';
 
+/**
+ * The segments `mark` sent ECT(0), for `codepoint`: one set for every connection (each segment
+ * object is one connection's), so that a connection pays nothing for it.
+ */
+const ECT_SEGMENTS = new WeakSet<TcpSegment>();
+
+/**
+ * The settings ECN reads at the moment it acts (ConnectionConfig.ecn and ecnSynRetries), passed
+ * in by the connection: the connection's config may change (configure()), and a connection keeps
+ * no closure over it.
+ */
+export interface EcnSettings {
+  readonly ecn?: EcnMode | undefined;
+  readonly ecnSynRetries?: number | undefined;
+}
+
 export class EcnState {
   /** Both ends agreed to ECN (RFC 3168 6.1.1). */
   ok = false;
@@ -38,28 +54,18 @@ export class EcnState {
   private recover: number | undefined;
   /** One past the highest sequence number sent: data below it is a retransmission. */
   private highest: number | undefined;
-  private readonly ect = new WeakSet<TcpSegment>();
   /** A CE mark started an episode: acknowledge now (the connection clears it). */
   ackNow = false;
   /** Whether the SYN we sent last asked for ECN. */
   private asked = false;
 
   /**
-   * `synRetries`: how many retransmitted SYNs still ask (RFC 3168 6.1.1.1 lets a sender fall
-   * back after a loss): Linux none (tcp_ecn_fallback=1), FreeBSD ecn.maxretries (1).
-   */
-  constructor(
-    private readonly mode: () => EcnMode,
-    private readonly synRetries: () => number,
-  ) {}
-
-  /**
    * The peer's SYN (passive side: ECE and CWR ask for ECN) or SYN,ACK (active side: ECE
    * without CWR agrees, when our SYN asked).
    */
-  onPeerSyn(seg: TcpSegment): void {
+  onPeerSyn(seg: TcpSegment, settings: EcnSettings): void {
     const f = seg.flags;
-    if (this.mode() === 'off') return;
+    if (modeOf(settings) === 'off') return;
     this.ok = f.ack ? this.asked && f.ece && !f.cwr : f.ece && f.cwr;
   }
 
@@ -89,12 +95,14 @@ export class EcnState {
    * Marks a segment we send: ECE and CWR on a SYN that asks, ECE on the SYN,ACK that agrees,
    * ECE on every other segment while echoing, CWR on the first new data after a reduction;
    * new data (not a retransmission, a SYN or a pure ACK) is sent ECT(0) (RFC 3168 6.1.5).
+   * `settings.ecnSynRetries`: how many retransmitted SYNs still ask (RFC 3168 6.1.1.1 lets a
+   * sender fall back after a loss): Linux none (tcp_ecn_fallback=1), FreeBSD ecn.maxretries (1).
    */
-  mark(seg: TcpSegment, synRetransmits = 0): TcpSegment {
+  mark(seg: TcpSegment, settings: EcnSettings, synRetransmits = 0): TcpSegment {
     const f = seg.flags;
     if (f.syn) {
       if (!f.ack) {
-        this.asked = this.mode() === 'on' && synRetransmits <= this.synRetries();
+        this.asked = modeOf(settings) === 'on' && synRetransmits <= (settings.ecnSynRetries ?? 0);
         return this.asked ? { ...seg, flags: { ...f, ece: true, cwr: true } } : seg;
       }
       if (f.ack && this.ok) return { ...seg, flags: { ...f, ece: true } };
@@ -108,14 +116,19 @@ export class EcnState {
     const cwr = fresh && this.cwrPending;
     if (cwr) this.cwrPending = false;
     const out = this.echo || cwr ? { ...seg, flags: { ...f, ece: this.echo, cwr } } : seg;
-    if (fresh) this.ect.add(out);
+    if (fresh) ECT_SEGMENTS.add(out);
     return out;
   }
 
   /** The ECN field for the IP header of a segment `mark` returned. */
   codepoint(seg: TcpSegment): number {
-    return this.ect.has(seg) ? ECT0 : NOT_ECT;
+    return ECT_SEGMENTS.has(seg) ? ECT0 : NOT_ECT;
   }
+}
+
+/** ConnectionConfig.ecn, 'accept' when unset (Linux's default, tcp_ecn=2). */
+function modeOf(settings: EcnSettings): EcnMode {
+  return settings.ecn ?? 'accept';
 }
 
 /**

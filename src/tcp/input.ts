@@ -578,7 +578,7 @@ export abstract class TcbInput extends TcbTimers {
       Math.min(this.config.receiveBufferSize, MAX_UNSCALED_WINDOW),
     );
     const o = readSynOptions(seg);
-    this.ecn.onPeerSyn(seg);
+    this.ecn.onPeerSyn(seg, this.config);
     this.sndMss = o.mss ?? this.config.defaultSendMss ?? DEFAULT_SEND_MSS;
     // RFC 7323 (2.2, 3.2): window scaling and timestamps only when both SYNs carry them.
     // In SYN_SENT we offered according to config; in LISTEN we answer only what we offer.
@@ -595,7 +595,7 @@ export abstract class TcbInput extends TcbTimers {
     this.sndWl1 = seg.seq;
     this.sndWl2 = seg.ack;
     this.rcvMss = Math.min(this.config.mss, this.config.defaultSendMss ?? DEFAULT_SEND_MSS);
-    this.cc.setMss(this.effSndMss());
+    this.ccSetMss(this.effSndMss());
     if (this.config.roundBuffersToMss) this.roundBuffersToMss();
   }
 

@@ -26,10 +26,7 @@ const NO_SACK: Array<[number, number]> = [];
 
 export abstract class TcbOutput extends Tcb {
   /** RFC 3168 (ecn.ts): negotiation, ECE/CWR and the IP codepoint of what we send. */
-  protected readonly ecn = new EcnState(
-    () => this.config.ecn ?? 'accept',
-    () => this.config.ecnSynRetries ?? 0,
-  );
+  protected readonly ecn = new EcnState();
 
   protected buildSyn(now: number): TcpSegment {
     this.synPending = false;
@@ -88,7 +85,7 @@ export abstract class TcbOutput extends Tcb {
       this.rttStart = now;
     }
     if (synAck) this.noteAckSent();
-    return this.count(this.ecn.mark(seg, this.synSends - 1));
+    return this.count(this.ecn.mark(seg, this.config, this.synSends - 1));
   }
 
   /**
@@ -173,7 +170,7 @@ export abstract class TcbOutput extends Tcb {
       }
     }
     this.noteAckSent();
-    return this.count(this.ecn.mark(seg));
+    return this.count(this.ecn.mark(seg, this.config));
   }
 
   protected buildAck(now: number, seq: number): TcpSegment {
@@ -189,7 +186,7 @@ export abstract class TcbOutput extends Tcb {
       payload: NO_PAYLOAD,
     };
     this.noteAckSent();
-    return this.count(this.ecn.mark(seg));
+    return this.count(this.ecn.mark(seg, this.config));
   }
 
   protected segmentOptions(now: number): TcpOption[] {

@@ -70,7 +70,9 @@ export abstract class TcbRecovery extends TcbOutput {
     const rv = this.rvObj;
     if (rv === undefined) {
       // Nothing sent yet: no retransmission queue, only new data (or the FIN).
-      return this.buildNew(now, dataEnd, this.cc.cwnd - this.flight());
+      // (The window is asked only when there is data to send: no controller for an idle one.)
+      const room = seqLt(this.sndNxt, dataEnd) ? this.cc.cwnd - this.flight() : 0;
+      return this.buildNew(now, dataEnd, room);
     }
     if (this.flight() === 0 && now - rv.lastSentAt > this.rtt.rto) {
       // RFC 5681 (4.1): idle longer than an RTO, the window starts again from the restart

@@ -16,23 +16,33 @@ export function isDsack(blocks: ReadonlyArray<readonly [number, number]>, cumAck
   return second !== undefined && seqLe(second[0], first[0]) && seqLe(first[1], second[1]);
 }
 
+/**
+ * Shared by every scoreboard that holds nothing (an idle connection allocates no arrays);
+ * written into never: `insert` gives a scoreboard its own arrays first.
+ */
+const NONE: Array<[number, number]> = [];
+
 export class SackScoreboard {
   /** Sorted, non-overlapping [left, right) ranges, all above SND.UNA. */
-  private ranges: Array<[number, number]> = [];
-  /**
-   * What the last update covered that no range covered before, in the order reported: the
-   * only octets whose segments recovery must mark SACKed, so an ACK that repeats a large SACK
-   * block costs what is new in it, not a walk over everything it covers.
-   */
-  readonly fresh: Array<[number, number]> = [];
+  private ranges: Array<[number, number]> = NONE;
+  private freshRanges: Array<[number, number]> = NONE;
 
   get blocks(): ReadonlyArray<readonly [number, number]> {
     return this.ranges;
   }
 
+  /**
+   * What the last update covered that no range covered before, in the order reported: the
+   * only octets whose segments recovery must mark SACKed, so an ACK that repeats a large SACK
+   * block costs what is new in it, not a walk over everything it covers.
+   */
+  get fresh(): ReadonlyArray<readonly [number, number]> {
+    return this.freshRanges;
+  }
+
   clear(): void {
-    this.ranges = [];
-    this.fresh.length = 0;
+    if (this.ranges !== NONE) this.ranges = [];
+    this.freshRanges.length = 0;
   }
 
   /**
@@ -46,8 +56,10 @@ export class SackScoreboard {
     sndUna: number,
     sndNxt: number,
   ): boolean {
+    // No SACK information now or before (every ACK of a connection without loss): nothing to do.
+    if (this.ranges === NONE && reported.length === 0) return false;
     this.forgetBelow(sndUna);
-    this.fresh.length = 0;
+    this.freshRanges.length = 0;
     let grew = false;
     for (let i = isDsack(reported, sndUna) ? 1 : 0; i < reported.length; i++) {
       const block = reported[i] as readonly [number, number];
@@ -115,6 +127,10 @@ export class SackScoreboard {
 
   /** Merges [l, r) into the ranges; true when it covered octets not covered before. */
   private insert(l: number, r: number): boolean {
+    if (this.ranges === NONE) {
+      this.ranges = [];
+      this.freshRanges = [];
+    }
     // The first range that touches or follows l (its right edge at or above l).
     let i = this.firstEndingAfter(l);
     const before = this.ranges[i - 1];
@@ -128,13 +144,13 @@ export class SackScoreboard {
     for (; j < this.ranges.length; j++) {
       const range = this.ranges[j] as [number, number];
       if (seqGt(range[0], r)) break;
-      if (seqGt(range[0], cursor)) this.fresh.push([cursor, range[0]]);
+      if (seqGt(range[0], cursor)) this.freshRanges.push([cursor, range[0]]);
       if (seqGt(range[1], cursor)) cursor = range[1];
       had += seqDiff(seqLt(range[1], r) ? range[1] : r, seqGt(range[0], l) ? range[0] : l);
       if (seqLt(range[0], left)) left = range[0];
       if (seqGt(range[1], right)) right = range[1];
     }
-    if (seqLt(cursor, r)) this.fresh.push([cursor, r]);
+    if (seqLt(cursor, r)) this.freshRanges.push([cursor, r]);
     this.ranges.splice(i, j - i, [left, right]);
     return had < seqDiff(r, l);
   }

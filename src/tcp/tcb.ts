@@ -65,6 +65,9 @@ export type PeerFin =
   | { readonly kind: 'seen'; readonly seq: number }
   | { readonly kind: 'received'; readonly seq: number };
 
+/** No RST queued: shared by every connection, never written (shift() on it changes nothing). */
+const NO_CONTROL: TcpSegment[] = [];
+
 /** No FIN yet, either way; one object shared by every connection. */
 const NO_FIN = Object.freeze({ kind: 'none' } as const);
 
@@ -172,8 +175,11 @@ export abstract class Tcb {
   protected config: ConnectionConfig;
   protected st: TcpState = 'CLOSED';
   protected readonly events: ConnectionEvent[] = [];
-  /** RSTs built at the moment they were decided (their numbers must not change later). */
-  protected readonly controlQueue: TcpSegment[] = [];
+  /**
+   * RSTs built at the moment they were decided (their numbers must not change later): a shared
+   * empty list until the first (queueRst gives the connection its own).
+   */
+  protected controlQueue: TcpSegment[] = NO_CONTROL;
 
   // Send sequence space (RFC 9293 3.3.1).
   protected readonly iss: number;
@@ -275,7 +281,15 @@ export abstract class Tcb {
   protected unackedSince: number | undefined;
 
   protected readonly rtt: RttEstimator;
-  protected readonly cc: CongestionController;
+  /**
+   * The congestion controller, made when first used (the first data sent or acknowledged, or
+   * info()): an idle connection does not carry it. `ccConfig` is the config it is made from
+   * (the one at open: configure() does not change the controller) and `ccMss` the send MSS it
+   * starts from (set where an existing controller's setMss would be called).
+   */
+  private ccObj: CongestionController | undefined;
+  private readonly ccConfig: ConnectionConfig;
+  protected ccMss: number;
   /** Karn (RFC 6298 3): the one segment being timed, when timestamps are off. */
   protected rttSeq: number | undefined;
   protected rttStart = 0;
@@ -309,15 +323,27 @@ export abstract class Tcb {
     this.sendBuf = new SendBuffer(this.config.sendBufferSize);
     this.rtt = new RttEstimator(this.config.initialRto, this.config.minRto, this.config.maxRto);
     this.rtt.slop = this.config.rtoSlop ?? 0;
-    this.cc = makeController(
-      this.config.congestionControl,
-      this.effSndMss(),
-      this.config.initialCwndSegments,
-    );
+    this.ccConfig = this.config;
+    this.ccMss = this.effSndMss();
     this.rcvWndScale = this.config.windowScale
       ? (this.config.windowScaleShift ?? shiftFor(this.config.receiveBufferSize))
       : 0;
     void now;
+  }
+
+  protected get cc(): CongestionController {
+    this.ccObj ??= makeController(
+      this.ccConfig.congestionControl,
+      this.ccMss,
+      this.ccConfig.initialCwndSegments,
+    );
+    return this.ccObj;
+  }
+
+  /** The effective send MSS changed: the controller's setMss (cc.ts), or the MSS it will start from. */
+  protected ccSetMss(mss: number): void {
+    if (this.ccObj === undefined) this.ccMss = mss;
+    else this.ccObj.setMss(mss);
   }
 
   /** Loss recovery's per-episode state, made on first use. */
@@ -399,6 +425,7 @@ export abstract class Tcb {
   }
 
   protected queueRst(seq: number, ack: number | undefined): void {
+    if (this.controlQueue === NO_CONTROL) this.controlQueue = [];
     this.controlQueue.push({
       srcPort: this.local.port,
       dstPort: this.remote.port,

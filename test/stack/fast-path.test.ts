@@ -49,6 +49,35 @@ describe('TupleMap', () => {
     expect(m.size).toBe(4);
   });
 
+  it('agrees with a Map over 20,000 seeded sets and deletes of colliding IPv4 and IPv6 tuples', () => {
+    const m = new TupleMap<number>();
+    const ref = new Map<string, number>();
+    const rng = new SeededRng(7);
+    for (let op = 0; op < 20_000; op++) {
+      // few distinct values per field, so that tuples share hash slots and probe runs
+      const local = 1 + (rng.nextU32() % 4);
+      const v6 = rng.nextU32() % 8 === 0;
+      const remote = v6
+        ? `v6:${rng.nextU32() % 16}`
+        : remoteKey(((rng.nextU32() % 64) * 0x01000193) >>> 0, rng.nextU32() % 16);
+      const name = `${local}/${remote}`;
+      if (rng.nextU32() % 3 === 0) {
+        expect(m.delete(local, remote)).toBe(ref.delete(name));
+      } else {
+        m.set(local, remote, op);
+        ref.set(name, op);
+      }
+      expect(m.get(local, remote)).toBe(ref.get(name));
+      expect(m.size).toBe(ref.size);
+    }
+    for (const name of ref.keys()) {
+      const [local, remote] = name.split('/');
+      const key = remote.startsWith('v6:') ? remote : Number(remote);
+      expect(m.get(Number(local), key)).toBe(ref.get(name));
+    }
+    expect([...m.values()].sort((x, y) => x - y)).toEqual([...ref.values()].sort((x, y) => x - y));
+  });
+
   it('remoteKey is exact for the largest address and port', () => {
     expect(remoteKey(0xffffffff, 0xffff)).toBe(2 ** 48 - 1);
     expect(Number.isSafeInteger(remoteKey(0xffffffff, 0xffff))).toBe(true);
