@@ -6,8 +6,8 @@
  * The capture is generated here: Ethernet, IPv4, many short connections (handshake, 20 data
  * segments of 1448 bytes with an ACK every two, FIN exchange), the shape of web traffic.
  * Timed, on the same file:
- * - the library: an Analysis fed 4 MiB chunks, then every connection's report (final states,
- *   Zeek code, findings: what the summary table shows), in this process;
+ * - the library: an Analysis fed 4 MiB chunks, then every connection's summary row (final
+ *   states, Zeek code, finding codes: what the summary table shows), in this process;
  * - the command, `tcpstate pcap FILE` printing its summary table to /dev/null (from dist/ when
  *   built, else through tsx), with its peak RSS from /usr/bin/time;
  * - tshark, with its peak RSS.
@@ -162,8 +162,8 @@ function readOurs(path: string): Timed & { connections: number; heap: number } {
   const result = analysis.end();
   // What the summary table shows of each connection.
   let rows = 0;
-  for (const c of result.connections) {
-    if (c.final.a && c.summary.zeek.conn_state && c.summary.findings) rows++;
+  for (const c of result.rows) {
+    if (c.final.a && c.zeek && c.findings) rows++;
   }
   const ms = performance.now() - start;
   const cpu = process.cpuUsage(cpu0);

@@ -50,17 +50,15 @@ export interface SideStats {
   missedBytes: number;
   /** Holes: segments starting beyond anything this side was seen sending. */
   gaps: number;
-  iss?: number;
-  synTime?: number;
+  iss: number | undefined;
+  synTime: number | undefined;
   synCount: number;
   /** When this side first acknowledged the peer's SYN,ACK (the handshake's third segment). */
-  handshakeAckTime?: number;
-  finTime?: number;
+  handshakeAckTime: number | undefined;
+  finTime: number | undefined;
   finCount: number;
-  rstTime?: number;
-  firstTime?: number;
-  lastTime?: number;
-  wscale?: number;
+  rstTime: number | undefined;
+  wscale: number | undefined;
 }
 
 interface SideState {
@@ -71,16 +69,16 @@ interface SideState {
   inputs: Input[];
   /** Which kinds `inputs` holds, a bit each (KIND_BIT): hasInput is asked on every ACK. */
   kinds: number;
-  nxt?: number;
-  finSeq?: number;
-  ackMax?: number;
-  lastAck?: number;
-  lastWin?: number;
+  nxt: number | undefined;
+  finSeq: number | undefined;
+  ackMax: number | undefined;
+  lastAck: number | undefined;
+  lastWin: number | undefined;
   /** Its bare SYN (an active open). */
-  syn?: Pending;
+  syn: Pending | undefined;
   /** Its SYN,ACK (a passive open, or the second half of a simultaneous one). */
-  synAck?: Pending;
-  fin?: Pending;
+  synAck: Pending | undefined;
+  fin: Pending | undefined;
   prevSend: number;
   prevSendTime: number;
   /** This side sent data after the peer's FIN was seen. */
@@ -170,6 +168,14 @@ export class Connection {
       assumed,
       inputs: [],
       kinds: 0,
+      nxt: undefined,
+      finSeq: undefined,
+      ackMax: undefined,
+      lastAck: undefined,
+      lastWin: undefined,
+      syn: undefined,
+      synAck: undefined,
+      fin: undefined,
       prevSend: -1,
       prevSendTime: 0,
       dataAfterPeerFin: false,
@@ -220,8 +226,6 @@ export class Connection {
     const t = p.timeMs;
     this.lastTime = t;
     s.packets++;
-    s.firstTime ??= t;
-    s.lastTime = t;
     const syn = (p.flags & SYN) !== 0;
     const fin = (p.flags & FIN) !== 0;
     const rst = (p.flags & RST) !== 0;
@@ -435,7 +439,7 @@ export class Connection {
       let n = 0;
       for (const i of side.inputs) if (i.kind === kind && ++n >= REPEATS_KEPT) return;
     }
-    side.inputs.push(cause ? { kind, order, time, packet, cause } : { kind, order, time, packet });
+    side.inputs.push({ kind, order, time, packet, cause });
     side.kinds |= KIND_BIT[kind];
   }
 
@@ -465,7 +469,7 @@ export class Connection {
     // Received after x's last segment that did not acknowledge it, and after its last copy.
     const after = Math.max(item.index, x.prevSend);
     const time = after === item.index ? item.time : x.prevSendTime;
-    x.inputs.push({ kind, order: after + 0.5, time, packet: item.index });
+    x.inputs.push({ kind, order: after + 0.5, time, packet: item.index, cause: undefined });
     x.kinds |= KIND_BIT[kind];
   }
 
@@ -522,6 +526,14 @@ export class Connection {
     return c;
   }
 
+  /** The same as `changes`, without keeping them (a summary row needs them once). */
+  changesOnce(side: SideName): Change[] {
+    const kept = side === 'a' ? this.replayedA : this.replayedB;
+    if (kept) return kept;
+    const s = this.sides[side];
+    return replay(s.initial, s.inputs);
+  }
+
   stateOf(side: SideName): TcpState {
     const c = this.changes(side);
     return c.length === 0 ? this.sides[side].initial : c[c.length - 1].to;
@@ -542,6 +554,7 @@ export class Connection {
       order: this.packets,
       time,
       packet: this.packets,
+      cause: undefined,
     });
     this.sides[side].kinds |= KIND_BIT['rcv new SYN'];
   }
@@ -587,6 +600,7 @@ function crossedSynAck(to: SideState, item: Pending | undefined, index: number, 
     order: Math.max(item.index, index) + 0.5,
     time: t,
     packet: item.index,
+    cause: undefined,
   });
   to.kinds |= KIND_BIT['rcv SYN,ACK'];
 }
@@ -605,7 +619,13 @@ function newStats(address: string, port: number): SideStats {
     rsts: 0,
     missedBytes: 0,
     gaps: 0,
+    iss: undefined,
+    synTime: undefined,
     synCount: 0,
+    handshakeAckTime: undefined,
+    finTime: undefined,
     finCount: 0,
+    rstTime: undefined,
+    wscale: undefined,
   };
 }

@@ -7,8 +7,8 @@
 
 import type { CaptureFormat, CaptureProblem } from './frame.js';
 import { CaptureReader } from './reader.js';
-import { reportConnection } from './report.js';
-import type { ConnectionReport } from './report-types.js';
+import { connectionRow, reportConnection } from './report.js';
+import type { ConnectionReport, ConnectionRow } from './report-types.js';
 import type { CaptureCounts, ConnectionId } from './tracker.js';
 import { ConnectionTracker } from './tracker.js';
 
@@ -19,6 +19,7 @@ export { CaptureReader, readCaptureBytes } from './reader.js';
 export type {
   CapturePoint,
   ConnectionReport,
+  ConnectionRow,
   ConnectionSummary,
   Finding,
   FindingCode,
@@ -36,7 +37,14 @@ export interface CaptureResult {
   /** What stopped the reading before the end of the file; everything before it is reported. */
   problem: CaptureProblem | undefined;
   counts: CaptureCounts;
-  connections: ConnectionReport[];
+  /** How many TCP connections the capture holds. */
+  connectionCount: number;
+  /** Every connection's report, made when first read (a summary table needs only `rows`). */
+  readonly connections: ConnectionReport[];
+  /** Every connection's row of the summary table, made when first read. */
+  readonly rows: ConnectionRow[];
+  /** Connection `id`'s report (1 is the first), without making the others'. */
+  report(id: number): ConnectionReport | undefined;
 }
 
 export interface AnalysisOptions {
@@ -76,12 +84,28 @@ export class Analysis {
   end(): CaptureResult {
     const problem = this.reader.end();
     const captureEnd = this.tracker.lastTime ?? 0;
+    const all = this.tracker.connections;
+    let reports: ConnectionReport[] | undefined;
+    let rows: ConnectionRow[] | undefined;
     return {
       source: this.source,
       format: this.reader.format,
       problem,
       counts: this.tracker.counts,
-      connections: this.tracker.connections.map((c) => reportConnection(c, captureEnd)),
+      connectionCount: all.length,
+      get connections(): ConnectionReport[] {
+        reports ??= all.map((c) => reportConnection(c, captureEnd));
+        return reports;
+      },
+      get rows(): ConnectionRow[] {
+        rows ??= all.map((c) => connectionRow(c, captureEnd));
+        return rows;
+      },
+      report(id: number): ConnectionReport | undefined {
+        if (reports) return reports[id - 1];
+        const c = all[id - 1];
+        return c && reportConnection(c, captureEnd);
+      },
     };
   }
 }
@@ -106,6 +130,7 @@ export function captureHeadline(r: CaptureResult): string {
     .filter(([, n]) => n > 0)
     .map(([why, n]) => `${n} ${why}`)
     .join(', ');
-  const conns = `${r.connections.length} TCP connection${r.connections.length === 1 ? '' : 's'}`;
+  const n = r.connectionCount;
+  const conns = `${n} TCP connection${n === 1 ? '' : 's'}`;
   return `${r.source}: ${r.format ?? 'unreadable'}, ${r.counts.frames} frames, ${r.counts.tcp} TCP packets, ${conns}${skipped ? ` (skipped: ${skipped})` : ''}`;
 }

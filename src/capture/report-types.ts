@@ -59,6 +59,22 @@ export interface ConnectionReport {
   summary: ConnectionSummary;
 }
 
+/**
+ * What the summary table shows of a connection, without its story: built for every connection
+ * of a big capture, so it is small (findings by code and side, their sentences left empty).
+ */
+export interface ConnectionRow {
+  id: number;
+  a: string;
+  b: string;
+  packets: number;
+  start: number;
+  end: number;
+  final: Record<SideName, TcpState>;
+  zeek: ZeekConnState;
+  findings: Finding[];
+}
+
 export type FindingCode =
   | 'closed-first'
   | 'simultaneous-close'

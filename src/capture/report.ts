@@ -14,6 +14,7 @@ import type { Change } from './machine.js';
 import type {
   CapturePoint,
   ConnectionReport,
+  ConnectionRow,
   ConnectionSummary,
   SideSummary,
   StateSpan,
@@ -23,28 +24,29 @@ import { zeekConnState } from './zeek.js';
 /** The summary of one connection; `captureEnd` is the last packet of the whole capture. */
 export function reportConnection(c: Connection, captureEnd: number): ConnectionReport {
   const changes = { a: c.changes('a'), b: c.changes('b') };
-  const aEnd = c.sides.a.stats;
-  const bEnd = c.sides.b.stats;
-  const a = endpointText(aEnd.address, aEnd.port);
-  const b = endpointText(bEnd.address, bEnd.port);
-  const final = {
-    a: last(changes.a, c.sides.a.initial),
-    b: last(changes.b, c.sides.b.initial),
-  };
+  const a = sideText(c, 'a');
+  const b = sideText(c, 'b');
   const summary: ConnectionSummary = {
     start: c.firstTime,
     end: c.lastTime,
     packets: c.packets,
     a: sideSummary(c, 'a', changes.a, captureEnd),
     b: sideSummary(c, 'b', changes.b, captureEnd),
-    capturePoint: capturePoint(aEnd, bEnd),
+    capturePoint: capturePoint(c.sides.a.stats, c.sides.b.stats),
     zeek: { conn_state: zeekConnState(c), history: c.history },
     findings: [],
   };
+  summary.findings = findings(c, {
+    a,
+    b,
+    changes,
+    states: { a: summary.a.states, b: summary.b.states },
+    capturePoint: summary.capturePoint,
+  });
   // The events are built when first asked for: a summary table of many connections never
   // needs them, and they are most of a report's memory.
   let events: StoryEvent[] | undefined;
-  const report = {
+  return {
     id: c.id,
     a,
     b,
@@ -55,11 +57,45 @@ export function reportConnection(c: Connection, captureEnd: number): ConnectionR
     set events(value: StoryEvent[]) {
       events = value;
     },
-    final,
+    final: { a: last(changes.a, c.sides.a.initial), b: last(changes.b, c.sides.b.initial) },
     summary,
   };
-  summary.findings = findings(c, report);
-  return report;
+}
+
+/** What the summary table shows of one connection: its report's figures, findings by code. */
+export function connectionRow(c: Connection, captureEnd: number): ConnectionRow {
+  const a = sideText(c, 'a');
+  const b = sideText(c, 'b');
+  const changes = { a: c.changesOnce('a'), b: c.changesOnce('b') };
+  return {
+    id: c.id,
+    a,
+    b,
+    packets: c.packets,
+    start: c.firstTime,
+    end: c.lastTime,
+    final: { a: last(changes.a, c.sides.a.initial), b: last(changes.b, c.sides.b.initial) },
+    zeek: zeekConnState(c),
+    findings: findings(
+      c,
+      {
+        a,
+        b,
+        changes,
+        states: {
+          a: spans(c, 'a', captureEnd, changes.a),
+          b: spans(c, 'b', captureEnd, changes.b),
+        },
+        capturePoint: capturePoint(c.sides.a.stats, c.sides.b.stats),
+      },
+      false,
+    ),
+  };
+}
+
+function sideText(c: Connection, side: SideName): string {
+  const s = c.sides[side].stats;
+  return endpointText(s.address, s.port);
 }
 
 /** The sim story's events for a connection: notes, segments kept, and both sides' changes. */
@@ -152,20 +188,10 @@ function sideSummary(
   captureEnd: number,
 ): SideSummary {
   const s = c.sides[side];
-  const spans: StateSpan[] = [];
-  let state = s.initial;
-  let since = c.firstTime;
-  for (const ch of changes) {
-    spans.push({ state, since, ms: ch.time - since, open: false });
-    state = ch.to;
-    since = ch.time;
-  }
-  // The last state lasts at least to the end of the capture (CLOSED has no end).
-  spans.push({ state, since, ms: Math.max(0, captureEnd - since), open: state !== 'CLOSED' });
   const st = s.stats;
   return {
     initial: { state: s.initial, assumed: s.assumed },
-    states: spans,
+    states: spans(c, side, captureEnd, changes),
     packets: st.packets,
     bytes: st.uniqueBytes,
     retransmissions: st.retransmissions,
@@ -175,6 +201,26 @@ function sideSummary(
     rsts: st.rsts,
     missedBytes: st.missedBytes,
   };
+}
+
+/** The states a side went through, with the time in each. */
+function spans(
+  c: Connection,
+  side: SideName,
+  captureEnd: number,
+  changes: readonly { time: number; to: TcpState }[],
+): StateSpan[] {
+  const out: StateSpan[] = [];
+  let state = c.sides[side].initial;
+  let since = c.firstTime;
+  for (const ch of changes) {
+    out.push({ state, since, ms: ch.time - since, open: false });
+    state = ch.to;
+    since = ch.time;
+  }
+  // The last state lasts at least to the end of the capture (CLOSED has no end).
+  out.push({ state, since, ms: Math.max(0, captureEnd - since), open: state !== 'CLOSED' });
+  return out;
 }
 
 function capturePoint(a: SideStats, b: SideStats): CapturePoint {

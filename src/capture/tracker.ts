@@ -181,7 +181,8 @@ export class ConnectionTracker {
     },
   };
   firstTime: number | undefined;
-  lastTime: number | undefined;
+  /** The last packet's time, kept as a number field (a store of it allocates nothing). */
+  private latest = 0;
   private readonly table = new TupleTable();
   private readonly options: ConnectionOptions;
 
@@ -214,7 +215,7 @@ export class ConnectionTracker {
   packet(p: TcpPacket): void {
     this.counts.tcp++;
     this.firstTime ??= p.timeMs;
-    this.lastTime = p.timeMs;
+    this.latest = p.timeMs;
     const n = this.table.find(p);
     let c = n < 0 ? undefined : this.connections[n];
     if (c && (p.flags & (SYN | ACK)) === SYN && this.startsAnew(c, p)) {
@@ -238,6 +239,10 @@ export class ConnectionTracker {
       c = this.open(p);
     }
     c.handle(p);
+  }
+
+  get lastTime(): number | undefined {
+    return this.firstTime === undefined ? undefined : this.latest;
   }
 
   private open(p: TcpPacket): Connection {

@@ -40,12 +40,23 @@ export interface TableOptions {
 
 /** Display width of plain text: code points (every character used here is one column wide). */
 export function textWidth(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
+  // UTF-16 units less one for each surrogate pair (a table of thousands of rows asks often).
+  let n = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const u = text.charCodeAt(i);
+    if (u >= 0xd800 && u <= 0xdbff) {
+      const v = text.charCodeAt(i + 1);
+      if (v >= 0xdc00 && v <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
   return n;
 }
 
 export function truncate(text: string, width: number, where: 'end' | 'middle' = 'end'): string {
+  if (text.length <= width) return text;
   const chars = [...text];
   if (chars.length <= width) return text;
   if (width <= 1) return chars.slice(0, width).join('');
@@ -120,9 +131,11 @@ export function renderTable<T>(
   const gap = options.gap ?? 2;
   const indent = ' '.repeat(options.indent ?? 0);
   const cells = rows.map((row) => columns.map((c) => c.value(row)));
-  const natural = columns.map((c, i) =>
-    Math.max(textWidth(c.header), ...cells.map((r) => textWidth(r[i]))),
-  );
+  const natural = columns.map((c, i) => {
+    let w = textWidth(c.header);
+    for (const r of cells) w = Math.max(w, textWidth(r[i]));
+    return w;
+  });
   const minimum = columns.map((c, i) =>
     Math.min(natural[i], c.minWidth ?? Math.min(textWidth(c.header), 8)),
   );

@@ -14,6 +14,7 @@ import {
   type CaptureResult,
   type ConnectionId,
   type ConnectionReport,
+  type ConnectionRow,
   captureHeadline,
   problemText,
 } from '../../capture/index.js';
@@ -65,7 +66,7 @@ export function register(program: Command): void {
     .option('--no-color', 'no colours')
     .action(async (file: string, options: PcapOptions) => {
       const format = parseFormat(options.json ? 'json' : options.format);
-      const filter = parseFilter(options);
+      const { filter, conn } = parseFilter(options);
       const keepSegments =
         parseNumber('--max-segments', options.maxSegments, 0, 10_000_000, true) ?? 10_000;
       const filtered =
@@ -75,7 +76,7 @@ export function register(program: Command): void {
       const segmentsFor =
         format === 'json' ? undefined : filtered ? filter : (c: ConnectionId) => c.id === 1;
       const result = await readCapture(file, { keepSegments, segmentsFor });
-      const selected = filtered ? result.connections.filter(filter) : result.connections;
+      const selected = pick(result, filtered, filter, conn, format);
       const toFile = options.out !== undefined;
       const body = render(result, selected, format, {
         absolute: options.absolute ?? false,
@@ -111,7 +112,10 @@ function parseFormat(value: string | undefined): Format {
   throw new CliError(`unknown format '${value}'; use ${FORMATS.join(', ')}`);
 }
 
-function parseFilter(o: PcapOptions): (c: ConnectionId) => boolean {
+function parseFilter(o: PcapOptions): {
+  filter: (c: ConnectionId) => boolean;
+  conn: number | undefined;
+} {
   const conn = parseNumber('--conn', o.conn, 1, Number.MAX_SAFE_INTEGER, true);
   const port = parseNumber('--port', o.port, 0, 65535, true);
   const host = o.host
@@ -119,13 +123,36 @@ function parseFilter(o: PcapOptions): (c: ConnectionId) => boolean {
     .toLowerCase()
     .replace(/^\[|\]$/g, '');
   if (host === '') throw new CliError('--host needs an address');
-  return (c) => {
+  const filter = (c: ConnectionId) => {
     if (conn !== undefined && c.id !== conn) return false;
     const ends = [c.a, c.b].map(splitEndpoint);
     if (port !== undefined && !ends.some((e) => e.port === port)) return false;
     if (host !== undefined && !ends.some((e) => e.address === host)) return false;
     return true;
   };
+  return { filter, conn };
+}
+
+/**
+ * The connections to show: their reports where one connection's story or the JSON is asked
+ * for, else the summary table's rows (a big capture's reports are never made for a table).
+ */
+function pick(
+  result: CaptureResult,
+  filtered: boolean,
+  filter: (c: ConnectionId) => boolean,
+  conn: number | undefined,
+  format: Format,
+): ConnectionReport[] | ConnectionRow[] {
+  if (conn !== undefined) {
+    const one = result.report(conn);
+    return one && filter(one) ? [one] : [];
+  }
+  if (format === 'json') return filtered ? result.connections.filter(filter) : result.connections;
+  const rows = filtered ? result.rows.filter(filter) : result.rows;
+  if (rows.length !== 1) return rows;
+  const one = result.report(rows[0].id);
+  return one ? [one] : [];
 }
 
 function splitEndpoint(text: string): { address: string; port: number } {
@@ -191,7 +218,7 @@ interface RenderOptions {
 
 export function render(
   result: CaptureResult,
-  selected: ConnectionReport[],
+  selected: ConnectionReport[] | ConnectionRow[],
   format: Format,
   opts: RenderOptions,
 ): string {
@@ -200,7 +227,7 @@ export function render(
       source: result.source,
       format: result.format ?? null,
       counts: result.counts,
-      connections: selected.map((c) => ({
+      connections: reports(selected).map((c) => ({
         id: c.id,
         a: c.a,
         b: c.b,
@@ -227,12 +254,12 @@ export function render(
   const c = colors(opts.color);
   const head = captureHeadline(result);
   if (selected.length === 0) {
-    return `${head}\n${result.connections.length === 0 ? 'no TCP connections in the capture' : 'no connection matches'}\n`;
+    return `${head}\n${result.connectionCount === 0 ? 'no TCP connections in the capture' : 'no connection matches'}\n`;
   }
   if (selected.length > 1) {
-    return `${head}\n\n${summaryTable(selected, opts.width, c)}\n\none connection's diagram: tcpstate pcap ${result.source} --conn N\n`;
+    return `${head}\n\n${summaryTable(selected as ConnectionRow[], opts.width, c)}\n\none connection's diagram: tcpstate pcap ${result.source} --conn N\n`;
   }
-  const one = selected[0];
+  const [one] = reports(selected);
   const story = reportStory(one);
   const lines = renderTextDiagram(story, {
     absolute: opts.absolute,
@@ -251,43 +278,42 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** `pick` gives reports wherever one connection or the JSON is shown. */
+function reports(selected: ConnectionReport[] | ConnectionRow[]): ConnectionReport[] {
+  return selected.filter((c): c is ConnectionReport => 'summary' in c);
+}
+
 function single(
   result: CaptureResult,
-  selected: ConnectionReport[],
+  selected: ConnectionReport[] | ConnectionRow[],
   format: string,
 ): ConnectionReport {
-  if (selected.length === 1) return selected[0];
+  if (selected.length === 1) return reports(selected)[0];
   if (selected.length === 0)
     throw new CliError(
-      result.connections.length === 0
-        ? 'no TCP connections in the capture'
-        : 'no connection matches',
+      result.connectionCount === 0 ? 'no TCP connections in the capture' : 'no connection matches',
     );
   throw new CliError(
     `${selected.length} connections match and a ${format} diagram draws one: pick it with --conn N (tcpstate pcap ${result.source} lists them)`,
   );
 }
 
-function summaryTable(
-  rows: ConnectionReport[],
-  width: number,
-  c: ReturnType<typeof colors>,
-): string {
+function summaryTable(rows: ConnectionRow[], width: number, c: ReturnType<typeof colors>): string {
   return renderTable(
     rows,
     [
       { header: '#', value: (r) => String(r.id), align: 'right' },
       { header: 'a (opened)', value: (r) => r.a, overflow: 'truncate-middle' },
       { header: 'b', value: (r) => r.b, overflow: 'truncate-middle' },
-      { header: 'pkts', value: (r) => String(r.summary.packets), align: 'right' },
+      { header: 'pkts', value: (r) => String(r.packets), align: 'right' },
       {
         header: 'duration',
-        value: (r) => duration(r.summary.end - r.summary.start),
+        value: (r) => duration(r.end - r.start),
         align: 'right',
       },
       { header: 'a final', value: (r) => r.final.a },
       { header: 'b final', value: (r) => r.final.b },
-      { header: 'zeek', value: (r) => r.summary.zeek.conn_state },
+      { header: 'zeek', value: (r) => r.zeek },
       {
         header: 'findings',
         value: (r) => findingCodes(r),
@@ -301,8 +327,8 @@ function summaryTable(
 }
 
 /** The findings as short codes: the table's last column (the report of one spells them out). */
-function findingCodes(r: ConnectionReport): string {
-  const codes = r.summary.findings
+function findingCodes(r: ConnectionRow): string {
+  const codes = r.findings
     .filter((f) => f.code !== 'capture-point')
     .map((f) => (f.side ? `${f.side}:${f.code}` : f.code));
   return codes.length === 0 ? '-' : codes.join(', ');
