@@ -224,6 +224,8 @@ export class Stack {
    * as Linux's mtu_expires: new connections start with them, running ones follow them.
    */
   readonly pmtuCache = new PmtuCache();
+  /** Connections running below their link's MTU: they follow the cache until it expires. */
+  private readonly pmtuLowered = new Set<StackConnection>();
   /** Connections whose SYN offered Fast Open, for the cache to learn from their SYN,ACK. */
   private readonly fastOpenSyns = new WeakMap<Connection, boolean>();
   private readonly cookies: SynCookies;
@@ -741,6 +743,11 @@ export class Stack {
   ): StackConnection {
     const entry = new StackConnection(conn, key, listener, this.dirty);
     this.conns.set(localPort, key, entry);
+    // It starts below its link's MTU with a learned one: it follows the cache from now on.
+    const mtu = conn.pathMtu;
+    if (mtu !== undefined && mtu < this.linkMtu(entry.remote6 !== undefined)) {
+      this.pmtuLowered.add(entry);
+    }
     return entry;
   }
 
@@ -755,7 +762,7 @@ export class Stack {
     this.lastNow = now;
     this.dirty.delete(entry);
     const conn = entry.conn;
-    if (this.pmtuCache.size > 0) this.followPathMtu(now, entry);
+    if (this.pmtuCache.size > 0 || this.pmtuLowered.size > 0) this.followPathMtu(now, entry);
     for (let seg = conn.pollTransmit(now); seg !== undefined; seg = conn.pollTransmit(now)) {
       this.emit(entry.remote6 ?? remoteAddressOf(entry), seg, conn.ecnCodepoint(seg));
     }
@@ -823,6 +830,7 @@ export class Stack {
 
   private remove(entry: StackConnection): void {
     addStats(this.base, entry.conn);
+    this.pmtuLowered.delete(entry);
     this.conns.delete(entry.conn.local.port, entry.key);
     this.timers.set(entry, undefined);
     const listener = entry.listener;
@@ -1204,6 +1212,8 @@ export class Stack {
   /** Tells a connection its path MTU and reports the MSS it now sends with. */
   private pathMtuTell(now: number, entry: StackConnection, mtu: number): void {
     const mss = entry.conn.pathMtuChanged(now, mtu);
+    if (mtu < this.linkMtu(entry.remote6 !== undefined)) this.pmtuLowered.add(entry);
+    else this.pmtuLowered.delete(entry);
     this.events.push({ type: 'path-mtu', conn: entry, mtu, mss });
   }
 
