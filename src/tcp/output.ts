@@ -101,7 +101,8 @@ export abstract class TcbOutput extends Tcb {
     if (tfo.cookie.length === 0 && !tfo.withoutCookie) return new Uint8Array(0);
     // Linux (tcp_send_syn_data) keeps the whole 40-byte option space free, less the
     // timestamps every later segment carries, whatever this SYN's options take.
-    const ours = this.advertisedMss();
+    // The data must fit the path (Linux's tcp_send_syn_data: the MSS of the PMTU).
+    const ours = this.pathMss();
     const mss = Math.min(ours, tfo.maxSynData ?? Number.POSITIVE_INFINITY);
     const room =
       this.config.synDataRoom === 'linux'

@@ -363,9 +363,14 @@ export abstract class Tcb {
     return Math.max(1, mss - (this.tsOk ? TS_OPTION_BYTES : 0));
   }
 
-  /** The MSS our SYN or SYN,ACK offers: ours, within the path MTU (as Linux's tcp_advertise_mss). */
-  protected advertisedMss(): number {
+  /** Our MSS within the path MTU: the most a segment we send may carry, before options. */
+  protected pathMss(): number {
     return Math.min(this.config.mss, this.mtuMss);
+  }
+
+  /** The MSS our SYN or SYN,ACK offers: ours, or within the path MTU too (config.synMss). */
+  protected advertisedMss(): number {
+    return this.config.synMss === 'path' ? this.pathMss() : this.config.mss;
   }
 
   /** Takes `mtu` as the path MTU (RFC 1191 5: the MSS follows it, less the IP and TCP headers). */

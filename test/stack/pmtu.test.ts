@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { icmpErrorPacket, icmpv6ErrorPacket } from '../../src/stack/icmp.js';
 import { acceptPmtu, PMTU_EXPIRES_MS, PmtuCache } from '../../src/stack/pmtu.js';
 import { Stack, type StackConnection, type StackEvent } from '../../src/stack/stack.js';
+import type { ConnectionConfig } from '../../src/tcp/types.js';
 import { SeededRng } from '../../src/util/rng.js';
 import { parseIpv6Address } from '../../src/wire/address6.js';
 import { flagsFrom } from '../../src/wire/flags.js';
@@ -47,8 +48,8 @@ function events(s: Stack): StackEvent[] {
  * A client connection of a stack at US (or US6) to a peer that offered MSS 1460 (1440 over
  * IPv6) and a large window, with `bytes` queued and sent: the data segments in flight.
  */
-function established(v6: boolean, bytes = 10_000) {
-  const s = new Stack({ address: v6 ? US6 : US, rng: new SeededRng(1) });
+function established(v6: boolean, bytes = 10_000, config: Partial<ConnectionConfig> = {}) {
+  const s = new Stack({ address: v6 ? US6 : US, rng: new SeededRng(1), config });
   const peer = v6 ? PEER6 : PEER;
   const c = s.connect(0, { address: peer, port: 80 });
   const syn = drain(s, 0)[0].tcp;
@@ -209,7 +210,8 @@ for (const v6 of [false, true]) {
       drain(s, 20);
       const second = s.connect(30, { address: peer, port: 81 });
       const syn = drain(s, 30).find((d) => d.tcp.dstPort === 81) as Sent;
-      expect(syn.tcp.options[0]).toEqual({ kind: 'mss', value: mtu - ipTcp });
+      // the SYN offers what this host can receive (RFC 9293 3.7.1); it sends within the path
+      expect(syn.tcp.options[0]).toEqual({ kind: 'mss', value: 1500 - ipTcp });
       expect(second.info().pmtu).toBe(mtu);
       // 600 s later the path is tried at full size again, by new and running connections
       const later = 20 + PMTU_EXPIRES_MS;
@@ -221,6 +223,15 @@ for (const v6 of [false, true]) {
       drain(s, later + 100_000);
       expect(c.info().pmtu).toBe(1500);
       expect(second.info().pmtu).toBe(1500);
+    });
+
+    it("with synMss: 'path' (Linux's tcp_advertise_mss) the SYN offers the path's MSS", () => {
+      const { s, data } = established(v6, 10_000, { synMss: 'path' });
+      s.handlePacket(20, tooBig(v6, data[0].bytes, mtu));
+      drain(s, 20);
+      s.connect(30, { address: v6 ? PEER6 : PEER, port: 81 });
+      const syn = drain(s, 30).find((d) => d.tcp.dstPort === 81) as Sent;
+      expect(syn.tcp.options[0]).toEqual({ kind: 'mss', value: mtu - ipTcp });
     });
   });
 }
