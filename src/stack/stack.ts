@@ -7,7 +7,8 @@
 /**
  * A host's TCP stack over IPv4, IPv6 or both, sans-IO: demultiplexing by 4-tuple, listeners
  * with a SYN queue and an accept queue, ephemeral ports, RFC 6528 ISNs, RST for segments that
- * match nothing, ICMP and ICMPv6 echo and errors, netstat-style counters and snapshots.
+ * match nothing, ICMP and ICMPv6 echo and errors, path MTU discovery with a per-destination
+ * cache (pmtu.ts), netstat-style counters and snapshots.
  *
  * The stack takes and gives whole IP packets, of the version of its peer. A dual-stack host has
  * one address of each family; listeners bind `0.0.0.0`, `::` or one of its addresses with
@@ -1181,7 +1182,7 @@ export class Stack {
       return;
     }
     const conn = entry.conn;
-    if (!this.quotesInFlight(entry, seq)) return;
+    if (!this.quotesInFlight(entry, seq, what)) return;
     const remote = pmtuKey(conn.remote.address);
     const current = conn.pathMtu ?? this.linkMtu(family === 6);
     const verdict = acceptPmtu(family, reported, current);
@@ -1198,13 +1199,13 @@ export class Stack {
   }
 
   /** RFC 5927 (4.1): the quoted sequence number lies in SND.UNA..SND.NXT-1, else counted and false. */
-  private quotesInFlight(entry: StackConnection, seq: number): boolean {
+  private quotesInFlight(entry: StackConnection, seq: number, what: string): boolean {
     const { sndUna, sndNxt } = entry.conn.info();
     if (seqGe(seq, sndUna) && seqLt(seq, sndNxt)) return true;
     this.base.outOfWindowIcmps++;
     this.drop(
       'unsupported-protocol',
-      `ICMP error quoting ${seq >>> 0}: outside SND.UNA..SND.NXT, ignored`,
+      `${what} quoting ${seq >>> 0}: outside SND.UNA..SND.NXT, ignored`,
     );
     return false;
   }
@@ -1257,7 +1258,7 @@ export class Stack {
       this.drop('unsupported-protocol', `${what} for no connection`);
       return;
     }
-    if (!this.quotesInFlight(entry, seq)) return;
+    if (!this.quotesInFlight(entry, seq, what)) return;
     if (errno === undefined || entry.conn.state !== 'SYN_SENT' || !this.icmpMayReset) {
       this.drop('unsupported-protocol', `${what}: a soft error, ignored`);
       return;
