@@ -216,6 +216,23 @@ export const BUILTIN_SCRIPTS: readonly Script[] = [
     ],
   ),
   script(
+    'path-mtu',
+    'a sends --bytes N (default 100000) to b through a tunnel that carries at most 1280-byte packets: its router drops a’s 1500-byte packets and answers ICMP fragmentation needed (RFC 1191; packet too big over IPv6, RFC 8201); a checks the quoted sequence number (RFC 5927), lowers its MSS, sends the lost segments again at once in smaller ones without slowing down, and a second connection starts with the learned MTU',
+    [
+      ...OPEN,
+      { side: 'a', call: 'send', bytes: 100_000 },
+      { side: 'a', call: 'close' },
+      ...B_CLOSES_AFTER_A,
+      { side: 'a', call: 'connect', port: 80 },
+      { waitFor: { side: 'a', state: 'ESTABLISHED' } },
+      { side: 'a', call: 'send', bytes: 20_000 },
+      { wait: 200 },
+      { side: 'a', call: 'close' },
+      { waitFor: { side: 'a', state: 'FIN_WAIT2' } },
+    ],
+    { network: { ...NETWORK, mtu: 1280 } },
+  ),
+  script(
     'ecn',
     'a sends --bytes N (default 200000) over a 1 Mbit/s link whose queue marks CE on ECN-capable packets once 8 wait (RFC 3168): b echoes ECE, a halves its window once per window and answers CWR, and nothing is dropped',
     [

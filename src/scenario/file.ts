@@ -73,6 +73,7 @@ const FAULT_RANGES: Record<keyof SimLinkFaults, { min: number; max: number; inte
   bandwidth: { min: 0, max: 1_000_000_000 },
   queueLimit: { min: 1, max: 1_000_000, integer: true },
   ceThreshold: { min: 0, max: 1_000_000, integer: true },
+  mtu: { min: 0, max: 65_535, integer: true },
 };
 const FAULT_KEYS = Object.keys(FAULT_RANGES) as Array<keyof SimLinkFaults>;
 /** Spellings scenario files used before the simulator had one fault type; they keep working. */

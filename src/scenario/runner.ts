@@ -238,12 +238,25 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
   });
   /** Scripted drops answered with ICMP unreachable by a firewall at the other side. */
   const rejects: Array<{ from: Side; left: number; code: number }> = [];
+  /** When a side last had a packet dropped for the path's MTU: one note per burst. */
+  const tooBigAt: Partial<Record<Side, number>> = {};
   net.onPacket((p) => {
     packets.push({ time: p.t, bytes: p.bytes });
     // the attacker's packets and b's answers to spoofed sources are counted, not drawn
     if (!attacker.packet(p)) return;
     const segment = segmentEvent(p);
     if (segment !== undefined) events.push(segment);
+    const side = p.from as Side;
+    if (p.fate === 'too-big' && tooBigAt[side] !== p.t) {
+      tooBigAt[side] = p.t;
+      const other: Side = side === 'a' ? 'b' : 'a';
+      const { mtu } = net.faults(hosts[side], hosts[other]);
+      const icmp = script.family === 'ipv6' ? 'ICMPv6 packet too big' : 'ICMP fragmentation needed';
+      note(
+        `a router's ${mtu}-byte link drops ${side}'s ${p.bytes.length}-byte packets and answers ${icmp} (MTU ${mtu})`,
+        side,
+      );
+    }
     const reject = rejects.find((r) => r.from === p.from && r.left > 0);
     if (reject !== undefined && p.fate === 'dropped') {
       reject.left--;
@@ -396,6 +409,11 @@ export function runScenario(base: Script, opts: RunOptions): RunResult {
       for (let c = listener?.accept(); c; c = listener?.accept()) app.conns.push(c);
     } else if (e.type === 'drop' && 'port' in e) {
       attacker.drop(app.side, e.reason);
+    } else if (e.type === 'path-mtu') {
+      note(
+        `path MTU to ${e.conn.remote.address}: ${e.mtu} bytes, segments of ${e.mss} bytes from now on (RFC ${script.family === 'ipv6' ? '8201' : '1191'})`,
+        app.side,
+      );
     } else if (e.type === 'readable') {
       for (let data = e.conn.read(); data.length > 0; data = e.conn.read()) {
         app.receivedHash.update(data);

@@ -50,6 +50,12 @@ export type StackEvent =
   | { type: 'writable'; conn: StackConnection }
   /** The connection reached CLOSED, and why; it is out of the demux table, no event follows. */
   | { type: 'closed'; conn: StackConnection; reason: CloseReason }
+  /**
+   * A connection's path MTU changed (RFC 1191, RFC 8201): an ICMP report lowered it, another
+   * connection to the host learned it, or a learned one expired; `mss` is the payload per
+   * segment it now sends.
+   */
+  | { type: 'path-mtu'; conn: StackConnection; mtu: number; mss: number }
   /** A listener has a connection ready for accept(). */
   | { type: 'acceptable'; port: number }
   /** A listener dropped a segment. */

@@ -7,7 +7,8 @@
 /**
  * A host's TCP stack over IPv4, IPv6 or both, sans-IO: demultiplexing by 4-tuple, listeners
  * with a SYN queue and an accept queue, ephemeral ports, RFC 6528 ISNs, RST for segments that
- * match nothing, ICMP and ICMPv6 echo and errors, netstat-style counters and snapshots.
+ * match nothing, ICMP and ICMPv6 echo and errors, path MTU discovery with a per-destination
+ * cache (pmtu.ts), netstat-style counters and snapshots.
  *
  * The stack takes and gives whole IP packets, of the version of its peer. A dual-stack host has
  * one address of each family; listeners bind `0.0.0.0`, `::` or one of its addresses with
@@ -36,6 +37,7 @@ import { sameIpv6 } from '../wire/address6.js';
 import { emptyFlags } from '../wire/flags.js';
 import {
   classifyIcmpv6Error,
+  ICMPV6_PACKET_TOO_BIG,
   ICMPV6_ROUTER_SOLICITATION,
   icmpv6EchoReply,
   parseIcmpv6,
@@ -61,8 +63,9 @@ import { type RemoteKey, remoteKey, TupleMap } from './demux.js';
 import { StackError } from './errors.js';
 import type { ListenerDropReason, PacketDropReason, StackEvent } from './events.js';
 import { FastOpen } from './fastopen.js';
-import { echoReply, hardErrorErrno, readIcmpError } from './icmp.js';
+import { echoReply, hardErrorErrno, ICMP_UNREACHABLE, readIcmpError } from './icmp.js';
 import { IsnGenerator } from './isn.js';
+import { acceptPmtu, PmtuCache } from './pmtu.js';
 import { SECRET_BYTES, type SipKey, secretFromRng, sipKey } from './secret.js';
 import { type Listener, ListenerImpl, StackConnection } from './stack-connection.js';
 import { type CookieTuple, cookieTsOptions, cookieTsVal, SynCookies } from './syn-cookie.js';
@@ -164,6 +167,15 @@ export interface StackCounters {
   otherProtocols: number;
   /** ICMPv6 router solicitations (a kernel's, over TUN): a host is no router, so ignored. */
   routerSolicitations: number;
+  /**
+   * ICMP and ICMPv6 errors whose quoted sequence number lies outside SND.UNA..SND.NXT (RFC 5927
+   * 4.1): ignored, as Linux's OutOfWindowIcmps counts them.
+   */
+  outOfWindowIcmps: number;
+  /** Fragmentation-needed / packet-too-big reports that lowered a connection's path MTU. */
+  pmtuUpdates: number;
+  /** Such reports ignored: an MTU below the family's minimum, or not below the one in use. */
+  pmtuIgnored: number;
 }
 
 /** One row of a netstat-style snapshot. */
@@ -208,6 +220,13 @@ export class Stack {
   icmpMayReset = true;
   /** The errno of the ICMP hard error that ended a connection (icmpError). */
   readonly icmpErrors = new WeakMap<StackConnection, string>();
+  /**
+   * Path MTUs learned per destination (RFC 1191 5, RFC 8201 5.2; pmtu.ts), each kept 10 minutes
+   * as Linux's mtu_expires: new connections start with them, running ones follow them.
+   */
+  readonly pmtuCache = new PmtuCache();
+  /** Connections running below their link's MTU: they follow the cache until it expires. */
+  private readonly pmtuLowered = new Set<StackConnection>();
   /** Connections whose SYN offered Fast Open, for the cache to learn from their SYN,ACK. */
   private readonly fastOpenSyns = new WeakMap<Connection, boolean>();
   private readonly cookies: SynCookies;
@@ -257,6 +276,9 @@ export class Stack {
     icmpEchoReplies: 0,
     otherProtocols: 0,
     routerSolicitations: 0,
+    outOfWindowIcmps: 0,
+    pmtuUpdates: 0,
+    pmtuIgnored: 0,
   };
 
   constructor(opts: StackOptions) {
@@ -434,6 +456,7 @@ export class Stack {
       // the same object for every connection without overrides: they then share one merged config
       config: peer.v6 === undefined ? merged : this.config6(merged),
       fastOpen: opts.fastOpen && this.fastOpen.offer(peer.text, opts.fastOpen.experimental),
+      pathMtu: this.pathMtuTo(now, peer.text, peer.v6 !== undefined),
     });
     if (opts.fastOpen !== undefined) {
       conn.send(opts.fastOpen.data);
@@ -724,6 +747,11 @@ export class Stack {
   ): StackConnection {
     const entry = new StackConnection(conn, key, listener, this.dirty);
     this.conns.set(localPort, key, entry);
+    // It starts below its link's MTU with a learned one: it follows the cache from now on.
+    const mtu = conn.pathMtu;
+    if (mtu !== undefined && mtu < this.linkMtu(entry.remote6 !== undefined)) {
+      this.pmtuLowered.add(entry);
+    }
     return entry;
   }
 
@@ -741,6 +769,7 @@ export class Stack {
     this.lastNow = now;
     this.dirty.delete(entry);
     const conn = entry.conn;
+    if (this.pmtuCache.size > 0 || this.pmtuLowered.size > 0) this.followPathMtu(now, entry);
     for (let seg = conn.pollTransmit(now); seg !== undefined; seg = conn.pollTransmit(now)) {
       this.emit(entry.remote6 ?? remoteAddressOf(entry), seg, conn.ecnCodepoint(seg));
     }
@@ -808,6 +837,7 @@ export class Stack {
 
   private remove(entry: StackConnection): void {
     addStats(this.base, entry.conn);
+    this.pmtuLowered.delete(entry);
     this.conns.delete(entry.conn.local.port, entry.key);
     this.timers.set(entry, undefined);
     const listener = entry.listener;
@@ -875,6 +905,7 @@ export class Stack {
       remote,
       iss: iss ?? this.isns.isn(now, src.local, listener.port, src.text, seg.srcPort),
       config: this.listenerConfig(listener, src),
+      pathMtu: this.pathMtuTo(now, src.text, src.v6 !== undefined),
       ...(tfo?.child ? { acceptSynData: true } : {}),
       ...(tfo?.option === undefined ? {} : { synAckOption: tfo.option }),
     });
@@ -1000,6 +1031,7 @@ export class Stack {
       remote: { address: src.text, port: seg.srcPort },
       iss: seqAdd(seg.ack, -1),
       config: this.listenerConfig(listener, src),
+      pathMtu: this.pathMtuTo(now, src.text, src.v6 !== undefined),
     });
     while (conn.pollTransmit(now) !== undefined) {
       // the connection's own SYN,ACK: the cookie SYN,ACK was that segment
@@ -1130,8 +1162,91 @@ export class Stack {
     const e = readIcmpError(payload);
     if (e === undefined || e.local.address !== this.address4) return false;
     const entry = this.conns.get(e.local.port, srcKey(e.remote.address, e.remote.port));
-    this.icmpAbout(now, entry, e.seq, hardErrorErrno(e), `ICMP ${e.type}/${e.code} from ${from}`);
+    const what = `ICMP ${e.type}/${e.code} from ${from}`;
+    if (e.type === ICMP_UNREACHABLE && e.code === FRAG_NEEDED) {
+      this.pathMtuReport(now, entry, e.seq, 4, e.mtu, what);
+    } else this.icmpAbout(now, entry, e.seq, hardErrorErrno(e), what);
     return true;
+  }
+
+  /**
+   * Fragmentation needed (RFC 1191) or packet too big (RFC 8201) about a connection of ours:
+   * checked against SND.UNA..SND.NXT (RFC 5927 4.1) and the family's floor (pmtu.ts), then
+   * the destination's path MTU is learned and the connection told (Connection.pathMtuChanged:
+   * a smaller MSS, its too-big segments sent again at once).
+   */
+  private pathMtuReport(
+    now: number,
+    entry: StackConnection | undefined,
+    seq: number,
+    family: 4 | 6,
+    reported: number,
+    what: string,
+  ): void {
+    if (entry === undefined) {
+      this.drop('unsupported-protocol', `${what} for no connection`);
+      return;
+    }
+    const conn = entry.conn;
+    if (!this.quotesInFlight(entry, seq, what)) return;
+    const remote = pmtuKey(conn.remote.address);
+    const current = conn.pathMtu ?? this.linkMtu(family === 6);
+    const verdict = acceptPmtu(family, reported, current);
+    if (!verdict.ok) {
+      this.base.pmtuIgnored++;
+      const why = verdict.reason === 'below-minimum' ? 'below the minimum' : `not below ${current}`;
+      this.drop('unsupported-protocol', `${what}: MTU ${reported} ${why}, ignored`);
+      return;
+    }
+    this.pmtuCache.learn(now, remote, verdict.mtu);
+    this.base.pmtuUpdates++;
+    this.pathMtuTell(now, entry, verdict.mtu);
+    this.service(now, entry);
+  }
+
+  /** RFC 5927 (4.1): the quoted sequence number lies in SND.UNA..SND.NXT-1, else counted and false. */
+  private quotesInFlight(entry: StackConnection, seq: number, what: string): boolean {
+    const { sndUna, sndNxt } = entry.conn.info();
+    if (seqGe(seq, sndUna) && seqLt(seq, sndNxt)) return true;
+    this.base.outOfWindowIcmps++;
+    this.drop(
+      'unsupported-protocol',
+      `${what} quoting ${seq >>> 0}: outside SND.UNA..SND.NXT, ignored`,
+    );
+    return false;
+  }
+
+  /** Tells a connection its path MTU and reports the MSS it now sends with. */
+  private pathMtuTell(now: number, entry: StackConnection, mtu: number): void {
+    const mss = entry.conn.pathMtuChanged(now, mtu);
+    if (mtu < this.linkMtu(entry.remote6 !== undefined)) this.pmtuLowered.add(entry);
+    else this.pmtuLowered.delete(entry);
+    this.events.push({ type: 'path-mtu', conn: entry, mtu, mss });
+  }
+
+  /**
+   * A connection follows its destination's cached path MTU: one another connection learned,
+   * or the link's again once the learned one expired (RFC 1191 6.3: try larger after a while;
+   * Linux's tcp_current_mss does the same on every send).
+   */
+  private followPathMtu(now: number, entry: StackConnection): void {
+    const conn = entry.conn;
+    const have = conn.pathMtu;
+    if (have === undefined || conn.state === 'CLOSED') return;
+    const want = this.pathMtuTo(now, conn.remote.address, entry.remote6 !== undefined);
+    if (want !== have) this.pathMtuTell(now, entry, want);
+  }
+
+  /** The MTU of this host's link for a family: the MSS it offers plus the headers. */
+  private linkMtu(v6: boolean): number {
+    return v6 ? this.mss6 + IPV6_HEADER_LENGTH + 20 : this.mss4 + IPV4_TCP_HEADERS;
+  }
+
+  /** The path MTU towards `address`: the link's, or less where one was learned. */
+  private pathMtuTo(now: number, address: string, v6: boolean): number {
+    const link = this.linkMtu(v6);
+    const learned = this.pmtuCache.size > 0 ? this.pmtuCache.get(now, pmtuKey(address)) : undefined;
+    return learned === undefined ? link : Math.min(link, learned);
   }
 
   /**
@@ -1149,11 +1264,9 @@ export class Stack {
       this.drop('unsupported-protocol', `${what} for no connection`);
       return;
     }
-    const { sndUna, sndNxt, state } = entry.conn.info();
-    const inWindow = seqGe(seq, sndUna) && seqLt(seq, sndNxt);
-    if (!inWindow || errno === undefined || state !== 'SYN_SENT' || !this.icmpMayReset) {
-      const why = inWindow ? 'a soft error' : 'outside SND.UNA..SND.NXT';
-      this.drop('unsupported-protocol', `${what}: ${why}, ignored`);
+    if (!this.quotesInFlight(entry, seq, what)) return;
+    if (errno === undefined || entry.conn.state !== 'SYN_SENT' || !this.icmpMayReset) {
+      this.drop('unsupported-protocol', `${what}: a soft error, ignored`);
       return;
     }
     this.icmpErrors.set(entry, errno);
@@ -1207,8 +1320,11 @@ export class Stack {
         return;
       }
       const entry = this.conns.get(q.srcPort, remoteKey6(q.dst, q.dstPort));
+      if (msg.type === ICMPV6_PACKET_TOO_BIG) {
+        this.pathMtuReport(now, entry, q.seq, 6, msg.value, what);
+        return;
+      }
       const c = classifyIcmpv6Error(msg.type, msg.code);
-      // Packet-too-big (RFC 8201) would lower the path MTU: not modelled, so a soft error.
       const errno = 'hard' in c && c.hard ? c.errno : undefined;
       this.icmpAbout(now, entry, q.seq, errno, what);
       return;
@@ -1321,6 +1437,13 @@ interface Peer {
 
 /** IPv4 (20) and TCP (20) headers without options. */
 const IPV4_TCP_HEADERS = 40;
+/** ICMP destination unreachable's code for fragmentation needed and DF set (RFC 792, RFC 1191). */
+const FRAG_NEEDED = 4;
+
+/** A destination as the PMTU cache names it: an IPv4-mapped address as its IPv4 text. */
+function pmtuKey(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
 
 /** A connection's remote IPv4 address as a u32, from its demux key: no text to parse per packet. */
 function remoteAddressOf(entry: StackConnection): number {

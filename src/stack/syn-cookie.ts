@@ -14,8 +14,15 @@ import { tupleBytes } from './address.js';
 import type { SipKey } from './secret.js';
 import { type SipKeyWords, siphash24Words, sipKeyWords } from './siphash.js';
 
-/** Linux's msstab for IPv4: the MSS a cookie can carry (2 bits). */
+/** Linux's msstab for IPv4 (net/ipv4/syncookies.c): the MSS a cookie can carry (2 bits). */
 export const COOKIE_MSS = [536, 1300, 1440, 1460] as const;
+/**
+ * Linux's msstab for IPv6 (net/ipv6/syncookies.c): the 1280-byte IPv6 minimum MTU, a 1480-byte
+ * tunnel (PPPoE, 6in4), Ethernet and a 9000-byte jumbo frame, each less 60 bytes of headers
+ * (RFC 8200 8.3). An IPv6 peer never offers less than 1220, so IPv4's 536 would waste a slot
+ * and turn its usual 1220 into 536.
+ */
+export const COOKIE_MSS6 = [1220, 1420, 1440, 8940] as const;
 /** The time counter ticks once a minute (Linux tcp_cookie_time). */
 const COUNT_MS = 60_000;
 /** Linux MAX_SYNCOOKIE_AGE: a cookie is good for this many ticks. */
@@ -61,7 +68,7 @@ export class SynCookies {
   isn(now: number, t: CookieTuple, synSeq: number, mss: number): number {
     const count = counter(now);
     const h1 = this.hash(t, 0, 0);
-    const low = (this.hash(t, count, 1) + mssIndex(mss)) & COOKIE_MASK;
+    const low = (this.hash(t, count, 1) + mssIndex(mssTable(t.localAddress), mss)) & COOKIE_MASK;
     return seqAdd(seqAdd(h1, synSeq), ((count & 0xff) * 2 ** COOKIE_BITS + low) >>> 0);
   }
 
@@ -72,8 +79,9 @@ export class SynCookies {
     const age = (count - (cookie >>> COOKIE_BITS)) & 0xff;
     if (age >= MAX_AGE) return { ok: false, reason: 'syn-cookie-stale' };
     const index = (cookie - this.hash(t, (count - age) >>> 0, 1)) & COOKIE_MASK;
-    if (index >= COOKIE_MSS.length) return { ok: false, reason: 'syn-cookie-bad' };
-    return { ok: true, syn: { mss: COOKIE_MSS[index], wscale: undefined, sackPermitted: false } };
+    const table = mssTable(t.localAddress);
+    if (index >= table.length) return { ok: false, reason: 'syn-cookie-bad' };
+    return { ok: true, syn: { mss: table[index], wscale: undefined, sackPermitted: false } };
   }
 
   private hash(t: CookieTuple, count: number, which: number): number {
@@ -94,15 +102,24 @@ function counter(now: number): number {
   return Math.floor(now / COUNT_MS) >>> 0;
 }
 
-/** The largest table MSS not above the peer's (Linux __cookie_v4_init_sequence). */
-function mssIndex(mss: number): number {
-  for (let i = COOKIE_MSS.length - 1; i > 0; i--) if (mss >= COOKIE_MSS[i]) return i;
+/**
+ * The table for a connection's family, by its local address as the stack names it: IPv6 text,
+ * or IPv4 (also IPv4-mapped, `::ffff:a.b.c.d`: those packets are IPv4, as Linux's cookie_v4).
+ */
+function mssTable(localAddress: string): readonly number[] {
+  return localAddress.includes(':') && !localAddress.includes('.') ? COOKIE_MSS6 : COOKIE_MSS;
+}
+
+/** The largest table MSS not above the peer's (Linux __cookie_v4_init_sequence, v6 alike). */
+function mssIndex(table: readonly number[], mss: number): number {
+  for (let i = table.length - 1; i > 0; i--) if (mss >= table[i]) return i;
   return 0;
 }
 
-/** The MSS a cookie carries for a peer's MSS. */
-export function cookieMss(mss: number): number {
-  return COOKIE_MSS[mssIndex(mss)];
+/** The MSS a cookie carries for a peer's MSS, over IPv4 or (`v6`) IPv6. */
+export function cookieMss(mss: number, v6 = false): number {
+  const table = v6 ? COOKIE_MSS6 : COOKIE_MSS;
+  return table[mssIndex(table, mss)];
 }
 
 /**

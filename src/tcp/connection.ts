@@ -11,13 +11,15 @@
  * - constructors: `Connection.connect` (active open), `Connection.acceptSyn` (passive open of a
  *   SYN that a listener in stack/ accepted);
  * - inputs: `handleSegment(now, seg)`, `endBatch()` (the last segment of a batch that arrived
- *   together was handed in), `handleTimeout(now)`;
+ *   together was handed in), `handleTimeout(now)`, `pathMtuChanged(now, mtu)` (the stack
+ *   validated an ICMP fragmentation-needed / packet-too-big about this connection);
  * - user commands: `send`, `read`, `shutdown`, `close`, `abort`, `configure`, `endTimeWait`;
  * - outputs: `pollTransmit(now)`, `pollEvent()`, `pollTimeout()`;
  * - getters: `state`, `sendQueue`, `recvQueue`, `activeTimer()`, `info()`, `stats`.
  *
  * Call order (all times in ms on the caller's clock, never decreasing, may be fractional):
- * after any input or user command, drain `pollTransmit(now)` until undefined, drain
+ * after any input or user command (`pathMtuChanged` too: it may queue retransmissions at
+ * once), drain `pollTransmit(now)` until undefined, drain
  * `pollEvent()` until undefined, then re-read `pollTimeout()` and call `handleTimeout(now)` once
  * `now >= pollTimeout()`. A spurious `handleTimeout` is a no-op; otherwise it serves every
  * expired timer in a fixed order (timer-table.ts): 2MSL, FIN_WAIT2, user timeout (each ends the
@@ -110,6 +112,8 @@ export interface ConnectionInfo {
   ecnSeen: boolean;
   /** RFC 7323 TS.Recent (for the stack's TIME_WAIT reuse test, RFC 6191); undefined without timestamps. */
   tsRecent?: number | undefined;
+  /** The path MTU in use (tcp_info's tcpi_pmtu; RFC 1191, RFC 8201); undefined while none is known. */
+  pmtu?: number | undefined;
 }
 
 export class Connection extends TcbInput {
@@ -198,6 +202,24 @@ export class Connection extends TcbInput {
       this.ackNow = true;
     }
     this.updateTimers(now);
+  }
+
+  /**
+   * The path MTU towards the peer is now `mtu` bytes: the stack checked an ICMP fragmentation
+   * needed (RFC 1191) or ICMPv6 packet too big (RFC 8201) against SND.UNA..SND.NXT (RFC 5927
+   * 4.1) and the family's floor (stack/pmtu.ts), or a learned PMTU expired and `mtu` is the
+   * link's again. The send MSS becomes the PMTU less the IP and TCP headers (less the
+   * timestamps option, as always); segments in flight that no longer fit are retransmitted at
+   * once in smaller ones (recovery.ts mtuRetransmit). Returns the effective send MSS.
+   */
+  pathMtuChanged(now: number, mtu: number): number {
+    if (this.st === 'CLOSED' || this.st === 'LISTEN' || !(mtu > 0)) return this.effSndMss();
+    const before = this.mtuMss;
+    this.setPathMtu(mtu);
+    this.cc.setMss(this.effSndMss());
+    if (this.mtuMss < before) this.mtuRetransmit();
+    this.updateTimers(now);
+    return this.effSndMss();
   }
 
   /** Serves the timers expired at `now`, in the fixed order of timer-table.ts. */
@@ -417,6 +439,7 @@ export class Connection extends TcbInput {
       ecnOk: this.ecn.ok,
       ecnSeen: this.ecn.seen,
       tsRecent: this.tsOk ? this.tsRecent : undefined,
+      pmtu: this.pathMtu,
     };
   }
 

@@ -6,6 +6,9 @@
  */
 import type { CongestionController } from './cc.js';
 
+/** RFC 5681 (3.1): ssthresh starts "arbitrarily high"; 2^30 stays a safe positive number. */
+const INITIAL_SSTHRESH = 2 ** 30;
+
 /**
  * RFC 6928 (2): IW = min(10*MSS, max(2*MSS, 14600)); generalised to N segments as
  * min(N*MSS, max(2*MSS, N*1460)).
@@ -20,8 +23,7 @@ export class NewRenoController implements CongestionController {
     return 'newreno';
   }
   cwnd: number;
-  /** RFC 5681 (3.1): "arbitrarily high" initially; 2^30 stays a safe positive number. */
-  ssthresh = 2 ** 30;
+  ssthresh = INITIAL_SSTHRESH;
   /** Bytes acknowledged in congestion avoidance since cwnd last grew (RFC 5681 3.1, eq. 3 note). */
   private caAcked = 0;
   /** cwnd and ssthresh just before the last decrease, for undo (Linux prior_cwnd, prior_ssthresh). */
@@ -36,8 +38,19 @@ export class NewRenoController implements CongestionController {
   }
 
   setMss(mss: number): void {
+    if (mss === this.mss || mss <= 0) return;
+    const f = mss / this.mss;
+    const initial = this.cwnd === initialWindow(this.mss, this.initialSegments);
     this.mss = mss;
-    this.cwnd = initialWindow(mss, this.initialSegments);
+    // After the handshake the initial window is defined on the peer's MSS (RFC 5681 3.1); a
+    // later change (the path MTU, RFC 1191) keeps the windows' sizes in segments, as CUBIC does.
+    if (initial) {
+      this.cwnd = initialWindow(mss, this.initialSegments);
+      return;
+    }
+    this.cwnd = Math.max(mss, Math.round(this.cwnd * f));
+    if (this.ssthresh < INITIAL_SSTHRESH)
+      this.ssthresh = Math.max(2 * mss, Math.round(this.ssthresh * f));
   }
 
   onAck(acked: number, _now: number, _rtt: number | undefined, _flight: number): void {

@@ -43,9 +43,9 @@ export abstract class TcbOutput extends Tcb {
     const options = this.config.noSynOptions
       ? []
       : bare
-        ? [{ kind: 'mss' as const, value: this.config.mss }]
+        ? [{ kind: 'mss' as const, value: this.advertisedMss() }]
         : synOptions(this.config.synOptionLayout, {
-            mss: this.config.mss,
+            mss: this.advertisedMss(),
             wscale: offerWscale ? this.rcvWndScale : undefined,
             sackPermitted: offerSack,
             ts: offerTs ? { value: this.tsVal(now), echo: synAck ? this.tsRecent : 0 } : undefined,
@@ -78,7 +78,9 @@ export abstract class TcbOutput extends Tcb {
     this.sndNxt = seqAdd(this.iss, 1 + payload.byteLength);
     this.unackedSince ??= now;
     if (retransmit) {
-      this.synRetransmitted = true;
+      // RFC 6298 (5.7), RFC 5681 (3.1) are about a SYN that timed out, not one the path MTU resent.
+      if (!this.pmtuSynRetransmit) this.synRetransmitted = true;
+      this.pmtuSynRetransmit = false;
       this.stats.retransmits++;
     } else {
       this.rttSeq = this.sndNxt;
@@ -96,11 +98,13 @@ export abstract class TcbOutput extends Tcb {
     if (tfo.cookie.length === 0 && !tfo.withoutCookie) return new Uint8Array(0);
     // Linux (tcp_send_syn_data) keeps the whole 40-byte option space free, less the
     // timestamps every later segment carries, whatever this SYN's options take.
-    const mss = Math.min(this.config.mss, tfo.maxSynData ?? Number.POSITIVE_INFINITY);
+    // The data must fit the path (Linux's tcp_send_syn_data: the MSS of the PMTU).
+    const ours = this.pathMss();
+    const mss = Math.min(ours, tfo.maxSynData ?? Number.POSITIVE_INFINITY);
     const room =
       this.config.synDataRoom === 'linux'
         ? mss - (this.config.timestamps ? TS_OPTION_BYTES : 0) - MAX_OPTIONS_LENGTH
-        : Math.min(this.config.mss - optionsLength(options), mss);
+        : Math.min(ours - optionsLength(options), mss);
     return this.sendBuf.peek(0, Math.max(0, Math.min(room, this.sendBuf.length)));
   }
 

@@ -55,6 +55,8 @@ export class RecoveryVars {
    */
   frto: 'off' | 'first' | 'newdata' = 'off';
   frtoHigh = 0;
+  /** The loss state was entered for a path MTU drop (recovery.ts mtuRetransmit), not a timeout. */
+  mtuLoss = false;
 
   constructor(iss: number) {
     this.recoveryPoint = iss;

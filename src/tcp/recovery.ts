@@ -198,7 +198,7 @@ export abstract class TcbRecovery extends TcbOutput {
     // A probe is neither an RTO's retransmission nor one of the episode's (it does not count
     // for undo).
     if (probe) return seg;
-    if (this.caState === 'loss') this.stats.rtoRetransmits++;
+    if (this.caState === 'loss' && !this.rv.mtuLoss) this.stats.rtoRetransmits++;
     if (this.rv.undoMarker !== undefined) {
       this.rv.undoRetrans++;
       this.rv.retransStamp ??= this.tsVal(now);
@@ -285,6 +285,11 @@ export abstract class TcbRecovery extends TcbOutput {
    * segments (no go-back-N over data the peer holds).
    */
   protected onDataTimeout(now: number): void {
+    if (this.caState === 'loss' && this.rv.mtuLoss) {
+      // A timeout during a path MTU retransmission is the first real loss of the episode.
+      this.caState = 'open';
+    }
+    this.rv.mtuLoss = false;
     if (this.caState !== 'loss') {
       // F-RTO (RFC 5682 3.1, SACK-enhanced; Linux tcp_frto=2): on the first timeout only, and
       // not when it interrupts a fast recovery (as Linux's tcp_enter_loss): that episode's
@@ -313,6 +318,49 @@ export abstract class TcbRecovery extends TcbOutput {
       this.rv.sent.markLost(s);
     });
     this.rv.forcedRtx = true;
+  }
+
+  /**
+   * The path MTU fell (Connection.pathMtuChanged), as Linux's tcp_simple_retransmit: every
+   * segment in flight larger than the new MSS is deemed lost and goes again at once, split to
+   * the new size (retransmit() splits). No window reduction and no congestion event: the
+   * network dropped them for their size, not for congestion; only the unit changed. Outside
+   * the loss state the connection enters it until SND.NXT is acknowledged, with ssthresh kept
+   * at least 3/4 of cwnd (tcp_current_ssthresh) and nothing to undo. A SYN that carried Fast
+   * Open data (RFC 7413) goes again at once without it; the data follows the handshake.
+   */
+  protected mtuRetransmit(): void {
+    if (this.st === 'SYN_SENT') {
+      if (seqDiff(this.sndNxt, this.iss) > 1 && !this.synPending) {
+        this.synPending = true;
+        this.pmtuSynRetransmit = true;
+        // Karn (RFC 6298 3): the SYN is sent again, its ACK gives no RTT sample.
+        this.rttSeq = undefined;
+      }
+      return;
+    }
+    const rv = this.rvObj;
+    if (rv === undefined) return;
+    const mss = this.effSndMss();
+    rv.sent.forEach((s) => {
+      if (this.segBytes(s) > mss) rv.sent.markLost(s);
+    });
+    if (rv.sent.lostCount === 0) return;
+    if (this.caState !== 'loss') {
+      // tcp_current_ssthresh: during a reduction (fast recovery) ssthresh stays as it is.
+      if (this.caState === 'open') {
+        this.cc.ssthresh = Math.max(this.cc.ssthresh, Math.floor((3 * this.cc.cwnd) / 4));
+      }
+      this.caState = 'loss';
+      rv.recoveryPoint = this.sndNxt;
+      rv.highRxt = this.sndUna;
+      rv.undoMarker = undefined;
+      rv.frto = 'off';
+      rv.tlpEndSeq = undefined;
+      rv.tlpPending = false;
+      rv.mtuLoss = true;
+    }
+    rv.forcedRtx = true;
   }
 
   /** Recovery's part of an acceptable ACK, after SND.UNA and the SACK scoreboard moved. */
@@ -371,6 +419,7 @@ export abstract class TcbRecovery extends TcbOutput {
         if (seqGe(this.sndUna, this.rv.recoveryPoint)) {
           this.caState = 'open';
           this.rv.frto = 'off';
+          this.rv.mtuLoss = false;
         }
         break;
     }

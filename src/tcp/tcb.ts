@@ -43,6 +43,12 @@ export interface ConnectionOptions {
   synAckOption?: TcpOption;
   /** A passive open whose SYN had a valid Fast Open cookie: its data is taken (RFC 7413 4.2.2). */
   acceptSynData?: boolean;
+  /**
+   * The path MTU towards the peer as the stack knows it (its link's MTU, or less where an earlier
+   * connection learned less, RFC 1191 / RFC 8201): it bounds the MSS our SYN offers and the send
+   * MSS. Absent: only the config's MSS bounds them.
+   */
+  pathMtu?: number;
 }
 
 /**
@@ -73,6 +79,16 @@ const NO_FIN = Object.freeze({ kind: 'none' } as const);
 
 /** RFC 9293 3.7.1: the send MSS when the peer sent no MSS option. */
 export const DEFAULT_SEND_MSS = 536;
+/** The TCP header without options. */
+const TCP_HEADER_BYTES = 20;
+
+/**
+ * The IP header under a connection's segments, from its local address as the stack names it:
+ * 40 bytes for IPv6 (RFC 8200), 20 for IPv4, also written IPv4-mapped (`::ffff:a.b.c.d`).
+ */
+export function ipHeaderBytes(address: string): number {
+  return address.includes(':') && !address.includes('.') ? 40 : 20;
+}
 /** RFC 6298 (5.7): RTO after a timed-out SYN when no RTT sample exists yet. */
 export const RTO_AFTER_SYN_TIMEOUT = 3000;
 /** RFC 7323 (2.2): the window field of a SYN is never scaled and holds at most 65535. */
@@ -197,6 +213,13 @@ export abstract class Tcb {
   protected sndWndScale = 0;
   /** Send MSS from the peer's MSS option (RFC 9293 3.7.1), before option bytes. */
   protected sndMss = DEFAULT_SEND_MSS;
+  /**
+   * The segment size the path MTU allows (RFC 1191, RFC 8201): the PMTU less the IP and TCP
+   * headers, before option bytes; Infinity while no path MTU is known (pathMtuChanged).
+   */
+  protected mtuMss = Number.POSITIVE_INFINITY;
+  /** The SYN goes again because the path MTU fell (pathMtuChanged), not because it timed out. */
+  protected pmtuSynRetransmit = false;
 
   // Receive sequence space (RFC 9293 3.3.1). RCV.WND is rcvAdvEdge - rcvNxt.
   protected irs = 0;
@@ -328,6 +351,7 @@ export abstract class Tcb {
     this.rcvWndScale = this.config.windowScale
       ? (this.config.windowScaleShift ?? shiftFor(this.config.receiveBufferSize))
       : 0;
+    if (opts.pathMtu !== undefined) this.setPathMtu(opts.pathMtu);
     void now;
   }
 
@@ -356,10 +380,34 @@ export abstract class Tcb {
     return seg.payload.byteLength + (seg.flags.syn ? 1 : 0) + (seg.flags.fin ? 1 : 0);
   }
 
-  /** Payload bytes per segment: send MSS less the options every segment carries (RFC 6691). */
+  /**
+   * Payload bytes per segment: send MSS (the peer's, ours, the path MTU's) less the options
+   * every segment carries (RFC 6691, RFC 1191 3).
+   */
   protected effSndMss(): number {
-    const mss = Math.min(this.sndMss, this.config.mss);
+    const mss = Math.min(this.sndMss, this.config.mss, this.mtuMss);
     return Math.max(1, mss - (this.tsOk ? TS_OPTION_BYTES : 0));
+  }
+
+  /** Our MSS within the path MTU: the most a segment we send may carry, before options. */
+  protected pathMss(): number {
+    return Math.min(this.config.mss, this.mtuMss);
+  }
+
+  /** The MSS our SYN or SYN,ACK offers: ours, or within the path MTU too (config.synMss). */
+  protected advertisedMss(): number {
+    return this.config.synMss === 'path' ? this.pathMss() : this.config.mss;
+  }
+
+  /** Takes `mtu` as the path MTU (RFC 1191 5: the MSS follows it, less the IP and TCP headers). */
+  protected setPathMtu(mtu: number): void {
+    this.mtuMss = Math.max(1, mtu - ipHeaderBytes(this.local.address) - TCP_HEADER_BYTES);
+  }
+
+  /** The path MTU in use (tcp_info's tcpi_pmtu), undefined while none is known. */
+  get pathMtu(): number | undefined {
+    if (this.mtuMss === Number.POSITIVE_INFINITY) return undefined;
+    return this.mtuMss + ipHeaderBytes(this.local.address) + TCP_HEADER_BYTES;
   }
 
   protected flight(): number {

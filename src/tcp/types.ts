@@ -125,6 +125,13 @@ export interface ConnectionConfig {
    * the MSS less the timestamps and the whole 40-byte option space (tcp_send_syn_data).
    */
   synDataRoom?: 'options' | 'linux';
+  /**
+   * The MSS our SYN and SYN,ACK offer: from the link (default: the largest segment this host
+   * can receive, RFC 9293 3.7.1 MMS_R; FreeBSD's tcp_mssopt), or 'path': also within the path
+   * MTU the stack learned for the peer (RFC 1191, RFC 8201), as Linux's tcp_advertise_mss takes
+   * the route's advmss, which a learned PMTU lowers.
+   */
+  synMss?: 'link' | 'path';
   /** Retransmitted SYNs that still ask for ECN: 0 as Linux (tcp_ecn_fallback=1). */
   ecnSynRetries?: number;
   /** The congestion controller (cc.ts, cc-factory.ts): 'cubic' (RFC 9438, as Linux) by default, or 'newreno' (RFC 5681). */

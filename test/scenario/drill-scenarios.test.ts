@@ -1,7 +1,8 @@
 /**
  * The scenarios of the stack features the public suites needed: `icmp-unreachable` (an ICMP
  * hard error ends a connection attempt, RFC 1122 4.2.3.9), `ecn` (RFC 3168 through a queue
- * that marks CE) and `fast-open` (RFC 7413 cookie, then data on the SYN). Exact state
+ * that marks CE), `fast-open` (RFC 7413 cookie, then data on the SYN) and `path-mtu` (RFC
+ * 1191 / RFC 8201 through a narrower tunnel). Exact state
  * sequences, the segments that tell each story, and the text diagram as a golden file.
  */
 import { describe, expect, it } from 'vitest';
@@ -72,6 +73,35 @@ describe.skipIf(!haveStack)('feature scenarios (skipped: no Stack in this build)
     expect(changes(story, 'b').filter((c) => c.startsWith('LISTEN'))).toHaveLength(2);
     expect(story.streams['a->b']).toMatchObject({ sent: 36, received: 36 });
   });
+
+  it.each([
+    ['ipv4', 1228],
+    ['ipv6', 1208],
+  ] as const)(
+    'path-mtu over %s: the MSS falls once, every byte arrives, no timeout',
+    (family, mss) => {
+      const { story, ended } = run({ ...builtin('path-mtu'), family });
+      expect(ended).toBe('settled');
+      const notes = story.events.flatMap((e) => (e.type === 'note' ? [e.text] : []));
+      expect(notes.filter((t) => t.startsWith('path MTU'))).toEqual([
+        expect.stringContaining(`1280 bytes, segments of ${mss} bytes`),
+      ]);
+      const data = noSyn(story, 'a', 'ACK').flatMap((e) =>
+        e.type === 'segment' && e.len > 0 ? [e] : [],
+      );
+      const lost = data.filter((e) => e.fate === 'lost');
+      // the first flight was too big for the tunnel; after it nothing is larger than the MSS
+      expect(lost.length).toBeGreaterThan(0);
+      const after = data.slice(data.indexOf(lost[lost.length - 1]) + 1);
+      expect(after.every((e) => e.len <= mss && e.fate === 'delivered')).toBe(true);
+      // repaired at once: the first retransmission leaves 10 ms later (the ICMP's way back)
+      const first = lost[0];
+      const again = after.find((e) => e.seq === first.seq);
+      expect(again && again.time - first.time).toBe(10);
+      expect(story.streams['a->b']).toMatchObject({ sent: 120_000, received: 120_000 });
+      expect(story.streams['a->b'].sha256Received).toBe(story.streams['a->b'].sha256Sent);
+    },
+  );
 
   it.each(['icmp-unreachable', 'ecn', 'fast-open'])('%s: text diagram (golden)', async (name) => {
     const { story } = run(builtin(name));

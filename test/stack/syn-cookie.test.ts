@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Stack, StackOptions } from '../../src/stack/stack.js';
+import { Stack, type StackOptions } from '../../src/stack/stack.js';
+import { cookieMss } from '../../src/stack/syn-cookie.js';
+import { SeededRng } from '../../src/util/rng.js';
+import { parseIpv6Address } from '../../src/wire/address6.js';
+import { emitPacket6, parseAnyTcpPacket } from '../../src/wire/packet6.js';
 import type { TcpOption, TcpSegment } from '../../src/wire/types.js';
 import { drops, inject, PEER, seg, sent, stack } from './inject.js';
 
@@ -168,4 +172,39 @@ describe('SYN,ACK retries (Linux tcp_synack_retries = 5)', () => {
   it('is a stack option', () => {
     expect(synAcksFor(stack({ synAckRetries: 2 }))).toBe(3);
   });
+});
+
+describe('SYN cookies over IPv6 (Linux net/ipv6/syncookies.c msstab)', () => {
+  const US6 = '2001:db8::1';
+  const PEER6 = '2001:db8::7';
+  const b6 = (t: string) => parseIpv6Address(t) as Uint8Array;
+
+  it('the IPv6 table keeps the 1220 of the IPv6 minimum MTU, where IPv4’s would give 536', () => {
+    expect(cookieMss(1220, true)).toBe(1220);
+    expect(cookieMss(1220)).toBe(536);
+    expect([1219, 1419, 1420, 1440, 1500, 8940, 9000].map((m) => cookieMss(m, true))).toEqual([
+      1220, 1220, 1420, 1440, 1440, 8940, 8940,
+    ]);
+  });
+
+  it.each([1220, 1420])(
+    'a cookie ACK from an IPv6 peer that offered %i gives that MSS back',
+    (mss) => {
+      const s = new Stack({ address: US6, rng: new SeededRng(1), synCookies: 'always' });
+      s.listen(80);
+      const to = (segment: TcpSegment) =>
+        s.handlePacket(0, emitPacket6({ src: b6(PEER6), dst: b6(US6) }, segment));
+      to(seg('S', { options: [{ kind: 'mss', value: mss }] }));
+      const reply = parseAnyTcpPacket(s.pollTransmit(0) as Uint8Array);
+      if (!reply.ok) throw new Error(reply.reason);
+      const synAck = reply.value.tcp;
+      expect(s.connectionCount).toBe(0);
+      expect(s.counters.syncookiesSent).toBe(1);
+      to(seg('.', { seq: 1001, ack: (synAck.seq + 1) >>> 0 }));
+      const conn = s.find(80, { address: PEER6, port: 40000 });
+      expect(conn?.state).toBe('ESTABLISHED');
+      expect(conn?.info().mss).toBe(mss);
+      expect(s.counters.syncookiesRecv).toBe(1);
+    },
+  );
 });

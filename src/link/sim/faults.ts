@@ -15,6 +15,12 @@
  * - `ceThreshold` (packets waiting, 0: off): an ECN-capable packet (ECT) that finds at least
  *   this many ahead of it in the queue is marked CE instead (RFC 3168 5, a step AQM as DCTCP's
  *   K), so the senders slow down before the queue overflows.
+ * - `mtu` (bytes, 0: no limit): the largest IP packet a narrower link in the middle of the path
+ *   carries (a tunnel, a PPPoE hop). Its router drops a larger one and answers the sender, from
+ *   a router address, with ICMP fragmentation needed (RFC 1191; IPv4 with DF set, which this
+ *   project's stack always sets) or ICMPv6 packet too big (RFC 8201), giving the MTU: what Path
+ *   MTU discovery learns from. A larger IPv4 packet without DF is dropped silently (the
+ *   simulator does not fragment).
  *
  * Besides these settings a direction can be cut (`partition`, timed; `cut`/`heal`, toggled) and
  * can drop the next packets with given TCP flags (`drop`: "the next FIN from a"). `Fault` is the
@@ -33,6 +39,7 @@ export interface LinkFaults {
   bandwidth: number;
   queueLimit: number;
   ceThreshold: number;
+  mtu: number;
 }
 
 export const NO_FAULTS: Readonly<LinkFaults> = {
@@ -46,6 +53,7 @@ export const NO_FAULTS: Readonly<LinkFaults> = {
   bandwidth: 0,
   queueLimit: 1000,
   ceThreshold: 0,
+  mtu: 0,
 };
 
 /** TCP flag names as `formatFlags` writes them. */
@@ -66,7 +74,8 @@ export type Fault =
 
 /**
  * What happened to a packet handed to a link. `dropped` is a scripted drop; `queue-drop` a tail
- * drop at a full bandwidth queue; `unroutable` means no link leads to its destination.
+ * drop at a full bandwidth queue; `too-big` a drop for the `mtu` setting (answered with ICMP);
+ * `unroutable` means no link leads to its destination.
  */
 export type PacketFate =
   | 'delivered'
@@ -74,6 +83,7 @@ export type PacketFate =
   | 'duplicated'
   | 'corrupted'
   | 'queue-drop'
+  | 'too-big'
   | 'partitioned'
   | 'dropped'
   | 'unroutable';

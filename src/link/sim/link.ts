@@ -91,6 +91,8 @@ export class SimLink {
     const f = this.settings;
     if (this.scriptedDrop(bytes)) return { fate: 'dropped', arrivals: [] };
     if (this.isCut(now)) return { fate: 'partitioned', arrivals: [] };
+    // The narrow link's router drops what it cannot forward whole (network.ts answers it).
+    if (f.mtu > 0 && bytes.length > f.mtu) return { fate: 'too-big', arrivals: [] };
     // The sender's interface queue: a packet leaves once those before it are serialized.
     let leave = now;
     if (f.bandwidth > 0) {

@@ -30,6 +30,7 @@ import { PcapWriter } from '../../wire/pcap.js';
 import type { Fault, LinkFaults, PacketFate } from './faults.js';
 import { FlightQueue } from './flight.js';
 import { SimLink } from './link.js';
+import { ROUTER_NAME, tooBigAnswer } from './router.js';
 import { earliest, fireDueTimers } from './schedule.js';
 
 /** A TCP summary of a traced packet (absent when the packet is not TCP). */
@@ -387,6 +388,31 @@ export class SimNetwork {
     return busy;
   }
 
+  /**
+   * The narrow link's router answers a packet too big for it (router.ts): its ICMP error
+   * reaches the sender one link latency later, recorded as a packet from `router`.
+   */
+  private routerAnswer(sender: Node, bytes: Uint8Array, faults: Readonly<LinkFaults>): void {
+    const icmp = tooBigAnswer(bytes, faults.mtu);
+    if (icmp === undefined) return;
+    const at = this.clock + faults.latency;
+    this.flight.push(at, { to: sender, bytes: icmp, verified: false });
+    const packetId = this.packetIds++;
+    if (!this.record && this.packetListeners.length === 0) return;
+    const record: PacketRecord = {
+      type: 'packet',
+      packetId,
+      t: this.clock,
+      tArrive: at,
+      from: ROUTER_NAME,
+      to: sender.host.name,
+      fate: 'delivered',
+      bytes: icmp,
+    };
+    for (const l of this.packetListeners) l(record);
+    if (this.record) this.trace.push(record);
+  }
+
   /** `emitted`: the packet came from a stack's pollTransmit (so its checksums are right). */
   private send(from: Node, bytes: Uint8Array, emitted: boolean): void {
     const packetId = this.packetIds++;
@@ -398,6 +424,7 @@ export class SimNetwork {
     if (to !== undefined && link !== undefined) {
       const verdict = link.send(this.clock, bytes);
       fate = verdict.fate;
+      if (fate === 'too-big') this.routerAnswer(from, bytes, link.faults);
       for (const a of verdict.arrivals) {
         // A corrupted arrival is a copy with a bit flipped: only the very bytes sent are vouched for.
         this.flight.push(a.at, { to, bytes: a.bytes, verified: emitted && a.bytes === bytes });
