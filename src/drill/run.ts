@@ -327,6 +327,7 @@ class Drill {
   /** The line of the event being played, for failures found while time passes. */
   private line = 0;
   private readonly standard: boolean;
+  private readonly timeWaitReuse: boolean;
   private readonly readFile: DrillOptions['readFile'];
   /** The stack's ISN that fixed the map's numbers (its connection's SYN). */
   private isnSeen: number | undefined;
@@ -347,6 +348,7 @@ class Drill {
     // tcp_twcheck, drop_synfin); STANDARD ones expect the RFC's processing alone.
     this.standard = !(options.defines ?? DEFAULT_DEFINES).has('FreeBSD');
     if (!this.standard) this.config.timeWaitInput = 'freebsd';
+    this.timeWaitReuse = !this.standard || this.profile.timeWaitReuse;
     // --mtu: the MSS our SYN offers is the MTU less the IPv4 and TCP headers.
     const mtu = Number(script.options.get('mtu'));
     if (Number.isInteger(mtu) && mtu > 40) this.config.mss = mtu - 40;
@@ -356,7 +358,7 @@ class Drill {
       address: setup.local,
       rng,
       config: this.config,
-      timeWaitReuse: !this.standard,
+      timeWaitReuse: this.timeWaitReuse,
     });
     // FreeBSD stops Fast Open to a server that sent a malformed cookie; Linux ignores it.
     this.stack.fastOpen.invalidCookieDisables = this.profile.name === 'freebsd';
@@ -568,7 +570,9 @@ class Drill {
     }
     const spec = event.tcp;
     if (spec.seq === undefined) fail(event.line, 'an inbound segment needs a sequence number');
-    if (/S/.test(spec.flags) && this.opensConnection()) this.map.remoteBase = spec.seq.start;
+    if (/S/.test(spec.flags) && this.opensConnection(!spec.flags.includes('.'))) {
+      this.map.remoteBase = spec.seq.start;
+    }
     const seg = inboundSegment(spec, this.map, {
       src: this.flow.remotePort,
       dst: this.flow.localPort,
@@ -586,12 +590,17 @@ class Drill {
     this.stack.handlePacket(this.ms(), packet);
   }
 
-  /** Whether a SYN now would start a connection: none on the flow, or ours in SYN_SENT. */
-  private opensConnection(): boolean {
+  /**
+   * Whether a SYN now would start a connection: none on the flow, ours in SYN_SENT, or (a SYN
+   * without ACK, where the profile reopens TIME_WAIT: Linux's scripts number it from its own
+   * sequence number) one in TIME_WAIT.
+   */
+  private opensConnection(bareSyn = false): boolean {
     const conn = this.stack.find(this.flow.localPort, {
       address: this.setup.remote,
       port: this.flow.remotePort,
     });
+    if (conn?.state === 'TIME_WAIT') return bareSyn && this.profile.timeWaitReuse;
     return conn === undefined || conn.state === 'SYN_SENT' || conn.state === 'CLOSED';
   }
 
@@ -994,7 +1003,8 @@ class Drill {
    * listed as skipped. Several commands (lines, `;`, `&&`) are read one by one.
    */
   private command(event: CommandEvent): void {
-    for (const part of event.command.split(/\n|;|&&/)) {
+    // A backslash before a newline continues the line, as in a shell.
+    for (const part of event.command.replace(/\\\n/g, ' ').split(/\n|;|&&/)) {
       const text = part.trim();
       if (text !== '') this.oneCommand(event, text);
     }
@@ -1232,6 +1242,11 @@ const TCPI_FIELD: Readonly<Record<string, (i: ConnectionInfo) => number>> = {
   tcpi_ca_state: (i) => CA_STATE[i.caState],
   tcpi_unacked: (i) => Math.ceil(((i.sndNxt - i.sndUna) >>> 0) / i.mss),
   tcpi_snd_wnd: (i) => i.sndWnd,
+  tcpi_delivered: (i) => i.delivered,
+  // Linux counts these in packets (sacked_out, lost_out, retrans_out): MSS-sized records.
+  tcpi_sacked: (i) => Math.ceil(i.sackedBytes / i.mss),
+  tcpi_lost: (i) => Math.ceil(i.lostBytes / i.mss),
+  tcpi_retrans: (i) => Math.ceil(i.retransInFlightBytes / i.mss),
 };
 
 const BSD_NAMES: Partial<Record<TcpState, string>> = {

@@ -223,8 +223,11 @@ export class SocketTable {
     }
     sock.deferredConnect = false;
     if (!fastOpen) return { value: -1, errno: linux ? 'EPIPE' : 'ENOTCONN' };
+    // A blocking Linux sendto() waits for the handshake and then writes the rest as write()
+    // does (tcp_sendmsg_fastopen, then tcp_sendmsg_locked): all of it is queued at once.
+    const synOnly = linux && sock.nonblocking;
     const data = new Uint8Array(
-      Math.min(length, sock.sndbuf, linux ? this.linuxSynRoom(sock) : length),
+      Math.min(length, sock.sndbuf, synOnly ? this.linuxSynRoom(sock) : length),
     );
     const started = this.connect(now, sock, data);
     if (typeof started === 'object' && started.errno !== 'EINPROGRESS' && started.value < 0) {
@@ -234,7 +237,7 @@ export class SocketTable {
     const info = (sock.conn as StackConnection | undefined)?.info();
     const onSyn = info === undefined ? 0 : Math.max(0, info.sndNxt - info.iss - 1);
     // The rest was queued; Linux counts only what its SYN carried.
-    if (onSyn > 0) {
+    if (onSyn > 0 && sock.nonblocking) {
       sock.blockedConnect = false;
       return { value: onSyn };
     }

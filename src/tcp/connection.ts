@@ -107,6 +107,12 @@ export interface ConnectionInfo {
   ecnSeen: boolean;
   /** RFC 7323 TS.Recent (for the stack's TIME_WAIT reuse test, RFC 6191); undefined without timestamps. */
   tsRecent?: number | undefined;
+  /** Segments delivered (stats.delivered). */
+  delivered: number;
+  /** The scoreboard: bytes SACKed, deemed lost, and retransmitted still in flight. */
+  sackedBytes: number;
+  lostBytes: number;
+  retransInFlightBytes: number;
 }
 
 export class Connection extends TcbInput {
@@ -314,7 +320,11 @@ export class Connection extends TcbInput {
       case 'SYN_SENT':
       case 'SYN_RECV':
         if (this.synPending) seg = this.buildSyn(now);
-        else if (this.ackNow && this.st === 'SYN_RECV') seg = this.buildAck(now, this.sndNxt);
+        // A Fast Open child sends data before the handshake completes (RFC 7413 4.2.2).
+        else if (this.fastOpenChild) seg = this.buildData(now);
+        if (seg === undefined && this.ackNow && this.st === 'SYN_RECV') {
+          seg = this.buildAck(now, this.sndNxt);
+        }
         break;
       default:
         seg = this.buildData(now);
@@ -401,6 +411,10 @@ export class Connection extends TcbInput {
       ecnOk: this.ecn.ok,
       ecnSeen: this.ecn.seen,
       tsRecent: this.tsOk ? this.tsRecent : undefined,
+      delivered: this.stats.delivered,
+      sackedBytes: this.rv.sent.sackedBytes,
+      lostBytes: this.rv.sent.lostBytes,
+      retransInFlightBytes: this.rv.sent.rtxBytes,
     };
   }
 

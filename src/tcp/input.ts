@@ -179,7 +179,8 @@ export abstract class TcbInput extends TcbTimers {
         this.queueRst(seg.ack, undefined);
         return;
       }
-      this.ackSyn(now, seg.ack);
+      // The SYN's octet; processAck below takes any data a Fast Open child sent since.
+      this.ackSyn(now, seqAdd(this.iss, 1));
       this.setState(now, 'ESTABLISHED', establishCause);
       if (this.fin.kind === 'queued') this.setState(now, 'FIN_WAIT1', this.fin.cause);
       const queued = this.synText;
@@ -602,6 +603,7 @@ export abstract class TcbInput extends TcbTimers {
   /** Our SYN was acknowledged (SYN_SENT on SYN,ACK, SYN_RECV on ACK). */
   protected ackSyn(now: number, ack: number): void {
     this.sndUna = ack;
+    this.stats.delivered++;
     this.stopSendTimer();
     this.rtxCount = 0;
     if (this.rttSeq !== undefined && seqGe(ack, this.rttSeq)) {
