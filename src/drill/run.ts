@@ -840,7 +840,10 @@ class Drill {
           const sock = this.sockOf(event);
           const flags = symbolNames(event.args[3]);
           const linux = this.profile.name === 'linux';
-          const fastOpen = linux ? flags.has('MSG_FASTOPEN') : sock.fastOpen > 0;
+          // Linux's tcp_sendmsg_locked: MSG_FASTOPEN, or a connect() TCP_FASTOPEN_CONNECT deferred.
+          const fastOpen = linux
+            ? flags.has('MSG_FASTOPEN') || sock.deferredConnect === true
+            : sock.fastOpen > 0;
           return this.sockets.sendto(now, sock, intArg(event, 2), fastOpen, linux);
         }
         case 'shutdown':

@@ -264,10 +264,16 @@ export class SocketTable {
   connect(now: number, sock: Socket, fastOpenData?: Uint8Array): CallResult | typeof WOULD_BLOCK {
     if (sock.listener !== undefined) return { value: -1, errno: 'EINVAL' };
     if (sock.conn === undefined && sock.fastOpenConnect && fastOpenData === undefined) {
-      // Linux's TCP_FASTOPEN_CONNECT: connect() succeeds at once, the SYN waits for data.
+      // Linux's TCP_FASTOPEN_CONNECT (tcp_fastopen_defer_connect): with a cookie cached (or in
+      // cookie-less mode), connect() succeeds at once and the SYN waits for data; without one
+      // the SYN goes now, asking for a cookie.
       if (sock.deferredConnect) return { value: -1, errno: 'EALREADY' };
-      sock.deferredConnect = true;
-      return { value: 0 };
+      const offer = this.stack.fastOpen.offer(this.remoteAddress);
+      if (offer !== undefined && (offer.cookie.length > 0 || offer.withoutCookie === true)) {
+        sock.deferredConnect = true;
+        return { value: 0 };
+      }
+      return this.connect(now, sock, new Uint8Array(0));
     }
     if (sock.conn === undefined) {
       try {
@@ -317,7 +323,8 @@ export class SocketTable {
   }
 
   write(sock: Socket, length: number, now = 0): CallResult | typeof WOULD_BLOCK {
-    if (sock.conn === undefined && sock.deferredConnect) {
+    // A deferred TCP_FASTOPEN_CONNECT opens here, and a blocking one waits as sendto() does.
+    if ((sock.conn === undefined && sock.deferredConnect) || sock.pendingWrite !== undefined) {
       return this.sendto(now, sock, length, true, true);
     }
     const conn = sock.conn;
@@ -446,6 +453,11 @@ export class SocketTable {
         if (value < 88 && value !== 0) return { value: -1, errno: 'EINVAL' };
         if (value !== 0) sock.settings.mss = value;
         return { value: 0 };
+      case 'TCP_SYNCNT':
+        // Linux: SYN retransmissions of this socket, 1 to MAX_TCP_SYNCNT (127).
+        if (value < 1 || value > 127) return { value: -1, errno: 'EINVAL' };
+        sock.settings.synRetries = value;
+        return { value: 0 };
       case 'TCP_USER_TIMEOUT':
         sock.settings.userTimeout = value;
         sock.conn?.configure({ userTimeout: value });
@@ -456,6 +468,10 @@ export class SocketTable {
           this.stack.fastOpen.listenerQueues.set(sock.listener.port, value);
         return { value: 0 };
       case 'TCP_FASTOPEN_CONNECT':
+        // Linux's do_tcp_setsockopt: only with client Fast Open on, only before connect().
+        if (value < 0 || value > 1) return { value: -1, errno: 'EINVAL' };
+        if (!this.stack.fastOpen.clientEnabled) return { value: -1, errno: 'EOPNOTSUPP' };
+        if (sock.conn !== undefined) return { value: -1, errno: 'EINVAL' };
         sock.fastOpenConnect = value !== 0;
         return { value: 0 };
       case 'TCP_NOOPT':
