@@ -503,7 +503,10 @@ class Drill {
 
   /** An ICMP error quoting the stack's segment at the script's sequence number. */
   private injectIcmp(event: PacketEvent, icmp: NonNullable<PacketEvent['icmp']>): void {
-    const seq = (this.map.localIsn + (event.tcp.seq?.start ?? 0)) >>> 0;
+    const syn = event.tcp.flags.includes('S');
+    const seq =
+      (this.map.localIsn + (event.tcp.seq?.start ?? 0) - (syn ? (this.map.localBase ?? 0) : 0)) >>>
+      0;
     const quoted = this.emitSegment(this.setup.local, this.setup.remote, {
       srcPort: this.flow.localPort,
       dstPort: this.flow.remotePort,
@@ -620,7 +623,8 @@ class Drill {
     // script that connects again): its numbers count from its own ISN, as in packetdrill.
     const newIsn = next.seg.flags.syn && next.seg.seq !== this.isnSeen;
     if (next.seg.flags.syn && (spec.seq === undefined || this.map.localIsn === 0 || newIsn)) {
-      this.map.localIsn = (next.seg.seq - (spec.seq?.start ?? 0)) >>> 0;
+      this.map.localIsn = next.seg.seq;
+      this.map.localBase = spec.seq?.start ?? 0;
       this.isnSeen = next.seg.seq;
     }
     const ts = next.seg.options.find((o) => o.kind === 'timestamp');

@@ -193,6 +193,11 @@ export class SocketTable {
     this.lastUsed = child;
     this.byConn.set(conn, child);
     child.closed = conn.closeReason;
+    child.pendingError = undefined;
+    // Reset before accept(): the socket comes out dead with its error (sk_err) still to read.
+    if (conn.closeReason !== undefined) {
+      child.pendingError = this.stack.icmpErrors.get(conn) ?? ERRNO_OF[conn.closeReason];
+    }
     return { value: fd };
   }
 
