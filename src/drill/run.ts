@@ -1250,6 +1250,7 @@ const TCPI_FIELD: Readonly<Record<string, (i: ConnectionInfo) => number>> = {
   tcpi_unacked: (i) => Math.ceil(((i.sndNxt - i.sndUna) >>> 0) / i.mss),
   tcpi_snd_wnd: (i) => i.sndWnd,
   tcpi_delivered: (i) => i.delivered,
+  tcpi_advmss: (i) => i.advMss,
   // Linux counts these in packets (sacked_out, lost_out, retrans_out): MSS-sized records.
   tcpi_sacked: (i) => Math.ceil(i.sackedBytes / i.mss),
   tcpi_lost: (i) => Math.ceil(i.lostBytes / i.mss),

@@ -457,6 +457,8 @@ export class SocketTable {
         // The MSS our SYN offers and our segments use at most (Linux's user_mss).
         if (value < 88 && value !== 0) return { value: -1, errno: 'EINVAL' };
         if (value !== 0) sock.settings.mss = value;
+        // On a listener: the MSS its SYN,ACKs offer from now on (Linux copies user_mss).
+        if (value !== 0) sock.listener?.configure({ mss: value });
         return { value: 0 };
       case 'TCP_SYNCNT':
         // Linux: SYN retransmissions of this socket, 1 to MAX_TCP_SYNCNT (127).

@@ -109,6 +109,8 @@ export interface ConnectionInfo {
   tsRecent?: number | undefined;
   /** Segments delivered (stats.delivered). */
   delivered: number;
+  /** The MSS our SYN offered (config.mss; Linux's tcpi_advmss). */
+  advMss: number;
   /** The scoreboard: bytes SACKed, deemed lost, and retransmitted still in flight. */
   sackedBytes: number;
   lostBytes: number;
@@ -412,6 +414,7 @@ export class Connection extends TcbInput {
       ecnSeen: this.ecn.seen,
       tsRecent: this.tsOk ? this.tsRecent : undefined,
       delivered: this.stats.delivered,
+      advMss: this.config.mss,
       sackedBytes: this.rv.sent.sackedBytes,
       lostBytes: this.rv.sent.lostBytes,
       retransInFlightBytes: this.rv.sent.rtxBytes,
