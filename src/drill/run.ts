@@ -323,6 +323,13 @@ class Drill {
   /** One past the highest sequence number each flow (by ports) has sent: new data or resent. */
   private readonly highestSent = new Map<string, number>();
   private flow = { localPort: 0, remotePort: REMOTE_PORT };
+  /**
+   * packetdrill's socket under test is a listener (listen() was the last to name one): the
+   * next SYN opens a child, from a new ephemeral remote port when the old one is taken
+   * (run_packet.c, find_or_create_socket_for_script_packet).
+   */
+  private listenerUnderTest = false;
+  private portsUsed = 0;
   private blocked: { event: SyscallEvent; startedAt: number } | undefined;
   /** The line of the event being played, for failures found while time passes. */
   private line = 0;
@@ -573,7 +580,14 @@ class Drill {
     }
     const spec = event.tcp;
     if (spec.seq === undefined) fail(event.line, 'an inbound segment needs a sequence number');
-    if (/S/.test(spec.flags) && this.opensConnection(!spec.flags.includes('.'))) {
+    const bareSyn = spec.flags.includes('S') && !spec.flags.includes('.');
+    if (bareSyn && this.listenerUnderTest) {
+      this.listenerUnderTest = false;
+      if (this.stack.find(this.flow.localPort, this.remoteEnd()) !== undefined) {
+        this.flow = { ...this.flow, remotePort: REMOTE_PORT + ++this.portsUsed };
+      }
+    }
+    if (/S/.test(spec.flags) && this.opensConnection(bareSyn)) {
       this.map.remoteBase = spec.seq.start;
     }
     const seg = inboundSegment(spec, this.map, {
@@ -593,16 +607,18 @@ class Drill {
     this.stack.handlePacket(this.ms(), packet);
   }
 
+  /** The remote end of the flow the script plays. */
+  private remoteEnd(): { address: string; port: number } {
+    return { address: this.setup.remote, port: this.flow.remotePort };
+  }
+
   /**
    * Whether a SYN now would start a connection: none on the flow, ours in SYN_SENT, or (a SYN
    * without ACK, where the profile reopens TIME_WAIT: Linux's scripts number it from its own
    * sequence number) one in TIME_WAIT.
    */
   private opensConnection(bareSyn = false): boolean {
-    const conn = this.stack.find(this.flow.localPort, {
-      address: this.setup.remote,
-      port: this.flow.remotePort,
-    });
+    const conn = this.stack.find(this.flow.localPort, this.remoteEnd());
     if (conn?.state === 'TIME_WAIT') return bareSyn && this.profile.timeWaitReuse;
     return conn === undefined || conn.state === 'SYN_SENT' || conn.state === 'CLOSED';
   }
@@ -828,8 +844,11 @@ class Drill {
         }
         case 'bind':
           return this.sockets.bind(this.sockOf(event));
-        case 'listen':
-          return this.sockets.listen(this.sockOf(event), intArg(event, 1));
+        case 'listen': {
+          const r = this.sockets.listen(this.sockOf(event), intArg(event, 1));
+          if (r.value === 0) this.listenerUnderTest = true;
+          return r;
+        }
         case 'accept':
           return this.sockets.accept(this.sockOf(event), wantedFd(event));
         case 'connect':

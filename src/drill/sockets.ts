@@ -113,12 +113,18 @@ export class SocketTable {
   }
 
   /**
-   * A new socket: on `want`, the number the script gives it when that is free (packetdrill
-   * names descriptors by the script's numbers and maps them to the kernel's), else the lowest.
+   * The number of a new descriptor: `want`, the number the script gives it (packetdrill names
+   * descriptors by the script's numbers and maps them to the kernel's; a socket the script
+   * left open under that number is shadowed, as the newest socket comes first in packetdrill's
+   * list), else the lowest free one.
    */
+  private scriptFd(want: number | undefined): number {
+    return want !== undefined && want >= 0 ? want : this.lowestFreeFd();
+  }
+
+  /** A new socket, numbered by scriptFd. */
   socket(want?: number): number {
-    const fd =
-      want !== undefined && want >= 0 && !this.sockets.has(want) ? want : this.lowestFreeFd();
+    const fd = this.scriptFd(want);
     const c = this.config();
     this.sockets.set(fd, {
       fd,
@@ -185,8 +191,7 @@ export class SocketTable {
     if (conn === undefined) {
       return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
     }
-    const fd =
-      want !== undefined && want >= 0 && !this.sockets.has(want) ? want : this.lowestFreeFd();
+    const fd = this.scriptFd(want);
     const child: Socket = { ...sock, fd, listener: undefined, conn, nonblocking: sock.nonblocking };
     this.sockets.set(fd, child);
     // packetdrill's TCP_INFO follows the accepted socket from here on.
