@@ -1017,6 +1017,8 @@ class Drill {
       }
       return o;
     }
+    // Milliseconds since data last arrived (Linux: now - icsk_ack.lrcvtime).
+    if (name === 'tcpi_last_data_recv') return Math.round(this.ms() - info.lastDataAt);
     return TCPI_FIELD[name]?.(info);
   }
 

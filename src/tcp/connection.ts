@@ -111,6 +111,8 @@ export interface ConnectionInfo {
   delivered: number;
   /** The MSS our SYN offered (config.mss; Linux's tcpi_advmss). */
   advMss: number;
+  /** When data last arrived, or the handshake ended (ms). */
+  lastDataAt: number;
   /** The scoreboard: bytes SACKed, deemed lost, and retransmitted still in flight. */
   sackedBytes: number;
   lostBytes: number;
@@ -415,6 +417,7 @@ export class Connection extends TcbInput {
       tsRecent: this.tsOk ? this.tsRecent : undefined,
       delivered: this.stats.delivered,
       advMss: this.config.mss,
+      lastDataAt: this.lastRecvAt,
       sackedBytes: this.rv.sent.sackedBytes,
       lostBytes: this.rv.sent.lostBytes,
       retransInFlightBytes: this.rv.sent.rtxBytes,

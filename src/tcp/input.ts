@@ -454,6 +454,7 @@ export abstract class TcbInput extends TcbTimers {
   }
 
   protected onData(now: number, seq: number, data: Uint8Array): void {
+    this.lastRecvAt = now;
     this.stats.bytesIn += data.byteLength;
     this.rcvMss = Math.max(this.rcvMss, data.byteLength);
     // No copy: the payload's bytes are never written again (Stack.handlePacket's contract);
@@ -602,6 +603,8 @@ export abstract class TcbInput extends TcbTimers {
 
   /** Our SYN was acknowledged (SYN_SENT on SYN,ACK, SYN_RECV on ACK). */
   protected ackSyn(now: number, ack: number): void {
+    // Linux starts icsk_ack.lrcvtime when the connection is established (tcp_finish_connect).
+    this.lastRecvAt = now;
     this.sndUna = ack;
     this.stats.delivered++;
     this.stopSendTimer();

@@ -228,6 +228,8 @@ export abstract class Tcb {
    * once its SYN,ACK is out (RFC 7413 4.2.2; Linux's tcp_sendmsg for tcp_passive_fastopen).
    */
   protected readonly fastOpenChild: boolean;
+  /** When data last arrived (or the handshake ended), ms: Linux's tcpi_last_data_recv. */
+  protected lastRecvAt = 0;
 
   // Output requests, served by pollTransmit.
   protected synPending = false;
