@@ -385,6 +385,7 @@ class Drill {
     // An IPv6 socket listens on `::`, which takes IPv4 (mapped) connections too.
     if (setup.ip === 'ipv4-mapped-ipv6') this.sockets.listenAddress = '::';
     this.sockets.linuxBuffers = this.profile.name === 'linux';
+    this.sockets.linuxSendWait = this.profile.name === 'linux';
     const tol = Number(script.options.get('tolerance_usecs') ?? DEFAULT_TOLERANCE_US);
     this.tolerance = Number.isFinite(tol) && tol >= 0 ? tol : DEFAULT_TOLERANCE_US;
     this.result = emptyResult({ status: 'pass' });
@@ -607,6 +608,12 @@ class Drill {
     this.stack.handlePacket(this.ms(), packet);
   }
 
+  /** A segment of the flow the script plays (before the first, any segment is). */
+  private underTest(seg: TcpSegment): boolean {
+    const { localPort, remotePort } = this.flow;
+    return localPort === 0 || (seg.srcPort === localPort && seg.dstPort === remotePort);
+  }
+
   /** The remote end of the flow the script plays. */
   private remoteEnd(): { address: string; port: number } {
     return { address: this.setup.remote, port: this.flow.remotePort };
@@ -626,6 +633,10 @@ class Drill {
   private expectOutbound(event: PacketEvent): void {
     const { at, lo, hi } = this.eventTime(event);
     this.advance(hi, true);
+    // packetdrill sniffs only the socket under test's segments and frees the rest
+    // (run_packet.c, find_socket_for_live_packet): a socket the script left behind (its FIN
+    // after close()) does not stand in for the one it now plays.
+    while (this.sent.length > 0 && !this.underTest(this.sent[0].seg)) this.sent.shift();
     const next = this.coalesced(event.tcp, this.sent.shift());
     const want = `> ${formatSpec(event.tcp)}`;
     if (next === undefined) {
@@ -867,7 +878,21 @@ class Drill {
           const fastOpen = linux
             ? flags.has('MSG_FASTOPEN') || sock.deferredConnect === true
             : sock.fastOpen > 0;
-          return this.sockets.sendto(now, sock, intArg(event, 2), fastOpen, linux);
+          if (linux && fastOpen) {
+            // tcp_sendmsg_fastopen: EOPNOTSUPP with client Fast Open off or to AF_UNSPEC.
+            const unspec = symbolNames(event.args[4]).has('AF_UNSPEC');
+            if (!this.stack.fastOpen.clientEnabled || unspec) {
+              return { value: -1, errno: 'EOPNOTSUPP' };
+            }
+          }
+          // MSG_DONTWAIT: this one call does not block.
+          const blocking = !sock.nonblocking;
+          if (flags.has('MSG_DONTWAIT')) sock.nonblocking = true;
+          try {
+            return this.sockets.sendto(now, sock, intArg(event, 2), fastOpen, linux);
+          } finally {
+            sock.nonblocking = !blocking;
+          }
         }
         case 'shutdown':
           return this.sockets.shutdown(now, this.sockOf(event), symbolArg(event, 1));

@@ -41,6 +41,8 @@ export interface Socket {
   blockedConnect?: boolean;
   /** Bytes a blocking Fast Open sendto() queued, returned once the handshake is over. */
   pendingWrite?: number;
+  /** The connection's SYN went out with Fast Open (a cookie request or data). */
+  fastOpenSyn?: boolean;
   /** TCP_FASTOPEN_CONNECT: connect() returned 0; the first write opens with Fast Open. */
   deferredConnect?: boolean;
   /** Why the connection reached CLOSED, once it has. */
@@ -85,6 +87,8 @@ export class SocketTable {
    * doubled value back (sock_setsockopt in net/core/sock.c; socket(7)).
    */
   linuxBuffers = false;
+  /** Linux: write() in SYN_SENT waits for the handshake rather than queueing. */
+  linuxSendWait = false;
 
   constructor(
     private readonly stack: Stack,
@@ -222,6 +226,11 @@ export class SocketTable {
   ): CallResult | typeof WOULD_BLOCK {
     if (sock.conn !== undefined) {
       const queued = sock.pendingWrite;
+      // tcp_sendmsg_fastopen: another Fast Open is in progress (our SYN asked or carried).
+      const opening = sock.conn.state === 'SYN_SENT' && sock.fastOpenSyn === true;
+      if (queued === undefined && linux && fastOpen && opening) {
+        return { value: -1, errno: 'EALREADY' };
+      }
       if (queued === undefined) return this.write(sock, length);
       // A blocking Linux sendto() waits for the handshake; its data is already queued.
       const st = sock.conn.state;
@@ -235,6 +244,8 @@ export class SocketTable {
     if (!fastOpen) return { value: -1, errno: linux ? 'EPIPE' : 'ENOTCONN' };
     // A blocking Linux sendto() waits for the handshake and then writes the rest as write()
     // does (tcp_sendmsg_fastopen, then tcp_sendmsg_locked): all of it is queued at once.
+    // A non-blocking one without a cookie sends a bare SYN asking for one and copies nothing
+    // (tcp_send_syn_data falls back; the call fails with EINPROGRESS).
     const synOnly = linux && sock.nonblocking;
     const data = new Uint8Array(
       Math.min(length, sock.sndbuf, synOnly ? this.linuxSynRoom(sock) : length),
@@ -263,8 +274,9 @@ export class SocketTable {
    */
   private linuxSynRoom(sock: Socket): number {
     const offer = this.stack.fastOpen.offer(this.remoteAddress);
-    if (offer === undefined || (offer.cookie.length === 0 && !offer.withoutCookie))
-      return Number.POSITIVE_INFINITY;
+    if (offer === undefined || (offer.cookie.length === 0 && !offer.withoutCookie)) {
+      return sock.nonblocking ? 0 : Number.POSITIVE_INFINITY;
+    }
     const c = this.socketConfig(sock);
     const mss = Math.min(c.mss ?? 536, offer.maxSynData ?? Number.POSITIVE_INFINITY);
     return Math.max(0, mss - (c.timestamps ? 12 : 0) - 40);
@@ -277,7 +289,8 @@ export class SocketTable {
       // Linux's TCP_FASTOPEN_CONNECT (tcp_fastopen_defer_connect): with a cookie cached (or in
       // cookie-less mode), connect() succeeds at once and the SYN waits for data; without one
       // the SYN goes now, asking for a cookie.
-      if (sock.deferredConnect) return { value: -1, errno: 'EALREADY' };
+      // The deferred socket counts as connected (SS_CONNECTED): connect() again is EISCONN.
+      if (sock.deferredConnect) return { value: -1, errno: 'EISCONN' };
       const offer = this.stack.fastOpen.offer(this.remoteAddress);
       if (offer !== undefined && (offer.cookie.length > 0 || offer.withoutCookie === true)) {
         sock.deferredConnect = true;
@@ -301,6 +314,7 @@ export class SocketTable {
         throw e;
       }
       this.byConn.set(sock.conn, sock);
+      sock.fastOpenSyn = fastOpenData !== undefined;
       this.onFlow(sock.conn.local.port, this.ports.connect);
       if (sock.nonblocking) return { value: -1, errno: 'EINPROGRESS' };
       sock.blockedConnect = true;
@@ -341,6 +355,11 @@ export class SocketTable {
     if (conn === undefined) return { value: -1, errno: 'ENOTCONN' };
     const err = this.takeError(sock);
     if (err !== undefined) return err;
+    // Linux's tcp_sendmsg_locked waits for the handshake (sk_stream_wait_connect): EAGAIN
+    // on a non-blocking socket.
+    if (this.linuxSendWait && conn.state === 'SYN_SENT') {
+      return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
+    }
     try {
       // Only what can fit is made (a script may ask to write gigabytes).
       const room = Math.max(0, conn.info().sendBufferSize - conn.sendQueue);
@@ -469,6 +488,7 @@ export class SocketTable {
         // Linux: SYN retransmissions of this socket, 1 to MAX_TCP_SYNCNT (127).
         if (value < 1 || value > 127) return { value: -1, errno: 'EINVAL' };
         sock.settings.synRetries = value;
+        sock.conn?.configure({ synRetries: value });
         return { value: 0 };
       case 'TCP_USER_TIMEOUT':
         sock.settings.userTimeout = value;
