@@ -14,6 +14,12 @@ import type { TcpPacketSpec } from './ast.js';
 export interface SeqMap {
   /** The stack's ISN (0 until its first SYN is seen). */
   localIsn: number;
+  /**
+   * The script's sequence number on our SYN (or SYN,ACK): SYNs are numbered as written, every
+   * other segment from the ISN, so after `> S. 1234:1234(0)` the peer's ACK is `ack 1`
+   * (packetdrill's socket.h, local_seq_script_to_live_offset).
+   */
+  localBase?: number;
   /** The ISN the runner plays for the remote side. */
   remoteIsn: number;
   /**
@@ -71,6 +77,11 @@ function inboundOption(o: TcpOption, map: SeqMap): TcpOption {
   return o;
 }
 
+/** Our sequence number as the script writes it: from the ISN, a SYN from its written number. */
+export function localRelative(map: SeqMap, wire: number, syn: boolean): number {
+  return seqAdd(wire, -map.localIsn + (syn ? (map.localBase ?? 0) : 0));
+}
+
 /** What script numbers of the remote's sequence space add to remoteIsn (none on a SYN). */
 function remoteOffset(map: SeqMap, syn: boolean): number {
   return syn ? 0 : (map.remoteBase ?? 0);
@@ -110,7 +121,7 @@ export function compareOutbound(
   const got = flagLetters(seg.flags);
   if (want !== got) return { field: 'flags', expected: want, actual: got };
   if (spec.seq !== undefined) {
-    const seq = seqAdd(seg.seq, -map.localIsn);
+    const seq = localRelative(map, seg.seq, seg.flags.syn);
     if (seq !== spec.seq.start >>> 0) {
       return { field: 'seq', expected: String(spec.seq.start), actual: String(seq) };
     }
@@ -192,7 +203,7 @@ function sameOptions(expected: TcpOption[], actual: TcpOption[], map: SeqMap): b
 
 /** A segment in script notation, relative to the map (`F. 1:1(0) ack 1 win 65535`). */
 export function formatRelative(seg: TcpSegment, map: SeqMap): string {
-  const seq = seqAdd(seg.seq, -map.localIsn);
+  const seq = localRelative(map, seg.seq, seg.flags.syn);
   const len = seg.payload.byteLength;
   let out = `${flagLetters(seg.flags)} ${seq}:${seqAdd(seq, len)}(${len})`;
   if (seg.flags.ack) out += ` ack ${remoteRelative(map, seg.ack, seg.flags.syn)}`;

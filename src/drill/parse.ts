@@ -399,7 +399,12 @@ function parseEvent(body: string, line: number): ScriptEvent {
   if (lx.peek().kind === 'ellipsis') {
     lx.next();
     const end = timePoint(lx);
-    returns = { kind: end.relative ? 'relative' : 'absolute', usecs: end.usecs };
+    // packetdrill's RELATIVE_RANGE_TIME: after `+start`, an end without `+` counts from the
+    // same previous event as the start does (`+0...0.300`: returns 0.3 s after that event).
+    if (time.kind === 'relative' && !end.relative) {
+      if (end.usecs < time.usecs) fail('a time range must not end before it starts');
+      returns = { kind: 'relative', usecs: end.usecs - time.usecs };
+    } else returns = { kind: end.relative ? 'relative' : 'absolute', usecs: end.usecs };
   }
   const t = lx.peek();
   if (returns !== undefined && t.kind !== 'word') {

@@ -28,6 +28,11 @@ export interface Profile {
   config: Partial<ConnectionConfig>;
   /** fcntl flag values, which differ between systems. */
   flags: { O_RDWR: number; O_NONBLOCK: number };
+  /**
+   * A new SYN above the old RCV.NXT (or with a newer timestamp) reopens a 4-tuple in
+   * TIME_WAIT (RFC 6191). FreeBSD's scripts ask for it with `-D FreeBSD`; Linux always does.
+   */
+  timeWaitReuse: boolean;
 }
 
 /**
@@ -70,6 +75,7 @@ const FREEBSD: Profile = {
     tsOffset: 0,
   },
   flags: { O_RDWR: 0x2, O_NONBLOCK: 0x4 },
+  timeWaitReuse: false,
 };
 
 /**
@@ -110,8 +116,12 @@ const LINUX: Profile = {
     // tcp_send_syn_data: SYN data leaves MAX_TCP_OPTION_SPACE (40 bytes) free.
     synDataRoom: 'linux',
     synOptionLayout: 'linux',
+    // tcp_advertise_mss / tcp_mss_to_mtu: the MSS a SYN offers follows a learned path MTU.
+    synMss: 'path',
   },
   flags: { O_RDWR: 0x2, O_NONBLOCK: 0x800 },
+  // tcp_timewait_state_process: TCP_TW_SYN for a SYN after tw_rcv_nxt or with a newer TSval.
+  timeWaitReuse: true,
 };
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = { freebsd: FREEBSD, linux: LINUX };

@@ -323,10 +323,18 @@ class Drill {
   /** One past the highest sequence number each flow (by ports) has sent: new data or resent. */
   private readonly highestSent = new Map<string, number>();
   private flow = { localPort: 0, remotePort: REMOTE_PORT };
+  /**
+   * packetdrill's socket under test is a listener (listen() was the last to name one): the
+   * next SYN opens a child, from a new ephemeral remote port when the old one is taken
+   * (run_packet.c, find_or_create_socket_for_script_packet).
+   */
+  private listenerUnderTest = false;
+  private portsUsed = 0;
   private blocked: { event: SyscallEvent; startedAt: number } | undefined;
   /** The line of the event being played, for failures found while time passes. */
   private line = 0;
   private readonly standard: boolean;
+  private readonly timeWaitReuse: boolean;
   private readonly readFile: DrillOptions['readFile'];
   /** The stack's ISN that fixed the map's numbers (its connection's SYN). */
   private isnSeen: number | undefined;
@@ -347,6 +355,7 @@ class Drill {
     // tcp_twcheck, drop_synfin); STANDARD ones expect the RFC's processing alone.
     this.standard = !(options.defines ?? DEFAULT_DEFINES).has('FreeBSD');
     if (!this.standard) this.config.timeWaitInput = 'freebsd';
+    this.timeWaitReuse = !this.standard || this.profile.timeWaitReuse;
     // --mtu: the MSS our SYN offers is the MTU less the IPv4 and TCP headers.
     const mtu = Number(script.options.get('mtu'));
     if (Number.isInteger(mtu) && mtu > 40) this.config.mss = mtu - 40;
@@ -356,7 +365,7 @@ class Drill {
       address: setup.local,
       rng,
       config: this.config,
-      timeWaitReuse: !this.standard,
+      timeWaitReuse: this.timeWaitReuse,
     });
     // FreeBSD stops Fast Open to a server that sent a malformed cookie; Linux ignores it.
     this.stack.fastOpen.invalidCookieDisables = this.profile.name === 'freebsd';
@@ -376,6 +385,7 @@ class Drill {
     // An IPv6 socket listens on `::`, which takes IPv4 (mapped) connections too.
     if (setup.ip === 'ipv4-mapped-ipv6') this.sockets.listenAddress = '::';
     this.sockets.linuxBuffers = this.profile.name === 'linux';
+    this.sockets.linuxSendWait = this.profile.name === 'linux';
     const tol = Number(script.options.get('tolerance_usecs') ?? DEFAULT_TOLERANCE_US);
     this.tolerance = Number.isFinite(tol) && tol >= 0 ? tol : DEFAULT_TOLERANCE_US;
     this.result = emptyResult({ status: 'pass' });
@@ -501,7 +511,10 @@ class Drill {
 
   /** An ICMP error quoting the stack's segment at the script's sequence number. */
   private injectIcmp(event: PacketEvent, icmp: NonNullable<PacketEvent['icmp']>): void {
-    const seq = (this.map.localIsn + (event.tcp.seq?.start ?? 0)) >>> 0;
+    const syn = event.tcp.flags.includes('S');
+    const seq =
+      (this.map.localIsn + (event.tcp.seq?.start ?? 0) - (syn ? (this.map.localBase ?? 0) : 0)) >>>
+      0;
     const quoted = this.emitSegment(this.setup.local, this.setup.remote, {
       srcPort: this.flow.localPort,
       dstPort: this.flow.remotePort,
@@ -568,7 +581,16 @@ class Drill {
     }
     const spec = event.tcp;
     if (spec.seq === undefined) fail(event.line, 'an inbound segment needs a sequence number');
-    if (/S/.test(spec.flags) && this.opensConnection()) this.map.remoteBase = spec.seq.start;
+    const bareSyn = spec.flags.includes('S') && !spec.flags.includes('.');
+    if (bareSyn && this.listenerUnderTest) {
+      this.listenerUnderTest = false;
+      if (this.stack.find(this.flow.localPort, this.remoteEnd()) !== undefined) {
+        this.flow = { ...this.flow, remotePort: REMOTE_PORT + ++this.portsUsed };
+      }
+    }
+    if (/S/.test(spec.flags) && this.opensConnection(bareSyn)) {
+      this.map.remoteBase = spec.seq.start;
+    }
     const seg = inboundSegment(spec, this.map, {
       src: this.flow.remotePort,
       dst: this.flow.localPort,
@@ -586,18 +608,35 @@ class Drill {
     this.stack.handlePacket(this.ms(), packet);
   }
 
-  /** Whether a SYN now would start a connection: none on the flow, or ours in SYN_SENT. */
-  private opensConnection(): boolean {
-    const conn = this.stack.find(this.flow.localPort, {
-      address: this.setup.remote,
-      port: this.flow.remotePort,
-    });
+  /** A segment of the flow the script plays (before the first, any segment is). */
+  private underTest(seg: TcpSegment): boolean {
+    const { localPort, remotePort } = this.flow;
+    return localPort === 0 || (seg.srcPort === localPort && seg.dstPort === remotePort);
+  }
+
+  /** The remote end of the flow the script plays. */
+  private remoteEnd(): { address: string; port: number } {
+    return { address: this.setup.remote, port: this.flow.remotePort };
+  }
+
+  /**
+   * Whether a SYN now would start a connection: none on the flow, ours in SYN_SENT, or (a SYN
+   * without ACK, where the profile reopens TIME_WAIT: Linux's scripts number it from its own
+   * sequence number) one in TIME_WAIT.
+   */
+  private opensConnection(bareSyn = false): boolean {
+    const conn = this.stack.find(this.flow.localPort, this.remoteEnd());
+    if (conn?.state === 'TIME_WAIT') return bareSyn && this.profile.timeWaitReuse;
     return conn === undefined || conn.state === 'SYN_SENT' || conn.state === 'CLOSED';
   }
 
   private expectOutbound(event: PacketEvent): void {
     const { at, lo, hi } = this.eventTime(event);
     this.advance(hi, true);
+    // packetdrill sniffs only the socket under test's segments and frees the rest
+    // (run_packet.c, find_socket_for_live_packet): a socket the script left behind (its FIN
+    // after close()) does not stand in for the one it now plays.
+    while (this.sent.length > 0 && !this.underTest(this.sent[0].seg)) this.sent.shift();
     const next = this.coalesced(event.tcp, this.sent.shift());
     const want = `> ${formatSpec(event.tcp)}`;
     if (next === undefined) {
@@ -611,7 +650,8 @@ class Drill {
     // script that connects again): its numbers count from its own ISN, as in packetdrill.
     const newIsn = next.seg.flags.syn && next.seg.seq !== this.isnSeen;
     if (next.seg.flags.syn && (spec.seq === undefined || this.map.localIsn === 0 || newIsn)) {
-      this.map.localIsn = (next.seg.seq - (spec.seq?.start ?? 0)) >>> 0;
+      this.map.localIsn = next.seg.seq;
+      this.map.localBase = spec.seq?.start ?? 0;
       this.isnSeen = next.seg.seq;
     }
     const ts = next.seg.options.find((o) => o.kind === 'timestamp');
@@ -815,8 +855,11 @@ class Drill {
         }
         case 'bind':
           return this.sockets.bind(this.sockOf(event));
-        case 'listen':
-          return this.sockets.listen(this.sockOf(event), intArg(event, 1));
+        case 'listen': {
+          const r = this.sockets.listen(this.sockOf(event), intArg(event, 1));
+          if (r.value === 0) this.listenerUnderTest = true;
+          return r;
+        }
         case 'accept':
           return this.sockets.accept(this.sockOf(event), wantedFd(event));
         case 'connect':
@@ -831,8 +874,25 @@ class Drill {
           const sock = this.sockOf(event);
           const flags = symbolNames(event.args[3]);
           const linux = this.profile.name === 'linux';
-          const fastOpen = linux ? flags.has('MSG_FASTOPEN') : sock.fastOpen > 0;
-          return this.sockets.sendto(now, sock, intArg(event, 2), fastOpen, linux);
+          // Linux's tcp_sendmsg_locked: MSG_FASTOPEN, or a connect() TCP_FASTOPEN_CONNECT deferred.
+          const fastOpen = linux
+            ? flags.has('MSG_FASTOPEN') || sock.deferredConnect === true
+            : sock.fastOpen > 0;
+          if (linux && fastOpen) {
+            // tcp_sendmsg_fastopen: EOPNOTSUPP with client Fast Open off or to AF_UNSPEC.
+            const unspec = symbolNames(event.args[4]).has('AF_UNSPEC');
+            if (!this.stack.fastOpen.clientEnabled || unspec) {
+              return { value: -1, errno: 'EOPNOTSUPP' };
+            }
+          }
+          // MSG_DONTWAIT: this one call does not block.
+          const blocking = !sock.nonblocking;
+          if (flags.has('MSG_DONTWAIT')) sock.nonblocking = true;
+          try {
+            return this.sockets.sendto(now, sock, intArg(event, 2), fastOpen, linux);
+          } finally {
+            sock.nonblocking = !blocking;
+          }
         }
         case 'shutdown':
           return this.sockets.shutdown(now, this.sockOf(event), symbolArg(event, 1));
@@ -982,6 +1042,8 @@ class Drill {
       }
       return o;
     }
+    // Milliseconds since data last arrived (Linux: now - icsk_ack.lrcvtime).
+    if (name === 'tcpi_last_data_recv') return Math.round(this.ms() - info.lastDataAt);
     return TCPI_FIELD[name]?.(info);
   }
 
@@ -994,7 +1056,8 @@ class Drill {
    * listed as skipped. Several commands (lines, `;`, `&&`) are read one by one.
    */
   private command(event: CommandEvent): void {
-    for (const part of event.command.split(/\n|;|&&/)) {
+    // A backslash before a newline continues the line, as in a shell.
+    for (const part of event.command.replace(/\\\n/g, ' ').split(/\n|;|&&/)) {
       const text = part.trim();
       if (text !== '') this.oneCommand(event, text);
     }
@@ -1232,6 +1295,12 @@ const TCPI_FIELD: Readonly<Record<string, (i: ConnectionInfo) => number>> = {
   tcpi_ca_state: (i) => CA_STATE[i.caState],
   tcpi_unacked: (i) => Math.ceil(((i.sndNxt - i.sndUna) >>> 0) / i.mss),
   tcpi_snd_wnd: (i) => i.sndWnd,
+  tcpi_delivered: (i) => i.delivered,
+  tcpi_advmss: (i) => i.advMss,
+  // Linux counts these in packets (sacked_out, lost_out, retrans_out): MSS-sized records.
+  tcpi_sacked: (i) => Math.ceil(i.sackedBytes / i.mss),
+  tcpi_lost: (i) => Math.ceil(i.lostBytes / i.mss),
+  tcpi_retrans: (i) => Math.ceil(i.retransInFlightBytes / i.mss),
 };
 
 const BSD_NAMES: Partial<Record<TcpState, string>> = {

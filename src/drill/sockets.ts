@@ -41,6 +41,8 @@ export interface Socket {
   blockedConnect?: boolean;
   /** Bytes a blocking Fast Open sendto() queued, returned once the handshake is over. */
   pendingWrite?: number;
+  /** The connection's SYN went out with Fast Open (a cookie request or data). */
+  fastOpenSyn?: boolean;
   /** TCP_FASTOPEN_CONNECT: connect() returned 0; the first write opens with Fast Open. */
   deferredConnect?: boolean;
   /** Why the connection reached CLOSED, once it has. */
@@ -85,6 +87,8 @@ export class SocketTable {
    * doubled value back (sock_setsockopt in net/core/sock.c; socket(7)).
    */
   linuxBuffers = false;
+  /** Linux: write() in SYN_SENT waits for the handshake rather than queueing. */
+  linuxSendWait = false;
 
   constructor(
     private readonly stack: Stack,
@@ -113,12 +117,18 @@ export class SocketTable {
   }
 
   /**
-   * A new socket: on `want`, the number the script gives it when that is free (packetdrill
-   * names descriptors by the script's numbers and maps them to the kernel's), else the lowest.
+   * The number of a new descriptor: `want`, the number the script gives it (packetdrill names
+   * descriptors by the script's numbers and maps them to the kernel's; a socket the script
+   * left open under that number is shadowed, as the newest socket comes first in packetdrill's
+   * list), else the lowest free one.
    */
+  private scriptFd(want: number | undefined): number {
+    return want !== undefined && want >= 0 ? want : this.lowestFreeFd();
+  }
+
+  /** A new socket, numbered by scriptFd. */
   socket(want?: number): number {
-    const fd =
-      want !== undefined && want >= 0 && !this.sockets.has(want) ? want : this.lowestFreeFd();
+    const fd = this.scriptFd(want);
     const c = this.config();
     this.sockets.set(fd, {
       fd,
@@ -185,14 +195,18 @@ export class SocketTable {
     if (conn === undefined) {
       return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
     }
-    const fd =
-      want !== undefined && want >= 0 && !this.sockets.has(want) ? want : this.lowestFreeFd();
+    const fd = this.scriptFd(want);
     const child: Socket = { ...sock, fd, listener: undefined, conn, nonblocking: sock.nonblocking };
     this.sockets.set(fd, child);
     // packetdrill's TCP_INFO follows the accepted socket from here on.
     this.lastUsed = child;
     this.byConn.set(conn, child);
     child.closed = conn.closeReason;
+    child.pendingError = undefined;
+    // Reset before accept(): the socket comes out dead with its error (sk_err) still to read.
+    if (conn.closeReason !== undefined) {
+      child.pendingError = this.stack.icmpErrors.get(conn) ?? ERRNO_OF[conn.closeReason];
+    }
     return { value: fd };
   }
 
@@ -212,6 +226,11 @@ export class SocketTable {
   ): CallResult | typeof WOULD_BLOCK {
     if (sock.conn !== undefined) {
       const queued = sock.pendingWrite;
+      // tcp_sendmsg_fastopen: another Fast Open is in progress (our SYN asked or carried).
+      const opening = sock.conn.state === 'SYN_SENT' && sock.fastOpenSyn === true;
+      if (queued === undefined && linux && fastOpen && opening) {
+        return { value: -1, errno: 'EALREADY' };
+      }
       if (queued === undefined) return this.write(sock, length);
       // A blocking Linux sendto() waits for the handshake; its data is already queued.
       const st = sock.conn.state;
@@ -223,8 +242,13 @@ export class SocketTable {
     }
     sock.deferredConnect = false;
     if (!fastOpen) return { value: -1, errno: linux ? 'EPIPE' : 'ENOTCONN' };
+    // A blocking Linux sendto() waits for the handshake and then writes the rest as write()
+    // does (tcp_sendmsg_fastopen, then tcp_sendmsg_locked): all of it is queued at once.
+    // A non-blocking one without a cookie sends a bare SYN asking for one and copies nothing
+    // (tcp_send_syn_data falls back; the call fails with EINPROGRESS).
+    const synOnly = linux && sock.nonblocking;
     const data = new Uint8Array(
-      Math.min(length, sock.sndbuf, linux ? this.linuxSynRoom(sock) : length),
+      Math.min(length, sock.sndbuf, synOnly ? this.linuxSynRoom(sock) : length),
     );
     const started = this.connect(now, sock, data);
     if (typeof started === 'object' && started.errno !== 'EINPROGRESS' && started.value < 0) {
@@ -234,7 +258,7 @@ export class SocketTable {
     const info = (sock.conn as StackConnection | undefined)?.info();
     const onSyn = info === undefined ? 0 : Math.max(0, info.sndNxt - info.iss - 1);
     // The rest was queued; Linux counts only what its SYN carried.
-    if (onSyn > 0) {
+    if (onSyn > 0 && sock.nonblocking) {
       sock.blockedConnect = false;
       return { value: onSyn };
     }
@@ -250,8 +274,9 @@ export class SocketTable {
    */
   private linuxSynRoom(sock: Socket): number {
     const offer = this.stack.fastOpen.offer(this.remoteAddress);
-    if (offer === undefined || (offer.cookie.length === 0 && !offer.withoutCookie))
-      return Number.POSITIVE_INFINITY;
+    if (offer === undefined || (offer.cookie.length === 0 && !offer.withoutCookie)) {
+      return sock.nonblocking ? 0 : Number.POSITIVE_INFINITY;
+    }
     const c = this.socketConfig(sock);
     const mss = Math.min(c.mss ?? 536, offer.maxSynData ?? Number.POSITIVE_INFINITY);
     return Math.max(0, mss - (c.timestamps ? 12 : 0) - 40);
@@ -261,10 +286,17 @@ export class SocketTable {
   connect(now: number, sock: Socket, fastOpenData?: Uint8Array): CallResult | typeof WOULD_BLOCK {
     if (sock.listener !== undefined) return { value: -1, errno: 'EINVAL' };
     if (sock.conn === undefined && sock.fastOpenConnect && fastOpenData === undefined) {
-      // Linux's TCP_FASTOPEN_CONNECT: connect() succeeds at once, the SYN waits for data.
-      if (sock.deferredConnect) return { value: -1, errno: 'EALREADY' };
-      sock.deferredConnect = true;
-      return { value: 0 };
+      // Linux's TCP_FASTOPEN_CONNECT (tcp_fastopen_defer_connect): with a cookie cached (or in
+      // cookie-less mode), connect() succeeds at once and the SYN waits for data; without one
+      // the SYN goes now, asking for a cookie.
+      // The deferred socket counts as connected (SS_CONNECTED): connect() again is EISCONN.
+      if (sock.deferredConnect) return { value: -1, errno: 'EISCONN' };
+      const offer = this.stack.fastOpen.offer(this.remoteAddress);
+      if (offer !== undefined && (offer.cookie.length > 0 || offer.withoutCookie === true)) {
+        sock.deferredConnect = true;
+        return { value: 0 };
+      }
+      return this.connect(now, sock, new Uint8Array(0));
     }
     if (sock.conn === undefined) {
       try {
@@ -282,6 +314,7 @@ export class SocketTable {
         throw e;
       }
       this.byConn.set(sock.conn, sock);
+      sock.fastOpenSyn = fastOpenData !== undefined;
       this.onFlow(sock.conn.local.port, this.ports.connect);
       if (sock.nonblocking) return { value: -1, errno: 'EINPROGRESS' };
       sock.blockedConnect = true;
@@ -314,13 +347,19 @@ export class SocketTable {
   }
 
   write(sock: Socket, length: number, now = 0): CallResult | typeof WOULD_BLOCK {
-    if (sock.conn === undefined && sock.deferredConnect) {
+    // A deferred TCP_FASTOPEN_CONNECT opens here, and a blocking one waits as sendto() does.
+    if ((sock.conn === undefined && sock.deferredConnect) || sock.pendingWrite !== undefined) {
       return this.sendto(now, sock, length, true, true);
     }
     const conn = sock.conn;
     if (conn === undefined) return { value: -1, errno: 'ENOTCONN' };
     const err = this.takeError(sock);
     if (err !== undefined) return err;
+    // Linux's tcp_sendmsg_locked waits for the handshake (sk_stream_wait_connect): EAGAIN
+    // on a non-blocking socket.
+    if (this.linuxSendWait && conn.state === 'SYN_SENT') {
+      return sock.nonblocking ? { value: -1, errno: 'EAGAIN' } : WOULD_BLOCK;
+    }
     try {
       // Only what can fit is made (a script may ask to write gigabytes).
       const room = Math.max(0, conn.info().sendBufferSize - conn.sendQueue);
@@ -442,6 +481,14 @@ export class SocketTable {
         // The MSS our SYN offers and our segments use at most (Linux's user_mss).
         if (value < 88 && value !== 0) return { value: -1, errno: 'EINVAL' };
         if (value !== 0) sock.settings.mss = value;
+        // On a listener: the MSS its SYN,ACKs offer from now on (Linux copies user_mss).
+        if (value !== 0) sock.listener?.configure({ mss: value });
+        return { value: 0 };
+      case 'TCP_SYNCNT':
+        // Linux: SYN retransmissions of this socket, 1 to MAX_TCP_SYNCNT (127).
+        if (value < 1 || value > 127) return { value: -1, errno: 'EINVAL' };
+        sock.settings.synRetries = value;
+        sock.conn?.configure({ synRetries: value });
         return { value: 0 };
       case 'TCP_USER_TIMEOUT':
         sock.settings.userTimeout = value;
@@ -453,6 +500,10 @@ export class SocketTable {
           this.stack.fastOpen.listenerQueues.set(sock.listener.port, value);
         return { value: 0 };
       case 'TCP_FASTOPEN_CONNECT':
+        // Linux's do_tcp_setsockopt: only with client Fast Open on, only before connect().
+        if (value < 0 || value > 1) return { value: -1, errno: 'EINVAL' };
+        if (!this.stack.fastOpen.clientEnabled) return { value: -1, errno: 'EOPNOTSUPP' };
+        if (sock.conn !== undefined) return { value: -1, errno: 'EINVAL' };
         sock.fastOpenConnect = value !== 0;
         return { value: 0 };
       case 'TCP_NOOPT':

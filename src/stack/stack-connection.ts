@@ -157,6 +157,8 @@ export interface Listener {
   readonly synQueueLength?: number;
   /** Stops listening; queued connections not yet accepted are reset. */
   close(now: number): void;
+  /** Changes the settings of connections it opens from now on (TCP_MAXSEG on a listener). */
+  configure(patch: Partial<ConnectionConfig>): void;
 }
 
 export class ListenerImpl implements Listener {
@@ -168,7 +170,7 @@ export class ListenerImpl implements Listener {
     private readonly onClose: (now: number, listener: ListenerImpl) => void,
     readonly port: number,
     readonly backlog: number,
-    readonly config: Partial<ConnectionConfig> | undefined,
+    public config: Partial<ConnectionConfig> | undefined,
     readonly address: string,
     /** Which packets it takes: IPv4 ones, IPv6 ones (both for `::` without v6only). */
     readonly v4: boolean,
@@ -195,6 +197,10 @@ export class ListenerImpl implements Listener {
 
   get acceptQueueLength(): number {
     return this.acceptQueue.length;
+  }
+
+  configure(patch: Partial<ConnectionConfig>): void {
+    this.config = { ...this.config, ...patch };
   }
 
   get synQueueLength(): number {

@@ -114,6 +114,16 @@ export interface ConnectionInfo {
   tsRecent?: number | undefined;
   /** The path MTU in use (tcp_info's tcpi_pmtu; RFC 1191, RFC 8201); undefined while none is known. */
   pmtu?: number | undefined;
+  /** Segments delivered (stats.delivered). */
+  delivered: number;
+  /** The MSS our SYN offered (config.mss; Linux's tcpi_advmss). */
+  advMss: number;
+  /** When data last arrived, or the handshake ended (ms). */
+  lastDataAt: number;
+  /** The scoreboard: bytes SACKed, deemed lost, and retransmitted still in flight. */
+  sackedBytes: number;
+  lostBytes: number;
+  retransInFlightBytes: number;
 }
 
 export class Connection extends TcbInput {
@@ -352,7 +362,11 @@ export class Connection extends TcbInput {
       case 'SYN_SENT':
       case 'SYN_RECV':
         if (this.synPending) seg = this.buildSyn(now);
-        else if (this.ackNow && this.st === 'SYN_RECV') seg = this.buildAck(now, this.sndNxt);
+        // A Fast Open child sends data before the handshake completes (RFC 7413 4.2.2).
+        else if (this.fastOpenChild) seg = this.buildData(now);
+        if (seg === undefined && this.ackNow && this.st === 'SYN_RECV') {
+          seg = this.buildAck(now, this.sndNxt);
+        }
         break;
       default:
         seg = this.buildData(now);
@@ -440,6 +454,12 @@ export class Connection extends TcbInput {
       ecnSeen: this.ecn.seen,
       tsRecent: this.tsOk ? this.tsRecent : undefined,
       pmtu: this.pathMtu,
+      delivered: this.stats.delivered,
+      advMss: this.advertisedMss(),
+      lastDataAt: this.lastRecvAt,
+      sackedBytes: this.rv.sent.sackedBytes,
+      lostBytes: this.rv.sent.lostBytes,
+      retransInFlightBytes: this.rv.sent.rtxBytes,
     };
   }
 

@@ -181,7 +181,8 @@ export abstract class TcbInput extends TcbTimers {
         this.queueRst(seg.ack, undefined);
         return;
       }
-      this.ackSyn(now, seg.ack);
+      // The SYN's octet; processAck below takes any data a Fast Open child sent since.
+      this.ackSyn(now, seqAdd(this.iss, 1));
       this.setState(now, 'ESTABLISHED', establishCause);
       if (this.fin.kind === 'queued') this.setState(now, 'FIN_WAIT1', this.fin.cause);
       const queued = this.synText;
@@ -455,6 +456,7 @@ export abstract class TcbInput extends TcbTimers {
   }
 
   protected onData(now: number, seq: number, data: Uint8Array): void {
+    this.lastRecvAt = now;
     this.stats.bytesIn += data.byteLength;
     this.rcvMss = Math.max(this.rcvMss, data.byteLength);
     // No copy: the payload's bytes are never written again (Stack.handlePacket's contract);
@@ -624,7 +626,10 @@ export abstract class TcbInput extends TcbTimers {
 
   /** Our SYN was acknowledged (SYN_SENT on SYN,ACK, SYN_RECV on ACK). */
   protected ackSyn(now: number, ack: number): void {
+    // Linux starts icsk_ack.lrcvtime when the connection is established (tcp_finish_connect).
+    this.lastRecvAt = now;
     this.sndUna = ack;
+    this.stats.delivered++;
     this.stopSendTimer();
     this.rtxCount = 0;
     if (this.rttSeq !== undefined && seqGe(ack, this.rttSeq)) {

@@ -57,7 +57,7 @@ export abstract class TcbRecovery extends TcbOutput {
 
   /** Data (and FIN) the send side may put out now; undefined when nothing is due. */
   protected buildData(now: number): TcpSegment | undefined {
-    if (!SENDING_STATES.has(this.st)) return undefined;
+    if (!this.sendsData()) return undefined;
     const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
     if (this.probePending) {
       this.probePending = false;
@@ -371,6 +371,8 @@ export abstract class TcbRecovery extends TcbOutput {
     let origDelivered = false;
     const deliver = (s: SentSegment): void => {
       if (s.retransmits === 0 && seqLe(s.end, this.rv.frtoHigh)) origDelivered = true;
+      // A whole record (a part ACKed now counts when the rest is).
+      if (s.sacked || seqLe(s.end, this.sndUna)) this.stats.delivered++;
       this.rv.rack.onDelivered(s, now, a.echo, (t) => this.tsVal(t));
     };
     this.rv.sent.ackTo(this.sndUna, deliver);

@@ -172,6 +172,7 @@ export function newStats(): ConnectionStats {
     lossProbes: 0,
     undos: 0,
     spuriousRtos: 0,
+    delivered: 0,
   };
 }
 
@@ -251,6 +252,13 @@ export abstract class Tcb {
   protected peerFin: PeerFin = NO_FIN;
   /** Passive open (acceptSyn): an RST in SYN_RECV ends with `reset`, else `refused`. */
   protected readonly passive: boolean;
+  /**
+   * A passive open whose SYN had a valid Fast Open cookie: it may send data from SYN_RECV,
+   * once its SYN,ACK is out (RFC 7413 4.2.2; Linux's tcp_sendmsg for tcp_passive_fastopen).
+   */
+  protected readonly fastOpenChild: boolean;
+  /** When data last arrived (or the handshake ended), ms: Linux's tcpi_last_data_recv. */
+  protected lastRecvAt = 0;
 
   // Output requests, served by pollTransmit.
   protected synPending = false;
@@ -336,6 +344,7 @@ export abstract class Tcb {
     this.remote = opts.remote;
     this.config = mergedConfig(opts.config, (c) => this.validateConfig(c));
     this.passive = passive;
+    this.fastOpenChild = passive && opts.acceptSynData === true;
     this.tfo = opts.fastOpen;
     this.synAckOption = opts.synAckOption;
     this.iss = opts.iss >>> 0;
@@ -408,6 +417,12 @@ export abstract class Tcb {
   get pathMtu(): number | undefined {
     if (this.mtuMss === Number.POSITIVE_INFINITY) return undefined;
     return this.mtuMss + ipHeaderBytes(this.local.address) + TCP_HEADER_BYTES;
+  }
+
+  /** Data may go out now: a sending state, or a Fast Open child's SYN_RECV. */
+  protected sendsData(): boolean {
+    if (SENDING_STATES.has(this.st)) return true;
+    return this.st === 'SYN_RECV' && this.fastOpenChild && !this.synPending;
   }
 
   protected flight(): number {

@@ -28,7 +28,7 @@ export abstract class TcbTimers extends TcbRecovery {
     this.syncUserTimeout();
     if (this.st === 'CLOSED' || this.st === 'TIME_WAIT') return;
     const dataEnd = seqAdd(this.bufSeq, this.sendBuf.length);
-    const pending = SENDING_STATES.has(this.st) && seqLt(this.sndUna, dataEnd);
+    const pending = this.sendsData() && seqLt(this.sndUna, dataEnd);
     if (pending && this.sndWnd === 0 && (this.flight() === 0 || this.sendTimer === 'persist')) {
       // RFC 9293 3.8.6.1: zero window: probe with the persist timer.
       this.armPersist(now);

@@ -237,6 +237,11 @@ export interface ConnectionStats {
   undos: number;
   /** Of those, retransmission timeouts found spurious (F-RTO or timestamps; Linux TCPSpuriousRTOs). */
   spuriousRtos: number;
+  /**
+   * Segments the peer has acknowledged, cumulatively or by SACK, the SYN (with any data on it)
+   * counting one (Linux's tp->delivered, tcpi_delivered).
+   */
+  delivered: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ConnectionConfig> = {
