@@ -36,8 +36,10 @@ export class Scenario {
     this.ifname = `tsi${process.pid % 1000}${subnetCounter}`;
     const n = (process.pid * 7 + subnetCounter++) % 250;
     this.subnet = opts.ipv6
-      ? `fd00:${(200 + (n % 50)).toString(16)}:${n.toString(16)}::`
+      ? `fd00:${(200 + (n % 50)).toString(16)}:${(n + 1).toString(16)}::`
       : `10.${200 + (n % 50)}.${n}.`;
+    // The IPv6 third group is never 0: "fd00:c8:0::2" would not be the text form (RFC 5952)
+    // the stack reports, "fd00:c8::2".
     this.ours = `${this.subnet}2`;
     this.kernel = `${this.subnet}1`;
     this.kernelCidr = `${this.kernel}/${opts.ipv6 ? 64 : 24}`;
