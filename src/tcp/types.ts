@@ -63,7 +63,7 @@ export interface ConnectionConfig {
   /**
    * Segmentation offload (TSO): the link cuts a segment into MSS-sized ones itself (a TUN
    * device with a virtio-net header), so new data may leave as one segment of up to this many
-   * payload bytes, a multiple of the send MSS, while the connection is out of loss recovery and
+   * payload bytes (as many whole send MSS as fit), while the connection is out of loss recovery and
    * the peer's MSS is no smaller than ours. Unset (the default): every segment fits the MSS.
    */
   tsoMaxBytes?: number;
