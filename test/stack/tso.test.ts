@@ -28,10 +28,18 @@ describe('TSO send and super-segment receive', () => {
     let sent = 0;
     const got: Uint8Array[] = [];
     net.addHook(() => {
-      if (client.state === 'ESTABLISHED' && sent < total) sent += client.send(data.subarray(sent));
+      let busy = false;
+      if (client.state === 'ESTABLISHED' && sent < total) {
+        const n = client.send(data.subarray(sent));
+        sent += n;
+        busy = n > 0;
+      }
       server ??= listener.accept();
-      for (let chunk = server?.read(); chunk && chunk.length > 0; chunk = server?.read())
+      for (let chunk = server?.read(); chunk && chunk.length > 0; chunk = server?.read()) {
         got.push(chunk.slice());
+        busy = true;
+      }
+      return busy;
     });
     net.runUntil(() => got.reduce((n, c) => n + c.length, 0) >= total, { until: 60_000 });
     const received = new Uint8Array(total);
@@ -67,10 +75,12 @@ describe('TSO send and super-segment receive', () => {
     let server: ReturnType<typeof listener.accept>;
     let sent = 0;
     net.addHook(() => {
+      const before = sent;
       if (client.state === 'ESTABLISHED' && sent < 300_000)
         sent += client.send(new Uint8Array(300_000 - sent));
       server ??= listener.accept();
-      server?.read();
+      const read = server?.read().length ?? 0;
+      return sent > before || read > 0;
     });
     net.run({ until: 5000 });
     expect(sent).toBe(300_000);

@@ -242,7 +242,7 @@ async function run(opts: TunCliOptions): Promise<void> {
   const f = host.filtered;
   const lost = host.impaired.in.dropped + host.impaired.out.dropped;
   process.stderr.write(
-    `tcpstate tun: stopped; ${c.packetsIn} packets in, ${c.packetsOut} out; ignored ${opts.address.includes(':') ? `${f.routerSolicitations} router solicitations` : `${f.ipv6} IPv6`}, ${f.otherProtocol} other protocols, ${f.notForUs} not for us, ${f.malformed} malformed${loss > 0 ? `; --loss dropped ${lost}` : ''}\n`,
+    `tcpstate tun: stopped; ${c.packetsIn} packets in, ${c.packetsOut} out${host.device.vnetHeader ? ` (super-segments: ${c.gsoIn} in, ${c.gsoOut} out)` : ''}; ignored ${opts.address.includes(':') ? `${f.routerSolicitations} router solicitations` : `${f.ipv6} IPv6`}, ${f.otherProtocol} other protocols, ${f.notForUs} not for us, ${f.malformed} malformed${loss > 0 ? `; --loss dropped ${lost}` : ''}\n`,
   );
   await closeStream(trace);
   if (pcap) await pcap.close();
