@@ -130,6 +130,8 @@ async function inside(): Promise<void> {
     ifname: 'tsloss0',
     address: OURS.address,
     kernelAddress: OURS.kernel,
+    // One segment per packet, as the veth pair: a super-segment would be dropped whole.
+    offload: false,
   });
   const server = serveHttp(host.net, OURS.port);
   const kernelServer = spawn(

@@ -1,14 +1,15 @@
 /**
  * The kernel's side of bench/tun.ts: Node's own net (the kernel's TCP) as a sink or source.
  * Receivers print one JSON line {bytes, ms} timed from the first byte to the peer's FIN.
- * `serve-http` is the kernel's reference server of bench/tun-loss.ts: GET /bytes/N sends the
- * same byte pattern as `tcpstate tun --serve http:PORT` (src/net/demo-apps.ts).
+ * `serve-http` is the kernel's reference server of bench/tun-loss.ts and bench/tun.ts: the
+ * handler of `tcpstate tun --serve http:PORT` (src/net/demo-apps.ts): GET /bytes/N sends the
+ * byte pattern, a PUT or POST is answered with the sha256 of its body.
  *   serve-sink PORT | serve-source PORT BYTES | sink HOST PORT | source HOST PORT BYTES |
  *   serve-http PORT
  */
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer, type Socket } from 'node:net';
-import { patternStream } from '../src/net/demo-apps.js';
+import { handle } from '../src/net/demo-apps.js';
 import { sinkInto, sourceTo } from './tun-io.js';
 
 const [mode, a, b, c] = process.argv.slice(2);
@@ -28,17 +29,8 @@ if (mode === 'serve-sink' || mode === 'serve-source') {
   const server = createServer((s) => (mode === 'serve-sink' ? sink(s) : source(s, Number(b))));
   server.listen(Number(a), '0.0.0.0', () => process.stderr.write('listening\n'));
 } else if (mode === 'serve-http') {
-  const server = createHttpServer((req, res) => {
-    const m = /^\/bytes\/(\d+)$/.exec((req.url ?? '/').split('?')[0]);
-    if (!m) {
-      res.statusCode = 404;
-      res.end('not found\n');
-      return;
-    }
-    res.setHeader('content-type', 'application/octet-stream');
-    res.setHeader('content-length', m[1]);
-    patternStream(Number(m[1])).pipe(res);
-  });
+  // The very handler of `tcpstate tun --serve http:PORT`: GET /bytes/N, PUT/POST hashed.
+  const server = createHttpServer(handle);
   server.listen(Number(a), '0.0.0.0', () => process.stderr.write('listening\n'));
 } else if (mode === 'sink') {
   sink(connect(Number(b), a));

@@ -17,6 +17,7 @@ import type { Server } from './server.js';
 import type { Socket } from './socket.js';
 
 const CHUNK = 64 * 1024;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Chunk `index` of the test pattern: xorshift32 seeded by the chunk index, so any offset can be
@@ -26,6 +27,21 @@ export function patternChunk(index: number, size = CHUNK): Buffer {
   const out = Buffer.allocUnsafe(size);
   let x = (index * 2654435761 + 0x9e3779b9) >>> 0 || 1;
   let i = 0;
+  // Whole words through a Uint32Array where the buffer is aligned on a little-endian host
+  // (the same bytes as writeUInt32LE, several times faster: both ends of a benchmark make them).
+  const words =
+    LITTLE_ENDIAN && out.byteOffset % 4 === 0
+      ? new Uint32Array(out.buffer, out.byteOffset, size >>> 2)
+      : undefined;
+  if (words !== undefined) {
+    for (let w = 0; w < words.length; w++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      words[w] = x;
+    }
+    i = words.length * 4;
+  }
   for (; i + 4 <= size; i += 4) {
     x ^= x << 13;
     x ^= x >>> 17;
@@ -65,7 +81,8 @@ export function patternSha256(total: number): string {
 
 const MAX_PATTERN = 16 * 1024 * 1024 * 1024;
 
-function handle(req: IncomingMessage, res: ServerResponse): void {
+/** The http app's request handler (exported for the kernel's reference server in bench/). */
+export function handle(req: IncomingMessage, res: ServerResponse): void {
   // The path alone: clients add query strings to make URLs distinct.
   const path = (req.url ?? '/').split('?')[0];
   const bytes = /^\/bytes\/(\d+)$/.exec(path);

@@ -54,12 +54,15 @@ export class StackDriver {
 
   /**
    * Feeds a batch of packets from the link, then flushes once. `verified`: the link vouches for
-   * their checksums (Stack.handlePacket).
+   * their checksums (Stack.handlePacket), for the whole batch or packet by packet.
    */
-  receive(packets: Uint8Array[], verified = false): void {
+  receive(packets: Uint8Array[], verified: boolean | readonly boolean[] = false): void {
     if (this.stopped) return;
     const now = this.clock();
-    for (const packet of packets) this.stack.handlePacket(now, packet, verified);
+    for (let i = 0; i < packets.length; i++) {
+      const ok = typeof verified === 'boolean' ? verified : verified[i] === true;
+      this.stack.handlePacket(now, packets[i], ok);
+    }
     this.packetsIn += packets.length;
     this.flush();
   }

@@ -458,7 +458,9 @@ export abstract class TcbInput extends TcbTimers {
   protected onData(now: number, seq: number, data: Uint8Array): void {
     this.lastRecvAt = now;
     this.stats.bytesIn += data.byteLength;
-    this.rcvMss = Math.max(this.rcvMss, data.byteLength);
+    // Never above our MSS (Linux's tcp_measure_rcv_mss: min(len, advmss)): a super-segment from
+    // a link with receive offload (64 KB at once) is many MSS-sized segments.
+    this.rcvMss = Math.max(this.rcvMss, Math.min(data.byteLength, this.config.mss));
     // No copy: the payload's bytes are never written again (Stack.handlePacket's contract);
     // recvBuf keeps a view of it, or copies a small piece, and copies out-of-order data.
     const own = data;

@@ -115,7 +115,7 @@ export abstract class TcbRecovery extends TcbOutput {
     if (unsent > 0) {
       const mss = this.effSndMss();
       const usable = seqDiff(seqAdd(this.sndUna, this.sndWnd), this.sndNxt);
-      const len = Math.min(unsent, mss, usable, room);
+      const len = Math.min(unsent, this.tsoLimit(mss), usable, room);
       if (len > 0 && this.mayTransmit(len, unsent, mss)) {
         this.notePrrOut(len);
         return this.buildSegment(now, this.sndNxt, len);
@@ -175,6 +175,17 @@ export abstract class TcbRecovery extends TcbOutput {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The most new data one segment may carry: the MSS, or with config.tsoMaxBytes as many whole
+   * MSS as fit, for the link to cut (only out of recovery, and only when the peer's MSS is at
+   * least ours, so the link, which cuts at its MTU, cuts at this connection's MSS).
+   */
+  private tsoLimit(mss: number): number {
+    const tso = this.config.tsoMaxBytes;
+    if (tso === undefined || this.caState !== 'open' || this.sndMss < this.config.mss) return mss;
+    return Math.max(mss, Math.floor(tso / mss) * mss);
   }
 
   /** Payload bytes of a record (its FIN's octet is not in the buffer). */

@@ -620,6 +620,12 @@ export abstract class Tcb {
     }
     if (c.mss > 65535) throw new TcpUsageError('EINVAL', 'config.mss must be at most 65535');
     if (
+      c.tsoMaxBytes !== undefined &&
+      !(Number.isInteger(c.tsoMaxBytes) && c.tsoMaxBytes > 0 && c.tsoMaxBytes <= 65535)
+    ) {
+      throw new TcpUsageError('EINVAL', 'config.tsoMaxBytes must be an integer in 1..65535');
+    }
+    if (
       c.windowScaleShift !== undefined &&
       !(
         Number.isInteger(c.windowScaleShift) &&

@@ -60,6 +60,13 @@ export interface ConnectionConfig {
    * for IPv6 (the 1280-byte minimum MTU less 60, RFC 8200 5); the stack sets it per family.
    */
   defaultSendMss?: number;
+  /**
+   * Segmentation offload (TSO): the link cuts a segment into MSS-sized ones itself (a TUN
+   * device with a virtio-net header), so new data may leave as one segment of up to this many
+   * payload bytes (as many whole send MSS as fit), while the connection is out of loss recovery and
+   * the peer's MSS is no smaller than ours. Unset (the default): every segment fits the MSS.
+   */
+  tsoMaxBytes?: number;
   sendBufferSize: number;
   receiveBufferSize: number;
   /** Offer window scaling (RFC 7323 2); the shift is derived from receiveBufferSize unless set. */

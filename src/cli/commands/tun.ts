@@ -21,6 +21,7 @@ interface TunCliOptions {
   address: string;
   kernelAddress: string;
   mtu: string;
+  offload: boolean;
   serve: string[];
   get?: string;
   trace?: string;
@@ -167,6 +168,7 @@ async function run(opts: TunCliOptions): Promise<void> {
       address: opts.address,
       kernelAddress: opts.kernelAddress,
       mtu,
+      offload: opts.offload,
       seed,
       impairment: { loss, delayMs },
       tap: pcap ? (_dir, packet, epochMs) => pcap.add(epochMs, packet) : undefined,
@@ -196,7 +198,8 @@ async function run(opts: TunCliOptions): Promise<void> {
   }
   process.stderr.write(
     `tcpstate tun: ${host.device.name} up, stack at ${opts.address}, kernel at ${opts.kernelAddress}` +
-      `${services.map((s) => `, ${s.kind} on :${s.port}`).join('')}\n`,
+      `${services.map((s) => `, ${s.kind} on :${s.port}`).join('')}` +
+      `; MTU ${mtu}, offload ${host.device.offload ? 'on' : 'off'}\n`,
   );
 
   let finish: () => void = () => {};
@@ -239,7 +242,7 @@ async function run(opts: TunCliOptions): Promise<void> {
   const f = host.filtered;
   const lost = host.impaired.in.dropped + host.impaired.out.dropped;
   process.stderr.write(
-    `tcpstate tun: stopped; ${c.packetsIn} packets in, ${c.packetsOut} out; ignored ${opts.address.includes(':') ? `${f.routerSolicitations} router solicitations` : `${f.ipv6} IPv6`}, ${f.otherProtocol} other protocols, ${f.notForUs} not for us, ${f.malformed} malformed${loss > 0 ? `; --loss dropped ${lost}` : ''}\n`,
+    `tcpstate tun: stopped; ${c.packetsIn} packets in, ${c.packetsOut} out${host.device.vnetHeader ? ` (super-segments: ${c.gsoIn} in, ${c.gsoOut} out)` : ''}; ignored ${opts.address.includes(':') ? `${f.routerSolicitations} router solicitations` : `${f.ipv6} IPv6`}, ${f.otherProtocol} other protocols, ${f.notForUs} not for us, ${f.malformed} malformed${loss > 0 ? `; --loss dropped ${lost}` : ''}\n`,
   );
   await closeStream(trace);
   if (pcap) await pcap.close();
@@ -291,7 +294,15 @@ export function register(program: Command): void {
       '--kernel-address <cidr>',
       'the kernel’s address on the device, e.g. 10.77.0.1/24 or fd00::1/64',
     )
-    .option('--mtu <bytes>', 'MTU of the device (MSS = MTU - 40)', '1500')
+    .option(
+      '--mtu <bytes>',
+      'MTU of the device, 576 to 65535 (MSS = MTU - 40, IPv6 MTU - 60)',
+      '1500',
+    )
+    .option(
+      '--no-offload',
+      'no checksum and segmentation offload (by default the device carries a virtio-net header and the kernel and the stack exchange TCP super-segments of up to 64 KB)',
+    )
     .option(
       '--serve <app:port>',
       'serve http:PORT (GET /bytes/N, POST hashes), echo:PORT, close:PORT (FIN after --close-after) or reset:PORT (RST on first byte); repeatable',

@@ -9,6 +9,8 @@ export interface Libc {
   open(path: string, flags: number): number;
   close(fd: number): number;
   ioctl(fd: number, request: number, arg: Uint8Array): number;
+  /** ioctl(2) whose argument is an integer passed by value (TUNSETOFFLOAD). */
+  ioctlInt(fd: number, request: number, arg: number): number;
   read(fd: number, buf: Uint8Array, count: number): number;
   write(fd: number, buf: Uint8Array, count: number): number;
   eventfd(initval: number, flags: number): number;
@@ -65,6 +67,7 @@ export async function loadLibc(): Promise<Libc> {
   // ioctl is variadic in glibc; on the Linux ABIs we support a pointer third argument is passed
   // exactly like a fixed one, which koffi's fixed prototype does.
   const ioctl = lib.func('int ioctl(int fd, unsigned long request, _Inout_ uint8_t *arg)');
+  const ioctlInt = lib.func('int ioctl(int fd, unsigned long request, unsigned long arg)');
   const read = lib.func('long read(int fd, _Out_ uint8_t *buf, size_t count)');
   const write = lib.func('long write(int fd, const uint8_t *buf, size_t count)');
   const eventfd = lib.func('int eventfd(unsigned int initval, int flags)');
@@ -73,6 +76,7 @@ export async function loadLibc(): Promise<Libc> {
     open: (path, flags) => open(path, flags) as number,
     close: (fd) => close(fd) as number,
     ioctl: (fd, request, arg) => ioctl(fd, request, arg) as number,
+    ioctlInt: (fd, request, arg) => ioctlInt(fd, request, arg) as number,
     read: (fd, buf, count) => Number(read(fd, buf, count)),
     write: (fd, buf, count) => Number(write(fd, buf, count)),
     eventfd: (initval, flags) => eventfd(initval, flags) as number,
