@@ -180,11 +180,13 @@ export abstract class TcbRecovery extends TcbOutput {
   /**
    * The most new data one segment may carry: the MSS, or with config.tsoMaxBytes as many whole
    * MSS as fit, for the link to cut (only out of recovery, and only when the peer's MSS is at
-   * least ours, so the link, which cuts at its MTU, cuts at this connection's MSS).
+   * least ours and no narrower path MTU was learned, so the link, which cuts at its MTU, cuts at
+   * this connection's MSS).
    */
   private tsoLimit(mss: number): number {
     const tso = this.config.tsoMaxBytes;
-    if (tso === undefined || this.caState !== 'open' || this.sndMss < this.config.mss) return mss;
+    if (tso === undefined || this.caState !== 'open') return mss;
+    if (this.sndMss < this.config.mss || this.mtuMss < this.config.mss) return mss;
     return Math.max(mss, Math.floor(tso / mss) * mss);
   }
 

@@ -86,4 +86,43 @@ describe('TSO send and super-segment receive', () => {
     expect(sent).toBe(300_000);
     expect(largest).toBe(1448);
   });
+
+  it('a path MTU narrower than the link stops super-segments: the router passes what is sent', () => {
+    const net = new SimNetwork(7);
+    const a = net.addHost('a', A, { config: { tsoMaxBytes: 65435 } });
+    const b = net.addHost('b', B);
+    // A 1000-byte tunnel on a's way out: a super-segment cut at the link's 1500 would not pass.
+    net.link(a, b, { latency: 1, mtu: 1000 }, { latency: 1 });
+    let sentAfterLearning = 0;
+    let largestAfter = 0;
+    let learned = false;
+    net.onEvent((e) => {
+      if (e.host === 'a' && e.event.type === 'path-mtu') learned = true;
+    });
+    net.onPacket((p) => {
+      const parsed = parseTcpPacket(p.bytes, true);
+      if (!parsed.ok || p.from !== 'a' || !learned) return;
+      sentAfterLearning++;
+      largestAfter = Math.max(largestAfter, p.bytes.length);
+    });
+    const listener = b.stack.listen(80);
+    const client = a.stack.connect(net.now, { address: B, port: 80 });
+    let server: ReturnType<typeof listener.accept>;
+    const total = 300_000;
+    let sent = 0;
+    let got = 0;
+    net.addHook(() => {
+      const before = sent + got;
+      if (client.state === 'ESTABLISHED' && sent < total)
+        sent += client.send(new Uint8Array(total - sent));
+      server ??= listener.accept();
+      for (let c = server?.read(); c && c.length > 0; c = server?.read()) got += c.length;
+      return sent + got > before;
+    });
+    net.runUntil(() => got >= total, { until: 60_000 });
+    expect(got).toBe(total);
+    expect(learned).toBe(true);
+    expect(sentAfterLearning).toBeGreaterThan(100);
+    expect(largestAfter).toBeLessThanOrEqual(1000);
+  });
 });
